@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../../packages/server/dist/cli.js', import.meta.url));
+
+export const ADMIN_TOKEN = 'e2e-admin-token';
+export const WRITE_KEY = 'wk_e2e_demo';
+
+/** A Datafirst server started as a real child process, in demo mode, on its own database. */
+export interface DatafirstProcess {
+  url: string;
+  dbPath: string;
+  process: ChildProcess;
+  output(): string;
+  /** Ends the process (SIGTERM by default) and waits for it. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Admin API GET, parsed. */
+  admin<T = unknown>(path: string): Promise<T>;
+  /** Events the built-in Snapchat mock accepted. */
+  mockEvents(): Promise<MockEvent[]>;
+}
+
+export interface MockEvent {
+  assetId: string;
+  test: boolean;
+  event: Record<string, any>;
+}
+
+/** Starts `datafirst start` in demo mode on a free port with a fresh (or given) SQLite file. */
+export async function startDatafirst(options: { dbPath?: string; env?: Record<string, string> } = {}): Promise<DatafirstProcess> {
+  const dir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'datafirst-e2e-'));
+  const dbPath = options.dbPath ?? join(dir!, 'datafirst.db');
+  const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--host', '127.0.0.1', '--db', dbPath], {
+    env: { ...process.env, DATAFIRST_ADMIN_TOKEN: ADMIN_TOKEN, DATAFIRST_WRITE_KEY: WRITE_KEY, LOG_LEVEL: 'warn', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`datafirst did not start:\n${output}`)), 20_000);
+    child.stdout!.on('data', () => {
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`datafirst exited with ${code}:\n${output}`)));
+  });
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(url + path, { headers });
+    if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  return {
+    url,
+    dbPath,
+    process: child,
+    output: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill(signal);
+        await exited;
+      }
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+    admin: (path) => get(path, { Authorization: `Bearer ${ADMIN_TOKEN}` }),
+    mockEvents: async () => (await get('/snapchat-mock/__mock/events')) as MockEvent[],
+  };
+}

@@ -1,0 +1,14 @@
+export type {
+  Batch,
+  ConsentContext,
+  EnrichedMessage,
+  Message,
+  MessageContext,
+  MessageType,
+  PageContext,
+  SnapchatContext,
+  Traits,
+} from './message.js';
+export { LIMITS } from './limits.js';
+export { messageSchema, validateMessage } from './schema.js';
+export type { MessageError, MessageValidation } from './schema.js';

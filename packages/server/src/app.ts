@@ -1,0 +1,86 @@
+import { fileURLToPath } from 'node:url';
+import express, { type Express, type RequestHandler } from 'express';
+import type { SnapchatClient } from '@datafirst/snapchat';
+import type { Store } from '@datafirst/store';
+import type { Logger } from 'pino';
+import { adminRouter } from './admin/admin-router.js';
+import { ingestRouter } from './ingest/ingest-router.js';
+import type { Metrics } from './metrics.js';
+import { packageFile } from './package-files.js';
+import type { SourceDirectory } from './source-directory.js';
+
+export interface AppOptions {
+  store: Store;
+  directory: SourceDirectory;
+  metrics: Metrics;
+  logger: Logger;
+  snapchat: SnapchatClient;
+  adminToken: string;
+  tagPath: string;
+  consentDefault: 'granted' | 'denied';
+  honorGpc: boolean;
+  trustProxy: number | boolean;
+  /** Called after events are stored, so an in-process worker can send them at once. */
+  onStored?: () => void;
+  /** Extra routes mounted last (the demo shop and the Snapchat mock in demo mode). */
+  extra?: RequestHandler[];
+}
+
+const publicDir = fileURLToPath(new URL('../public', import.meta.url));
+
+/** Builds the collector's HTTP app: ingest, tag, admin API, debugger, metrics. Does not listen. */
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy);
+  app.set('etag', false);
+
+  app.use(
+    ingestRouter({
+      store: options.store,
+      directory: options.directory,
+      logger: options.logger,
+      metrics: options.metrics,
+      consentDefault: options.consentDefault,
+      honorGpc: options.honorGpc,
+    }),
+  );
+  if (options.onStored) {
+    const notify = options.onStored;
+    app.use('/v1', (_req, res, next) => {
+      res.on('finish', () => res.statusCode < 500 && notify());
+      next();
+    });
+  }
+
+  app.get(options.tagPath, (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').type('text/javascript');
+    res.sendFile(packageFile('@datafirst/tag', 'dist', '_df.js'));
+  });
+
+  app.use(
+    '/v1/admin',
+    adminRouter({ store: options.store, directory: options.directory, adminToken: options.adminToken, snapchat: options.snapchat }),
+  );
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
+  });
+  app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+
+  app.get('/debugger', (_req, res) => res.sendFile(`${publicDir}/debugger/index.html`));
+  app.use('/debugger', express.static(`${publicDir}/debugger`));
+
+  for (const handler of options.extra ?? []) app.use(handler);
+
+  app.use((_req, res) => void res.status(404).json({ error: 'not found' }));
+  // Errors thrown by Express's own middleware (e.g. a body over the size limit) keep their status.
+  app.use(((error, _req, res, _next) => {
+    const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+    const reason =
+      error?.type === 'entity.too.large' ? `request body larger than ${error.limit} bytes` : status === 500 ? 'internal error' : String(error.message);
+    if (status === 500) options.logger.error({ err: error }, 'request failed');
+    res.status(status).json({ success: false, error: reason });
+  }) as express.ErrorRequestHandler);
+  return app;
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+import { HELP, loadConfig, wantsHelp } from './config.js';
+import { startDatafirst } from './server.js';
+
+const USAGE = 'Usage: datafirst start [options]   (datafirst start --help for every option)';
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    console.log(command === undefined ? USAGE : HELP);
+    if (command === undefined) process.exitCode = 1;
+    return;
+  }
+  if (command !== 'start') {
+    console.error(`unknown command: ${command}\n${USAGE}`);
+    process.exitCode = 1;
+    return;
+  }
+  if (wantsHelp(rest)) {
+    console.log(HELP);
+    return;
+  }
+  const config = loadConfig(rest, process.env);
+  const running = await startDatafirst(config);
+
+  const lines = [`Datafirst is listening on ${running.url}`];
+  if (config.demo) {
+    lines.push(`  Demo shop:        ${running.url}/?ScCid=test-click`);
+    lines.push(`  Snapchat mock:    ${running.snapchatApiUrl} (demo mode: no SNAP_PIXEL_ID / SNAP_ACCESS_TOKEN given)`);
+  } else {
+    lines.push(`  Snapchat API:     ${running.snapchatApiUrl}`);
+  }
+  lines.push(`  Event debugger:   ${running.url}/debugger`);
+  lines.push(`  Browser tag:      ${running.url}${config.tagPath}`);
+  lines.push(`  Admin API:        ${running.url}/v1/admin   Metrics: ${running.url}/metrics`);
+  if (running.source && !config.writeKey) lines.push(`  Write key:        ${running.source.writeKey} (source ${running.source.id})`);
+  if (config.adminTokenGenerated) {
+    lines.push(`  Admin token:      ${config.adminToken} (generated; set DATAFIRST_ADMIN_TOKEN to keep one)`);
+  }
+  lines.push(`  Database:         ${config.dbPath}`);
+  console.log(lines.join('\n'));
+
+  const shutdown = (signal: string) => {
+    console.log(`${signal}: finishing in-flight work…`);
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(`datafirst: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

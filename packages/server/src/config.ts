@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+/** Everything `datafirst start` needs, parsed once at start from flags and the environment. */
+export interface Config {
+  port: number;
+  host: string;
+  /** SQLite database file. */
+  dbPath: string;
+  /** `full` also survives power loss (fsync per commit); `normal` survives a process crash. */
+  durability: 'normal' | 'full';
+  adminToken: string;
+  /** True when Datafirst generated the admin token (then, and only then, it is printed). */
+  adminTokenGenerated: boolean;
+  /** Snapchat's API host; tests and demo mode point it at the mock. */
+  snapchatApiUrl: string;
+  /** Pixel and token to bootstrap a default source and integration with. */
+  snapPixelId?: string;
+  snapAccessToken?: string;
+  /** The bootstrapped source's write key; generated and printed when unset. */
+  writeKey?: string;
+  /** No Snapchat credentials given: serve the demo shop and deliver to the built-in mock. */
+  demo: boolean;
+  /** Path the tag is served at; configurable because blockers match words like "track". */
+  tagPath: string;
+  /** Run the delivery worker in this process. */
+  worker: boolean;
+  /** Advertising consent assumed for messages that carry none. */
+  consentDefault: 'granted' | 'denied';
+  /** Treat Global Privacy Control (`Sec-GPC: 1`) as an advertising opt-out. */
+  honorGpc: boolean;
+  /** Number of proxy hops to trust for the client IP (X-Forwarded-For). */
+  trustProxy: number | boolean;
+  logLevel: string;
+}
+
+export const HELP = `Usage: datafirst start [options]
+
+Runs the Datafirst collector and delivery worker in one process.
+
+Options (each also read from the environment variable shown):
+  --port <n>             PORT                   port to listen on (default 8080)
+  --host <addr>          HOST                   address to bind (default 0.0.0.0)
+  --db <file>            DATAFIRST_DB           SQLite database file (default ./data/datafirst.db)
+  --durability <mode>    DATAFIRST_DURABILITY   normal: an acknowledged event survives a crash of the
+                                                process (default); full: it also survives power loss
+  --admin-token <t>      DATAFIRST_ADMIN_TOKEN  Bearer token for the admin API and UI (generated and
+                                                printed when unset)
+  --snapchat-url <url>   SNAPCHAT_API_URL       Snapchat API host (default https://tr.snapchat.com;
+                                                the built-in mock in demo mode)
+  --pixel-id <id>        SNAP_PIXEL_ID          bootstrap a default source and Snapchat integration
+  --access-token <t>     SNAP_ACCESS_TOKEN        with this pixel and Conversions API token
+  --write-key <k>        DATAFIRST_WRITE_KEY    the bootstrapped source's write key (generated and
+                                                printed when unset)
+  --tag-path <path>      DATAFIRST_TAG_PATH     where the browser tag is served (default /_df.js)
+  --no-worker            DATAFIRST_WORKER=0     do not deliver from this process
+  --consent-default <c>  DATAFIRST_CONSENT_DEFAULT  granted (default) or denied: advertising consent
+                                                for events that carry none
+  --ignore-gpc           DATAFIRST_HONOR_GPC=0  do not treat Global Privacy Control as an opt-out
+  --trust-proxy <n>      DATAFIRST_TRUST_PROXY  proxy hops to trust for the client IP (default 1)
+  --log-level <level>    LOG_LEVEL              pino level (default info)
+  -h, --help                                    show this help
+
+With no Snapchat credentials Datafirst runs in demo mode: the demo shop at /, and deliveries go to
+the built-in Snapchat mock at /snapchat-mock, so the whole flow runs on one machine.
+`;
+
+/** Reads flags (which win) and environment variables into a Config. Throws on invalid values. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      durability: { type: 'string' },
+      'admin-token': { type: 'string' },
+      'snapchat-url': { type: 'string' },
+      'pixel-id': { type: 'string' },
+      'access-token': { type: 'string' },
+      'write-key': { type: 'string' },
+      'tag-path': { type: 'string' },
+      'no-worker': { type: 'boolean' },
+      'consent-default': { type: 'string' },
+      'ignore-gpc': { type: 'boolean' },
+      'trust-proxy': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+
+  const port = Number(values.port ?? env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${values.port ?? env.PORT}`);
+  const durability = values.durability ?? env.DATAFIRST_DURABILITY ?? 'normal';
+  if (durability !== 'normal' && durability !== 'full') throw new Error(`invalid durability: ${durability} (normal or full)`);
+  const consentDefault = values['consent-default'] ?? env.DATAFIRST_CONSENT_DEFAULT ?? 'granted';
+  if (consentDefault !== 'granted' && consentDefault !== 'denied') {
+    throw new Error(`invalid consent default: ${consentDefault} (granted or denied)`);
+  }
+  const tagPath = values['tag-path'] ?? env.DATAFIRST_TAG_PATH ?? '/_df.js';
+  if (!/^\/[\w\-./]+\.js$/.test(tagPath)) throw new Error(`invalid tag path: ${tagPath} (like /assets/app.js)`);
+  const trustProxyRaw = values['trust-proxy'] ?? env.DATAFIRST_TRUST_PROXY ?? '1';
+  const trustProxy = trustProxyRaw === 'true' ? true : trustProxyRaw === 'false' ? false : Number(trustProxyRaw);
+  if (typeof trustProxy === 'number' && !(Number.isInteger(trustProxy) && trustProxy >= 0)) {
+    throw new Error(`invalid trust proxy: ${trustProxyRaw}`);
+  }
+
+  const givenToken = values['admin-token'] ?? env.DATAFIRST_ADMIN_TOKEN;
+  const snapPixelId = values['pixel-id'] ?? env.SNAP_PIXEL_ID;
+  const snapAccessToken = values['access-token'] ?? env.SNAP_ACCESS_TOKEN;
+  if (Boolean(snapPixelId) !== Boolean(snapAccessToken)) {
+    throw new Error('SNAP_PIXEL_ID and SNAP_ACCESS_TOKEN go together: give both or neither');
+  }
+  const demo = !snapPixelId;
+  const flag = (name: string) => env[name] !== undefined && ['0', 'false', 'no'].includes(env[name]!.toLowerCase());
+
+  return {
+    port,
+    host: values.host ?? env.HOST ?? '0.0.0.0',
+    dbPath: resolve(values.db ?? env.DATAFIRST_DB ?? 'data/datafirst.db'),
+    durability,
+    adminToken: givenToken || randomBytes(24).toString('base64url'),
+    adminTokenGenerated: !givenToken,
+    snapchatApiUrl: (values['snapchat-url'] ?? env.SNAPCHAT_API_URL ?? (demo ? '' : 'https://tr.snapchat.com')).replace(/\/$/, ''),
+    snapPixelId,
+    snapAccessToken,
+    writeKey: values['write-key'] ?? env.DATAFIRST_WRITE_KEY,
+    demo,
+    tagPath,
+    worker: !(values['no-worker'] || flag('DATAFIRST_WORKER')),
+    consentDefault,
+    honorGpc: !(values['ignore-gpc'] || flag('DATAFIRST_HONOR_GPC')),
+    trustProxy,
+    logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
+  };
+}
+
+/** True when the arguments ask for help. */
+export function wantsHelp(argv: string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}

@@ -1,0 +1,100 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SnapchatClient, createSnapchatMock } from '@datafirst/snapchat';
+import { openSqliteStore, type Source } from '@datafirst/store';
+import { createApp } from './app.js';
+import { bootstrap } from './bootstrap.js';
+import type { Config } from './config.js';
+import { shopRouter } from './demo/shop.js';
+import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { SourceDirectory } from './source-directory.js';
+import { DeliveryWorker } from './worker/delivery-worker.js';
+
+/** Where the built-in Snapchat mock is mounted in demo mode. */
+export const MOCK_PATH = '/snapchat-mock';
+
+/** A running Datafirst: collector, and worker unless disabled. */
+export interface RunningDatafirst {
+  url: string;
+  port: number;
+  snapchatApiUrl: string;
+  /** The bootstrapped source, if any (demo mode always has one). */
+  source?: Source;
+  sourceCreated: boolean;
+  /** Stops accepting, finishes in-flight requests and sends, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens the store, bootstraps the default source, starts the HTTP server and the worker. */
+export async function startDatafirst(config: Config): Promise<RunningDatafirst> {
+  const logger = createLogger(config.logLevel);
+  const store = openSqliteStore({ path: config.dbPath, durability: config.durability });
+  const boot = await bootstrap(store, config);
+
+  let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(503).end();
+  const server = createServer((req, res) => handler(req, res));
+  server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const localHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${localHost}:${port}`;
+  const snapchatApiUrl = config.snapchatApiUrl || `http://127.0.0.1:${port}${MOCK_PATH}`;
+
+  const metrics = createMetrics(store);
+  const directory = new SourceDirectory(store);
+  const snapchat = new SnapchatClient({ baseUrl: snapchatApiUrl });
+  const worker = config.worker
+    ? new DeliveryWorker({ store, send: (c, events) => snapchat.send(c, events), logger, metrics })
+    : undefined;
+
+  const extra = [];
+  if (config.demo) {
+    const mock = createSnapchatMock({ basePath: MOCK_PATH });
+    extra.push((req: IncomingMessage, res: ServerResponse, next: () => void) =>
+      req.url === MOCK_PATH || req.url?.startsWith(`${MOCK_PATH}/`) ? mock.handle(req, res) : next(),
+    );
+    if (boot) extra.push(shopRouter(boot.source.writeKey, config.tagPath));
+  }
+  const app = createApp({
+    store,
+    directory,
+    metrics,
+    logger,
+    snapchat,
+    adminToken: config.adminToken,
+    tagPath: config.tagPath,
+    consentDefault: config.consentDefault,
+    honorGpc: config.honorGpc,
+    trustProxy: config.trustProxy,
+    onStored: worker ? () => worker.wake() : undefined,
+    extra,
+  });
+  handler = app;
+  worker?.start();
+  logger.debug({ port, demo: config.demo }, 'datafirst started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    snapchatApiUrl,
+    source: boot?.source,
+    sourceCreated: boot?.created ?? false,
+    close() {
+      closing ??= (async () => {
+        // Stop accepting; requests already in flight finish (their writes are durable before they answer).
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await worker?.stop();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

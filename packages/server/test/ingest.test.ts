@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCollector, WRITE_KEY, type TestCollector } from './start-collector.js';
+
+let collector: TestCollector;
+beforeAll(async () => {
+  // The worker is off: these tests look at what the collector stores, not what it sends.
+  collector = await startTestCollector(['--no-worker']);
+});
+afterAll(() => collector.stopAndClean());
+
+const track = (messageId: string, extra: Record<string, unknown> = {}) => ({
+  type: 'track',
+  event: 'Product Viewed',
+  anonymousId: 'anon-1',
+  messageId,
+  properties: { product_id: 'SKU-1' },
+  ...extra,
+});
+
+async function storedMessageIds(): Promise<string[]> {
+  const res = await collector.admin('/v1/admin/events?limit=500');
+  const body = (await res.json()) as { events: { message: { messageId: string } }[] };
+  return body.events.map((e) => e.message.messageId);
+}
+
+describe('POST /v1/batch', () => {
+  it('stores a valid batch and answers 200 {"success":true}', async () => {
+    const res = await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: [track('ok-1'), track('ok-2')] });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ success: true });
+    expect(await storedMessageIds()).toEqual(expect.arrayContaining(['ok-1', 'ok-2']));
+  });
+
+  it('accepts text/plain bodies, as the browser tag sends them to avoid a CORS preflight', async () => {
+    const res = await collector.post('/v1/batch', JSON.stringify({ writeKey: WRITE_KEY, batch: [track('plain-1')] }), {
+      'content-type': 'text/plain;charset=UTF-8',
+    });
+    expect(res.status).toBe(200);
+    expect(await storedMessageIds()).toContain('plain-1');
+  });
+
+  it('takes the write key as the Basic auth user or as ?writeKey=', async () => {
+    const basic = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+    expect((await collector.post('/v1/batch', { batch: [track('basic-1')] }, { authorization: basic })).status).toBe(200);
+    expect((await collector.post(`/v1/batch?writeKey=${WRITE_KEY}`, { batch: [track('query-1')] })).status).toBe(200);
+    expect(await storedMessageIds()).toEqual(expect.arrayContaining(['basic-1', 'query-1']));
+  });
+
+  it('answers malformed JSON with 400 and the parser\'s reason, and stores nothing', async () => {
+    const res = await collector.post('/v1/batch', '{"batch": [', { 'content-type': 'text/plain' });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { success: boolean; error: string };
+    expect(body.success).toBe(false);
+    expect(body.error).toMatch(/^malformed JSON: /);
+  });
+
+  it('names each bad message and why, and keeps the good messages of the same batch', async () => {
+    const res = await collector.post('/v1/batch', {
+      writeKey: WRITE_KEY,
+      batch: [
+        track('mixed-good-1'),
+        { type: 'purchase', messageId: 'mixed-bad-type', anonymousId: 'a' },
+        { type: 'track', messageId: 'mixed-no-event', anonymousId: 'a' },
+        track('mixed-good-2'),
+      ],
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      success: false,
+      error: '2 of 4 messages were invalid; the other 2 were stored',
+      accepted: 2,
+      rejected: [
+        { index: 1, messageId: 'mixed-bad-type', errors: ['type: type must be one of track, page, identify'] },
+        { index: 2, messageId: 'mixed-no-event', errors: ['event: Invalid input: expected string, received undefined'] },
+      ],
+    });
+    const stored = await storedMessageIds();
+    expect(stored).toEqual(expect.arrayContaining(['mixed-good-1', 'mixed-good-2']));
+    expect(stored).not.toContain('mixed-bad-type');
+    expect(stored).not.toContain('mixed-no-event');
+  });
+
+  it('refuses a request without a write key or with an unknown one with 401', async () => {
+    const missing = await collector.post('/v1/batch', { batch: [track('nokey-1')] });
+    expect(missing.status).toBe(401);
+    expect(((await missing.json()) as { error: string }).error).toMatch(/missing write key/);
+    const unknown = await collector.post('/v1/batch', { writeKey: 'wk_nope', batch: [track('nokey-2')] });
+    expect(unknown.status).toBe(401);
+    expect(await unknown.json()).toEqual({ success: false, error: 'unknown write key' });
+  });
+
+  it('refuses a body over 500 KB with 413 and keeps nothing', async () => {
+    const big = { writeKey: WRITE_KEY, batch: [track('big-1', { properties: { blob: 'x'.repeat(600 * 1024) } })] };
+    const res = await collector.post('/v1/batch', big);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: string }).error).toBe('request body larger than 512000 bytes');
+    expect(await storedMessageIds()).not.toContain('big-1');
+  });
+
+  it('refuses a batch that is not an array', async () => {
+    const res = await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: {} });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ success: false, error: 'batch: must be an array of messages' });
+  });
+
+  it('stores a repeated messageId once and still answers 200', async () => {
+    await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: [track('dup-1')] });
+    const again = await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: [track('dup-1')] });
+    expect(again.status).toBe(200);
+    expect((await storedMessageIds()).filter((id) => id === 'dup-1')).toHaveLength(1);
+  });
+});
+
+describe('single-message endpoints', () => {
+  it('accepts /v1/track, /v1/page and /v1/identify with the type implied', async () => {
+    const auth = { writeKey: WRITE_KEY, anonymousId: 'single-1' };
+    expect((await collector.post('/v1/track', { ...auth, event: 'Signed Up', messageId: 'single-track' })).status).toBe(200);
+    expect((await collector.post('/v1/page', { ...auth, name: 'Home', messageId: 'single-page' })).status).toBe(200);
+    expect((await collector.post('/v1/identify', { ...auth, traits: { email: 'a@b.co' }, messageId: 'single-identify' })).status).toBe(200);
+    expect(await storedMessageIds()).toEqual(expect.arrayContaining(['single-track', 'single-page', 'single-identify']));
+  });
+
+  it('answers a track without an event name with 400 naming the field', async () => {
+    const res = await collector.post('/v1/track', { writeKey: WRITE_KEY, anonymousId: 'x', messageId: 'noname' });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { rejected: { errors: string[] }[] };
+    expect(body.rejected[0]!.errors[0]).toMatch(/^event: /);
+  });
+});
+
+describe('enrichment', () => {
+  it('adds the client IP, user agent, cookies and the ScCid of the page URL, and keeps the sender\'s own values', async () => {
+    await collector.post(
+      '/v1/batch',
+      {
+        writeKey: WRITE_KEY,
+        batch: [
+          track('enrich-1', { anonymousId: undefined, context: { page: { url: 'https://shop.example.com/?sccid=Click-AbC' } } }),
+          track('enrich-2', { context: { ip: '198.51.100.4', userAgent: 'ServerSide/1.0' } }),
+        ],
+      },
+      { 'user-agent': 'Browser/1.0', cookie: '_scid=scid-cookie; _dfid=anon-cookie; _scclid=old-click' },
+    );
+    const res = await collector.admin('/v1/admin/events?limit=500');
+    const { events } = (await res.json()) as { events: { message: any }[] };
+    const first = events.find((e) => e.message.messageId === 'enrich-1')!.message;
+    expect(first.anonymousId).toBe('anon-cookie');
+    expect(first.context.ip).toBe('127.0.0.1');
+    expect(first.context.userAgent).toBe('Browser/1.0');
+    expect(first.context.snapchat).toEqual({ clickId: 'Click-AbC', cookie1: 'scid-cookie' });
+    const second = events.find((e) => e.message.messageId === 'enrich-2')!.message;
+    expect(second.context.ip).toBe('198.51.100.4');
+    expect(second.context.userAgent).toBe('ServerSide/1.0');
+    expect(second.context.snapchat).toEqual({ clickId: 'old-click', cookie1: 'scid-cookie' });
+  });
+
+  it('re-issues the identity cookies with Set-Cookie so they outlive script-cookie caps', async () => {
+    const res = await collector.post(
+      '/v1/batch',
+      { writeKey: WRITE_KEY, batch: [track('cookie-1', { context: { page: { url: 'https://shop.example.com/?ScCid=new-click' } } })] },
+      { cookie: '_scid=scid-2', origin: 'https://shop.example.com' },
+    );
+    expect(res.headers.getSetCookie()).toEqual([
+      '_dfid=anon-1; Max-Age=34128000; Path=/; SameSite=Lax',
+      '_scid=scid-2; Max-Age=34128000; Path=/; SameSite=Lax',
+      '_scclid=new-click; Max-Age=2419200; Path=/; SameSite=Lax',
+    ]);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
+    expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+  });
+});

@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config.js';
+import { startDatafirst, type RunningDatafirst } from '../src/server.js';
+
+export const ADMIN_TOKEN = 'test-admin-token';
+export const WRITE_KEY = 'wk_test_source';
+
+/** A whole Datafirst (demo mode: built-in Snapchat mock) on port 0 with a fresh SQLite file. */
+export interface TestCollector extends RunningDatafirst {
+  dbPath: string;
+  /** POSTs a body (string as is, object as JSON) to a path. */
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  admin(path: string, init?: RequestInit): Promise<Response>;
+  stopAndClean(): Promise<void>;
+}
+
+export async function startTestCollector(flags: string[] = [], env: Record<string, string> = {}): Promise<TestCollector> {
+  const dir = mkdtempSync(join(tmpdir(), 'datafirst-test-'));
+  const dbPath = join(dir, 'datafirst.db');
+  const config = loadConfig(['--port', '0', '--host', '127.0.0.1', '--db', dbPath, ...flags], {
+    DATAFIRST_ADMIN_TOKEN: ADMIN_TOKEN,
+    DATAFIRST_WRITE_KEY: WRITE_KEY,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const running = await startDatafirst(config);
+  return {
+    ...running,
+    dbPath,
+    post(path, body, headers = {}) {
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      return fetch(running.url + path, {
+        method: 'POST',
+        body: text,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
+    },
+    admin(path, init = {}) {
+      return fetch(running.url + path, {
+        ...init,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+      });
+    },
+    async stopAndClean() {
+      await running.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/** Where an event happened, in Snapchat's native terms. */
+export type ActionSource = 'WEB' | 'MOBILE_APP' | 'OFFLINE';
+
+/** Snapchat CAPI version an integration speaks. v3 is the default; v2 is deprecated by Snap. */
+export type ApiVersion = 'v3' | 'v2';
+
+/** One Snapchat integration's settings (the `config` object of the management API). */
+export interface SnapchatConfig {
+  /** The Pixel ID: the asset for WEB and OFFLINE events. */
+  pixel_id: string;
+  /** A Conversions API token. Secret: never logged, never returned. */
+  access_token: string;
+  /** The Snap App ID: the asset for MOBILE_APP events. */
+  snap_app_id?: string;
+  /** The app's store id (e.g. `com.example.app` or `123456789`), for `app_data.app_id`. */
+  app_id?: string;
+  api_version?: ApiVersion;
+  /** Default action source for this integration's events (default `WEB`). */
+  action_source?: ActionSource;
+  /** ISO-2 country used for phone numbers given without a country code; never guessed. */
+  phone_default_country?: string;
+  /** Event name → Snapchat event name, or `null` to switch that event off. Wins over the defaults. */
+  event_map?: Record<string, string | null>;
+  /** Always ask for limited data use (`data_processing_options: ["LDU"]`). */
+  limited_data_use?: boolean;
+  rate_limit_rps?: number;
+  rate_limit_burst?: number;
+}

@@ -1,0 +1,130 @@
+import type { Message } from '@datafirst/protocol';
+import { isSnapCurrency } from './currencies.js';
+import { withoutUndefined } from './without-undefined.js';
+
+/** One item of v3 `custom_data.contents`. */
+export interface SnapContent {
+  id: string;
+  quantity: number;
+  item_price?: number;
+  brand?: string;
+}
+
+/** v3 `custom_data`, in the key order of snapchat-capi.md §7. */
+export interface SnapCustomData {
+  currency?: string;
+  value?: number;
+  order_id?: string;
+  content_ids?: string[];
+  num_items?: number;
+  contents?: SnapContent[];
+  content_category?: string;
+  content_name?: string;
+  search_string?: string;
+  sign_up_method?: string;
+}
+
+type Properties = Record<string, unknown>;
+
+const NUMERIC = /^-?\d+(?:\.\d+)?$/u;
+
+/** A finite number from a number or a plain decimal string ("59.97"); anything else is `undefined`. */
+export function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && NUMERIC.test(value.trim())) return Number(value.trim());
+  return undefined;
+}
+
+function toId(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function toText(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function isRecord(value: unknown): value is Properties {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// Sums of prices carry binary noise (19.99 × 2 + 19.99 = 59.970000000000006); no currency has
+// more than 4 decimals, so 6 keep every real digit.
+function roundMoney(amount: number): number {
+  return Math.round(amount * 1e6) / 1e6;
+}
+
+/** The products of an event: `properties.products`, or the properties themselves for one-product events. */
+function productsOf(properties: Properties): Properties[] {
+  if (Array.isArray(properties.products)) return properties.products.filter(isRecord);
+  return productId(properties) === undefined ? [] : [properties];
+}
+
+function productId(product: Properties): string | undefined {
+  return toId(product.product_id) ?? toId(product.sku);
+}
+
+function quantityOf(product: Properties): number {
+  const quantity = toNumber(product.quantity);
+  return quantity !== undefined && quantity >= 0 ? quantity : 1;
+}
+
+function sumOfPrices(products: Properties[]): number | undefined {
+  const priced = products.filter((product) => toNumber(product.price) !== undefined);
+  if (priced.length === 0) return undefined;
+  return roundMoney(priced.reduce((sum, product) => sum + (toNumber(product.price) ?? 0) * quantityOf(product), 0));
+}
+
+function contentOf(product: Properties): SnapContent | undefined {
+  const id = productId(product);
+  if (id === undefined) return undefined;
+  return withoutUndefined({
+    id,
+    quantity: quantityOf(product),
+    item_price: toNumber(product.price),
+    brand: toText(product.brand),
+  });
+}
+
+/** The currency as Snap wants it (uppercase, whitelisted), or `undefined`. */
+export function snapCurrency(value: unknown): string | undefined {
+  const code = toText(value)?.toUpperCase();
+  return code !== undefined && isSnapCurrency(code) ? code : undefined;
+}
+
+/** The event's money amount: revenue ?? total ?? value ?? Σ price × quantity of its products. */
+export function orderValue(properties: Record<string, unknown>): number | undefined {
+  return (
+    toNumber(properties.revenue) ??
+    toNumber(properties.total) ??
+    toNumber(properties.value) ??
+    sumOfPrices(productsOf(properties))
+  );
+}
+
+/**
+ * v3 `custom_data` from a message's properties (Segment e-commerce spec): value = revenue ??
+ * total ?? value ?? Σ price × quantity; the value goes only with a currency Snap accepts, since
+ * an amount in an unknown currency means nothing. `undefined` when nothing applies.
+ */
+export function buildCustomData(message: Message): SnapCustomData | undefined {
+  const properties: Properties = message.properties ?? {};
+  const products = productsOf(properties);
+  const contents = products.map(contentOf).filter((content) => content !== undefined);
+  const currency = snapCurrency(properties.currency);
+  const value = orderValue(properties);
+  const customData = withoutUndefined({
+    currency,
+    value: currency === undefined ? undefined : value,
+    order_id: toId(properties.order_id),
+    content_ids: contents.length > 0 ? contents.map((content) => content.id) : undefined,
+    num_items: products.length > 0 ? products.reduce((sum, product) => sum + quantityOf(product), 0) : undefined,
+    contents: contents.length > 0 ? contents : undefined,
+    content_category: toText(properties.category),
+    // On page calls `name` is the page's name, not a product's.
+    content_name: message.type === 'track' ? toText(properties.name) : undefined,
+    search_string: toText(properties.query),
+    sign_up_method: toText(properties.method),
+  });
+  return Object.keys(customData).length > 0 ? customData : undefined;
+}

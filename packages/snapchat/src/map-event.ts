@@ -1,0 +1,58 @@
+import type { Message } from '@datafirst/protocol';
+import type { SnapchatConfig } from './config.js';
+import { DEFAULT_EVENT_MAP, isSnapEventName, type SnapEventName } from './event-names.js';
+
+/** Why a message has no Snapchat event: nothing maps it, or a mapping to `null` turned it off. */
+export type EventNameSkip = 'unmapped' | 'disabled';
+
+/** The Snapchat event a message becomes, or why it becomes none. */
+export type EventNameMapping = { name: SnapEventName } | { skip: EventNameSkip };
+
+/**
+ * The `event_map` key that stands for every `page` call, so that an integration can send page
+ * views as another event (`{ "page": "VIEW_CONTENT" }`) or switch them off (`{ "page": null }`).
+ * Page *names* are not looked up: they share no namespace with track events, and a page called
+ * "Order Completed" must not become a purchase.
+ */
+export const PAGE_EVENT_KEY = 'page';
+
+// "order_completed", "Order completed" and "order-completed" are the same event to a human, and
+// senders moving from other tools use all of them; exact names are still tried first.
+function looseKey(name: string): string {
+  return name.trim().toLowerCase().replace(/[\s_-]+/gu, ' ');
+}
+
+/** The target for `name` in `map`: a name, `null` (switched off), or `undefined` when not listed. */
+function lookup(map: Readonly<Record<string, string | null>>, name: string): string | null | undefined {
+  if (Object.hasOwn(map, name) && map[name] !== undefined) return map[name];
+  const wanted = looseKey(name);
+  const key = Object.keys(map).find((candidate) => looseKey(candidate) === wanted && map[candidate] !== undefined);
+  return key === undefined ? undefined : map[key];
+}
+
+function toMapping(target: string | null): EventNameMapping {
+  if (target === null) return { skip: 'disabled' };
+  const name = target.trim().toUpperCase();
+  // Targets are validated when the config is saved; one that slipped through is not sent.
+  return isSnapEventName(name) ? { name: name as SnapEventName } : { skip: 'unmapped' };
+}
+
+/**
+ * The Snapchat event name for a message. `page` → the `event_map` entry for "page", else
+ * PAGE_VIEW. `track` → the integration's `event_map` (exact name, then ignoring case and
+ * separators), then the defaults the same way. `identify` is never sent itself.
+ */
+export function mapEventName(message: Message, config: SnapchatConfig): EventNameMapping {
+  const eventMap = config.event_map ?? {};
+  if (message.type === 'page') {
+    const own = Object.hasOwn(eventMap, PAGE_EVENT_KEY) ? eventMap[PAGE_EVENT_KEY] : undefined;
+    return own === undefined ? { name: 'PAGE_VIEW' } : toMapping(own);
+  }
+  if (message.type !== 'track' || typeof message.event !== 'string' || message.event.trim() === '') {
+    return { skip: 'unmapped' };
+  }
+  const own = lookup(eventMap, message.event);
+  // Not `??`: an own `null` switches the event off and must not fall through to the defaults.
+  const target = own !== undefined ? own : lookup(DEFAULT_EVENT_MAP, message.event);
+  return target === undefined ? { skip: 'unmapped' } : toMapping(target);
+}

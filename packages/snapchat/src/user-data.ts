@@ -1,0 +1,162 @@
+import type { Message, Traits } from '@datafirst/protocol';
+import { resolveActionSource } from './action-source.js';
+import type { SnapchatConfig } from './config.js';
+import { hashNormalized } from './hash.js';
+import { normalizeCity, normalizeCountry, normalizeState, normalizeZip } from './normalize-address.js';
+import { normalizeBirthday } from './normalize-birthday.js';
+import { normalizePhone } from './normalize-phone.js';
+import {
+  normalizeEmail,
+  normalizeExternalId,
+  normalizeGender,
+  normalizeIp,
+  normalizeMobileId,
+  normalizeName,
+} from './normalize.js';
+import { withoutUndefined } from './without-undefined.js';
+
+/** v3 `user_data`. Hashed keys carry SHA-256 digests; the rest are sent raw, as Snap asks. */
+export interface SnapUserData {
+  em?: string[];
+  ph?: string[];
+  fn?: string;
+  ln?: string;
+  ge?: string;
+  db?: string;
+  ct?: string;
+  st?: string;
+  zp?: string;
+  country?: string;
+  external_id?: string[];
+  client_ip_address?: string;
+  client_user_agent?: string;
+  sc_click_id?: string;
+  sc_cookie1?: string;
+  madid?: string;
+  idfv?: string;
+}
+
+type Normalizer = (value: unknown) => string | undefined;
+type TraitRecord = Record<string, unknown>;
+
+function isRecord(value: unknown): value is TraitRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// Where a person's traits are found, most specific first: the event's own context, the message's
+// traits (identify-style senders), then the profile earlier identify calls built.
+function traitSources(message: Message, profileTraits: Traits | undefined): TraitRecord[] {
+  return [message.context?.traits, message.traits, profileTraits].filter(isRecord);
+}
+
+// Each field's trait names: Segment's spec name first, then spellings other senders use. Address
+// fields may be flat or inside `address`.
+const FIELDS = {
+  email: { keys: ['email'], address: [] },
+  phone: { keys: ['phone', 'phoneNumber', 'phone_number'], address: [] },
+  firstName: { keys: ['firstName', 'first_name'], address: [] },
+  lastName: { keys: ['lastName', 'last_name'], address: [] },
+  gender: { keys: ['gender'], address: [] },
+  birthday: { keys: ['birthday'], address: [] },
+  city: { keys: ['city'], address: ['city'] },
+  state: { keys: ['state'], address: ['state'] },
+  zip: { keys: ['zip', 'postalCode', 'postal_code'], address: ['postalCode', 'zip', 'postal_code'] },
+  country: { keys: ['country'], address: ['country'] },
+} as const satisfies Record<string, { keys: readonly string[]; address: readonly string[] }>;
+
+function rawValues(source: TraitRecord, field: keyof typeof FIELDS): unknown[] {
+  const { keys, address } = FIELDS[field];
+  const nested = isRecord(source.address) ? source.address : {};
+  return [...keys.map((key) => source[key]), ...address.map((key) => nested[key])];
+}
+
+/** The first value any source gives that survives normalisation, so a bad value falls back to a good one. */
+function firstValue(sources: TraitRecord[], field: keyof typeof FIELDS, normalize: Normalizer): string | undefined {
+  for (const source of sources) {
+    for (const raw of rawValues(source, field)) {
+      const value = normalize(raw);
+      if (value !== undefined) return value;
+    }
+  }
+  return undefined;
+}
+
+/** Every value of the first source that gives any; a trait may hold one value or an array of them. */
+function allValues(sources: TraitRecord[], field: keyof typeof FIELDS, normalize: Normalizer): string[] | undefined {
+  for (const source of sources) {
+    for (const raw of rawValues(source, field)) {
+      const values = (Array.isArray(raw) ? raw : [raw]).map(normalize).filter((value) => value !== undefined);
+      if (values.length > 0) return [...new Set(values)];
+    }
+  }
+  return undefined;
+}
+
+function hashed(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : hashNormalized(value);
+}
+
+function hashedList(values: string[] | undefined): string[] | undefined {
+  return values === undefined ? undefined : [...new Set(values.map(hashNormalized))];
+}
+
+function rawText(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+function isIos(osName: unknown): boolean {
+  return typeof osName === 'string' && /^(ios|ipados|iphone os)$/iu.test(osName.trim());
+}
+
+/**
+ * v3 `user_data` for a message: hashed PII from its traits (falling back per field to
+ * `profileTraits`), `external_id` from `userId` (never `anonymousId`), and the raw network and
+ * Snap identifiers from its context. Keys come in snapchat-capi.md §7 order.
+ */
+export function buildUserData(
+  message: Message,
+  profileTraits: Traits | undefined,
+  config: SnapchatConfig,
+): SnapUserData {
+  const sources = traitSources(message, profileTraits);
+  const context = message.context ?? {};
+  const phone: Normalizer = (value) => normalizePhone(value, config.phone_default_country);
+  // A profile may remember the userId of the identify call that built it.
+  const userId = normalizeExternalId(message.userId) ?? normalizeExternalId(profileTraits?.userId);
+  const isApp = resolveActionSource(message, config) === 'MOBILE_APP';
+  // Apps that opted out of ad tracking must not have their advertising id forwarded.
+  const adIdAllowed = isApp && context.device?.adTrackingEnabled !== false;
+  return withoutUndefined({
+    em: hashedList(allValues(sources, 'email', normalizeEmail)),
+    ph: hashedList(allValues(sources, 'phone', phone)),
+    fn: hashed(firstValue(sources, 'firstName', normalizeName)),
+    ln: hashed(firstValue(sources, 'lastName', normalizeName)),
+    ge: hashed(firstValue(sources, 'gender', normalizeGender)),
+    db: hashed(firstValue(sources, 'birthday', normalizeBirthday)),
+    ct: hashed(firstValue(sources, 'city', normalizeCity)),
+    st: hashed(firstValue(sources, 'state', normalizeState)),
+    zp: hashed(firstValue(sources, 'zip', normalizeZip)),
+    country: hashed(firstValue(sources, 'country', normalizeCountry)),
+    external_id: userId === undefined ? undefined : [hashNormalized(userId)],
+    client_ip_address: normalizeIp(context.ip),
+    client_user_agent: rawText(context.userAgent),
+    sc_click_id: rawText(context.snapchat?.clickId),
+    sc_cookie1: rawText(context.snapchat?.cookie1),
+    madid: adIdAllowed ? normalizeMobileId(context.device?.advertisingId) : undefined,
+    // On iOS `context.device.id` is the IDFV; on Android it is not, so it is left out there.
+    idfv: isApp && isIos(context.os?.name) ? normalizeMobileId(context.device?.id) : undefined,
+  });
+}
+
+/**
+ * Snap's minimum identifier rule: an email, a phone, a mobile ad id, or the IP and user agent
+ * together. The click id, the cookie and `external_id` do not count.
+ */
+export function hasMinimumIdentifiers(userData: SnapUserData): boolean {
+  return (
+    (userData.em?.length ?? 0) > 0 ||
+    (userData.ph?.length ?? 0) > 0 ||
+    userData.madid !== undefined ||
+    (userData.client_ip_address !== undefined && userData.client_user_agent !== undefined)
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * Versioned schema migrations, applied in order inside a transaction each. Never edit a shipped
+ * migration: add a new one.
+ */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'sources, integrations, events, deliveries, profiles',
+    sql: `
+      CREATE TABLE sources (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        write_key   TEXT NOT NULL UNIQUE,
+        created_at  INTEGER NOT NULL
+      );
+
+      CREATE TABLE integrations (
+        id                  TEXT PRIMARY KEY,
+        source_id           TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        vendor              TEXT NOT NULL,
+        name                TEXT NOT NULL,
+        enabled             INTEGER NOT NULL,
+        config              TEXT NOT NULL,
+        consent_categories  TEXT NOT NULL,
+        created_at          INTEGER NOT NULL,
+        updated_at          INTEGER NOT NULL
+      );
+      CREATE INDEX integrations_by_source ON integrations(source_id);
+
+      -- The message is kept whole as JSON; the columns beside it are what queries filter on.
+      CREATE TABLE events (
+        id            INTEGER PRIMARY KEY,
+        source_id     TEXT NOT NULL,
+        message_id    TEXT NOT NULL,
+        type          TEXT NOT NULL,
+        name          TEXT,
+        received_at   INTEGER NOT NULL,
+        message       TEXT NOT NULL,
+        UNIQUE (source_id, message_id)
+      );
+      CREATE INDEX events_by_received ON events(received_at);
+
+      CREATE TABLE deliveries (
+        id               INTEGER PRIMARY KEY,
+        event_id         INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        integration_id   TEXT NOT NULL,
+        status           TEXT NOT NULL,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  INTEGER NOT NULL,
+        lease_owner      TEXT,
+        lease_until      INTEGER NOT NULL DEFAULT 0,
+        reason           TEXT,
+        payload          TEXT,
+        response         TEXT,
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL,
+        UNIQUE (event_id, integration_id)
+      );
+      -- The worker's lease query walks this index: due pending deliveries, oldest first.
+      CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX deliveries_by_integration ON deliveries(integration_id, status);
+
+      CREATE TABLE delivery_attempts (
+        id            INTEGER PRIMARY KEY,
+        delivery_id   INTEGER NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+        at            INTEGER NOT NULL,
+        status        TEXT NOT NULL,
+        http_status   INTEGER,
+        reason        TEXT
+      );
+      CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts(delivery_id);
+
+      -- Traits from identify calls, by 'u:<userId>' and 'a:<anonymousId>'.
+      CREATE TABLE profiles (
+        source_id   TEXT NOT NULL,
+        key         TEXT NOT NULL,
+        traits      TEXT NOT NULL,
+        updated_at  INTEGER NOT NULL,
+        PRIMARY KEY (source_id, key)
+      );
+    `,
+  },
+];

@@ -1,0 +1,413 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { EnrichedMessage, Traits } from '@datafirst/protocol';
+import type {
+  AppendResult,
+  Delivery,
+  DeliveryAttempt,
+  DeliveryResult,
+  DeliveryStatus,
+  EventQuery,
+  EventRecord,
+  Integration,
+  IntegrationPatch,
+  LeasedDelivery,
+  LeaseRequest,
+  NewEvent,
+  NewIntegration,
+  Source,
+  Store,
+} from '../store.js';
+import { MIGRATIONS } from './migrations.js';
+
+export interface SqliteStoreOptions {
+  /** Database file; ':memory:' for a throwaway store. */
+  path: string;
+  /**
+   * `normal` (default): WAL with synchronous=NORMAL, an acknowledged write survives a crash of
+   * the process. `full`: fsync on every commit, so it also survives power loss, at a cost.
+   */
+  durability?: 'normal' | 'full';
+}
+
+type Row = Record<string, unknown>;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const parse = (text: unknown) => (typeof text === 'string' ? JSON.parse(text) : null);
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+
+/** A random id with a readable prefix, e.g. `src_4f9…`. */
+export function newId(prefix: string, bytes = 12): string {
+  return `${prefix}_${randomBytes(bytes).toString('base64url')}`;
+}
+
+/** Opens (creating and migrating as needed) a SQLite store. */
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('foreign_keys = ON');
+  // Several processes (e.g. extra workers) may share the file: wait for a lock rather than fail.
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return new SqliteStore(db);
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at INTEGER)');
+  const applied = new Set(
+    db.prepare('SELECT version FROM schema_migrations').all().map((row) => (row as Row).version as number),
+  );
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
+    }).immediate();
+  }
+}
+
+function toSource(row: Row): Source {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    writeKey: row.write_key as string,
+    createdAt: iso(row.created_at as number),
+  };
+}
+
+function toIntegration(row: Row): Integration {
+  return {
+    id: row.id as string,
+    sourceId: row.source_id as string,
+    vendor: row.vendor as 'snapchat',
+    name: row.name as string,
+    enabled: row.enabled === 1,
+    config: parse(row.config),
+    consentCategories: parse(row.consent_categories),
+    createdAt: iso(row.created_at as number),
+    updatedAt: iso(row.updated_at as number),
+  };
+}
+
+function toDelivery(row: Row): Delivery {
+  return {
+    id: row.id as number,
+    eventId: row.event_id as number,
+    integrationId: row.integration_id as string,
+    status: row.status as DeliveryStatus,
+    attempts: row.attempts as number,
+    nextAttemptAt: row.next_attempt_at as number,
+    reason: (row.reason as string | null) ?? null,
+    payload: parse(row.payload),
+    response: parse(row.response),
+    updatedAt: iso(row.updated_at as number),
+  };
+}
+
+/** Traits an identify call carries: its own `traits`, then any in `context.traits`. */
+function identifyTraits(message: EnrichedMessage): Traits {
+  return { ...(message.context.traits ?? {}), ...(message.traits ?? {}) };
+}
+
+class SqliteStore implements Store {
+  private readonly statements;
+  private readonly appendTransaction;
+  private readonly completeTransaction;
+
+  constructor(private readonly db: Database.Database) {
+    this.appendTransaction = db.transaction(this.appendTransactionBody.bind(this));
+    this.completeTransaction = db.transaction(this.completeTransactionBody.bind(this));
+    this.statements = {
+      insertEvent: db.prepare(
+        `INSERT INTO events (source_id, message_id, type, name, received_at, message)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, message_id) DO NOTHING`,
+      ),
+      insertDelivery: db.prepare(
+        `INSERT INTO deliveries (event_id, integration_id, status, next_attempt_at, reason, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      getProfile: db.prepare('SELECT traits FROM profiles WHERE source_id = ? AND key = ?'),
+      upsertProfile: db.prepare(
+        `INSERT INTO profiles (source_id, key, traits, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (source_id, key) DO UPDATE SET traits = excluded.traits, updated_at = excluded.updated_at`,
+      ),
+      lease: db.prepare(
+        `UPDATE deliveries SET lease_owner = @owner, lease_until = @until
+         WHERE id IN (
+           SELECT id FROM deliveries
+           WHERE status = 'pending' AND next_attempt_at <= @now AND lease_until < @now
+             AND (@integration IS NULL OR integration_id = @integration)
+           ORDER BY next_attempt_at, id LIMIT @limit)
+         RETURNING *`,
+      ),
+      eventById: db.prepare('SELECT id, source_id, message FROM events WHERE id = ?'),
+      complete: db.prepare(
+        `UPDATE deliveries SET status = @status, reason = @reason, payload = coalesce(@payload, payload),
+           response = coalesce(@response, response), attempts = attempts + @counts,
+           next_attempt_at = coalesce(@next, next_attempt_at), lease_owner = NULL, lease_until = 0,
+           updated_at = @now
+         WHERE id = @id AND lease_owner = @owner`,
+      ),
+      insertAttempt: db.prepare(
+        'INSERT INTO delivery_attempts (delivery_id, at, status, http_status, reason) VALUES (?, ?, ?, ?, ?)',
+      ),
+    };
+  }
+
+  async createSource(input: { name: string; writeKey?: string }): Promise<Source> {
+    const source = { id: newId('src'), name: input.name, write_key: input.writeKey ?? newId('wk', 18), created_at: Date.now() };
+    this.db
+      .prepare('INSERT INTO sources (id, name, write_key, created_at) VALUES (@id, @name, @write_key, @created_at)')
+      .run(source);
+    return toSource(source);
+  }
+
+  async listSources(): Promise<Source[]> {
+    return this.db.prepare('SELECT * FROM sources ORDER BY created_at, id').all().map((row) => toSource(row as Row));
+  }
+
+  async getSource(id: string): Promise<Source | undefined> {
+    const row = this.db.prepare('SELECT * FROM sources WHERE id = ?').get(id) as Row | undefined;
+    return row && toSource(row);
+  }
+
+  async findSourceByWriteKey(writeKey: string): Promise<Source | undefined> {
+    const row = this.db.prepare('SELECT * FROM sources WHERE write_key = ?').get(writeKey) as Row | undefined;
+    return row && toSource(row);
+  }
+
+  async createIntegration(input: NewIntegration): Promise<Integration> {
+    const now = Date.now();
+    const row = {
+      id: newId('int'),
+      source_id: input.sourceId,
+      vendor: input.vendor,
+      name: input.name,
+      enabled: input.enabled ? 1 : 0,
+      config: JSON.stringify(input.config),
+      consent_categories: JSON.stringify(input.consentCategories),
+      created_at: now,
+      updated_at: now,
+    };
+    this.db
+      .prepare(
+        `INSERT INTO integrations (id, source_id, vendor, name, enabled, config, consent_categories, created_at, updated_at)
+         VALUES (@id, @source_id, @vendor, @name, @enabled, @config, @consent_categories, @created_at, @updated_at)`,
+      )
+      .run(row);
+    return toIntegration(row);
+  }
+
+  async getIntegration(id: string): Promise<Integration | undefined> {
+    const row = this.db.prepare('SELECT * FROM integrations WHERE id = ?').get(id) as Row | undefined;
+    return row && toIntegration(row);
+  }
+
+  async listIntegrations(sourceId?: string): Promise<Integration[]> {
+    const rows = sourceId
+      ? this.db.prepare('SELECT * FROM integrations WHERE source_id = ? ORDER BY created_at, id').all(sourceId)
+      : this.db.prepare('SELECT * FROM integrations ORDER BY created_at, id').all();
+    return rows.map((row) => toIntegration(row as Row));
+  }
+
+  async updateIntegration(id: string, patch: IntegrationPatch): Promise<Integration | undefined> {
+    const current = await this.getIntegration(id);
+    if (!current) return undefined;
+    const next = { ...current, ...patch };
+    this.db
+      .prepare(
+        `UPDATE integrations SET name = ?, enabled = ?, config = ?, consent_categories = ?, updated_at = ? WHERE id = ?`,
+      )
+      .run(next.name, next.enabled ? 1 : 0, JSON.stringify(next.config), JSON.stringify(next.consentCategories), Date.now(), id);
+    return this.getIntegration(id);
+  }
+
+  async deleteIntegration(id: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM integrations WHERE id = ?').run(id).changes > 0;
+  }
+
+  async appendEvents(sourceId: string, events: NewEvent[]): Promise<AppendResult> {
+    return this.appendTransaction.immediate(sourceId, events);
+  }
+
+  // One transaction per request: SQLite's commit (not the inserts) is the cost, so a batch of
+  // messages is as cheap to make durable as one.
+  private appendTransactionBody(sourceId: string, events: NewEvent[]): AppendResult {
+    const s = this.statements;
+    const now = Date.now();
+    let stored = 0;
+    for (const { message, deliveries } of events) {
+      const name = message.type === 'track' ? message.event : message.name;
+      const inserted = s.insertEvent.run(
+        sourceId,
+        message.messageId,
+        message.type,
+        name ?? null,
+        Date.parse(message.receivedAt),
+        JSON.stringify(message),
+      );
+      if (inserted.changes === 0) continue;
+      stored++;
+      const eventId = inserted.lastInsertRowid;
+      for (const delivery of deliveries) {
+        s.insertDelivery.run(eventId, delivery.integrationId, delivery.status, now, delivery.reason ?? null, now, now);
+      }
+      if (message.type === 'identify') this.mergeProfile(sourceId, message, now);
+    }
+    return { stored, duplicates: events.length - stored };
+  }
+
+  private mergeProfile(sourceId: string, message: EnrichedMessage, now: number): void {
+    const traits = identifyTraits(message);
+    const keys = [message.userId && `u:${message.userId}`, message.anonymousId && `a:${message.anonymousId}`];
+    for (const key of keys) {
+      if (!key) continue;
+      const row = this.statements.getProfile.get(sourceId, key) as Row | undefined;
+      const merged = { ...(parse(row?.traits) ?? {}), ...traits };
+      this.statements.upsertProfile.run(sourceId, key, JSON.stringify(merged), now);
+    }
+  }
+
+  async getProfileTraits(sourceId: string, userId?: string, anonymousId?: string): Promise<Traits | undefined> {
+    const read = (key: string) => parse((this.statements.getProfile.get(sourceId, key) as Row | undefined)?.traits);
+    const byAnonymous = anonymousId ? read(`a:${anonymousId}`) : null;
+    const byUser = userId ? read(`u:${userId}`) : null;
+    if (!byAnonymous && !byUser) return undefined;
+    return { ...(byAnonymous ?? {}), ...(byUser ?? {}) };
+  }
+
+  async leaseDeliveries(request: LeaseRequest): Promise<LeasedDelivery[]> {
+    const rows = this.statements.lease.all({
+      owner: request.owner,
+      until: request.now + request.leaseMs,
+      now: request.now,
+      limit: request.limit,
+      integration: request.integrationId ?? null,
+    }) as Row[];
+    if (rows.length === 0) return [];
+    const integrations = new Map<string, Integration | undefined>();
+    const leased: LeasedDelivery[] = [];
+    for (const row of rows) {
+      const delivery = toDelivery(row);
+      if (!integrations.has(delivery.integrationId)) {
+        integrations.set(delivery.integrationId, await this.getIntegration(delivery.integrationId));
+      }
+      const integration = integrations.get(delivery.integrationId);
+      const eventRow = this.statements.eventById.get(delivery.eventId) as Row | undefined;
+      if (!integration || !eventRow) {
+        // The integration was deleted after the event arrived: nothing to send it to.
+        await this.completeDeliveries(request.owner, [
+          { deliveryId: delivery.id, status: 'skipped', reason: 'integration_deleted', countsAsAttempt: false },
+        ]);
+        continue;
+      }
+      leased.push({
+        delivery,
+        integration,
+        event: { id: eventRow.id as number, sourceId: eventRow.source_id as string, message: parse(eventRow.message) },
+      });
+    }
+    return leased;
+  }
+
+  async completeDeliveries(owner: string, results: DeliveryResult[]): Promise<void> {
+    this.completeTransaction.immediate(owner, results);
+  }
+
+  private completeTransactionBody(owner: string, results: DeliveryResult[]): void {
+    const now = Date.now();
+    for (const result of results) {
+      const counts = result.countsAsAttempt === false ? 0 : 1;
+      const changed = this.statements.complete.run({
+        id: result.deliveryId,
+        owner,
+        status: result.status,
+        reason: result.reason ?? null,
+        payload: json(result.payload),
+        response: json(result.response),
+        counts,
+        next: result.nextAttemptAt ?? null,
+        now,
+      }).changes;
+      // A lease that expired and was taken by another worker is theirs now: record nothing.
+      if (changed > 0 && counts > 0) {
+        this.statements.insertAttempt.run(result.deliveryId, now, result.status, result.httpStatus ?? null, result.reason ?? null);
+      }
+    }
+  }
+
+  async listEvents(query: EventQuery): Promise<EventRecord[]> {
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: Math.min(Math.max(query.limit ?? 50, 1), 500) };
+    if (query.sourceId) {
+      where.push('e.source_id = @sourceId');
+      params.sourceId = query.sourceId;
+    }
+    if (query.name) {
+      where.push('e.name = @name');
+      params.name = query.name;
+    }
+    if (query.afterId !== undefined) {
+      where.push('e.id > @afterId');
+      params.afterId = query.afterId;
+    }
+    if (query.integrationId || query.status) {
+      where.push(
+        `EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id
+           AND (@integrationId IS NULL OR d.integration_id = @integrationId) AND (@status IS NULL OR d.status = @status))`,
+      );
+      params.integrationId = query.integrationId ?? null;
+      params.status = query.status ?? null;
+    }
+    const events = this.db
+      .prepare(
+        `SELECT e.id, e.source_id, e.message FROM events e ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY e.id DESC LIMIT @limit`,
+      )
+      .all(params) as Row[];
+    const deliveriesOf = this.db.prepare(
+      `SELECT d.*, i.name AS integration_name FROM deliveries d LEFT JOIN integrations i ON i.id = d.integration_id
+       WHERE d.event_id = ? ORDER BY d.id`,
+    );
+    const historyOf = this.db.prepare(
+      'SELECT at, status, http_status, reason FROM delivery_attempts WHERE delivery_id = ? ORDER BY id',
+    );
+    return events.map((row) => ({
+      id: row.id as number,
+      sourceId: row.source_id as string,
+      message: parse(row.message),
+      deliveries: (deliveriesOf.all(row.id) as Row[]).map((d) => ({
+        ...toDelivery(d),
+        integrationName: (d.integration_name as string | null) ?? '(deleted)',
+        history: (historyOf.all(d.id) as Row[]).map(
+          (h): DeliveryAttempt => ({
+            at: iso(h.at as number),
+            status: h.status as DeliveryStatus,
+            httpStatus: (h.http_status as number | null) ?? null,
+            reason: (h.reason as string | null) ?? null,
+          }),
+        ),
+      })),
+    }));
+  }
+
+  async countDeliveries(): Promise<Record<DeliveryStatus, number>> {
+    const counts: Record<DeliveryStatus, number> = { pending: 0, delivered: 0, skipped: 0, failed: 0, blocked: 0, dead: 0 };
+    for (const row of this.db.prepare('SELECT status, count(*) AS n FROM deliveries GROUP BY status').all() as Row[]) {
+      counts[row.status as DeliveryStatus] = row.n as number;
+    }
+    return counts;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

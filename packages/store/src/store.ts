@@ -1,0 +1,184 @@
+import type { EnrichedMessage, Traits } from '@datafirst/protocol';
+
+/** A place events come from (a website, a backend); authenticated by its write key. */
+export interface Source {
+  id: string;
+  name: string;
+  writeKey: string;
+  createdAt: string;
+}
+
+/** A destination attached to a source: for now always a Snapchat pixel. */
+export interface Integration {
+  id: string;
+  sourceId: string;
+  vendor: 'snapchat';
+  name: string;
+  enabled: boolean;
+  /** Vendor settings, secrets included; the admin API masks them. */
+  config: Record<string, unknown>;
+  /** Consent categories an event must be granted to reach this integration. */
+  consentCategories: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewIntegration {
+  sourceId: string;
+  vendor: 'snapchat';
+  name: string;
+  enabled: boolean;
+  config: Record<string, unknown>;
+  consentCategories: string[];
+}
+
+export type IntegrationPatch = Partial<Pick<Integration, 'name' | 'enabled' | 'config' | 'consentCategories'>>;
+
+/**
+ * Where a delivery stands.
+ * - `pending`: waiting to be sent (or re-sent at `nextAttemptAt`);
+ * - `delivered`: Snapchat accepted it;
+ * - `skipped`: deliberately not sent (unmapped, no consent, insufficient identifiers…);
+ * - `failed`: Snapchat refused it for good, or it could never be built;
+ * - `blocked`: the integration's credentials were refused; requeued when they change;
+ * - `dead`: retried until the retry window ran out; can be replayed.
+ */
+export type DeliveryStatus = 'pending' | 'delivered' | 'skipped' | 'failed' | 'blocked' | 'dead';
+
+/** An event as stored, with the id the store gave it. */
+export interface StoredEvent {
+  id: number;
+  sourceId: string;
+  message: EnrichedMessage;
+}
+
+/** A delivery (one event to one integration) with its current state. */
+export interface Delivery {
+  id: number;
+  eventId: number;
+  integrationId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  /** Why it is not (yet) delivered, in words a person can act on. */
+  reason: string | null;
+  /** The vendor payload as sent (hashed PII only). */
+  payload: unknown;
+  /** The vendor's last answer. */
+  response: unknown;
+  updatedAt: string;
+}
+
+/** One try at sending a delivery, kept as its history. */
+export interface DeliveryAttempt {
+  at: string;
+  status: DeliveryStatus;
+  httpStatus: number | null;
+  reason: string | null;
+}
+
+/** A leased delivery, with what the worker needs to build and send it. */
+export interface LeasedDelivery {
+  delivery: Delivery;
+  event: StoredEvent;
+  integration: Integration;
+}
+
+/** What the worker learnt about one delivery. */
+export interface DeliveryResult {
+  deliveryId: number;
+  status: DeliveryStatus;
+  reason?: string | null;
+  payload?: unknown;
+  response?: unknown;
+  httpStatus?: number | null;
+  /** For `pending`: when to try again (epoch ms). */
+  nextAttemptAt?: number;
+  /** Count this result as a try (false for a batch split, which is not the event's fault). */
+  countsAsAttempt?: boolean;
+}
+
+/** An event with every delivery it produced, for the debugger. */
+export interface EventRecord extends StoredEvent {
+  deliveries: (Delivery & { integrationName: string; history: DeliveryAttempt[] })[];
+}
+
+/** A delivery to create with its event: `pending`, or `skipped` with the reason (e.g. no consent). */
+export interface NewDelivery {
+  integrationId: string;
+  status: 'pending' | 'skipped';
+  reason?: string;
+}
+
+/** A validated, enriched message and the deliveries it should produce. */
+export interface NewEvent {
+  message: EnrichedMessage;
+  deliveries: NewDelivery[];
+}
+
+export interface AppendResult {
+  /** Messages stored now. */
+  stored: number;
+  /** Messages already stored before (same source and messageId): acknowledged, not stored twice. */
+  duplicates: number;
+}
+
+export interface LeaseRequest {
+  owner: string;
+  limit: number;
+  leaseMs: number;
+  now: number;
+  /** Only this integration's deliveries (a worker lane). */
+  integrationId?: string;
+}
+
+export interface EventQuery {
+  sourceId?: string;
+  integrationId?: string;
+  status?: DeliveryStatus;
+  name?: string;
+  limit?: number;
+  /** Only events with a store id above this (for live polling). */
+  afterId?: number;
+}
+
+/**
+ * Durable storage behind one async interface. SQLite implements it today; the interface is async
+ * so that a PostgreSQL store can slot in.
+ */
+export interface Store {
+  createSource(input: { name: string; writeKey?: string }): Promise<Source>;
+  listSources(): Promise<Source[]>;
+  getSource(id: string): Promise<Source | undefined>;
+  findSourceByWriteKey(writeKey: string): Promise<Source | undefined>;
+
+  createIntegration(input: NewIntegration): Promise<Integration>;
+  getIntegration(id: string): Promise<Integration | undefined>;
+  listIntegrations(sourceId?: string): Promise<Integration[]>;
+  updateIntegration(id: string, patch: IntegrationPatch): Promise<Integration | undefined>;
+  deleteIntegration(id: string): Promise<boolean>;
+
+  /**
+   * Stores validated messages of one source, their deliveries and profile updates, in one
+   * transaction; resolves only once the write is durable. A messageId the source already sent
+   * is acknowledged but stored (and delivered) once.
+   */
+  appendEvents(sourceId: string, events: NewEvent[]): Promise<AppendResult>;
+
+  /** The traits earlier `identify` calls stored for this user or anonymous id (userId wins). */
+  getProfileTraits(sourceId: string, userId?: string, anonymousId?: string): Promise<Traits | undefined>;
+
+  /** Leases due pending deliveries so that no other worker sends them until the lease ends. */
+  leaseDeliveries(request: LeaseRequest): Promise<LeasedDelivery[]>;
+
+  /** Records outcomes and releases the leases. */
+  completeDeliveries(owner: string, results: DeliveryResult[]): Promise<void>;
+
+  /** Recent events with their deliveries, newest first. */
+  listEvents(query: EventQuery): Promise<EventRecord[]>;
+
+  /** Deliveries by status, for the backlog and health views. */
+  countDeliveries(): Promise<Record<DeliveryStatus, number>>;
+
+  close(): Promise<void>;
+}

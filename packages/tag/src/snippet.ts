@@ -1,0 +1,22 @@
+// The paste-in snippet, built into dist/snippet.html. It must stay under 300 bytes, so it is
+// written for the minifier. It defines `_df` as an array of calls that also has the API's methods;
+// each call records its method, arguments, time and URL, so that `_df.js` replays it later with the
+// context of the moment it was made. The collector fills in the two placeholders when it serves it.
+import type { DatafirstStub } from '../types/df.js';
+
+((w: { _df?: DatafirstStub }, d: Document, stub?: DatafirstStub, script?: HTMLScriptElement) => {
+  // Pasted twice, it does nothing twice.
+  if (w._df) return;
+  stub = w._df = [] as unknown as DatafirstStub;
+  for (const method of ['page', 'track', 'identify', 'reset', 'consent'] as const) {
+    stub[method] = (...args: unknown[]) => {
+      stub!.push([method, args, Date.now(), location.href]);
+    };
+  }
+  script = d.createElement('script');
+  script.async = true;
+  script.src = '__DF_SRC__';
+  script.dataset.writeKey = '__DF_WRITE_KEY__';
+  d.head.append(script);
+  stub.page();
+})(window as { _df?: DatafirstStub }, document);
