@@ -45,7 +45,7 @@ export default [
   {
     input: `${tag}/src/tag.ts`,
     plugins: [nodeResolve(), compile()],
-    output: { file: `${tag}/dist/_df.js`, format: 'iife', plugins: [minify, printSizes()] },
+    output: { file: `${tag}/dist/_df.js`, format: 'iife', strict: false, plugins: [minify, printSizes()] },
   },
   {
     input: `${tag}/src/snippet.ts`,

@@ -88,8 +88,9 @@ test('a purchase in the demo shop reaches the Snapchat mock with the hashed emai
 
 test('the debugger and the admin API show each event with the payload sent and Snapchat\'s answer', async ({ page }) => {
   await page.goto(`${datafirst.url}/product.html?id=SKU-2&ScCid=debug-click`);
-  const views = await eventsNamed('VIEW_CONTENT', 1);
-  expect(views.some((e) => e.event.user_data.sc_click_id === 'debug-click')).toBe(true);
+  await expect
+    .poll(async () => (await datafirst.mockEvents()).some((e) => e.event.event_name === 'VIEW_CONTENT' && e.event.user_data.sc_click_id === 'debug-click'))
+    .toBe(true);
 
   const { events } = await datafirst.admin<{ events: any[] }>('/v1/admin/events?limit=50');
   const viewed = events.find((e) => e.message.event === 'Product Viewed' && e.message.properties.product_id === 'SKU-2');

@@ -70,6 +70,6 @@ export async function startDatafirst(options: { dbPath?: string; env?: Record<st
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
     admin: (path) => get(path, { Authorization: `Bearer ${ADMIN_TOKEN}` }),
-    mockEvents: async () => (await get('/snapchat-mock/__mock/events')) as MockEvent[],
+    mockEvents: async () => ((await get("/snapchat-mock/__mock/events")) as { events: MockEvent[] }).events,
   };
 }

@@ -3,7 +3,9 @@ import { LIMITS } from './limits.js';
 import type { Message } from './message.js';
 
 const id = z.string().trim().min(1).max(LIMITS.maxIdLength);
-const isoTime = z.iso.datetime({ offset: true, local: false }).or(z.iso.date());
+const isoTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+  error: 'must be an ISO 8601 date-time, like 2025-06-02T10:15:30.123Z',
+});
 const record = z.record(z.string(), z.unknown());
 
 const pageContext = z.looseObject({
@@ -43,11 +45,15 @@ const common = {
 export const messageSchema = z.discriminatedUnion(
   'type',
   [
-    z.looseObject({ type: z.literal('track'), event: id, ...common }),
+    z.looseObject({
+      type: z.literal('track'),
+      event: id.or(z.undefined()).refine((event) => event !== undefined, 'a track call needs an event name'),
+      ...common,
+    }),
     z.looseObject({ type: z.literal('page'), name: z.string().max(LIMITS.maxIdLength).optional(), ...common }),
     z.looseObject({ type: z.literal('identify'), ...common }),
   ],
-  { error: (issue) => (issue.input === undefined ? 'type is required' : 'type must be one of track, page, identify') },
+  { error: 'must be one of track, page, identify' },
 );
 
 /** Why one message was refused. */
@@ -66,6 +72,7 @@ export function validateMessage(input: unknown): MessageValidation {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, errors: ['message: must be a JSON object'] };
   }
+  if (!('type' in input)) return { ok: false, errors: ['type: is required (track, page or identify)'] };
   const result = messageSchema.safeParse(input);
   if (!result.success) {
     return {

@@ -1,93 +1,91 @@
+import type { Message } from '@datafirst/protocol';
 import type { Datafirst, DatafirstMethod } from '../types/df.js';
-import type { TagConfig } from './config.js';
-import { advertisingAllowed } from './consent.js';
+import {
+  browserLocale,
+  documentReferrer,
+  documentTitle,
+  globalPrivacyControl,
+  pageUrl,
+  readStored,
+  writeStored,
+} from './browser.js';
+import { advertisingAllowed, type ConsentChoice } from './consent.js';
 import type { Identity } from './identity.js';
-import { buildMessage, type TagMessage } from './message.js';
-import { CONSENT_KEY, USER_ID_KEY, type KeyValueStore } from './storage.js';
+import { pageContext } from './page-context.js';
+import { safe } from './safe.js';
+import { uuid } from './uuid.js';
+import { VERSION } from './version.js';
 
-/** What the API needs from the page and the rest of the tag. */
-export interface ApiDeps {
-  config: TagConfig;
-  identity: Identity;
-  storage: KeyValueStore;
-  enqueue(message: TagMessage): void;
-  page(): { title: string; referrer: string; locale: string };
-  gpc(): boolean;
-  now(): number;
-  url(): string;
-  uuid(): string;
-}
+/** A message as the tag sends it: always with the fields that the queue and the dedup rely on. */
+export type TagMessage = Message & { messageId: string; anonymousId: string; timestamp: string };
 
-/** Performs one call of the API; `time` and `url` default to now and here. Never throws. */
-export type Perform = (method: DatafirstMethod, args: ArrayLike<unknown>, time?: number, url?: string) => void;
+/** The API's methods, in the order the snippet defines them. */
+export const METHODS: DatafirstMethod[] = ['page', 'track', 'identify', 'reset', 'consent'];
 
-type Loose = Record<string, unknown> | undefined;
+/** localStorage key of the user id that `identify` set. */
+export const USER_ID_KEY = '_df_uid';
 
-/** Creates the public API and the `perform` that replays the snippet's recorded calls through it. */
-export function createApi(deps: ApiDeps): { api: Datafirst; perform: Perform } {
-  const { config, storage } = deps;
+/** localStorage key of the visitor's advertising choice: `granted` or `denied`. */
+export const CONSENT_KEY = '_df_consent';
 
-  const act = (method: DatafirstMethod, args: ArrayLike<unknown>, time = deps.now(), url = deps.url()): void => {
-    let [first, second] = Array.from(args) as [unknown, Loose];
+/** Performs one call of the API made at `time` on `url` (by default now and here). Never throws. */
+export type Perform = (method: DatafirstMethod, args: unknown[], time?: number, url?: string) => void;
+
+type Fields = Record<string, unknown> | undefined;
+
+/**
+ * Creates `perform`, through which both the API and the replay of the snippet's calls go. Each call
+ * becomes a Segment-spec message with the page context of the moment it was made; undefined fields
+ * vanish when it is serialised.
+ */
+export function createPerform(
+  identity: Identity,
+  enqueue: (message: TagMessage) => void,
+  consentDefault: boolean,
+  honourGpc: boolean,
+): Perform {
+  return safe((method: DatafirstMethod, [first, second]: unknown[], time = Date.now(), url = pageUrl()) => {
     if (method === 'reset') {
-      storage.remove(USER_ID_KEY);
-      return deps.identity.reset();
+      writeStored(USER_ID_KEY);
+      return identity.reset();
     }
     if (method === 'consent') {
-      return storage.set(CONSENT_KEY, (first as { advertising: boolean }).advertising ? 'granted' : 'denied');
+      const choice: ConsentChoice = (first as { advertising: boolean }).advertising ? 'granted' : 'denied';
+      return writeStored(CONSENT_KEY, choice);
     }
-    // page(properties) and identify(traits): the name or id may be left out.
-    if (first && typeof first === 'object' && method !== 'track') [first, second] = [undefined, first as Loose];
-    if (method === 'identify' && first != null) storage.set(USER_ID_KEY, String(first));
-    const choice = storage.get(CONSENT_KEY);
+    // page(properties) and identify(traits): the name or the user id may be left out.
+    if (first && typeof first === 'object' && method !== 'track') [first, second] = [undefined, first];
+    if (method === 'identify' && first != null) writeStored(USER_ID_KEY, String(first));
     const advertising = advertisingAllowed(
-      choice ? choice === 'granted' : undefined,
-      config.consentDefault,
-      deps.gpc(),
-      config.honourGpc,
+      readStored(CONSENT_KEY),
+      consentDefault,
+      globalPrivacyControl(),
+      honourGpc,
     );
-    deps.enqueue(
-      buildMessage(
-        {
-          type: method,
-          event: method === 'track' ? (first as string) : undefined,
-          name: method === 'page' ? (first as string | undefined) : undefined,
-          properties: method === 'identify' ? undefined : second,
-          traits: method === 'identify' ? second : undefined,
-          time,
-          url,
-        },
-        {
-          ...deps.page(),
-          ids: deps.identity.read(url, advertising),
-          userId: storage.get(USER_ID_KEY) || undefined,
-          advertising,
-          messageId: deps.uuid(),
-        },
-      ),
-    );
-  };
+    const ids = identity.read(url, advertising);
+    enqueue({
+      type: method,
+      ...(method === 'identify'
+        ? { traits: second as Fields }
+        : { [method === 'track' ? 'event' : 'name']: first as string, properties: second as Fields }),
+      userId: readStored(USER_ID_KEY),
+      anonymousId: ids.anonymousId,
+      messageId: uuid(),
+      timestamp: new Date(time).toISOString(),
+      context: {
+        page: pageContext(url, documentTitle(), documentReferrer()),
+        locale: browserLocale(),
+        library: { name: 'datafirst.js', version: VERSION },
+        snapchat: ids.snapchat,
+        consent: { categoryPreferences: { advertising } },
+      },
+    });
+  });
+}
 
-  // The host page must never see an exception from the tag: a bad argument costs only that call.
-  const perform: Perform = (...call) => {
-    try {
-      act(...call);
-    } catch {
-      // Dropped on purpose.
-    }
-  };
-  const method =
-    (name: DatafirstMethod) =>
-    (...args: unknown[]) =>
-      perform(name, args);
-  return {
-    api: {
-      page: method('page'),
-      track: method('track'),
-      identify: method('identify'),
-      reset: method('reset'),
-      consent: method('consent'),
-    },
-    perform,
-  };
+/** The public API over `perform`. */
+export function createApi(perform: Perform): Datafirst {
+  const api = {} as Record<DatafirstMethod, (...args: unknown[]) => void>;
+  for (const method of METHODS) api[method] = (...args) => perform(method, args);
+  return api as Datafirst;
 }

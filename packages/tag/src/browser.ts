@@ -1,25 +1,27 @@
 // The only module that touches window, document, navigator, storage and the network, so that the
-// rest of the tag is plain functions that run in node. Each handler it installs is wrapped: the host
-// page never sees an exception from the tag.
+// rest of the tag runs in node: unit tests replace this module with a fake.
 import Cookies from 'js-cookie';
-import type { Datafirst, DatafirstStub } from '../types/df.js';
-import type { TagData } from './config.js';
-import type { Http } from './delivery.js';
-import type { CookieJar } from './identity.js';
-import type { KeyValueStore } from './storage.js';
+import type { Datafirst } from '../types/df.js';
+import { safe } from './safe.js';
 
-const safe =
-  <A extends unknown[]>(run: (...args: A) => unknown) =>
-  (...args: A): void => {
-    try {
-      void run(...args);
-    } catch {
-      // Never reaches the host page.
-    }
-  };
+/** Cookie access as the identity uses it; js-cookie's own API. */
+export interface CookieJar {
+  get(name: string): string | undefined;
+  set(name: string, value: string, attributes: { expires: number }): unknown;
+  remove(name: string): void;
+}
 
-/** What `window._df` holds: nothing, the snippet's stub, or a tag that already started. */
-export function currentDf(): Datafirst | DatafirstStub | undefined {
+// localStorage throws on access in sandboxed frames and when storage is disabled; a plain object
+// then keeps the values for the life of the page.
+let storage: Record<string, string | undefined>;
+try {
+  storage = localStorage;
+} catch {
+  storage = {};
+}
+
+/** What `window._df` holds: nothing, the snippet's stub (an array), or a started tag. */
+export function currentDf(): unknown {
   return window._df;
 }
 
@@ -28,13 +30,10 @@ export function publishDf(api: Datafirst): void {
   window._df = api;
 }
 
-/** The `data-` attributes and the URL of the script element that loaded the tag. */
-export function tagScript(): { data: TagData; src: string } | undefined {
-  // currentScript is null only if something else is running us; then the attributes still find it.
-  const script = (document.currentScript ?? document.querySelector('script[data-write-key]')) as
-    | HTMLScriptElement
-    | null;
-  return script ? { data: script.dataset, src: script.src } : undefined;
+/** The script element that loaded the tag. */
+export function tagScript(): HTMLScriptElement | null {
+  // currentScript is null only when something else runs the tag; the write key still finds it.
+  return (document.currentScript ?? document.querySelector('script[data-write-key]')) as HTMLScriptElement | null;
 }
 
 /** The page's URL now. */
@@ -42,66 +41,59 @@ export function pageUrl(): string {
   return location.href;
 }
 
-/** What a message reads from the page when it is built. */
-export function pageState(): { title: string; referrer: string; locale: string } {
-  return { title: document.title, referrer: document.referrer, locale: navigator.language };
+/** The page's title now. */
+export function documentTitle(): string {
+  return document.title;
+}
+
+/** The page that linked here. */
+export function documentReferrer(): string {
+  return document.referrer;
+}
+
+/** The browser's language, such as `en-GB`. */
+export function browserLocale(): string {
+  return navigator.language;
 }
 
 /** Whether the browser sends Global Privacy Control. */
 export function globalPrivacyControl(): boolean {
-  return (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+  return !!(navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
 }
 
 /** First-party cookies with the tag's attributes: path=/, SameSite=Lax, Secure on https. */
 export function cookieJar(domain: string | undefined): CookieJar {
-  const attributes = { path: '/', sameSite: 'Lax', secure: location.protocol === 'https:', domain };
-  return {
-    get: (name) => Cookies.get(name),
-    set: (name, value, days) => Cookies.set(name, value, { ...attributes, expires: days }),
-    remove: (name) => Cookies.remove(name, attributes),
-  };
+  return Cookies.withAttributes({ path: '/', sameSite: 'Lax', secure: location.protocol === 'https:', domain });
 }
 
-/** localStorage, or memory where it is missing, full or forbidden (sandboxed frames, some private modes). */
-export function localStore(): KeyValueStore {
-  const memory: Record<string, string | undefined> = {};
-  return {
-    get(key) {
-      try {
-        return localStorage.getItem(key);
-      } catch {
-        return memory[key];
-      }
-    },
-    set(key, value) {
-      memory[key] = value;
-      try {
-        localStorage.setItem(key, value);
-      } catch {
-        // Memory holds it for this page.
-      }
-    },
-    remove(key) {
-      delete memory[key];
-      try {
-        localStorage.removeItem(key);
-      } catch {
-        // Nothing stored.
-      }
-    },
-  };
+/** A value from localStorage. */
+export function readStored(key: string): string | undefined {
+  return storage[key];
 }
 
-/** fetch and sendBeacon, with bodies sent as text/plain so that no CORS preflight is needed. */
-export const http: Http = {
-  // A string body is sent as text/plain;charset=UTF-8, a "simple" request: no preflight.
-  post: (url, body, keepalive) =>
-    fetch(url, { method: 'POST', body, keepalive, credentials: 'include' }).then((response) => response.status),
-  beacon: (url, body) => navigator.sendBeacon(url, body),
-};
+/** Stores a value in localStorage, or removes it when undefined. A full storage keeps the old value. */
+export function writeStored(key: string, value?: string): void {
+  try {
+    if (value === undefined) delete storage[key];
+    else storage[key] = value;
+  } catch {
+    // Quota exceeded: the queue still holds its messages in memory.
+  }
+}
+
+/** POSTs a body as text/plain with keepalive; resolves with the status, rejects on a network error. */
+export function post(url: string, body: string): Promise<number> {
+  // A string body goes as text/plain;charset=UTF-8, a CORS "simple" request: no preflight.
+  return fetch(url, { method: 'POST', body, keepalive: true, credentials: 'include' }).then((response) => response.status);
+}
+
+/** Hands a text/plain POST to the browser to send even after the page is gone. */
+export function beacon(url: string, body: string): void {
+  navigator.sendBeacon(url, body);
+}
 
 /** Runs `run` after `ms` milliseconds. */
-export function setTimer(run: () => void, ms: number): void {
+export function later(run: () => void, ms: number): void {
   setTimeout(safe(run), ms);
 }
 
@@ -109,10 +101,7 @@ export function setTimer(run: () => void, ms: number): void {
 export function onLeave(leave: () => void): void {
   // visibilitychange is the reliable signal on mobile; pagehide covers browsers that skip it on unload.
   addEventListener('pagehide', safe(leave));
-  document.addEventListener(
-    'visibilitychange',
-    safe(() => document.visibilityState === 'hidden' && leave()),
-  );
+  document.addEventListener('visibilitychange', safe(() => document.visibilityState === 'hidden' && leave()));
 }
 
 /** Calls `online` when the browser regains the network. */
@@ -120,7 +109,7 @@ export function onOnline(online: () => void): void {
   addEventListener('online', safe(online));
 }
 
-/** Calls `navigate` after every history navigation of a single-page app. */
+/** Calls `navigate` after each history navigation of a single-page app. */
 export function onNavigate(navigate: () => void): void {
   for (const name of ['pushState', 'replaceState'] as const) {
     const original = history[name];

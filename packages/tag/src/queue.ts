@@ -1,109 +1,95 @@
+import type { TagMessage } from './api.js';
 import { backoff } from './backoff.js';
-import { splitBatches } from './batch.js';
-import type { TagMessage } from './message.js';
+import { batchBody, isFinalAnswer, MAX_BATCH_BYTES, messageBytes, splitBatches } from './batch.js';
+import { beacon, later, onLeave, onOnline, post, readStored, writeStored } from './browser.js';
 
-/** Where the queue persists: localStorage under `_df_q:<writeKey>` in the browser, shared by tabs. */
-export interface QueueStore {
-  load(): TagMessage[];
-  save(messages: TagMessage[]): void;
-}
-
-/** What the queue needs from the outside world. */
-export interface QueueDeps {
-  store: QueueStore;
-  /** Posts a batch; resolves true once the collector has answered for good, false (or rejects) to retry. */
-  send(batch: TagMessage[]): Promise<boolean>;
-  /** Hands a batch to `sendBeacon`, whose answer cannot be read. */
-  beacon(batch: TagMessage[]): void;
-  setTimer(run: () => void, ms: number): void;
-  random(): number;
-}
-
-/** A lossless, persistent send queue. */
-export interface Queue {
-  /** Keeps a message until the collector has answered for it. */
-  push(message: TagMessage): void;
-  /** Sends now, forgetting the backoff: the browser is back online. */
-  retry(): void;
-  /** The page may be going away: beacons what is not in flight yet. The messages stay queued. */
-  leave(): void;
-}
-
-/** The most messages kept; beyond it the oldest go, so a long offline spell cannot fill localStorage. */
+/** The most messages kept; beyond it the oldest go, so that a long time offline cannot fill localStorage. */
 export const QUEUE_CAP = 500;
 
-/** How long calls gather into one batch: a page view and the calls made with it go together. */
+/** How long calls gather into one batch: a page view and the calls made with it travel together. */
 export const BATCH_DELAY_MS = 50;
 
+/** localStorage key of the send queue of a write key: a JSON array of messages, absent when empty. */
+export function queueKey(writeKey: string): string {
+  return `_df_q:${writeKey}`;
+}
+
 /**
- * Creates the queue. It adopts what the store holds (messages of earlier pages, or of other tabs)
- * and sends one batch at a time, because keepalive bodies in flight share one 64 KiB allowance.
+ * Creates the lossless send queue to the collector at `api` and returns its `push`. Messages stay
+ * in localStorage until the collector has answered for them. The queue adopts what is stored
+ * (messages of earlier pages, or of other tabs), sends one batch at a time (keepalive bodies in
+ * flight share 64 KiB), backs off with jitter, sends at once when the browser comes back online, and
+ * beacons what is left when the page is hidden.
  *
- * Tabs share the store, so every write merges: the stored messages, minus those this tab has seen
- * acknowledged, plus this tab's own. A message is never lost to another tab's write; at worst two
- * tabs send it, and the collector deduplicates by `messageId`.
+ * Tabs share the key, so every write merges: the stored messages, minus this tab's own and those
+ * it has just delivered, plus this tab's own. Another tab's write never loses a message; at worst two tabs
+ * send it, and the collector deduplicates by `messageId`.
  */
-export function createQueue(deps: QueueDeps, cap = QUEUE_CAP): Queue {
-  let pending = deps.store.load().slice(-cap);
+export function createQueue(api: string, writeKey: string): (message: TagMessage) => void {
+  const key = queueKey(writeKey);
+  const url = `${api}/v1/batch`;
+  const load = (): TagMessage[] => {
+    try {
+      return JSON.parse(readStored(key) || '[]') as TagMessage[];
+    } catch {
+      return [];
+    }
+  };
+  let pending = load();
   let inFlight: TagMessage[] = [];
   let timerSet = false;
   let attempt = 0;
-  const acknowledged = new Set<string>();
-  const beaconed = new WeakSet<TagMessage>();
 
-  const persist = (): void => {
-    const mine = new Set(pending.map((message) => message.messageId));
-    const others = deps.store
-      .load()
-      .filter((message) => !mine.has(message.messageId) && !acknowledged.has(message.messageId));
-    deps.store.save(others.concat(pending).slice(-cap));
+  const persist = (delivered: TagMessage[] = []): void => {
+    const skipped = new Set(pending.concat(delivered).map((message) => message.messageId));
+    const merged = load()
+      .filter((message) => !skipped.has(message.messageId))
+      .concat(pending)
+      .slice(-QUEUE_CAP);
+    writeStored(key, merged.length ? JSON.stringify(merged) : undefined);
   };
 
   const schedule = (ms: number): void => {
-    if (timerSet) return;
-    timerSet = true;
-    deps.setTimer(() => {
-      timerSet = false;
-      void flush();
-    }, ms);
+    if (!timerSet) {
+      timerSet = true;
+      later(() => {
+        timerSet = false;
+        void flush();
+      }, ms);
+    }
   };
 
   const flush = async (): Promise<void> => {
     if (inFlight.length || !pending.length) return;
     const batch = (inFlight = splitBatches(pending)[0]);
-    let answered = false;
-    try {
-      answered = await deps.send(batch);
-    } catch {
-      // A network error: offline, blocked, or a CORS failure. Retried like a 5xx.
-    }
+    // A rejection is a network error (offline, blocked, CORS) and is retried like a 5xx.
+    const answered = await post(url, batchBody(batch, writeKey)).then(isFinalAnswer, () => false);
     inFlight = [];
-    if (!answered) return schedule(backoff(++attempt, deps.random));
+    if (!answered) return schedule(backoff(++attempt));
     attempt = 0;
-    for (const message of batch) acknowledged.add(message.messageId);
     pending = pending.filter((message) => !batch.includes(message));
-    persist();
+    persist(batch);
     return flush();
   };
 
   if (pending.length) schedule(BATCH_DELAY_MS);
+  onOnline(() => {
+    attempt = 0;
+    void flush();
+  });
+  onLeave(() => {
+    // The messages stay queued: a beacon's answer cannot be read. A beacon cannot carry headers
+    // either, so the write key rides in the query too.
+    for (const batch of splitBatches(pending)) {
+      beacon(`${url}?writeKey=${encodeURIComponent(writeKey)}`, batchBody(batch, writeKey));
+    }
+  });
 
-  return {
-    push(message) {
-      pending = pending.concat(message).slice(-cap);
-      persist();
-      schedule(BATCH_DELAY_MS);
-    },
-    retry() {
-      attempt = 0;
-      void flush();
-    },
-    leave() {
-      // A keepalive fetch outlives the page, so what is in flight needs no beacon; nor does what
-      // was beaconed already (tab switches hide the page many times).
-      const unsent = pending.filter((message) => !inFlight.includes(message) && !beaconed.has(message));
-      for (const message of unsent) beaconed.add(message);
-      for (const batch of splitBatches(unsent)) deps.beacon(batch);
-    },
+  return (message) => {
+    // The collector refuses messages this big anyway, and one that cannot travel would block the queue.
+    if (messageBytes(message) > MAX_BATCH_BYTES) return;
+    pending = pending.concat(message).slice(-QUEUE_CAP);
+    persist();
+    schedule(BATCH_DELAY_MS);
   };
 }

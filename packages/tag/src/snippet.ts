@@ -19,4 +19,4 @@ import type { DatafirstStub } from '../types/df.js';
   script.dataset.writeKey = '__DF_WRITE_KEY__';
   d.head.append(script);
   stub.page();
-})(window as { _df?: DatafirstStub }, document);
+})(window as unknown as { _df?: DatafirstStub }, document);

@@ -55,7 +55,7 @@ export type DatafirstMethod = keyof Datafirst;
  * One call recorded by the snippet before `_df.js` loaded: the method, its arguments, when it was
  * made (milliseconds since the epoch) and the page URL at that moment.
  */
-export type DatafirstStubCall = [method: DatafirstMethod, args: ArrayLike<unknown>, time: number, url: string];
+export type DatafirstStubCall = [method: DatafirstMethod, args: unknown[], time: number, url: string];
 
 /** The snippet's stand-in for `_df`: an array of recorded calls that also has the API's methods. */
 export type DatafirstStub = DatafirstStubCall[] & Datafirst;

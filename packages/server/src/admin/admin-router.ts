@@ -130,7 +130,7 @@ export function adminRouter(options: AdminOptions): Router {
       const sent = await options.snapchat.validate(config, [built.event], optionalString(req.body?.test_event_code));
       res.json({
         request: { url: sent.url, body: JSON.parse(sent.body) },
-        response: { status: sent.status ?? null, body: parseMaybe(sent.responseBody), error: sent.error },
+        response: { status: sent.status ?? null, body: parseMaybe(sent.responseBody) },
         outcome: sent.outcome,
       });
     }),

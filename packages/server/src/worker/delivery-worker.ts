@@ -164,7 +164,7 @@ export class DeliveryWorker {
       batch.map((ready) => ready.event),
     );
     const outcome = sent.outcome;
-    const response = { status: sent.status ?? null, body: parseBody(sent.responseBody), error: sent.error };
+    const response = { status: sent.status ?? null, body: parseBody(sent.responseBody) };
     const result = (ready: Ready, status: DeliveryResult['status'], reason: string | null, extra: Partial<DeliveryResult> = {}): DeliveryResult => ({
       deliveryId: ready.leased.delivery.id,
       status,

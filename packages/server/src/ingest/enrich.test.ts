@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { clickIdFromUrl, correctTimestamp, enrichMessage } from './enrich.js';
+
+describe('clickIdFromUrl', () => {
+  it.each([
+    ['https://shop.example.com/?ScCid=abc-123', 'abc-123'],
+    ['https://shop.example.com/?sccid=abc-123', 'abc-123'],
+    ['https://shop.example.com/?SCCID=AbC-123&utm_source=snap', 'AbC-123'],
+    ['https://shop.example.com/p?x=1&sCcId=v%2Fw', 'v/w'],
+    ['https://shop.example.com/?ScCid=', undefined],
+    ['https://shop.example.com/?other=1', undefined],
+    ['not a url', undefined],
+    [undefined, undefined],
+  ])('reads %s as %s, keeping the value exactly', (url, expected) => {
+    expect(clickIdFromUrl(url)).toBe(expected);
+  });
+});
+
+describe('correctTimestamp', () => {
+  const receivedAt = new Date('2025-06-02T12:00:00.000Z');
+  it.each([
+    ['uses receipt time when there is no timestamp', undefined, undefined, '2025-06-02T12:00:00.000Z'],
+    ['keeps a timestamp when sentAt is unknown', '2025-06-02T11:59:00.000Z', undefined, '2025-06-02T11:59:00.000Z'],
+    ['shifts by the sender clock skew (sender 1 h fast)', '2025-06-02T12:59:50.000Z', '2025-06-02T13:00:00.000Z', '2025-06-02T11:59:50.000Z'],
+    ['never lets an event be later than its receipt', '2025-06-02T13:00:00.000Z', undefined, '2025-06-02T12:00:00.000Z'],
+  ])('%s', (_, timestamp, sentAt, expected) => {
+    expect(correctTimestamp(timestamp, sentAt, receivedAt)).toBe(expected);
+  });
+});
+
+describe('enrichMessage', () => {
+  const options = { receivedAt: new Date('2025-06-02T12:00:00.000Z'), consentDefault: 'granted' as const, honorGpc: true };
+  const facts = { ip: '203.0.113.7', userAgent: 'UA', cookies: { _scid: 'scid-1', _dfid: 'anon-c', _scclid: 'old' }, gpc: false };
+
+  it('fills in ids, times, IP, user agent, cookies, the click id and default consent', () => {
+    const enriched = enrichMessage({ type: 'page', context: { page: { url: 'https://s.example/?ScCid=new' } } }, facts, options);
+    expect(enriched).toEqual({
+      type: 'page',
+      anonymousId: 'anon-c',
+      messageId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      timestamp: '2025-06-02T12:00:00.000Z',
+      receivedAt: '2025-06-02T12:00:00.000Z',
+      context: {
+        page: { url: 'https://s.example/?ScCid=new' },
+        ip: '203.0.113.7',
+        userAgent: 'UA',
+        snapchat: { clickId: 'new', cookie1: 'scid-1' },
+        consent: { categoryPreferences: { advertising: true } },
+      },
+    });
+  });
+
+  it('keeps the consent the message carries, and the configured default otherwise', () => {
+    const denied = enrichMessage({ type: 'page', context: { consent: { categoryPreferences: { advertising: false } } } }, facts, options);
+    expect(denied.context.consent).toEqual({ categoryPreferences: { advertising: false } });
+    const byDefault = enrichMessage({ type: 'page' }, facts, { ...options, consentDefault: 'denied' });
+    expect(byDefault.context.consent).toEqual({ categoryPreferences: { advertising: false } });
+  });
+
+  it('treats Global Privacy Control as an advertising opt-out unless told to ignore it', () => {
+    const granted = { type: 'page' as const, context: { consent: { categoryPreferences: { advertising: true } } } };
+    expect(enrichMessage(granted, { ...facts, gpc: true }, options).context.consent?.categoryPreferences?.advertising).toBe(false);
+    expect(
+      enrichMessage(granted, { ...facts, gpc: true }, { ...options, honorGpc: false }).context.consent?.categoryPreferences?.advertising,
+    ).toBe(true);
+  });
+
+  it('drops sentAt once it has corrected the timestamp', () => {
+    const enriched = enrichMessage(
+      { type: 'page', timestamp: '2025-06-02T12:59:50.000Z', sentAt: '2025-06-02T13:00:00.000Z' },
+      facts,
+      options,
+    );
+    expect(enriched.timestamp).toBe('2025-06-02T11:59:50.000Z');
+    expect('sentAt' in enriched).toBe(false);
+  });
+});

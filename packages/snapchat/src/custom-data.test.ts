@@ -1,0 +1,138 @@
+import type { Message } from '@datafirst/protocol';
+import { describe, expect, test } from 'vitest';
+import { buildCustomData, orderValue, snapCurrency, toNumber } from './custom-data.js';
+
+function track(properties: Record<string, unknown>, event = 'Order Completed'): Message {
+  return { type: 'track', event, properties };
+}
+
+describe('buildCustomData', () => {
+  test('maps an order with products in the §7 key order', () => {
+    const customData = buildCustomData(
+      track({
+        order_id: 'ORD-1001',
+        revenue: 59.97,
+        currency: 'gbp',
+        products: [
+          { product_id: 'SKU-1', price: 19.99, quantity: 2, brand: 'Acme' },
+          { product_id: 'SKU-2', price: 19.99, quantity: 1 },
+        ],
+      }),
+    );
+    expect(JSON.stringify(customData)).toBe(
+      '{"currency":"GBP","value":59.97,"order_id":"ORD-1001","content_ids":["SKU-1","SKU-2"],"num_items":3,' +
+        '"contents":[{"id":"SKU-1","quantity":2,"item_price":19.99,"brand":"Acme"},{"id":"SKU-2","quantity":1,"item_price":19.99}]}',
+    );
+  });
+
+  test.each([
+    [{ revenue: 10, total: 20, value: 30 }, 10],
+    [{ total: 20, value: 30 }, 20],
+    [{ value: 30 }, 30],
+    [{ revenue: '12.50' }, 12.5],
+    [{ products: [{ sku: 'A', price: 19.99, quantity: 2 }, { sku: 'B', price: 19.99 }] }, 59.97],
+    [{ products: [{ sku: 'A', price: '5', quantity: '3' }] }, 15],
+  ])('takes the value of %j as %d', (properties, value) => {
+    expect(buildCustomData(track({ ...properties, currency: 'USD' }))?.value).toBe(value);
+  });
+
+  test('uses sku when a product has no product_id, and numbers as ids', () => {
+    const customData = buildCustomData(track({ products: [{ sku: 'SKU-9' }, { product_id: 42, quantity: 3 }] }));
+    expect(customData).toEqual({
+      content_ids: ['SKU-9', '42'],
+      num_items: 4,
+      contents: [
+        { id: 'SKU-9', quantity: 1 },
+        { id: '42', quantity: 3 },
+      ],
+    });
+  });
+
+  test('counts products without an id in num_items but leaves them out of contents', () => {
+    expect(buildCustomData(track({ products: [{ name: 'Mystery box', quantity: 2 }, { sku: 'A' }] }))).toEqual({
+      content_ids: ['A'],
+      num_items: 3,
+      contents: [{ id: 'A', quantity: 1 }],
+    });
+  });
+
+  test('reads a one-product event from the properties themselves', () => {
+    const customData = buildCustomData(
+      track({ product_id: 'SKU-1', price: 19.99, quantity: 2, brand: 'Acme', category: 'Shoes', name: 'Runner', currency: 'EUR' }, 'Product Added'),
+    );
+    expect(customData).toEqual({
+      currency: 'EUR',
+      value: 39.98,
+      content_ids: ['SKU-1'],
+      num_items: 2,
+      contents: [{ id: 'SKU-1', quantity: 2, item_price: 19.99, brand: 'Acme' }],
+      content_category: 'Shoes',
+      content_name: 'Runner',
+    });
+  });
+
+  test('drops both currency and value when the currency is not one Snap accepts', () => {
+    expect(buildCustomData(track({ revenue: 10, currency: 'XYZ', order_id: 'O-1' }))).toEqual({ order_id: 'O-1' });
+  });
+
+  test('sends a value only together with its currency', () => {
+    expect(buildCustomData(track({ revenue: 10 }))).toBeUndefined();
+  });
+
+  test('maps the search query and the sign-up method', () => {
+    expect(buildCustomData(track({ query: 'red shoes' }, 'Products Searched'))).toEqual({ search_string: 'red shoes' });
+    expect(buildCustomData(track({ method: 'sms' }, 'Signed Up'))).toEqual({ sign_up_method: 'sms' });
+  });
+
+  test('does not take a page name for a content name', () => {
+    expect(buildCustomData({ type: 'page', properties: { name: 'Home', url: 'https://x.example/' } })).toBeUndefined();
+  });
+
+  test('is undefined for an event with nothing to map', () => {
+    expect(buildCustomData(track({}))).toBeUndefined();
+    expect(buildCustomData({ type: 'page' })).toBeUndefined();
+  });
+
+  test('ignores products that are not objects', () => {
+    expect(buildCustomData(track({ products: ['SKU-1', null, { sku: 'A' }] }))).toEqual({
+      content_ids: ['A'],
+      num_items: 1,
+      contents: [{ id: 'A', quantity: 1 }],
+    });
+  });
+});
+
+describe('orderValue', () => {
+  test('is undefined without any amount', () => {
+    expect(orderValue({ products: [{ sku: 'A' }] })).toBeUndefined();
+  });
+});
+
+describe('snapCurrency', () => {
+  test.each([
+    ['gbp', 'GBP'],
+    [' usd ', 'USD'],
+    ['XOF', 'XOF'],
+    ['XYZ', undefined],
+    ['', undefined],
+    [826, undefined],
+  ])('reads %j as %s', (input, expected) => {
+    expect(snapCurrency(input)).toBe(expected);
+  });
+});
+
+describe('toNumber', () => {
+  test.each([
+    [59.97, 59.97],
+    ['59.97', 59.97],
+    [' 3 ', 3],
+    ['-5', -5],
+    ['1e3', undefined],
+    ['12abc', undefined],
+    ['', undefined],
+    [Number.POSITIVE_INFINITY, undefined],
+    [null, undefined],
+  ])('reads %j as %s', (input, expected) => {
+    expect(toNumber(input)).toBe(expected);
+  });
+});

@@ -1,0 +1,50 @@
+// @datafirst/snapchat: a Snapchat Conversions API library (normalise and hash PII, map events,
+// build v3 and v2 payloads, classify answers, send with undici) and a Snapchat-faithful mock.
+export { ACTION_SOURCES, assetIdFor, resolveActionSource, toActionSource } from './action-source.js';
+export { appIdOf, buildAppData } from './app-data.js';
+export type { SnapAppData } from './app-data.js';
+export { MAX_EVENT_AGE_MS, toSnapEvent, wantsLimitedDataUse } from './build-event.js';
+export type { BuildEventOptions, BuildEventResult, SkipReason } from './build-event.js';
+export { DEFAULT_TIMEOUT_MS, SnapchatClient } from './client.js';
+export type { SendResult, SnapchatClientOptions } from './client.js';
+export { validateSnapchatConfig } from './config-validation.js';
+export type { ConfigValidation } from './config-validation.js';
+export type { ActionSource, ApiVersion, SnapchatConfig } from './config.js';
+export { callingCodeOf, COUNTRIES, countryCode } from './countries.js';
+export type { Country } from './countries.js';
+export { isSnapCurrency, SNAP_CURRENCIES } from './currencies.js';
+export { buildCustomData, orderValue, snapCurrency, toNumber } from './custom-data.js';
+export type { SnapContent, SnapCustomData } from './custom-data.js';
+export { DEFAULT_EVENT_MAP, isSnapEventName, SNAP_EVENT_NAMES } from './event-names.js';
+export type { SnapEventName } from './event-names.js';
+export { hashNormalized, isSha256Hex, sha256Hex } from './hash.js';
+export { mapEventName, PAGE_EVENT_KEY } from './map-event.js';
+export type { EventNameMapping, EventNameSkip } from './map-event.js';
+export { normalizeCity, normalizeCountry, normalizeState, normalizeZip } from './normalize-address.js';
+export { normalizeBirthday } from './normalize-birthday.js';
+export { normalizePhone } from './normalize-phone.js';
+export {
+  normalizeEmail,
+  normalizeExternalId,
+  normalizeGender,
+  normalizeIp,
+  normalizeMobileId,
+  normalizeName,
+} from './normalize.js';
+export {
+  BACKOFF_BASE_MS,
+  BACKOFF_CAP_MS,
+  backoffDelayMs,
+  classifyNetworkError,
+  classifyResponse,
+  parseRetryAfter,
+} from './outcome.js';
+export type { SendOutcome, SnapResponse } from './outcome.js';
+export { buildSendRequest, maskAccessToken, MAX_EVENTS_PER_REQUEST, SNAPCHAT_API_URL } from './request.js';
+export type { SendRequestOptions, SnapRequest } from './request.js';
+export { buildUserData, hasMinimumIdentifiers } from './user-data.js';
+export type { SnapUserData } from './user-data.js';
+export { toV2Event } from './v2.js';
+export type { SnapV2Event } from './v2.js';
+export type { SnapV3Event } from './v3-event.js';
+export * from './mock-server.js';

@@ -1,0 +1,118 @@
+import type { Message } from '@datafirst/protocol';
+import { describe, expect, test } from 'vitest';
+import type { SnapchatConfig } from './config.js';
+import { mapEventName } from './map-event.js';
+
+const CONFIG: SnapchatConfig = { pixel_id: '6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a', access_token: 't' };
+
+function track(event: string): Message {
+  return { type: 'track', event };
+}
+
+describe('mapEventName: defaults', () => {
+  test.each([
+    ['Order Completed', 'PURCHASE'],
+    ['Product Purchased', 'PURCHASE'],
+    ['Product Added', 'ADD_CART'],
+    ['Checkout Started', 'START_CHECKOUT'],
+    ['Product Viewed', 'VIEW_CONTENT'],
+    ['Signed Up', 'SIGN_UP'],
+    ['Products Searched', 'SEARCH'],
+    ['Product Added to Wishlist', 'ADD_TO_WISHLIST'],
+    ['Lead Generated', 'SAVE'],
+    ['Payment Info Entered', 'ADD_BILLING'],
+    ['Signed In', 'LOGIN'],
+    ['Product List Viewed', 'LIST_VIEW'],
+    ['Subscription Started', 'SUBSCRIBE'],
+    ['Trial Started', 'START_TRIAL'],
+  ])('maps track %j to %s', (event, name) => {
+    expect(mapEventName(track(event), CONFIG)).toEqual({ name });
+  });
+
+  test.each([['order_completed'], ['ORDER COMPLETED'], ['order-completed'], ['  Order  Completed ']])(
+    'maps %j to PURCHASE, ignoring case and separators',
+    (event) => {
+      expect(mapEventName(track(event), CONFIG)).toEqual({ name: 'PURCHASE' });
+    },
+  );
+
+  test('maps every page call to PAGE_VIEW, whatever its name', () => {
+    expect(mapEventName({ type: 'page' }, CONFIG)).toEqual({ name: 'PAGE_VIEW' });
+    expect(mapEventName({ type: 'page', name: 'Order Completed' }, CONFIG)).toEqual({ name: 'PAGE_VIEW' });
+  });
+
+  test('does not send an unknown track event', () => {
+    expect(mapEventName(track('Newsletter Opened'), CONFIG)).toEqual({ skip: 'unmapped' });
+  });
+
+  test('never sends an identify call itself', () => {
+    expect(mapEventName({ type: 'identify', userId: 'u1' }, CONFIG)).toEqual({ skip: 'unmapped' });
+  });
+
+  test('does not send a track call without an event name', () => {
+    expect(mapEventName({ type: 'track' }, CONFIG)).toEqual({ skip: 'unmapped' });
+    expect(mapEventName(track('  '), CONFIG)).toEqual({ skip: 'unmapped' });
+  });
+});
+
+describe('mapEventName: event_map', () => {
+  const withMap = (event_map: Record<string, string | null>): SnapchatConfig => ({ ...CONFIG, event_map });
+
+  test('maps an unmapped event to the target it names, uppercased', () => {
+    expect(mapEventName(track('Newsletter Opened'), withMap({ 'Newsletter Opened': 'custom_event_1' }))).toEqual({
+      name: 'CUSTOM_EVENT_1',
+    });
+  });
+
+  test('overrides a default mapping', () => {
+    expect(mapEventName(track('Product Added'), withMap({ 'Product Added': 'ADD_TO_WISHLIST' }))).toEqual({
+      name: 'ADD_TO_WISHLIST',
+    });
+  });
+
+  test('turns an event off with null, without falling back to the defaults', () => {
+    expect(mapEventName(track('Order Completed'), withMap({ 'Order Completed': null }))).toEqual({ skip: 'disabled' });
+  });
+
+  test('turns an event off with null under another spelling of its name', () => {
+    expect(mapEventName(track('order_completed'), withMap({ 'Order Completed': null }))).toEqual({ skip: 'disabled' });
+  });
+
+  test('prefers an exact name to a loose match', () => {
+    const config = withMap({ 'signed up': 'CUSTOM_EVENT_2', 'Signed Up': 'CUSTOM_EVENT_3' });
+    expect(mapEventName(track('Signed Up'), config)).toEqual({ name: 'CUSTOM_EVENT_3' });
+  });
+
+  test('prefers a loose own mapping to an exact default', () => {
+    expect(mapEventName(track('Order Completed'), withMap({ order_completed: 'CUSTOM_EVENT_4' }))).toEqual({
+      name: 'CUSTOM_EVENT_4',
+    });
+  });
+
+  test('does not send an event mapped to a name Snapchat does not know', () => {
+    expect(mapEventName(track('Product Added'), withMap({ 'Product Added': 'ADD_TO_CART' }))).toEqual({
+      skip: 'unmapped',
+    });
+  });
+
+  test('maps page calls through the "page" key', () => {
+    expect(mapEventName({ type: 'page', name: 'Home' }, withMap({ page: 'view_content' }))).toEqual({
+      name: 'VIEW_CONTENT',
+    });
+  });
+
+  test('turns page calls off with "page": null', () => {
+    expect(mapEventName({ type: 'page' }, withMap({ page: null }))).toEqual({ skip: 'disabled' });
+  });
+
+  test('does not look page names up in the map', () => {
+    expect(mapEventName({ type: 'page', name: 'Pricing' }, withMap({ Pricing: 'CUSTOM_EVENT_1' }))).toEqual({
+      name: 'PAGE_VIEW',
+    });
+  });
+
+  test('ignores inherited object keys', () => {
+    expect(mapEventName(track('constructor'), CONFIG)).toEqual({ skip: 'unmapped' });
+    expect(mapEventName(track('toString'), withMap({}))).toEqual({ skip: 'unmapped' });
+  });
+});
