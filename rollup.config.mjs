@@ -12,7 +12,7 @@ const tag = 'packages/tag';
 const minify = terser({
   ecma: 2020,
   toplevel: true,
-  compress: { passes: 2, unsafe_arrows: true },
+  compress: { passes: 3, unsafe_arrows: true },
   format: { comments: false },
 });
 

@@ -1,5 +1,6 @@
 import type { Message } from '@datafirst/protocol';
 import type { SnapchatConfig } from './config.js';
+import { mobileOs } from './mobile-os.js';
 
 /** v3 `app_data`, required on MOBILE_APP events. */
 export interface SnapAppData {
@@ -17,9 +18,9 @@ function text(value: unknown): string {
 
 // `i2` for iOS, `a2` for Android, as Snap's extinfo version. Without an OS name, a purely
 // numeric store id is an App Store id (iOS), anything else a package name (Android).
-function extinfoVersion(osName: string, appId: string): 'i2' | 'a2' {
-  if (/^(ios|ipados|iphone os)$/iu.test(osName)) return 'i2';
-  if (/^android$/iu.test(osName)) return 'a2';
+function extinfoVersion(osName: unknown, appId: string): 'i2' | 'a2' {
+  const os = mobileOs(osName);
+  if (os !== undefined) return os === 'ios' ? 'i2' : 'a2';
   return /^\d+$/u.test(appId) ? 'i2' : 'a2';
 }
 
@@ -49,7 +50,7 @@ export function buildAppData(message: Message, config: SnapchatConfig, eventTime
   const context = message.context ?? {};
   const timeZone = text(context.timezone);
   const extinfo = [
-    extinfoVersion(text(context.os?.name), appId),
+    extinfoVersion(context.os?.name, appId),
     text(context.app?.namespace) || appId,
     text(context.app?.version),
     text(context.app?.build),

@@ -4,7 +4,7 @@ import { buildAppData } from './app-data.js';
 import type { SnapchatConfig } from './config.js';
 import { buildCustomData, orderValue } from './custom-data.js';
 import { mapEventName } from './map-event.js';
-import { buildUserData, hasMinimumIdentifiers } from './user-data.js';
+import { buildUserData, hasMinimumIdentifiers, hasTrait } from './user-data.js';
 import type { SnapV3Event } from './v3-event.js';
 import { withoutUndefined } from './without-undefined.js';
 
@@ -74,12 +74,6 @@ function describeMessage(message: Message): string {
   return message.type === 'track' ? `track "${String(message.event)}"` : message.type;
 }
 
-function hasRawPhone(message: Message, profileTraits: Traits | undefined): boolean {
-  return [message.context?.traits, message.traits, profileTraits].some(
-    (traits) => traits !== undefined && traits !== null && (traits.phone ?? traits.phoneNumber ?? traits.phone_number) !== undefined,
-  );
-}
-
 /**
  * Builds the v3 event for one stored message, or says why it must not be sent: unmapped or
  * switched-off events, events older than 37 days, WEB events without a URL, app events without
@@ -143,7 +137,7 @@ export function toSnapEvent(
   const userData = buildUserData(message, options.profileTraits, config);
   if (!hasMinimumIdentifiers(userData)) {
     const phoneHint =
-      config.phone_default_country === undefined && hasRawPhone(message, options.profileTraits)
+      config.phone_default_country === undefined && hasTrait(message, options.profileTraits, 'phone')
         ? "; a phone number without a country code needs the integration's phone_default_country"
         : '';
     return skip(

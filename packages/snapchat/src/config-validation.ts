@@ -2,6 +2,7 @@ import { toActionSource } from './action-source.js';
 import type { ApiVersion, SnapchatConfig } from './config.js';
 import { callingCodeOf } from './countries.js';
 import { isSnapEventName } from './event-names.js';
+import { isRecord } from './is-record.js';
 import { withoutUndefined } from './without-undefined.js';
 
 /** A checked and normalised config, or every problem found, each as `field: reason`. */
@@ -31,10 +32,6 @@ const LIKELY_MEANT: ReadonlyMap<string, string> = new Map([
 ]);
 
 type Input = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Input {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A field's value, with `null` meaning "not set" so that clearing an optional field is allowed. */
 function present(input: Input, key: string): unknown {

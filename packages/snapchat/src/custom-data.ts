@@ -1,5 +1,6 @@
 import type { Message } from '@datafirst/protocol';
 import { isSnapCurrency } from './currencies.js';
+import { isRecord } from './is-record.js';
 import { withoutUndefined } from './without-undefined.js';
 
 /** One item of v3 `custom_data.contents`. */
@@ -40,12 +41,8 @@ function toId(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-function toText(value: unknown): string | undefined {
+function trimmedText(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-function isRecord(value: unknown): value is Properties {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 // Sums of prices carry binary noise (19.99 × 2 + 19.99 = 59.970000000000006); no currency has
@@ -82,13 +79,13 @@ function contentOf(product: Properties): SnapContent | undefined {
     id,
     quantity: quantityOf(product),
     item_price: toNumber(product.price),
-    brand: toText(product.brand),
+    brand: trimmedText(product.brand),
   });
 }
 
 /** The currency as Snap wants it (uppercase, whitelisted), or `undefined`. */
 export function snapCurrency(value: unknown): string | undefined {
-  const code = toText(value)?.toUpperCase();
+  const code = trimmedText(value)?.toUpperCase();
   return code !== undefined && isSnapCurrency(code) ? code : undefined;
 }
 
@@ -120,11 +117,11 @@ export function buildCustomData(message: Message): SnapCustomData | undefined {
     content_ids: contents.length > 0 ? contents.map((content) => content.id) : undefined,
     num_items: products.length > 0 ? products.reduce((sum, product) => sum + quantityOf(product), 0) : undefined,
     contents: contents.length > 0 ? contents : undefined,
-    content_category: toText(properties.category),
+    content_category: trimmedText(properties.category),
     // On page calls `name` is the page's name, not a product's.
-    content_name: message.type === 'track' ? toText(properties.name) : undefined,
-    search_string: toText(properties.query),
-    sign_up_method: toText(properties.method),
+    content_name: message.type === 'track' ? trimmedText(properties.name) : undefined,
+    search_string: trimmedText(properties.query),
+    sign_up_method: trimmedText(properties.method),
   });
   return Object.keys(customData).length > 0 ? customData : undefined;
 }

@@ -19,6 +19,7 @@ export { DEFAULT_EVENT_MAP, isSnapEventName, SNAP_EVENT_NAMES } from './event-na
 export type { SnapEventName } from './event-names.js';
 export { hashNormalized, isSha256Hex, sha256Hex } from './hash.js';
 export { mapEventName, PAGE_EVENT_KEY } from './map-event.js';
+export { mobileOs } from './mobile-os.js';
 export type { EventNameMapping, EventNameSkip } from './map-event.js';
 export { normalizeCity, normalizeCountry, normalizeState, normalizeZip } from './normalize-address.js';
 export { normalizeBirthday } from './normalize-birthday.js';
@@ -42,8 +43,8 @@ export {
 export type { SendOutcome, SnapResponse } from './outcome.js';
 export { buildSendRequest, maskAccessToken, MAX_EVENTS_PER_REQUEST, SNAPCHAT_API_URL } from './request.js';
 export type { SendRequestOptions, SnapRequest } from './request.js';
-export { buildUserData, hasMinimumIdentifiers } from './user-data.js';
-export type { SnapUserData } from './user-data.js';
+export { buildUserData, hasMinimumIdentifiers, hasTrait } from './user-data.js';
+export type { SnapUserData, TraitField } from './user-data.js';
 export { toV2Event } from './v2.js';
 export type { SnapV2Event } from './v2.js';
 export type { SnapV3Event } from './v3-event.js';

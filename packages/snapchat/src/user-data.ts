@@ -2,6 +2,8 @@ import type { Message, Traits } from '@datafirst/protocol';
 import { resolveActionSource } from './action-source.js';
 import type { SnapchatConfig } from './config.js';
 import { hashNormalized } from './hash.js';
+import { isRecord } from './is-record.js';
+import { mobileOs } from './mobile-os.js';
 import { normalizeCity, normalizeCountry, normalizeState, normalizeZip } from './normalize-address.js';
 import { normalizeBirthday } from './normalize-birthday.js';
 import { normalizePhone } from './normalize-phone.js';
@@ -39,10 +41,6 @@ export interface SnapUserData {
 type Normalizer = (value: unknown) => string | undefined;
 type TraitRecord = Record<string, unknown>;
 
-function isRecord(value: unknown): value is TraitRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 // Where a person's traits are found, most specific first: the event's own context, the message's
 // traits (identify-style senders), then the profile earlier identify calls built.
 function traitSources(message: Message, profileTraits: Traits | undefined): TraitRecord[] {
@@ -64,14 +62,17 @@ const FIELDS = {
   country: { keys: ['country'], address: ['country'] },
 } as const satisfies Record<string, { keys: readonly string[]; address: readonly string[] }>;
 
-function rawValues(source: TraitRecord, field: keyof typeof FIELDS): unknown[] {
+/** A person's field as user_data reads it from traits. */
+export type TraitField = keyof typeof FIELDS;
+
+function rawValues(source: TraitRecord, field: TraitField): unknown[] {
   const { keys, address } = FIELDS[field];
   const nested = isRecord(source.address) ? source.address : {};
   return [...keys.map((key) => source[key]), ...address.map((key) => nested[key])];
 }
 
 /** The first value any source gives that survives normalisation, so a bad value falls back to a good one. */
-function firstValue(sources: TraitRecord[], field: keyof typeof FIELDS, normalize: Normalizer): string | undefined {
+function firstValue(sources: TraitRecord[], field: TraitField, normalize: Normalizer): string | undefined {
   for (const source of sources) {
     for (const raw of rawValues(source, field)) {
       const value = normalize(raw);
@@ -82,7 +83,7 @@ function firstValue(sources: TraitRecord[], field: keyof typeof FIELDS, normaliz
 }
 
 /** Every value of the first source that gives any; a trait may hold one value or an array of them. */
-function allValues(sources: TraitRecord[], field: keyof typeof FIELDS, normalize: Normalizer): string[] | undefined {
+function allValues(sources: TraitRecord[], field: TraitField, normalize: Normalizer): string[] | undefined {
   for (const source of sources) {
     for (const raw of rawValues(source, field)) {
       const values = (Array.isArray(raw) ? raw : [raw]).map(normalize).filter((value) => value !== undefined);
@@ -102,10 +103,6 @@ function hashedList(values: string[] | undefined): string[] | undefined {
 
 function rawText(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-
-function isIos(osName: unknown): boolean {
-  return typeof osName === 'string' && /^(ios|ipados|iphone os)$/iu.test(osName.trim());
 }
 
 /**
@@ -144,8 +141,15 @@ export function buildUserData(
     sc_cookie1: rawText(context.snapchat?.cookie1),
     madid: adIdAllowed ? normalizeMobileId(context.device?.advertisingId) : undefined,
     // On iOS `context.device.id` is the IDFV; on Android it is not, so it is left out there.
-    idfv: isApp && isIos(context.os?.name) ? normalizeMobileId(context.device?.id) : undefined,
+    idfv: isApp && mobileOs(context.os?.name) === 'ios' ? normalizeMobileId(context.device?.id) : undefined,
   });
+}
+
+/** True when any trait source of the message holds a value for `field`, usable or not. */
+export function hasTrait(message: Message, profileTraits: Traits | undefined, field: TraitField): boolean {
+  return traitSources(message, profileTraits).some((source) =>
+    rawValues(source, field).some((value) => value !== undefined && value !== null && value !== ''),
+  );
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   readStored,
   writeStored,
 } from './browser.js';
-import { advertisingAllowed, type ConsentChoice } from './consent.js';
+import { advertisingAllowed } from './consent.js';
 import type { Identity } from './identity.js';
 import { pageContext } from './page-context.js';
 import { safe } from './safe.js';
@@ -50,8 +50,7 @@ export function createPerform(
       return identity.reset();
     }
     if (method === 'consent') {
-      const choice: ConsentChoice = (first as { advertising: boolean }).advertising ? 'granted' : 'denied';
-      return writeStored(CONSENT_KEY, choice);
+      return writeStored(CONSENT_KEY, (first as { advertising: boolean }).advertising ? 'granted' : 'denied');
     }
     // page(properties) and identify(traits): the name or the user id may be left out.
     if (first && typeof first === 'object' && method !== 'track') [first, second] = [undefined, first];

@@ -1,6 +1,6 @@
 import type { DatafirstStubCall } from '../types/df.js';
 import { createApi, createPerform } from './api.js';
-import { cookieJar, currentDf, onNavigate, pageUrl, publishDf, tagScript } from './browser.js';
+import { currentDf, onNavigate, pageUrl, publishDf, tagScript } from './browser.js';
 import { collectorUrl } from './config.js';
 import { createIdentity } from './identity.js';
 import { createQueue } from './queue.js';
@@ -20,7 +20,7 @@ export const boot = safe(() => {
   if (!writeKey) return;
 
   const perform = createPerform(
-    createIdentity(cookieJar(data.cookieDomain), +data.attributionDays! || 28),
+    createIdentity(+data.attributionDays! || 28, data.cookieDomain),
     createQueue(collectorUrl(data.api, script!.src, pageUrl()), writeKey),
     data.consent !== 'denied',
     data.gpc !== 'ignore',
@@ -28,7 +28,7 @@ export const boot = safe(() => {
   const api = createApi(perform);
   publishDf(api);
   if (found) {
-    for (const [method, args, time, url] of found) perform(method, args, time, url);
+    for (const call of found) perform(...call);
     // Code that kept a reference to the stub reaches the API now, not a dead array.
     Object.assign(found, api);
   } else {

@@ -1,17 +1,10 @@
 // The only module that touches window, document, navigator, storage and the network, so that the
-// rest of the tag runs in node: unit tests replace this module with a fake.
-import Cookies from 'js-cookie';
+// rest of the tag runs in node: unit tests replace this module with a fake (see fake-browser.ts).
 import type { Datafirst } from '../types/df.js';
+import { cookieAssignment, cookieValue } from './cookies.js';
 import { safe } from './safe.js';
 
-/** Cookie access as the identity uses it; js-cookie's own API. */
-export interface CookieJar {
-  get(name: string): string | undefined;
-  set(name: string, value: string, attributes: { expires: number }): unknown;
-  remove(name: string): void;
-}
-
-// localStorage throws on access in sandboxed frames and when storage is disabled; a plain object
+// localStorage throws on access in sandboxed frames and where storage is disabled; a plain object
 // then keeps the values for the life of the page.
 let storage: Record<string, string | undefined>;
 try {
@@ -30,10 +23,9 @@ export function publishDf(api: Datafirst): void {
   window._df = api;
 }
 
-/** The script element that loaded the tag. */
+/** The script element that loaded the tag (the tag is a classic script, so the browser knows it). */
 export function tagScript(): HTMLScriptElement | null {
-  // currentScript is null only when something else runs the tag; the write key still finds it.
-  return (document.currentScript ?? document.querySelector('script[data-write-key]')) as HTMLScriptElement | null;
+  return document.currentScript as HTMLScriptElement | null;
 }
 
 /** The page's URL now. */
@@ -61,9 +53,14 @@ export function globalPrivacyControl(): boolean {
   return !!(navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
 }
 
-/** First-party cookies with the tag's attributes: path=/, SameSite=Lax, Secure on https. */
-export function cookieJar(domain: string | undefined): CookieJar {
-  return Cookies.withAttributes({ path: '/', sameSite: 'Lax', secure: location.protocol === 'https:', domain });
+/** The value of a first-party cookie. */
+export function readCookie(name: string): string | undefined {
+  return cookieValue(document.cookie, name);
+}
+
+/** Stores a first-party cookie for `days`; 0 deletes it. */
+export function writeCookie(name: string, value: string, days: number, domain?: string): void {
+  document.cookie = cookieAssignment(name, value, days, location.protocol === 'https:', domain);
 }
 
 /** A value from localStorage. */
@@ -81,13 +78,13 @@ export function writeStored(key: string, value?: string): void {
   }
 }
 
-/** POSTs a body as text/plain with keepalive; resolves with the status, rejects on a network error. */
+/** POSTs a body with keepalive; resolves with the status, rejects on a network error. */
 export function post(url: string, body: string): Promise<number> {
   // A string body goes as text/plain;charset=UTF-8, a CORS "simple" request: no preflight.
   return fetch(url, { method: 'POST', body, keepalive: true, credentials: 'include' }).then((response) => response.status);
 }
 
-/** Hands a text/plain POST to the browser to send even after the page is gone. */
+/** Hands a POST to the browser to send even after the page is gone (as text/plain, like `post`). */
 export function beacon(url: string, body: string): void {
   navigator.sendBeacon(url, body);
 }

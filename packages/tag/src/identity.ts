@@ -1,4 +1,4 @@
-import type { CookieJar } from './browser.js';
+import { readCookie, writeCookie } from './browser.js';
 import { clickIdFrom } from './click-id.js';
 import { uuid } from './uuid.js';
 
@@ -19,22 +19,22 @@ export interface Identity {
 }
 
 /** The cookies the tag reads and writes. */
-export const COOKIES = ['_dfid', '_scid', '_scclid'] as const;
+export const COOKIES = ['_dfid', '_scid', '_scclid'];
 
 // ~13 months: the lifetime reported for Snap's `_scid`; browsers cap cookies at 400 days anyway.
 const ID_DAYS = 395;
 
 /**
- * Creates the identity over a cookie jar. Cookies are read back on every call, because the collector
- * also sets them (its Set-Cookie outlives Safari's 7-day cap on cookies that scripts write); a cookie
- * is written only when it is missing or its value changes. Values are also kept in memory, so that
- * the ids stay stable on a page where cookies are blocked.
+ * Creates the identity. Cookies are read back on every call, because the collector also sets them
+ * (its Set-Cookie outlives Safari's 7-day cap on cookies that scripts write); a cookie is written
+ * only when it is missing or its value changes. Values are also kept in memory, so that the ids
+ * stay stable on a page where cookies are blocked.
  */
-export function createIdentity(jar: CookieJar, attributionDays: number): Identity {
+export function createIdentity(attributionDays: number, domain?: string): Identity {
   let memory: Record<string, string> = {};
-  const cookie = (name: string): string | undefined => jar.get(name) || memory[name];
-  const keep = (name: string, value: string, expires: number): string => {
-    if (jar.get(name) !== value) jar.set(name, value, { expires });
+  const cookie = (name: string): string | undefined => readCookie(name) || memory[name];
+  const keep = (name: string, value: string, days: number): string => {
+    if (readCookie(name) !== value) writeCookie(name, value, days, domain);
     return (memory[name] = value);
   };
   return {
@@ -52,7 +52,7 @@ export function createIdentity(jar: CookieJar, attributionDays: number): Identit
     },
     reset() {
       memory = {};
-      for (const name of COOKIES) jar.remove(name);
+      for (const name of COOKIES) writeCookie(name, '', 0, domain);
     },
   };
 }

@@ -64,8 +64,8 @@ describe('SqliteStore', () => {
       { message: message('i-1', { type: 'identify', event: undefined, traits: { email: 'a@b.co', firstName: 'Ann' } }), deliveries: [] },
       { message: message('i-2', { type: 'identify', event: undefined, userId: 'u-1', traits: { firstName: 'Anna' } }), deliveries: [] },
     ]);
-    expect(await store.getProfileTraits(source.id, undefined, 'anon-1')).toEqual({ email: 'a@b.co', firstName: 'Anna' });
-    expect(await store.getProfileTraits(source.id, 'u-1', 'anon-1')).toEqual({ email: 'a@b.co', firstName: 'Anna' });
+    expect(await store.getProfileTraits(source.id, undefined, 'anon-1')).toEqual({ email: 'a@b.co', firstName: 'Anna', userId: 'u-1' });
+    expect(await store.getProfileTraits(source.id, 'u-1', 'anon-1')).toEqual({ email: 'a@b.co', firstName: 'Anna', userId: 'u-1' });
     expect(await store.getProfileTraits(source.id, 'u-2', 'anon-2')).toBeUndefined();
   });
 

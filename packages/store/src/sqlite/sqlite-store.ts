@@ -266,7 +266,9 @@ class SqliteStore implements Store {
   }
 
   private mergeProfile(sourceId: string, message: EnrichedMessage, now: number): void {
-    const traits = identifyTraits(message);
+    // The userId is kept with the traits, so a later anonymous event of the same visitor still
+    // carries the person's external id.
+    const traits = { ...identifyTraits(message), ...(message.userId ? { userId: message.userId } : {}) };
     const keys = [message.userId && `u:${message.userId}`, message.anonymousId && `a:${message.anonymousId}`];
     for (const key of keys) {
       if (!key) continue;
