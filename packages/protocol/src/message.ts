@@ -45,6 +45,8 @@ export interface SnapchatContext {
   clickId?: string;
   /** The `_scid` first-party cookie. */
   cookie1?: string;
+  /** The Snapchat event to send this message as (e.g. `PURCHASE`), or null to not send it; wins over every mapping. */
+  eventName?: string | null;
 }
 
 /**

@@ -23,7 +23,11 @@ const contextSchema = z.looseObject({
   locale: z.string().max(64).optional(),
   traits: record.optional(),
   snapchat: z
-    .looseObject({ clickId: z.string().max(512).optional(), cookie1: z.string().max(512).optional() })
+    .looseObject({
+      clickId: z.string().max(512).optional(),
+      cookie1: z.string().max(512).optional(),
+      eventName: z.string().max(64).nullable().optional(),
+    })
     .optional(),
   consent: z.looseObject({ categoryPreferences: z.record(z.string(), z.boolean()).optional() }).optional(),
   actionSource: z.string().max(32).optional(),

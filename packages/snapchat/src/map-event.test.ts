@@ -116,3 +116,16 @@ describe('mapEventName: event_map', () => {
     expect(mapEventName(track('toString'), withMap({}))).toEqual({ skip: 'unmapped' });
   });
 });
+
+describe('mapEventName: the message names its Snapchat event', () => {
+  const config = { pixel_id: 'p', access_token: 't', event_map: { 'Order Completed': null } };
+  test.each([
+    ['a standard event, over the integration map', 'PURCHASE', { name: 'PURCHASE' }],
+    ['any case', 'sign_up', { name: 'SIGN_UP' }],
+    ['null, which turns it off', null, { skip: 'disabled' }],
+    ['an unknown name, which is not sent', 'BUY', { skip: 'unmapped' }],
+  ])('%s', (_, eventName, expected) => {
+    const message = { type: 'track' as const, event: 'Order Completed', context: { snapchat: { eventName } } };
+    expect(mapEventName(message, config)).toEqual(expected);
+  });
+});

@@ -38,11 +38,16 @@ function toMapping(target: string | null): EventNameMapping {
 }
 
 /**
- * The Snapchat event name for a message. `page` → the `event_map` entry for "page", else
+ * The Snapchat event name for a message. `context.snapchat.eventName`, when present, decides.
+ * `page` → the `event_map` entry for "page", else
  * PAGE_VIEW. `track` → the integration's `event_map` (exact name, then ignoring case and
  * separators), then the defaults the same way. `identify` is never sent itself.
  */
 export function mapEventName(message: Message, config: SnapchatConfig): EventNameMapping {
+  // A sender that already decided (a smart link's per-link mapping, an offline upload) names the
+  // Snapchat event itself, or turns it off with null.
+  const chosen = message.context?.snapchat?.eventName;
+  if (chosen !== undefined) return toMapping(chosen);
   const eventMap = config.event_map ?? {};
   if (message.type === 'page') {
     const own = Object.hasOwn(eventMap, PAGE_EVENT_KEY) ? eventMap[PAGE_EVENT_KEY] : undefined;

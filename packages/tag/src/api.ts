@@ -4,7 +4,6 @@ import {
   browserLocale,
   documentReferrer,
   documentTitle,
-  globalPrivacyControl,
   pageUrl,
   readStored,
   writeStored,
@@ -42,7 +41,7 @@ export function createPerform(
   identity: Identity,
   enqueue: (message: TagMessage) => void,
   consentDefault: boolean,
-  honourGpc: boolean,
+  gpcOptedOut: boolean,
 ): Perform {
   return safe((method: DatafirstMethod, [first, second]: unknown[], time = Date.now(), url = pageUrl()) => {
     if (method === 'reset') {
@@ -55,12 +54,7 @@ export function createPerform(
     // page(properties) and identify(traits): the name or the user id may be left out.
     if (first && typeof first === 'object' && method !== 'track') [first, second] = [undefined, first];
     if (method === 'identify' && first != null) writeStored(USER_ID_KEY, String(first));
-    const advertising = advertisingAllowed(
-      readStored(CONSENT_KEY),
-      consentDefault,
-      globalPrivacyControl(),
-      honourGpc,
-    );
+    const advertising = advertisingAllowed(gpcOptedOut, readStored(CONSENT_KEY), consentDefault);
     const ids = identity.read(url, advertising);
     enqueue({
       type: method,

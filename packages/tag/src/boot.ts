@@ -1,6 +1,7 @@
 import type { DatafirstStubCall } from '../types/df.js';
 import { createApi, createPerform } from './api.js';
-import { currentDf, onNavigate, pageUrl, publishDf, tagScript } from './browser.js';
+import { gpcOptOut } from './consent.js';
+import { currentDf, globalPrivacyControl, onNavigate, pageUrl, publishDf, tagScript } from './browser.js';
 import { collectorUrl } from './config.js';
 import { createIdentity } from './identity.js';
 import { createQueue } from './queue.js';
@@ -23,7 +24,8 @@ export const boot = safe(() => {
     createIdentity(+data.attributionDays! || 28, data.cookieDomain),
     createQueue(collectorUrl(data.api, script!.src, pageUrl()), writeKey),
     data.consent !== 'denied',
-    data.gpc !== 'ignore',
+    // Global Privacy Control is a browser setting: it cannot change while the page lives.
+    gpcOptOut(globalPrivacyControl(), data.gpc),
   );
   const api = createApi(perform);
   publishDf(api);

@@ -89,9 +89,9 @@ export function beacon(url: string, body: string): void {
   navigator.sendBeacon(url, body);
 }
 
-/** Runs `run` after `ms` milliseconds. */
-export function later(run: () => void, ms: number): void {
-  setTimeout(safe(run), ms);
+/** Runs `run` after `ms` milliseconds; returns the timer's id (never 0). */
+export function later(run: () => void, ms: number): number {
+  return setTimeout(safe(run), ms);
 }
 
 /** Calls `leave` when the page is hidden or unloaded: the last moment to send. */
@@ -108,12 +108,13 @@ export function onOnline(online: () => void): void {
 
 /** Calls `navigate` after each history navigation of a single-page app. */
 export function onNavigate(navigate: () => void): void {
+  const navigated = safe(navigate);
   for (const name of ['pushState', 'replaceState'] as const) {
     const original = history[name];
     history[name] = function (this: History, ...args: Parameters<History['pushState']>) {
       original.apply(this, args);
-      safe(navigate)();
+      navigated();
     };
   }
-  addEventListener('popstate', safe(navigate));
+  addEventListener('popstate', navigated);
 }

@@ -1,13 +1,13 @@
 /**
- * Whether advertising is allowed for a call: Global Privacy Control says no (unless the site set
- * `data-gpc="ignore"`); otherwise the visitor's stored choice; otherwise the site's default.
+ * Whether advertising is allowed for a call: not when the visitor opted out with Global Privacy
+ * Control; otherwise as the visitor chose with `_df.consent()` (`granted` or `denied`, stored);
+ * otherwise the site's default.
  */
-export function advertisingAllowed(
-  /** What `_df.consent()` stored: `granted` or `denied`. */
-  choice: string | undefined,
-  siteDefault: boolean,
-  gpc: boolean,
-  honourGpc: boolean,
-): boolean {
-  return !(gpc && honourGpc) && (choice ? choice === 'granted' : siteDefault);
+export function advertisingAllowed(gpcOptOut: boolean, choice: string | undefined, siteDefault: boolean): boolean {
+  return !gpcOptOut && (choice ? choice === 'granted' : siteDefault);
+}
+
+/** Whether Global Privacy Control opts the visitor out: when the browser sends it, unless `data-gpc="ignore"`. */
+export function gpcOptOut(gpc: boolean, gpcAttribute: string | undefined): boolean {
+  return gpc && gpcAttribute !== 'ignore';
 }

@@ -36,8 +36,8 @@ export function createQueue(api: string, writeKey: string): (message: TagMessage
     }
   };
   let pending = load();
-  let inFlight: TagMessage[] = [];
-  let timerSet = false;
+  let sending = false;
+  let timer = 0;
   let attempt = 0;
 
   const persist = (delivered: TagMessage[] = []): void => {
@@ -50,21 +50,19 @@ export function createQueue(api: string, writeKey: string): (message: TagMessage
   };
 
   const schedule = (ms: number): void => {
-    if (!timerSet) {
-      timerSet = true;
-      later(() => {
-        timerSet = false;
-        void flush();
-      }, ms);
-    }
+    timer ||= later(() => {
+      timer = 0;
+      void flush();
+    }, ms);
   };
 
   const flush = async (): Promise<void> => {
-    if (inFlight.length || !pending.length) return;
-    const batch = (inFlight = splitBatches(pending)[0]);
+    if (sending || !pending.length) return;
+    sending = true;
+    const batch = splitBatches(pending)[0];
     // A rejection is a network error (offline, blocked, CORS) and is retried like a 5xx.
     const answered = await post(url, batchBody(batch, writeKey)).then(isFinalAnswer, () => false);
-    inFlight = [];
+    sending = false;
     if (!answered) return schedule(backoff(++attempt));
     attempt = 0;
     pending = pending.filter((message) => !batch.includes(message));
