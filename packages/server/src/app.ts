@@ -1,10 +1,11 @@
+import type { RequestListener } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type RequestHandler } from 'express';
 import type { SnapchatClient } from '@datafirst/snapchat';
 import type { Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import { adminRouter } from './admin/admin-router.js';
-import { ingestRouter } from './ingest/ingest-router.js';
+import { createIngestHandler } from './ingest/ingest-handler.js';
 import type { Metrics } from './metrics.js';
 import { packageFile } from './package-files.js';
 import type { SourceDirectory } from './source-directory.js';
@@ -28,30 +29,32 @@ export interface AppOptions {
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
-/** Builds the collector's HTTP app: ingest, tag, admin API, debugger, metrics. Does not listen. */
-export function createApp(options: AppOptions): Express {
+/**
+ * Builds the collector's HTTP request handler: the ingest API on a plain fast path, then an
+ * Express app for the tag, admin API, debugger and metrics. Does not listen.
+ */
+export function createApp(options: AppOptions): RequestListener {
+  const ingest = createIngestHandler({
+    store: options.store,
+    directory: options.directory,
+    logger: options.logger,
+    metrics: options.metrics,
+    consentDefault: options.consentDefault,
+    honorGpc: options.honorGpc,
+    trustProxy: options.trustProxy,
+    onStored: options.onStored,
+  });
+  const app = createExpressApp(options);
+  return (req, res) => {
+    if (!ingest(req, res)) app(req, res);
+  };
+}
+
+function createExpressApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy);
   app.set('etag', false);
-
-  app.use(
-    ingestRouter({
-      store: options.store,
-      directory: options.directory,
-      logger: options.logger,
-      metrics: options.metrics,
-      consentDefault: options.consentDefault,
-      honorGpc: options.honorGpc,
-    }),
-  );
-  if (options.onStored) {
-    const notify = options.onStored;
-    app.use('/v1', (_req, res, next) => {
-      res.on('finish', () => res.statusCode < 500 && notify());
-      next();
-    });
-  }
 
   app.get(options.tagPath, (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300').type('text/javascript');

@@ -1,14 +1,21 @@
 #!/usr/bin/env node
 import { HELP, loadConfig, wantsHelp } from './config.js';
-import { startDatafirst } from './server.js';
+import { startDatafirst, startWorker } from './server.js';
 
-const USAGE = 'Usage: datafirst start [options]   (datafirst start --help for every option)';
+const USAGE = 'Usage: datafirst start|worker [options]   (datafirst start --help for every option)';
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     console.log(command === undefined ? USAGE : HELP);
     if (command === undefined) process.exitCode = 1;
+    return;
+  }
+  if (command === 'worker') {
+    if (wantsHelp(rest)) return void console.log(HELP);
+    const worker = await startWorker(loadConfig(rest, process.env));
+    console.log('Datafirst worker started');
+    onShutdown(() => worker.close());
     return;
   }
   if (command !== 'start') {
@@ -40,9 +47,14 @@ async function main(argv: string[]): Promise<void> {
   lines.push(`  Database:         ${config.dbPath}`);
   console.log(lines.join('\n'));
 
+  onShutdown(() => running.close());
+}
+
+/** On SIGTERM or SIGINT: stop accepting, finish durable writes and in-flight sends, exit. */
+function onShutdown(close: () => Promise<void>): void {
   const shutdown = (signal: string) => {
     console.log(`${signal}: finishing in-flight work…`);
-    running.close().then(
+    close().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);

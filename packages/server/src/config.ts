@@ -32,6 +32,16 @@ export interface Config {
   honorGpc: boolean;
   /** Number of proxy hops to trust for the client IP (X-Forwarded-For). */
   trustProxy: number | boolean;
+  /** Deadline of one request to Snapchat. */
+  requestTimeoutMs: number;
+  /** How long a worker owns what it leased; always longer than a request may take. */
+  leaseMs: number;
+  /** How long a failing delivery is retried before it is dead-lettered. */
+  retryWindowMs: number;
+  /** How long events may gather into a batch that is not full. */
+  batchWaitMs: number;
+  /** Requests in flight at once per integration. */
+  maxInFlight: number;
   logLevel: string;
 }
 
@@ -59,8 +69,19 @@ Options (each also read from the environment variable shown):
                                                 for events that carry none
   --ignore-gpc           DATAFIRST_HONOR_GPC=0  do not treat Global Privacy Control as an opt-out
   --trust-proxy <n>      DATAFIRST_TRUST_PROXY  proxy hops to trust for the client IP (default 1)
+  --request-timeout <ms> SNAPCHAT_TIMEOUT_MS    deadline of a request to Snapchat (default 30000)
+  --lease <ms>           DATAFIRST_LEASE_MS     how long a worker owns what it is sending (default:
+                                                twice the request timeout); a crashed worker's
+                                                deliveries are sent again after it
+  --retry-window <h>     DATAFIRST_RETRY_WINDOW_HOURS  retry a failing delivery this long before
+                                                dead-lettering it (default 24)
+  --batch-wait <ms>      DATAFIRST_BATCH_WAIT_MS  let events gather this long into a batch (default 100)
+  --max-in-flight <n>    DATAFIRST_MAX_IN_FLIGHT  requests in flight per integration (default 2)
   --log-level <level>    LOG_LEVEL              pino level (default info)
   -h, --help                                    show this help
+
+\`datafirst worker\` takes the same options and runs only the delivery worker: start several on one
+database to deliver faster; leases keep them from sending the same event twice at once.
 
 With no Snapchat credentials Datafirst runs in demo mode: the demo shop at /, and deliveries go to
 the built-in Snapchat mock at /snapchat-mock, so the whole flow runs on one machine.
@@ -86,6 +107,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       'ignore-gpc': { type: 'boolean' },
       'trust-proxy': { type: 'string' },
       'log-level': { type: 'string' },
+      'request-timeout': { type: 'string' },
+      lease: { type: 'string' },
+      'retry-window': { type: 'string' },
+      'batch-wait': { type: 'string' },
+      'max-in-flight': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -106,6 +132,17 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   if (typeof trustProxy === 'number' && !(Number.isInteger(trustProxy) && trustProxy >= 0)) {
     throw new Error(`invalid trust proxy: ${trustProxyRaw}`);
   }
+
+  const number = (name: string, raw: string | undefined, fallback: number, min: number) => {
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min) throw new Error(`invalid ${name}: ${raw} (a number of at least ${min})`);
+    return value;
+  };
+  const requestTimeoutMs = number('request timeout', values['request-timeout'] ?? env.SNAPCHAT_TIMEOUT_MS, 30_000, 100);
+  const leaseMs = number('lease', values.lease ?? env.DATAFIRST_LEASE_MS, 2 * requestTimeoutMs, 0);
+  // A lease shorter than a request would let a second worker resend an event still in flight.
+  if (leaseMs <= requestTimeoutMs) throw new Error(`invalid lease: ${leaseMs} ms must exceed the request timeout (${requestTimeoutMs} ms)`);
 
   const givenToken = values['admin-token'] ?? env.DATAFIRST_ADMIN_TOKEN;
   const snapPixelId = values['pixel-id'] ?? env.SNAP_PIXEL_ID;
@@ -134,6 +171,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     honorGpc: !(values['ignore-gpc'] || flag('DATAFIRST_HONOR_GPC')),
     trustProxy,
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
+    requestTimeoutMs,
+    leaseMs,
+    retryWindowMs: number('retry window', values['retry-window'] ?? env.DATAFIRST_RETRY_WINDOW_HOURS, 24, 0) * 60 * 60 * 1000,
+    batchWaitMs: number('batch wait', values['batch-wait'] ?? env.DATAFIRST_BATCH_WAIT_MS, 100, 0),
+    maxInFlight: Math.floor(number('max in flight', values['max-in-flight'] ?? env.DATAFIRST_MAX_IN_FLIGHT, 2, 1)),
   };
 }
 

@@ -1,13 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SnapchatClient, createSnapchatMock } from '@datafirst/snapchat';
-import { openSqliteStore, type Source } from '@datafirst/store';
+import { openSqliteStore, type Source, type Store } from '@datafirst/store';
+import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import type { Config } from './config.js';
 import { shopRouter } from './demo/shop.js';
 import { createLogger } from './logger.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { SourceDirectory } from './source-directory.js';
 import { DeliveryWorker } from './worker/delivery-worker.js';
 
@@ -46,10 +47,8 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
 
   const metrics = createMetrics(store);
   const directory = new SourceDirectory(store);
-  const snapchat = new SnapchatClient({ baseUrl: snapchatApiUrl });
-  const worker = config.worker
-    ? new DeliveryWorker({ store, send: (c, events) => snapchat.send(c, events), logger, metrics })
-    : undefined;
+  const snapchat = new SnapchatClient({ baseUrl: snapchatApiUrl, timeoutMs: config.requestTimeoutMs });
+  const worker = config.worker ? createWorker(config, store, snapchat, logger, metrics) : undefined;
 
   const extra = [];
   if (config.demo) {
@@ -95,6 +94,42 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
         await store.close();
       })();
       return closing;
+    },
+  };
+}
+
+function createWorker(config: Config, store: Store, snapchat: SnapchatClient, logger: Logger, metrics: Metrics): DeliveryWorker {
+  return new DeliveryWorker({
+    store,
+    send: (snapchatConfig, events) => snapchat.send(snapchatConfig, events),
+    logger,
+    metrics,
+    leaseMs: config.leaseMs,
+    retryWindowMs: config.retryWindowMs,
+    batchWaitMs: config.batchWaitMs,
+    maxInFlight: config.maxInFlight,
+  });
+}
+
+/** A delivery worker running on its own, without the collector. */
+export interface RunningWorker {
+  close(): Promise<void>;
+}
+
+/** Starts only the delivery worker on the configured database (`datafirst worker`). */
+export async function startWorker(config: Config): Promise<RunningWorker> {
+  if (!config.snapchatApiUrl) {
+    throw new Error('a worker on its own needs SNAPCHAT_API_URL (demo mode sends to the collector\'s built-in mock)');
+  }
+  const logger = createLogger(config.logLevel);
+  const store = openSqliteStore({ path: config.dbPath, durability: config.durability });
+  const snapchat = new SnapchatClient({ baseUrl: config.snapchatApiUrl, timeoutMs: config.requestTimeoutMs });
+  const worker = createWorker(config, store, snapchat, logger, createMetrics(store));
+  worker.start();
+  return {
+    async close() {
+      await worker.stop();
+      await store.close();
     },
   };
 }

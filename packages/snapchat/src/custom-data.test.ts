@@ -68,7 +68,68 @@ describe('buildCustomData', () => {
       contents: [{ id: 'SKU-1', quantity: 2, item_price: 19.99, brand: 'Acme' }],
       content_category: 'Shoes',
       content_name: 'Runner',
+      brands: ['Acme'],
     });
+  });
+
+  test('keeps per-product brands in contents only, as in the §7.2 purchase', () => {
+    const customData = buildCustomData(
+      track({ products: [{ sku: 'A', brand: 'Acme' }, { sku: 'B', brand: 'Zeta' }] }),
+    );
+    expect(customData?.brands).toBeUndefined();
+    expect(customData?.contents).toEqual([
+      { id: 'A', quantity: 1, brand: 'Acme' },
+      { id: 'B', quantity: 1, brand: 'Zeta' },
+    ]);
+  });
+
+  test.each([
+    [{ brands: ['Acme', ' Zeta ', 'Acme', '', 7] }, ['Acme', 'Zeta']],
+    [{ brands: 'Acme' }, ['Acme']],
+    [{ brand: ' Acme ' }, ['Acme']],
+    [{ brands: [], brand: 'Acme' }, ['Acme']],
+    [{ brands: ['  '], brand: '' }, undefined],
+    [{ brand: 42 }, undefined],
+  ])('reads the event-level brands of %j as %j', (properties, brands) => {
+    expect(buildCustomData(track(properties, 'Product List Viewed'))?.brands).toEqual(brands);
+  });
+
+  test('passes content_type on as the sender gives it, and never guesses one', () => {
+    expect(buildCustomData(track({ content_type: ' product_group ' }, 'Product List Viewed'))).toEqual({
+      content_type: 'product_group',
+    });
+    expect(buildCustomData(track({ products: [{ sku: 'A' }] }))?.content_type).toBeUndefined();
+  });
+
+  test('emits every field in one documented key order', () => {
+    const customData = buildCustomData(
+      track({
+        method: 'email',
+        query: 'red shoes',
+        brand: 'Acme',
+        content_type: 'product',
+        name: 'Runner',
+        category: 'Shoes',
+        products: [{ sku: 'A', price: 10, quantity: 2 }],
+        order_id: 'O-1',
+        value: 20,
+        currency: 'usd',
+      }),
+    );
+    expect(Object.keys(customData ?? {})).toEqual([
+      'currency',
+      'value',
+      'order_id',
+      'content_ids',
+      'num_items',
+      'contents',
+      'content_category',
+      'content_name',
+      'content_type',
+      'brands',
+      'search_string',
+      'sign_up_method',
+    ]);
   });
 
   test('drops both currency and value when the currency is not one Snap accepts', () => {

@@ -21,6 +21,10 @@ export interface SnapCustomData {
   contents?: SnapContent[];
   content_category?: string;
   content_name?: string;
+  /** What the ids name, as the sender says (`product`, `product_group`…); never guessed. */
+  content_type?: string;
+  /** The brands the event is about, from the event's own `brands`/`brand`. */
+  brands?: string[];
   search_string?: string;
   sign_up_method?: string;
 }
@@ -83,6 +87,19 @@ function contentOf(product: Properties): SnapContent | undefined {
   });
 }
 
+/**
+ * The event-level brands: `properties.brands` (a list or one name), else `properties.brand`,
+ * trimmed and without repeats. Per-product brands go in `contents[].brand` instead, as
+ * snapchat-capi.md §7.2 shows: repeating them here would say the same thing twice.
+ */
+function brandsOf(properties: Properties): string[] | undefined {
+  for (const raw of [properties.brands, properties.brand]) {
+    const names = (Array.isArray(raw) ? raw : [raw]).map(trimmedText).filter((name) => name !== undefined);
+    if (names.length > 0) return [...new Set(names)];
+  }
+  return undefined;
+}
+
 /** The currency as Snap wants it (uppercase, whitelisted), or `undefined`. */
 export function snapCurrency(value: unknown): string | undefined {
   const code = trimmedText(value)?.toUpperCase();
@@ -102,7 +119,10 @@ export function orderValue(properties: Record<string, unknown>): number | undefi
 /**
  * v3 `custom_data` from a message's properties (Segment e-commerce spec): value = revenue ??
  * total ?? value ?? Σ price × quantity; the value goes only with a currency Snap accepts, since
- * an amount in an unknown currency means nothing. `undefined` when nothing applies.
+ * an amount in an unknown currency means nothing. `contents`/`content_ids`/`num_items` come from
+ * `products[]` (or the properties of a one-product event), `order_id`, `category`, `name`,
+ * `content_type`, `brands`/`brand`, `query` and `method` from the properties. `undefined` when
+ * nothing applies.
  */
 export function buildCustomData(message: Message): SnapCustomData | undefined {
   const properties: Properties = message.properties ?? {};
@@ -120,6 +140,8 @@ export function buildCustomData(message: Message): SnapCustomData | undefined {
     content_category: trimmedText(properties.category),
     // On page calls `name` is the page's name, not a product's.
     content_name: message.type === 'track' ? trimmedText(properties.name) : undefined,
+    content_type: trimmedText(properties.content_type),
+    brands: brandsOf(properties),
     search_string: trimmedText(properties.query),
     sign_up_method: trimmedText(properties.method),
   });

@@ -10,7 +10,7 @@ const HASH_A = 'a'.repeat(64);
 const HASH_B = 'b'.repeat(64);
 
 describe('toV2Event', () => {
-  test('flattens every mapped field into strings, in the v2 key order', () => {
+  test('flattens every mapped field into strings, in the v2 key order, and drops what v2 has no field for', () => {
     const event: SnapV3Event = {
       event_name: 'PURCHASE',
       action_source: 'WEB',
@@ -42,6 +42,9 @@ describe('toV2Event', () => {
         num_items: 2,
         contents: [{ id: 'A', quantity: 1 }],
         content_category: 'Shoes',
+        content_name: 'Runner',
+        content_type: 'product',
+        brands: ['Acme'],
         search_string: 'red',
         sign_up_method: 'sms',
       },

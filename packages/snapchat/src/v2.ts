@@ -52,7 +52,8 @@ function hashedRaw(value: string | undefined): string | undefined {
 /**
  * The v2 form of a built v3 event, so both versions share one normalisation core. v2 has one
  * email and one phone (the first are sent), hashes the IP and mobile ids that v3 sends raw,
- * and has no field for gender, birthday, country, external_id, app extinfo or LDU.
+ * and has no field for gender, birthday, country, external_id, contents, content_name,
+ * content_type, brands, app extinfo or LDU (its `data_use` is never sent, snapchat-capi.md §4).
  */
 export function toV2Event(event: SnapV3Event, config: SnapchatConfig): SnapV2Event {
   const isApp = event.action_source === 'MOBILE_APP';

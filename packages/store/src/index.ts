@@ -13,6 +13,7 @@ export type {
   NewDelivery,
   NewEvent,
   NewIntegration,
+  ReplayFilter,
   Source,
   Store,
 } from './store.js';

@@ -19,6 +19,8 @@ export interface Integration {
   config: Record<string, unknown>;
   /** Consent categories an event must be granted to reach this integration. */
   consentCategories: string[];
+  /** Why deliveries are paused (the destination refused the credentials); null while delivering. */
+  pausedReason: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -67,6 +69,8 @@ export interface Delivery {
   /** The vendor's last answer. */
   response: unknown;
   updatedAt: string;
+  /** Epoch ms when the current retry window began (creation, or the last replay). */
+  retryFrom: number;
 }
 
 /** One try at sending a delivery, kept as its history. */
@@ -103,10 +107,10 @@ export interface EventRecord extends StoredEvent {
   deliveries: (Delivery & { integrationName: string; history: DeliveryAttempt[] })[];
 }
 
-/** A delivery to create with its event: `pending`, or `skipped` with the reason (e.g. no consent). */
+/** A delivery to create with its event: `pending`, or `skipped`/`blocked` with the reason. */
 export interface NewDelivery {
   integrationId: string;
-  status: 'pending' | 'skipped';
+  status: 'pending' | 'skipped' | 'blocked';
   reason?: string;
 }
 
@@ -130,6 +134,17 @@ export interface LeaseRequest {
   now: number;
   /** Only this integration's deliveries (a worker lane). */
   integrationId?: string;
+}
+
+/** Which dead letters to replay; every given condition must hold. */
+export interface ReplayFilter {
+  integrationId?: string;
+  /** Events received at or after this time (epoch ms). */
+  from?: number;
+  /** Events received before this time (epoch ms). */
+  to?: number;
+  /** Deliveries whose reason contains this text. */
+  reason?: string;
 }
 
 export interface EventQuery {
@@ -176,6 +191,18 @@ export interface Store {
 
   /** Recent events with their deliveries, newest first. */
   listEvents(query: EventQuery): Promise<EventRecord[]>;
+
+  /** Integrations that have pending deliveries due at `now`: the lanes with work. */
+  dueIntegrations(now: number): Promise<string[]>;
+
+  /** Pauses an integration whose credentials were refused: its pending deliveries become blocked. */
+  pauseIntegration(id: string, reason: string): Promise<void>;
+
+  /** Lifts a pause (credentials changed): blocked deliveries are pending again, due now. */
+  resumeIntegration(id: string): Promise<number>;
+
+  /** Puts matching dead letters back in the queue with a fresh retry window; returns how many. */
+  replayDeadLetters(filter: ReplayFilter): Promise<number>;
 
   /** Deliveries by status, for the backlog and health views. */
   countDeliveries(): Promise<Record<DeliveryStatus, number>>;

@@ -4,11 +4,13 @@ import {
   browserLocale,
   documentReferrer,
   documentTitle,
+  globalPrivacyControl,
   pageUrl,
   readStored,
   writeStored,
 } from './browser.js';
-import { advertisingAllowed } from './consent.js';
+import type { TagData } from './config.js';
+import { advertisingAllowed, gpcOptOut } from './consent.js';
 import type { Identity } from './identity.js';
 import { pageContext } from './page-context.js';
 import { safe } from './safe.js';
@@ -35,14 +37,11 @@ type Fields = Record<string, unknown> | undefined;
 /**
  * Creates `perform`, through which both the API and the replay of the snippet's calls go. Each call
  * becomes a Segment-spec message with the page context of the moment it was made; undefined fields
- * vanish when it is serialised.
+ * vanish when it is serialised. Consent follows `data-consent` and `data-gpc`.
  */
-export function createPerform(
-  identity: Identity,
-  enqueue: (message: TagMessage) => void,
-  consentDefault: boolean,
-  gpcOptedOut: boolean,
-): Perform {
+export function createPerform(data: TagData, identity: Identity, enqueue: (message: TagMessage) => void): Perform {
+  // Global Privacy Control is a browser setting: it cannot change while the page lives.
+  const optedOut = gpcOptOut(globalPrivacyControl(), data.gpc);
   return safe((method: DatafirstMethod, [first, second]: unknown[], time = Date.now(), url = pageUrl()) => {
     if (method === 'reset') {
       writeStored(USER_ID_KEY);
@@ -51,10 +50,8 @@ export function createPerform(
     if (method === 'consent') {
       return writeStored(CONSENT_KEY, (first as { advertising: boolean }).advertising ? 'granted' : 'denied');
     }
-    // page(properties) and identify(traits): the name or the user id may be left out.
-    if (first && typeof first === 'object' && method !== 'track') [first, second] = [undefined, first];
     if (method === 'identify' && first != null) writeStored(USER_ID_KEY, String(first));
-    const advertising = advertisingAllowed(gpcOptedOut, readStored(CONSENT_KEY), consentDefault);
+    const advertising = advertisingAllowed(optedOut, readStored(CONSENT_KEY), data.consent !== 'denied');
     const ids = identity.read(url, advertising);
     enqueue({
       type: method,

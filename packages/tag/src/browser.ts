@@ -23,9 +23,9 @@ export function publishDf(api: Datafirst): void {
   window._df = api;
 }
 
-/** The script element that loaded the tag (the tag is a classic script, so the browser knows it). */
-export function tagScript(): HTMLScriptElement | null {
-  return document.currentScript as HTMLScriptElement | null;
+/** The script element that loaded the tag: the tag is a classic script, so the browser knows it. */
+export function tagScript(): HTMLScriptElement {
+  return document.currentScript as HTMLScriptElement;
 }
 
 /** The page's URL now. */
@@ -98,7 +98,8 @@ export function later(run: () => void, ms: number): number {
 export function onLeave(leave: () => void): void {
   // visibilitychange is the reliable signal on mobile; pagehide covers browsers that skip it on unload.
   addEventListener('pagehide', safe(leave));
-  document.addEventListener('visibilitychange', safe(() => document.visibilityState === 'hidden' && leave()));
+  // visibilitychange bubbles from the document to the window.
+  addEventListener('visibilitychange', safe(() => document.hidden && leave()));
 }
 
 /** Calls `online` when the browser regains the network. */

@@ -1,5 +1,6 @@
 import { readCookie, writeCookie } from './browser.js';
 import { clickIdFrom } from './click-id.js';
+import type { TagData } from './config.js';
 import { uuid } from './uuid.js';
 
 /** The first-party identifiers sent with a call. */
@@ -25,12 +26,14 @@ export const COOKIES = ['_dfid', '_scid', '_scclid'];
 const ID_DAYS = 395;
 
 /**
- * Creates the identity. Cookies are read back on every call, because the collector also sets them
+ * Creates the identity, with the attribution window (`data-attribution-days`, 28 by default) and the
+ * cookie domain (`data-cookie-domain`) of the tag's attributes. Cookies are read back on every call, because the collector also sets them
  * (its Set-Cookie outlives Safari's 7-day cap on cookies that scripts write); a cookie is written
  * only when it is missing or its value changes. Values are also kept in memory, so that the ids
  * stay stable on a page where cookies are blocked.
  */
-export function createIdentity(attributionDays: number, domain?: string): Identity {
+export function createIdentity(data: TagData): Identity {
+  const domain = data.cookieDomain;
   let memory: Record<string, string> = {};
   const cookie = (name: string): string | undefined => readCookie(name) || memory[name];
   const keep = (name: string, value: string, days: number): string => {
@@ -45,7 +48,7 @@ export function createIdentity(attributionDays: number, domain?: string): Identi
       return {
         anonymousId: cookie('_dfid') || keep('_dfid', uuid(), ID_DAYS),
         snapchat: {
-          clickId: clickId && advertising ? keep('_scclid', clickId, attributionDays) : clickId || cookie('_scclid'),
+          clickId: clickId && advertising ? keep('_scclid', clickId, +data.attributionDays! || 28) : clickId || cookie('_scclid'),
           cookie1: cookie('_scid') || (advertising ? keep('_scid', uuid(), ID_DAYS) : undefined),
         },
       };

@@ -38,12 +38,12 @@ export function createQueue(api: string, writeKey: string): (message: TagMessage
   let pending = load();
   let sending = false;
   let timer = 0;
-  let attempt = 0;
+  let failures = 0;
 
-  const persist = (delivered: TagMessage[] = []): void => {
-    const skipped = new Set(pending.concat(delivered).map((message) => message.messageId));
+  const persist = (delivered: TagMessage[]): void => {
+    const skipped = pending.concat(delivered).map((message) => message.messageId);
     const merged = load()
-      .filter((message) => !skipped.has(message.messageId))
+      .filter((message) => !skipped.includes(message.messageId))
       .concat(pending)
       .slice(-QUEUE_CAP);
     writeStored(key, merged.length ? JSON.stringify(merged) : undefined);
@@ -63,18 +63,15 @@ export function createQueue(api: string, writeKey: string): (message: TagMessage
     // A rejection is a network error (offline, blocked, CORS) and is retried like a 5xx.
     const answered = await post(url, batchBody(batch, writeKey)).then(isFinalAnswer, () => false);
     sending = false;
-    if (!answered) return schedule(backoff(++attempt));
-    attempt = 0;
+    if (!answered) return schedule(backoff(failures++));
+    failures = 0;
     pending = pending.filter((message) => !batch.includes(message));
     persist(batch);
     return flush();
   };
 
-  if (pending.length) schedule(BATCH_DELAY_MS);
-  onOnline(() => {
-    attempt = 0;
-    void flush();
-  });
+  schedule(BATCH_DELAY_MS);
+  onOnline(flush);
   onLeave(() => {
     // The messages stay queued: a beacon's answer cannot be read. A beacon cannot carry headers
     // either, so the write key rides in the query too.
@@ -87,7 +84,7 @@ export function createQueue(api: string, writeKey: string): (message: TagMessage
     // The collector refuses messages this big anyway, and one that cannot travel would block the queue.
     if (messageBytes(message) > MAX_BATCH_BYTES) return;
     pending = pending.concat(message).slice(-QUEUE_CAP);
-    persist();
+    persist([]);
     schedule(BATCH_DELAY_MS);
   };
 }

@@ -104,8 +104,12 @@ export function adminRouter(options: AdminOptions): Router {
         config: config as unknown as Record<string, unknown> | undefined,
         consentCategories: body.consent_categories === undefined ? undefined : checkCategories(body.consent_categories),
       });
+      // New credentials may cure a pause: requeue what was parked, the worker tries again.
+      const credentialsChanged =
+        config && (config.access_token !== current.config.access_token || config.pixel_id !== current.config.pixel_id);
+      if (credentialsChanged || (current.pausedReason && body.resume === true)) await store.resumeIntegration(current.id);
       directory.invalidate();
-      res.json(integrationJson(updated!));
+      res.json(integrationJson((await store.getIntegration(current.id))!));
     }),
   );
 
@@ -133,6 +137,26 @@ export function adminRouter(options: AdminOptions): Router {
         response: { status: sent.status ?? null, body: parseMaybe(sent.responseBody) },
         outcome: sent.outcome,
       });
+    }),
+  );
+
+  router.post(
+    '/deliveries/replay',
+    route(async (req, res) => {
+      const body = req.body ?? {};
+      const time = (value: unknown, name: string) => {
+        if (value === undefined) return undefined;
+        const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+        if (Number.isNaN(ms)) throw new BadRequest(`${name}: an ISO 8601 date-time`);
+        return ms;
+      };
+      const replayed = await store.replayDeadLetters({
+        integrationId: optionalString(body.integration_id),
+        from: time(body.from, 'from'),
+        to: time(body.to, 'to'),
+        reason: optionalString(body.reason),
+      });
+      res.json({ replayed });
     }),
   );
 
@@ -224,6 +248,7 @@ function integrationJson(integration: Integration) {
     enabled: integration.enabled,
     config: maskConfig(integration.config),
     consent_categories: integration.consentCategories,
+    paused_reason: integration.pausedReason,
     created_at: integration.createdAt,
     updated_at: integration.updatedAt,
   };

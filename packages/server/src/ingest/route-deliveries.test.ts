@@ -11,6 +11,7 @@ const integration = (id: string, extra: Partial<Integration> = {}): Integration 
   enabled: true,
   config: {},
   consentCategories: ['advertising'],
+  pausedReason: null,
   createdAt: '',
   updatedAt: '',
   ...extra,
@@ -45,6 +46,12 @@ describe('routeDeliveries', () => {
   it('sends regardless of consent to an integration that asks for no category', () => {
     expect(routeDeliveries(message('track', false), [integration('a', { consentCategories: [] })])).toEqual([
       { integrationId: 'a', status: 'pending' },
+    ]);
+  });
+
+  it('parks deliveries as blocked while the integration is paused for refused credentials', () => {
+    expect(routeDeliveries(message('track', true), [integration('a', { pausedReason: 'credentials refused: Invalid access token' })])).toEqual([
+      { integrationId: 'a', status: 'blocked', reason: 'paused: credentials refused: Invalid access token' },
     ]);
   });
 

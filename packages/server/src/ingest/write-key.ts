@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
  * The write key a request authenticates with, as Segment's HTTP API takes it: the HTTP Basic
  * user, then `writeKey` in the body, then `?writeKey=` (for sendBeacon, which cannot set headers).
  */
-export function writeKeyOf(headers: IncomingHttpHeaders, body: unknown, query: unknown): string | undefined {
+export function writeKeyOf(headers: IncomingHttpHeaders, body: unknown, fromQuery: string | null): string | undefined {
   const authorization = headers.authorization;
   if (authorization?.startsWith('Basic ')) {
     const decoded = Buffer.from(authorization.slice(6), 'base64').toString('utf8');
@@ -13,7 +13,6 @@ export function writeKeyOf(headers: IncomingHttpHeaders, body: unknown, query: u
   }
   const fromBody = (body as { writeKey?: unknown } | null)?.writeKey;
   if (typeof fromBody === 'string' && fromBody) return fromBody;
-  const fromQuery = (query as { writeKey?: unknown } | null)?.writeKey;
-  if (typeof fromQuery === 'string' && fromQuery) return fromQuery;
+  if (fromQuery) return fromQuery;
   return undefined;
 }

@@ -80,4 +80,17 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 2,
+    name: 'delivery lanes: paused integrations, retry windows, per-integration due index',
+    sql: `
+      -- Why an integration is paused (credentials refused); NULL while it delivers.
+      ALTER TABLE integrations ADD COLUMN paused_reason TEXT;
+      -- When the current retry window began: at creation, and again when a dead letter is replayed.
+      ALTER TABLE deliveries ADD COLUMN retry_from INTEGER NOT NULL DEFAULT 0;
+      UPDATE deliveries SET retry_from = created_at;
+      -- Each integration's lane leases its own due deliveries through this index.
+      CREATE INDEX deliveries_due_by_integration ON deliveries(integration_id, next_attempt_at) WHERE status = 'pending';
+    `,
+  },
 ];

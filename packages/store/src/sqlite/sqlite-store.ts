@@ -17,6 +17,7 @@ import type {
   LeaseRequest,
   NewEvent,
   NewIntegration,
+  ReplayFilter,
   Source,
   Store,
 } from '../store.js';
@@ -92,6 +93,7 @@ function toIntegration(row: Row): Integration {
     enabled: row.enabled === 1,
     config: parse(row.config),
     consentCategories: parse(row.consent_categories),
+    pausedReason: (row.paused_reason as string | null | undefined) ?? null,
     createdAt: iso(row.created_at as number),
     updatedAt: iso(row.updated_at as number),
   };
@@ -109,6 +111,7 @@ function toDelivery(row: Row): Delivery {
     payload: parse(row.payload),
     response: parse(row.response),
     updatedAt: iso(row.updated_at as number),
+    retryFrom: row.retry_from as number,
   };
 }
 
@@ -131,8 +134,8 @@ class SqliteStore implements Store {
          VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, message_id) DO NOTHING`,
       ),
       insertDelivery: db.prepare(
-        `INSERT INTO deliveries (event_id, integration_id, status, next_attempt_at, reason, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO deliveries (event_id, integration_id, status, next_attempt_at, reason, created_at, updated_at, retry_from)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       getProfile: db.prepare('SELECT traits FROM profiles WHERE source_id = ? AND key = ?'),
       upsertProfile: db.prepare(
@@ -144,7 +147,15 @@ class SqliteStore implements Store {
          WHERE id IN (
            SELECT id FROM deliveries
            WHERE status = 'pending' AND next_attempt_at <= @now AND lease_until < @now
-             AND (@integration IS NULL OR integration_id = @integration)
+           ORDER BY next_attempt_at, id LIMIT @limit)
+         RETURNING *`,
+      ),
+      // A separate statement, so SQLite walks the per-integration index rather than an OR.
+      leaseForIntegration: db.prepare(
+        `UPDATE deliveries SET lease_owner = @owner, lease_until = @until
+         WHERE id IN (
+           SELECT id FROM deliveries
+           WHERE integration_id = @integration AND status = 'pending' AND next_attempt_at <= @now AND lease_until < @now
            ORDER BY next_attempt_at, id LIMIT @limit)
          RETURNING *`,
       ),
@@ -203,7 +214,7 @@ class SqliteStore implements Store {
          VALUES (@id, @source_id, @vendor, @name, @enabled, @config, @consent_categories, @created_at, @updated_at)`,
       )
       .run(row);
-    return toIntegration(row);
+    return toIntegration({ ...row, paused_reason: null });
   }
 
   async getIntegration(id: string): Promise<Integration | undefined> {
@@ -221,7 +232,8 @@ class SqliteStore implements Store {
   async updateIntegration(id: string, patch: IntegrationPatch): Promise<Integration | undefined> {
     const current = await this.getIntegration(id);
     if (!current) return undefined;
-    const next = { ...current, ...patch };
+    const given = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    const next = { ...current, ...given };
     this.db
       .prepare(
         `UPDATE integrations SET name = ?, enabled = ?, config = ?, consent_categories = ?, updated_at = ? WHERE id = ?`,
@@ -258,7 +270,7 @@ class SqliteStore implements Store {
       stored++;
       const eventId = inserted.lastInsertRowid;
       for (const delivery of deliveries) {
-        s.insertDelivery.run(eventId, delivery.integrationId, delivery.status, now, delivery.reason ?? null, now, now);
+        s.insertDelivery.run(eventId, delivery.integrationId, delivery.status, now, delivery.reason ?? null, now, now, now);
       }
       if (message.type === 'identify') this.mergeProfile(sourceId, message, now);
     }
@@ -287,13 +299,12 @@ class SqliteStore implements Store {
   }
 
   async leaseDeliveries(request: LeaseRequest): Promise<LeasedDelivery[]> {
-    const rows = this.statements.lease.all({
-      owner: request.owner,
-      until: request.now + request.leaseMs,
-      now: request.now,
-      limit: request.limit,
-      integration: request.integrationId ?? null,
-    }) as Row[];
+    const params = { owner: request.owner, until: request.now + request.leaseMs, now: request.now, limit: request.limit };
+    const rows = (
+      request.integrationId
+        ? this.statements.leaseForIntegration.all({ ...params, integration: request.integrationId })
+        : this.statements.lease.all(params)
+    ) as Row[];
     if (rows.length === 0) return [];
     const integrations = new Map<string, Integration | undefined>();
     const leased: LeasedDelivery[] = [];
@@ -399,6 +410,63 @@ class SqliteStore implements Store {
         ),
       })),
     }));
+  }
+
+  async dueIntegrations(now: number): Promise<string[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT integration_id FROM deliveries
+         WHERE status = 'pending' AND next_attempt_at <= ? AND lease_until < ?`,
+      )
+      .all(now, now) as Row[];
+    return rows.map((row) => row.integration_id as string);
+  }
+
+  async pauseIntegration(id: string, reason: string): Promise<void> {
+    const now = Date.now();
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE integrations SET paused_reason = ?, updated_at = ? WHERE id = ?').run(reason, now, id);
+      this.db
+        .prepare(
+          `UPDATE deliveries SET status = 'blocked', reason = ?, updated_at = ?
+           WHERE integration_id = ? AND status = 'pending' AND lease_until < ?`,
+        )
+        .run(`paused: ${reason}`, now, id, now);
+    }).immediate();
+  }
+
+  async resumeIntegration(id: string): Promise<number> {
+    const now = Date.now();
+    return this.db.transaction(() => {
+      this.db.prepare('UPDATE integrations SET paused_reason = NULL, updated_at = ? WHERE id = ?').run(now, id);
+      return this.db
+        .prepare(
+          `UPDATE deliveries SET status = 'pending', next_attempt_at = ?, reason = 'requeued: credentials changed', updated_at = ?
+           WHERE integration_id = ? AND status = 'blocked'`,
+        )
+        .run(now, now, id).changes;
+    }).immediate();
+  }
+
+  async replayDeadLetters(filter: ReplayFilter): Promise<number> {
+    const now = Date.now();
+    return this.db
+      .prepare(
+        `UPDATE deliveries SET status = 'pending', next_attempt_at = @now, retry_from = @now, updated_at = @now,
+           reason = 'replayed'
+         WHERE status = 'dead'
+           AND (@integrationId IS NULL OR integration_id = @integrationId)
+           AND (@reason IS NULL OR instr(reason, @reason) > 0)
+           AND (@from IS NULL AND @to IS NULL OR event_id IN (
+             SELECT id FROM events WHERE (@from IS NULL OR received_at >= @from) AND (@to IS NULL OR received_at < @to)))`,
+      )
+      .run({
+        now,
+        integrationId: filter.integrationId ?? null,
+        reason: filter.reason ?? null,
+        from: filter.from ?? null,
+        to: filter.to ?? null,
+      }).changes;
   }
 
   async countDeliveries(): Promise<Record<DeliveryStatus, number>> {

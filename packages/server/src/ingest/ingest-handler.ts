@@ -1,0 +1,245 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LIMITS, validateMessage, type EnrichedMessage, type MessageError } from '@datafirst/protocol';
+import type { NewEvent, Store } from '@datafirst/store';
+import type { Logger } from 'pino';
+import type { Metrics } from '../metrics.js';
+import type { SourceDirectory } from '../source-directory.js';
+import { clientIp, isSecure } from './client-address.js';
+import { identityCookie, parseCookies } from './cookies.js';
+import { clickIdFromUrl, enrichMessage } from './enrich.js';
+import { routeDeliveries } from './route-deliveries.js';
+import { writeKeyOf } from './write-key.js';
+
+export interface IngestOptions {
+  store: Store;
+  directory: SourceDirectory;
+  logger: Logger;
+  metrics: Metrics;
+  consentDefault: 'granted' | 'denied';
+  honorGpc: boolean;
+  trustProxy: number | boolean;
+  /** Called after events are stored, so an in-process worker can send them at once. */
+  onStored?: () => void;
+  now?: () => Date;
+}
+
+/** Handles a request if it is for the ingest API, and says whether it was. */
+export type IngestHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+type Endpoint = 'batch' | 'track' | 'page' | 'identify';
+const ENDPOINTS: Record<string, Endpoint> = {
+  '/v1/batch': 'batch',
+  '/v1/track': 'track',
+  '/v1/page': 'page',
+  '/v1/identify': 'identify',
+};
+
+class IngestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The Segment-compatible ingest API: `POST /v1/batch`, `/v1/track`, `/v1/page`, `/v1/identify`.
+ * It is the hot path, so it is a plain node:http handler in front of Express: Express's routing
+ * and middleware would cost several times what validating and storing a message does.
+ */
+export function createIngestHandler(options: IngestOptions): IngestHandler {
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const endpoint = ENDPOINTS[queryAt < 0 ? url : url.slice(0, queryAt)];
+    if (!endpoint) return false;
+    allowOrigin(req, res);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        'access-control-allow-methods': 'POST',
+        'access-control-allow-headers': 'Content-Type, Authorization',
+        'access-control-max-age': '86400',
+      });
+      res.end();
+      return true;
+    }
+    if (req.method !== 'POST') {
+      reply(res, 405, { success: false, error: `use POST for /v1/${endpoint}` }, { allow: 'POST, OPTIONS' });
+      return true;
+    }
+    const query = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
+    readBody(req)
+      .then((text) => handle(endpoint, req, res, text, query, options))
+      .catch((error: unknown) => {
+        if (error instanceof IngestError) {
+          options.metrics.rejected.inc({ reason: 'request' });
+          reply(res, error.status, { success: false, error: error.message });
+          return;
+        }
+        options.logger.error({ err: error }, 'ingest failed');
+        // Nothing was acknowledged: the sender keeps the events and retries.
+        reply(res, 503, { success: false, error: 'could not store the events; retry later' }, { 'retry-after': '5' });
+      });
+    return true;
+  };
+}
+
+function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+// The tag may be served from another origin than the site's (e.g. a collect. subdomain): let
+// it read the answer and receive its first-party cookies.
+function allowOrigin(req: IncomingMessage, res: ServerResponse): void {
+  const origin = req.headers.origin;
+  if (origin) {
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('access-control-allow-credentials', 'true');
+    res.setHeader('vary', 'Origin');
+  }
+}
+
+/** Reads the body as text whatever its type: the tag sends text/plain to avoid a CORS preflight. */
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > LIMITS.maxBodyBytes) {
+      req.resume();
+      reject(new IngestError(413, `request body larger than ${LIMITS.maxBodyBytes} bytes`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > LIMITS.maxBodyBytes) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new IngestError(413, `request body larger than ${LIMITS.maxBodyBytes} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseBody(text: string): Record<string, unknown> {
+  if (text.trim() === '') throw new IngestError(400, 'empty body: expected a JSON object');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new IngestError(400, `malformed JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new IngestError(400, 'body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function messagesOf(endpoint: Endpoint, body: Record<string, unknown>): unknown[] {
+  if (endpoint !== 'batch') {
+    if (body.type !== undefined && body.type !== endpoint) {
+      throw new IngestError(400, `type "${String(body.type)}" does not match the /v1/${endpoint} endpoint`);
+    }
+    return [{ ...body, type: endpoint }];
+  }
+  if (!Array.isArray(body.batch)) throw new IngestError(400, 'batch: must be an array of messages');
+  if (body.batch.length > LIMITS.maxBatchMessages) {
+    throw new IngestError(400, `batch: at most ${LIMITS.maxBatchMessages} messages per request`);
+  }
+  return body.batch;
+}
+
+async function handle(
+  endpoint: Endpoint,
+  req: IncomingMessage,
+  res: ServerResponse,
+  text: string,
+  query: URLSearchParams,
+  options: IngestOptions,
+): Promise<void> {
+  const body = parseBody(text);
+  const writeKey = writeKeyOf(req.headers, body, query.get('writeKey'));
+  if (!writeKey) throw new IngestError(401, 'missing write key: send it as the Basic auth user, writeKey in the body, or ?writeKey=');
+  const source = await options.directory.sourceForWriteKey(writeKey);
+  if (!source) throw new IngestError(401, 'unknown write key');
+
+  const raw = messagesOf(endpoint, body);
+  const receivedAt = options.now?.() ?? new Date();
+  const facts = {
+    ip: clientIp(req, options.trustProxy),
+    userAgent: req.headers['user-agent'],
+    cookies: parseCookies(req.headers.cookie),
+    gpc: req.headers['sec-gpc'] === '1',
+  };
+  const batchSentAt = typeof body.sentAt === 'string' ? body.sentAt : undefined;
+  const batchContext = typeof body.context === 'object' && body.context !== null ? body.context : undefined;
+  const integrations = await options.directory.integrationsOf(source.id);
+
+  const rejected: MessageError[] = [];
+  const events: NewEvent[] = [];
+  raw.forEach((input, index) => {
+    const messageId = (input as { messageId?: unknown } | null)?.messageId;
+    const id = typeof messageId === 'string' ? messageId : undefined;
+    // Only large-looking messages pay for measuring: the body limit already bounds the rest.
+    if (text.length > LIMITS.maxMessageBytes && JSON.stringify(input ?? null).length > LIMITS.maxMessageBytes) {
+      rejected.push({ index, messageId: id, errors: [`message: larger than ${LIMITS.maxMessageBytes} bytes`] });
+      return;
+    }
+    const withContext =
+      batchContext && typeof input === 'object' && input !== null
+        ? { ...input, context: { ...batchContext, ...((input as { context?: object }).context ?? {}) } }
+        : input;
+    const result = validateMessage(withContext);
+    if (!result.ok) {
+      rejected.push({ index, messageId: id, errors: result.errors });
+      return;
+    }
+    const message = enrichMessage(result.message, facts, {
+      receivedAt,
+      batchSentAt,
+      consentDefault: options.consentDefault,
+      honorGpc: options.honorGpc,
+    });
+    events.push({ message, deliveries: routeDeliveries(message, integrations) });
+  });
+
+  const { stored, duplicates } =
+    events.length > 0 ? await options.store.appendEvents(source.id, events) : { stored: 0, duplicates: 0 };
+  options.metrics.received.inc({ source: source.id }, stored);
+  if (duplicates > 0) options.metrics.duplicates.inc({ source: source.id }, duplicates);
+  if (rejected.length > 0) options.metrics.rejected.inc({ reason: 'message' }, rejected.length);
+  if (stored > 0) options.onStored?.();
+
+  setIdentityCookies(req, res, events.at(-1)?.message, isSecure(req, options.trustProxy));
+  if (rejected.length > 0) {
+    reply(res, 400, {
+      success: false,
+      error: `${rejected.length} of ${raw.length} messages were invalid; the other ${events.length} were stored`,
+      accepted: events.length,
+      rejected,
+    });
+    return;
+  }
+  reply(res, 200, { success: true });
+}
+
+/** Re-issues the tag's identity cookies from the server, so they last beyond script-cookie caps. */
+function setIdentityCookies(req: IncomingMessage, res: ServerResponse, message: EnrichedMessage | undefined, secure: boolean): void {
+  // Only browsers keep cookies; server-side senders would just discard them.
+  if (!message || (!req.headers.origin && !req.headers.cookie && !req.headers.referer)) return;
+  const cookies: string[] = [];
+  if (message.anonymousId) cookies.push(identityCookie('_dfid', message.anonymousId, secure));
+  const snapchat = message.context.snapchat;
+  if (snapchat?.cookie1) cookies.push(identityCookie('_scid', snapchat.cookie1, secure));
+  // Only a new click restarts the attribution window; re-sending the old one would stretch it.
+  const newClick = clickIdFromUrl(message.context.page?.url);
+  if (newClick) cookies.push(identityCookie('_scclid', newClick, secure));
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+}
