@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Agent, fetch } from 'undici';
 
 const cli = fileURLToPath(new URL('../../packages/server/dist/cli.js', import.meta.url));
 
@@ -51,8 +52,11 @@ export async function startDatafirst(options: { dbPath?: string; env?: Record<st
     });
     child.once('exit', (code) => reject(new Error(`datafirst exited with ${code}:\n${output}`)));
   });
-  const get = async (path: string, headers: Record<string, string> = {}) => {
-    const res = await fetch(url + path, { headers });
+  // A pool of its own: a restarted server may get this one's port, and must not inherit its
+  // dead keep-alive sockets.
+  const agent = new Agent();
+  const get = async (path: string, headers: Record<string, string> = {}): Promise<any> => {
+    const res = await fetch(url + path, { headers, dispatcher: agent });
     if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
     return res.json();
   };
@@ -62,6 +66,7 @@ export async function startDatafirst(options: { dbPath?: string; env?: Record<st
     process: child,
     output: () => output,
     async stop(signal = 'SIGTERM') {
+      await agent.close();
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill(signal);

@@ -7,7 +7,7 @@ import {
   parseV2Body,
   parseV3Body,
   pick,
-  resolveActionSource,
+  readMockActionSource,
   v2EventAssetId,
   validateV2Event,
   validateV3Event,
@@ -184,7 +184,7 @@ function acceptedV3(input: unknown, assetId: string, test: boolean): MockAccepte
     assetId,
     apiVersion: 'v3',
     test,
-    actionSource: resolveActionSource(pick(event, 'action_source', 'event_conversion_type')) ?? 'WEB',
+    actionSource: readMockActionSource(pick(event, 'action_source', 'event_conversion_type')) ?? 'WEB',
     ...dedupIds(pick(event, 'event_name', 'event_type'), event.event_id, customData.order_id),
     event,
   };
@@ -196,7 +196,7 @@ function acceptedV2(input: unknown, assetId: string, test: boolean): MockAccepte
     assetId,
     apiVersion: 'v2',
     test,
-    actionSource: resolveActionSource(event.event_conversion_type) ?? 'WEB',
+    actionSource: readMockActionSource(event.event_conversion_type) ?? 'WEB',
     ...dedupIds(event.event_type, event.client_dedup_id, event.transaction_id),
     event,
   };
@@ -225,7 +225,7 @@ function testLog(
 function v3LogView(entry: MockTestLogEntry): Record<string, unknown> {
   const event = entry.event;
   const name = pick(event, 'event_name', 'event_type');
-  const actionSource = resolveActionSource(pick(event, 'action_source', 'event_conversion_type'));
+  const actionSource = readMockActionSource(pick(event, 'action_source', 'event_conversion_type'));
   const assetKey = actionSource === 'MOBILE_APP' ? 'snap_app_id' : 'pixel_id';
   const appId = asRecord(event.app_data)?.app_id ?? event.app_id;
   return {

@@ -4,7 +4,7 @@ import {
   parseEventTimeMs,
   parseV2Body,
   parseV3Body,
-  resolveActionSource,
+  readMockActionSource,
   v2EventAssetId,
   validateV2Event,
   validateV3Event,
@@ -71,7 +71,7 @@ describe('isEventTimeAcceptable', () => {
   });
 });
 
-describe('resolveActionSource', () => {
+describe('readMockActionSource', () => {
   it.each([
     ['WEB', 'WEB'],
     ['web', 'WEB'],
@@ -88,7 +88,7 @@ describe('resolveActionSource', () => {
     ['TV', undefined],
     [42, undefined],
   ])('maps %j to %j', (input, expected) => {
-    expect(resolveActionSource(input)).toBe(expected);
+    expect(readMockActionSource(input)).toBe(expected);
   });
 });
 

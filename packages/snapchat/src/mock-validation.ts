@@ -1,3 +1,6 @@
+// Snap's rules as the mock enforces them (reference §2-§4, §8). Deliberately independent of the
+// payload builder and normalisers in this package: the mock is the oracle that checks them, so it
+// must not share their code or their mistakes.
 import { isIP } from 'node:net';
 import type { ActionSource } from './config.js';
 import { isSnapCurrency } from './currencies.js';
@@ -84,7 +87,7 @@ export function invalidRequest(reason: string): MockEventError {
 }
 
 /** Maps a native or Meta-style action source (any case) to Snap's native value. */
-export function resolveActionSource(value: unknown): ActionSource | undefined {
+export function readMockActionSource(value: unknown): ActionSource | undefined {
   return typeof value === 'string' ? ACTION_SOURCES[value.trim().toUpperCase()] : undefined;
 }
 
@@ -106,7 +109,7 @@ export function isEventTimeAcceptable(value: unknown, nowMs: number): boolean {
 }
 
 /** True for a SHA-256 digest written as 64 lowercase hex digits, the only form Snap takes for PII. */
-export function isSha256Hex(value: unknown): boolean {
+export function isLowercaseSha256(value: unknown): boolean {
   return typeof value === 'string' && SHA256_HEX.test(value);
 }
 
@@ -141,7 +144,7 @@ export function validateV3Event(input: unknown, nowMs: number): MockEventError[]
   const source = pick(event, 'action_source', 'event_conversion_type');
   const url = pick(event, 'event_source_url', 'page_url');
   const userData = asRecord(event.user_data);
-  const actionSource = resolveActionSource(source);
+  const actionSource = readMockActionSource(source);
 
   if (!isPresent(name)) errors.push(missingField('event_name'));
   if (!isPresent(time)) errors.push(missingField('event_time'));
@@ -184,7 +187,7 @@ export function validateV3Event(input: unknown, nowMs: number): MockEventError[]
 export function validateV2Event(input: unknown, nowMs: number): MockEventError[] {
   const event = asRecord(input) ?? {};
   const errors: MockEventError[] = [];
-  const conversionType = resolveActionSource(event.event_conversion_type);
+  const conversionType = readMockActionSource(event.event_conversion_type);
 
   for (const field of ['event_type', 'event_conversion_type', 'timestamp']) {
     if (!isPresent(event[field])) errors.push(missingField(field));
@@ -197,11 +200,11 @@ export function validateV2Event(input: unknown, nowMs: number): MockEventError[]
   errors.push(...checkCommonFields(event.event_type, event.event_conversion_type, event.timestamp, nowMs));
 
   const unhashed = Object.keys(event).some(
-    (key) => key.startsWith('hashed_') && key !== 'hashed_ip_address' && isPresent(event[key]) && !isSha256Hex(event[key]),
+    (key) => key.startsWith('hashed_') && key !== 'hashed_ip_address' && isPresent(event[key]) && !isLowercaseSha256(event[key]),
   );
   if (unhashed) errors.push({ code: 'UNHASHED_PII', reason: REASONS.unhashedPii });
   // v2 takes the IP hashed, so "invalid" here means "not a digest".
-  if (isPresent(event.hashed_ip_address) && !isSha256Hex(event.hashed_ip_address)) {
+  if (isPresent(event.hashed_ip_address) && !isLowercaseSha256(event.hashed_ip_address)) {
     errors.push({ code: 'INVALID_IP', reason: REASONS.invalidIp });
   }
   const identified =
@@ -218,7 +221,7 @@ export function validateV2Event(input: unknown, nowMs: number): MockEventError[]
 /** The asset a v2 event names: the Snap App ID for MOBILE_APP, otherwise the Pixel ID. */
 export function v2EventAssetId(input: unknown): string | undefined {
   const event = asRecord(input) ?? {};
-  const preferred = resolveActionSource(event.event_conversion_type) === 'MOBILE_APP' ? event.snap_app_id : event.pixel_id;
+  const preferred = readMockActionSource(event.event_conversion_type) === 'MOBILE_APP' ? event.snap_app_id : event.pixel_id;
   const asset = isPresent(preferred) ? preferred : isPresent(event.pixel_id) ? event.pixel_id : event.snap_app_id;
   return isPresent(asset) ? String(asset) : undefined;
 }
@@ -244,7 +247,7 @@ function checkCommonFields(name: unknown, source: unknown, time: unknown, nowMs:
   if (isPresent(name) && !(typeof name === 'string' && isSnapEventName(name))) {
     errors.push({ code: 'UNRECOGNIZED_EVENT_TYPE', reason: REASONS.unrecognizedEventType });
   }
-  if (isPresent(source) && resolveActionSource(source) === undefined) {
+  if (isPresent(source) && readMockActionSource(source) === undefined) {
     errors.push({ code: 'INVALID_ACTION_SOURCE', reason: REASONS.invalidActionSource });
   }
   if (isPresent(time) && !isEventTimeAcceptable(time, nowMs)) {
@@ -286,7 +289,7 @@ function parseJson(raw: string): { ok: true; value: unknown } | { ok: false } {
 // Snap takes a hashed key as one string or a list of strings; every one must be a digest.
 function allHashed(value: unknown): boolean {
   if (!isPresent(value)) return true;
-  return Array.isArray(value) ? value.every(isSha256Hex) : isSha256Hex(value);
+  return Array.isArray(value) ? value.every(isLowercaseSha256) : isLowercaseSha256(value);
 }
 
 function hasValue(value: unknown): boolean {

@@ -17,5 +17,26 @@ export type {
   Source,
   Store,
 } from './store.js';
+export type {
+  ClickSummary,
+  Conversion,
+  ConversionHistory,
+  ConversionKind,
+  DateRange,
+  Link,
+  LinkClick,
+  LinkCounts,
+  LinkPatch,
+  LinkStats,
+  LinkStore,
+  NewClick,
+  NewConversion,
+  NewLink,
+  OfferType,
+  PostbackKey,
+  RecordedConversion,
+  Revenue,
+} from './links.js';
+export { randomToken } from './sqlite/link-store.js';
 export { newId, openSqliteStore } from './sqlite/sqlite-store.js';
 export type { SqliteStoreOptions } from './sqlite/sqlite-store.js';

@@ -1,4 +1,5 @@
 import type { EnrichedMessage, Traits } from '@datafirst/protocol';
+import type { LinkStore } from './links.js';
 
 /** A place events come from (a website, a backend); authenticated by its write key. */
 export interface Source {
@@ -206,6 +207,9 @@ export interface Store {
 
   /** Deliveries by status, for the backlog and health views. */
   countDeliveries(): Promise<Record<DeliveryStatus, number>>;
+
+  /** Smart links, their clicks and conversions, and postback keys. */
+  readonly links: LinkStore;
 
   close(): Promise<void>;
 }

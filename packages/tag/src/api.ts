@@ -50,8 +50,10 @@ export function createPerform(data: TagData, identity: Identity, enqueue: (messa
     if (method === 'consent') {
       return writeStored(CONSENT_KEY, (first as { advertising: boolean }).advertising ? 'granted' : 'denied');
     }
+    // identify(traits) and page(properties), as Segment allows: the id or the name may be left out.
+    if (first && typeof first === 'object') [first, second] = [undefined, first];
     if (method === 'identify' && first != null) writeStored(USER_ID_KEY, String(first));
-    const advertising = advertisingAllowed(optedOut, readStored(CONSENT_KEY), data.consent !== 'denied');
+    const advertising = advertisingAllowed(optedOut, readStored(CONSENT_KEY), data.consent);
     const ids = identity.read(url, advertising);
     enqueue({
       type: method,

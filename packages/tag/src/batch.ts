@@ -11,21 +11,20 @@ export function messageBytes(message: TagMessage): number {
   return new Blob([JSON.stringify(message)]).size;
 }
 
-/** Splits messages, in order, into batches whose bodies fit in a keepalive request. */
-export function splitBatches(messages: TagMessage[]): TagMessage[][] {
-  const batches: TagMessage[][] = [];
-  let bytes = MAX_BATCH_BYTES;
+/**
+ * The oldest messages whose body fits in one keepalive request, and at least one message. Only one
+ * request is in flight at a time (the 64 KiB allowance is shared), so the rest wait their turn.
+ */
+export function nextBatch(messages: TagMessage[]): TagMessage[] {
+  const batch: TagMessage[] = [];
+  let bytes = 0;
   for (const message of messages) {
     // +1 for the comma between messages.
-    const size = messageBytes(message) + 1;
-    bytes += size;
-    if (bytes > MAX_BATCH_BYTES) {
-      batches.push([]);
-      bytes = size;
-    }
-    batches[batches.length - 1].push(message);
+    bytes += messageBytes(message) + 1;
+    if (bytes > MAX_BATCH_BYTES && batch.length) break;
+    batch.push(message);
   }
-  return batches;
+  return batch;
 }
 
 /** The body of `POST /v1/batch`, stamped with the time it is sent so the collector can correct clock skew. */

@@ -12,8 +12,8 @@ import { safe } from './safe.js';
  */
 export const boot = safe(() => {
   const found = currentDf() as DatafirstStubCall[] | undefined;
-  // A started tag is an object, the stub an array: a second _df.js does nothing.
-  if (found && !Array.isArray(found)) return;
+  // The stub is an array, a started tag has no push: a second _df.js does nothing.
+  if (found && !found.push) return;
   const script = tagScript();
   const data = script.dataset;
   const writeKey = data.writeKey;

@@ -84,9 +84,9 @@ export function post(url: string, body: string): Promise<number> {
   return fetch(url, { method: 'POST', body, keepalive: true, credentials: 'include' }).then((response) => response.status);
 }
 
-/** Hands a POST to the browser to send even after the page is gone (as text/plain, like `post`). */
-export function beacon(url: string, body: string): void {
-  navigator.sendBeacon(url, body);
+/** Hands a POST to the browser to send even after the page is gone (as text/plain, like `post`); false if refused. */
+export function beacon(url: string, body: string): boolean {
+  return navigator.sendBeacon(url, body);
 }
 
 /** Runs `run` after `ms` milliseconds; returns the timer's id (never 0). */

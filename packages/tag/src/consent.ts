@@ -1,10 +1,10 @@
 /**
  * Whether advertising is allowed for a call: not when the visitor opted out with Global Privacy
- * Control; otherwise as the visitor chose with `_df.consent()` (`granted` or `denied`, stored);
- * otherwise the site's default.
+ * Control; otherwise as the visitor chose with `_df.consent()`; otherwise as the site's
+ * `data-consent` says. Only `denied` denies.
  */
-export function advertisingAllowed(gpcOptOut: boolean, choice: string | undefined, siteDefault: boolean): boolean {
-  return !gpcOptOut && (choice ? choice === 'granted' : siteDefault);
+export function advertisingAllowed(gpcOptedOut: boolean, choice?: string, siteDefault?: string): boolean {
+  return !gpcOptedOut && (choice || siteDefault) !== 'denied';
 }
 
 /** Whether Global Privacy Control opts the visitor out: when the browser sends it, unless `data-gpc="ignore"`. */

@@ -26,19 +26,17 @@ export const COOKIES = ['_dfid', '_scid', '_scclid'];
 const ID_DAYS = 395;
 
 /**
- * Creates the identity, with the attribution window (`data-attribution-days`, 28 by default) and the
- * cookie domain (`data-cookie-domain`) of the tag's attributes. Cookies are read back on every call, because the collector also sets them
- * (its Set-Cookie outlives Safari's 7-day cap on cookies that scripts write); a cookie is written
- * only when it is missing or its value changes. Values are also kept in memory, so that the ids
- * stay stable on a page where cookies are blocked.
+ * Creates the identity, with the attribution window (`data-attribution-days`, 28 by default) and
+ * the cookie domain (`data-cookie-domain`) of the tag's attributes. Cookies are read back on every
+ * call, because the collector also sets them (its Set-Cookie outlives Safari's 7-day cap on cookies
+ * that scripts write); a cookie is written only when it is missing or its value changes. Where
+ * cookies are blocked, each call gets new ids: such a visitor cannot be attributed anyway.
  */
 export function createIdentity(data: TagData): Identity {
   const domain = data.cookieDomain;
-  let memory: Record<string, string> = {};
-  const cookie = (name: string): string | undefined => readCookie(name) || memory[name];
   const keep = (name: string, value: string, days: number): string => {
     if (readCookie(name) !== value) writeCookie(name, value, days, domain);
-    return (memory[name] = value);
+    return value;
   };
   return {
     read(url, advertising) {
@@ -46,15 +44,17 @@ export function createIdentity(data: TagData): Identity {
       // Snapchat's ids are advertising storage: without consent they are sent when present (the
       // collector withholds them from Snapchat) but never created.
       return {
-        anonymousId: cookie('_dfid') || keep('_dfid', uuid(), ID_DAYS),
+        anonymousId: readCookie('_dfid') || keep('_dfid', uuid(), ID_DAYS),
         snapchat: {
-          clickId: clickId && advertising ? keep('_scclid', clickId, +data.attributionDays! || 28) : clickId || cookie('_scclid'),
-          cookie1: cookie('_scid') || (advertising ? keep('_scid', uuid(), ID_DAYS) : undefined),
+          clickId:
+            clickId && advertising
+              ? keep('_scclid', clickId, +data.attributionDays! || 28)
+              : clickId || readCookie('_scclid'),
+          cookie1: readCookie('_scid') || (advertising ? keep('_scid', uuid(), ID_DAYS) : undefined),
         },
       };
     },
     reset() {
-      memory = {};
       for (const name of COOKIES) writeCookie(name, '', 0, domain);
     },
   };

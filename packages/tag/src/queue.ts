@@ -1,6 +1,6 @@
 import type { TagMessage } from './api.js';
 import { backoff } from './backoff.js';
-import { batchBody, isFinalAnswer, MAX_BATCH_BYTES, messageBytes, splitBatches } from './batch.js';
+import { batchBody, isFinalAnswer, MAX_BATCH_BYTES, messageBytes, nextBatch } from './batch.js';
 import { beacon, later, onLeave, onOnline, post, readStored, writeStored } from './browser.js';
 
 /** The most messages kept; beyond it the oldest go, so that a long time offline cannot fill localStorage. */
@@ -9,7 +9,7 @@ export const QUEUE_CAP = 500;
 /** How long calls gather into one batch: a page view and the calls made with it travel together. */
 export const BATCH_DELAY_MS = 50;
 
-/** localStorage key of the send queue of a write key: a JSON array of messages, absent when empty. */
+/** localStorage key of the send queue of a write key: a JSON array of messages. */
 export function queueKey(writeKey: string): string {
   return `_df_q:${writeKey}`;
 }
@@ -22,8 +22,8 @@ export function queueKey(writeKey: string): string {
  * beacons what is left when the page is hidden.
  *
  * Tabs share the key, so every write merges: the stored messages, minus this tab's own and those
- * it has just delivered, plus this tab's own. Another tab's write never loses a message; at worst two tabs
- * send it, and the collector deduplicates by `messageId`.
+ * it has just delivered, plus this tab's own. Another tab's write never loses a message; at worst
+ * two tabs send it, and the collector deduplicates by `messageId`.
  */
 export function createQueue(api: string, writeKey: string): (message: TagMessage) => void {
   const key = queueKey(writeKey);
@@ -46,7 +46,7 @@ export function createQueue(api: string, writeKey: string): (message: TagMessage
       .filter((message) => !skipped.includes(message.messageId))
       .concat(pending)
       .slice(-QUEUE_CAP);
-    writeStored(key, merged.length ? JSON.stringify(merged) : undefined);
+    writeStored(key, JSON.stringify(merged));
   };
 
   const schedule = (ms: number): void => {
@@ -56,10 +56,11 @@ export function createQueue(api: string, writeKey: string): (message: TagMessage
     }, ms);
   };
 
+  // Nothing in here throws: storage access is guarded, and every message was serialised once already.
   const flush = async (): Promise<void> => {
     if (sending || !pending.length) return;
     sending = true;
-    const batch = splitBatches(pending)[0];
+    const batch = nextBatch(pending);
     // A rejection is a network error (offline, blocked, CORS) and is retried like a 5xx.
     const answered = await post(url, batchBody(batch, writeKey)).then(isFinalAnswer, () => false);
     sending = false;
@@ -73,10 +74,11 @@ export function createQueue(api: string, writeKey: string): (message: TagMessage
   schedule(BATCH_DELAY_MS);
   onOnline(flush);
   onLeave(() => {
-    // The messages stay queued: a beacon's answer cannot be read. A beacon cannot carry headers
-    // either, so the write key rides in the query too.
-    for (const batch of splitBatches(pending)) {
-      beacon(`${url}?writeKey=${encodeURIComponent(writeKey)}`, batchBody(batch, writeKey));
+    // One batch: beacons share the 64 KiB allowance too, and what is left goes with the next page.
+    // The messages stay queued, since a beacon's answer cannot be read. A beacon cannot carry
+    // headers either, so the write key rides in the query.
+    if (pending.length) {
+      beacon(`${url}?writeKey=${encodeURIComponent(writeKey)}`, batchBody(nextBatch(pending), writeKey));
     }
   });
 

@@ -224,9 +224,11 @@ export class IntegrationLane {
       }
       case 'retry': {
         if (outcome.retryAfterMs) this.pausedUntil = Math.max(this.pausedUntil, s.now() + outcome.retryAfterMs);
+        // One retry time for the whole batch keeps it together as one request next time.
+        const tries = Math.max(...batch.map((ready) => ready.leased.delivery.attempts)) + 1;
+        const nextAttemptAt = s.now() + Math.max(backoffDelayMs(tries), outcome.retryAfterMs ?? 0);
         return batch.map((ready) => {
           const attempts = ready.leased.delivery.attempts + 1;
-          const nextAttemptAt = s.now() + Math.max(backoffDelayMs(attempts), outcome.retryAfterMs ?? 0);
           if (nextAttemptAt - ready.leased.delivery.retryFrom > s.retryWindowMs) {
             s.metrics.deadLettered.inc(labels);
             return result(ready, 'dead', `gave up after ${attempts} tries: ${outcome.reason}`);

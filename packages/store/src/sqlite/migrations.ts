@@ -1,3 +1,5 @@
+import { LINKS_MIGRATION } from './link-migration.js';
+
 /**
  * Versioned schema migrations, applied in order inside a transaction each. Never edit a shipped
  * migration: add a new one.
@@ -93,4 +95,5 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX deliveries_due_by_integration ON deliveries(integration_id, next_attempt_at) WHERE status = 'pending';
     `,
   },
+  LINKS_MIGRATION,
 ];

@@ -21,6 +21,7 @@ import type {
   Source,
   Store,
 } from '../store.js';
+import { SqliteLinkStore } from './link-store.js';
 import { MIGRATIONS } from './migrations.js';
 
 export interface SqliteStoreOptions {
@@ -62,7 +63,8 @@ function migrate(db: Database.Database): void {
   const applied = new Set(
     db.prepare('SELECT version FROM schema_migrations').all().map((row) => (row as Row).version as number),
   );
-  for (const migration of MIGRATIONS) {
+  // Versions are reserved ahead by parallel work, so the list may not be in order: apply by number.
+  for (const migration of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
     db.transaction(() => {
       db.exec(migration.sql);
@@ -121,11 +123,13 @@ function identifyTraits(message: EnrichedMessage): Traits {
 }
 
 class SqliteStore implements Store {
+  readonly links: SqliteLinkStore;
   private readonly statements;
   private readonly appendTransaction;
   private readonly completeTransaction;
 
   constructor(private readonly db: Database.Database) {
+    this.links = new SqliteLinkStore(db);
     this.appendTransaction = db.transaction(this.appendTransactionBody.bind(this));
     this.completeTransaction = db.transaction(this.completeTransactionBody.bind(this));
     this.statements = {
