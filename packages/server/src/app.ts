@@ -5,7 +5,9 @@ import type { SnapchatClient } from '@datafirst/snapchat';
 import type { Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import { adminRouter } from './admin/admin-router.js';
+import { adminUi } from './admin/admin-ui.js';
 import { createIngestHandler } from './ingest/ingest-handler.js';
+import { smartLinks } from './links/smart-links.js';
 import type { Metrics } from './metrics.js';
 import { packageFile } from './package-files.js';
 import type { SourceDirectory } from './source-directory.js';
@@ -23,6 +25,8 @@ export interface AppOptions {
   trustProxy: number | boolean;
   /** Called after events are stored, so an in-process worker can send them at once. */
   onStored?: () => void;
+  /** Aborted when the server starts shutting down: long-lived responses (live streams) end. */
+  closing?: AbortSignal;
   /** Extra routes mounted last (the demo shop and the Snapchat mock in demo mode). */
   extra?: RequestHandler[];
 }
@@ -61,18 +65,30 @@ function createExpressApp(options: AppOptions): Express {
     res.sendFile(packageFile('@datafirst/tag', 'dist', '_df.js'));
   });
 
+  const links = smartLinks(options);
   app.use(
     '/v1/admin',
-    adminRouter({ store: options.store, directory: options.directory, adminToken: options.adminToken, snapchat: options.snapchat }),
+    adminRouter({
+      store: options.store,
+      directory: options.directory,
+      adminToken: options.adminToken,
+      snapchat: options.snapchat,
+      tagPath: options.tagPath,
+      logger: options.logger,
+      closing: options.closing,
+      routes: [links.adminRoutes],
+    }),
   );
+  app.use('/admin', adminUi(publicDir));
+  app.use(links.publicRoutes);
 
   app.get('/metrics', async (_req, res) => {
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
 
-  app.get('/debugger', (_req, res) => res.sendFile(`${publicDir}/debugger/index.html`));
-  app.use('/debugger', express.static(`${publicDir}/debugger`));
+  // The debugger lives in the admin UI now; old links and bookmarks land there (relative, for proxies).
+  app.get('/debugger', (_req, res) => res.redirect(302, 'admin/#/debugger'));
 
   for (const handler of options.extra ?? []) app.use(handler);
 

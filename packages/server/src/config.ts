@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MIN_SECRET_KEY_LENGTH } from '@datafirst/store';
 
 /** Everything `datafirst start` needs, parsed once at start from flags and the environment. */
 export interface Config {
@@ -13,6 +14,8 @@ export interface Config {
   adminToken: string;
   /** True when Datafirst generated the admin token (then, and only then, it is printed). */
   adminTokenGenerated: boolean;
+  /** Encrypts access tokens and write keys at rest; from the environment only (never a flag). */
+  secretKey?: string;
   /** Snapchat's API host; tests and demo mode point it at the mock. */
   snapchatApiUrl: string;
   /** Pixel and token to bootstrap a default source and integration with. */
@@ -57,6 +60,9 @@ Options (each also read from the environment variable shown):
                                                 process (default); full: it also survives power loss
   --admin-token <t>      DATAFIRST_ADMIN_TOKEN  Bearer token for the admin API and UI (generated and
                                                 printed when unset)
+                         DATAFIRST_SECRET_KEY   encrypt access tokens and write keys at rest (at least
+                                                32 characters; environment only, so it never shows
+                                                in a process list)
   --snapchat-url <url>   SNAPCHAT_API_URL       Snapchat API host (default https://tr.snapchat.com;
                                                 the built-in mock in demo mode)
   --pixel-id <id>        SNAP_PIXEL_ID          bootstrap a default source and Snapchat integration
@@ -145,6 +151,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   if (leaseMs <= requestTimeoutMs) throw new Error(`invalid lease: ${leaseMs} ms must exceed the request timeout (${requestTimeoutMs} ms)`);
 
   const givenToken = values['admin-token'] ?? env.DATAFIRST_ADMIN_TOKEN;
+  const secretKey = env.DATAFIRST_SECRET_KEY || undefined;
+  if (secretKey !== undefined && secretKey.length < MIN_SECRET_KEY_LENGTH) {
+    throw new Error(`DATAFIRST_SECRET_KEY must be at least ${MIN_SECRET_KEY_LENGTH} characters (try: openssl rand -base64 32)`);
+  }
   const snapPixelId = values['pixel-id'] ?? env.SNAP_PIXEL_ID;
   const snapAccessToken = values['access-token'] ?? env.SNAP_ACCESS_TOKEN;
   if (Boolean(snapPixelId) !== Boolean(snapAccessToken)) {
@@ -160,6 +170,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     durability,
     adminToken: givenToken || randomBytes(24).toString('base64url'),
     adminTokenGenerated: !givenToken,
+    secretKey,
     snapchatApiUrl: (values['snapchat-url'] ?? env.SNAPCHAT_API_URL ?? (demo ? '' : 'https://tr.snapchat.com')).replace(/\/$/, ''),
     snapPixelId,
     snapAccessToken,

@@ -30,8 +30,10 @@ export interface RunningDatafirst {
 /** Opens the store, bootstraps the default source, starts the HTTP server and the worker. */
 export async function startDatafirst(config: Config): Promise<RunningDatafirst> {
   const logger = createLogger(config.logLevel);
-  const store = openSqliteStore({ path: config.dbPath, durability: config.durability });
+  const store = openSqliteStore({ path: config.dbPath, durability: config.durability, secretKey: config.secretKey });
   const boot = await bootstrap(store, config);
+  // Aborted when closing begins: live streams (the debugger's) end, or the server would wait on them.
+  const shutdown = new AbortController();
 
   let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(503).end();
   const server = createServer((req, res) => handler(req, res));
@@ -70,6 +72,7 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
     honorGpc: config.honorGpc,
     trustProxy: config.trustProxy,
     onStored: worker ? () => worker.wake() : undefined,
+    closing: shutdown.signal,
     extra,
   });
   handler = app;
@@ -86,6 +89,7 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
     close() {
       closing ??= (async () => {
         // Stop accepting; requests already in flight finish (their writes are durable before they answer).
+        shutdown.abort();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
@@ -122,7 +126,7 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
     throw new Error('a worker on its own needs SNAPCHAT_API_URL (demo mode sends to the collector\'s built-in mock)');
   }
   const logger = createLogger(config.logLevel);
-  const store = openSqliteStore({ path: config.dbPath, durability: config.durability });
+  const store = openSqliteStore({ path: config.dbPath, durability: config.durability, secretKey: config.secretKey });
   const snapchat = new SnapchatClient({ baseUrl: config.snapchatApiUrl, timeoutMs: config.requestTimeoutMs });
   const worker = createWorker(config, store, snapchat, logger, createMetrics(store));
   worker.start();

@@ -69,6 +69,8 @@ export async function postBatch(
  * polls and is woken on ingest, so this polls too instead of sleeping a fixed time.
  */
 export async function settledEvents(collector: TestCollector, sourceId: string, count: number, timeout = 20_000): Promise<Map<string, AdminEvent>> {
+  // The admin API lists at most 500 events at a time.
+  expect(count).toBeLessThanOrEqual(500);
   let events: AdminEvent[] = [];
   await expect
     .poll(

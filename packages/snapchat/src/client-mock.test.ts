@@ -118,6 +118,44 @@ describe('the library against the mock', () => {
     expect(mock.events({ test: false })).toEqual([]);
   });
 
+  test('reads back the validated events from Snap\'s validate logs and stats, v3 and v2', async () => {
+    await client().validate(CONFIG, built(CONFIG), 'TEST1');
+    await client().send(CONFIG, built(CONFIG).slice(0, 1));
+    const logs = await client().validationLogs(CONFIG);
+    expect(logs.url).toBe(`${mock.url}/v3/${PIXEL}/events/validate/logs?access_token=***`);
+    expect(logs.status).toBe(200);
+    const entries = (logs.body as { status: string; logs: { event_name: string; status: string }[] }).logs;
+    expect(entries.map((entry) => [entry.event_name, entry.status])).toEqual([
+      ['PAGE_VIEW', 'VALID'],
+      ['PURCHASE', 'VALID'],
+      ['SIGN_UP', 'VALID'],
+    ]);
+    const stats = await client().validationStats(CONFIG);
+    expect(stats.body).toEqual({
+      status: 'SUCCESS',
+      reason: '',
+      stats: {
+        test: { event_count_past_hour: 3, latest_event_ts: NOW.getTime() },
+        live: { event_count_past_hour: 1, latest_event_ts: NOW.getTime() },
+      },
+    });
+
+    const v2: SnapchatConfig = { ...CONFIG, api_version: 'v2' };
+    const v2Logs = await client().validationLogs(v2);
+    expect(v2Logs.url).toBe(`${mock.url}/v2/conversion/validate/logs?asset_id=${PIXEL}`);
+    expect((v2Logs.body as { logs: unknown[] }).logs).toHaveLength(3);
+    expect(mock.requests().at(-1)?.headers.authorization).toBe('Bearer demo-token');
+  });
+
+  test('reports a refused token or a missing answer instead of throwing', async () => {
+    expect(await client().validationStats({ ...CONFIG, access_token: 'stolen' })).toMatchObject({
+      status: 401,
+      body: { status: 'INVALID', reason: 'Invalid access token' },
+    });
+    const nowhere = new SnapchatClient({ baseUrl: 'http://127.0.0.1:1', timeoutMs: 1000 });
+    expect(await nowhere.validationLogs(CONFIG)).toMatchObject({ error: expect.stringMatching(/^connection refused/u) });
+  });
+
   test('names the one event Snap refuses', async () => {
     const events = built(CONFIG);
     const unhashed = { ...events[1], user_data: { ...events[1].user_data, em: ['test123@gmail.com'] } } as SnapV3Event;

@@ -1,7 +1,14 @@
 import { type Dispatcher, request } from 'undici';
 import type { SnapchatConfig } from './config.js';
 import { classifyNetworkError, classifyResponse, type SendOutcome } from './outcome.js';
-import { buildSendRequest, maskAccessToken, SNAPCHAT_API_URL, type SendRequestOptions } from './request.js';
+import {
+  buildSendRequest,
+  buildValidationReportRequest,
+  maskAccessToken,
+  SNAPCHAT_API_URL,
+  type SendRequestOptions,
+  type ValidationReport,
+} from './request.js';
 import type { SnapV3Event } from './v3-event.js';
 
 /** Options of {@link SnapchatClient}. */
@@ -28,6 +35,19 @@ export interface SendResult {
   headers?: Record<string, string | string[] | undefined>;
   durationMs: number;
   outcome: SendOutcome;
+}
+
+/** Snap's answer to a read of its test tools (validate logs or stats). */
+export interface ReportResult {
+  /** The URL requested, with the access token masked. */
+  url: string;
+  /** Snap's HTTP status; absent when no answer came. */
+  status?: number;
+  /** The answer, parsed when it is JSON. */
+  body?: unknown;
+  /** Why no answer came (timeout, reset, DNS…). */
+  error?: string;
+  durationMs: number;
 }
 
 /** Snap asks for answers within 30 s of sending; a slower exchange is retried. */
@@ -91,5 +111,48 @@ export class SnapchatClient {
   /** Sends `events` to the validate endpoint: Snap checks them and shows them as test events, uncounted. */
   validate(config: SnapchatConfig, events: readonly SnapV3Event[], testEventCode?: string): Promise<SendResult> {
     return this.send(config, events, { validate: true, testEventCode });
+  }
+
+  /** Snap's log of the test events of the last 24 hours for an asset (default: the pixel). Never throws. */
+  validationLogs(config: SnapchatConfig, assetId?: string): Promise<ReportResult> {
+    return this.#report(config, 'logs', assetId);
+  }
+
+  /** Snap's counts of test and live events of the past hour for an asset (default: the pixel). Never throws. */
+  validationStats(config: SnapchatConfig, assetId?: string): Promise<ReportResult> {
+    return this.#report(config, 'stats', assetId);
+  }
+
+  async #report(config: SnapchatConfig, report: ValidationReport, assetId: string | undefined): Promise<ReportResult> {
+    const built = buildValidationReportRequest(this.#baseUrl, config, report, assetId);
+    const url = maskAccessToken(built.url);
+    const started = performance.now();
+    const elapsed = (): number => Math.round(performance.now() - started);
+    const deadline = AbortSignal.timeout(this.#timeoutMs);
+    try {
+      const response = await request(built.url, {
+        method: built.method,
+        headers: built.headers,
+        dispatcher: this.#dispatcher,
+        signal: deadline,
+        headersTimeout: this.#timeoutMs,
+        bodyTimeout: this.#timeoutMs,
+      });
+      const text = await response.body.text();
+      return { url, status: response.statusCode, body: parseJsonOrText(text), durationMs: elapsed() };
+    } catch (error) {
+      const outcome = classifyNetworkError(error);
+      const reason = 'reason' in outcome ? outcome.reason : String(error);
+      return { url, error: deadline.aborted ? `timed out after ${this.#timeoutMs} ms` : reason, durationMs: elapsed() };
+    }
+  }
+}
+
+function parseJsonOrText(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
   }
 }

@@ -6,7 +6,7 @@ export type { SnapAppData } from './app-data.js';
 export { MAX_EVENT_AGE_MS, toSnapEvent, wantsLimitedDataUse } from './build-event.js';
 export type { BuildEventOptions, BuildEventResult, SkipReason } from './build-event.js';
 export { DEFAULT_TIMEOUT_MS, SnapchatClient } from './client.js';
-export type { SendResult, SnapchatClientOptions } from './client.js';
+export type { ReportResult, SendResult, SnapchatClientOptions } from './client.js';
 export { validateSnapchatConfig } from './config-validation.js';
 export type { ConfigValidation } from './config-validation.js';
 export type { ActionSource, ApiVersion, SnapchatConfig } from './config.js';
@@ -41,8 +41,14 @@ export {
   parseRetryAfter,
 } from './outcome.js';
 export type { SendOutcome, SnapResponse } from './outcome.js';
-export { buildSendRequest, maskAccessToken, MAX_EVENTS_PER_REQUEST, SNAPCHAT_API_URL } from './request.js';
-export type { SendRequestOptions, SnapRequest } from './request.js';
+export {
+  buildSendRequest,
+  buildValidationReportRequest,
+  maskAccessToken,
+  MAX_EVENTS_PER_REQUEST,
+  SNAPCHAT_API_URL,
+} from './request.js';
+export type { SendRequestOptions, SnapReadRequest, SnapRequest, ValidationReport } from './request.js';
 export { buildUserData, hasMinimumIdentifiers, hasTrait } from './user-data.js';
 export type { SnapUserData, TraitField } from './user-data.js';
 export { toV2Event } from './v2.js';

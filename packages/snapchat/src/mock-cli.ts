@@ -30,7 +30,9 @@ export function parseMockCliArgs(argv: readonly string[]): MockCliOptions | 'hel
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return 'help';
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = equals > 0 ? arg.slice(0, equals) : arg;
+    const inline = equals > 0 ? arg.slice(equals + 1) : undefined;
     const value = (): string => {
       const next = inline ?? argv[++i];
       if (next === undefined || next === '') throw new Error(`${flag} needs a value`);
@@ -64,7 +66,10 @@ export function parseMockCliArgs(argv: readonly string[]): MockCliOptions | 'hel
 }
 
 /** Starts the mock from parsed options and prints where it listens. */
-export async function runMockCli(options: MockCliOptions, print: (line: string) => void = console.log): Promise<SnapchatMock> {
+export async function runMockCli(
+  options: MockCliOptions,
+  print: (line: string) => void = console.log,
+): Promise<SnapchatMock> {
   const mock = await startSnapchatMock(options);
   const count = Object.keys(options.tokens ?? {}).length;
   const mode = options.tokens === undefined ? 'demo mode: any non-empty token' : `${count} token${count === 1 ? '' : 's'}`;

@@ -163,6 +163,8 @@ function readNumber(
 
 function readRoute(value: unknown): MockFaultRoute {
   if (value === undefined) return 'all';
-  if (typeof value !== 'string' || !ROUTES.includes(value)) throw new TypeError(`fault route must be one of ${ROUTES.join(', ')}`);
+  if (typeof value !== 'string' || !ROUTES.includes(value)) {
+    throw new TypeError(`fault route must be one of ${ROUTES.join(', ')}`);
+  }
   return value as MockFaultRoute;
 }

@@ -92,8 +92,8 @@ function handleV3(context: MockRouteContext): MockRouteOutcome {
   const parsed = parseV3Body(context.rawBody);
   if (!parsed.ok) {
     const { code, reason } = parsed.error;
-    const body = { status: 'INVALID', ...(test ? { test_event: true } : {}), reason, errors: { codes: [code], error_msgs: [reason] } };
-    return answer(jsonReply(400, body), assetId);
+    const errors = { codes: [code], error_msgs: [reason] };
+    return answer(jsonReply(400, { status: 'INVALID', ...(test ? { test_event: true } : {}), reason, errors }), assetId);
   }
   const results = parsed.events.map((event) => validateV3Event(event, nowMs));
   const firstBad = results.findIndex((errors) => errors.length > 0);

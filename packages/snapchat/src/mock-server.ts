@@ -209,7 +209,11 @@ function controlReply(
   faults: ReturnType<typeof createMockFaultQueue>,
 ): MockReply {
   const resource = path.slice(CONTROL_PREFIX.length);
-  const allowed: Record<string, string[]> = { requests: ['GET', 'DELETE'], events: ['GET', 'DELETE'], faults: ['GET', 'PUT', 'DELETE'] };
+  const allowed: Record<string, string[]> = {
+    requests: ['GET', 'DELETE'],
+    events: ['GET', 'DELETE'],
+    faults: ['GET', 'PUT', 'DELETE'],
+  };
   if (!Object.hasOwn(allowed, resource)) return jsonReply(404, { error: `no control route ${path}` });
   if (!allowed[resource].includes(method)) {
     return jsonReply(405, { error: `${method} is not allowed on ${path}` }, { allow: allowed[resource].join(', ') });
@@ -235,7 +239,8 @@ function controlReply(
     try {
       faults.set(JSON.parse(body.text) as MockFault | MockFault[]);
     } catch (error) {
-      return jsonReply(400, { error: error instanceof SyntaxError ? 'body is not valid JSON' : String((error as Error).message) });
+      const message = error instanceof SyntaxError ? 'body is not valid JSON' : (error as Error).message;
+      return jsonReply(400, { error: message });
     }
   }
   return jsonReply(200, { faults: faults.list() });
@@ -255,9 +260,12 @@ async function readBody(req: http.IncomingMessage, limit: number): Promise<Reque
   // Mounted behind a body parser, the stream is already spent: fall back to what it parsed.
   if (req.readableEnded) {
     const parsed = (req as { body?: unknown }).body;
-    const text =
-      typeof parsed === 'string' ? parsed : Buffer.isBuffer(parsed) ? parsed.toString('utf8') : parsed === undefined ? '' : JSON.stringify(parsed);
-    return { text, bytes: Buffer.byteLength(text), tooLarge: Buffer.byteLength(text) > limit };
+    let text = '';
+    if (typeof parsed === 'string') text = parsed;
+    else if (Buffer.isBuffer(parsed)) text = parsed.toString('utf8');
+    else if (parsed !== undefined) text = JSON.stringify(parsed);
+    const bytes = Buffer.byteLength(text);
+    return { text, bytes, tooLarge: bytes > limit };
   }
   const chunks: Buffer[] = [];
   let bytes = 0;

@@ -4,6 +4,7 @@ import {
   MOCK_ORDER_ID_WINDOW_MS,
   createMockDedupWindow,
   mockDedupKey,
+  type MockDedupWindow,
 } from './mock-dedup.js';
 import type { MockFaultSpec } from './mock-faults.js';
 import type { MockEventError } from './mock-validation.js';
@@ -151,10 +152,9 @@ export function createMockStore(limits: MockStoreLimits): MockStore {
     },
     accept(accepted, requestId, nowMs) {
       const { assetId, test, actionSource } = accepted;
-      const duplicate = {
-        eventId: accepted.eventId !== undefined && eventIds.seen(mockDedupKey(test, assetId, actionSource, accepted.eventId), nowMs),
-        orderId: accepted.orderId !== undefined && orderIds.seen(mockDedupKey(test, assetId, actionSource, accepted.orderId), nowMs),
-      };
+      const seen = (window: MockDedupWindow, value: string | undefined): boolean =>
+        value !== undefined && window.seen(mockDedupKey(test, assetId, actionSource, value), nowMs);
+      const duplicate = { eventId: seen(eventIds, accepted.eventId), orderId: seen(orderIds, accepted.orderId) };
       const event: MockEvent = {
         requestId,
         assetId,
@@ -190,7 +190,10 @@ export function createMockStore(limits: MockStoreLimits): MockStore {
       return logs.filter((entry) => entry.assetId === assetId);
     },
     stats(assetId, nowMs) {
-      const counts = { test: { event_count_past_hour: 0, latest_event_ts: 0 }, live: { event_count_past_hour: 0, latest_event_ts: 0 } };
+      const counts = {
+        test: { event_count_past_hour: 0, latest_event_ts: 0 },
+        live: { event_count_past_hour: 0, latest_event_ts: 0 },
+      };
       for (const event of events) {
         if (event.assetId !== assetId) continue;
         const at = Date.parse(event.receivedAt);

@@ -199,10 +199,8 @@ export function validateV2Event(input: unknown, nowMs: number): MockEventError[]
   }
   errors.push(...checkCommonFields(event.event_type, event.event_conversion_type, event.timestamp, nowMs));
 
-  const unhashed = Object.keys(event).some(
-    (key) => key.startsWith('hashed_') && key !== 'hashed_ip_address' && isPresent(event[key]) && !isLowercaseSha256(event[key]),
-  );
-  if (unhashed) errors.push({ code: 'UNHASHED_PII', reason: REASONS.unhashedPii });
+  const hashedKeys = Object.keys(event).filter((key) => key.startsWith('hashed_') && key !== 'hashed_ip_address');
+  if (!hashedKeys.every((key) => allHashed(event[key]))) errors.push({ code: 'UNHASHED_PII', reason: REASONS.unhashedPii });
   // v2 takes the IP hashed, so "invalid" here means "not a digest".
   if (isPresent(event.hashed_ip_address) && !isLowercaseSha256(event.hashed_ip_address)) {
     errors.push({ code: 'INVALID_IP', reason: REASONS.invalidIp });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { SnapchatConfig } from './config.js';
-import { buildSendRequest, MAX_EVENTS_PER_REQUEST, maskAccessToken } from './request.js';
+import { buildSendRequest, buildValidationReportRequest, MAX_EVENTS_PER_REQUEST, maskAccessToken } from './request.js';
 import type { SnapV3Event } from './v3-event.js';
 
 const PIXEL = '6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a';
@@ -95,5 +95,26 @@ describe('maskAccessToken', () => {
     ['https://h/p?my_access_token=keep', 'https://h/p?my_access_token=keep'],
   ])('masks %s as %s', (url, masked) => {
     expect(maskAccessToken(url)).toBe(masked);
+  });
+});
+
+describe('buildValidationReportRequest', () => {
+  test('reads v3 logs and stats of the pixel, or of another asset, with the token in the query', () => {
+    expect(buildValidationReportRequest('https://tr.snapchat.com/', CONFIG, 'logs')).toEqual({
+      method: 'GET',
+      url: `https://tr.snapchat.com/v3/${PIXEL}/events/validate/logs?access_token=tok%2Fen%2B1`,
+      headers: {},
+    });
+    expect(buildValidationReportRequest('https://tr.snapchat.com', CONFIG, 'stats', SNAP_APP).url).toBe(
+      `https://tr.snapchat.com/v3/${SNAP_APP}/events/validate/stats?access_token=tok%2Fen%2B1`,
+    );
+  });
+
+  test('reads v2 logs and stats with the asset in the query and a Bearer token', () => {
+    expect(buildValidationReportRequest('https://tr.snapchat.com', { ...CONFIG, api_version: 'v2' }, 'stats')).toEqual({
+      method: 'GET',
+      url: `https://tr.snapchat.com/v2/conversion/validate/stats?asset_id=${PIXEL}`,
+      headers: { Authorization: 'Bearer tok/en+1' },
+    });
   });
 });

@@ -73,6 +73,43 @@ export function buildSendRequest(
   };
 }
 
+/** Which of Snap's test tools to read: test events of the last 24 h, or test and live counts of the past hour. */
+export type ValidationReport = 'logs' | 'stats';
+
+/** A GET request to Snapchat, ready for any HTTP client. */
+export interface SnapReadRequest {
+  method: 'GET';
+  url: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * The request that reads Snap's validate logs or stats for one asset (default: the pixel). v3:
+ * `GET {base}/v3/{asset}/events/validate/{logs|stats}?access_token=…`; v2:
+ * `GET {base}/v2/conversion/validate/{logs|stats}?asset_id=…` with `Authorization: Bearer …`.
+ */
+export function buildValidationReportRequest(
+  baseUrl: string,
+  config: SnapchatConfig,
+  report: ValidationReport,
+  assetId: string = config.pixel_id,
+): SnapReadRequest {
+  const base = baseUrl.replace(/\/+$/u, '');
+  if (config.api_version === 'v2') {
+    return {
+      method: 'GET',
+      url: `${base}/v2/conversion/validate/${report}?asset_id=${encodeURIComponent(assetId)}`,
+      headers: { Authorization: `Bearer ${config.access_token}` },
+    };
+  }
+  const token = encodeURIComponent(config.access_token);
+  return {
+    method: 'GET',
+    url: `${base}/v3/${encodeURIComponent(assetId)}/events/validate/${report}?access_token=${token}`,
+    headers: {},
+  };
+}
+
 /** `url` with the value of every `access_token` query parameter replaced by `***`, for logs and the debugger. */
 export function maskAccessToken(url: string): string {
   return url.replace(/([?&]access_token=)[^&#]*/giu, '$1***');

@@ -13,6 +13,7 @@ export type {
   NewDelivery,
   NewEvent,
   NewIntegration,
+  Person,
   ReplayFilter,
   Source,
   Store,
@@ -38,5 +39,20 @@ export type {
   Revenue,
 } from './links.js';
 export { randomToken } from './sqlite/link-store.js';
+export type {
+  AdminStore,
+  DeliveryHealth,
+  HealthQuery,
+  IdentifierCounts,
+  IntegrationMatchQuality,
+  LastDeliveryError,
+  MatchIdentifier,
+  MatchQualityQuery,
+  MinuteOutcomes,
+} from './admin.js';
+export { MATCH_IDENTIFIERS } from './admin.js';
+export { identifiersOf, MATCH_RULES } from './match-identifiers.js';
+export { createSecretBox, isSealed, MIN_SECRET_KEY_LENGTH, SecretKeyError } from './secret-box.js';
+export type { SecretBox } from './secret-box.js';
 export { newId, openSqliteStore } from './sqlite/sqlite-store.js';
 export type { SqliteStoreOptions } from './sqlite/sqlite-store.js';

@@ -1,4 +1,5 @@
 import type { EnrichedMessage, Traits } from '@datafirst/protocol';
+import type { AdminStore } from './admin.js';
 import type { LinkStore } from './links.js';
 
 /** A place events come from (a website, a backend); authenticated by its write key. */
@@ -7,6 +8,8 @@ export interface Source {
   name: string;
   writeKey: string;
   createdAt: string;
+  /** Set while the key a rotation replaced still works: until then (ISO 8601). */
+  previousKeyExpiresAt?: string;
 }
 
 /** A destination attached to a source: for now always a Snapchat pixel. */
@@ -137,6 +140,12 @@ export interface LeaseRequest {
   integrationId?: string;
 }
 
+/** Whose profile to look up. */
+export interface Person {
+  userId?: string;
+  anonymousId?: string;
+}
+
 /** Which dead letters to replay; every given condition must hold. */
 export interface ReplayFilter {
   integrationId?: string;
@@ -156,6 +165,8 @@ export interface EventQuery {
   limit?: number;
   /** Only events with a store id above this (for live polling). */
   afterId?: number;
+  /** Only events with a delivery changed at or after this (epoch ms), for live updates. */
+  updatedSince?: number;
 }
 
 /**
@@ -180,6 +191,9 @@ export interface Store {
    * is acknowledged but stored (and delivered) once.
    */
   appendEvents(sourceId: string, events: NewEvent[]): Promise<AppendResult>;
+
+  /** For each person, the traits `getProfileTraits` would give, in one look-up. */
+  profileTraitsFor(sourceId: string, people: readonly Person[]): Promise<(Traits | undefined)[]>;
 
   /** The traits earlier `identify` calls stored for this user or anonymous id (userId wins). */
   getProfileTraits(sourceId: string, userId?: string, anonymousId?: string): Promise<Traits | undefined>;
@@ -210,6 +224,9 @@ export interface Store {
 
   /** Smart links, their clicks and conversions, and postback keys. */
   readonly links: LinkStore;
+
+  /** Source management, delivery health and match quality, for the admin API. */
+  readonly admin: AdminStore;
 
   close(): Promise<void>;
 }

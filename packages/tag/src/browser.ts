@@ -81,24 +81,29 @@ export function writeStored(key: string, value?: string): void {
 /** POSTs a body with keepalive; resolves with the status, rejects on a network error. */
 export function post(url: string, body: string): Promise<number> {
   // A string body goes as text/plain;charset=UTF-8, a CORS "simple" request: no preflight.
-  return fetch(url, { method: 'POST', body, keepalive: true, credentials: 'include' }).then((response) => response.status);
+  return fetch(url, { method: 'POST', body, keepalive: true, credentials: 'include' }).then(
+    (response) => response.status,
+  );
 }
 
-/** Hands a POST to the browser to send even after the page is gone (as text/plain, like `post`); false if refused. */
+/** Hands a POST (text/plain, like `post`) to the browser to send even after the page is gone. */
 export function beacon(url: string, body: string): boolean {
   return navigator.sendBeacon(url, body);
 }
 
-/** Runs `run` after `ms` milliseconds; returns the timer's id (never 0). */
-export function later(run: () => void, ms: number): number {
+/** A timer's handle; never 0, so that 0 can mean "no timer". */
+export type Timer = ReturnType<typeof setTimeout>;
+
+/** Runs `run` after `ms` milliseconds. */
+export function later(run: () => void, ms: number): Timer {
   return setTimeout(safe(run), ms);
 }
 
 /** Calls `leave` when the page is hidden or unloaded: the last moment to send. */
 export function onLeave(leave: () => void): void {
-  // visibilitychange is the reliable signal on mobile; pagehide covers browsers that skip it on unload.
+  // visibilitychange (which bubbles from the document to the window) is the reliable signal on
+  // mobile; pagehide covers browsers that skip it on unload.
   addEventListener('pagehide', safe(leave));
-  // visibilitychange bubbles from the document to the window.
   addEventListener('visibilitychange', safe(() => document.hidden && leave()));
 }
 

@@ -7,7 +7,7 @@ export function advertisingAllowed(gpcOptedOut: boolean, choice?: string, siteDe
   return !gpcOptedOut && (choice || siteDefault) !== 'denied';
 }
 
-/** Whether Global Privacy Control opts the visitor out: when the browser sends it, unless `data-gpc="ignore"`. */
+/** Whether Global Privacy Control opts the visitor out: when it is on, unless `data-gpc="ignore"`. */
 export function gpcOptOut(gpc: boolean, gpcAttribute: string | undefined): boolean {
   return gpc && gpcAttribute !== 'ignore';
 }

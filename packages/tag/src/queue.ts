@@ -1,7 +1,7 @@
 import type { TagMessage } from './api.js';
 import { backoff } from './backoff.js';
 import { batchBody, isFinalAnswer, MAX_BATCH_BYTES, messageBytes, nextBatch } from './batch.js';
-import { beacon, later, onLeave, onOnline, post, readStored, writeStored } from './browser.js';
+import { beacon, later, onLeave, onOnline, post, readStored, writeStored, type Timer } from './browser.js';
 
 /** The most messages kept; beyond it the oldest go, so that a long time offline cannot fill localStorage. */
 export const QUEUE_CAP = 500;
@@ -19,7 +19,7 @@ export function queueKey(writeKey: string): string {
  * in localStorage until the collector has answered for them. The queue adopts what is stored
  * (messages of earlier pages, or of other tabs), sends one batch at a time (keepalive bodies in
  * flight share 64 KiB), backs off with jitter, sends at once when the browser comes back online, and
- * beacons what is left when the page is hidden.
+ * beacons the next batch when the page is hidden.
  *
  * Tabs share the key, so every write merges: the stored messages, minus this tab's own and those
  * it has just delivered, plus this tab's own. Another tab's write never loses a message; at worst
@@ -37,7 +37,7 @@ export function createQueue(api: string, writeKey: string): (message: TagMessage
   };
   let pending = load();
   let sending = false;
-  let timer = 0;
+  let timer: Timer | 0 = 0;
   let failures = 0;
 
   const persist = (delivered: TagMessage[]): void => {

@@ -1,5 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
+import { parseCookies } from '../ingest/cookies.js';
+import { SESSION_COOKIE, type AdminSession, type AdminSessions } from './admin-session.js';
+import type { FailedLoginLimiter } from './login-limiter.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -21,6 +24,81 @@ export function requireAdminToken(adminToken: string): RequestHandler {
       res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'invalid admin token' });
       return;
     }
+    next();
+  };
+}
+
+/** How a request proved it is the admin. */
+export type AdminAuth = { via: 'token' } | { via: 'session'; session: AdminSession };
+
+export interface AdminAuthOptions {
+  adminToken: string;
+  sessions: AdminSessions;
+  limiter: FailedLoginLimiter;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The admin auth a request was let in with (set by {@link requireAdmin}). */
+export function adminAuthOf(res: Response): AdminAuth | undefined {
+  return res.locals.adminAuth as AdminAuth | undefined;
+}
+
+/** The session a request's cookie carries, if valid. */
+export function sessionOf(req: Request, sessions: AdminSessions): AdminSession | undefined {
+  return sessions.verify(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
+}
+
+/**
+ * Checks the admin token, counting wrong ones against the client's failed sign-ins. Answers
+ * (and returns false) when the client is over the limit or the token is wrong.
+ */
+export function checkAdminToken(req: Request, res: Response, token: string, options: AdminAuthOptions): boolean {
+  const ip = req.ip ?? 'unknown';
+  const wait = options.limiter.retryAfterSeconds(ip);
+  if (wait !== undefined) {
+    res.status(429).set('Retry-After', String(wait)).json({ error: `too many failed sign-ins: try again in ${wait} s` });
+    return false;
+  }
+  if (!sameSecret(token, options.adminToken)) {
+    options.limiter.fail(ip);
+    res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'invalid admin token' });
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Lets in scripts with `Authorization: Bearer <admin token>` and the admin UI with its session
+ * cookie. A cookie-authenticated request that changes something must also carry the session's
+ * CSRF token in `X-CSRF-Token`; a Bearer request need not, as no browser adds that header on its own.
+ */
+export function requireAdmin(options: AdminAuthOptions): RequestHandler {
+  return (req, res, next) => {
+    const header = req.headers.authorization;
+    if (header !== undefined) {
+      const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+      if (!token) {
+        res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'missing admin token: send Authorization: Bearer <token>' });
+        return;
+      }
+      if (!checkAdminToken(req, res, token, options)) return;
+      res.locals.adminAuth = { via: 'token' } satisfies AdminAuth;
+      next();
+      return;
+    }
+    const cookie = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+    const session = options.sessions.verify(cookie);
+    if (!session) {
+      const error = cookie ? 'session expired or signed out: sign in again' : 'missing admin token: send Authorization: Bearer <token>';
+      res.status(401).set('WWW-Authenticate', 'Bearer').json({ error });
+      return;
+    }
+    if (!SAFE_METHODS.has(req.method) && !options.sessions.csrfMatches(session, req.headers['x-csrf-token'])) {
+      res.status(403).json({ error: 'missing or invalid CSRF token: send the X-CSRF-Token header that signing in gave' });
+      return;
+    }
+    res.locals.adminAuth = { via: 'session', session } satisfies AdminAuth;
     next();
   };
 }

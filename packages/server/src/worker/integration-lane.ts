@@ -8,6 +8,7 @@ import {
   type SnapV3Event,
 } from '@datafirst/snapchat';
 import type { DeliveryResult, DeliveryStatus, Integration, LeasedDelivery, Store } from '@datafirst/store';
+import type { Traits } from '@datafirst/protocol';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import { TokenBucket } from './token-bucket.js';
@@ -140,10 +141,10 @@ export class IntegrationLane {
     this.bucket.configure(numberOr(config.rate_limit_rps, DEFAULT_RATE), numberOr(config.rate_limit_burst, DEFAULT_BURST));
     const results: DeliveryResult[] = [];
     const byAsset = new Map<string, Ready[]>();
-    for (const leased of items) {
-      const { message, sourceId } = leased.event;
-      const profileTraits = await s.store.getProfileTraits(sourceId, message.userId, message.anonymousId);
-      const built = toSnapEvent(message, config, { now: new Date(s.now()), profileTraits });
+    const profiles = await profilesOf(s.store, items);
+    const now = new Date(s.now());
+    for (const [index, leased] of items.entries()) {
+      const built = toSnapEvent(leased.event.message, config, { now, profileTraits: profiles[index] });
       if (!built.ok) {
         const skipped = SKIPS.has(built.reason);
         (skipped ? s.metrics.skipped : s.metrics.failed).inc({ integration: integration.id, reason: built.reason });
@@ -251,6 +252,22 @@ export class IntegrationLane {
     const reason = 'reason' in outcome ? outcome.reason : outcome.kind;
     return batch.map((ready) => result(ready, 'failed', reason));
   }
+}
+
+/** Each leased event's profile traits, looked up once per source rather than once per event. */
+async function profilesOf(store: Store, items: LeasedDelivery[]): Promise<(Traits | undefined)[]> {
+  const profiles: (Traits | undefined)[] = new Array(items.length);
+  const bySource = new Map<string, number[]>();
+  items.forEach(({ event }, index) => {
+    const indexes = bySource.get(event.sourceId);
+    if (indexes) indexes.push(index);
+    else bySource.set(event.sourceId, [index]);
+  });
+  for (const [sourceId, indexes] of bySource) {
+    const people = indexes.map((index) => ({ userId: items[index]!.event.message.userId, anonymousId: items[index]!.event.message.anonymousId }));
+    (await store.profileTraitsFor(sourceId, people)).forEach((traits, i) => (profiles[indexes[i]!] = traits));
+  }
+  return profiles;
 }
 
 function numberOr(value: unknown, fallback: number): number {

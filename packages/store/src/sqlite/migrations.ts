@@ -1,3 +1,4 @@
+import { ADMIN_MIGRATION } from './admin-migration.js';
 import { LINKS_MIGRATION } from './link-migration.js';
 
 /**
@@ -95,5 +96,6 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX deliveries_due_by_integration ON deliveries(integration_id, next_attempt_at) WHERE status = 'pending';
     `,
   },
+  ADMIN_MIGRATION,
   LINKS_MIGRATION,
 ];

@@ -17,12 +17,16 @@ import type {
   LeaseRequest,
   NewEvent,
   NewIntegration,
+  Person,
   ReplayFilter,
   Source,
   Store,
 } from '../store.js';
+import { createSecretBox, type SecretBox } from '../secret-box.js';
+import { SqliteAdminStore } from './admin-store.js';
 import { SqliteLinkStore } from './link-store.js';
 import { MIGRATIONS } from './migrations.js';
+import { findSourceRow, newWriteKey, openConfig, sealConfig, sealStoredSecrets, toSource, writeKeyColumns } from './sealed-rows.js';
 
 export interface SqliteStoreOptions {
   /** Database file; ':memory:' for a throwaway store. */
@@ -32,6 +36,12 @@ export interface SqliteStoreOptions {
    * the process. `full`: fsync on every commit, so it also survives power loss, at a cost.
    */
   durability?: 'normal' | 'full';
+  /**
+   * Encrypts access tokens and write keys at rest (AES-256-GCM, keys derived with HKDF) and
+   * seals those already stored as they are. At least 32 characters; the store refuses to open a
+   * database whose secrets were sealed with another key.
+   */
+  secretKey?: string;
 }
 
 type Row = Record<string, unknown>;
@@ -55,7 +65,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // Several processes (e.g. extra workers) may share the file: wait for a lock rather than fail.
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  return new SqliteStore(db);
+  const box = createSecretBox(options.secretKey);
+  sealStoredSecrets(db, box);
+  return new SqliteStore(db, box);
 }
 
 function migrate(db: Database.Database): void {
@@ -77,23 +89,15 @@ function migrate(db: Database.Database): void {
   }
 }
 
-function toSource(row: Row): Source {
-  return {
-    id: row.id as string,
-    name: row.name as string,
-    writeKey: row.write_key as string,
-    createdAt: iso(row.created_at as number),
-  };
-}
-
-function toIntegration(row: Row): Integration {
+// The box opens sealed access tokens: everyone reading an integration, the worker first, gets plaintext.
+function toIntegration(row: Row, box: SecretBox): Integration {
   return {
     id: row.id as string,
     sourceId: row.source_id as string,
     vendor: row.vendor as 'snapchat',
     name: row.name as string,
     enabled: row.enabled === 1,
-    config: parse(row.config),
+    config: openConfig(row.config, row.id as string, box),
     consentCategories: parse(row.consent_categories),
     pausedReason: (row.paused_reason as string | null | undefined) ?? null,
     createdAt: iso(row.created_at as number),
@@ -122,14 +126,28 @@ function identifyTraits(message: EnrichedMessage): Traits {
   return { ...(message.context.traits ?? {}), ...(message.traits ?? {}) };
 }
 
+/** An append waiting for the next group commit. */
+interface PendingAppend {
+  sourceId: string;
+  events: NewEvent[];
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
 class SqliteStore implements Store {
+  private pendingAppends: PendingAppend[] = [];
   readonly links: SqliteLinkStore;
+  readonly admin: SqliteAdminStore;
   private readonly statements;
   private readonly appendTransaction;
   private readonly completeTransaction;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly box: SecretBox,
+  ) {
     this.links = new SqliteLinkStore(db);
+    this.admin = new SqliteAdminStore(db, box);
     this.appendTransaction = db.transaction(this.appendTransactionBody.bind(this));
     this.completeTransaction = db.transaction(this.completeTransactionBody.bind(this));
     this.statements = {
@@ -163,7 +181,8 @@ class SqliteStore implements Store {
            ORDER BY next_attempt_at, id LIMIT @limit)
          RETURNING *`,
       ),
-      eventById: db.prepare('SELECT id, source_id, message FROM events WHERE id = ?'),
+      eventsByIds: db.prepare('SELECT id, source_id, message FROM events WHERE id IN (SELECT value FROM json_each(?))'),
+      profilesByKeys: db.prepare('SELECT key, traits FROM profiles WHERE source_id = ? AND key IN (SELECT value FROM json_each(?))'),
       complete: db.prepare(
         `UPDATE deliveries SET status = @status, reason = @reason, payload = coalesce(@payload, payload),
            response = coalesce(@response, response), attempts = attempts + @counts,
@@ -178,36 +197,40 @@ class SqliteStore implements Store {
   }
 
   async createSource(input: { name: string; writeKey?: string }): Promise<Source> {
-    const source = { id: newId('src'), name: input.name, write_key: input.writeKey ?? newId('wk', 18), created_at: Date.now() };
+    const id = newId('src');
+    const source = { id, name: input.name, ...writeKeyColumns(id, input.writeKey ?? newWriteKey(), this.box), created_at: Date.now() };
     this.db
-      .prepare('INSERT INTO sources (id, name, write_key, created_at) VALUES (@id, @name, @write_key, @created_at)')
+      .prepare(
+        'INSERT INTO sources (id, name, write_key, write_key_hash, created_at) VALUES (@id, @name, @write_key, @write_key_hash, @created_at)',
+      )
       .run(source);
-    return toSource(source);
+    return toSource(source, this.box);
   }
 
   async listSources(): Promise<Source[]> {
-    return this.db.prepare('SELECT * FROM sources ORDER BY created_at, id').all().map((row) => toSource(row as Row));
+    return this.db.prepare('SELECT * FROM sources ORDER BY created_at, id').all().map((row) => toSource(row as Row, this.box));
   }
 
   async getSource(id: string): Promise<Source | undefined> {
     const row = this.db.prepare('SELECT * FROM sources WHERE id = ?').get(id) as Row | undefined;
-    return row && toSource(row);
+    return row && toSource(row, this.box);
   }
 
   async findSourceByWriteKey(writeKey: string): Promise<Source | undefined> {
-    const row = this.db.prepare('SELECT * FROM sources WHERE write_key = ?').get(writeKey) as Row | undefined;
-    return row && toSource(row);
+    const row = findSourceRow(this.db, writeKey, this.box, Date.now());
+    return row && toSource(row, this.box);
   }
 
   async createIntegration(input: NewIntegration): Promise<Integration> {
     const now = Date.now();
+    const id = newId('int');
     const row = {
-      id: newId('int'),
+      id,
       source_id: input.sourceId,
       vendor: input.vendor,
       name: input.name,
       enabled: input.enabled ? 1 : 0,
-      config: JSON.stringify(input.config),
+      config: sealConfig(input.config, id, this.box),
       consent_categories: JSON.stringify(input.consentCategories),
       created_at: now,
       updated_at: now,
@@ -218,19 +241,19 @@ class SqliteStore implements Store {
          VALUES (@id, @source_id, @vendor, @name, @enabled, @config, @consent_categories, @created_at, @updated_at)`,
       )
       .run(row);
-    return toIntegration({ ...row, paused_reason: null });
+    return toIntegration({ ...row, paused_reason: null }, this.box);
   }
 
   async getIntegration(id: string): Promise<Integration | undefined> {
     const row = this.db.prepare('SELECT * FROM integrations WHERE id = ?').get(id) as Row | undefined;
-    return row && toIntegration(row);
+    return row && toIntegration(row, this.box);
   }
 
   async listIntegrations(sourceId?: string): Promise<Integration[]> {
     const rows = sourceId
       ? this.db.prepare('SELECT * FROM integrations WHERE source_id = ? ORDER BY created_at, id').all(sourceId)
       : this.db.prepare('SELECT * FROM integrations ORDER BY created_at, id').all();
-    return rows.map((row) => toIntegration(row as Row));
+    return rows.map((row) => toIntegration(row as Row, this.box));
   }
 
   async updateIntegration(id: string, patch: IntegrationPatch): Promise<Integration | undefined> {
@@ -242,21 +265,55 @@ class SqliteStore implements Store {
       .prepare(
         `UPDATE integrations SET name = ?, enabled = ?, config = ?, consent_categories = ?, updated_at = ? WHERE id = ?`,
       )
-      .run(next.name, next.enabled ? 1 : 0, JSON.stringify(next.config), JSON.stringify(next.consentCategories), Date.now(), id);
+      .run(next.name, next.enabled ? 1 : 0, sealConfig(next.config, id, this.box), JSON.stringify(next.consentCategories), Date.now(), id);
     return this.getIntegration(id);
   }
 
   async deleteIntegration(id: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM integrations WHERE id = ?').run(id).changes > 0;
+    return this.db.transaction(() => {
+      // What was waiting for it will never be sent: say so rather than leave it pending for ever.
+      this.db
+        .prepare(`UPDATE deliveries SET status = 'skipped', reason = 'integration_deleted', updated_at = ? WHERE integration_id = ? AND status IN ('pending', 'blocked')`)
+        .run(Date.now(), id);
+      return this.db.prepare('DELETE FROM integrations WHERE id = ?').run(id).changes > 0;
+    }).immediate();
   }
 
-  async appendEvents(sourceId: string, events: NewEvent[]): Promise<AppendResult> {
-    return this.appendTransaction.immediate(sourceId, events);
+  appendEvents(sourceId: string, events: NewEvent[]): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.pendingAppends.push({ sourceId, events, resolve, reject });
+      if (this.pendingAppends.length === 1) setImmediate(() => this.commitAppends());
+    });
   }
 
-  // One transaction per request: SQLite's commit (not the inserts) is the cost, so a batch of
-  // messages is as cheap to make durable as one.
-  private appendTransactionBody(sourceId: string, events: NewEvent[]): AppendResult {
+  /**
+   * Group commit: every append requested during one turn of the event loop goes into a single
+   * transaction. A commit, not an insert, is what costs (the WAL write), so concurrent requests
+   * share one; each caller is answered only once the commit holding its events is done.
+   */
+  private commitAppends(): void {
+    const appends = this.pendingAppends;
+    this.pendingAppends = [];
+    try {
+      const results = this.appendTransaction.immediate(appends);
+      appends.forEach((append, i) => append.resolve(results[i]!));
+    } catch {
+      // One bad group must not fail the others: retry them one transaction each.
+      for (const append of appends) {
+        try {
+          append.resolve(this.appendTransaction.immediate([append])[0]!);
+        } catch (error) {
+          append.reject(error);
+        }
+      }
+    }
+  }
+
+  private appendTransactionBody(appends: PendingAppend[]): AppendResult[] {
+    return appends.map(({ sourceId, events }) => this.appendGroup(sourceId, events));
+  }
+
+  private appendGroup(sourceId: string, events: NewEvent[]): AppendResult {
     const s = this.statements;
     const now = Date.now();
     let stored = 0;
@@ -302,6 +359,25 @@ class SqliteStore implements Store {
     return { ...(byAnonymous ?? {}), ...(byUser ?? {}) };
   }
 
+  async profileTraitsFor(sourceId: string, people: readonly Person[]): Promise<(Traits | undefined)[]> {
+    const keys = new Set<string>();
+    for (const person of people) {
+      if (person.userId) keys.add(`u:${person.userId}`);
+      if (person.anonymousId) keys.add(`a:${person.anonymousId}`);
+    }
+    if (keys.size === 0) return people.map(() => undefined);
+    const found = new Map(
+      (this.statements.profilesByKeys.all(sourceId, JSON.stringify([...keys])) as Row[]).map((row) => [row.key as string, row.traits as string]),
+    );
+    if (found.size === 0) return people.map(() => undefined);
+    return people.map(({ userId, anonymousId }) => {
+      const byAnonymous = anonymousId ? found.get(`a:${anonymousId}`) : undefined;
+      const byUser = userId ? found.get(`u:${userId}`) : undefined;
+      if (!byAnonymous && !byUser) return undefined;
+      return { ...(parse(byAnonymous) ?? {}), ...(parse(byUser) ?? {}) };
+    });
+  }
+
   async leaseDeliveries(request: LeaseRequest): Promise<LeasedDelivery[]> {
     const params = { owner: request.owner, until: request.now + request.leaseMs, now: request.now, limit: request.limit };
     const rows = (
@@ -311,6 +387,10 @@ class SqliteStore implements Store {
     ) as Row[];
     if (rows.length === 0) return [];
     const integrations = new Map<string, Integration | undefined>();
+    // One query for all the leased deliveries' events, not one each.
+    const eventRows = new Map(
+      (this.statements.eventsByIds.all(JSON.stringify(rows.map((row) => row.event_id))) as Row[]).map((row) => [row.id, row]),
+    );
     const leased: LeasedDelivery[] = [];
     for (const row of rows) {
       const delivery = toDelivery(row);
@@ -318,7 +398,7 @@ class SqliteStore implements Store {
         integrations.set(delivery.integrationId, await this.getIntegration(delivery.integrationId));
       }
       const integration = integrations.get(delivery.integrationId);
-      const eventRow = this.statements.eventById.get(delivery.eventId) as Row | undefined;
+      const eventRow = eventRows.get(delivery.eventId);
       if (!integration || !eventRow) {
         // The integration was deleted after the event arrived: nothing to send it to.
         await this.completeDeliveries(request.owner, [
@@ -341,7 +421,14 @@ class SqliteStore implements Store {
 
   private completeTransactionBody(owner: string, results: DeliveryResult[]): void {
     const now = Date.now();
+    // A batch's results share one answer object: serialise it once.
+    let lastResponse: unknown;
+    let lastResponseJson: string | null = null;
     for (const result of results) {
+      if (result.response !== lastResponse) {
+        lastResponse = result.response;
+        lastResponseJson = json(result.response);
+      }
       const counts = result.countsAsAttempt === false ? 0 : 1;
       const changed = this.statements.complete.run({
         id: result.deliveryId,
@@ -349,7 +436,7 @@ class SqliteStore implements Store {
         status: result.status,
         reason: result.reason ?? null,
         payload: json(result.payload),
-        response: json(result.response),
+        response: lastResponseJson,
         counts,
         next: result.nextAttemptAt ?? null,
         now,
@@ -375,6 +462,11 @@ class SqliteStore implements Store {
     if (query.afterId !== undefined) {
       where.push('e.id > @afterId');
       params.afterId = query.afterId;
+    }
+    if (query.updatedSince !== undefined) {
+      // IN (subquery) lets SQLite walk the deliveries_by_updated index instead of every event.
+      where.push('e.id IN (SELECT event_id FROM deliveries WHERE updated_at >= @updatedSince)');
+      params.updatedSince = query.updatedSince;
     }
     if (query.integrationId || query.status) {
       where.push(
@@ -418,12 +510,14 @@ class SqliteStore implements Store {
 
   async dueIntegrations(now: number): Promise<string[]> {
     const rows = this.db
+      // Per integration through its index, so a deep backlog costs no more to look at than a short one.
       .prepare(
-        `SELECT DISTINCT integration_id FROM deliveries
-         WHERE status = 'pending' AND next_attempt_at <= ? AND lease_until < ?`,
+        `SELECT id FROM integrations i WHERE EXISTS (
+           SELECT 1 FROM deliveries d
+           WHERE d.integration_id = i.id AND d.status = 'pending' AND d.next_attempt_at <= ? AND d.lease_until < ?)`,
       )
       .all(now, now) as Row[];
-    return rows.map((row) => row.integration_id as string);
+    return rows.map((row) => row.id as string);
   }
 
   async pauseIntegration(id: string, reason: string): Promise<void> {

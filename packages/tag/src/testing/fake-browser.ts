@@ -1,7 +1,7 @@
 // A stand-in for browser.ts in unit tests (vi.mock): the page, its cookies, storage and network,
 // held in plain objects that tests set up and inspect. It keeps browser.ts's exports and signatures.
-import type { Datafirst } from '../types/df.js';
-import { cookieAssignment, cookieValue } from './cookies.js';
+import type { Datafirst } from '../../types/df.js';
+import { cookieAssignment, cookieValue } from '../cookies.js';
 
 /** One request the tag made. */
 export interface Sent {
@@ -48,38 +48,47 @@ export function storedQueue(writeKey: string): unknown[] {
   return JSON.parse(page.storage[`_df_q:${writeKey}`] ?? '[]') as unknown[];
 }
 
+/** What the page holds as `_df`. */
 export function currentDf(): unknown {
   return page.df;
 }
 
+/** Publishes the API as the page's `_df`. */
 export function publishDf(api: Datafirst): void {
   page.df = api;
 }
 
+/** The fake script element that loaded the tag. */
 export function tagScript(): HTMLScriptElement {
   return page.script as unknown as HTMLScriptElement;
 }
 
+/** The fake page's URL. */
 export function pageUrl(): string {
   return page.url;
 }
 
+/** The fake page's title. */
 export function documentTitle(): string {
   return page.title;
 }
 
+/** The fake page's referrer. */
 export function documentReferrer(): string {
   return page.referrer;
 }
 
+/** The fake browser's language. */
 export function browserLocale(): string {
   return page.locale;
 }
 
+/** Whether the fake browser sends Global Privacy Control. */
 export function globalPrivacyControl(): boolean {
   return page.gpc;
 }
 
+/** Reads a cookie from the jar as `document.cookie` would show it. */
 export function readCookie(name: string): string | undefined {
   const jar = Object.entries(page.cookies)
     .map(([key, value]) => `${key}=${value}`)
@@ -87,44 +96,53 @@ export function readCookie(name: string): string | undefined {
   return cookieValue(jar, name);
 }
 
+/** Records the `document.cookie` assignment and applies it to the jar. */
 export function writeCookie(name: string, value: string, days: number, domain?: string): void {
   page.cookieWrites.push(cookieAssignment(name, value, days, page.secure, domain));
   if (days > 0) page.cookies[name] = encodeURIComponent(value);
   else delete page.cookies[name];
 }
 
+/** Reads the fake localStorage. */
 export function readStored(key: string): string | undefined {
   return page.storage[key];
 }
 
+/** Writes the fake localStorage; undefined removes. */
 export function writeStored(key: string, value?: string): void {
   if (value === undefined) delete page.storage[key];
   else page.storage[key] = value;
 }
 
+/** Records a POST and answers it with `page.answer`. */
 export function post(url: string, body: string): Promise<number> {
   const sent = { url, body };
   page.posts.push(sent);
   return page.answer(sent);
 }
 
+/** Records a beacon. */
 export function beacon(url: string, body: string): boolean {
   page.beacons.push({ url, body });
   return true;
 }
 
-export function later(run: () => void, ms: number): number {
-  return setTimeout(run, ms) as unknown as number;
+/** A timer, fake when the test fakes timers. */
+export function later(run: () => void, ms: number): ReturnType<typeof setTimeout> {
+  return setTimeout(run, ms);
 }
 
+/** Keeps the listener in `page.leave`. */
 export function onLeave(leave: () => void): void {
   page.leave.push(leave);
 }
 
+/** Keeps the listener in `page.online`. */
 export function onOnline(online: () => void): void {
   page.online.push(online);
 }
 
+/** Keeps the listener in `page.navigate`. */
 export function onNavigate(navigate: () => void): void {
   page.navigate.push(navigate);
 }

@@ -1,0 +1,216 @@
+#!/usr/bin/env node
+// `npm run bench`: Datafirst's throughput, latency and memory, each measured in this run on this
+// machine beside a baseline, with the same load generator (autocannon). Servers run as child
+// processes; the load generator runs here.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const CLI = here('../packages/server/dist/cli.js');
+const MOCK = here('../packages/snapchat/dist/mock-cli.js');
+const WRITE_KEY = 'wk_bench';
+const PIXEL = '6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a';
+const dir = mkdtempSync(join(tmpdir(), 'datafirst-bench-'));
+const children = [];
+
+/** Starts a child process and resolves with its URL once it prints one. */
+function start(args, env = {}) {
+  const child = spawn(process.execPath, args, { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      output += chunk;
+      const match = /(http:\/\/[\w.:-]+)/.exec(output);
+      if (match) resolve({ child, url: match[1] });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${output}`)));
+    setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${output}`)), 20_000);
+  });
+}
+
+async function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Peak resident memory (VmHWM) of a live process, in MB. */
+function peakRssMb(child) {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
+function message(id = '[<id>]') {
+  return {
+    type: 'track',
+    event: 'Product Viewed',
+    messageId: id,
+    anonymousId: 'anon-[<id>]',
+    properties: { product_id: 'SKU-1', price: 19.99, currency: 'USD' },
+    context: {
+      page: { url: 'https://shop.example.com/p/1?ScCid=bench-click' },
+      traits: { email: 'Jane.Doe@Example.com' },
+      ip: '203.0.113.7',
+      userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+    },
+  };
+}
+
+const batchBody = (size) =>
+  JSON.stringify({ writeKey: WRITE_KEY, batch: Array.from({ length: size }, (_, i) => message(`[<id>]-${i}`)) });
+
+let nextId = 0;
+
+/** Loads `url` with `template`, each request with fresh ids (the collector stores a repeat once). */
+function load(url, template) {
+  const parts = template.split('[<id>]');
+  return autocannon({
+    url: `${url}/v1/batch`,
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [{ setupRequest: (request) => ({ ...request, body: parts.join(`r${nextId++}`) }) }],
+  });
+}
+
+function checkOk(result, label) {
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${label}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+  }
+}
+
+async function datafirst(db, env = {}) {
+  return start([CLI, 'start', '--port', '0', '--host', '127.0.0.1', '--db', db], {
+    DATAFIRST_ADMIN_TOKEN: 'bench',
+    DATAFIRST_WRITE_KEY: WRITE_KEY,
+    ...env,
+  });
+}
+
+function pendingCount(db) {
+  const sqlite = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    return sqlite.prepare("SELECT count(*) AS n FROM deliveries WHERE status = 'pending'").get().n;
+  } finally {
+    sqlite.close();
+  }
+}
+
+const rows = [];
+const row = (name, figure, target, met) => rows.push({ name, figure, target, met });
+
+try {
+  // 1. One message per request, against a bare node:http server.
+  const bare = await start([here('bare-server.mjs')]);
+  const bareResult = await load(bare.url, batchBody(1));
+  checkOk(bareResult, 'bare node:http');
+  await stop(bare.child);
+
+  const ingestDb = join(dir, 'ingest.db');
+  // The worker is off here: these figures are the collector's alone (validate, enrich, store).
+  const mock = await start([MOCK, '--port', '0']);
+  const ingest = await datafirst(ingestDb, { DATAFIRST_WORKER: '0', SNAPCHAT_API_URL: mock.url, SNAP_PIXEL_ID: PIXEL, SNAP_ACCESS_TOKEN: 'bench' });
+  const single = await load(ingest.url, batchBody(1));
+  checkOk(single, 'ingest, 1 message per request');
+  const ratio = single.requests.average / bareResult.requests.average;
+  row(
+    '1. ingest, 1 message/request',
+    `${Math.round(single.requests.average)} req/s vs bare node:http ${Math.round(bareResult.requests.average)} req/s = ${ratio.toFixed(2)}x (p99 ${single.latency.p99} ms)`,
+    '>= 0.5x bare',
+    ratio >= 0.5,
+  );
+
+  // 2. Twenty messages per request.
+  const batch = await load(ingest.url, batchBody(20));
+  checkOk(batch, 'ingest, 20 messages per request');
+  const ingestEventsPerSecond = batch.requests.average * 20;
+  row('2. ingest, 20 messages/request', `${Math.round(ingestEventsPerSecond)} events/s (p99 ${batch.latency.p99} ms)`, '>= 50,000 events/s', ingestEventsPerSecond >= 50_000);
+  const ingestPeak = peakRssMb(ingest.child);
+  await stop(ingest.child);
+
+  // 3. Drain the backlog those runs left, with a worker on its own, to the mock.
+  const backlog = pendingCount(ingestDb);
+  const drainStarted = performance.now();
+  const worker = spawn(process.execPath, [CLI, 'worker', '--db', ingestDb], {
+    env: { ...process.env, LOG_LEVEL: 'warn', SNAPCHAT_API_URL: mock.url, SNAP_PIXEL_ID: PIXEL, SNAP_ACCESS_TOKEN: 'bench' },
+    stdio: 'ignore',
+  });
+  children.push(worker);
+  let left = backlog;
+  while (left > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    left = pendingCount(ingestDb);
+  }
+  const drainSeconds = (performance.now() - drainStarted) / 1000;
+  const deliveredPerSecond = backlog / drainSeconds;
+  const workerPeak = peakRssMb(worker);
+  await stop(worker);
+  await stop(mock.child);
+  row(
+    '3. delivery from a backlog',
+    `${Math.round(deliveredPerSecond)} events/s (${backlog} events in ${drainSeconds.toFixed(1)} s)`,
+    '> figure 2',
+    deliveredPerSecond > ingestEventsPerSecond,
+  );
+
+  // 4. End to end at a steady 1,000 events/s: from the request leaving here to the mock's receipt.
+  const e2eMock = await start([MOCK, '--port', '0']);
+  const e2e = await datafirst(join(dir, 'e2e.db'), { SNAPCHAT_API_URL: e2eMock.url, SNAP_PIXEL_ID: PIXEL, SNAP_ACCESS_TOKEN: 'bench' });
+  let sequence = 0;
+  const steady = await autocannon({
+    url: `${e2e.url}/v1/batch`,
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    connections: 20,
+    overallRate: 1000,
+    duration: SECONDS,
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({ writeKey: WRITE_KEY, batch: [message(`steady-${Date.now()}-${sequence++}`)] }),
+        }),
+      },
+    ],
+  });
+  checkOk(steady, 'steady 1,000 events/s');
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  // Each event_id carries the time its request left here: steady-<ms>-<n>.
+  const received = (await (await fetch(`${e2eMock.url}/__mock/events`)).json()).events;
+  const e2eLatencies = received
+    .map((e) => Date.parse(e.receivedAt) - Number(e.event.event_id.split('-')[1]))
+    .sort((a, b) => a - b);
+  const e2ePeak = peakRssMb(e2e.child);
+  await stop(e2e.child);
+  await stop(e2eMock.child);
+  const pct = (p) => e2eLatencies[Math.min(e2eLatencies.length - 1, Math.floor((p / 100) * e2eLatencies.length))];
+  row(
+    '4. end to end at 1,000 events/s',
+    `p50 ${pct(50)} ms, p99 ${pct(99)} ms over ${e2eLatencies.length} events (of ${steady.requests.total} sent)`,
+    'p99 < 1,000 ms',
+    e2eLatencies.length >= steady.requests.total && pct(99) < 1000,
+  );
+
+  // 5. Memory.
+  const peak = Math.max(ingestPeak, workerPeak, e2ePeak);
+  row('5. peak resident memory', `${peak.toFixed(0)} MB (collector ${ingestPeak.toFixed(0)}, worker ${workerPeak.toFixed(0)}, both in one process ${e2ePeak.toFixed(0)})`, '< 200 MB', peak < 200);
+} finally {
+  await Promise.all(children.map(stop));
+  rmSync(dir, { recursive: true, force: true });
+}
+
+console.log(`\nDatafirst benchmark: ${SECONDS} s per load, ${CONNECTIONS} connections, Node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`);
+const width = Math.max(...rows.map((r) => r.name.length));
+for (const r of rows) console.log(`${r.met ? 'met ' : 'MISS'}  ${r.name.padEnd(width)}  ${r.figure}   (target ${r.target})`);

@@ -1,0 +1,121 @@
+import { validateSnapchatConfig, type SnapchatConfig } from '@datafirst/snapchat';
+import type { DeliveryStatus } from '@datafirst/store';
+
+/** A request the admin API refuses with 400, naming every problem as `field: reason`. */
+export class BadRequest extends Error {
+  constructor(readonly errors: string[]) {
+    super(errors.join('; '));
+  }
+}
+
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'skipped', 'failed', 'blocked', 'dead'];
+
+/** Snap's SDKs advise at most 1000 requests a second per client; more only earns refusals. */
+export const MAX_RATE_LIMIT_RPS = 1000;
+const MAX_RATE_LIMIT_BURST = 10_000;
+const MAX_CONSENT_CATEGORIES = 20;
+// Category names as consent tools spell them: `advertising`, `analytics`, OneTrust's `C0004`…
+const CATEGORY = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+
+/** The JSON object body of a request, or a 400. */
+export function objectBody(body: unknown): Record<string, unknown> {
+  if (body === undefined) return {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest(['body: must be a JSON object']);
+  return body as Record<string, unknown>;
+}
+
+/** Refuses fields the endpoint does not know, so a typo is not silently ignored. */
+export function knownFields(body: Record<string, unknown>, allowed: readonly string[], fixed: readonly string[] = []): string[] {
+  const errors: string[] = [];
+  for (const key of Object.keys(body)) {
+    if (fixed.includes(key)) errors.push(`${key}: cannot be changed`);
+    else if (!allowed.includes(key)) errors.push(`${key}: unknown field (known: ${allowed.join(', ')})`);
+  }
+  return errors;
+}
+
+/** A display name: 1 to 200 characters once trimmed. */
+export function checkName(value: unknown, errors: string[], field = 'name'): string {
+  if (typeof value !== 'string' || value.trim() === '' || value.trim().length > 200) {
+    errors.push(`${field}: a non-empty string of at most 200 characters`);
+    return '';
+  }
+  return value.trim();
+}
+
+/** true or false. */
+export function checkEnabled(value: unknown, errors: string[]): boolean {
+  if (typeof value !== 'boolean') errors.push('enabled: true or false');
+  return value === true;
+}
+
+/** Consent categories an event must be granted to reach an integration; [] sends regardless of consent. */
+export function checkCategories(value: unknown, errors: string[]): string[] {
+  if (!Array.isArray(value)) {
+    errors.push('consent_categories: an array of category names such as ["advertising"] ([] sends regardless of consent)');
+    return [];
+  }
+  const bad = value.filter((category) => typeof category !== 'string' || !CATEGORY.test(category));
+  if (bad.length > 0) {
+    errors.push(`consent_categories: ${bad.map((c) => JSON.stringify(c)).join(', ')} is not a category name (letters, digits, _ . : -)`);
+  }
+  if (new Set(value).size !== value.length) errors.push('consent_categories: each category at most once');
+  if (value.length > MAX_CONSENT_CATEGORIES) errors.push(`consent_categories: at most ${MAX_CONSENT_CATEGORIES} categories`);
+  return value as string[];
+}
+
+/**
+ * A Snapchat config checked by the Snapchat package's validator (pixel id shape, event names,
+ * countries…) plus the bounds only the collector cares about; errors are named `config.<field>`.
+ */
+export function checkSnapchatConfig(input: unknown, errors: string[]): SnapchatConfig | undefined {
+  const result = validateSnapchatConfig(input);
+  const found = result.ok ? [] : result.errors.map((error) => (error.startsWith('config:') ? error : `config.${error}`));
+  if (result.ok) {
+    const { rate_limit_rps: rps, rate_limit_burst: burst } = result.config;
+    if (rps !== undefined && rps > MAX_RATE_LIMIT_RPS) {
+      found.push(`config.rate_limit_rps: at most ${MAX_RATE_LIMIT_RPS} (Snapchat advises no more requests a second)`);
+    }
+    if (burst !== undefined && burst > MAX_RATE_LIMIT_BURST) found.push(`config.rate_limit_burst: at most ${MAX_RATE_LIMIT_BURST}`);
+  }
+  errors.push(...found);
+  return result.ok && found.length === 0 ? result.config : undefined;
+}
+
+/** Throws a 400 naming every problem found. */
+export function throwIfAny(errors: string[]): void {
+  if (errors.length > 0) throw new BadRequest(errors);
+}
+
+/** A string query parameter, or undefined when absent or empty. */
+export function queryString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The debugger's filters: source, integration, delivery status, event name, and how many. */
+export interface EventFilters {
+  sourceId?: string;
+  integrationId?: string;
+  status?: DeliveryStatus;
+  name?: string;
+  limit: number;
+}
+
+/** Reads the event filters shared by the events list and the live stream. */
+export function eventFilters(query: Record<string, unknown>, defaultLimit = 50): EventFilters {
+  const errors: string[] = [];
+  const status = queryString(query.status);
+  if (status !== undefined && !DELIVERY_STATUSES.includes(status as DeliveryStatus)) {
+    errors.push(`status: one of ${DELIVERY_STATUSES.join(', ')}`);
+  }
+  const limit = query.limit === undefined ? defaultLimit : Number(query.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) errors.push('limit: an integer from 1 to 500');
+  throwIfAny(errors);
+  return {
+    sourceId: queryString(query.source_id),
+    integrationId: queryString(query.integration_id),
+    status: status as DeliveryStatus | undefined,
+    name: queryString(query.name),
+    limit,
+  };
+}

@@ -1,0 +1,72 @@
+import express, { type Router } from 'express';
+import type { Store } from '@datafirst/store';
+import type { Logger } from 'pino';
+import { adminAuthOf } from './admin-auth.js';
+import { BadRequest, eventFilters, knownFields, objectBody, queryString, throwIfAny } from './admin-input.js';
+import { adminRoute } from './admin-route.js';
+import type { AdminSessions } from './admin-session.js';
+import { eventJson } from './event-json.js';
+import { EventStreams } from './event-stream.js';
+
+export interface EventRoutesOptions {
+  store: Store;
+  sessions: AdminSessions;
+  logger?: Logger;
+  closing?: AbortSignal;
+}
+
+/** Events: the recent list, the live stream (server-sent events), and replaying dead letters. */
+export function eventRoutes(options: EventRoutesOptions): Router {
+  const { store, logger } = options;
+  const router = express.Router();
+  const route = (handler: Parameters<typeof adminRoute>[0]) => adminRoute(handler, logger);
+  const streams = new EventStreams({ store, logger, closing: options.closing });
+
+  router.get(
+    '/events',
+    route(async (req, res) => {
+      const filters = eventFilters(req.query);
+      const afterId = req.query.after_id === undefined ? undefined : Number(req.query.after_id);
+      if (afterId !== undefined && !Number.isInteger(afterId)) throw new BadRequest(['after_id: an event id (integer)']);
+      const events = await store.listEvents({ ...filters, afterId });
+      res.json({ events: events.map(eventJson) });
+    }),
+  );
+
+  router.get(
+    '/events/stream',
+    route(async (req, res) => {
+      const filters = eventFilters(req.query);
+      const auth = adminAuthOf(res);
+      // A stream outlives the request that opened it: end it when its session is signed out or expires.
+      const guard = { stillAllowed: () => auth?.via !== 'session' || options.sessions.isLive(auth.session) };
+      await streams.serve(req, res, filters, guard);
+    }),
+  );
+
+  router.post(
+    '/deliveries/replay',
+    route(async (req, res) => {
+      const body = objectBody(req.body);
+      const errors = knownFields(body, ['integration_id', 'from', 'to', 'reason']);
+      const time = (value: unknown, name: string) => {
+        if (value === undefined) return undefined;
+        const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+        if (Number.isNaN(ms)) errors.push(`${name}: an ISO 8601 date-time`);
+        return ms;
+      };
+      const from = time(body.from, 'from');
+      const to = time(body.to, 'to');
+      throwIfAny(errors);
+      const replayed = await store.replayDeadLetters({
+        integrationId: queryString(body.integration_id),
+        from,
+        to,
+        reason: queryString(body.reason),
+      });
+      res.json({ replayed });
+    }),
+  );
+
+  return router;
+}

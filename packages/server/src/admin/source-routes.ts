@@ -1,0 +1,118 @@
+import express, { type Router } from 'express';
+import type { Source, Store } from '@datafirst/store';
+import type { Logger } from 'pino';
+import { renderSnippet } from '../demo/shop.js';
+import type { SourceDirectory } from '../source-directory.js';
+import { checkName, knownFields, objectBody, throwIfAny } from './admin-input.js';
+import { adminRoute } from './admin-route.js';
+import { maskSecret } from './mask.js';
+
+export interface SourceRoutesOptions {
+  store: Store;
+  directory: SourceDirectory;
+  /** Where the tag is served, for the snippet shown with a new write key. */
+  tagPath: string;
+  logger?: Logger;
+}
+
+const HOUR_S = 60 * 60;
+/** How long a rotated-out write key keeps working unless told otherwise: a day to update every page. */
+export const DEFAULT_GRACE_S = 24 * HOUR_S;
+const MAX_GRACE_S = 30 * 24 * HOUR_S;
+
+/** A source as the API shows it: the write key masked, with its number of integrations. */
+function sourceJson(source: Source, integrations: number) {
+  return {
+    id: source.id,
+    name: source.name,
+    write_key: maskSecret(source.writeKey),
+    previous_key_expires_at: source.previousKeyExpiresAt ?? null,
+    integrations,
+    created_at: source.createdAt,
+  };
+}
+
+/** Sources: create, list, read, rename, rotate the write key, delete. */
+export function sourceRoutes(options: SourceRoutesOptions): Router {
+  const { store, directory, logger } = options;
+  const router = express.Router();
+  const route = (handler: Parameters<typeof adminRoute>[0]) => adminRoute(handler, logger);
+  const withCount = async (source: Source) => sourceJson(source, (await store.listIntegrations(source.id)).length);
+
+  router.get(
+    '/sources',
+    route(async (_req, res) => {
+      const [sources, integrations] = await Promise.all([store.listSources(), store.listIntegrations()]);
+      const count = (id: string) => integrations.filter((integration) => integration.sourceId === id).length;
+      res.json({ sources: sources.map((source) => sourceJson(source, count(source.id))) });
+    }),
+  );
+
+  router.post(
+    '/sources',
+    route(async (req, res) => {
+      const body = objectBody(req.body);
+      const errors = knownFields(body, ['name']);
+      const name = checkName(body.name ?? 'Website', errors);
+      throwIfAny(errors);
+      const source = await store.createSource({ name });
+      directory.invalidate();
+      // The only answer that shows the write key (and the snippet carrying it): afterwards it is masked.
+      res.status(201).json({ ...sourceJson(source, 0), write_key: source.writeKey, snippet: renderSnippet(source.writeKey, options.tagPath) });
+    }),
+  );
+
+  router.get(
+    '/sources/:id',
+    route(async (req, res) => {
+      const source = await store.getSource(String(req.params.id));
+      if (!source) return void res.status(404).json({ error: 'no such source' });
+      res.json(await withCount(source));
+    }),
+  );
+
+  router.patch(
+    '/sources/:id',
+    route(async (req, res) => {
+      const body = objectBody(req.body);
+      const errors = knownFields(body, ['name'], ['id', 'write_key', 'created_at']);
+      if (body.name === undefined && errors.length === 0) errors.push('name: required (the only field a source has to change)');
+      const name = body.name === undefined ? '' : checkName(body.name, errors);
+      throwIfAny(errors);
+      const source = await store.admin.renameSource(String(req.params.id), name);
+      if (!source) return void res.status(404).json({ error: 'no such source' });
+      directory.invalidate();
+      res.json(await withCount(source));
+    }),
+  );
+
+  router.post(
+    '/sources/:id/rotate-key',
+    route(async (req, res) => {
+      const body = objectBody(req.body);
+      const errors = knownFields(body, ['grace_seconds']);
+      const grace = body.grace_seconds ?? DEFAULT_GRACE_S;
+      if (typeof grace !== 'number' || !Number.isInteger(grace) || grace < 0 || grace > MAX_GRACE_S) {
+        errors.push(`grace_seconds: an integer from 0 (the old key stops at once) to ${MAX_GRACE_S} (30 days)`);
+      }
+      throwIfAny(errors);
+      const source = await store.admin.rotateWriteKey(String(req.params.id), (grace as number) * 1000);
+      if (!source) return void res.status(404).json({ error: 'no such source' });
+      directory.invalidate();
+      // The new key is shown this once, like at creation.
+      res.json({ ...(await withCount(source)), write_key: source.writeKey, snippet: renderSnippet(source.writeKey, options.tagPath) });
+    }),
+  );
+
+  router.delete(
+    '/sources/:id',
+    route(async (req, res) => {
+      const deleted = await store.admin.deleteSource(String(req.params.id));
+      directory.invalidate();
+      if (!deleted) return void res.status(404).json({ error: 'no such source' });
+      res.status(204).end();
+    }),
+  );
+
+  return router;
+}

@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Request, type Response, type Router } from 'express';
+import { toSnapEvent, type SnapchatClient, type SnapchatConfig } from '@datafirst/snapchat';
+import type { Link, LinkClick, Conversion } from '@datafirst/store';
+import { BadRequest } from '../admin/admin-input.js';
+import { adminRoute } from '../admin/admin-route.js';
+import { clickJson, conversionJson, statsJson, summarizeClick } from './attribution.js';
+import { LINK_EVENTS, plannedEvent, type LinkEvent, type LinkEventMap } from './conversion-events.js';
+import { linkIntegrations } from './link-deliveries.js';
+import { conversionMessage, clickMessage } from './link-messages.js';
+import { integrationsOfLink, publicBaseUrl, type LinkContext } from './link-pipeline.js';
+import { checkLinkSettings } from './link-settings.js';
+import { maskedPostbackKey, newPostbackKey } from './postback-key.js';
+
+export interface LinkAdminOptions extends LinkContext {
+  snapchat: SnapchatClient;
+}
+
+const refuse = (error: string) => new BadRequest([error]);
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The admin API of smart links (`/links…`) and of postback keys (`/sources/:id/postback-key`),
+ * mounted by the admin router under `/v1/admin`, behind its authentication and JSON body parser.
+ */
+export function linkAdminRouter(options: LinkAdminOptions): Router {
+  const { store } = options;
+  const router = express.Router();
+  const route = (handler: (req: Request, res: Response) => Promise<void>) => adminRoute(handler, options.logger);
+  const findLink = async (req: Request, res: Response): Promise<Link | undefined> => {
+    const link = await store.links.getLink(String(req.params.id));
+    if (!link) res.status(404).json({ error: 'no such link' });
+    return link;
+  };
+
+  router.post(
+    '/links',
+    route(async (req, res) => {
+      const checked = checkLinkSettings(req.body ?? {}, 'create');
+      if (!checked.ok) throw new BadRequest(checked.errors);
+      const { sourceId: givenSource, ...settings } = checked.settings;
+      const integrations = await checkIntegrations(settings.integrationIds ?? []);
+      const sourceId = givenSource ?? integrations[0]?.sourceId;
+      if (!sourceId) throw refuse('source_id: required when the link has no integrations');
+      if (!(await store.getSource(sourceId))) throw refuse(`source_id: no such source ${sourceId}`);
+      const link = await store.links.createLink({
+        sourceId,
+        name: settings.name!,
+        destinationUrl: settings.destinationUrl!,
+        offerType: settings.offerType!,
+        integrationIds: settings.integrationIds!,
+        includeSourceIntegrations: settings.includeSourceIntegrations!,
+        clickIdParam: settings.clickIdParam!,
+        conversionWindowDays: settings.conversionWindowDays!,
+        events: settings.events!,
+        currency: settings.currency ?? null,
+      });
+      res.status(201).json(linkJson(link, publicBaseUrl(req)));
+    }),
+  );
+
+  router.get(
+    '/links',
+    route(async (req, res) => {
+      const sourceId = typeof req.query.source_id === 'string' ? req.query.source_id : undefined;
+      const base = publicBaseUrl(req);
+      const links = await store.links.listLinks(sourceId);
+      const withTotals = await Promise.all(
+        links.map(async (link) => ({ ...linkJson(link, base), totals: statsJson(link.id, await store.links.linkStats(link.id), {}).totals })),
+      );
+      res.json({ links: withTotals });
+    }),
+  );
+
+  router.get(
+    '/links/:id',
+    route(async (req, res) => {
+      const link = await findLink(req, res);
+      if (link) res.json(linkJson(link, publicBaseUrl(req)));
+    }),
+  );
+
+  router.patch(
+    '/links/:id',
+    route(async (req, res) => {
+      const current = await findLink(req, res);
+      if (!current) return;
+      const checked = checkLinkSettings(req.body ?? {}, 'patch', current.events as LinkEventMap);
+      if (!checked.ok) throw new BadRequest(checked.errors);
+      if (checked.settings.integrationIds) await checkIntegrations(checked.settings.integrationIds);
+      const updated = await store.links.updateLink(current.id, checked.settings);
+      res.json(linkJson(updated!, publicBaseUrl(req)));
+    }),
+  );
+
+  // Archiving, not deleting: the link stops redirecting, but conversions of its earlier clicks
+  // still arrive for weeks and must still count and be sent.
+  router.delete(
+    '/links/:id',
+    route(async (req, res) => {
+      const link = await findLink(req, res);
+      if (!link) return;
+      await store.links.updateLink(link.id, { archived: true });
+      res.status(204).end();
+    }),
+  );
+
+  router.get(
+    '/links/:id/stats',
+    route(async (req, res) => {
+      const link = await findLink(req, res);
+      if (!link) return;
+      const range = { from: dateParam(req.query.from, 'from'), to: dateParam(req.query.to, 'to') };
+      res.json(statsJson(link.id, await store.links.linkStats(link.id, range), range));
+    }),
+  );
+
+  router.get(
+    '/links/:id/clicks',
+    route(async (req, res) => {
+      const link = await findLink(req, res);
+      if (!link) return;
+      const limit = req.query.limit === undefined ? 50 : Number(req.query.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw refuse('limit: an integer from 1 to 500');
+      res.json({ clicks: (await store.links.listClicks(link.id, limit)).map(clickJson) });
+    }),
+  );
+
+  router.get(
+    '/links/:id/clicks/:clickId',
+    route(async (req, res) => {
+      const link = await findLink(req, res);
+      if (!link) return;
+      const click = await store.links.getClick(String(req.params.clickId));
+      if (!click || click.linkId !== link.id) return void res.status(404).json({ error: 'no such click on this link' });
+      const conversions = await store.links.listConversions(click.id);
+      res.json({ ...clickJson(summarizeClick(click, conversions)), conversions: conversions.map(conversionJson) });
+    }),
+  );
+
+  router.post(
+    '/links/:id/test',
+    route(async (req, res) => {
+      const link = await findLink(req, res);
+      if (!link) return;
+      res.json(await sendTestEvent(options, link, req.body ?? {}, publicBaseUrl(req)));
+    }),
+  );
+
+  router.post(
+    '/sources/:id/postback-key',
+    route(async (req, res) => {
+      const source = await store.getSource(String(req.params.id));
+      if (!source) return void res.status(404).json({ error: 'no such source' });
+      const rotated = (await store.links.getPostbackKey(source.id)) !== undefined;
+      const { key, hash, hint } = newPostbackKey();
+      const saved = await store.links.setPostbackKey(source.id, hash, hint);
+      // The key is shown this once; only its hash is kept.
+      res.status(201).json({
+        source_id: source.id,
+        postback_key: key,
+        rotated,
+        created_at: saved.createdAt,
+        postback_url: `${publicBaseUrl(req)}/v1/postback?key=${key}&click_id={click_id}&event={event}&value={value}&currency={currency}&txid={txid}`,
+      });
+    }),
+  );
+
+  router.get(
+    '/sources/:id/postback-key',
+    route(async (req, res) => {
+      const key = await store.links.getPostbackKey(String(req.params.id));
+      if (!key) return void res.status(404).json({ error: 'this source has no postback key; POST to create one' });
+      res.json({ source_id: key.sourceId, postback_key: maskedPostbackKey(key), created_at: key.createdAt });
+    }),
+  );
+
+  async function checkIntegrations(ids: string[]) {
+    const found = await Promise.all(ids.map((id) => store.getIntegration(id)));
+    const missing = ids.filter((_, index) => !found[index]);
+    if (missing.length > 0) throw refuse(`integrations: no such integration ${missing.join(', ')}`);
+    return found.filter((integration) => integration !== undefined);
+  }
+
+  return router;
+}
+
+function dateParam(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(value))) throw refuse(`${name}: a date like 2025-06-01`);
+  return value;
+}
+
+function linkJson(link: Link, base: string) {
+  return {
+    id: link.id,
+    url: `${base}/go/${link.id}`,
+    source_id: link.sourceId,
+    name: link.name,
+    destination_url: link.destinationUrl,
+    offer_type: link.offerType,
+    integrations: link.integrationIds,
+    include_source_integrations: link.includeSourceIntegrations,
+    click_id_param: link.clickIdParam,
+    conversion_window_days: link.conversionWindowDays,
+    currency: link.currency,
+    events: link.events,
+    archived: link.archivedAt !== null,
+    archived_at: link.archivedAt,
+    created_at: link.createdAt,
+    updated_at: link.updatedAt,
+  };
+}
+
+// Stands in for a fan in test events: documentation addresses (RFC 5737) and a recognisable agent.
+const TEST_IP = '203.0.113.7';
+const TEST_USER_AGENT = 'Mozilla/5.0 (Datafirst test event)';
+
+/**
+ * "Send test event": builds the chosen event as the link would send it, for each pixel the link
+ * sends to, and sends it to Snapchat's validation endpoint, where it shows as a test event and is
+ * not counted. Nothing is stored.
+ */
+async function sendTestEvent(options: LinkAdminOptions, link: Link, body: Record<string, unknown>, base: string) {
+  const linkEvent = (body.event ?? 'click') as LinkEvent;
+  if (!LINK_EVENTS.includes(linkEvent)) throw refuse(`event: one of ${LINK_EVENTS.join(', ')}`);
+  const events = link.events as LinkEventMap;
+  if (events[linkEvent] === null) throw refuse(`event: the link sends no Snapchat event for ${linkEvent}; map it to one first`);
+  const value = body.value === undefined ? 9.99 : Number(body.value);
+  if (!Number.isFinite(value) || value < 0) throw refuse('value: a number of at least 0');
+  const currency = typeof body.currency === 'string' && /^[A-Za-z]{3}$/.test(body.currency) ? body.currency.toUpperCase() : (link.currency ?? 'USD');
+  const scClickId = typeof body.sc_click_id === 'string' && body.sc_click_id !== '' ? body.sc_click_id : null;
+
+  const now = new Date();
+  const id = `test-${randomUUID()}`;
+  const click: LinkClick = {
+    id,
+    linkId: link.id,
+    sourceId: link.sourceId,
+    scClickId,
+    ip: TEST_IP,
+    userAgent: TEST_USER_AGENT,
+    referrer: null,
+    query: [],
+    url: `${base}/go/${link.id}`,
+    destination: link.destinationUrl,
+    gpc: false,
+    createdAt: now.toISOString(),
+  };
+  const planned = plannedEvent(linkEvent, events, id);
+  const conversion: Conversion = {
+    id: 0,
+    sourceId: link.sourceId,
+    linkId: link.id,
+    clickId: id,
+    txid: id,
+    kind: linkEvent === 'new_subscriber' ? 'subscribe' : linkEvent.endsWith('purchase') ? 'purchase' : 'message',
+    value,
+    currency,
+    withinWindow: true,
+    receivedAt: now.toISOString(),
+  };
+  const message =
+    linkEvent === 'click'
+      ? clickMessage(link, click, planned, true, now)
+      : conversionMessage(link, click, conversion, planned, { traits: {}, txidGiven: false }, true, now);
+
+  const { own, ofSource } = await integrationsOfLink(options, link);
+  const pixels = linkIntegrations(message, own, ofSource, link.includeSourceIntegrations);
+  if (pixels.length === 0) throw refuse('integrations: the link sends to no pixel; attach an enabled integration first');
+  const results = await Promise.all(
+    pixels.map(async (integration) => {
+      const config = integration.config as unknown as SnapchatConfig;
+      const head = { integration_id: integration.id, integration_name: integration.name, pixel_id: config.pixel_id };
+      const built = toSnapEvent(message, config, { now });
+      if (!built.ok) return { ...head, error: `${built.reason}: ${built.detail}` };
+      const sent = await options.snapchat.validate(config, [built.event]);
+      return {
+        ...head,
+        request: { url: sent.url, body: JSON.parse(sent.body) },
+        response: { status: sent.status ?? null, body: parseMaybe(sent.responseBody) },
+        outcome: sent.outcome,
+      };
+    }),
+  );
+  return { link_id: link.id, event: linkEvent, snapchat_event: events[linkEvent], results };
+}
+
+function parseMaybe(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

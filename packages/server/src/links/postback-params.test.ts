@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { parsePostbackParams } from './postback-params.js';
+
+describe('parsePostbackParams', () => {
+  it('reads the click, event, value, currency and txid, uppercasing the currency', () => {
+    expect(parsePostbackParams({ click_id: 'C1', event: 'sale', value: '19.99', currency: 'usd', txid: 'T-1' })).toEqual({
+      ok: true,
+      params: { clickId: 'C1', kind: 'purchase', value: 19.99, currency: 'USD', txid: 'T-1', userId: undefined, traits: {} },
+    });
+  });
+
+  it('takes the fan\'s details for matching, as offer networks pass them', () => {
+    const result = parsePostbackParams({
+      click_id: 'C1',
+      event: 'subscribe',
+      user_id: 'fan-9',
+      email: 'Fan@Example.com',
+      phone: '+1 415 555 0100',
+      first_name: 'Ann',
+      last_name: 'Lee',
+      zip: '94107',
+      country: 'US',
+    });
+    expect(result.ok && result.params).toMatchObject({
+      userId: 'fan-9',
+      traits: { email: 'Fan@Example.com', phone: '+1 415 555 0100', firstName: 'Ann', lastName: 'Lee', zip: '94107', country: 'US' },
+    });
+  });
+
+  it('treats empty values and macros the network left unfilled as not given', () => {
+    const result = parsePostbackParams({ click_id: 'C1', event: 'message', value: '{payout}', currency: '', txid: '[txid]' });
+    expect(result).toEqual({
+      ok: true,
+      params: { clickId: 'C1', kind: 'message', value: null, currency: null, txid: null, userId: undefined, traits: {} },
+    });
+  });
+
+  it('names every problem at once', () => {
+    expect(parsePostbackParams({ value: '-3', currency: 'dollars', event: 'refund' })).toEqual({
+      ok: false,
+      errors: [
+        'click_id: required: the click id the smart link passed to the offer',
+        'event: "refund" is not known; one of subscribe, subscriber, new_subscriber, subscription, sub, purchase, sale, tip, ppv, transaction, renewal, rebill, message, message_received',
+        'value: "-3" is not an amount; use digits and a decimal point, like 9.99',
+        'currency: "dollars" is not a three-letter currency code',
+      ],
+    });
+  });
+
+  it('refuses amounts written with a decimal comma rather than guessing', () => {
+    const result = parsePostbackParams({ click_id: 'C1', event: 'sale', value: '9,99' });
+    expect(result.ok).toBe(false);
+  });
+});

@@ -1,0 +1,84 @@
+import { LIMITS, type Traits } from '@datafirst/protocol';
+import type { ConversionKind } from '@datafirst/store';
+import { parseConversionKind, POSTBACK_EVENT_NAMES } from './conversion-events.js';
+
+/** A postback's parameters, checked. */
+export interface PostbackParams {
+  clickId: string;
+  kind: ConversionKind;
+  value: number | null;
+  currency: string | null;
+  /** Null when the network sent none: the conversion then cannot be recognised if it comes again. */
+  txid: string | null;
+  userId?: string;
+  /** Personal data the network passed for better matching (hashed before it leaves). */
+  traits: Traits;
+}
+
+export type PostbackParamsCheck = { ok: true; params: PostbackParams } | { ok: false; errors: string[] };
+
+const DECIMAL = /^\d{1,12}(\.\d{1,6})?$/;
+// The parameter names offer networks' postback templates use for the fan's details (seed 002).
+const TRAIT_PARAMS: readonly [string, keyof Traits][] = [
+  ['email', 'email'],
+  ['phone', 'phone'],
+  ['first_name', 'firstName'],
+  ['last_name', 'lastName'],
+  ['zip', 'zip'],
+  ['city', 'city'],
+  ['state', 'state'],
+  ['country', 'country'],
+];
+
+// Offer networks fill unknown macros with an empty string or leave the macro itself ("{payout}").
+function given(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  return text === '' || /^[{[]\w*[}\]]$/.test(text) ? undefined : text;
+}
+
+/**
+ * Reads `click_id`, `event`, `value`, `currency`, `txid` and the optional fan details
+ * (`user_id`, `email`, `phone`, `first_name`, `last_name`, `zip`, `city`, `state`, `country`)
+ * from a postback's query and body. Returns every problem at once.
+ */
+export function parsePostbackParams(input: Record<string, unknown>): PostbackParamsCheck {
+  const errors: string[] = [];
+  const clickId = given(input.click_id);
+  if (clickId === undefined) errors.push('click_id: required: the click id the smart link passed to the offer');
+  else if (clickId.length > 64) errors.push('click_id: at most 64 characters');
+
+  const event = given(input.event);
+  const kind = event === undefined ? undefined : parseConversionKind(event);
+  if (kind === undefined) errors.push(`event: ${event === undefined ? 'required' : `${JSON.stringify(event)} is not known`}; one of ${POSTBACK_EVENT_NAMES.join(', ')}`);
+
+  const rawValue = given(input.value);
+  let value: number | null = null;
+  if (rawValue !== undefined) {
+    if (DECIMAL.test(rawValue)) value = Number(rawValue);
+    else errors.push(`value: ${JSON.stringify(rawValue)} is not an amount; use digits and a decimal point, like 9.99`);
+  }
+
+  const rawCurrency = given(input.currency);
+  let currency: string | null = null;
+  if (rawCurrency !== undefined) {
+    if (/^[A-Za-z]{3}$/.test(rawCurrency)) currency = rawCurrency.toUpperCase();
+    else errors.push(`currency: ${JSON.stringify(rawCurrency)} is not a three-letter currency code`);
+  }
+
+  const txid = given(input.txid) ?? null;
+  if (txid !== null && txid.length > 200) errors.push('txid: at most 200 characters');
+
+  const userId = given(input.user_id);
+  if (userId !== undefined && userId.length > LIMITS.maxIdLength) errors.push(`user_id: at most ${LIMITS.maxIdLength} characters`);
+  const traits: Traits = {};
+  for (const [param, trait] of TRAIT_PARAMS) {
+    const text = given(input[param]);
+    if (text === undefined) continue;
+    if (text.length > 255) errors.push(`${param}: at most 255 characters`);
+    else traits[trait] = text;
+  }
+
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, params: { clickId: clickId!, kind: kind!, value, currency, txid, userId, traits } };
+}

@@ -1,0 +1,107 @@
+import type { DeliveryStatus, Source } from './store.js';
+
+/**
+ * Source management and the numbers the admin UI shows (delivery health, match quality), beside
+ * the core Store so that each stays small.
+ */
+export interface AdminStore {
+  /** Renames a source; undefined when there is no such source. */
+  renameSource(id: string, name: string): Promise<Source | undefined>;
+  /**
+   * Gives a source a new write key. The current key keeps working for `graceMs` (0: it stops at
+   * once), so pages and servers can be updated without losing events. A key rotated out earlier
+   * stops at once: only the latest previous key has a grace period.
+   */
+  rotateWriteKey(id: string, graceMs: number): Promise<Source | undefined>;
+  /**
+   * Deletes a source and its integrations; their waiting deliveries are skipped. Stored events
+   * stay, so the debugger keeps the record of what was sent.
+   */
+  deleteSource(id: string): Promise<boolean>;
+  /** Delivery outcomes per minute since `since`, the backlog and the last error. */
+  deliveryHealth(query: HealthQuery): Promise<DeliveryHealth>;
+  /** Per integration, how many events of the last hour and day carried each identifier. */
+  matchQuality(query: MatchQualityQuery): Promise<IntegrationMatchQuality[]>;
+}
+
+export interface HealthQuery {
+  /** Epoch ms of the first minute to report. */
+  since: number;
+  now: number;
+  integrationId?: string;
+}
+
+/** What happened to delivery tries in one minute. */
+export interface MinuteOutcomes {
+  /** The minute's start, ISO 8601. */
+  minute: string;
+  delivered: number;
+  /** Tries that failed and were scheduled again. */
+  retried: number;
+  /** Tries that failed for good (refused, dead-lettered, or credentials refused). */
+  failed: number;
+}
+
+/** The last try that went wrong. */
+export interface LastDeliveryError {
+  at: string;
+  eventId: number;
+  deliveryId: number;
+  integrationId: string;
+  integrationName: string;
+  status: DeliveryStatus;
+  httpStatus: number | null;
+  reason: string | null;
+}
+
+export interface DeliveryHealth {
+  /** Only minutes with at least one try, oldest first. */
+  perMinute: MinuteOutcomes[];
+  backlog: {
+    /** Waiting to be sent, now or at a later retry. */
+    pending: number;
+    /** Of those, due now. */
+    due: number;
+    /** When the oldest waiting delivery was created; null with no backlog. */
+    oldestPendingAt: string | null;
+    /** Parked because the destination refused the credentials. */
+    blocked: number;
+    /** Retried until the retry window ran out; can be replayed. */
+    dead: number;
+  };
+  lastError: LastDeliveryError | null;
+}
+
+/**
+ * The identifiers Snapchat matches an event to a person with:
+ * - `click_id`: the `ScCid` click id (`sc_click_id`);
+ * - `scid`: the `_scid` first-party cookie (`sc_cookie1`);
+ * - `email`, `phone`: hashed before sending;
+ * - `ip_user_agent`: the IP address and the user agent, together.
+ *
+ * One is present when the message carried it or the payload sent to Snapchat had it (the
+ * payload also holds traits that earlier identify calls gave the profile).
+ */
+export type MatchIdentifier = 'click_id' | 'scid' | 'email' | 'phone' | 'ip_user_agent';
+
+/** Every identifier, in the order the admin UI shows them. */
+export const MATCH_IDENTIFIERS: readonly MatchIdentifier[] = ['click_id', 'scid', 'email', 'phone', 'ip_user_agent'];
+
+export interface MatchQualityQuery {
+  now: number;
+  sourceId?: string;
+  integrationId?: string;
+}
+
+/** How many events (deliveries) a window holds and how many of them carried each identifier. */
+export interface IdentifierCounts {
+  events: number;
+  carrying: Record<MatchIdentifier, number>;
+}
+
+export interface IntegrationMatchQuality {
+  integrationId: string;
+  integrationName: string;
+  lastHour: IdentifierCounts;
+  lastDay: IdentifierCounts;
+}

@@ -1,0 +1,16 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { distFile } from './testing/dist-files.js';
+
+// gzip at zlib's default level, as the collector's compression middleware serves it.
+const gzipBytes = (text: string) => gzipSync(text).length;
+
+describe('the size budget', () => {
+  it('keeps _df.js within 2,048 bytes minified and gzipped', () => {
+    expect(gzipBytes(distFile('_df.js'))).toBeLessThanOrEqual(2048);
+  });
+
+  it('keeps the paste-in snippet within 300 bytes', () => {
+    expect(Buffer.byteLength(distFile('snippet.html'))).toBeLessThanOrEqual(300);
+  });
+});
