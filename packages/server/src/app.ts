@@ -23,6 +23,10 @@ export interface AppOptions {
   consentDefault: 'granted' | 'denied';
   honorGpc: boolean;
   trustProxy: number | boolean;
+  /** How long `_scclid` lives, in days; matches the tag's `data-attribution-days`. */
+  attributionDays: number;
+  /** The identity cookies' `Domain`; matches the tag's `data-cookie-domain`. Unset: host-only. */
+  cookieDomain?: string;
   /** Called after events are stored, so an in-process worker can send them at once. */
   onStored?: () => void;
   /** Aborted when the server starts shutting down: long-lived responses (live streams) end. */
@@ -46,6 +50,8 @@ export function createApp(options: AppOptions): RequestListener {
     consentDefault: options.consentDefault,
     honorGpc: options.honorGpc,
     trustProxy: options.trustProxy,
+    attributionDays: options.attributionDays,
+    cookieDomain: options.cookieDomain,
     onStored: options.onStored,
   });
   const app = createExpressApp(options);

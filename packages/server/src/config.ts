@@ -35,6 +35,10 @@ export interface Config {
   honorGpc: boolean;
   /** Number of proxy hops to trust for the client IP (X-Forwarded-For). */
   trustProxy: number | boolean;
+  /** How long the `_scclid` cookie keeps a Snapchat click, in days: the tag's `data-attribution-days`. */
+  attributionDays: number;
+  /** `Domain` of the identity cookies: the tag's `data-cookie-domain`. Unset, they are host-only. */
+  cookieDomain?: string;
   /** Deadline of one request to Snapchat. */
   requestTimeoutMs: number;
   /** How long a worker owns what it leased; always longer than a request may take. */
@@ -75,6 +79,12 @@ Options (each also read from the environment variable shown):
                                                 for events that carry none
   --ignore-gpc           DATAFIRST_HONOR_GPC=0  do not treat Global Privacy Control as an opt-out
   --trust-proxy <n>      DATAFIRST_TRUST_PROXY  proxy hops to trust for the client IP (default 1)
+  --attribution-days <n> DATAFIRST_ATTRIBUTION_DAYS  how long the _scclid cookie keeps a Snapchat
+                                                click (default 28); the same as the tag's
+                                                data-attribution-days
+  --cookie-domain <d>    DATAFIRST_COOKIE_DOMAIN  Domain of the identity cookies, e.g. shop.example
+                                                (default: host-only); the same as the tag's
+                                                data-cookie-domain
   --request-timeout <ms> SNAPCHAT_TIMEOUT_MS    deadline of a request to Snapchat (default 30000)
   --lease <ms>           DATAFIRST_LEASE_MS     how long a worker owns what it is sending (default:
                                                 twice the request timeout); a crashed worker's
@@ -112,6 +122,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       'consent-default': { type: 'string' },
       'ignore-gpc': { type: 'boolean' },
       'trust-proxy': { type: 'string' },
+      'attribution-days': { type: 'string' },
+      'cookie-domain': { type: 'string' },
       'log-level': { type: 'string' },
       'request-timeout': { type: 'string' },
       lease: { type: 'string' },
@@ -145,6 +157,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     if (!Number.isFinite(value) || value < min) throw new Error(`invalid ${name}: ${raw} (a number of at least ${min})`);
     return value;
   };
+  const attributionDays = number('attribution days', values['attribution-days'] ?? env.DATAFIRST_ATTRIBUTION_DAYS, 28, 1);
+  const cookieDomain = values['cookie-domain'] ?? env.DATAFIRST_COOKIE_DOMAIN ?? '';
+  // It goes into a Set-Cookie header as is: a host name, nothing that could add an attribute.
+  if (cookieDomain && !/^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(cookieDomain)) {
+    throw new Error(`invalid cookie domain: ${cookieDomain} (a host name such as shop.example)`);
+  }
   const requestTimeoutMs = number('request timeout', values['request-timeout'] ?? env.SNAPCHAT_TIMEOUT_MS, 30_000, 100);
   const leaseMs = number('lease', values.lease ?? env.DATAFIRST_LEASE_MS, 2 * requestTimeoutMs, 0);
   // A lease shorter than a request would let a second worker resend an event still in flight.
@@ -181,6 +199,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     consentDefault,
     honorGpc: !(values['ignore-gpc'] || flag('DATAFIRST_HONOR_GPC')),
     trustProxy,
+    attributionDays,
+    cookieDomain: cookieDomain || undefined,
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
     requestTimeoutMs,
     leaseMs,

@@ -71,6 +71,8 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
     consentDefault: config.consentDefault,
     honorGpc: config.honorGpc,
     trustProxy: config.trustProxy,
+    attributionDays: config.attributionDays,
+    cookieDomain: config.cookieDomain,
     onStored: worker ? () => worker.wake() : undefined,
     closing: shutdown.signal,
     extra,

@@ -186,7 +186,7 @@ describe('PATCH /v1/admin/integrations/:id', () => {
     });
     expect(round.body.config).toEqual({ pixel_id: PIXEL_ID, access_token: '****CRET' });
     const test = await call(collector, 'POST', `/v1/admin/integrations/${created.id}/test`, {});
-    expect(test.body.request.url).toBe(`${collector.snapchatApiUrl}/v3/${PIXEL_ID}/events/validate?access_token=****`);
+    expect(test.body.request.url).toBe(`${collector.snapchatApiUrl}/v3/${PIXEL_ID}/events/validate?access_token=***`);
     expect(test.body.response.status).toBe(200);
   });
 
@@ -241,7 +241,7 @@ describe('POST /v1/admin/integrations/:id/test', () => {
     expect(status).toBe(200);
     expect(body).toEqual({
       request: {
-        url: `${collector.snapchatApiUrl}/v3/${PIXEL_ID}/events/validate?access_token=****`,
+        url: `${collector.snapchatApiUrl}/v3/${PIXEL_ID}/events/validate?access_token=***`,
         body: {
           data: [
             expect.objectContaining({

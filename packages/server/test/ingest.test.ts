@@ -129,7 +129,7 @@ describe('single-message endpoints', () => {
 });
 
 describe('enrichment', () => {
-  it('adds the client IP, user agent, cookies and the ScCid of the page URL, and keeps the sender\'s own values', async () => {
+  it('adds a browser\'s IP, user agent, cookies and the ScCid of the page URL, and keeps the sender\'s own values', async () => {
     await collector.post(
       '/v1/batch',
       {
@@ -139,7 +139,7 @@ describe('enrichment', () => {
           track('enrich-2', { context: { ip: '198.51.100.4', userAgent: 'ServerSide/1.0' } }),
         ],
       },
-      { 'user-agent': 'Browser/1.0', cookie: '_scid=scid-cookie; _dfid=anon-cookie; _scclid=old-click' },
+      { 'user-agent': 'Browser/1.0', origin: 'https://shop.example.com', cookie: '_scid=scid-cookie; _dfid=anon-cookie; _scclid=old-click' },
     );
     const res = await collector.admin('/v1/admin/events?limit=500');
     const { events } = (await res.json()) as { events: { message: any }[] };
@@ -152,6 +152,15 @@ describe('enrichment', () => {
     expect(second.context.ip).toBe('198.51.100.4');
     expect(second.context.userAgent).toBe('ServerSide/1.0');
     expect(second.context.snapchat).toEqual({ clickId: 'old-click', cookie1: 'scid-cookie' });
+  });
+
+  it('does not pass a backend\'s own IP and user agent off as its customer\'s', async () => {
+    await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: [track('server-1')] }, { 'user-agent': 'node' });
+    const res = await collector.admin('/v1/admin/events?limit=500');
+    const { events } = (await res.json()) as { events: { message: any }[] };
+    const stored = events.find((e) => e.message.messageId === 'server-1')!.message;
+    expect(stored.context.ip).toBeUndefined();
+    expect(stored.context.userAgent).toBeUndefined();
   });
 
   it('re-issues the identity cookies with Set-Cookie so they outlive script-cookie caps', async () => {

@@ -1,5 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAN_IP, FAN_UA, createLink, follow, json, mockEvents, mockRequests, postback, postbackKey, settled, sourceWithPixel, storedEvents } from './link-helpers.js';
+import {
+  FAN_IP,
+  FAN_UA,
+  createLink,
+  follow,
+  json,
+  mockEvents,
+  mockRequests,
+  postback,
+  postbackKey,
+  settled,
+  sourceWithPixel,
+  storedEvents,
+} from './link-helpers.js';
 import { startTestCollector, type TestCollector } from './start-collector.js';
 
 // A fan swipes up on a Snap ad, lands on the offer through a smart link, subscribes, buys twice

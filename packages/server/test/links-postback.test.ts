@@ -110,7 +110,8 @@ describe('postback errors', () => {
     const { status, body } = await postback(collector, { key, click_id: clickId, event: 'refund', value: '1,50' });
     expect(status).toBe(400);
     expect(body.errors).toEqual([
-      'event: "refund" is not known; one of subscribe, subscriber, new_subscriber, subscription, sub, purchase, sale, tip, ppv, transaction, renewal, rebill, message, message_received',
+      'event: "refund" is not known; one of subscribe, subscriber, new_subscriber, subscription, sub, purchase, sale, tip, ppv, ' +
+        'transaction, renewal, rebill, message, message_received',
       'value: "1,50" is not an amount; use digits and a decimal point, like 9.99',
     ]);
   });
@@ -195,8 +196,10 @@ describe('attribution', () => {
     ageClick(late.clickId, 29);
     ageClick(onTime.clickId, 27);
 
-    const lateBuy = await postback(collector, { key: late.key, click_id: late.clickId, event: 'purchase', value: '40', currency: 'USD', txid: 'late-1' });
-    const onTimeBuy = await postback(collector, { key: onTime.key, click_id: onTime.clickId, event: 'purchase', value: '15', currency: 'USD', txid: 'on-time-1' });
+    const buy = (clicked: typeof late, value: string, txid: string) =>
+      postback(collector, { key: clicked.key, click_id: clicked.clickId, event: 'purchase', value, currency: 'USD', txid });
+    const lateBuy = await buy(late, '40', 'late-1');
+    const onTimeBuy = await buy(onTime, '15', 'on-time-1');
     expect(lateBuy.body.conversion.within_window).toBe(false);
     expect(lateBuy.body.events[0].deliveries).toEqual([
       {

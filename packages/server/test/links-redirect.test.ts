@@ -1,5 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAN_IP, FAN_UA, createLink, follow, json, mockEvents, postback, postbackKey, settled, sourceWithPixel, storedEvents } from './link-helpers.js';
+import {
+  FAN_IP,
+  FAN_UA,
+  createLink,
+  follow,
+  json,
+  mockEvents,
+  postback,
+  postbackKey,
+  settled,
+  sourceWithPixel,
+  storedEvents,
+} from './link-helpers.js';
 import { startTestCollector, type TestCollector } from './start-collector.js';
 
 let collector: TestCollector;
@@ -70,7 +82,7 @@ describe('GET /go/:id', () => {
   });
 
   it('answers an unknown link with a plain 404 page and never redirects, whatever the query asks', async () => {
-    for (const path of ['/go/NoSuchLink1', '/go/NoSuchLink1?url=https://evil.example/', '/go/..%2Fadmin', '/go/a.b']) {
+    for (const path of ['/go/NoSuchLink1', '/go/NoSuchLink1?url=https://evil.example/', '/go/..%2Fadmin', '/go/a.b', '/go/', '/go/a/b']) {
       const res = await fetch(`${collector.url}${path}`, { redirect: 'manual', headers: { 'user-agent': FAN_UA } });
       expect(res.status, path).toBe(404);
       expect(res.headers.get('location'), path).toBeNull();

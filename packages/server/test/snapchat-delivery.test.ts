@@ -44,7 +44,6 @@ const ms = (second: number) => Date.parse(at(second));
 // Digests of the normalised values, from Node's crypto: §7.2's shopper and an identified profile.
 const H = {
   ip: sha256(IP), // fec52565…, as in §7.4
-  localIp: sha256('127.0.0.1'),
   emTest123: 'cc779c04191c2e736d89e45c11339c8382832bcaf70383f7df94e3d08ba7a6d9',
   phUk844: 'dc008fda46e2e64002cf2f82a4906236282d431c4f75e5b60bfe79fc48546383',
   fnTester: '9bba5c53a0545e0c80184b946153c9f58387e3bd1d4ee35740f29ac2e718b019',
@@ -468,8 +467,8 @@ function browserFamilies(prefix: string, pixel: string, app: string): Family[] {
 }
 
 /**
- * Families sent by a server-side caller that gives no user agent: the collector only knows the
- * caller's address (127.0.0.1 here), which alone does not identify anyone.
+ * Families sent by a server-side caller: the collector does not take a backend's own IP and user
+ * agent for its customer's, so only what the message carries identifies anyone.
  */
 function serverFamilies(prefix: string, pixel: string): Family[] {
   const id = (name: string) => `${prefix}-${name}`;
@@ -498,7 +497,7 @@ function serverFamilies(prefix: string, pixel: string): Family[] {
         action_source: 'OFFLINE',
         event_time: ms(41),
         event_id: id('offline'),
-        user_data: { em: [H.emJane], ph: [H.phJane], external_id: [sha256('srv-2')], client_ip_address: '127.0.0.1' },
+        user_data: { em: [H.emJane], ph: [H.phJane], external_id: [sha256('srv-2')] },
         custom_data: { currency: 'USD', value: 25, order_id: 'POS-1' },
       },
       v2: {
@@ -509,7 +508,6 @@ function serverFamilies(prefix: string, pixel: string): Family[] {
         client_dedup_id: id('offline'),
         hashed_email: H.emJane,
         hashed_phone_number: H.phJane,
-        hashed_ip_address: H.localIp,
         transaction_id: 'POS-1',
         price: '25',
         currency: 'USD',
@@ -539,7 +537,7 @@ async function runFamilies(apiVersion: 'v3' | 'v2') {
   const browser = browserFamilies(apiVersion, pixel, app);
   const server = serverFamilies(apiVersion, pixel);
   await postBatch(collector, integration.writeKey, browser.map((family) => family.message));
-  await postBatch(collector, integration.writeKey, server.map((family) => family.message), { 'user-agent': '' });
+  await postBatch(collector, integration.writeKey, server.map((family) => family.message));
   const families = [...browser, ...server];
   const events = await settledEvents(collector, integration.sourceId, families.length);
   return { families, events, pixel, app };

@@ -1,3 +1,6 @@
+import type { EnrichedMessage } from '@datafirst/protocol';
+import { clickIdFromUrl } from './enrich.js';
+
 /** Parses a Cookie header into name → value (first occurrence wins, values URI-decoded). */
 export function parseCookies(header: string | undefined): Record<string, string> {
   const cookies: Record<string, string> = {};
@@ -19,19 +22,47 @@ export function parseCookies(header: string | undefined): Record<string, string>
 
 const DAY_S = 24 * 60 * 60;
 
-/** How long each first-party cookie lives. */
-export const COOKIE_LIFETIMES_S = {
-  /** About 13 months, the longest lifetime privacy regulators tend to accept. */
-  _dfid: 395 * DAY_S,
-  _scid: 395 * DAY_S,
-  /** The attribution window. */
-  _scclid: 28 * DAY_S,
-} as const;
+/** About 13 months, the lifetime of `_dfid` and `_scid`, as the tag sets them; browsers cap cookies at 400 days. */
+export const ID_LIFETIME_S = 395 * DAY_S;
+
+/** How the collector writes the identity cookies; it must match the tag's `data-` attributes. */
+export interface CookiePolicy {
+  /** How long `_scclid` lives, in days: the tag's `data-attribution-days`. */
+  attributionDays: number;
+  /** The cookies' `Domain`: the tag's `data-cookie-domain`. Unset, they are host-only, as the tag's are. */
+  domain?: string;
+  /** The request came over HTTPS. */
+  secure: boolean;
+}
+
+/** The first-party identity cookies. */
+export type IdentityCookieName = '_dfid' | '_scid' | '_scclid';
 
 /**
  * A Set-Cookie value for a first-party identity cookie. Cookies set by the server outlive
  * Safari's 7-day cap on cookies written by scripts, when the collector shares the site's origin.
  */
-export function identityCookie(name: keyof typeof COOKIE_LIFETIMES_S, value: string, secure: boolean): string {
-  return `${name}=${encodeURIComponent(value)}; Max-Age=${COOKIE_LIFETIMES_S[name]}; Path=/; SameSite=Lax${secure ? '; Secure' : ''}`;
+export function identityCookie(name: IdentityCookieName, value: string, policy: CookiePolicy): string {
+  const maxAge = name === '_scclid' ? Math.round(policy.attributionDays * DAY_S) : ID_LIFETIME_S;
+  return (
+    `${name}=${encodeURIComponent(value)}; Max-Age=${maxAge}; Path=/; SameSite=Lax` +
+    `${policy.domain ? `; Domain=${policy.domain}` : ''}${policy.secure ? '; Secure' : ''}`
+  );
+}
+
+/**
+ * The Set-Cookie values that re-issue the identity cookies of a browser's latest message. Snapchat's
+ * cookies are advertising storage, so without advertising consent they are not written, as the tag
+ * does not write them either. Only a new click restarts the attribution window: re-sending the
+ * cookie's old value would stretch it.
+ */
+export function identityCookies(message: EnrichedMessage, policy: CookiePolicy): string[] {
+  const cookies: string[] = [];
+  if (message.anonymousId) cookies.push(identityCookie('_dfid', message.anonymousId, policy));
+  if (message.context.consent?.categoryPreferences?.advertising !== true) return cookies;
+  const snapchat = message.context.snapchat;
+  if (snapchat?.cookie1) cookies.push(identityCookie('_scid', snapchat.cookie1, policy));
+  const newClick = clickIdFromUrl(message.context.page?.url);
+  if (newClick) cookies.push(identityCookie('_scclid', newClick, policy));
+  return cookies;
 }

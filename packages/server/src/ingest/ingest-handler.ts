@@ -5,8 +5,8 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { SourceDirectory } from '../source-directory.js';
 import { clientIp, isSecure } from './client-address.js';
-import { identityCookie, parseCookies } from './cookies.js';
-import { clickIdFromUrl, enrichMessage } from './enrich.js';
+import { identityCookies, parseCookies, type CookiePolicy } from './cookies.js';
+import { enrichMessage } from './enrich.js';
 import { routeDeliveries } from './route-deliveries.js';
 import { writeKeyOf } from './write-key.js';
 
@@ -18,6 +18,10 @@ export interface IngestOptions {
   consentDefault: 'granted' | 'denied';
   honorGpc: boolean;
   trustProxy: number | boolean;
+  /** How long `_scclid` lives, in days; matches the tag's `data-attribution-days`. */
+  attributionDays: number;
+  /** The identity cookies' `Domain`; matches the tag's `data-cookie-domain`. Unset: host-only. */
+  cookieDomain?: string;
   /** Called after events are stored, so an in-process worker can send them at once. */
   onStored?: () => void;
   now?: () => Date;
@@ -172,9 +176,13 @@ async function handle(
 
   const raw = messagesOf(endpoint, body);
   const receivedAt = options.now?.() ?? new Date();
+  // Only a browser's own request says who the visitor is: a backend calling us would otherwise
+  // pass its server's IP and user agent off as its customer's.
+  // Browsers send Origin with every POST (fetch and sendBeacon alike); server-side clients don't.
+  const fromBrowser = req.headers.origin !== undefined;
   const facts = {
-    ip: clientIp(req, options.trustProxy),
-    userAgent: req.headers['user-agent'],
+    ip: fromBrowser ? clientIp(req, options.trustProxy) : undefined,
+    userAgent: fromBrowser ? req.headers['user-agent'] : undefined,
     cookies: parseCookies(req.headers.cookie),
     gpc: req.headers['sec-gpc'] === '1',
   };
@@ -217,7 +225,11 @@ async function handle(
   if (rejected.length > 0) options.metrics.rejected.inc({ reason: 'message' }, rejected.length);
   if (stored > 0) options.onStored?.();
 
-  setIdentityCookies(req, res, events.at(-1)?.message, isSecure(req, options.trustProxy));
+  setIdentityCookies(req, res, events.at(-1)?.message, {
+    attributionDays: options.attributionDays,
+    domain: options.cookieDomain,
+    secure: isSecure(req, options.trustProxy),
+  });
   if (rejected.length > 0) {
     reply(res, 400, {
       success: false,
@@ -231,15 +243,9 @@ async function handle(
 }
 
 /** Re-issues the tag's identity cookies from the server, so they last beyond script-cookie caps. */
-function setIdentityCookies(req: IncomingMessage, res: ServerResponse, message: EnrichedMessage | undefined, secure: boolean): void {
+function setIdentityCookies(req: IncomingMessage, res: ServerResponse, message: EnrichedMessage | undefined, policy: CookiePolicy): void {
   // Only browsers keep cookies; server-side senders would just discard them.
   if (!message || (!req.headers.origin && !req.headers.cookie && !req.headers.referer)) return;
-  const cookies: string[] = [];
-  if (message.anonymousId) cookies.push(identityCookie('_dfid', message.anonymousId, secure));
-  const snapchat = message.context.snapchat;
-  if (snapchat?.cookie1) cookies.push(identityCookie('_scid', snapchat.cookie1, secure));
-  // Only a new click restarts the attribution window; re-sending the old one would stretch it.
-  const newClick = clickIdFromUrl(message.context.page?.url);
-  if (newClick) cookies.push(identityCookie('_scclid', newClick, secure));
+  const cookies = identityCookies(message, policy);
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
 }

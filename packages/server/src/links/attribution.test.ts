@@ -25,13 +25,16 @@ describe('conversionWindow', () => {
 
 describe('summarizeClick', () => {
   it('counts every conversion of the click, in the window or not, with revenue per currency', () => {
-    const conversion = (kind: 'subscribe' | 'purchase' | 'message', value: number | null, currency: string | null, withinWindow = true) => ({
-      id: 1, sourceId: 's', linkId: 'l', clickId: 'c', txid: 't', kind, value, currency, withinWindow, receivedAt: clickAt,
-    });
-    const click = {
-      id: 'c', linkId: 'l', sourceId: 's', scClickId: null, ip: null, userAgent: null, referrer: null, query: [], url: '', destination: '', gpc: false, createdAt: clickAt,
+    type Kind = 'subscribe' | 'purchase' | 'message';
+    const conversion = (kind: Kind, value: number | null, currency: string | null, withinWindow = true) => {
+      return { id: 1, sourceId: 's', linkId: 'l', clickId: 'c', txid: 't', kind, value, currency, withinWindow, receivedAt: clickAt };
     };
-    expect(summarizeClick(click, [conversion('subscribe', 9.99, 'USD'), conversion('purchase', 0.01, 'USD', false), conversion('message', null, null)])).toEqual({
+    const click = {
+      ...{ id: 'c', linkId: 'l', sourceId: 's', scClickId: null, ip: null, userAgent: null, referrer: null },
+      ...{ query: [], url: '', destination: '', gpc: false, createdAt: clickAt },
+    };
+    const conversions = [conversion('subscribe', 9.99, 'USD'), conversion('purchase', 0.01, 'USD', false), conversion('message', null, null)];
+    expect(summarizeClick(click, conversions)).toEqual({
       ...click,
       subscribed: true,
       purchases: 1,

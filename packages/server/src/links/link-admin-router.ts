@@ -1,20 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
-import { toSnapEvent, type SnapchatClient, type SnapchatConfig } from '@datafirst/snapchat';
-import type { Link, LinkClick, Conversion } from '@datafirst/store';
+import type { Link } from '@datafirst/store';
 import { BadRequest } from '../admin/admin-input.js';
 import { adminRoute } from '../admin/admin-route.js';
 import { clickJson, conversionJson, statsJson, summarizeClick } from './attribution.js';
-import { LINK_EVENTS, plannedEvent, type LinkEvent, type LinkEventMap } from './conversion-events.js';
-import { linkIntegrations } from './link-deliveries.js';
-import { conversionMessage, clickMessage } from './link-messages.js';
-import { integrationsOfLink, publicBaseUrl, type LinkContext } from './link-pipeline.js';
+import type { LinkEventMap } from './conversion-events.js';
+import { publicBaseUrl } from './link-pipeline.js';
 import { checkLinkSettings } from './link-settings.js';
+import { sendLinkTestEvent, type LinkTestOptions } from './link-test-event.js';
 import { maskedPostbackKey, newPostbackKey } from './postback-key.js';
 
-export interface LinkAdminOptions extends LinkContext {
-  snapchat: SnapchatClient;
-}
+export type LinkAdminOptions = LinkTestOptions;
 
 const refuse = (error: string) => new BadRequest([error]);
 
@@ -144,7 +139,7 @@ export function linkAdminRouter(options: LinkAdminOptions): Router {
     route(async (req, res) => {
       const link = await findLink(req, res);
       if (!link) return;
-      res.json(await sendTestEvent(options, link, req.body ?? {}, publicBaseUrl(req)));
+      res.json(await sendLinkTestEvent(options, link, req.body ?? {}, publicBaseUrl(req)));
     }),
   );
 
@@ -211,87 +206,4 @@ function linkJson(link: Link, base: string) {
     created_at: link.createdAt,
     updated_at: link.updatedAt,
   };
-}
-
-// Stands in for a fan in test events: documentation addresses (RFC 5737) and a recognisable agent.
-const TEST_IP = '203.0.113.7';
-const TEST_USER_AGENT = 'Mozilla/5.0 (Datafirst test event)';
-
-/**
- * "Send test event": builds the chosen event as the link would send it, for each pixel the link
- * sends to, and sends it to Snapchat's validation endpoint, where it shows as a test event and is
- * not counted. Nothing is stored.
- */
-async function sendTestEvent(options: LinkAdminOptions, link: Link, body: Record<string, unknown>, base: string) {
-  const linkEvent = (body.event ?? 'click') as LinkEvent;
-  if (!LINK_EVENTS.includes(linkEvent)) throw refuse(`event: one of ${LINK_EVENTS.join(', ')}`);
-  const events = link.events as LinkEventMap;
-  if (events[linkEvent] === null) throw refuse(`event: the link sends no Snapchat event for ${linkEvent}; map it to one first`);
-  const value = body.value === undefined ? 9.99 : Number(body.value);
-  if (!Number.isFinite(value) || value < 0) throw refuse('value: a number of at least 0');
-  const currency = typeof body.currency === 'string' && /^[A-Za-z]{3}$/.test(body.currency) ? body.currency.toUpperCase() : (link.currency ?? 'USD');
-  const scClickId = typeof body.sc_click_id === 'string' && body.sc_click_id !== '' ? body.sc_click_id : null;
-
-  const now = new Date();
-  const id = `test-${randomUUID()}`;
-  const click: LinkClick = {
-    id,
-    linkId: link.id,
-    sourceId: link.sourceId,
-    scClickId,
-    ip: TEST_IP,
-    userAgent: TEST_USER_AGENT,
-    referrer: null,
-    query: [],
-    url: `${base}/go/${link.id}`,
-    destination: link.destinationUrl,
-    gpc: false,
-    createdAt: now.toISOString(),
-  };
-  const planned = plannedEvent(linkEvent, events, id);
-  const conversion: Conversion = {
-    id: 0,
-    sourceId: link.sourceId,
-    linkId: link.id,
-    clickId: id,
-    txid: id,
-    kind: linkEvent === 'new_subscriber' ? 'subscribe' : linkEvent.endsWith('purchase') ? 'purchase' : 'message',
-    value,
-    currency,
-    withinWindow: true,
-    receivedAt: now.toISOString(),
-  };
-  const message =
-    linkEvent === 'click'
-      ? clickMessage(link, click, planned, true, now)
-      : conversionMessage(link, click, conversion, planned, { traits: {}, txidGiven: false }, true, now);
-
-  const { own, ofSource } = await integrationsOfLink(options, link);
-  const pixels = linkIntegrations(message, own, ofSource, link.includeSourceIntegrations);
-  if (pixels.length === 0) throw refuse('integrations: the link sends to no pixel; attach an enabled integration first');
-  const results = await Promise.all(
-    pixels.map(async (integration) => {
-      const config = integration.config as unknown as SnapchatConfig;
-      const head = { integration_id: integration.id, integration_name: integration.name, pixel_id: config.pixel_id };
-      const built = toSnapEvent(message, config, { now });
-      if (!built.ok) return { ...head, error: `${built.reason}: ${built.detail}` };
-      const sent = await options.snapchat.validate(config, [built.event]);
-      return {
-        ...head,
-        request: { url: sent.url, body: JSON.parse(sent.body) },
-        response: { status: sent.status ?? null, body: parseMaybe(sent.responseBody) },
-        outcome: sent.outcome,
-      };
-    }),
-  );
-  return { link_id: link.id, event: linkEvent, snapchat_event: events[linkEvent], results };
-}
-
-function parseMaybe(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

@@ -4,7 +4,8 @@ import { checkLinkSettings } from './link-settings.js';
 
 describe('checkLinkSettings', () => {
   it('fills in the defaults of a new link', () => {
-    expect(checkLinkSettings({ name: ' Snap campaign ', destination_url: 'https://offer.example/x', offer_type: 'free_trial', integrations: ['int_a', 'int_a'] }, 'create')).toEqual({
+    const body = { name: ' Snap campaign ', destination_url: 'https://offer.example/x', offer_type: 'free_trial', integrations: ['int_a', 'int_a'] };
+    expect(checkLinkSettings(body, 'create')).toEqual({
       ok: true,
       settings: {
         name: 'Snap campaign',

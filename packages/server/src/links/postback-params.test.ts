@@ -40,7 +40,8 @@ describe('parsePostbackParams', () => {
       ok: false,
       errors: [
         'click_id: required: the click id the smart link passed to the offer',
-        'event: "refund" is not known; one of subscribe, subscriber, new_subscriber, subscription, sub, purchase, sale, tip, ppv, transaction, renewal, rebill, message, message_received',
+        'event: "refund" is not known; one of subscribe, subscriber, new_subscriber, subscription, sub, purchase, sale, tip, ppv, ' +
+          'transaction, renewal, rebill, message, message_received',
         'value: "-3" is not an amount; use digits and a decimal point, like 9.99',
         'currency: "dollars" is not a three-letter currency code',
       ],

@@ -29,16 +29,19 @@ export function redirectRouter(context: LinkContext): Router {
       if (!res.headersSent) res.status(500).type('text/plain').send('This link could not be followed; please try again.');
     });
   });
+  // Anything else under /go is a link that does not exist either, and gets the same page.
+  router.all(['/go', '/go/{*rest}'], (_req, res) => notFound(res));
   return router;
+}
+
+function notFound(res: Response): void {
+  res.status(404).set('Cache-Control', 'no-store').type('html').send(NOT_FOUND_PAGE);
 }
 
 async function follow(context: LinkContext, req: Request, res: Response): Promise<void> {
   const id = String(req.params.id);
   const link = /^[A-Za-z0-9]{1,32}$/.test(id) ? await context.store.links.getLink(id) : undefined;
-  if (!link || link.archivedAt !== null) {
-    res.status(404).set('Cache-Control', 'no-store').type('html').send(NOT_FOUND_PAGE);
-    return;
-  }
+  if (!link || link.archivedAt !== null) return notFound(res);
   const queryAt = req.originalUrl.indexOf('?');
   const rawQuery = queryAt < 0 ? '' : req.originalUrl.slice(queryAt + 1);
   let location = redirectUrl(link.destinationUrl, rawQuery, link.clickIdParam, undefined);

@@ -120,7 +120,8 @@ describe('SqliteLinkStore', () => {
     const day2 = '2025-06-02T23:59:59.000Z';
     const a = (await store.links.recordClick(click(created.id, { createdAt: day1 }))).click;
     const b = (await store.links.recordClick(click(created.id, { createdAt: day2 }))).click;
-    const convert = (clickId: string, txid: string, kind: 'subscribe' | 'purchase' | 'renewal' | 'message', receivedAt: string, value: number | null, currency: string | null, withinWindow = true) =>
+    type Kind = 'subscribe' | 'purchase' | 'renewal' | 'message';
+    const convert = (clickId: string, txid: string, kind: Kind, receivedAt: string, value: number | null, currency: string | null, withinWindow = true) =>
       store.links.recordConversion({ clickId, txid, kind, value, currency, withinWindow, receivedAt });
     await convert(a.id, 't1', 'subscribe', day1, 9.99, 'USD');
     await convert(a.id, 't2', 'subscribe', day2, 9.99, 'USD'); // a re-subscription: revenue, not a new subscriber

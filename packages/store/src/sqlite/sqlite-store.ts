@@ -65,9 +65,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // Several processes (e.g. extra workers) may share the file: wait for a lock rather than fail.
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  const box = createSecretBox(options.secretKey);
-  sealStoredSecrets(db, box);
-  return new SqliteStore(db, box);
+  try {
+    const box = createSecretBox(options.secretKey);
+    sealStoredSecrets(db, box);
+    return new SqliteStore(db, box);
+  } catch (error) {
+    db.close(); // e.g. the wrong secret key: nothing may stay open on a refused start
+    throw error;
+  }
 }
 
 function migrate(db: Database.Database): void {
