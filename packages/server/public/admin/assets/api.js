@@ -1,0 +1,65 @@
+// The admin API, as the UI calls it: same origin, the session cookie sent by the browser, and the
+// session's CSRF token in a header on every call that changes something.
+
+// Relative to the page (…/admin/), so the UI also works when a proxy serves the collector under a path.
+const BASE = new URL('../v1/admin/', document.baseURI);
+
+let csrfToken = null;
+let onSignedOut = () => {};
+
+/** An answer other than 2xx, with the API's reasons. */
+export class ApiError extends Error {
+  constructor(status, message, errors) {
+    super(message);
+    this.status = status;
+    this.errors = errors;
+  }
+}
+
+/** Remembers the session's CSRF token (null when signed out). */
+export function setCsrfToken(token) {
+  csrfToken = token;
+}
+
+/** Called when a call finds the session gone (expired, signed out elsewhere). */
+export function whenSignedOut(callback) {
+  onSignedOut = callback;
+}
+
+/** The absolute URL of an admin API path such as `events/stream?x=1`. */
+export function apiUrl(path) {
+  return new URL(path, BASE).href;
+}
+
+/** Calls the admin API; resolves with the JSON answer, or throws an ApiError. */
+export async function api(method, path, body, { signal } = {}) {
+  const headers = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let res;
+  try {
+    res = await fetch(apiUrl(path), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      signal,
+    });
+  } catch (error) {
+    if (error.name === 'AbortError') throw error;
+    throw new ApiError(0, 'Datafirst did not answer: is it running?', ['Datafirst did not answer: is it running?']);
+  }
+  const text = await res.text();
+  let data;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = { error: text };
+  }
+  if (res.status === 401 && !path.startsWith('session')) onSignedOut();
+  if (!res.ok) {
+    const message = data?.error ?? `HTTP ${res.status}`;
+    throw new ApiError(res.status, message, data?.errors ?? [message]);
+  }
+  return data;
+}

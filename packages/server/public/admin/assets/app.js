@@ -1,0 +1,138 @@
+// The admin UI's shell: session check, sign-in, the #/ router, navigation and sign-out. Each page
+// is a module whose render(main, ctx) draws it and may return a cleanup for when the page is left.
+import { api, ApiError, setCsrfToken, whenSignedOut } from './api.js';
+import { h, toast } from './dom.js';
+import * as debuggerPage from './pages/debugger.js';
+import * as healthPage from './pages/health.js';
+import * as integrationForm from './pages/integration-form.js';
+import * as integrationsPage from './pages/integrations.js';
+import * as matchPage from './pages/match-quality.js';
+import * as signInPage from './pages/sign-in.js';
+import * as sourcesPage from './pages/sources.js';
+import * as testPage from './pages/test-event.js';
+
+const ROUTES = [
+  { pattern: /^\/sources$/, nav: '#/sources', page: sourcesPage },
+  { pattern: /^\/integrations$/, nav: '#/integrations', page: integrationsPage },
+  { pattern: /^\/integrations\/(new|[\w-]+)$/, nav: '#/integrations', page: integrationForm },
+  { pattern: /^\/test$/, nav: '#/test', page: testPage },
+  { pattern: /^\/debugger$/, nav: '#/debugger', page: debuggerPage },
+  { pattern: /^\/match-quality$/, nav: '#/match-quality', page: matchPage },
+  { pattern: /^\/health$/, nav: '#/health', page: healthPage },
+];
+const DEFAULT_ROUTE = '#/sources';
+
+const main = document.getElementById('main');
+const nav = document.getElementById('nav');
+const signOutButton = document.getElementById('sign-out');
+let signedIn = false;
+let leave = null; // the current page's cleanup
+let controller = null; // aborts the current page's pending requests
+
+/** The current route: path and query of the `#/path?query` fragment. */
+function currentRoute() {
+  const hash = location.hash.startsWith('#/') ? location.hash.slice(1) : DEFAULT_ROUTE.slice(1);
+  const [path, query = ''] = hash.split('?');
+  return { path, query: new URLSearchParams(query) };
+}
+
+/** Goes to a route (`#/…`), adding a history entry. */
+export function navigate(hash) {
+  if (location.hash === hash) render();
+  else location.hash = hash;
+}
+
+/** Changes the current route's query without a history entry or a re-render (e.g. filters). */
+export function replaceQuery(params) {
+  const { path } = currentRoute();
+  const query = new URLSearchParams(Object.entries(params).filter(([, value]) => value)).toString();
+  history.replaceState(null, '', `#${path}${query ? `?${query}` : ''}`);
+}
+
+function teardown() {
+  controller?.abort();
+  try {
+    leave?.();
+  } catch {
+    // a page's cleanup failing must not stop the next page
+  }
+  leave = null;
+}
+
+async function render() {
+  teardown();
+  if (!signedIn) return showSignIn();
+  const { path, query } = currentRoute();
+  const route = ROUTES.find((r) => r.pattern.test(path));
+  if (!route) return navigate(DEFAULT_ROUTE);
+  for (const link of nav.querySelectorAll('a')) {
+    if (link.getAttribute('href') === route.nav) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  controller = new AbortController();
+  const ctx = { params: path.match(route.pattern).slice(1), query, signal: controller.signal, navigate, replaceQuery };
+  main.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
+  try {
+    leave = (await route.page.render(main, ctx)) ?? null;
+  } catch (error) {
+    if (error.name === 'AbortError' || ctx.signal.aborted) return;
+    main.replaceChildren(h('h1', {}, 'Something went wrong'), h('p', { role: 'alert' }, error instanceof ApiError ? error.message : String(error)));
+  }
+  if (ctx.signal.aborted) return;
+  document.title = `${main.querySelector('h1')?.textContent ?? 'Admin'} · Datafirst`;
+  // Move focus to the new page's heading, so keyboard and screen reader users start there.
+  const heading = main.querySelector('h1');
+  if (heading && document.activeElement === document.body) {
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
+  }
+}
+
+function showSignIn(message) {
+  signedIn = false;
+  setCsrfToken(null);
+  nav.hidden = true;
+  signOutButton.hidden = true;
+  teardown();
+  document.title = 'Sign in · Datafirst';
+  signInPage.render(main, {
+    message,
+    onSignedIn(session) {
+      startSession(session);
+      render();
+    },
+  });
+}
+
+function startSession(session) {
+  signedIn = true;
+  setCsrfToken(session.csrf_token);
+  nav.hidden = false;
+  signOutButton.hidden = false;
+}
+
+whenSignedOut(() => {
+  if (signedIn) showSignIn('Your session ended: sign in again.');
+});
+
+signOutButton.addEventListener('click', async () => {
+  try {
+    await api('DELETE', 'session');
+  } catch {
+    // signed out already: the sign-in page is what the user wants either way
+  }
+  showSignIn('You are signed out.');
+  toast('Signed out.');
+});
+
+window.addEventListener('hashchange', () => {
+  if (location.hash === '' || location.hash.startsWith('#/')) render();
+});
+
+// On load: a session cookie from before (HttpOnly, so only the server can tell) means signed in.
+try {
+  startSession(await api('GET', 'session'));
+} catch {
+  signedIn = false;
+}
+render();
