@@ -2,6 +2,7 @@ import { startDatafirst, type DatafirstProcess } from './support/datafirst.js';
 import {
   documentCookies,
   expect,
+  messagesOf,
   recordTagRequests,
   settle,
   test,
@@ -26,8 +27,8 @@ const tagData = { attributionDays: ATTRIBUTION_DAYS };
 
 test('a click in sccid or SCCID is kept, and the latest click wins on the pages after it', async ({ page, context }) => {
   const site = await testSite(context, datafirst.url);
-  const landing = site.page('/test/click/landing.html', { data: tagData });
-  const next = site.page('/test/click/next.html', { data: tagData });
+  const landing = site.page('landing.html', { data: tagData });
+  const next = site.page('next.html', { data: tagData });
   const sent = recordTagRequests(page);
 
   await page.goto(`${landing}?sccid=click-lower`);
@@ -36,10 +37,10 @@ test('a click in sccid or SCCID is kept, and the latest click wins on the pages 
   await expect.poll(async () => (await documentCookies(page))._scclid).toBe('click-upper');
   await page.goto(next);
 
-  const events = await waitForMockEvents(datafirst, `${datafirst.url}/test/click/`, 3);
+  const events = await waitForMockEvents(datafirst, site.root, 3);
   const scid = (await documentCookies(page))._scid;
   expect(scid).toMatch(UUID_V4);
-  const pageViews = sent.flatMap((request) => request.messages).filter((m) => m.type === 'page');
+  const pageViews = messagesOf(sent).filter((m) => m.type === 'page');
   const byId = new Map(events.map((event) => [event.event_id, event]));
   expect(pageViews.map((m) => [m.context.page.url, byId.get(m.messageId)?.event_name, byId.get(m.messageId)?.user_data.sc_click_id])).toEqual([
     [`${landing}?sccid=click-lower`, 'PAGE_VIEW', 'click-lower'],
@@ -51,7 +52,7 @@ test('a click in sccid or SCCID is kept, and the latest click wins on the pages 
 
 test('the collector\'s Set-Cookie and the tag agree on _dfid, _scid and _scclid, with SameSite=Lax and long lifetimes', async ({ page, context }) => {
   const site = await testSite(context, datafirst.url);
-  const landing = site.page('/test/cookies/landing.html', { data: tagData });
+  const landing = site.page('landing.html', { data: tagData });
   const answered = page.waitForResponse((response) => new URL(response.url()).pathname === '/v1/batch');
   const loadedAt = Date.now() / 1000;
   await page.goto(`${landing}?ScCid=click-cookie`);
@@ -78,14 +79,14 @@ test('the collector\'s Set-Cookie and the tag agree on _dfid, _scid and _scclid,
 
 test('_df.reset() forgets the user id and the cookies, and the next call is a new visitor', async ({ page, context }) => {
   const site = await testSite(context, datafirst.url);
-  const landing = site.page('/test/reset/landing.html', { data: tagData });
-  const account = site.page('/test/reset/account.html', { data: tagData });
+  const landing = site.page('landing.html', { data: tagData });
+  const account = site.page('account.html', { data: tagData });
   const sent = recordTagRequests(page);
 
   await page.goto(`${landing}?ScCid=click-reset`);
   await page.evaluate(() => _df.identify('user-reset', { email: 'reset@example.com' }));
   await page.goto(account);
-  await settle(page, datafirst, `${datafirst.url}/test/reset/`);
+  await settle(page, datafirst, site.root);
   const before = await documentCookies(page);
   expect(before).toEqual({ _dfid: expect.stringMatching(UUID_V4), _scid: expect.stringMatching(UUID_V4), _scclid: 'click-reset' });
 
@@ -96,14 +97,14 @@ test('_df.reset() forgets the user id and the cookies, and the next call is a ne
     return { cookies: document.cookie, userId: localStorage.getItem('_df_uid') };
   });
   expect(afterReset).toEqual({ cookies: '', userId: null });
-  await settle(page, datafirst, `${datafirst.url}/test/reset/`);
+  await settle(page, datafirst, site.root);
 
   await page.evaluate(() => _df.track('Product Viewed', { product_id: 'SKU-RESET' }));
-  const views = await waitForMockEvents(datafirst, `${datafirst.url}/test/reset/`, 3).then((events) =>
+  const views = await waitForMockEvents(datafirst, site.root, 3).then((events) =>
     events.filter((event) => event.event_name === 'VIEW_CONTENT'),
   );
   const after = await documentCookies(page);
-  const messages = sent.flatMap((request) => request.messages);
+  const messages = messagesOf(sent);
   const signedOut = messages.find((m) => m.event === 'Signed Out')!;
   const viewed = messages.find((m) => m.event === 'Product Viewed')!;
 

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, type BrowserContext, type Page, type Request } from '@playwright/test';
 import { WRITE_KEY, type DatafirstProcess, type MockEvent } from './datafirst.js';
 
 export { expect };
+export { WRITE_KEY };
 
 /** localStorage key of the tag's send queue for the e2e write key. */
 export const QUEUE_KEY = `_df_q:${WRITE_KEY}`;
@@ -57,15 +59,23 @@ ${options.head ?? ''}
 
 /** Synthetic pages served on the collector's own origin; the tag and the collector stay real. */
 export interface TestSite {
-  /** Serves a page at `path` (any query string) and returns its URL. */
-  page(path: string, options?: TagPageOptions): string;
+  /**
+   * The path every page of this site starts with, `/test/<random>/`: the events of one test's pages
+   * are those whose URL starts with `root`, however many tests share the collector.
+   */
+  path: string;
+  /** The origin and `path`. */
+  root: string;
+  /** Serves a page at `root` + `name` (with any query string) and returns its URL. */
+  page(name: string, options?: TagPageOptions): string;
 }
 
-/** Serves pages under `/test/` of `origin` to every page of the context, through Playwright's routing. */
+/** Serves pages under a fresh `/test/<random>/` of `origin` to every page of the context, through Playwright's routing. */
 export async function testSite(context: BrowserContext, origin: string): Promise<TestSite> {
+  const path = `/test/${randomBytes(4).toString('hex')}/`;
   const pages = new Map<string, TagPageOptions>();
   await context.route(
-    (url) => url.origin === origin && url.pathname.startsWith('/test/'),
+    (url) => url.origin === origin && url.pathname.startsWith(path),
     (route) => {
       const options = pages.get(new URL(route.request().url()).pathname);
       if (!options) return route.fulfill({ status: 404, body: 'no such test page' });
@@ -78,40 +88,75 @@ export async function testSite(context: BrowserContext, origin: string): Promise
     },
   );
   return {
-    page(path, options = {}) {
-      if (!path.startsWith('/test/')) throw new Error(`test pages live under /test/, not ${path}`);
-      pages.set(path, options);
-      return origin + path;
+    path,
+    root: origin + path,
+    page(name, options = {}) {
+      pages.set(path + name, options);
+      return origin + path + name;
     },
   };
 }
 
-/** One request the tag made to the collector: a fetch, or a beacon (which carries `?writeKey=`). */
+/** One batch the tag posted to the collector. */
 export interface TagRequest {
   url: string;
-  beacon: boolean;
   messages: Record<string, any>[];
 }
 
-/** Records every batch the page posts to `/v1/batch`, including beacons sent as it unloads. */
+/** Records every batch the page posts to `/v1/batch` with fetch (Playwright does not see beacons). */
 export function recordTagRequests(page: Page): TagRequest[] {
   const requests: TagRequest[] = [];
   page.on('request', (request: Request) => {
     if (request.method() !== 'POST' || !new URL(request.url()).pathname.endsWith('/v1/batch')) return;
     const body = JSON.parse(request.postData() ?? '{"batch":[]}') as { batch: Record<string, any>[] };
-    requests.push({ url: request.url(), beacon: request.url().includes('writeKey='), messages: body.batch });
+    requests.push({ url: request.url(), messages: body.batch });
   });
   return requests;
 }
 
-/** The messages waiting in the tag's localStorage queue. */
-export async function queued(page: Page): Promise<Record<string, any>[]> {
-  return page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? '[]'), QUEUE_KEY);
+/**
+ * The messages of these requests in the order they were first sent, each once: a message still
+ * unanswered when its page went is sent again by the next page, and the collector keeps one.
+ */
+export function messagesOf(requests: TagRequest[]): Record<string, any>[] {
+  const seen = new Set<string>();
+  return requests.flatMap((request) => request.messages).filter((m) => !seen.has(m.messageId) && seen.add(m.messageId));
+}
+
+const BEACON_LOG = '__test_beacons';
+
+/**
+ * Records every `navigator.sendBeacon` call of the context's pages in sessionStorage, where the
+ * next page of the tab can read it: beacons go out as a page unloads, and neither Playwright's
+ * network events nor its routing see them. The beacon itself is still sent by the browser.
+ */
+export async function spyOnBeacons(context: BrowserContext): Promise<void> {
+  await context.addInitScript((key) => {
+    const send = navigator.sendBeacon.bind(navigator);
+    navigator.sendBeacon = (url, body) => {
+      const log = JSON.parse(sessionStorage.getItem(key) ?? '[]') as unknown[];
+      sessionStorage.setItem(key, JSON.stringify([...log, { url: String(url), body: String(body) }]));
+      return send(url, body);
+    };
+  }, BEACON_LOG);
+}
+
+/** The beacons this tab's pages have sent, as `spyOnBeacons` recorded them. */
+export async function beaconsSent(page: Page): Promise<TagRequest[]> {
+  const log = await page.evaluate((key) => JSON.parse(sessionStorage.getItem(key) ?? '[]') as { url: string; body: string }[], BEACON_LOG);
+  return log.map(({ url, body }) => ({ url, messages: (JSON.parse(body) as { batch: Record<string, any>[] }).batch }));
+}
+
+/** The messages waiting in the tag's localStorage queue, or null before the tag has written it. */
+export async function queued(page: Page): Promise<Record<string, any>[] | null> {
+  return page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? 'null'), QUEUE_KEY);
 }
 
 /** The tag's cookies as the page's scripts see them. */
 export async function documentCookies(page: Page): Promise<Record<string, string>> {
-  return page.evaluate(() => Object.fromEntries(document.cookie.split('; ').filter(Boolean).map((pair) => pair.split('=') as [string, string])));
+  return page.evaluate(() =>
+    Object.fromEntries(document.cookie.split('; ').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
+  );
 }
 
 /** Events the Snapchat mock accepted from pages whose URL starts with `urlPrefix`. */
@@ -136,13 +181,17 @@ export interface StoredEvent {
   id: string;
   name: string;
   message: Record<string, any>;
-  deliveries: { status: string; reason?: string | null }[];
+  /** Each delivery's outcome, and why when it was not sent. */
+  deliveries: { status: string; reason: string | null }[];
 }
 
 /** Events the collector stored from pages whose URL starts with `urlPrefix`, oldest first. */
 export async function storedEventsFrom(datafirst: DatafirstProcess, urlPrefix: string): Promise<StoredEvent[]> {
   const { events } = await datafirst.admin<{ events: StoredEvent[] }>('/v1/admin/events?limit=500');
-  return events.filter((e) => String(e.message.context?.page?.url ?? '').startsWith(urlPrefix)).reverse();
+  return events
+    .filter((e) => String(e.message.context?.page?.url ?? '').startsWith(urlPrefix))
+    .map(({ id, name, message, deliveries }) => ({ id, name, message, deliveries: deliveries.map(({ status, reason }) => ({ status, reason })) }))
+    .reverse();
 }
 
 /**
@@ -160,14 +209,14 @@ export async function settle(page: Page, datafirst: DatafirstProcess, urlPrefix:
 }
 
 /**
- * Playwright's `test`, failing any test in which the page sees an exception: the tag must never
- * throw into its host page.
+ * Playwright's `test`, failing any test in which a page of its context sees an uncaught exception:
+ * the tag must never throw into its host page.
  */
 export const test = base.extend({
-  page: async ({ page }, use) => {
+  context: async ({ context }, use) => {
     const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(String(error)));
-    await use(page);
-    expect(errors, 'exceptions that reached the page').toEqual([]);
+    context.on('weberror', (error) => errors.push(`${error.page()?.url()}: ${String(error.error())}`));
+    await use(context);
+    expect(errors, 'exceptions that reached a page').toEqual([]);
   },
 });

@@ -37,7 +37,8 @@ async function main(argv: string[]): Promise<void> {
   } else {
     lines.push(`  Snapchat API:     ${running.snapchatApiUrl}`);
   }
-  lines.push(`  Event debugger:   ${running.url}/debugger`);
+  lines.push(`  Admin UI:         ${running.url}/admin/`);
+  lines.push(`  Live debugger:    ${running.url}/admin/#/debugger`);
   lines.push(`  Browser tag:      ${running.url}${config.tagPath}`);
   lines.push(`  Admin API:        ${running.url}/v1/admin   Metrics: ${running.url}/metrics`);
   if (running.source && !config.writeKey) lines.push(`  Write key:        ${running.source.writeKey} (source ${running.source.id})`);

@@ -192,7 +192,7 @@ describe('admin UI pages', () => {
     expect(html).not.toMatch(/<script>|<script [^>]*>[^<]+<\/script>|\son\w+=|style=/);
     const script = await fetch(`${collector.url}/admin/assets/app.js`);
     expect(script.status).toBe(200);
-    expect(script.headers.get('content-type')).toBe('application/javascript; charset=utf-8');
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(script.headers.get('content-security-policy')).not.toBeNull();
   });
 

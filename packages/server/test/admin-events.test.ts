@@ -252,6 +252,7 @@ describe('GET /v1/admin/match-quality', () => {
     expect(await call(collector, 'GET', `/v1/admin/match-quality?source_id=${quality.id}`)).toEqual({
       status: 200,
       body: {
+        counted_at: expect.any(String),
         identifiers: ['click_id', 'scid', 'email', 'phone', 'ip_user_agent'],
         integrations: [
           {

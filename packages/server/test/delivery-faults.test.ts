@@ -256,3 +256,30 @@ describe('shutdown', () => {
     expect(await mock.requests()).toHaveLength(1);
   });
 });
+
+describe('a disabled integration', () => {
+  it('sends nothing more once switched off, and says so for what was queued', async () => {
+    const collector = await server({ DATAFIRST_WORKER: '0' });
+    const ids = await sendPageViews(collector.url, 'off', 5, 5);
+    const { integrations } = await collector.admin<{ integrations: { id: string }[] }>('/v1/admin/integrations');
+    const patched = await fetch(`${collector.url}/v1/admin/integrations/${integrations[0]!.id}`, {
+      method: 'PATCH',
+      headers: { authorization: 'Bearer e2e-admin-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: false }),
+    });
+    expect(patched.status).toBe(200);
+    const { spawn } = await import('node:child_process');
+    const cli = new URL('../dist/cli.js', import.meta.url).pathname;
+    const child = spawn(process.execPath, [cli, 'worker', '--db', join(dir, 'datafirst.db')], {
+      env: { ...process.env, ...env(), LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    processes.push({ process: child, stop: async () => void child.kill('SIGKILL') } as unknown as DatafirstProcess);
+    const statuses = async () =>
+      (await collector.admin<{ events: { message: { messageId: string }; deliveries: { status: string; reason: string }[] }[] }>(
+        '/v1/admin/events?limit=10',
+      )).events.filter((e) => ids.includes(e.message.messageId)).map((e) => `${e.deliveries[0]!.status}: ${e.deliveries[0]!.reason}`);
+    await expect.poll(statuses, { timeout: 10_000 }).toEqual(Array(5).fill('skipped: integration_disabled'));
+    expect(await mock.requests()).toEqual([]);
+  });
+});

@@ -118,6 +118,10 @@ describe('single-message endpoints', () => {
     expect((await collector.post('/v1/page', { ...auth, name: 'Home', messageId: 'single-page' })).status).toBe(200);
     expect((await collector.post('/v1/identify', { ...auth, traits: { email: 'a@b.co' }, messageId: 'single-identify' })).status).toBe(200);
     expect(await storedMessageIds()).toEqual(expect.arrayContaining(['single-track', 'single-page', 'single-identify']));
+    const res = await collector.admin('/v1/admin/events?limit=500');
+    const { events } = (await res.json()) as { events: { message: Record<string, unknown> }[] };
+    const single = events.find((e) => e.message.messageId === 'single-track')!.message;
+    expect(single).not.toHaveProperty('writeKey');
   });
 
   it('answers a track without an event name with 400 naming the field', async () => {
@@ -167,7 +171,7 @@ describe('enrichment', () => {
     const res = await collector.post(
       '/v1/batch',
       { writeKey: WRITE_KEY, batch: [track('cookie-1', { context: { page: { url: 'https://shop.example.com/?ScCid=new-click' } } })] },
-      { cookie: '_scid=scid-2', origin: 'https://shop.example.com' },
+      { cookie: '_dfid=anon-1; _scid=scid-2; _scclid=new-click', origin: 'https://shop.example.com' },
     );
     expect(res.headers.getSetCookie()).toEqual([
       '_dfid=anon-1; Max-Age=34128000; Path=/; SameSite=Lax',
@@ -176,5 +180,53 @@ describe('enrichment', () => {
     ]);
     expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
     expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+  });
+
+  it('sets no Snapchat cookie for a message without advertising consent, only _dfid', async () => {
+    const denied = { page: { url: 'https://shop.example.com/?ScCid=denied-click' }, consent: { categoryPreferences: { advertising: false } } };
+    const res = await collector.post(
+      '/v1/batch',
+      { writeKey: WRITE_KEY, batch: [track('cookie-denied', { context: denied })] },
+      { cookie: '_dfid=anon-1; _scid=scid-3; _scclid=denied-click', origin: 'https://shop.example.com' },
+    );
+    expect(res.headers.getSetCookie()).toEqual(['_dfid=anon-1; Max-Age=34128000; Path=/; SameSite=Lax']);
+  });
+
+  it('sets no Snapchat cookie for a browser that sends Sec-GPC: 1, only _dfid', async () => {
+    const res = await collector.post(
+      '/v1/batch',
+      { writeKey: WRITE_KEY, batch: [track('cookie-gpc', { context: { page: { url: 'https://shop.example.com/?ScCid=gpc-click' } } })] },
+      { cookie: '_dfid=anon-1; _scid=scid-4; _scclid=gpc-click', origin: 'https://shop.example.com', 'sec-gpc': '1' },
+    );
+    expect(res.headers.getSetCookie()).toEqual(['_dfid=anon-1; Max-Age=34128000; Path=/; SameSite=Lax']);
+  });
+
+  it('brings back no cookie the browser did not send, so that the answer to an older message cannot undo _df.reset()', async () => {
+    const res = await collector.post(
+      '/v1/batch',
+      { writeKey: WRITE_KEY, batch: [track('cookie-reset', { context: { page: { url: 'https://shop.example.com/?ScCid=old-click' }, snapchat: { cookie1: 'scid-old' } } })] },
+      { cookie: '_dfid=anon-new', origin: 'https://shop.example.com' },
+    );
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+});
+
+describe('identity cookies of a configured collector', () => {
+  it('gives _scclid the attribution window and every cookie the domain it is configured with', async () => {
+    const configured = await startTestCollector(['--no-worker', '--attribution-days', '7'], { DATAFIRST_COOKIE_DOMAIN: 'shop.example.com' });
+    try {
+      const res = await configured.post(
+        '/v1/batch',
+        { writeKey: WRITE_KEY, batch: [track('configured-1', { context: { page: { url: 'https://www.shop.example.com/?ScCid=week-click' }, snapchat: { cookie1: 'scid-5' } } })] },
+        { cookie: '_dfid=anon-1; _scid=scid-5; _scclid=week-click', origin: 'https://www.shop.example.com' },
+      );
+      expect(res.headers.getSetCookie()).toEqual([
+        '_dfid=anon-1; Max-Age=34128000; Path=/; SameSite=Lax; Domain=shop.example.com',
+        '_scid=scid-5; Max-Age=34128000; Path=/; SameSite=Lax; Domain=shop.example.com',
+        '_scclid=week-click; Max-Age=604800; Path=/; SameSite=Lax; Domain=shop.example.com',
+      ]);
+    } finally {
+      await configured.stopAndClean();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { ACTION_SOURCES, DEFAULT_EVENT_MAP, PAGE_EVENT_KEY, SNAP_EVENT_NAMES } from '@datafirst/snapchat';
-import { MATCH_IDENTIFIERS, type IdentifierCounts, type Store } from '@datafirst/store';
+import { MATCH_IDENTIFIERS, type IdentifierCounts, type IntegrationMatchQuality, type Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import { BadRequest, queryString } from './admin-input.js';
 import { adminRoute } from './admin-route.js';
@@ -11,6 +11,11 @@ export interface InsightRoutesOptions {
 }
 
 const MINUTE_MS = 60_000;
+// Counting a day of events reads each one's JSON: about a second per 200,000 events. Pages refresh
+// every 30 s and several people may watch, so a slow count is reused for a while; a quick one
+// (a small site) is not, so numbers are fresh right after sending test traffic.
+const MATCH_QUALITY_TTL_MS = 10_000;
+const SLOW_COUNT_MS = 250;
 
 function countsJson(counts: IdentifierCounts) {
   const share = Object.fromEntries(
@@ -29,6 +34,20 @@ export function insightRoutes(options: InsightRoutesOptions): Router {
   const { store, logger } = options;
   const router = express.Router();
   const route = (handler: Parameters<typeof adminRoute>[0]) => adminRoute(handler, logger);
+  const matchCache = new Map<string, { at: number; value: Promise<IntegrationMatchQuality[]> }>();
+  const countMatches = (sourceId: string | undefined, integrationId: string | undefined) => {
+    const key = `${sourceId ?? ''}|${integrationId ?? ''}`;
+    const now = Date.now();
+    const cached = matchCache.get(key);
+    if (cached && now - cached.at < MATCH_QUALITY_TTL_MS) return { at: cached.at, value: cached.value };
+    for (const [old, entry] of matchCache) if (now - entry.at >= MATCH_QUALITY_TTL_MS) matchCache.delete(old);
+    const value = store.admin.matchQuality({ now, sourceId, integrationId });
+    const forget = () => matchCache.get(key)?.value === value && matchCache.delete(key);
+    // Requests arriving while it counts share the answer; afterwards only a slow one is kept.
+    value.then(() => Date.now() - now < SLOW_COUNT_MS && forget(), forget);
+    matchCache.set(key, { at: now, value });
+    return { at: now, value };
+  };
 
   router.get(
     '/delivery-health',
@@ -79,14 +98,13 @@ export function insightRoutes(options: InsightRoutesOptions): Router {
     route(async (req, res) => {
       const sourceId = queryString(req.query.source_id);
       const integrationId = queryString(req.query.integration_id);
-      const [counted, integrations] = await Promise.all([
-        store.admin.matchQuality({ now: Date.now(), sourceId, integrationId }),
-        store.listIntegrations(sourceId),
-      ]);
+      const counting = countMatches(sourceId, integrationId);
+      const [counted, integrations] = await Promise.all([counting.value, store.listIntegrations(sourceId)]);
       const byId = new Map(counted.map((entry) => [entry.integrationId, entry]));
       // Every integration is listed, those without events too: "no events" is worth seeing.
       const listed = integrations.filter((integration) => !integrationId || integration.id === integrationId);
       res.json({
+        counted_at: new Date(counting.at).toISOString(),
         identifiers: MATCH_IDENTIFIERS,
         integrations: listed.map((integration) => {
           const entry = byId.get(integration.id);

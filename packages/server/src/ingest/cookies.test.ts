@@ -46,8 +46,10 @@ describe('identityCookie', () => {
 });
 
 describe('identityCookies', () => {
+  const held = { _dfid: 'anon-1', _scid: 'scid-1', _scclid: 'click-new' };
+
   it('re-issues _dfid, _scid and the new click of a message with advertising consent', () => {
-    expect(identityCookies(message(true), policy)).toEqual([
+    expect(identityCookies(message(true), held, policy)).toEqual([
       '_dfid=anon-1; Max-Age=34128000; Path=/; SameSite=Lax',
       '_scid=scid-1; Max-Age=34128000; Path=/; SameSite=Lax',
       '_scclid=click-new; Max-Age=2419200; Path=/; SameSite=Lax',
@@ -55,18 +57,28 @@ describe('identityCookies', () => {
   });
 
   it('re-issues only _dfid for a message without advertising consent', () => {
-    expect(identityCookies(message(false), policy)).toEqual(['_dfid=anon-1; Max-Age=34128000; Path=/; SameSite=Lax']);
+    expect(identityCookies(message(false), held, policy)).toEqual(['_dfid=anon-1; Max-Age=34128000; Path=/; SameSite=Lax']);
   });
 
   it('does not re-issue a click that came from the cookie, so the attribution window is not stretched', () => {
-    expect(identityCookies(message(true, 'https://shop.example/cart'), policy)).toEqual([
+    expect(identityCookies(message(true, 'https://shop.example/cart'), held, policy)).toEqual([
       '_dfid=anon-1; Max-Age=34128000; Path=/; SameSite=Lax',
       '_scid=scid-1; Max-Age=34128000; Path=/; SameSite=Lax',
     ]);
   });
 
+  it('brings back no cookie the browser no longer holds, as after _df.reset()', () => {
+    expect(identityCookies(message(true), {}, policy)).toEqual([]);
+  });
+
+  it('does not overwrite a cookie the browser holds with another value, such as the new visitor\'s id after a reset', () => {
+    expect(identityCookies(message(true), { _dfid: 'anon-2', _scid: 'scid-2', _scclid: 'click-new' }, policy)).toEqual([
+      '_scclid=click-new; Max-Age=2419200; Path=/; SameSite=Lax',
+    ]);
+  });
+
   it('keeps the attribution window and the domain the policy names', () => {
-    expect(identityCookies(message(true), { attributionDays: 1, domain: 'shop.example', secure: true })).toEqual([
+    expect(identityCookies(message(true), held, { attributionDays: 1, domain: 'shop.example', secure: true })).toEqual([
       '_dfid=anon-1; Max-Age=34128000; Path=/; SameSite=Lax; Domain=shop.example; Secure',
       '_scid=scid-1; Max-Age=34128000; Path=/; SameSite=Lax; Domain=shop.example; Secure',
       '_scclid=click-new; Max-Age=86400; Path=/; SameSite=Lax; Domain=shop.example; Secure',

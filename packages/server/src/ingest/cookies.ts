@@ -51,18 +51,21 @@ export function identityCookie(name: IdentityCookieName, value: string, policy: 
 }
 
 /**
- * The Set-Cookie values that re-issue the identity cookies of a browser's latest message. Snapchat's
- * cookies are advertising storage, so without advertising consent they are not written, as the tag
- * does not write them either. Only a new click restarts the attribution window: re-sending the
- * cookie's old value would stretch it.
+ * The Set-Cookie values that re-issue the identity cookies of a browser's latest message. It only
+ * refreshes what the browser still holds (`held`, its Cookie header) with the message's value, never
+ * brings back one that is gone: a message sent after `_df.reset()` but made before it carries the
+ * old ids, and its answer must not undo the reset. Snapchat's cookies are advertising storage, so
+ * without advertising consent they are not written, as the tag does not write them either. Only a
+ * new click restarts the attribution window: re-sending the cookie's old click would stretch it.
  */
-export function identityCookies(message: EnrichedMessage, policy: CookiePolicy): string[] {
+export function identityCookies(message: EnrichedMessage, held: Record<string, string>, policy: CookiePolicy): string[] {
   const cookies: string[] = [];
-  if (message.anonymousId) cookies.push(identityCookie('_dfid', message.anonymousId, policy));
+  const refresh = (name: IdentityCookieName, value: string | undefined) => {
+    if (value && held[name] === value) cookies.push(identityCookie(name, value, policy));
+  };
+  refresh('_dfid', message.anonymousId);
   if (message.context.consent?.categoryPreferences?.advertising !== true) return cookies;
-  const snapchat = message.context.snapchat;
-  if (snapchat?.cookie1) cookies.push(identityCookie('_scid', snapchat.cookie1, policy));
-  const newClick = clickIdFromUrl(message.context.page?.url);
-  if (newClick) cookies.push(identityCookie('_scclid', newClick, policy));
+  refresh('_scid', message.context.snapchat?.cookie1);
+  refresh('_scclid', clickIdFromUrl(message.context.page?.url));
   return cookies;
 }

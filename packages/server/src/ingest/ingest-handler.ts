@@ -151,7 +151,9 @@ function messagesOf(endpoint: Endpoint, body: Record<string, unknown>): unknown[
     if (body.type !== undefined && body.type !== endpoint) {
       throw new IngestError(400, `type "${String(body.type)}" does not match the /v1/${endpoint} endpoint`);
     }
-    return [{ ...body, type: endpoint }];
+    // The write key authenticates the request; it is not part of the message to keep.
+    const { writeKey: _writeKey, ...message } = body;
+    return [{ ...message, type: endpoint }];
   }
   if (!Array.isArray(body.batch)) throw new IngestError(400, 'batch: must be an array of messages');
   if (body.batch.length > LIMITS.maxBatchMessages) {
@@ -225,7 +227,7 @@ async function handle(
   if (rejected.length > 0) options.metrics.rejected.inc({ reason: 'message' }, rejected.length);
   if (stored > 0) options.onStored?.();
 
-  setIdentityCookies(req, res, events.at(-1)?.message, {
+  setIdentityCookies(res, events.at(-1)?.message, facts.cookies, {
     attributionDays: options.attributionDays,
     domain: options.cookieDomain,
     secure: isSecure(req, options.trustProxy),
@@ -243,9 +245,7 @@ async function handle(
 }
 
 /** Re-issues the tag's identity cookies from the server, so they last beyond script-cookie caps. */
-function setIdentityCookies(req: IncomingMessage, res: ServerResponse, message: EnrichedMessage | undefined, policy: CookiePolicy): void {
-  // Only browsers keep cookies; server-side senders would just discard them.
-  if (!message || (!req.headers.origin && !req.headers.cookie && !req.headers.referer)) return;
-  const cookies = identityCookies(message, policy);
+function setIdentityCookies(res: ServerResponse, message: EnrichedMessage | undefined, held: Record<string, string>, policy: CookiePolicy): void {
+  const cookies = message ? identityCookies(message, held, policy) : [];
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
 }

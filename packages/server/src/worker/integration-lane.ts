@@ -139,6 +139,12 @@ export class IntegrationLane {
     const integration = items[0]!.integration;
     const config = integration.config as unknown as SnapchatConfig;
     this.bucket.configure(numberOr(config.rate_limit_rps, DEFAULT_RATE), numberOr(config.rate_limit_burst, DEFAULT_BURST));
+    if (!integration.enabled) {
+      // Switched off after these were queued: the owner no longer wants them sent.
+      const skipped = items.map(({ delivery }) => ({ deliveryId: delivery.id, status: 'skipped' as const, reason: 'integration_disabled' }));
+      await s.store.completeDeliveries(s.owner, skipped);
+      return;
+    }
     const results: DeliveryResult[] = [];
     const byAsset = new Map<string, Ready[]>();
     const profiles = await profilesOf(s.store, items);

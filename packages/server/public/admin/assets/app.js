@@ -1,7 +1,7 @@
 // The admin UI's shell: session check, sign-in, the #/ router, navigation and sign-out. Each page
 // is a module whose render(main, ctx) draws it and may return a cleanup for when the page is left.
 import { api, ApiError, setCsrfToken, whenSignedOut } from './api.js';
-import { h, toast } from './dom.js';
+import { fill, h, toast } from './dom.js';
 import * as debuggerPage from './pages/debugger.js';
 import * as healthPage from './pages/health.js';
 import * as integrationForm from './pages/integration-form.js';
@@ -71,12 +71,12 @@ async function render() {
   }
   controller = new AbortController();
   const ctx = { params: path.match(route.pattern).slice(1), query, signal: controller.signal, navigate, replaceQuery };
-  main.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
+  fill(main, h('p', { class: 'muted' }, 'Loading…'));
   try {
     leave = (await route.page.render(main, ctx)) ?? null;
   } catch (error) {
     if (error.name === 'AbortError' || ctx.signal.aborted) return;
-    main.replaceChildren(h('h1', {}, 'Something went wrong'), h('p', { role: 'alert' }, error instanceof ApiError ? error.message : String(error)));
+    fill(main, h('h1', {}, 'Something went wrong'), h('p', { role: 'alert' }, error instanceof ApiError ? error.message : String(error)));
   }
   if (ctx.signal.aborted) return;
   document.title = `${main.querySelector('h1')?.textContent ?? 'Admin'} · Datafirst`;

@@ -25,6 +25,13 @@ function append(node, children) {
   }
 }
 
+/** Replaces a node's children, skipping null/undefined/false (so `cond ? x : null` can be passed). */
+export function fill(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
 /** An SVG element (attributes as given). */
 export function svg(tag, attrs = {}, ...children) {
   return h(`svg:${tag}`, attrs, ...children);

@@ -1,6 +1,6 @@
 // Integrations: every Snapchat pixel each source sends to, switched on and off in place.
 import { api } from '../api.js';
-import { badge, date, field, h, openDialog, select, toast } from '../dom.js';
+import { badge, date, field, fill, h, openDialog, select, toast } from '../dom.js';
 
 /** Draws the integrations list, optionally for one source (?source=). */
 export async function render(main, ctx) {
@@ -17,7 +17,7 @@ export async function render(main, ctx) {
     filter.addEventListener('change', () => ctx.navigate(`#/integrations${filter.value ? `?source=${encodeURIComponent(filter.value)}` : ''}`));
     const newLink = `#/integrations/new${sourceFilter ? `?source=${encodeURIComponent(sourceFilter)}` : ''}`;
 
-    main.replaceChildren(
+    fill(main, 
       h('h1', {}, 'Integrations'),
       h('p', { class: 'lead' }, 'Each integration sends one source’s events to one Snapchat pixel, with its own event mapping, consent and rate limits.'),
       h('div', { class: 'toolbar' }, field('Source', filter), h('a', { class: 'button primary', href: newLink }, 'New integration')),

@@ -1,7 +1,7 @@
 // Sign-in: the admin token is exchanged for an HttpOnly session cookie and a CSRF token. The token
 // itself is never stored by the page.
 import { api, ApiError } from '../api.js';
-import { h } from '../dom.js';
+import { fill, h } from '../dom.js';
 
 /** Draws the sign-in form; calls onSignedIn(session) once the token is accepted. */
 export function render(main, { message, onSignedIn }) {
@@ -19,8 +19,10 @@ export function render(main, { message, onSignedIn }) {
   const form = h(
     'form',
     { id: 'signin', class: 'signin', novalidate: true },
+    // Password managers file the token under a user name; there is only one admin.
+    h('input', { type: 'text', name: 'username', value: 'admin', autocomplete: 'username', hidden: true, 'aria-hidden': 'true', tabindex: -1 }),
     h('div', { class: 'field' }, h('label', { for: 'token' }, 'Admin token'), input),
-    h('p', { id: 'token-hint', class: 'hint' }, 'Printed by `datafirst start` when it generated one; otherwise your DATAFIRST_ADMIN_TOKEN.'),
+    h('p', { id: 'token-hint', class: 'hint' }, 'Printed by ', h('code', {}, 'datafirst start'), ' when it generated one; otherwise your ', h('code', {}, 'DATAFIRST_ADMIN_TOKEN'), '.'),
     button,
     error,
   );
@@ -46,7 +48,7 @@ export function render(main, { message, onSignedIn }) {
       input.select();
     }
   });
-  main.replaceChildren(
+  fill(main, 
     h(
       'section',
       { class: 'signin-card' },

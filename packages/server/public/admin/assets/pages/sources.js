@@ -1,7 +1,7 @@
 // Sources: list, create, rename, rotate the write key (with a grace period), delete. A write key
 // is shown once, when it is made; afterwards only its last four characters.
 import { api, ApiError } from '../api.js';
-import { copyButton, date, errorList, field, h, openDialog, relative, select, toast } from '../dom.js';
+import { copyButton, date, errorList, field, fill, h, openDialog, relative, select, toast } from '../dom.js';
 
 const GRACE = [
   ['0', 'Stop the old key now (it leaked)'],
@@ -18,7 +18,7 @@ export async function render(main, ctx) {
   async function draw() {
     const { sources } = await api('GET', 'sources', undefined, { signal: ctx.signal });
     if (ctx.signal.aborted) return;
-    main.replaceChildren(
+    fill(main, 
       h('h1', {}, 'Sources'),
       h('p', { class: 'lead' }, 'A source is a website or a backend that sends events, authenticated by its write key. Each source can send to several Snapchat pixels.'),
       revealed ? newKeyPanel(revealed, () => ((revealed = null), draw())) : null,
@@ -187,6 +187,6 @@ function newKeyPanel({ name, key, snippet, note }, dismiss) {
       snippetBox,
       copyButton(() => snippet, snippetBox, 'Copy snippet'),
     ),
-    h('button', { type: 'button', class: 'secondary small', onclick: dismiss }, 'I have saved it'),
+    h('button', { type: 'button', class: 'secondary small', onclick: (event) => (event.target.closest('.new-key').remove(), dismiss()) }, 'I have saved it'),
   );
 }

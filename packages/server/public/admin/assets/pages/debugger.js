@@ -1,0 +1,324 @@
+// The live event debugger: events arrive over server-sent events (no polling, no reload), and each
+// one is updated in place as its deliveries move on. Every stage is shown: the message received,
+// the payload mapped for Snapchat (personal data hashed), and Snapchat's answer, the retry
+// schedule, or the reason it was not sent.
+import { api, apiUrl } from '../api.js';
+import { badge, clock, date, field, fill, h, jsonBlock, relative, select, timeEl } from '../dom.js';
+import { IDENTIFIER_LABELS, identifierList } from './identifiers.js';
+
+const MAX_SHOWN = 200;
+const STATUSES = ['pending', 'delivered', 'skipped', 'failed', 'blocked', 'dead'];
+
+// Why a delivery was not sent, in words; the reason's detail follows.
+const REASONS = {
+  no_consent: 'No consent for',
+  unmapped: 'Not mapped',
+  disabled: 'Switched off in the event mapping',
+  insufficient_identifiers: 'Not enough identifiers',
+  purchase_missing_value_or_currency: 'Purchase without value or currency',
+  missing_event_source_url: 'No page URL',
+  too_old: 'Too old',
+  missing_app_data: 'No app data',
+  integration_deleted: 'Integration deleted',
+  retrying: 'Failed, retrying',
+  paused: 'Paused',
+};
+
+/** Draws the debugger and opens the live stream; returns the cleanup that closes it. */
+export async function render(main, ctx) {
+  const [{ sources }, { integrations }] = await Promise.all([
+    api('GET', 'sources', undefined, { signal: ctx.signal }),
+    api('GET', 'integrations', undefined, { signal: ctx.signal }),
+  ]);
+  if (ctx.signal.aborted) return;
+  const sourceName = new Map(sources.map((s) => [s.id, s.name]));
+  const filters = {
+    source: ctx.query.get('source') ?? '',
+    integration: ctx.query.get('integration') ?? '',
+    status: ctx.query.get('status') ?? '',
+    name: ctx.query.get('name') ?? '',
+  };
+
+  const sourceSelect = select({ name: 'source' }, [['', 'All sources'], ...sources.map((s) => [s.id, s.name])], filters.source);
+  const integrationSelect = select({ name: 'integration' }, integrationOptions(), filters.integration);
+  const statusSelect = select({ name: 'status' }, [['', 'Any status'], ...STATUSES.map((s) => [s, s])], filters.status);
+  const names = h('datalist', { id: 'event-names' });
+  const nameInput = h('input', { name: 'name', value: filters.name, list: 'event-names', autocomplete: 'off', placeholder: 'e.g. Order Completed' });
+  const pauseButton = h('button', { type: 'button', class: 'secondary' }, 'Pause');
+  const clearButton = h('button', { type: 'button', class: 'secondary' }, 'Clear');
+  const status = h('p', { class: 'live-status', role: 'status' });
+  const list = h('div', { class: 'events', id: 'events' });
+  const empty = h('p', { class: 'empty' }, 'Waiting for events… Open your site (or the demo shop) in another tab: events appear here as they arrive.');
+
+  function integrationOptions() {
+    const shown = integrations.filter((i) => !filters.source || i.source_id === filters.source);
+    return [['', 'All integrations'], ...shown.map((i) => [i.id, i.name])];
+  }
+
+  const cards = new Map(); // event id → its <details>
+  const seenNames = new Set();
+  let stream = null;
+  let paused = false;
+
+  function setStatus(state, text) {
+    status.className = `live-status ${state}`;
+    status.textContent = text;
+  }
+
+  function connect() {
+    stream?.close();
+    const params = new URLSearchParams({ limit: '100' });
+    if (filters.source) params.set('source_id', filters.source);
+    if (filters.integration) params.set('integration_id', filters.integration);
+    if (filters.status) params.set('status', filters.status);
+    if (filters.name) params.set('name', filters.name);
+    setStatus('connecting', 'Connecting…');
+    const source = new EventSource(apiUrl(`events/stream?${params}`));
+    stream = source;
+    source.addEventListener('event', (message) => upsert(JSON.parse(message.data)));
+    source.addEventListener('ready', () => {
+      setStatus('live', 'Live: new events and changes appear as they happen.');
+      empty.hidden = cards.size > 0;
+    });
+    source.addEventListener('signed-out', () => {
+      source.close();
+      api('GET', 'session').catch(() => {}); // a 401 here shows the sign-in page
+    });
+    source.addEventListener('error', () => {
+      if (stream !== source) return;
+      if (source.readyState === EventSource.CONNECTING) {
+        setStatus('reconnecting', 'Connection lost: reconnecting…');
+        return;
+      }
+      // Closed for good (an error answer): find out why, then try again if still signed in.
+      setStatus('reconnecting', 'Connection refused: retrying in a few seconds…');
+      api('GET', 'session').then(
+        () => setTimeout(() => stream === source && !paused && connect(), 3000),
+        () => {},
+      );
+    });
+  }
+
+  function applyFilters() {
+    filters.source = sourceSelect.value;
+    if (filters.integration && !integrationOptions().some(([id]) => id === filters.integration)) filters.integration = '';
+    integrationSelect.replaceChildren(...select({}, integrationOptions(), filters.integration).children);
+    integrationSelect.value = filters.integration;
+    filters.status = statusSelect.value;
+    filters.name = nameInput.value.trim();
+    ctx.replaceQuery(filters);
+    clear();
+    if (!paused) connect();
+  }
+
+  function clear() {
+    cards.clear();
+    list.replaceChildren();
+    empty.hidden = false;
+  }
+
+  function upsert(event) {
+    // The name filter matches a track's event or a page's name, exactly.
+    seenNames.add(event.message.type === 'track' ? event.message.event : event.message.type === 'page' ? event.message.name : null);
+    let card = cards.get(event.id);
+    const fresh = !card;
+    if (!card) {
+      card = h('details', { class: 'event', dataset: { eventId: String(event.id) } });
+      cards.set(event.id, card);
+      // Newest first: in front of the first card with a smaller id.
+      const next = [...list.children].find((other) => Number(other.dataset.eventId) < event.id);
+      list.insertBefore(card, next ?? null);
+      while (list.children.length > MAX_SHOWN) {
+        const last = list.lastElementChild;
+        cards.delete(Number(last.dataset.eventId));
+        last.remove();
+      }
+    }
+    card.className = `event ${overall(event)}`;
+    card.replaceChildren(summaryOf(event, sourceName), bodyOf(event));
+    if (fresh) card.classList.add('arrived');
+    empty.hidden = true;
+    refreshNames();
+  }
+
+  function refreshNames() {
+    const known = [...seenNames].filter(Boolean).sort();
+    if (known.length !== names.children.length) names.replaceChildren(...known.map((n) => h('option', { value: n })));
+  }
+
+  sourceSelect.addEventListener('change', applyFilters);
+  integrationSelect.addEventListener('change', applyFilters);
+  statusSelect.addEventListener('change', applyFilters);
+  let typing;
+  nameInput.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(applyFilters, 400);
+  });
+  pauseButton.addEventListener('click', () => {
+    paused = !paused;
+    pauseButton.textContent = paused ? 'Resume' : 'Pause';
+    pauseButton.setAttribute('aria-pressed', String(paused));
+    if (paused) {
+      stream?.close();
+      stream = null;
+      setStatus('paused', 'Paused: new events are not shown until you resume.');
+    } else connect();
+  });
+  clearButton.addEventListener('click', clear);
+
+  // "Next try in 12 s" stays true while the page is open.
+  const ticker = setInterval(() => {
+    for (const node of list.querySelectorAll('[data-countdown]')) node.textContent = relative(node.dataset.countdown);
+  }, 1000);
+
+  fill(main, 
+    h('h1', {}, 'Live event debugger'),
+    h('p', { class: 'lead' }, 'Events as they arrive and what became of each: the message received, the payload mapped for Snapchat (personal data hashed), and Snapchat’s answer, the retry schedule, or why it was not sent.'),
+    h(
+      'form',
+      { class: 'filters', role: 'search', 'aria-label': 'Filter events', onsubmit: (e) => e.preventDefault() },
+      field('Source', sourceSelect),
+      field('Integration', integrationSelect),
+      field('Status', statusSelect),
+      field('Event name', nameInput),
+      names,
+      h('div', { class: 'buttons' }, pauseButton, clearButton),
+    ),
+    status,
+    empty,
+    list,
+  );
+  connect();
+
+  return () => {
+    clearInterval(ticker);
+    clearTimeout(typing);
+    stream?.close();
+    stream = null;
+  };
+}
+
+/** The worst state of an event's deliveries, for the card's colour edge. */
+function overall(event) {
+  const statuses = event.deliveries.map((d) => d.status);
+  for (const status of ['failed', 'dead', 'blocked', 'pending', 'delivered', 'skipped']) if (statuses.includes(status)) return status;
+  return 'none';
+}
+
+function summaryOf(event, sourceName) {
+  const badges = event.deliveries.map((d) => badge(`${d.integration_name}: ${d.status}`, d.status));
+  if (badges.length === 0) badges.push(badge(event.message.type === 'identify' ? 'profile updated' : 'no integration', 'skipped'));
+  return h(
+    'summary',
+    {},
+    h('span', { class: 'time' }, timeEl(event.received_at)),
+    h('span', { class: 'name' }, event.name || event.message.type),
+    h('span', { class: 'source muted' }, sourceName.get(event.source_id) ?? event.source_id),
+    h('span', { class: 'badges' }, badges),
+    h('span', { class: 'ids-compact muted', 'aria-label': 'Identifiers present' }, presentIds(event)),
+  );
+}
+
+function presentIds(event) {
+  const present = Object.entries(event.identifiers).filter(([, yes]) => yes).map(([id]) => IDENTIFIER_LABELS[id].short);
+  return present.length ? present.join(' · ') : 'no identifiers';
+}
+
+function bodyOf(event) {
+  return h(
+    'div',
+    { class: 'stages' },
+    h(
+      'section',
+      { class: 'stage received' },
+      h('h3', {}, h('span', { class: 'step' }, '1'), 'Received ', h('span', { class: 'muted' }, `${date(event.received_at)} · ${event.message.type} · `, h('code', {}, event.message.messageId))),
+      identifierList(event.identifiers),
+      jsonBlock(event.message, 'Message received'),
+    ),
+    event.deliveries.length === 0
+      ? h('p', { class: 'muted' }, event.message.type === 'identify' ? 'identify calls are not sent: they add traits to later events of the same person.' : 'This source had no enabled integration when the event arrived.')
+      : event.deliveries.map(deliveryOf),
+  );
+}
+
+function deliveryOf(delivery) {
+  return h(
+    'section',
+    { class: `stage delivery ${delivery.status}` },
+    h('h3', {}, '→ ', delivery.integration_name, ' ', badge(delivery.status), ' ', h('span', { class: 'muted' }, `${delivery.attempts} ${delivery.attempts === 1 ? 'try' : 'tries'}`)),
+    h(
+      'ol',
+      { class: 'pipeline', start: 2 },
+      h('li', {}, h('h4', {}, h('span', { class: 'step' }, '2'), 'Mapped Snapchat payload (hashed)'), payloadOf(delivery)),
+      h('li', {}, outcomeOf(delivery)),
+    ),
+  );
+}
+
+function payloadOf(delivery) {
+  if (delivery.payload) {
+    return [h('p', {}, h('code', { class: 'break' }, `POST ${delivery.payload.url}`)), jsonBlock(delivery.payload.event ?? delivery.payload, 'Payload sent to Snapchat')];
+  }
+  if (delivery.status === 'pending') return h('p', { class: 'muted' }, 'Not built yet: waiting for the worker.');
+  return h('p', { class: 'muted' }, 'Not built: the event was not sent (see below).');
+}
+
+function reasonOf(reason) {
+  if (!reason) return null;
+  const [key, ...rest] = reason.split(': ');
+  const label = REASONS[key];
+  return label ? h('p', { class: 'reason' }, h('strong', {}, `${label}: `), rest.join(': ')) : h('p', { class: 'reason' }, reason);
+}
+
+function answerOf(delivery) {
+  const response = delivery.response;
+  if (!response) return null;
+  return [h('p', {}, response.status === null ? 'No answer (network error or timeout).' : `HTTP ${response.status}`), jsonBlock(response.body ?? null, 'Snapchat’s answer')];
+}
+
+function historyOf(delivery) {
+  if (!delivery.history?.length) return null;
+  return h(
+    'table',
+    { class: 'data compact history' },
+    h('caption', {}, 'Tries'),
+    h('thead', {}, h('tr', {}, ['#', 'When', 'Outcome', 'HTTP', 'Reason'].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'tbody',
+      {},
+      delivery.history.map((attempt, index) =>
+        h('tr', {}, h('td', {}, String(index + 1)), h('td', {}, timeEl(attempt.at)), h('td', {}, attempt.status === 'pending' ? 'retry scheduled' : attempt.status), h('td', {}, attempt.httpStatus ?? '–'), h('td', {}, attempt.reason ?? '')),
+      ),
+    ),
+  );
+}
+
+function outcomeOf(delivery) {
+  const [title, ...rest] = outcomeParts(delivery);
+  return [h('h4', {}, h('span', { class: 'step' }, '3'), title), ...rest];
+}
+
+function outcomeParts(delivery) {
+  switch (delivery.status) {
+    case 'delivered':
+      return ['Snapchat’s answer', answerOf(delivery), historyOf(delivery)];
+    case 'pending':
+      if (delivery.attempts === 0 && !delivery.response) return ['Waiting', h('p', { class: 'muted' }, 'Queued: the worker sends it within moments.'), reasonOf(delivery.reason)];
+      return [
+        'Retry schedule',
+        reasonOf(delivery.reason),
+        h('p', {}, `Next try `, h('strong', { dataset: { countdown: delivery.next_attempt_at } }, relative(delivery.next_attempt_at)), ` (at ${clock(delivery.next_attempt_at)}), with the same event_id, so Snapchat counts it once.`),
+        historyOf(delivery),
+        answerOf(delivery),
+      ];
+    case 'skipped':
+      return ['Not sent', reasonOf(delivery.reason)];
+    case 'blocked':
+      return ['Parked: credentials refused', reasonOf(delivery.reason), h('p', { class: 'hint' }, 'Sent again once the integration’s access token or pixel is changed, or it is resumed.'), answerOf(delivery), historyOf(delivery)];
+    case 'dead':
+      return ['Gave up after retrying', reasonOf(delivery.reason), h('p', { class: 'hint' }, 'Dead letters can be replayed with POST /v1/admin/deliveries/replay.'), historyOf(delivery), answerOf(delivery)];
+    default:
+      return ['Failed', reasonOf(delivery.reason), answerOf(delivery), historyOf(delivery)];
+  }
+}
+
