@@ -75,13 +75,19 @@ describe('GET /v1/admin/events', () => {
     });
   });
 
-  it('masks a write key a sender put inside a message', async () => {
-    const res = await collector.post('/v1/track', { writeKey: source.writeKey, event: 'Signed Up', messageId: 'ev-key', anonymousId: 'a' });
-    expect(res.status).toBe(200);
+  it('keeps no write key from a single-message body, and masks one a sender put inside a batch message', async () => {
+    const single = await collector.post('/v1/track', { writeKey: source.writeKey, event: 'Signed Up', messageId: 'ev-key', anonymousId: 'a' });
+    expect(single.status).toBe(200);
+    const batch = await collector.post('/v1/batch', {
+      writeKey: source.writeKey,
+      batch: [{ type: 'track', writeKey: source.writeKey, event: 'Signed Up', messageId: 'ev-key-2', anonymousId: 'a' }],
+    });
+    expect(batch.status).toBe(200);
     const { body } = await call(collector, 'GET', `/v1/admin/events?source_id=${source.id}&limit=500`);
-    const text = JSON.stringify(body);
-    expect(text).not.toContain(source.writeKey);
-    expect(body.events.find((e: any) => e.message.messageId === 'ev-key').message.writeKey).toBe(`****${source.writeKey.slice(-4)}`);
+    expect(JSON.stringify(body)).not.toContain(source.writeKey);
+    const message = (id: string) => body.events.find((e: any) => e.message.messageId === id).message;
+    expect(message('ev-key')).not.toHaveProperty('writeKey');
+    expect(message('ev-key-2').writeKey).toBe(`****${source.writeKey.slice(-4)}`);
   });
 
   it('refuses an unknown status, a bad limit and a bad after_id with 400', async () => {
