@@ -18,6 +18,7 @@ import {
 import { adminRoute } from './admin-route.js';
 import { maskConfig, maskSecret, SECRET_CONFIG_KEYS } from './mask.js';
 import { sampleTestMessage } from './sample-test-message.js';
+import { describeExchange } from '../snapchat-exchange.js';
 
 export interface IntegrationRoutesOptions {
   store: Store;
@@ -166,9 +167,7 @@ export function integrationRoutes(options: IntegrationRoutesOptions): Router {
       // Snapchat's validation endpoint checks the event and shows it as a test event, uncounted.
       const sent = await options.snapchat.validate(config, [built.event], testEventCode);
       res.json({
-        request: { url: sent.url, body: JSON.parse(sent.body) },
-        response: { status: sent.status ?? null, body: parseMaybe(sent.responseBody) },
-        outcome: sent.outcome,
+        ...describeExchange(sent),
         duration_ms: sent.durationMs,
       });
     }),
@@ -177,14 +176,6 @@ export function integrationRoutes(options: IntegrationRoutesOptions): Router {
   return router;
 }
 
-function parseMaybe(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
 
 function testMessage(input: unknown, config: SnapchatConfig): EnrichedMessage {
   if (input === undefined) return sampleTestMessage(new Date(), config);

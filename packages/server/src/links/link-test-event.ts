@@ -6,6 +6,7 @@ import { LINK_EVENTS, plannedEvent, type LinkEvent, type LinkEventMap } from './
 import { linkIntegrations } from './link-deliveries.js';
 import { clickMessage, conversionMessage } from './link-messages.js';
 import { integrationsOfLink, type LinkContext } from './link-pipeline.js';
+import { describeExchange } from '../snapchat-exchange.js';
 
 export interface LinkTestOptions extends LinkContext {
   snapchat: SnapchatClient;
@@ -78,20 +79,10 @@ export async function sendLinkTestEvent(options: LinkTestOptions, link: Link, bo
       const sent = await options.snapchat.validate(config, [built.event]);
       return {
         ...head,
-        request: { url: sent.url, body: JSON.parse(sent.body) },
-        response: { status: sent.status ?? null, body: parseMaybe(sent.responseBody) },
-        outcome: sent.outcome,
+        ...describeExchange(sent),
       };
     }),
   );
   return { link_id: link.id, event: linkEvent, snapchat_event: events[linkEvent], results };
 }
 
-function parseMaybe(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}

@@ -11,6 +11,7 @@ import type { DeliveryResult, DeliveryStatus, Integration, LeasedDelivery, Store
 import type { Traits } from '@datafirst/protocol';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
+import { parseAnswer } from '../snapchat-exchange.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** Sends one request's worth of events for an integration (the Snapchat client, or a test double). */
@@ -178,7 +179,7 @@ export class IntegrationLane {
       { integration: integration.id, events: batch.length, status: sent.status, outcome: outcome.kind, ms: sent.durationMs },
       'sent to snapchat',
     );
-    const response = { status: sent.status ?? null, body: parseBody(sent.responseBody) };
+    const response = { status: sent.status ?? null, body: parseAnswer(sent.responseBody) };
     const result = (ready: Ready, status: DeliveryStatus, reason: string | null, nextAttemptAt?: number): DeliveryResult => ({
       deliveryId: ready.leased.delivery.id,
       status,
@@ -280,11 +281,3 @@ function numberOr(value: unknown, fallback: number): number {
   return typeof value === 'number' && value > 0 ? value : fallback;
 }
 
-function parseBody(body: string | undefined): unknown {
-  if (body === undefined) return undefined;
-  try {
-    return JSON.parse(body);
-  } catch {
-    return body.slice(0, 2000);
-  }
-}
