@@ -13,14 +13,13 @@ import { MATCH_RULES } from '../match-identifiers.js';
 import type { SecretBox } from '../secret-box.js';
 import type { DeliveryStatus, Source } from '../store.js';
 import { newWriteKey, toSource, writeKeyColumns } from './sealed-rows.js';
+import { iso, type Row } from './columns.js';
 
-type Row = Record<string, unknown>;
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** SQL that is true when `column` (JSON) has something at `path`, as match-identifiers.ts defines it. */
 function presentSql(column: string, path: string): string {

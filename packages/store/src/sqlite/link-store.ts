@@ -20,13 +20,12 @@ import type {
   RecordedConversion,
   Revenue,
 } from '../links.js';
+import { iso, type Row } from './columns.js';
 
-type Row = Record<string, unknown>;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: unknown) => (typeof ms === 'number' ? iso(ms) : null);
 
 /**

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { isSealed, type SecretBox } from '../secret-box.js';
 import type { Source } from '../store.js';
+import { type Row } from './columns.js';
 
-type Row = Record<string, unknown>;
 
 /** Integration config fields that hold secrets, sealed when a secret key is set. */
 export const SEALED_CONFIG_KEYS = ['access_token'] as const;

@@ -27,6 +27,7 @@ import { SqliteAdminStore } from './admin-store.js';
 import { SqliteLinkStore } from './link-store.js';
 import { MIGRATIONS } from './migrations.js';
 import { findSourceRow, newWriteKey, openConfig, sealConfig, sealStoredSecrets, toSource, writeKeyColumns } from './sealed-rows.js';
+import { iso, json, parse, type Row } from './columns.js';
 
 export interface SqliteStoreOptions {
   /** Database file; ':memory:' for a throwaway store. */
@@ -44,11 +45,7 @@ export interface SqliteStoreOptions {
   secretKey?: string;
 }
 
-type Row = Record<string, unknown>;
 
-const iso = (ms: number) => new Date(ms).toISOString();
-const parse = (text: unknown) => (typeof text === 'string' ? JSON.parse(text) : null);
-const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
 /** A random id with a readable prefix, e.g. `src_4f9…`. */
 export function newId(prefix: string, bytes = 12): string {
