@@ -3,7 +3,17 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'packages/tag/**', 'packages/server/public/**', 'examples/**', 'bench/**', 'scripts/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'packages/tag/**',
+      'packages/server/public/**',
+      'examples/**',
+      'bench/**',
+      'scripts/**',
+    ],
+  },
   {
     files: ['packages/*/src/**/*.ts'],
     ignores: ['**/*.test.ts'],

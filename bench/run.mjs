@@ -25,7 +25,10 @@ const HEAP = '--max-old-space-size=160';
 
 /** Starts a child process and resolves with its URL once it prints one. */
 function start(args, env = {}) {
-  const child = spawn(process.execPath, args, { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let output = '';
   return new Promise((resolve, reject) => {
@@ -65,7 +68,8 @@ function message(id = '[<id>]') {
       page: { url: 'https://shop.example.com/p/1?ScCid=bench-click' },
       traits: { email: 'Jane.Doe@Example.com' },
       ip: '203.0.113.7',
-      userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+      userAgent:
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
     },
   };
 }
@@ -124,7 +128,12 @@ try {
   const ingestDb = join(dir, 'ingest.db');
   // The worker is off here: these figures are the collector's alone (validate, enrich, store).
   const mock = await start([MOCK, '--port', '0']);
-  const ingest = await datafirst(ingestDb, { DATAFIRST_WORKER: '0', SNAPCHAT_API_URL: mock.url, SNAP_PIXEL_ID: PIXEL, SNAP_ACCESS_TOKEN: 'bench' });
+  const ingest = await datafirst(ingestDb, {
+    DATAFIRST_WORKER: '0',
+    SNAPCHAT_API_URL: mock.url,
+    SNAP_PIXEL_ID: PIXEL,
+    SNAP_ACCESS_TOKEN: 'bench',
+  });
   const single = await load(ingest.url, batchBody(1));
   checkOk(single, 'ingest, 1 message per request');
   const ratio = single.requests.average / bareResult.requests.average;
@@ -139,7 +148,12 @@ try {
   const batch = await load(ingest.url, batchBody(20));
   checkOk(batch, 'ingest, 20 messages per request');
   const ingestEventsPerSecond = batch.requests.average * 20;
-  row('2. ingest, 20 messages/request', `${Math.round(ingestEventsPerSecond)} events/s (p99 ${batch.latency.p99} ms)`, '>= 50,000 events/s', ingestEventsPerSecond >= 50_000);
+  row(
+    '2. ingest, 20 messages/request',
+    `${Math.round(ingestEventsPerSecond)} events/s (p99 ${batch.latency.p99} ms)`,
+    '>= 50,000 events/s',
+    ingestEventsPerSecond >= 50_000,
+  );
   const ingestPeak = peakRssMb(ingest.child);
   await stop(ingest.child);
 
@@ -170,7 +184,11 @@ try {
 
   // 4. End to end at a steady 1,000 events/s: from the request leaving here to the mock's receipt.
   const e2eMock = await start([MOCK, '--port', '0']);
-  const e2e = await datafirst(join(dir, 'e2e.db'), { SNAPCHAT_API_URL: e2eMock.url, SNAP_PIXEL_ID: PIXEL, SNAP_ACCESS_TOKEN: 'bench' });
+  const e2e = await datafirst(join(dir, 'e2e.db'), {
+    SNAPCHAT_API_URL: e2eMock.url,
+    SNAP_PIXEL_ID: PIXEL,
+    SNAP_ACCESS_TOKEN: 'bench',
+  });
   let sequence = 0;
   const steady = await autocannon({
     url: `${e2e.url}/v1/batch`,
@@ -208,12 +226,19 @@ try {
 
   // 5. Memory.
   const peak = Math.max(ingestPeak, workerPeak, e2ePeak);
-  row('5. peak resident memory', `${peak.toFixed(0)} MB (collector ${ingestPeak.toFixed(0)}, worker ${workerPeak.toFixed(0)}, both in one process ${e2ePeak.toFixed(0)})`, '< 200 MB', peak < 200);
+  row(
+    '5. peak resident memory',
+    `${peak.toFixed(0)} MB (collector ${ingestPeak.toFixed(0)}, worker ${workerPeak.toFixed(0)}, both in one process ${e2ePeak.toFixed(0)})`,
+    '< 200 MB',
+    peak < 200,
+  );
 } finally {
   await Promise.all(children.map(stop));
   rmSync(dir, { recursive: true, force: true });
 }
 
-console.log(`\nDatafirst benchmark: ${SECONDS} s per load, ${CONNECTIONS} connections, Node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`);
+console.log(
+  `\nDatafirst benchmark: ${SECONDS} s per load, ${CONNECTIONS} connections, Node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`,
+);
 const width = Math.max(...rows.map((r) => r.name.length));
 for (const r of rows) console.log(`${r.met ? 'met ' : 'MISS'}  ${r.name.padEnd(width)}  ${r.figure}   (target ${r.target})`);

@@ -38,7 +38,9 @@ function failOnPageErrors(page: Page): string[] {
 
 /** Everything a page shows or holds: its markup and the values of its fields. */
 async function everythingOn(page: Page): Promise<string> {
-  const values = await page.evaluate(() => [...document.querySelectorAll('input, textarea, select')].map((el) => (el as HTMLInputElement).value));
+  const values = await page.evaluate(() =>
+    [...document.querySelectorAll('input, textarea, select')].map((el) => (el as HTMLInputElement).value),
+  );
   return `${await page.content()}\n${values.join('\n')}`;
 }
 
@@ -49,7 +51,10 @@ async function signIn(page: Page, route = '#/sources') {
   await expect(page.getByRole('navigation', { name: 'Admin' })).toBeVisible();
 }
 
-test('an operator sets up a pixel, tests it, and watches a page\'s event arrive in the debugger as delivered without reloading', async ({ page, context }) => {
+test("an operator sets up a pixel, tests it, and watches a page's event arrive in the debugger as delivered without reloading", async ({
+  page,
+  context,
+}) => {
   const problems = failOnPageErrors(page);
   const adminAnswers = recordAdminAnswers(page);
   let writeKey = '';
@@ -105,7 +110,7 @@ test('an operator sets up a pixel, tests it, and watches a page\'s event arrive 
     await expect(row.locator('code.masked')).toHaveText('****CRET');
   });
 
-  await test.step('send a test event and see the mock\'s answer', async () => {
+  await test.step("send a test event and see the mock's answer", async () => {
     const row = page.locator('tr', { has: page.getByRole('link', { name: 'E2E pixel' }) });
     await row.getByRole('link', { name: 'Send test event' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Send test event');
@@ -146,7 +151,11 @@ test('an operator sets up a pixel, tests it, and watches a page\'s event arrive 
     await expect(card).toContainText('"event_name": "CUSTOM_EVENT_1"');
     await expect(card).toContainText('"sc_click_id": "e2e-admin-click"');
     await expect(card).toContainText('Events have been processed successfully.');
-    await expect(card.locator('ul.ids li.yes')).toContainText(['Snapchat click id (ScCid)', '_scid cookie', 'IP address + user agent']);
+    await expect(card.locator('ul.ids li.yes')).toContainText([
+      'Snapchat click id (ScCid)',
+      '_scid cookie',
+      'IP address + user agent',
+    ]);
     // The page view the snippet sent arrived too, as PAGE_VIEW.
     const pageView = page.locator('details.event').filter({ has: page.locator('summary .name', { hasText: /^page$/ }) });
     await expect(pageView.locator('summary')).toContainText('E2E pixel: delivered');
@@ -185,7 +194,9 @@ test('match quality and delivery health show what the worker did', async ({ page
   // Traffic from the demo shop: a click id, the _scid cookie and the browser's IP and user agent.
   const shop = await page.context().newPage();
   await shop.goto(`${datafirst.url}/product.html?id=SKU-3&ScCid=e2e-health-click`);
-  await expect.poll(async () => (await datafirst.mockEvents()).some((e) => e.event.user_data?.sc_click_id === 'e2e-health-click')).toBe(true);
+  await expect
+    .poll(async () => (await datafirst.mockEvents()).some((e) => e.event.user_data?.sc_click_id === 'e2e-health-click'))
+    .toBe(true);
   await shop.close();
 
   await signIn(page, '#/match-quality');
@@ -222,7 +233,10 @@ test('rotating a write key shows the new key once; renaming and deleting a sourc
   await expect(page.locator('section.new-key')).toContainText('The old key works until');
   // Both keys are accepted during the grace period.
   for (const key of [oldKey, newKey]) {
-    const res = await fetch(`${datafirst.url}/v1/track`, { method: 'POST', body: JSON.stringify({ writeKey: key, event: 'Signed Up', anonymousId: 'a' }) });
+    const res = await fetch(`${datafirst.url}/v1/track`, {
+      method: 'POST',
+      body: JSON.stringify({ writeKey: key, event: 'Signed Up', anonymousId: 'a' }),
+    });
     expect(res.status).toBe(200);
   }
   await page.getByRole('button', { name: 'I have saved it' }).click();
@@ -236,7 +250,10 @@ test('rotating a write key shows the new key once; renaming and deleting a sourc
   await page.getByRole('button', { name: 'Delete Rotated' }).click();
   await page.getByRole('dialog', { name: 'Delete “Rotated”?' }).getByRole('button', { name: 'Delete source' }).click();
   await expect(page.getByRole('rowheader', { name: 'Rotated' })).toHaveCount(0);
-  const refused = await fetch(`${datafirst.url}/v1/track`, { method: 'POST', body: JSON.stringify({ writeKey: newKey, event: 'Signed Up', anonymousId: 'a' }) });
+  const refused = await fetch(`${datafirst.url}/v1/track`, {
+    method: 'POST',
+    body: JSON.stringify({ writeKey: newKey, event: 'Signed Up', anonymousId: 'a' }),
+  });
   expect(refused.status).toBe(401);
 });
 

@@ -23,15 +23,21 @@ function recordTagMessages(requests: Request[]) {
 async function eventsNamed(name: string, expected: number): Promise<MockEvent[]> {
   let events: MockEvent[] = [];
   await expect
-    .poll(async () => {
-      events = (await datafirst.mockEvents()).filter((e) => e.event.event_name === name);
-      return events.length;
-    }, { timeout: 20_000 })
+    .poll(
+      async () => {
+        events = (await datafirst.mockEvents()).filter((e) => e.event.event_name === name);
+        return events.length;
+      },
+      { timeout: 20_000 },
+    )
     .toBeGreaterThanOrEqual(expected);
   return events;
 }
 
-test('a purchase in the demo shop reaches the Snapchat mock with the hashed email, click id, cookie and value', async ({ page, context }) => {
+test('a purchase in the demo shop reaches the Snapchat mock with the hashed email, click id, cookie and value', async ({
+  page,
+  context,
+}) => {
   const requests: Request[] = [];
   page.on('request', (request) => requests.push(request));
   const tagMessages = recordTagMessages(requests);
@@ -86,24 +92,33 @@ test('a purchase in the demo shop reaches the Snapchat mock with the hashed emai
   expect(purchase.event_source_url).toBe(`${datafirst.url}/checkout.html`);
 });
 
-test('the debugger and the admin API show each event with the payload sent and Snapchat\'s answer', async ({ page }) => {
+test("the debugger and the admin API show each event with the payload sent and Snapchat's answer", async ({ page }) => {
   await page.goto(`${datafirst.url}/product.html?id=SKU-2&ScCid=debug-click`);
   await expect
-    .poll(async () => (await datafirst.mockEvents()).some((e) => e.event.event_name === 'VIEW_CONTENT' && e.event.user_data.sc_click_id === 'debug-click'))
+    .poll(async () =>
+      (await datafirst.mockEvents()).some(
+        (e) => e.event.event_name === 'VIEW_CONTENT' && e.event.user_data.sc_click_id === 'debug-click',
+      ),
+    )
     .toBe(true);
 
   const { events } = await datafirst.admin<{ events: any[] }>('/v1/admin/events?limit=50');
   const viewed = events.find((e) => e.message.event === 'Product Viewed' && e.message.properties.product_id === 'SKU-2');
   expect(viewed.deliveries).toHaveLength(1);
-  await expect.poll(async () => {
-    const latest = await datafirst.admin<{ events: any[] }>('/v1/admin/events?limit=50');
-    return latest.events.find((e) => e.id === viewed.id).deliveries[0].status;
-  }).toBe('delivered');
+  await expect
+    .poll(async () => {
+      const latest = await datafirst.admin<{ events: any[] }>('/v1/admin/events?limit=50');
+      return latest.events.find((e) => e.id === viewed.id).deliveries[0].status;
+    })
+    .toBe('delivered');
   const { events: after } = await datafirst.admin<{ events: any[] }>('/v1/admin/events?limit=50');
   const delivery = after.find((e) => e.id === viewed.id).deliveries[0];
   expect(delivery.payload.event.event_name).toBe('VIEW_CONTENT');
   expect(delivery.payload.url).not.toContain('demo-token');
-  expect(delivery.response).toEqual({ status: 200, body: { status: 'VALID', reason: 'Events have been processed successfully.' } });
+  expect(delivery.response).toEqual({
+    status: 200,
+    body: { status: 'VALID', reason: 'Events have been processed successfully.' },
+  });
 
   await page.goto(`${datafirst.url}/debugger`);
   await page.fill('#token', 'e2e-admin-token');

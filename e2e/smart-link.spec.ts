@@ -45,13 +45,19 @@ async function adminPost<T = any>(path: string, body: unknown = {}): Promise<T> 
 async function mockEvent(eventId: string): Promise<MockEvent> {
   let found: MockEvent | undefined;
   await expect
-    .poll(async () => (found = (await datafirst.mockEvents()).find((e) => e.event.event_id === eventId)) !== undefined, { timeout: 20_000 })
+    .poll(async () => (found = (await datafirst.mockEvents()).find((e) => e.event.event_id === eventId)) !== undefined, {
+      timeout: 20_000,
+    })
     .toBe(true);
   return found!;
 }
 
-test('a fan following a smart link with ?ScCid=…&utm_source=snap lands on the offer with every parameter plus the click id', async ({ page }) => {
-  const { integrations } = await datafirst.admin<{ integrations: { id: string; source_id: string; config: { pixel_id: string } }[] }>('/v1/admin/integrations');
+test('a fan following a smart link with ?ScCid=…&utm_source=snap lands on the offer with every parameter plus the click id', async ({
+  page,
+}) => {
+  const { integrations } = await datafirst.admin<{
+    integrations: { id: string; source_id: string; config: { pixel_id: string } }[];
+  }>('/v1/admin/integrations');
   const pixel = integrations[0]!;
   const link = await adminPost<{ id: string; url: string }>('/v1/admin/links', {
     name: 'E2E Snap campaign',
@@ -74,7 +80,9 @@ test('a fan following a smart link with ?ScCid=…&utm_source=snap lands on the 
     ['df_click_id', clickId],
   ]);
   // What the destination received, as its own page shows it.
-  const shown = await page.locator('#params li').evaluateAll((items) => items.map((li) => [li.getAttribute('data-name'), li.textContent]));
+  const shown = await page
+    .locator('#params li')
+    .evaluateAll((items) => items.map((li) => [li.getAttribute('data-name'), li.textContent]));
   expect(shown).toEqual([...landed.searchParams]);
   expect(offerRequests).toContain(`/landing?aff=42&ScCid=e2e-sc-1&utm_source=snap&df_click_id=${clickId}`);
 
@@ -90,7 +98,9 @@ test('a fan following a smart link with ?ScCid=…&utm_source=snap lands on the 
 
   // The offer network reports a sale for that click: Snapchat gets a PURCHASE with the same identifiers.
   const { postback_key: key } = await adminPost(`/v1/admin/sources/${pixel.source_id}/postback-key`);
-  const res = await fetch(`${datafirst.url}/v1/postback?key=${key}&click_id=${clickId}&event=sale&value=24.99&currency=USD&txid=e2e-tx-1`);
+  const res = await fetch(
+    `${datafirst.url}/v1/postback?key=${key}&click_id=${clickId}&event=sale&value=24.99&currency=USD&txid=e2e-tx-1`,
+  );
   expect(res.status).toBe(200);
   const purchase = await mockEvent('pb:e2e-tx-1');
   expect(purchase.event).toMatchObject({

@@ -26,7 +26,10 @@ test.afterAll(async () => {
   await datafirst?.stop();
 });
 
-test('with the same cookie domain on the tag and the collector, each identity cookie exists once and the whole site shares it', async ({ page, context }) => {
+test('with the same cookie domain on the tag and the collector, each identity cookie exists once and the whole site shares it', async ({
+  page,
+  context,
+}) => {
   const port = new URL(datafirst.url).port;
   const www = await testSite(context, `http://www.shop.test:${port}`);
   const apex = await testSite(context, `http://shop.test:${port}`);
@@ -37,10 +40,16 @@ test('with the same cookie domain on the tag and the collector, each identity co
 
   const answered = page.waitForResponse(`http://www.shop.test:${port}/v1/batch`);
   await page.goto(`${landing}?ScCid=domain-click`);
-  const setCookie = (await (await answered).headersArray()).filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value);
+  const setCookie = (await (await answered).headersArray())
+    .filter((h) => h.name.toLowerCase() === 'set-cookie')
+    .map((h) => h.value);
   await settle(page, datafirst, landing);
   const cookies = await documentCookies(page);
-  expect(cookies).toEqual({ _dfid: expect.stringMatching(UUID_V4), _scid: expect.stringMatching(UUID_V4), _scclid: 'domain-click' });
+  expect(cookies).toEqual({
+    _dfid: expect.stringMatching(UUID_V4),
+    _scid: expect.stringMatching(UUID_V4),
+    _scclid: 'domain-click',
+  });
   expect(setCookie).toEqual([
     `_dfid=${cookies._dfid}; Max-Age=34128000; Path=/; SameSite=Lax; Domain=shop.test`,
     `_scid=${cookies._scid}; Max-Age=34128000; Path=/; SameSite=Lax; Domain=shop.test`,

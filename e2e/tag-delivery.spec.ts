@@ -43,11 +43,16 @@ test('an event tracked right before navigating away arrives, sent by beacon', as
   }, elsewhere);
   await page.waitForURL(elsewhere);
 
-  const [added] = await waitForMockEvents(datafirst, product, 2).then((events) => events.filter((e) => e.event_name === 'ADD_CART'));
+  const [added] = await waitForMockEvents(datafirst, product, 2).then((events) =>
+    events.filter((e) => e.event_name === 'ADD_CART'),
+  );
   const beacons = await beaconsSent(page);
   expect(beacons.length).toBeGreaterThanOrEqual(1);
   for (const beacon of beacons) {
-    expect([beacon.url, beacon.messages.map((m) => m.event)]).toEqual([`${datafirst.url}/v1/batch?writeKey=wk_e2e_demo`, ['Product Added']]);
+    expect([beacon.url, beacon.messages.map((m) => m.event)]).toEqual([
+      `${datafirst.url}/v1/batch?writeKey=wk_e2e_demo`,
+      ['Product Added'],
+    ]);
   }
   expect(added!.event_id).toBe(beacons[0]!.messages[0]!.messageId);
   expect(added!.custom_data).toMatchObject({ content_ids: ['SKU-LEAVE'], value: 12.5, currency: 'USD' });
@@ -96,8 +101,16 @@ test('events tracked offline arrive after going online and loading the page agai
   await settle(again, datafirst, url);
   const events = await mockEventsFrom(datafirst, url);
   const ids = offline.map((m) => m.messageId);
-  expect(events.filter((e) => ids.includes(e.event_id)).map((e) => [e.event_name, e.event_id]).sort()).toEqual(
-    [['VIEW_CONTENT', ids[0]], ['ADD_CART', ids[1]]].sort(),
+  expect(
+    events
+      .filter((e) => ids.includes(e.event_id))
+      .map((e) => [e.event_name, e.event_id])
+      .sort(),
+  ).toEqual(
+    [
+      ['VIEW_CONTENT', ids[0]],
+      ['ADD_CART', ids[1]],
+    ].sort(),
   );
   expect(events.map((e) => e.event_name).sort()).toEqual(['ADD_CART', 'PAGE_VIEW', 'PAGE_VIEW', 'VIEW_CONTENT']);
 });
@@ -139,7 +152,10 @@ test('a reload does not duplicate an event, though the tag sends it again', asyn
   expect((await storedEventsFrom(datafirst, url)).map((e) => e.name).sort()).toEqual(['Product Added', 'page', 'page']);
 });
 
-test('a call retried while the collector is down, then answering 503, keeps its messageId and is delivered once', async ({ page, context }) => {
+test('a call retried while the collector is down, then answering 503, keeps its messageId and is delivered once', async ({
+  page,
+  context,
+}) => {
   const site = await testSite(context, datafirst.url);
   const url = site.page('page.html');
   const attempts: { outcome: string; messageIds: string[] }[] = [];
@@ -161,7 +177,10 @@ test('a call retried while the collector is down, then answering 503, keeps its 
   expect(events.map((e) => [e.event_name, e.event_id])).toEqual([['PAGE_VIEW', first!.messageIds[0]]]);
 });
 
-test('calls made before _df.js loads are replayed in call order, each with the URL and time it was made', async ({ page, context }) => {
+test('calls made before _df.js loads are replayed in call order, each with the URL and time it was made', async ({
+  page,
+  context,
+}) => {
   const site = await testSite(context, datafirst.url);
   const url = site.page('page.html');
   const sent = recordTagRequests(page);
@@ -199,7 +218,11 @@ test('calls made before _df.js loads are replayed in call order, each with the U
   // The identify came first, so the events after it carry the visitor's hashed email.
   const events = await mockEventsFrom(datafirst, url);
   const byId = new Map(events.map((e) => [e.event_id, e]));
-  expect(messages.filter((m) => m.type === 'track').map((m) => [byId.get(m.messageId)?.event_name, byId.get(m.messageId)?.user_data.em])).toEqual([
+  expect(
+    messages
+      .filter((m) => m.type === 'track')
+      .map((m) => [byId.get(m.messageId)?.event_name, byId.get(m.messageId)?.user_data.em]),
+  ).toEqual([
     ['VIEW_CONTENT', [sha256('replay@example.com')]],
     ['ADD_CART', [sha256('replay@example.com')]],
   ]);

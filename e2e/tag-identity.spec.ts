@@ -42,7 +42,9 @@ test('a click in sccid or SCCID is kept, and the latest click wins on the pages 
   expect(scid).toMatch(UUID_V4);
   const pageViews = messagesOf(sent).filter((m) => m.type === 'page');
   const byId = new Map(events.map((event) => [event.event_id, event]));
-  expect(pageViews.map((m) => [m.context.page.url, byId.get(m.messageId)?.event_name, byId.get(m.messageId)?.user_data.sc_click_id])).toEqual([
+  expect(
+    pageViews.map((m) => [m.context.page.url, byId.get(m.messageId)?.event_name, byId.get(m.messageId)?.user_data.sc_click_id]),
+  ).toEqual([
     [`${landing}?sccid=click-lower`, 'PAGE_VIEW', 'click-lower'],
     [`${landing}?SCCID=click-upper`, 'PAGE_VIEW', 'click-upper'],
     [next, 'PAGE_VIEW', 'click-upper'],
@@ -50,16 +52,25 @@ test('a click in sccid or SCCID is kept, and the latest click wins on the pages 
   expect(events.map((event) => event.user_data.sc_cookie1)).toEqual([scid, scid, scid]);
 });
 
-test('the collector\'s Set-Cookie and the tag agree on _dfid, _scid and _scclid, with SameSite=Lax and long lifetimes', async ({ page, context }) => {
+test("the collector's Set-Cookie and the tag agree on _dfid, _scid and _scclid, with SameSite=Lax and long lifetimes", async ({
+  page,
+  context,
+}) => {
   const site = await testSite(context, datafirst.url);
   const landing = site.page('landing.html', { data: tagData });
   const answered = page.waitForResponse((response) => new URL(response.url()).pathname === '/v1/batch');
   const loadedAt = Date.now() / 1000;
   await page.goto(`${landing}?ScCid=click-cookie`);
-  const setCookie = (await (await answered).headersArray()).filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value);
+  const setCookie = (await (await answered).headersArray())
+    .filter((h) => h.name.toLowerCase() === 'set-cookie')
+    .map((h) => h.value);
 
   const tagCookies = await documentCookies(page);
-  expect(tagCookies).toEqual({ _dfid: expect.stringMatching(UUID_V4), _scid: expect.stringMatching(UUID_V4), _scclid: 'click-cookie' });
+  expect(tagCookies).toEqual({
+    _dfid: expect.stringMatching(UUID_V4),
+    _scid: expect.stringMatching(UUID_V4),
+    _scclid: 'click-cookie',
+  });
   expect(setCookie).toEqual([
     `_dfid=${tagCookies._dfid}; Max-Age=${395 * DAY_S}; Path=/; SameSite=Lax`,
     `_scid=${tagCookies._scid}; Max-Age=${395 * DAY_S}; Path=/; SameSite=Lax`,
@@ -88,7 +99,11 @@ test('_df.reset() forgets the user id and the cookies, and the next call is a ne
   await page.goto(account);
   await settle(page, datafirst, site.root);
   const before = await documentCookies(page);
-  expect(before).toEqual({ _dfid: expect.stringMatching(UUID_V4), _scid: expect.stringMatching(UUID_V4), _scclid: 'click-reset' });
+  expect(before).toEqual({
+    _dfid: expect.stringMatching(UUID_V4),
+    _scid: expect.stringMatching(UUID_V4),
+    _scclid: 'click-reset',
+  });
 
   // The usual logout: a last event of the signed-in visitor, then reset, while that event is unsent.
   const afterReset = await page.evaluate(() => {
@@ -115,7 +130,11 @@ test('_df.reset() forgets the user id and the cookies, and the next call is a ne
   ]);
   expect(after).toEqual({ _dfid: expect.stringMatching(UUID_V4), _scid: expect.stringMatching(UUID_V4) });
   expect([after._dfid === before._dfid, after._scid === before._scid]).toEqual([false, false]);
-  expect([viewed.userId, viewed.anonymousId, viewed.context.snapchat]).toEqual([undefined, after._dfid, { cookie1: after._scid }]);
+  expect([viewed.userId, viewed.anonymousId, viewed.context.snapchat]).toEqual([
+    undefined,
+    after._dfid,
+    { cookie1: after._scid },
+  ]);
   expect(views).toHaveLength(1);
   expect(views[0]!.event_id).toBe(viewed.messageId);
   expect(views[0]!.user_data.sc_cookie1).toBe(after._scid);

@@ -23,7 +23,10 @@ test.afterAll(async () => {
   await datafirst?.stop();
 });
 
-test('with data-spa, each new URL of a single-page app is a page view, and a new fragment or state is not', async ({ page, context }) => {
+test('with data-spa, each new URL of a single-page app is a page view, and a new fragment or state is not', async ({
+  page,
+  context,
+}) => {
   const site = await testSite(context, datafirst.url);
   const app = site.page('app.html', { data: { spa: 'true' } });
   const sent = recordTagRequests(page);
@@ -57,7 +60,10 @@ test('with data-spa, each new URL of a single-page app is a page view, and a new
   expect(events).toHaveLength(4);
 });
 
-test('a page that includes the snippet twice and _df.js once more records one page view and each call once', async ({ page, context }) => {
+test('a page that includes the snippet twice and _df.js once more records one page view and each call once', async ({
+  page,
+  context,
+}) => {
   const site = await testSite(context, datafirst.url);
   const url = site.page('page.html', {
     snippets: 2,
@@ -67,7 +73,10 @@ test('a page that includes the snippet twice and _df.js once more records one pa
   await page.evaluate(() => _df.track('Product Viewed', { product_id: 'SKU-DOUBLE' }));
   await settle(page, datafirst, url);
 
-  expect(await page.evaluate(() => [document.querySelectorAll('script[src="/_df.js"]').length, Array.isArray(_df)])).toEqual([2, false]);
+  expect(await page.evaluate(() => [document.querySelectorAll('script[src="/_df.js"]').length, Array.isArray(_df)])).toEqual([
+    2,
+    false,
+  ]);
   expect((await storedEventsFrom(datafirst, url)).map((e) => e.name)).toEqual(['page', 'Product Viewed']);
   expect((await mockEventsFrom(datafirst, url)).map((e) => e.event_name).sort()).toEqual(['PAGE_VIEW', 'VIEW_CONTENT']);
 });
@@ -83,7 +92,10 @@ async function recordViolations(context: BrowserContext): Promise<void> {
 // A script that the policy must block: proof that it is enforced.
 const UNSAFE_INLINE = '<script>window.unsafeInlineRan = true</script>';
 
-test('under a strict nonce-based Content-Security-Policy the snippet loads the tag and events arrive', async ({ page, context }) => {
+test('under a strict nonce-based Content-Security-Policy the snippet loads the tag and events arrive', async ({
+  page,
+  context,
+}) => {
   await recordViolations(context);
   const site = await testSite(context, datafirst.url);
   const nonce = 'cDFmZi1ub25jZS0x';
@@ -105,7 +117,10 @@ test('under a strict nonce-based Content-Security-Policy the snippet loads the t
   ]);
 });
 
-test('under a Content-Security-Policy that allows the snippet by its hash and the tag by its origin, events arrive', async ({ page, context }) => {
+test('under a Content-Security-Policy that allows the snippet by its hash and the tag by its origin, events arrive', async ({
+  page,
+  context,
+}) => {
   await recordViolations(context);
   const site = await testSite(context, datafirst.url);
   const code = snippet().replace(/^<script>|<\/script>$/g, '');
@@ -125,7 +140,7 @@ test('under a Content-Security-Policy that allows the snippet by its hash and th
   ]);
 });
 
-test('with the collector behind a path of the site, data-api sends the tag\'s batches there', async ({ page, context }) => {
+test("with the collector behind a path of the site, data-api sends the tag's batches there", async ({ page, context }) => {
   const site = await testSite(context, datafirst.url);
   const url = site.page('page.html', { src: '/df/_df.js', data: { api: '/df' } });
   // The site's reverse proxy: /df/… is the collector's /…, as in the README's nginx example.
@@ -152,7 +167,10 @@ test('with the collector behind a path of the site, data-api sends the tag\'s ba
   ]);
 });
 
-test('bad calls are dropped without an exception reaching the page, and the calls after them still arrive', async ({ page, context }) => {
+test('bad calls are dropped without an exception reaching the page, and the calls after them still arrive', async ({
+  page,
+  context,
+}) => {
   const site = await testSite(context, datafirst.url);
   const url = site.page('page.html');
   await page.goto(url);
@@ -163,7 +181,16 @@ test('bad calls are dropped without an exception reaching the page, and the call
     try {
       _df.track('Circular', circular);
       _df.track('Big number', { value: 10n } as unknown as Record<string, unknown>);
-      _df.page(new Proxy({}, { ownKeys: () => { throw new Error('hostile properties'); } }));
+      _df.page(
+        new Proxy(
+          {},
+          {
+            ownKeys: () => {
+              throw new Error('hostile properties');
+            },
+          },
+        ),
+      );
       (_df.consent as (choice?: unknown) => void)();
       (_df.consent as (choice?: unknown) => void)(null);
       _df.track('Product Viewed', { product_id: 'SKU-GUEST' });
@@ -178,7 +205,10 @@ test('bad calls are dropped without an exception reaching the page, and the call
   expect((await mockEventsFrom(datafirst, url)).map((e) => e.event_name).sort()).toEqual(['PAGE_VIEW', 'VIEW_CONTENT']);
 });
 
-test('where localStorage throws, as in sandboxed frames, the tag keeps its queue in memory and still delivers', async ({ page, context }) => {
+test('where localStorage throws, as in sandboxed frames, the tag keeps its queue in memory and still delivers', async ({
+  page,
+  context,
+}) => {
   await context.addInitScript(() =>
     Object.defineProperty(window, 'localStorage', {
       get: () => {
@@ -189,13 +219,15 @@ test('where localStorage throws, as in sandboxed frames, the tag keeps its queue
   const site = await testSite(context, datafirst.url);
   const url = site.page('page.html');
   await page.goto(url);
-  expect(await page.evaluate(() => {
-    try {
-      return typeof localStorage;
-    } catch (error) {
-      return (error as DOMException).name;
-    }
-  })).toBe('SecurityError');
+  expect(
+    await page.evaluate(() => {
+      try {
+        return typeof localStorage;
+      } catch (error) {
+        return (error as DOMException).name;
+      }
+    }),
+  ).toBe('SecurityError');
   await page.evaluate(() => _df.track('Product Viewed', { product_id: 'SKU-NO-STORAGE' }));
 
   const events = await waitForMockEvents(datafirst, url, 2);

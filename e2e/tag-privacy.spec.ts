@@ -32,7 +32,10 @@ async function nextSetCookie(page: Page, send: () => Promise<unknown>): Promise<
   return headers.filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value);
 }
 
-test('with advertising consent denied nothing reaches the Snapchat mock; once granted, the next events do', async ({ page, context }) => {
+test('with advertising consent denied nothing reaches the Snapchat mock; once granted, the next events do', async ({
+  page,
+  context,
+}) => {
   const site = await testSite(context, datafirst.url);
   const url = `${site.page('page.html', { data: { consent: 'denied' } })}?ScCid=consent-click`;
   const sent = recordTagRequests(page);
@@ -51,7 +54,11 @@ test('with advertising consent denied nothing reaches the Snapchat mock; once gr
   });
   const [added] = await waitForMockEvents(datafirst, url, 1);
   const granted = await documentCookies(page);
-  expect(granted).toEqual({ _dfid: expect.stringMatching(UUID_V4), _scid: expect.stringMatching(UUID_V4), _scclid: 'consent-click' });
+  expect(granted).toEqual({
+    _dfid: expect.stringMatching(UUID_V4),
+    _scid: expect.stringMatching(UUID_V4),
+    _scclid: 'consent-click',
+  });
   const addedMessage = messagesOf(sent).find((m) => m.event === 'Product Added')!;
   expect([added!.event_name, added!.event_id, added!.user_data.sc_click_id, added!.user_data.sc_cookie1]).toEqual([
     'ADD_CART',
@@ -69,7 +76,9 @@ test('with advertising consent denied nothing reaches the Snapchat mock; once gr
   );
   expect(setCookie).toEqual([`_dfid=${granted._dfid}; Max-Age=34128000; Path=/; SameSite=Lax`]);
   await settle(page, datafirst, url);
-  expect((await storedEventsFrom(datafirst, url)).map((e) => [e.name, e.message.context.consent, e.deliveries.map((d) => d.status)])).toEqual([
+  expect(
+    (await storedEventsFrom(datafirst, url)).map((e) => [e.name, e.message.context.consent, e.deliveries.map((d) => d.status)]),
+  ).toEqual([
     ['page', { categoryPreferences: { advertising: false } }, ['skipped']],
     ['Product Added', { categoryPreferences: { advertising: true } }, ['delivered']],
     ['Product Viewed', { categoryPreferences: { advertising: false } }, ['skipped']],
@@ -77,7 +86,10 @@ test('with advertising consent denied nothing reaches the Snapchat mock; once gr
   expect((await mockEventsFrom(datafirst, url)).map((e) => e.event_name)).toEqual(['ADD_CART']);
 });
 
-test('Global Privacy Control opts the visitor out in the tag and at the collector, even after consent is granted', async ({ page, context }) => {
+test('Global Privacy Control opts the visitor out in the tag and at the collector, even after consent is granted', async ({
+  page,
+  context,
+}) => {
   // Chromium has no GPC setting: the page sees the signal through navigator, the collector through the header.
   await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
   await context.setExtraHTTPHeaders({ 'Sec-GPC': '1' });
@@ -104,7 +116,10 @@ test('Global Privacy Control opts the visitor out in the tag and at the collecto
   expect((await context.cookies()).map((c) => c.name)).toEqual(['_dfid']);
 });
 
-test('the Sec-GPC header alone makes the collector withhold what the tag sent with consent, and refresh no Snapchat cookie', async ({ page, context }) => {
+test('the Sec-GPC header alone makes the collector withhold what the tag sent with consent, and refresh no Snapchat cookie', async ({
+  page,
+  context,
+}) => {
   await context.setExtraHTTPHeaders({ 'Sec-GPC': '1' });
   const site = await testSite(context, datafirst.url);
   const url = `${site.page('header.html')}?ScCid=header-click`;
@@ -114,7 +129,11 @@ test('the Sec-GPC header alone makes the collector withhold what the tag sent wi
   await settle(page, datafirst, url);
 
   const cookies = await documentCookies(page);
-  expect(cookies).toEqual({ _dfid: expect.stringMatching(UUID_V4), _scid: expect.stringMatching(UUID_V4), _scclid: 'header-click' });
+  expect(cookies).toEqual({
+    _dfid: expect.stringMatching(UUID_V4),
+    _scid: expect.stringMatching(UUID_V4),
+    _scclid: 'header-click',
+  });
   expect(setCookie).toEqual([`_dfid=${cookies._dfid}; Max-Age=34128000; Path=/; SameSite=Lax`]);
   expect(messagesOf(sent).map((m) => m.context.consent)).toEqual([{ categoryPreferences: { advertising: true } }]);
   expect((await storedEventsFrom(datafirst, url)).map((e) => [e.name, e.message.context.consent, e.deliveries])).toEqual([

@@ -35,7 +35,13 @@ export async function startDatafirst(options: { dbPath?: string; env?: Record<st
   const dir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'datafirst-e2e-'));
   const dbPath = options.dbPath ?? join(dir!, 'datafirst.db');
   const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--host', '127.0.0.1', '--db', dbPath], {
-    env: { ...process.env, DATAFIRST_ADMIN_TOKEN: ADMIN_TOKEN, DATAFIRST_WRITE_KEY: WRITE_KEY, LOG_LEVEL: 'warn', ...options.env },
+    env: {
+      ...process.env,
+      DATAFIRST_ADMIN_TOKEN: ADMIN_TOKEN,
+      DATAFIRST_WRITE_KEY: WRITE_KEY,
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -75,6 +81,6 @@ export async function startDatafirst(options: { dbPath?: string; env?: Record<st
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
     admin: (path) => get(path, { Authorization: `Bearer ${ADMIN_TOKEN}` }),
-    mockEvents: async () => ((await get("/snapchat-mock/__mock/events")) as { events: MockEvent[] }).events,
+    mockEvents: async () => ((await get('/snapchat-mock/__mock/events')) as { events: MockEvent[] }).events,
   };
 }

@@ -42,7 +42,10 @@ export interface TagPageOptions {
 export function snippet(options: Pick<TagPageOptions, 'data' | 'src' | 'nonce'> = {}): string {
   const filled = template.replaceAll('__DF_SRC__', options.src ?? '/_df.js').replaceAll('__DF_WRITE_KEY__', WRITE_KEY);
   const withData = filled.replace(/(\w+)\.dataset\.writeKey=("[^"]*")/, (assignment, script: string) =>
-    [assignment, ...Object.entries(options.data ?? {}).map(([name, value]) => `${script}.dataset.${name}=${JSON.stringify(value)}`)].join(','),
+    [
+      assignment,
+      ...Object.entries(options.data ?? {}).map(([name, value]) => `${script}.dataset.${name}=${JSON.stringify(value)}`),
+    ].join(','),
   );
   return options.nonce ? withData.replace('<script>', `<script nonce="${options.nonce}">`) : withData;
 }
@@ -143,7 +146,10 @@ export async function spyOnBeacons(context: BrowserContext): Promise<void> {
 
 /** The beacons this tab's pages have sent, as `spyOnBeacons` recorded them. */
 export async function beaconsSent(page: Page): Promise<TagRequest[]> {
-  const log = await page.evaluate((key) => JSON.parse(sessionStorage.getItem(key) ?? '[]') as { url: string; body: string }[], BEACON_LOG);
+  const log = await page.evaluate(
+    (key) => JSON.parse(sessionStorage.getItem(key) ?? '[]') as { url: string; body: string }[],
+    BEACON_LOG,
+  );
   return log.map(({ url, body }) => ({ url, messages: (JSON.parse(body) as { batch: Record<string, any>[] }).batch }));
 }
 
@@ -155,17 +161,28 @@ export async function queued(page: Page): Promise<Record<string, any>[] | null> 
 /** The tag's cookies as the page's scripts see them. */
 export async function documentCookies(page: Page): Promise<Record<string, string>> {
   return page.evaluate(() =>
-    Object.fromEntries(document.cookie.split('; ').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
+    Object.fromEntries(
+      document.cookie
+        .split('; ')
+        .filter(Boolean)
+        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    ),
   );
 }
 
 /** Events the Snapchat mock accepted from pages whose URL starts with `urlPrefix`. */
 export async function mockEventsFrom(datafirst: DatafirstProcess, urlPrefix: string): Promise<MockEvent['event'][]> {
-  return (await datafirst.mockEvents()).map((e) => e.event).filter((event) => String(event.event_source_url).startsWith(urlPrefix));
+  return (await datafirst.mockEvents())
+    .map((e) => e.event)
+    .filter((event) => String(event.event_source_url).startsWith(urlPrefix));
 }
 
 /** Waits until the mock has accepted `count` events from pages under `urlPrefix`, and returns them. */
-export async function waitForMockEvents(datafirst: DatafirstProcess, urlPrefix: string, count: number): Promise<MockEvent['event'][]> {
+export async function waitForMockEvents(
+  datafirst: DatafirstProcess,
+  urlPrefix: string,
+  count: number,
+): Promise<MockEvent['event'][]> {
   let events: MockEvent['event'][] = [];
   await expect
     .poll(async () => (events = await mockEventsFrom(datafirst, urlPrefix)).length, {
@@ -190,7 +207,12 @@ export async function storedEventsFrom(datafirst: DatafirstProcess, urlPrefix: s
   const { events } = await datafirst.admin<{ events: StoredEvent[] }>('/v1/admin/events?limit=500');
   return events
     .filter((e) => String(e.message.context?.page?.url ?? '').startsWith(urlPrefix))
-    .map(({ id, name, message, deliveries }) => ({ id, name, message, deliveries: deliveries.map(({ status, reason }) => ({ status, reason })) }))
+    .map(({ id, name, message, deliveries }) => ({
+      id,
+      name,
+      message,
+      deliveries: deliveries.map(({ status, reason }) => ({ status, reason })),
+    }))
     .reverse();
 }
 
@@ -201,10 +223,14 @@ export async function storedEventsFrom(datafirst: DatafirstProcess, urlPrefix: s
 export async function settle(page: Page, datafirst: DatafirstProcess, urlPrefix: string): Promise<void> {
   await expect.poll(() => queued(page), { message: 'the tag queue empties' }).toEqual([]);
   await expect
-    .poll(async () => (await storedEventsFrom(datafirst, urlPrefix)).flatMap((e) => e.deliveries).filter((d) => d.status === 'pending').length, {
-      message: 'every delivery has an outcome',
-      timeout: 15_000,
-    })
+    .poll(
+      async () =>
+        (await storedEventsFrom(datafirst, urlPrefix)).flatMap((e) => e.deliveries).filter((d) => d.status === 'pending').length,
+      {
+        message: 'every delivery has an outcome',
+        timeout: 15_000,
+      },
+    )
     .toBe(0);
 }
 

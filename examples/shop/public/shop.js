@@ -8,18 +8,52 @@
   ];
   var CART_KEY = 'shop.cart';
 
-  function $(id) { return document.getElementById(id); }
-  function money(n) { return '$' + n.toFixed(2); }
-  function findProduct(id) { return PRODUCTS.filter(function (p) { return p.product_id === id; })[0]; }
-  function cart() { try { return JSON.parse(localStorage.getItem(CART_KEY)) || []; } catch (e) { return []; } }
-  function saveCart(items) { localStorage.setItem(CART_KEY, JSON.stringify(items)); }
-  function total(items) { return Math.round(items.reduce(function (s, i) { return s + i.price * i.quantity; }, 0) * 100) / 100; }
+  function $(id) {
+    return document.getElementById(id);
+  }
+  function money(n) {
+    return '$' + n.toFixed(2);
+  }
+  function findProduct(id) {
+    return PRODUCTS.filter(function (p) {
+      return p.product_id === id;
+    })[0];
+  }
+  function cart() {
+    try {
+      return JSON.parse(localStorage.getItem(CART_KEY)) || [];
+    } catch (e) {
+      return [];
+    }
+  }
+  function saveCart(items) {
+    localStorage.setItem(CART_KEY, JSON.stringify(items));
+  }
+  function total(items) {
+    return (
+      Math.round(
+        items.reduce(function (s, i) {
+          return s + i.price * i.quantity;
+        }, 0) * 100,
+      ) / 100
+    );
+  }
   function asProperties(p, quantity) {
-    return { product_id: p.product_id, name: p.name, price: p.price, brand: p.brand, category: p.category, quantity: quantity, currency: 'USD' };
+    return {
+      product_id: p.product_id,
+      name: p.name,
+      price: p.price,
+      brand: p.brand,
+      category: p.category,
+      quantity: quantity,
+      currency: 'USD',
+    };
   }
   // Keep the landing page's query (e.g. ?ScCid=…) on internal links, as real shops often do not:
   // the tag remembers the click id anyway.
-  function link(href) { return href; }
+  function link(href) {
+    return href;
+  }
 
   var page = document.body.getAttribute('data-page');
 
@@ -46,8 +80,11 @@
     _df.track('Product Viewed', asProperties(product, 1));
     $('add').addEventListener('click', function () {
       var items = cart();
-      var line = items.filter(function (i) { return i.product_id === product.product_id; })[0];
-      if (line) line.quantity += 1; else items.push(asProperties(product, 1));
+      var line = items.filter(function (i) {
+        return i.product_id === product.product_id;
+      })[0];
+      if (line) line.quantity += 1;
+      else items.push(asProperties(product, 1));
       saveCart(items);
       // Datafirst: added to cart
       _df.track('Product Added', asProperties(product, 1));
@@ -65,7 +102,9 @@
     });
     $('total').textContent = money(total(items));
     $('checkout').disabled = items.length === 0;
-    $('checkout').addEventListener('click', function () { location.href = '/checkout.html'; });
+    $('checkout').addEventListener('click', function () {
+      location.href = '/checkout.html';
+    });
   }
 
   if (page === 'checkout') {

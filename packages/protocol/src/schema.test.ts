@@ -7,7 +7,10 @@ describe('validateMessage', () => {
     ['a page without a name', { type: 'page', anonymousId: 'a' }],
     ['an identify with only a userId', { type: 'identify', userId: 'u', traits: { email: 'x@y.z' } }],
     ['a numeric userId', { type: 'track', event: 'E', userId: 42 }],
-    ['unknown extra fields (Segment libraries send integrations, channel…)', { type: 'page', channel: 'server', integrations: {} }],
+    [
+      'unknown extra fields (Segment libraries send integrations, channel…)',
+      { type: 'page', channel: 'server', integrations: {} },
+    ],
     ['an ISO timestamp with an offset', { type: 'page', timestamp: '2025-06-02T10:15:30.123+02:00' }],
   ])('accepts %s', (_, input) => {
     expect(validateMessage(input).ok).toBe(true);
@@ -21,9 +24,21 @@ describe('validateMessage', () => {
     ['a track without an event', { type: 'track' }, 'event: a track call needs an event name'],
     ['a track with an empty event', { type: 'track', event: '  ' }, 'event: Too small: expected string to have >=1 characters'],
     ['an identify with neither id', { type: 'identify', traits: {} }, 'userId: identify needs a userId or an anonymousId'],
-    ['a timestamp that is not ISO 8601', { type: 'page', timestamp: 'yesterday' }, 'timestamp: must be an ISO 8601 date-time, like 2025-06-02T10:15:30.123Z'],
-    ['properties that are not an object', { type: 'page', properties: [1] }, 'properties: Invalid input: expected record, received array'],
-    ['an over-long event name', { type: 'track', event: 'x'.repeat(256) }, 'event: Too big: expected string to have <=255 characters'],
+    [
+      'a timestamp that is not ISO 8601',
+      { type: 'page', timestamp: 'yesterday' },
+      'timestamp: must be an ISO 8601 date-time, like 2025-06-02T10:15:30.123Z',
+    ],
+    [
+      'properties that are not an object',
+      { type: 'page', properties: [1] },
+      'properties: Invalid input: expected record, received array',
+    ],
+    [
+      'an over-long event name',
+      { type: 'track', event: 'x'.repeat(256) },
+      'event: Too big: expected string to have <=255 characters',
+    ],
   ])('rejects %s, naming the field', (_, input, error) => {
     const result = validateMessage(input);
     expect(result.ok).toBe(false);

@@ -103,7 +103,11 @@ function createExpressApp(options: AppOptions): Express {
   app.use(((error, _req, res, _next) => {
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     const reason =
-      error?.type === 'entity.too.large' ? `request body larger than ${error.limit} bytes` : status === 500 ? 'internal error' : String(error.message);
+      error?.type === 'entity.too.large'
+        ? `request body larger than ${error.limit} bytes`
+        : status === 500
+          ? 'internal error'
+          : String(error.message);
     if (status === 500) options.logger.error({ err: error }, 'request failed');
     res.status(status).json({ success: false, error: reason });
   }) as express.ErrorRequestHandler);

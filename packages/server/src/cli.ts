@@ -41,7 +41,8 @@ async function main(argv: string[]): Promise<void> {
   lines.push(`  Live debugger:    ${running.url}/admin/#/debugger`);
   lines.push(`  Browser tag:      ${running.url}${config.tagPath}`);
   lines.push(`  Admin API:        ${running.url}/v1/admin   Metrics: ${running.url}/metrics`);
-  if (running.source && !config.writeKey) lines.push(`  Write key:        ${running.source.writeKey} (source ${running.source.id})`);
+  if (running.source && !config.writeKey)
+    lines.push(`  Write key:        ${running.source.writeKey} (source ${running.source.id})`);
   if (config.adminTokenGenerated) {
     lines.push(`  Admin token:      ${config.adminToken} (generated; set DATAFIRST_ADMIN_TOKEN to keep one)`);
   }

@@ -23,8 +23,14 @@ describe('cookie options', () => {
   it.each([
     [['--attribution-days', '0'], 'invalid attribution days: 0 (a number of at least 1)'],
     [['--attribution-days', 'week'], 'invalid attribution days: week (a number of at least 1)'],
-    [['--cookie-domain', 'shop.example; Secure'], 'invalid cookie domain: shop.example; Secure (a host name such as shop.example)'],
-    [['--cookie-domain', 'https://shop.example'], 'invalid cookie domain: https://shop.example (a host name such as shop.example)'],
+    [
+      ['--cookie-domain', 'shop.example; Secure'],
+      'invalid cookie domain: shop.example; Secure (a host name such as shop.example)',
+    ],
+    [
+      ['--cookie-domain', 'https://shop.example'],
+      'invalid cookie domain: https://shop.example (a host name such as shop.example)',
+    ],
   ])('refuses %j with "%s"', (argv, message) => {
     expect(() => loadConfig(argv, {})).toThrow(message);
   });

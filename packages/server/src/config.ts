@@ -166,7 +166,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   const requestTimeoutMs = number('request timeout', values['request-timeout'] ?? env.SNAPCHAT_TIMEOUT_MS, 30_000, 100);
   const leaseMs = number('lease', values.lease ?? env.DATAFIRST_LEASE_MS, 2 * requestTimeoutMs, 0);
   // A lease shorter than a request would let a second worker resend an event still in flight.
-  if (leaseMs <= requestTimeoutMs) throw new Error(`invalid lease: ${leaseMs} ms must exceed the request timeout (${requestTimeoutMs} ms)`);
+  if (leaseMs <= requestTimeoutMs)
+    throw new Error(`invalid lease: ${leaseMs} ms must exceed the request timeout (${requestTimeoutMs} ms)`);
 
   const givenToken = values['admin-token'] ?? env.DATAFIRST_ADMIN_TOKEN;
   const secretKey = env.DATAFIRST_SECRET_KEY || undefined;
@@ -189,7 +190,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     adminToken: givenToken || randomBytes(24).toString('base64url'),
     adminTokenGenerated: !givenToken,
     secretKey,
-    snapchatApiUrl: (values['snapchat-url'] ?? env.SNAPCHAT_API_URL ?? (demo ? '' : 'https://tr.snapchat.com')).replace(/\/$/, ''),
+    snapchatApiUrl: (values['snapchat-url'] ?? env.SNAPCHAT_API_URL ?? (demo ? '' : 'https://tr.snapchat.com')).replace(
+      /\/$/,
+      '',
+    ),
     snapPixelId,
     snapAccessToken,
     writeKey: values['write-key'] ?? env.DATAFIRST_WRITE_KEY,

@@ -34,7 +34,9 @@ export function createMetrics(store: Store): Metrics {
   return {
     registry,
     received: counter('datafirst_events_received_total', 'Events stored by the collector', ['source']),
-    duplicates: counter('datafirst_events_duplicate_total', 'Events acknowledged but not stored again (same messageId)', ['source']),
+    duplicates: counter('datafirst_events_duplicate_total', 'Events acknowledged but not stored again (same messageId)', [
+      'source',
+    ]),
     rejected: counter('datafirst_events_rejected_total', 'Messages or requests refused by the collector', ['reason']),
     delivered: counter('datafirst_deliveries_delivered_total', 'Events accepted by the destination', ['integration']),
     retried: counter('datafirst_deliveries_retried_total', 'Delivery tries that will be retried', ['integration']),

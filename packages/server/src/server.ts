@@ -125,7 +125,7 @@ export interface RunningWorker {
 /** Starts only the delivery worker on the configured database (`datafirst worker`). */
 export async function startWorker(config: Config): Promise<RunningWorker> {
   if (!config.snapchatApiUrl) {
-    throw new Error('a worker on its own needs SNAPCHAT_API_URL (demo mode sends to the collector\'s built-in mock)');
+    throw new Error("a worker on its own needs SNAPCHAT_API_URL (demo mode sends to the collector's built-in mock)");
   }
   const logger = createLogger(config.logLevel);
   const store = openSqliteStore({ path: config.dbPath, durability: config.durability, secretKey: config.secretKey });

@@ -47,7 +47,10 @@ describe('admin authentication', () => {
 
   it('refuses Basic credentials: only the Bearer admin token opens the admin API', async () => {
     const basic = `Basic ${Buffer.from(`${ADMIN_TOKEN}:`).toString('base64')}`;
-    expect(await anonymous(collector, 'GET', '/v1/admin/sources', undefined, { authorization: basic })).toEqual({ status: 401, body: MISSING });
+    expect(await anonymous(collector, 'GET', '/v1/admin/sources', undefined, { authorization: basic })).toEqual({
+      status: 401,
+      body: MISSING,
+    });
   });
 
   it('marks every admin answer as not to be cached, sniffed or framed', async () => {
@@ -57,7 +60,7 @@ describe('admin authentication', () => {
     expect(res.headers.get('x-frame-options')).toBe('DENY');
   });
 
-  it('answers malformed JSON with 400 and the parser\'s reason', async () => {
+  it("answers malformed JSON with 400 and the parser's reason", async () => {
     const res = await collector.admin('/v1/admin/sources', { method: 'POST', body: '{"name":' });
     const { status, body } = await answer(res);
     expect(status).toBe(400);
@@ -98,12 +101,14 @@ describe('admin UI sessions', () => {
       status: 403,
       body: { error: 'missing or invalid CSRF token: send the X-CSRF-Token header that signing in gave' },
     });
-    expect((await session.call('POST', '/v1/admin/sources', { name: 'Wrong CSRF' }, { 'x-csrf-token': 'x'.repeat(43) })).status).toBe(403);
+    expect(
+      (await session.call('POST', '/v1/admin/sources', { name: 'Wrong CSRF' }, { 'x-csrf-token': 'x'.repeat(43) })).status,
+    ).toBe(403);
     const created = await session.call('POST', '/v1/admin/sources', { name: 'With CSRF' });
     expect(created.status).toBe(201);
   });
 
-  it('does not accept one session\'s CSRF token for another session', async () => {
+  it("does not accept one session's CSRF token for another session", async () => {
     const first = await signIn(collector, ADMIN_TOKEN);
     const second = await signIn(collector, ADMIN_TOKEN);
     const res = await first.call('POST', '/v1/admin/sources', { name: 'Crossed' }, { 'x-csrf-token': second.csrfToken });
@@ -145,7 +150,8 @@ describe('failed sign-in limit', () => {
   it('answers 429 with Retry-After after 10 wrong tokens a minute from one address, even to the right token', async () => {
     const limited = await startTestCollector(['--no-worker']);
     try {
-      for (let i = 0; i < 5; i++) expect((await anonymous(limited, 'POST', '/v1/admin/session', { token: `wrong-${i}` })).status).toBe(401);
+      for (let i = 0; i < 5; i++)
+        expect((await anonymous(limited, 'POST', '/v1/admin/session', { token: `wrong-${i}` })).status).toBe(401);
       for (let i = 0; i < 5; i++) {
         const res = await fetch(`${limited.url}/v1/admin/sources`, { headers: { authorization: `Bearer wrong-${i}` } });
         expect(res.status).toBe(401);
@@ -196,7 +202,7 @@ describe('admin UI pages', () => {
     expect(script.headers.get('content-security-policy')).not.toBeNull();
   });
 
-  it('sends /debugger to the admin UI\'s live debugger', async () => {
+  it("sends /debugger to the admin UI's live debugger", async () => {
     const res = await fetch(`${collector.url}/debugger`, { redirect: 'manual' });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('admin/#/debugger');
@@ -208,9 +214,12 @@ describe('secrets in answers', () => {
     const source = await createSource(collector, 'Masked');
     const integration = await createIntegration(collector, source.id);
     const bodies = await Promise.all(
-      ['/v1/admin/sources', `/v1/admin/sources/${source.id}`, '/v1/admin/integrations', `/v1/admin/integrations/${integration.id}`].map(
-        async (path) => JSON.stringify((await call(collector, 'GET', path)).body),
-      ),
+      [
+        '/v1/admin/sources',
+        `/v1/admin/sources/${source.id}`,
+        '/v1/admin/integrations',
+        `/v1/admin/integrations/${integration.id}`,
+      ].map(async (path) => JSON.stringify((await call(collector, 'GET', path)).body)),
     );
     const patched = await call(collector, 'PATCH', `/v1/admin/integrations/${integration.id}`, { name: 'Masked 2' });
     for (const text of [...bodies, JSON.stringify(patched.body), JSON.stringify(integration)]) {

@@ -16,7 +16,12 @@ afterAll(() => collector.stopAndClean());
 const page = { url: 'https://shop.example.com/p?ScCid=click-1' };
 const browser = { ip: '198.51.100.7', userAgent: 'Mozilla/5.0 (test)' };
 
-async function track(messageId: string, event: string, context: Record<string, unknown> = {}, properties: Record<string, unknown> = {}) {
+async function track(
+  messageId: string,
+  event: string,
+  context: Record<string, unknown> = {},
+  properties: Record<string, unknown> = {},
+) {
   const res = await collector.post('/v1/batch', {
     writeKey: source.writeKey,
     batch: [{ type: 'track', event, messageId, anonymousId: 'anon-e', properties, context: { page, ...browser, ...context } }],
@@ -37,8 +42,11 @@ async function settled(messageId: string) {
 }
 
 describe('GET /v1/admin/events', () => {
-  it('shows each event with its identifiers, the payload as sent and Snapchat\'s answer', async () => {
-    await track('ev-1', 'Product Viewed', { snapchat: { clickId: 'click-1', cookie1: 'scid-1' }, traits: { email: 'Jane@Example.com' } });
+  it("shows each event with its identifiers, the payload as sent and Snapchat's answer", async () => {
+    await track('ev-1', 'Product Viewed', {
+      snapchat: { clickId: 'click-1', cookie1: 'scid-1' },
+      traits: { email: 'Jane@Example.com' },
+    });
     const event = await settled('ev-1');
     expect(event).toEqual({
       id: expect.any(Number),
@@ -56,7 +64,10 @@ describe('GET /v1/admin/events', () => {
           attempts: 1,
           reason: null,
           next_attempt_at: null,
-          payload: { url: expect.stringContaining('access_token=***'), event: expect.objectContaining({ event_name: 'VIEW_CONTENT' }) },
+          payload: {
+            url: expect.stringContaining('access_token=***'),
+            event: expect.objectContaining({ event_name: 'VIEW_CONTENT' }),
+          },
           response: { status: 200, body: { status: 'VALID', reason: 'Events have been processed successfully.' } },
           history: [{ at: expect.any(String), status: 'delivered', httpStatus: 200, reason: null }],
           updated_at: expect.any(String),
@@ -76,7 +87,12 @@ describe('GET /v1/admin/events', () => {
   });
 
   it('keeps no write key from a single-message body, and masks one a sender put inside a batch message', async () => {
-    const single = await collector.post('/v1/track', { writeKey: source.writeKey, event: 'Signed Up', messageId: 'ev-key', anonymousId: 'a' });
+    const single = await collector.post('/v1/track', {
+      writeKey: source.writeKey,
+      event: 'Signed Up',
+      messageId: 'ev-key',
+      anonymousId: 'a',
+    });
     expect(single.status).toBe(200);
     const batch = await collector.post('/v1/batch', {
       writeKey: source.writeKey,
@@ -98,7 +114,9 @@ describe('GET /v1/admin/events', () => {
         errors: ['status: one of pending, delivered, skipped, failed, blocked, dead', 'limit: an integer from 1 to 500'],
       },
     });
-    expect((await call(collector, 'GET', '/v1/admin/events?after_id=abc')).body.errors).toEqual(['after_id: an event id (integer)']);
+    expect((await call(collector, 'GET', '/v1/admin/events?after_id=abc')).body.errors).toEqual([
+      'after_id: an event id (integer)',
+    ]);
   });
 });
 
@@ -135,7 +153,10 @@ describe('GET /v1/admin/events/stream', () => {
     await track('filter-1', 'Signed Up');
     await settled('filter-1');
     const other = await createSource(collector, 'Other');
-    const stream = await openStream(collector, `?source_id=${source.id}&integration_id=${integrationId}&status=delivered&name=Signed%20Up&limit=5`);
+    const stream = await openStream(
+      collector,
+      `?source_id=${source.id}&integration_id=${integrationId}&status=delivered&name=Signed%20Up&limit=5`,
+    );
     const otherStream = await openStream(collector, `?source_id=${other.id}`);
     try {
       await stream.waitFor((m) => m.event === 'ready');
@@ -144,10 +165,12 @@ describe('GET /v1/admin/events/stream', () => {
       expect(names.every(([name, status]) => name === 'Signed Up' && status === 'delivered')).toBe(true);
       await otherStream.waitFor((m) => m.event === 'ready');
       await track('filter-2', 'Product Viewed');
-      await stream.waitFor((m) => m.event === 'event' && m.data.message.messageId === 'filter-2', 1500).then(
-        () => expect.fail('an event of another name came through the filter'),
-        () => undefined,
-      );
+      await stream
+        .waitFor((m) => m.event === 'event' && m.data.message.messageId === 'filter-2', 1500)
+        .then(
+          () => expect.fail('an event of another name came through the filter'),
+          () => undefined,
+        );
       expect(otherStream.messages.filter((m) => m.event === 'event')).toEqual([]);
     } finally {
       stream.close();
@@ -176,11 +199,18 @@ describe('GET /v1/admin/delivery-health', () => {
     const pixel = await createIntegration(collector, healthy.id, { name: 'Healthy pixel' });
     const res = await collector.post('/v1/batch', {
       writeKey: healthy.writeKey,
-      batch: ['health-1', 'health-2'].map((messageId) => ({ type: 'page', messageId, anonymousId: 'a', context: { page, ...browser } })),
+      batch: ['health-1', 'health-2'].map((messageId) => ({
+        type: 'page',
+        messageId,
+        anonymousId: 'a',
+        context: { page, ...browser },
+      })),
     });
     expect(res.status).toBe(200);
     await expect
-      .poll(async () => (await call(collector, 'GET', `/v1/admin/delivery-health?integration_id=${pixel.id}`)).body.totals.delivered)
+      .poll(
+        async () => (await call(collector, 'GET', `/v1/admin/delivery-health?integration_id=${pixel.id}`)).body.totals.delivered,
+      )
       .toBe(2);
     const { status, body } = await call(collector, 'GET', `/v1/admin/delivery-health?minutes=5&integration_id=${pixel.id}`);
     expect(status).toBe(200);
@@ -249,7 +279,12 @@ describe('GET /v1/admin/match-quality', () => {
         { type: 'page', messageId: 'mq-1', anonymousId: 'a', context: { page, ...browser, snapchat: { clickId: 'c' } } },
         { type: 'page', messageId: 'mq-2', anonymousId: 'a', context: { page, ...browser, traits: { email: 'a@b.co' } } },
         { type: 'page', messageId: 'mq-3', anonymousId: 'a', context: { page, ...browser, traits: { phone: '+447700900123' } } },
-        { type: 'page', messageId: 'mq-4', anonymousId: 'a', context: { page, ...browser, snapchat: { clickId: 'c', cookie1: 's' } } },
+        {
+          type: 'page',
+          messageId: 'mq-4',
+          anonymousId: 'a',
+          context: { page, ...browser, snapchat: { clickId: 'c', cookie1: 's' } },
+        },
       ],
     });
     expect(res.status).toBe(200);
@@ -297,7 +332,11 @@ describe('GET /v1/admin/snapchat', () => {
     expect(status).toBe(200);
     expect(body.event_names).toHaveLength(31);
     expect(body.event_names).toContain('CUSTOM_EVENT_5');
-    expect(body.default_event_map).toMatchObject({ page: 'PAGE_VIEW', 'Order Completed': 'PURCHASE', 'Trial Started': 'START_TRIAL' });
+    expect(body.default_event_map).toMatchObject({
+      page: 'PAGE_VIEW',
+      'Order Completed': 'PURCHASE',
+      'Trial Started': 'START_TRIAL',
+    });
     expect(body.action_sources).toEqual(['WEB', 'MOBILE_APP', 'OFFLINE']);
     expect(body.api_versions).toEqual(['v3', 'v2']);
   });

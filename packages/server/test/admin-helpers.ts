@@ -21,7 +21,13 @@ export async function call(collector: TestCollector, method: string, path: strin
 }
 
 /** Calls a path with no credentials at all. */
-export async function anonymous(collector: TestCollector, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+export async function anonymous(
+  collector: TestCollector,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   return answer(
     await fetch(collector.url + path, {
       method,

@@ -53,7 +53,12 @@ describe('POST /v1/admin/integrations', () => {
       rate_limit_rps: 20,
       rate_limit_burst: 40,
     };
-    const created = await createIntegration(collector, sourceId, { name: 'Full', enabled: false, config, consent_categories: ['advertising', 'C0004'] });
+    const created = await createIntegration(collector, sourceId, {
+      name: 'Full',
+      enabled: false,
+      config,
+      consent_categories: ['advertising', 'C0004'],
+    });
     expect(created).toEqual(
       integrationShape({
         name: 'Full',
@@ -73,7 +78,10 @@ describe('POST /v1/admin/integrations', () => {
   it('attaches several pixels to one source', async () => {
     const source = await createSource(collector, 'Two pixels');
     await createIntegration(collector, source.id, { name: 'Pixel A' });
-    await createIntegration(collector, source.id, { name: 'Pixel B', config: { pixel_id: OTHER_PIXEL_ID, access_token: 'other-token' } });
+    await createIntegration(collector, source.id, {
+      name: 'Pixel B',
+      config: { pixel_id: OTHER_PIXEL_ID, access_token: 'other-token' },
+    });
     const { body } = await call(collector, 'GET', `/v1/admin/integrations?source_id=${source.id}`);
     expect(body.integrations.map((i: { name: string; config: { pixel_id: string } }) => [i.name, i.config.pixel_id])).toEqual([
       ['Pixel A', PIXEL_ID],
@@ -82,10 +90,13 @@ describe('POST /v1/admin/integrations', () => {
   });
 
   it('names an unknown Snapchat event, and the event it probably meant', async () => {
-    await expectRefused({ config: { pixel_id: PIXEL_ID, access_token: ACCESS_TOKEN, event_map: { Bought: 'BUY', Carted: 'ADD_TO_CART' } } }, [
-      'config.event_map.Bought: "BUY" is not a Snapchat event; use a Snapchat event name (e.g. PURCHASE, CUSTOM_EVENT_1) or null',
-      'config.event_map.Carted: "ADD_TO_CART" is not a Snapchat event; use ADD_CART',
-    ]);
+    await expectRefused(
+      { config: { pixel_id: PIXEL_ID, access_token: ACCESS_TOKEN, event_map: { Bought: 'BUY', Carted: 'ADD_TO_CART' } } },
+      [
+        'config.event_map.Bought: "BUY" is not a Snapchat event; use a Snapchat event name (e.g. PURCHASE, CUSTOM_EVENT_1) or null',
+        'config.event_map.Carted: "ADD_TO_CART" is not a Snapchat event; use ADD_CART',
+      ],
+    );
   });
 
   it('refuses a pixel id of the wrong shape and a missing access token', async () => {
@@ -97,7 +108,16 @@ describe('POST /v1/admin/integrations', () => {
 
   it('refuses bad API versions, action sources, countries and unknown settings', async () => {
     await expectRefused(
-      { config: { pixel_id: PIXEL_ID, access_token: ACCESS_TOKEN, api_version: 'v4', action_source: 'TV', phone_default_country: 'XX', colour: 'red' } },
+      {
+        config: {
+          pixel_id: PIXEL_ID,
+          access_token: ACCESS_TOKEN,
+          api_version: 'v4',
+          action_source: 'TV',
+          phone_default_country: 'XX',
+          colour: 'red',
+        },
+      },
       [
         'config.colour: is not a Snapchat setting (known: pixel_id, access_token, snap_app_id, app_id, api_version, action_source, phone_default_country, event_map, limited_data_use, rate_limit_rps, rate_limit_burst)',
         'config.api_version: must be "v3" (default) or "v2"',
@@ -108,14 +128,17 @@ describe('POST /v1/admin/integrations', () => {
   });
 
   it('refuses rate limits that are not positive or above what Snapchat advises', async () => {
-    await expectRefused({ config: { pixel_id: PIXEL_ID, access_token: ACCESS_TOKEN, rate_limit_rps: 0, rate_limit_burst: 0.5 } }, [
-      'config.rate_limit_rps: must be a number above 0',
-      'config.rate_limit_burst: must be a number of at least 1',
-    ]);
-    await expectRefused({ config: { pixel_id: PIXEL_ID, access_token: ACCESS_TOKEN, rate_limit_rps: 5000, rate_limit_burst: 20_000 } }, [
-      'config.rate_limit_rps: at most 1000 (Snapchat advises no more requests a second)',
-      'config.rate_limit_burst: at most 10000',
-    ]);
+    await expectRefused(
+      { config: { pixel_id: PIXEL_ID, access_token: ACCESS_TOKEN, rate_limit_rps: 0, rate_limit_burst: 0.5 } },
+      ['config.rate_limit_rps: must be a number above 0', 'config.rate_limit_burst: must be a number of at least 1'],
+    );
+    await expectRefused(
+      { config: { pixel_id: PIXEL_ID, access_token: ACCESS_TOKEN, rate_limit_rps: 5000, rate_limit_burst: 20_000 } },
+      [
+        'config.rate_limit_rps: at most 1000 (Snapchat advises no more requests a second)',
+        'config.rate_limit_burst: at most 10000',
+      ],
+    );
   });
 
   it('refuses consent categories that are not a list of distinct names', async () => {
@@ -143,7 +166,10 @@ describe('GET /v1/admin/integrations', () => {
   it('reads one integration, and answers 404 for an unknown one', async () => {
     const created = await createIntegration(collector, sourceId);
     expect(await call(collector, 'GET', `/v1/admin/integrations/${created.id}`)).toEqual({ status: 200, body: created });
-    expect(await call(collector, 'GET', '/v1/admin/integrations/int_nope')).toEqual({ status: 404, body: { error: 'no such integration' } });
+    expect(await call(collector, 'GET', '/v1/admin/integrations/int_nope')).toEqual({
+      status: 404,
+      body: { error: 'no such integration' },
+    });
   });
 });
 
@@ -192,7 +218,9 @@ describe('PATCH /v1/admin/integrations/:id', () => {
 
   it('changes the access token when a new one is given', async () => {
     const created = await createIntegration(collector, sourceId);
-    const { body } = await call(collector, 'PATCH', `/v1/admin/integrations/${created.id}`, { config: { access_token: 'a-brand-new-token' } });
+    const { body } = await call(collector, 'PATCH', `/v1/admin/integrations/${created.id}`, {
+      config: { access_token: 'a-brand-new-token' },
+    });
     expect(body.config.access_token).toBe('****oken');
   });
 
@@ -218,7 +246,9 @@ describe('PATCH /v1/admin/integrations/:id', () => {
       },
     });
     expect((await call(collector, 'GET', `/v1/admin/integrations/${created.id}`)).body.name).toBe('Main pixel');
-    expect((await call(collector, 'PATCH', `/v1/admin/integrations/${created.id}`, { enabled: 'no' })).body.errors).toEqual(['enabled: true or false']);
+    expect((await call(collector, 'PATCH', `/v1/admin/integrations/${created.id}`, { enabled: 'no' })).body.errors).toEqual([
+      'enabled: true or false',
+    ]);
     expect(await call(collector, 'PATCH', '/v1/admin/integrations/int_nope', { enabled: false })).toEqual({
       status: 404,
       body: { error: 'no such integration' },
@@ -230,14 +260,19 @@ describe('DELETE /v1/admin/integrations/:id', () => {
   it('deletes an integration, then answers 404', async () => {
     const created = await createIntegration(collector, sourceId);
     expect(await call(collector, 'DELETE', `/v1/admin/integrations/${created.id}`)).toEqual({ status: 204, body: undefined });
-    expect(await call(collector, 'DELETE', `/v1/admin/integrations/${created.id}`)).toEqual({ status: 404, body: { error: 'no such integration' } });
+    expect(await call(collector, 'DELETE', `/v1/admin/integrations/${created.id}`)).toEqual({
+      status: 404,
+      body: { error: 'no such integration' },
+    });
   });
 });
 
 describe('POST /v1/admin/integrations/:id/test', () => {
-  it('sends a test event to Snapchat\'s validation endpoint and shows the request and the answer', async () => {
+  it("sends a test event to Snapchat's validation endpoint and shows the request and the answer", async () => {
     const created = await createIntegration(collector, sourceId);
-    const { status, body } = await call(collector, 'POST', `/v1/admin/integrations/${created.id}/test`, { test_event_code: 'TEST123' });
+    const { status, body } = await call(collector, 'POST', `/v1/admin/integrations/${created.id}/test`, {
+      test_event_code: 'TEST123',
+    });
     expect(status).toBe(200);
     expect(body).toEqual({
       request: {
@@ -268,18 +303,29 @@ describe('POST /v1/admin/integrations/:id/test', () => {
     expect(unmapped).toEqual({
       status: 400,
       body: {
-        error: 'message: the test event cannot be sent: unmapped: no Snapchat event is mapped for track "Nothing Mapped"; add it to event_map',
-        errors: ['message: the test event cannot be sent: unmapped: no Snapchat event is mapped for track "Nothing Mapped"; add it to event_map'],
+        error:
+          'message: the test event cannot be sent: unmapped: no Snapchat event is mapped for track "Nothing Mapped"; add it to event_map',
+        errors: [
+          'message: the test event cannot be sent: unmapped: no Snapchat event is mapped for track "Nothing Mapped"; add it to event_map',
+        ],
       },
     });
-    const invalid = await call(collector, 'POST', `/v1/admin/integrations/${created.id}/test`, { message: { type: 'track', anonymousId: 'a' } });
+    const invalid = await call(collector, 'POST', `/v1/admin/integrations/${created.id}/test`, {
+      message: { type: 'track', anonymousId: 'a' },
+    });
     expect(invalid).toEqual({
       status: 400,
-      body: { error: 'message.event: a track call needs an event name', errors: ['message.event: a track call needs an event name'] },
+      body: {
+        error: 'message.event: a track call needs an event name',
+        errors: ['message.event: a track call needs an event name'],
+      },
     });
     expect((await call(collector, 'POST', `/v1/admin/integrations/${created.id}/test`, { code: 'x' })).body.errors).toEqual([
       'code: unknown field (known: message, test_event_code)',
     ]);
-    expect(await call(collector, 'POST', '/v1/admin/integrations/int_nope/test', {})).toEqual({ status: 404, body: { error: 'no such integration' } });
+    expect(await call(collector, 'POST', '/v1/admin/integrations/int_nope/test', {})).toEqual({
+      status: 404,
+      body: { error: 'no such integration' },
+    });
   });
 });

@@ -38,7 +38,14 @@ describe('DATAFIRST_SECRET_KEY', () => {
     for (const writeKey of [source.writeKey, rotated.body.write_key]) {
       const res = await collector.post('/v1/batch', {
         writeKey,
-        batch: [{ type: 'page', anonymousId: 'a', messageId: `sealed-${writeKey}`, context: { page: { url: 'https://x.example/' }, ip: '198.51.100.1', userAgent: 'UA' } }],
+        batch: [
+          {
+            type: 'page',
+            anonymousId: 'a',
+            messageId: `sealed-${writeKey}`,
+            context: { page: { url: 'https://x.example/' }, ip: '198.51.100.1', userAgent: 'UA' },
+          },
+        ],
       });
       expect(res.status).toBe(200);
     }

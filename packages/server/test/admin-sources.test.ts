@@ -37,7 +37,10 @@ describe('POST /v1/admin/sources', () => {
   it('refuses an empty name, a name over 200 characters and unknown fields with 400', async () => {
     expect(await call(collector, 'POST', '/v1/admin/sources', { name: ' ' })).toEqual({
       status: 400,
-      body: { error: 'name: a non-empty string of at most 200 characters', errors: ['name: a non-empty string of at most 200 characters'] },
+      body: {
+        error: 'name: a non-empty string of at most 200 characters',
+        errors: ['name: a non-empty string of at most 200 characters'],
+      },
     });
     expect((await call(collector, 'POST', '/v1/admin/sources', { name: 'x'.repeat(201) })).status).toBe(400);
     expect(await call(collector, 'POST', '/v1/admin/sources', { name: 'Shop', write_key: 'mine' })).toEqual({
@@ -76,7 +79,10 @@ describe('GET /v1/admin/sources', () => {
     expect(status).toBe(200);
     expect(body.name).toBe('One');
     expect(body.write_key).toMatch(MASKED);
-    expect(await call(collector, 'GET', '/v1/admin/sources/src_nope')).toEqual({ status: 404, body: { error: 'no such source' } });
+    expect(await call(collector, 'GET', '/v1/admin/sources/src_nope')).toEqual({
+      status: 404,
+      body: { error: 'no such source' },
+    });
   });
 });
 
@@ -93,14 +99,20 @@ describe('PATCH /v1/admin/sources/:id', () => {
     const source = await createSource(collector, 'Rename me');
     expect(await call(collector, 'PATCH', `/v1/admin/sources/${source.id}`, {})).toEqual({
       status: 400,
-      body: { error: 'name: required (the only field a source has to change)', errors: ['name: required (the only field a source has to change)'] },
+      body: {
+        error: 'name: required (the only field a source has to change)',
+        errors: ['name: required (the only field a source has to change)'],
+      },
     });
     expect((await call(collector, 'PATCH', `/v1/admin/sources/${source.id}`, { name: '' })).status).toBe(400);
     expect(await call(collector, 'PATCH', `/v1/admin/sources/${source.id}`, { write_key: 'x' })).toEqual({
       status: 400,
       body: { error: 'write_key: cannot be changed', errors: ['write_key: cannot be changed'] },
     });
-    expect(await call(collector, 'PATCH', '/v1/admin/sources/src_nope', { name: 'x' })).toEqual({ status: 404, body: { error: 'no such source' } });
+    expect(await call(collector, 'PATCH', '/v1/admin/sources/src_nope', { name: 'x' })).toEqual({
+      status: 404,
+      body: { error: 'no such source' },
+    });
   });
 });
 
@@ -139,7 +151,10 @@ describe('POST /v1/admin/sources/:id/rotate-key', () => {
         body: { error, errors: [error] },
       });
     }
-    expect(await call(collector, 'POST', '/v1/admin/sources/src_nope/rotate-key', {})).toEqual({ status: 404, body: { error: 'no such source' } });
+    expect(await call(collector, 'POST', '/v1/admin/sources/src_nope/rotate-key', {})).toEqual({
+      status: 404,
+      body: { error: 'no such source' },
+    });
   });
 });
 
@@ -151,7 +166,10 @@ describe('DELETE /v1/admin/sources/:id', () => {
     expect((await call(collector, 'GET', `/v1/admin/sources/${source.id}`)).status).toBe(404);
     expect((await call(collector, 'GET', `/v1/admin/integrations/${integration.id}`)).status).toBe(404);
     expect(await ingest(source.writeKey)).toBe(401);
-    expect(await call(collector, 'DELETE', `/v1/admin/sources/${source.id}`)).toEqual({ status: 404, body: { error: 'no such source' } });
+    expect(await call(collector, 'DELETE', `/v1/admin/sources/${source.id}`)).toEqual({
+      status: 404,
+      body: { error: 'no such source' },
+    });
   });
 
   it('leaves the other sources alone', async () => {

@@ -67,10 +67,13 @@ async function eventIdsAtMock(): Promise<string[]> {
 
 async function expectAllDelivered(ids: string[], timeout = 30_000): Promise<void> {
   await expect
-    .poll(async () => {
-      const received = new Set(await eventIdsAtMock());
-      return ids.filter((id) => !received.has(id)).length;
-    }, { timeout, interval: 250 })
+    .poll(
+      async () => {
+        const received = new Set(await eventIdsAtMock());
+        return ids.filter((id) => !received.has(id)).length;
+      },
+      { timeout, interval: 250 },
+    )
     .toBe(0);
 }
 
@@ -180,7 +183,10 @@ describe('pixels are independent lanes', () => {
     await mock.stop();
     mock = await startMockProcess(['--token', `fault-token:${PIXEL},${SLOW_PIXEL}`, '--token', `other-token:${OTHER_PIXEL}`]);
     const datafirst = await server();
-    const broken = await integration(datafirst, { name: 'Broken', config: { pixel_id: OTHER_PIXEL, access_token: 'wrong-token' } });
+    const broken = await integration(datafirst, {
+      name: 'Broken',
+      config: { pixel_id: OTHER_PIXEL, access_token: 'wrong-token' },
+    });
     await integration(datafirst, {
       name: 'Slow',
       config: { pixel_id: SLOW_PIXEL, access_token: 'fault-token', rate_limit_rps: 0.2, rate_limit_burst: 1 },
@@ -196,9 +202,9 @@ describe('pixels are independent lanes', () => {
         timeout: 10_000,
       })
       .toBe(20);
-    const events = await datafirst.admin<{ events: { deliveries: { integration_id: string; status: string; reason: string }[] }[] }>(
-      '/v1/admin/events?limit=20',
-    );
+    const events = await datafirst.admin<{
+      events: { deliveries: { integration_id: string; status: string; reason: string }[] }[];
+    }>('/v1/admin/events?limit=20');
     const brokenDeliveries = events.events.flatMap((e) => e.deliveries.filter((d) => d.integration_id === broken.id));
     expect(brokenDeliveries.every((d) => d.status === 'blocked')).toBe(true);
     expect(brokenDeliveries[0]!.reason).toMatch(/^paused: credentials refused/);
@@ -225,7 +231,8 @@ describe('dead letters', () => {
     await mock.setFaults({ mode: 'status', status: 503, count: 0 });
     const ids = await sendPageViews(datafirst.url, 'dead', 3, 3);
     const statuses = async () =>
-      (await datafirst.admin<{ events: { deliveries: { status: string; reason: string }[] }[] }>('/v1/admin/events?status=dead')).events;
+      (await datafirst.admin<{ events: { deliveries: { status: string; reason: string }[] }[] }>('/v1/admin/events?status=dead'))
+        .events;
     await expect.poll(async () => (await statuses()).length, { timeout: 15_000 }).toBe(3);
     expect((await statuses())[0]!.deliveries[0]!.reason).toMatch(/^gave up after \d+ tries: /);
     await mock.clearFaults();
@@ -276,9 +283,13 @@ describe('a disabled integration', () => {
     });
     processes.push({ process: child, stop: async () => void child.kill('SIGKILL') } as unknown as DatafirstProcess);
     const statuses = async () =>
-      (await collector.admin<{ events: { message: { messageId: string }; deliveries: { status: string; reason: string }[] }[] }>(
-        '/v1/admin/events?limit=10',
-      )).events.filter((e) => ids.includes(e.message.messageId)).map((e) => `${e.deliveries[0]!.status}: ${e.deliveries[0]!.reason}`);
+      (
+        await collector.admin<{ events: { message: { messageId: string }; deliveries: { status: string; reason: string }[] }[] }>(
+          '/v1/admin/events?limit=10',
+        )
+      ).events
+        .filter((e) => ids.includes(e.message.messageId))
+        .map((e) => `${e.deliveries[0]!.status}: ${e.deliveries[0]!.reason}`);
     await expect.poll(statuses, { timeout: 10_000 }).toEqual(Array(5).fill('skipped: integration_disabled'));
     expect(await mock.requests()).toEqual([]);
   });

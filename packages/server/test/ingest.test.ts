@@ -46,7 +46,7 @@ describe('POST /v1/batch', () => {
     expect(await storedMessageIds()).toEqual(expect.arrayContaining(['basic-1', 'query-1']));
   });
 
-  it('answers malformed JSON with 400 and the parser\'s reason, and stores nothing', async () => {
+  it("answers malformed JSON with 400 and the parser's reason, and stores nothing", async () => {
     const res = await collector.post('/v1/batch', '{"batch": [', { 'content-type': 'text/plain' });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { success: boolean; error: string };
@@ -116,7 +116,9 @@ describe('single-message endpoints', () => {
     const auth = { writeKey: WRITE_KEY, anonymousId: 'single-1' };
     expect((await collector.post('/v1/track', { ...auth, event: 'Signed Up', messageId: 'single-track' })).status).toBe(200);
     expect((await collector.post('/v1/page', { ...auth, name: 'Home', messageId: 'single-page' })).status).toBe(200);
-    expect((await collector.post('/v1/identify', { ...auth, traits: { email: 'a@b.co' }, messageId: 'single-identify' })).status).toBe(200);
+    expect(
+      (await collector.post('/v1/identify', { ...auth, traits: { email: 'a@b.co' }, messageId: 'single-identify' })).status,
+    ).toBe(200);
     expect(await storedMessageIds()).toEqual(expect.arrayContaining(['single-track', 'single-page', 'single-identify']));
     const res = await collector.admin('/v1/admin/events?limit=500');
     const { events } = (await res.json()) as { events: { message: Record<string, unknown> }[] };
@@ -133,7 +135,7 @@ describe('single-message endpoints', () => {
 });
 
 describe('enrichment', () => {
-  it('adds a browser\'s IP, user agent, cookies and the ScCid of the page URL, and keeps the sender\'s own values', async () => {
+  it("adds a browser's IP, user agent, cookies and the ScCid of the page URL, and keeps the sender's own values", async () => {
     await collector.post(
       '/v1/batch',
       {
@@ -143,7 +145,11 @@ describe('enrichment', () => {
           track('enrich-2', { context: { ip: '198.51.100.4', userAgent: 'ServerSide/1.0' } }),
         ],
       },
-      { 'user-agent': 'Browser/1.0', origin: 'https://shop.example.com', cookie: '_scid=scid-cookie; _dfid=anon-cookie; _scclid=old-click' },
+      {
+        'user-agent': 'Browser/1.0',
+        origin: 'https://shop.example.com',
+        cookie: '_scid=scid-cookie; _dfid=anon-cookie; _scclid=old-click',
+      },
     );
     const res = await collector.admin('/v1/admin/events?limit=500');
     const { events } = (await res.json()) as { events: { message: any }[] };
@@ -158,7 +164,7 @@ describe('enrichment', () => {
     expect(second.context.snapchat).toEqual({ clickId: 'old-click', cookie1: 'scid-cookie' });
   });
 
-  it('does not pass a backend\'s own IP and user agent off as its customer\'s', async () => {
+  it("does not pass a backend's own IP and user agent off as its customer's", async () => {
     await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: [track('server-1')] }, { 'user-agent': 'node' });
     const res = await collector.admin('/v1/admin/events?limit=500');
     const { events } = (await res.json()) as { events: { message: any }[] };
@@ -170,7 +176,10 @@ describe('enrichment', () => {
   it('re-issues the identity cookies with Set-Cookie so they outlive script-cookie caps', async () => {
     const res = await collector.post(
       '/v1/batch',
-      { writeKey: WRITE_KEY, batch: [track('cookie-1', { context: { page: { url: 'https://shop.example.com/?ScCid=new-click' } } })] },
+      {
+        writeKey: WRITE_KEY,
+        batch: [track('cookie-1', { context: { page: { url: 'https://shop.example.com/?ScCid=new-click' } } })],
+      },
       { cookie: '_dfid=anon-1; _scid=scid-2; _scclid=new-click', origin: 'https://shop.example.com' },
     );
     expect(res.headers.getSetCookie()).toEqual([
@@ -183,7 +192,10 @@ describe('enrichment', () => {
   });
 
   it('sets no Snapchat cookie for a message without advertising consent, only _dfid', async () => {
-    const denied = { page: { url: 'https://shop.example.com/?ScCid=denied-click' }, consent: { categoryPreferences: { advertising: false } } };
+    const denied = {
+      page: { url: 'https://shop.example.com/?ScCid=denied-click' },
+      consent: { categoryPreferences: { advertising: false } },
+    };
     const res = await collector.post(
       '/v1/batch',
       { writeKey: WRITE_KEY, batch: [track('cookie-denied', { context: denied })] },
@@ -195,7 +207,10 @@ describe('enrichment', () => {
   it('sets no Snapchat cookie for a browser that sends Sec-GPC: 1, only _dfid', async () => {
     const res = await collector.post(
       '/v1/batch',
-      { writeKey: WRITE_KEY, batch: [track('cookie-gpc', { context: { page: { url: 'https://shop.example.com/?ScCid=gpc-click' } } })] },
+      {
+        writeKey: WRITE_KEY,
+        batch: [track('cookie-gpc', { context: { page: { url: 'https://shop.example.com/?ScCid=gpc-click' } } })],
+      },
       { cookie: '_dfid=anon-1; _scid=scid-4; _scclid=gpc-click', origin: 'https://shop.example.com', 'sec-gpc': '1' },
     );
     expect(res.headers.getSetCookie()).toEqual(['_dfid=anon-1; Max-Age=34128000; Path=/; SameSite=Lax']);
@@ -204,7 +219,14 @@ describe('enrichment', () => {
   it('brings back no cookie the browser did not send, so that the answer to an older message cannot undo _df.reset()', async () => {
     const res = await collector.post(
       '/v1/batch',
-      { writeKey: WRITE_KEY, batch: [track('cookie-reset', { context: { page: { url: 'https://shop.example.com/?ScCid=old-click' }, snapchat: { cookie1: 'scid-old' } } })] },
+      {
+        writeKey: WRITE_KEY,
+        batch: [
+          track('cookie-reset', {
+            context: { page: { url: 'https://shop.example.com/?ScCid=old-click' }, snapchat: { cookie1: 'scid-old' } },
+          }),
+        ],
+      },
       { cookie: '_dfid=anon-new', origin: 'https://shop.example.com' },
     );
     expect(res.headers.getSetCookie()).toEqual([]);
@@ -213,11 +235,20 @@ describe('enrichment', () => {
 
 describe('identity cookies of a configured collector', () => {
   it('gives _scclid the attribution window and every cookie the domain it is configured with', async () => {
-    const configured = await startTestCollector(['--no-worker', '--attribution-days', '7'], { DATAFIRST_COOKIE_DOMAIN: 'shop.example.com' });
+    const configured = await startTestCollector(['--no-worker', '--attribution-days', '7'], {
+      DATAFIRST_COOKIE_DOMAIN: 'shop.example.com',
+    });
     try {
       const res = await configured.post(
         '/v1/batch',
-        { writeKey: WRITE_KEY, batch: [track('configured-1', { context: { page: { url: 'https://www.shop.example.com/?ScCid=week-click' }, snapchat: { cookie1: 'scid-5' } } })] },
+        {
+          writeKey: WRITE_KEY,
+          batch: [
+            track('configured-1', {
+              context: { page: { url: 'https://www.shop.example.com/?ScCid=week-click' }, snapchat: { cookie1: 'scid-5' } },
+            }),
+          ],
+        },
         { cookie: '_dfid=anon-1; _scid=scid-5; _scclid=week-click', origin: 'https://www.shop.example.com' },
       );
       expect(res.headers.getSetCookie()).toEqual([

@@ -22,7 +22,10 @@ export async function json<T = any>(res: Response): Promise<T> {
 }
 
 /** Creates a source and a Snapchat pixel on it; returns their ids and the pixel id. */
-export async function sourceWithPixel(collector: TestCollector, name: string): Promise<{ sourceId: string; integrationId: string; pixelId: string }> {
+export async function sourceWithPixel(
+  collector: TestCollector,
+  name: string,
+): Promise<{ sourceId: string; integrationId: string; pixelId: string }> {
   const source = await json(await collector.admin('/v1/admin/sources', { method: 'POST', body: JSON.stringify({ name }) }));
   const pixel = await addPixel(collector, source.id, `${name} pixel`);
   return { sourceId: source.id, ...pixel };
@@ -32,7 +35,12 @@ export async function sourceWithPixel(collector: TestCollector, name: string): P
 export async function addPixel(collector: TestCollector, sourceId: string, name: string, pixelId: string = randomUUID()) {
   const res = await collector.admin('/v1/admin/integrations', {
     method: 'POST',
-    body: JSON.stringify({ source_id: sourceId, vendor: 'snapchat', name, config: { pixel_id: pixelId, access_token: `token-${pixelId.slice(0, 8)}` } }),
+    body: JSON.stringify({
+      source_id: sourceId,
+      vendor: 'snapchat',
+      name,
+      config: { pixel_id: pixelId, access_token: `token-${pixelId.slice(0, 8)}` },
+    }),
   });
   const body = await json(res);
   expect(res.status, body.error).toBe(201);
@@ -40,7 +48,10 @@ export async function addPixel(collector: TestCollector, sourceId: string, name:
 }
 
 /** Creates a smart link; expects 201. */
-export async function createLink(collector: TestCollector, body: Record<string, unknown>): Promise<{ id: string; url: string } & Record<string, any>> {
+export async function createLink(
+  collector: TestCollector,
+  body: Record<string, unknown>,
+): Promise<{ id: string; url: string } & Record<string, any>> {
   const res = await collector.admin('/v1/admin/links', { method: 'POST', body: JSON.stringify(body) });
   const link = await json(res);
   expect(res.status, JSON.stringify(link)).toBe(201);
@@ -75,7 +86,10 @@ export async function mockEvents(collector: TestCollector, pixelId: string, test
 }
 
 /** Requests the built-in mock received for one pixel. */
-export async function mockRequests(collector: TestCollector, pixelId: string): Promise<{ path: string; body: { data: Record<string, any>[] } }[]> {
+export async function mockRequests(
+  collector: TestCollector,
+  pixelId: string,
+): Promise<{ path: string; body: { data: Record<string, any>[] } }[]> {
   const { requests } = await json<{ requests: any[] }>(await fetch(`${collector.url}/snapchat-mock/__mock/requests`));
   return requests.filter((r) => r.assetId === pixelId && r.route === 'v3.send');
 }
@@ -83,7 +97,9 @@ export async function mockRequests(collector: TestCollector, pixelId: string): P
 /** Waits until the worker has nothing pending or in flight, so that counts are final. */
 export async function settled(collector: TestCollector): Promise<void> {
   await expect
-    .poll(async () => (await json(await collector.admin('/v1/admin/events?status=pending&limit=500'))).events.length, { timeout: 15_000 })
+    .poll(async () => (await json(await collector.admin('/v1/admin/events?status=pending&limit=500'))).events.length, {
+      timeout: 15_000,
+    })
     .toBe(0);
 }
 

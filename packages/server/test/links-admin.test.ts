@@ -74,8 +74,15 @@ describe('POST /v1/admin/links', () => {
   });
 
   it('refuses unknown integrations, and a link with neither integrations nor a source', async () => {
-    const unknown = await post('/v1/admin/links', { name: 'x', destination_url: 'https://o.example/', integrations: ['int_nope'] });
-    expect(await json(unknown)).toEqual({ error: 'integrations: no such integration int_nope', errors: ['integrations: no such integration int_nope'] });
+    const unknown = await post('/v1/admin/links', {
+      name: 'x',
+      destination_url: 'https://o.example/',
+      integrations: ['int_nope'],
+    });
+    expect(await json(unknown)).toEqual({
+      error: 'integrations: no such integration int_nope',
+      errors: ['integrations: no such integration int_nope'],
+    });
     const orphan = await post('/v1/admin/links', { name: 'x', destination_url: 'https://o.example/' });
     expect(orphan.status).toBe(400);
     expect((await json(orphan)).errors).toEqual(['source_id: required when the link has no integrations']);
@@ -83,20 +90,32 @@ describe('POST /v1/admin/links', () => {
 
   it('requires the admin token for links and postback keys', async () => {
     for (const path of ['/v1/admin/links', '/v1/admin/sources/src_x/postback-key']) {
-      const res = await fetch(`${collector.url}${path}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+      const res = await fetch(`${collector.url}${path}`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.status, path).toBe(401);
     }
   });
 });
 
 describe('managing links', () => {
-  it('changes a link\'s event mapping, window and pixels with PATCH, and lists links with their totals', async () => {
+  it("changes a link's event mapping, window and pixels with PATCH, and lists links with their totals", async () => {
     const { sourceId, integrationId } = await sourceWithPixel(collector, 'patch');
     const extra = await addPixel(collector, sourceId, 'second pixel');
-    const link = await createLink(collector, { name: 'patch', destination_url: 'https://offer.example/', integrations: [integrationId] });
+    const link = await createLink(collector, {
+      name: 'patch',
+      destination_url: 'https://offer.example/',
+      integrations: [integrationId],
+    });
     const res = await collector.admin(`/v1/admin/links/${link.id}`, {
       method: 'PATCH',
-      body: JSON.stringify({ events: { message_received: 'CUSTOM_EVENT_1', click: null }, conversion_window_days: 7, integrations: [extra.integrationId] }),
+      body: JSON.stringify({
+        events: { message_received: 'CUSTOM_EVENT_1', click: null },
+        conversion_window_days: 7,
+        integrations: [extra.integrationId],
+      }),
     });
     expect(res.status).toBe(200);
     expect(await json(res)).toMatchObject({
@@ -104,7 +123,10 @@ describe('managing links', () => {
       integrations: [extra.integrationId],
       events: { click: null, message_received: 'CUSTOM_EVENT_1', new_subscriber: 'SIGN_UP' },
     });
-    const bad = await collector.admin(`/v1/admin/links/${link.id}`, { method: 'PATCH', body: JSON.stringify({ events: { click: 'CLICK' } }) });
+    const bad = await collector.admin(`/v1/admin/links/${link.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ events: { click: 'CLICK' } }),
+    });
     expect(bad.status).toBe(400);
 
     await follow(link.url);
@@ -115,13 +137,26 @@ describe('managing links', () => {
   it('answers stats for a date range, and refuses a malformed date', async () => {
     const { integrationId, sourceId } = await sourceWithPixel(collector, 'range');
     const key = await postbackKey(collector, sourceId);
-    const link = await createLink(collector, { name: 'range', destination_url: 'https://offer.example/', integrations: [integrationId] });
+    const link = await createLink(collector, {
+      name: 'range',
+      destination_url: 'https://offer.example/',
+      integrations: [integrationId],
+    });
     const { clickId } = await follow(link.url);
     await postback(collector, { key, click_id: clickId!, event: 'subscribe', value: '4.99', currency: 'USD', txid: 'range-sub' });
     const today = new Date().toISOString().slice(0, 10);
     const inRange = await json(await collector.admin(`/v1/admin/links/${link.id}/stats?from=${today}&to=${today}`));
     expect(inRange.days).toEqual([
-      { date: today, clicks: 1, subscribers: 1, purchases: 0, renewals: 0, messages: 0, revenue: { USD: 4.99 }, revenue_outside_window: {} },
+      {
+        date: today,
+        clicks: 1,
+        subscribers: 1,
+        purchases: 0,
+        renewals: 0,
+        messages: 0,
+        revenue: { USD: 4.99 },
+        revenue_outside_window: {},
+      },
     ]);
     const before = await json(await collector.admin(`/v1/admin/links/${link.id}/stats?to=2020-01-01`));
     expect(before.totals.clicks).toBe(0);
@@ -132,7 +167,7 @@ describe('managing links', () => {
 });
 
 describe('send test event', () => {
-  it('sends the chosen event as the link would to each of its pixels, through Snapchat\'s validation endpoint', async () => {
+  it("sends the chosen event as the link would to each of its pixels, through Snapchat's validation endpoint", async () => {
     const { sourceId, integrationId, pixelId } = await sourceWithPixel(collector, 'test-event');
     const second = await addPixel(collector, sourceId, 'test-event second');
     const link = await createLink(collector, {
@@ -159,7 +194,11 @@ describe('send test event', () => {
       event_time: expect.any(Number),
       event_id: expect.stringMatching(/^test-/),
       event_source_url: 'https://offer.example/t',
-      user_data: { client_ip_address: '203.0.113.7', client_user_agent: 'Mozilla/5.0 (Datafirst test event)', sc_click_id: 'sc-test' },
+      user_data: {
+        client_ip_address: '203.0.113.7',
+        client_user_agent: 'Mozilla/5.0 (Datafirst test event)',
+        sc_click_id: 'sc-test',
+      },
       custom_data: { currency: 'GBP', value: 12 },
     });
     expect(await mockEvents(collector, pixelId)).toEqual([]); // nothing live, nothing counted
@@ -167,9 +206,15 @@ describe('send test event', () => {
 
   it('refuses to test an event the link turned off, or a link without pixels', async () => {
     const { integrationId, sourceId } = await sourceWithPixel(collector, 'test-off');
-    const link = await createLink(collector, { name: 'off', destination_url: 'https://offer.example/', integrations: [integrationId] });
+    const link = await createLink(collector, {
+      name: 'off',
+      destination_url: 'https://offer.example/',
+      integrations: [integrationId],
+    });
     const off = await post(`/v1/admin/links/${link.id}/test`, { event: 'message_received' });
-    expect((await json(off)).errors).toEqual(['event: the link sends no Snapchat event for message_received; map it to one first']);
+    expect((await json(off)).errors).toEqual([
+      'event: the link sends no Snapchat event for message_received; map it to one first',
+    ]);
     const bare = await createLink(collector, {
       name: 'bare',
       destination_url: 'https://offer.example/',

@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => collector.stopAndClean());
 
 describe('the smart-link funnel against the Snapchat mock', () => {
-  it('sends the click, subscriber, first and repeat purchase and the 3-message milestone, each once, with the click\'s identifiers', async () => {
+  it("sends the click, subscriber, first and repeat purchase and the 3-message milestone, each once, with the click's identifiers", async () => {
     const { sourceId, integrationId, pixelId } = await sourceWithPixel(collector, 'Creator');
     const key = await postbackKey(collector, sourceId);
     const link = await createLink(collector, {
@@ -77,9 +77,15 @@ describe('the smart-link funnel against the Snapchat mock', () => {
         },
       ],
     });
-    expect(first.body.events.map((e: any) => [e.event, e.snapchat_event, e.message_id])).toEqual([['first_purchase', 'PURCHASE', 'pb:tip-1']]);
-    expect(repeat.body.events.map((e: any) => [e.event, e.snapchat_event, e.message_id])).toEqual([['repeat_purchase', 'PURCHASE', 'pb:ppv-2']]);
-    expect(messages.map((m) => m.body.events.map((e: any) => [e.event, e.snapchat_event, e.message_id, e.deliveries[0].status]))).toEqual([
+    expect(first.body.events.map((e: any) => [e.event, e.snapchat_event, e.message_id])).toEqual([
+      ['first_purchase', 'PURCHASE', 'pb:tip-1'],
+    ]);
+    expect(repeat.body.events.map((e: any) => [e.event, e.snapchat_event, e.message_id])).toEqual([
+      ['repeat_purchase', 'PURCHASE', 'pb:ppv-2'],
+    ]);
+    expect(
+      messages.map((m) => m.body.events.map((e: any) => [e.event, e.snapchat_event, e.message_id, e.deliveries[0].status])),
+    ).toEqual([
       [['message_received', null, 'pb:msg-1', 'skipped']],
       [['message_received', null, 'pb:msg-2', 'skipped']],
       [
@@ -156,15 +162,38 @@ describe('the smart-link funnel against the Snapchat mock', () => {
       event: 'Smart Link Click',
       anonymousId: clickId,
       properties: { link_id: link.id, link_name: 'Snap spring campaign', offer_type: 'free_trial', click_id: clickId },
-      context: { consent: { categoryPreferences: { advertising: true } }, snapchat: { clickId: 'sc-funnel-1', eventName: 'VIEW_CONTENT' } },
+      context: {
+        consent: { categoryPreferences: { advertising: true } },
+        snapchat: { clickId: 'sc-funnel-1', eventName: 'VIEW_CONTENT' },
+      },
     });
 
     // The link's stats and the click's lifetime revenue.
     const stats = await json(await collector.admin(`/v1/admin/links/${link.id}/stats`));
-    const totals = { clicks: 1, subscribers: 1, purchases: 2, renewals: 0, messages: 3, revenue: { USD: 35.49 }, revenue_outside_window: {} };
-    expect(stats).toEqual({ link_id: link.id, from: null, to: null, totals, days: [{ date: new Date().toISOString().slice(0, 10), ...totals }] });
+    const totals = {
+      clicks: 1,
+      subscribers: 1,
+      purchases: 2,
+      renewals: 0,
+      messages: 3,
+      revenue: { USD: 35.49 },
+      revenue_outside_window: {},
+    };
+    expect(stats).toEqual({
+      link_id: link.id,
+      from: null,
+      to: null,
+      totals,
+      days: [{ date: new Date().toISOString().slice(0, 10), ...totals }],
+    });
     const clickDetail = await json(await collector.admin(`/v1/admin/links/${link.id}/clicks/${clickId}`));
-    expect(clickDetail).toMatchObject({ subscribed: true, purchases: 2, messages: 3, revenue: { USD: 35.49 }, sc_click_id: 'sc-funnel-1' });
+    expect(clickDetail).toMatchObject({
+      subscribed: true,
+      purchases: 2,
+      messages: 3,
+      revenue: { USD: 35.49 },
+      sc_click_id: 'sc-funnel-1',
+    });
     expect(clickDetail.conversions.map((c: any) => c.txid)).toEqual(['sub-1', 'tip-1', 'ppv-2', 'msg-1', 'msg-2', 'msg-3']);
   });
 });

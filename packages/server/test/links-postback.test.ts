@@ -54,9 +54,15 @@ describe('postback authentication', () => {
     const params = { click_id: clickId, event: 'purchase', value: '10', currency: 'USD', txid: 'auth-1' };
     expect(await postback(collector, params)).toEqual({
       status: 401,
-      body: { success: false, error: 'missing postback key: send it as ?key=, a key field in the body, or an X-Postback-Key header' },
+      body: {
+        success: false,
+        error: 'missing postback key: send it as ?key=, a key field in the body, or an X-Postback-Key header',
+      },
     });
-    expect(await postback(collector, { ...params, key: `${key}x` })).toEqual({ status: 401, body: { success: false, error: 'invalid postback key' } });
+    expect(await postback(collector, { ...params, key: `${key}x` })).toEqual({
+      status: 401,
+      body: { success: false, error: 'invalid postback key' },
+    });
     const stats = await json(await collector.admin(`/v1/admin/links/${link.id}/stats`));
     expect(stats.totals.purchases).toBe(0);
   });
@@ -66,7 +72,11 @@ describe('postback authentication', () => {
     const shown = await json(await collector.admin(`/v1/admin/sources/${sourceId}/postback-key`));
     expect(shown).toEqual({ source_id: sourceId, postback_key: `pbk_****${key.slice(-4)}`, created_at: expect.any(String) });
     const rotated = await json(await collector.admin(`/v1/admin/sources/${sourceId}/postback-key`, { method: 'POST' }));
-    expect(rotated).toMatchObject({ source_id: sourceId, rotated: true, postback_key: expect.stringMatching(/^pbk_[A-Za-z0-9]{32}$/) });
+    expect(rotated).toMatchObject({
+      source_id: sourceId,
+      rotated: true,
+      postback_key: expect.stringMatching(/^pbk_[A-Za-z0-9]{32}$/),
+    });
     expect(rotated.postback_url).toBe(
       `${collector.url}/v1/postback?key=${rotated.postback_key}&click_id={click_id}&event={event}&value={value}&currency={currency}&txid={txid}`,
     );
@@ -82,16 +92,18 @@ describe('postback authentication', () => {
       body: new URLSearchParams({ click_id: clickId, event: 'sale', value: '12.5', currency: 'EUR', txid: 'form-1' }),
     });
     expect(res.status).toBe(200);
-    await expect.poll(async () => (await mockEvents(collector, pixelId)).find((e) => e.event.event_id === 'pb:form-1')?.event.custom_data).toEqual({
-      currency: 'EUR',
-      value: 12.5,
-      order_id: 'form-1',
-    });
+    await expect
+      .poll(async () => (await mockEvents(collector, pixelId)).find((e) => e.event.event_id === 'pb:form-1')?.event.custom_data)
+      .toEqual({
+        currency: 'EUR',
+        value: 12.5,
+        order_id: 'form-1',
+      });
   });
 });
 
 describe('postback errors', () => {
-  it('answers 404 with the reason for an unknown click, and for a click on another source\'s link', async () => {
+  it("answers 404 with the reason for an unknown click, and for a click on another source's link", async () => {
     const mine = await clickedLink('mine');
     const theirs = await clickedLink('theirs');
     const reason = (id: string) => `unknown click_id "${id}": no click on this source's smart links has this id`;
@@ -142,11 +154,13 @@ describe('no double counting', () => {
     expect(stats.totals).toMatchObject({ purchases: 1, revenue: { USD: 30 } });
   });
 
-  it('sends each conversion once to a pixel attached both to the link and to the link\'s source', async () => {
+  it("sends each conversion once to a pixel attached both to the link and to the link's source", async () => {
     // The source's own pixel, attached to the link as well; the same pixel again through another
     // source's integration (its own token); and a pixel only the link sends to.
     const { sourceId, integrationId, pixelId } = await sourceWithPixel(collector, 'both-levels');
-    const other = await json(await collector.admin('/v1/admin/sources', { method: 'POST', body: JSON.stringify({ name: 'agency' }) }));
+    const other = await json(
+      await collector.admin('/v1/admin/sources', { method: 'POST', body: JSON.stringify({ name: 'agency' }) }),
+    );
     const samePixel = await addPixel(collector, other.id, 'agency copy of the pixel', pixelId);
     const linkOnly = await addPixel(collector, other.id, 'campaign pixel');
     const key = await postbackKey(collector, sourceId);
@@ -157,21 +171,33 @@ describe('no double counting', () => {
     });
     const { clickId } = await follow(`${link.url}?ScCid=sc-both`);
     const sub = await postback(collector, { key, click_id: clickId!, event: 'subscribe', txid: 'both-sub' });
-    const buy = await postback(collector, { key, click_id: clickId!, event: 'purchase', value: '7', currency: 'GBP', txid: 'both-buy' });
+    const buy = await postback(collector, {
+      key,
+      click_id: clickId!,
+      event: 'purchase',
+      value: '7',
+      currency: 'GBP',
+      txid: 'both-buy',
+    });
     const routed = [integrationId, linkOnly.integrationId].map((id) => ({ integration_id: id, status: 'pending', reason: null }));
     expect(sub.body.events[0].deliveries).toEqual(routed);
     expect(buy.body.events[0].deliveries).toEqual(routed);
 
     await settled(collector);
-    const idsTo = async (pixel: string) => (await mockRequests(collector, pixel)).flatMap((r) => r.body.data.map((e) => e.event_id)).sort();
+    const idsTo = async (pixel: string) =>
+      (await mockRequests(collector, pixel)).flatMap((r) => r.body.data.map((e) => e.event_id)).sort();
     const expected = [`click:${clickId}`, 'pb:both-buy', 'pb:both-sub'];
     expect(await idsTo(pixelId)).toEqual(expected);
     expect(await idsTo(linkOnly.pixelId)).toEqual(expected);
   });
 
-  it('sends a link\'s events to its source\'s pixels too, unless the link opts out', async () => {
+  it("sends a link's events to its source's pixels too, unless the link opts out", async () => {
     const { sourceId, pixelId } = await sourceWithPixel(collector, 'source-level');
-    const included = await createLink(collector, { name: 'included', destination_url: 'https://offer.example/', source_id: sourceId });
+    const included = await createLink(collector, {
+      name: 'included',
+      destination_url: 'https://offer.example/',
+      source_id: sourceId,
+    });
     const excluded = await createLink(collector, {
       name: 'excluded',
       destination_url: 'https://offer.example/',
@@ -212,7 +238,10 @@ describe('attribution', () => {
 
     await settled(collector);
     expect((await mockEvents(collector, late.pixelId)).map((e) => e.event.event_id)).toEqual([`click:${late.clickId}`]);
-    expect((await mockEvents(collector, onTime.pixelId)).map((e) => e.event.event_id)).toEqual([`click:${onTime.clickId}`, 'pb:on-time-1']);
+    expect((await mockEvents(collector, onTime.pixelId)).map((e) => e.event.event_id)).toEqual([
+      `click:${onTime.clickId}`,
+      'pb:on-time-1',
+    ]);
 
     const stats = await json(await collector.admin(`/v1/admin/links/${late.link.id}/stats`));
     expect(stats.totals).toMatchObject({ purchases: 1, revenue: { USD: 40 }, revenue_outside_window: { USD: 40 } });
@@ -220,24 +249,32 @@ describe('attribution', () => {
     expect(clicks.clicks).toEqual([expect.objectContaining({ id: late.clickId, purchases: 1, revenue: { USD: 40 } })]);
   });
 
-  it('sends the value with the link\'s currency when a postback gives none, and no order id for a postback without a txid', async () => {
+  it("sends the value with the link's currency when a postback gives none, and no order id for a postback without a txid", async () => {
     const { key, clickId, pixelId } = await clickedLink('currency', { currency: 'eur' });
     const res = await postback(collector, { key, click_id: clickId, event: 'tip', value: '3' });
     expect(res.body.conversion).toMatchObject({ value: 3, currency: 'EUR', txid: expect.stringMatching(/^df-auto-/) });
     const id = `pb:${res.body.conversion.txid}`;
-    await expect.poll(async () => (await mockEvents(collector, pixelId)).find((e) => e.event.event_id === id)?.event.custom_data).toEqual({
-      currency: 'EUR',
-      value: 3,
-    });
+    await expect
+      .poll(async () => (await mockEvents(collector, pixelId)).find((e) => e.event.event_id === id)?.event.custom_data)
+      .toEqual({
+        currency: 'EUR',
+        value: 3,
+      });
   });
 
   it('does not send the conversions of a click whose browser sent Global Privacy Control', async () => {
     const pixel = await sourceWithPixel(collector, 'gpc');
     const key = await postbackKey(collector, pixel.sourceId);
-    const link = await createLink(collector, { name: 'gpc', destination_url: 'https://offer.example/', integrations: [pixel.integrationId] });
+    const link = await createLink(collector, {
+      name: 'gpc',
+      destination_url: 'https://offer.example/',
+      integrations: [pixel.integrationId],
+    });
     const { clickId } = await follow(link.url, { 'sec-gpc': '1' });
     const res = await postback(collector, { key, click_id: clickId!, event: 'subscribe', txid: 'gpc-sub' });
-    expect(res.body.events[0].deliveries).toEqual([{ integration_id: pixel.integrationId, status: 'skipped', reason: 'no_consent: advertising' }]);
+    expect(res.body.events[0].deliveries).toEqual([
+      { integration_id: pixel.integrationId, status: 'skipped', reason: 'no_consent: advertising' },
+    ]);
     const stored = await storedEvents(collector, pixel.sourceId);
     expect(stored.get(`click:${clickId}`).deliveries[0].status).toBe('skipped');
     expect((await json(await collector.admin(`/v1/admin/links/${link.id}/stats`))).totals.subscribers).toBe(1);

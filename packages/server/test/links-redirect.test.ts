@@ -36,9 +36,12 @@ const clicksOf = async (linkId: string) => (await json(await collector.admin(`/v
 describe('GET /go/:id', () => {
   it('records the click and redirects (302) to the destination with every parameter and the click id', async () => {
     const { link } = await pixelLink('redirect');
-    const { res, status, location, clickId } = await follow(`${link.url}?ScCid=Sc-Case-1&utm_source=snap&tag=a&tag=b&aff=hijack`, {
-      referer: 'https://www.snapchat.com/',
-    });
+    const { res, status, location, clickId } = await follow(
+      `${link.url}?ScCid=Sc-Case-1&utm_source=snap&tag=a&tag=b&aff=hijack`,
+      {
+        referer: 'https://www.snapchat.com/',
+      },
+    );
     expect(status).toBe(302);
     expect(location).toBe(`https://offer.example/land?aff=7&ScCid=Sc-Case-1&utm_source=snap&tag=a&tag=b&df_click_id=${clickId}`);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -69,8 +72,11 @@ describe('GET /go/:id', () => {
     ]);
   });
 
-  it('puts the click id under the link\'s own sub-id parameter', async () => {
-    const { link } = await pixelLink('sub-id', { click_id_param: 'sub1', destination_url: 'https://offer.example/?offer=3&sub1=' });
+  it("puts the click id under the link's own sub-id parameter", async () => {
+    const { link } = await pixelLink('sub-id', {
+      click_id_param: 'sub1',
+      destination_url: 'https://offer.example/?offer=3&sub1=',
+    });
     const res = await fetch(`${link.url}?sccid=lower`, { redirect: 'manual', headers: { 'user-agent': FAN_UA } });
     const location = new URL(res.headers.get('location')!);
     expect([...location.searchParams]).toEqual([
@@ -82,7 +88,14 @@ describe('GET /go/:id', () => {
   });
 
   it('answers an unknown link with a plain 404 page and never redirects, whatever the query asks', async () => {
-    for (const path of ['/go/NoSuchLink1', '/go/NoSuchLink1?url=https://evil.example/', '/go/..%2Fadmin', '/go/a.b', '/go/', '/go/a/b']) {
+    for (const path of [
+      '/go/NoSuchLink1',
+      '/go/NoSuchLink1?url=https://evil.example/',
+      '/go/..%2Fadmin',
+      '/go/a.b',
+      '/go/',
+      '/go/a/b',
+    ]) {
       const res = await fetch(`${collector.url}${path}`, { redirect: 'manual', headers: { 'user-agent': FAN_UA } });
       expect(res.status, path).toBe(404);
       expect(res.headers.get('location'), path).toBeNull();
@@ -104,7 +117,9 @@ describe('GET /go/:id', () => {
 
   it('redirects crawlers, HEAD requests and prefetches without counting a click or sending an event', async () => {
     const { link, pixelId } = await pixelLink('bots');
-    const bot = await follow(`${link.url}?ScCid=bot`, { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' });
+    const bot = await follow(`${link.url}?ScCid=bot`, {
+      'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+    });
     const prefetch = await follow(`${link.url}?ScCid=pre`, { 'sec-purpose': 'prefetch' });
     const head = await fetch(link.url, { method: 'HEAD', redirect: 'manual', headers: { 'user-agent': FAN_UA } });
     expect(bot.location).toBe('https://offer.example/land?aff=7&ScCid=bot');
@@ -126,12 +141,12 @@ describe('GET /go/:id', () => {
     expect(await mockEvents(collector, pixelId)).toEqual([]);
   });
 
-  it('sends a click without ScCid with the fan\'s IP and user agent only', async () => {
+  it("sends a click without ScCid with the fan's IP and user agent only", async () => {
     const { link, pixelId } = await pixelLink('no-sccid');
     const { clickId } = await follow(link.url);
-    await expect.poll(async () => (await mockEvents(collector, pixelId)).map((e) => e.event.user_data)).toEqual([
-      { client_ip_address: FAN_IP, client_user_agent: FAN_UA },
-    ]);
+    await expect
+      .poll(async () => (await mockEvents(collector, pixelId)).map((e) => e.event.user_data))
+      .toEqual([{ client_ip_address: FAN_IP, client_user_agent: FAN_UA }]);
     expect(clickId).toMatch(/^[A-Za-z0-9]{16}$/);
   });
 
@@ -142,10 +157,20 @@ describe('GET /go/:id', () => {
     expect((await collector.admin(`/v1/admin/links/${link.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await follow(link.url)).status).toBe(404);
     expect((await json(await collector.admin(`/v1/admin/links/${link.id}`))).archived).toBe(true);
-    const res = await postback(collector, { key, click_id: clickId!, event: 'purchase', value: '8', currency: 'USD', txid: 'archived-1' });
+    const res = await postback(collector, {
+      key,
+      click_id: clickId!,
+      event: 'purchase',
+      value: '8',
+      currency: 'USD',
+      txid: 'archived-1',
+    });
     expect(res.status).toBe(200);
     await expect.poll(async () => (await mockEvents(collector, pixelId)).map((e) => e.event.event_id)).toContain('pb:archived-1');
-    const restored = await collector.admin(`/v1/admin/links/${link.id}`, { method: 'PATCH', body: JSON.stringify({ archived: false }) });
+    const restored = await collector.admin(`/v1/admin/links/${link.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ archived: false }),
+    });
     expect((await json(restored)).archived).toBe(false);
     expect((await follow(link.url)).status).toBe(302);
   });

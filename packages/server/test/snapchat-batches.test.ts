@@ -54,7 +54,7 @@ function requestsTo(route: string, assetId: string): MockRequest[] {
 }
 
 describe('a v3 request with one event Snapchat refuses', () => {
-  test('fails that event with Snap\'s reason and codes, and sends the others again with the same event_ids', async () => {
+  test("fails that event with Snap's reason and codes, and sends the others again with the same event_ids", async () => {
     const { sourceId, writeKey } = await createIntegration(collector, 'v3 batch', { pixel_id: PIXEL_V3, access_token: TOKEN });
     await postBatch(collector, writeKey, threePageViews('v3'));
     const events = await settledEvents(collector, sourceId, 3);
@@ -89,7 +89,11 @@ describe('a v3 request with one event Snapchat refuses', () => {
 
 describe('a v2 request with error_records', () => {
   test('fails the records Snapchat lists with its reason and delivers the rest in one request', async () => {
-    const { sourceId, writeKey } = await createIntegration(collector, 'v2 batch', { pixel_id: PIXEL_V2, access_token: TOKEN, api_version: 'v2' });
+    const { sourceId, writeKey } = await createIntegration(collector, 'v2 batch', {
+      pixel_id: PIXEL_V2,
+      access_token: TOKEN,
+      api_version: 'v2',
+    });
     await postBatch(collector, writeKey, threePageViews('v2'));
     const events = await settledEvents(collector, sourceId, 3);
 

@@ -80,7 +80,13 @@ interface Family {
 }
 
 /** A v3 WEB event: user fields before and after the raw IP and user agent keep the builder's key order. */
-function v3Web(id: string, name: string, second: number, url: string, parts: { userBefore?: Json; userAfter?: Json; rest?: Json } = {}): Json {
+function v3Web(
+  id: string,
+  name: string,
+  second: number,
+  url: string,
+  parts: { userBefore?: Json; userAfter?: Json; rest?: Json } = {},
+): Json {
   return {
     event_name: name,
     action_source: 'WEB',
@@ -93,7 +99,14 @@ function v3Web(id: string, name: string, second: number, url: string, parts: { u
 }
 
 /** A v2 WEB record, in the v2 key order. */
-function v2Web(pixel: string, id: string, type: string, second: number, url: string, parts: { before?: Json; after?: Json } = {}): Json {
+function v2Web(
+  pixel: string,
+  id: string,
+  type: string,
+  second: number,
+  url: string,
+  parts: { before?: Json; after?: Json } = {},
+): Json {
   return {
     pixel_id: pixel,
     event_type: type,
@@ -118,10 +131,20 @@ function browserFamilies(prefix: string, pixel: string, app: string): Family[] {
   const landing = 'https://shop.example.com/?ScCid=cid-9d2b1c64';
   add({
     id: id('page-named'),
-    message: { type: 'page', name: 'Home', anonymousId: 'a-77', timestamp: at(1), context: web(landing, { snapchat: { cookie1: 'scid-0f6b3c9e' } }) },
+    message: {
+      type: 'page',
+      name: 'Home',
+      anonymousId: 'a-77',
+      timestamp: at(1),
+      context: web(landing, { snapchat: { cookie1: 'scid-0f6b3c9e' } }),
+    },
     outcome: 'delivered',
-    v3: v3Web(id('page-named'), 'PAGE_VIEW', 1, landing, { userAfter: { sc_click_id: 'cid-9d2b1c64', sc_cookie1: 'scid-0f6b3c9e' } }),
-    v2: v2Web(pixel, id('page-named'), 'PAGE_VIEW', 1, landing, { after: { uuid_c1: 'scid-0f6b3c9e', click_id: 'cid-9d2b1c64' } }),
+    v3: v3Web(id('page-named'), 'PAGE_VIEW', 1, landing, {
+      userAfter: { sc_click_id: 'cid-9d2b1c64', sc_cookie1: 'scid-0f6b3c9e' },
+    }),
+    v2: v2Web(pixel, id('page-named'), 'PAGE_VIEW', 1, landing, {
+      after: { uuid_c1: 'scid-0f6b3c9e', click_id: 'cid-9d2b1c64' },
+    }),
   });
   const about = 'https://shop.example.com/about';
   add({
@@ -155,13 +178,27 @@ function browserFamilies(prefix: string, pixel: string, app: string): Family[] {
       'Product Added',
       'ADD_CART',
       { product_id: 'SKU-2', price: 19.99, quantity: 2, currency: 'EUR' },
-      { currency: 'EUR', value: 39.98, content_ids: ['SKU-2'], num_items: 2, contents: [{ id: 'SKU-2', quantity: 2, item_price: 19.99 }] },
+      {
+        currency: 'EUR',
+        value: 39.98,
+        content_ids: ['SKU-2'],
+        num_items: 2,
+        contents: [{ id: 'SKU-2', quantity: 2, item_price: 19.99 }],
+      },
       { price: '39.98', currency: 'EUR', item_ids: 'SKU-2', number_items: '2' },
     ],
     [
       'Checkout Started',
       'START_CHECKOUT',
-      { order_id: 'ORD-7', value: 59.97, currency: 'GBP', products: [{ product_id: 'SKU-1', price: 19.99, quantity: 2 }, { sku: 'SKU-2', price: 19.99 }] },
+      {
+        order_id: 'ORD-7',
+        value: 59.97,
+        currency: 'GBP',
+        products: [
+          { product_id: 'SKU-1', price: 19.99, quantity: 2 },
+          { sku: 'SKU-2', price: 19.99 },
+        ],
+      },
       {
         currency: 'GBP',
         value: 59.97,
@@ -210,7 +247,13 @@ function browserFamilies(prefix: string, pixel: string, app: string): Family[] {
       },
       { item_ids: 'SKU-1;SKU-2', item_category: 'Shoes', number_items: '2' },
     ],
-    ['Subscription Started', 'SUBSCRIBE', { value: 9.99, currency: 'USD' }, { currency: 'USD', value: 9.99 }, { price: '9.99', currency: 'USD' }],
+    [
+      'Subscription Started',
+      'SUBSCRIBE',
+      { value: 9.99, currency: 'USD' },
+      { currency: 'USD', value: 9.99 },
+      { price: '9.99', currency: 'USD' },
+    ],
     ['Trial Started', 'START_TRIAL', {}, undefined, undefined],
   ];
   defaults.forEach(([event, name, properties, customData, v2Custom, extraContext], index) => {
@@ -219,13 +262,23 @@ function browserFamilies(prefix: string, pixel: string, app: string): Family[] {
     const withEmail = extraContext !== undefined;
     add({
       id: familyId,
-      message: { type: 'track', event, anonymousId: 'a-80', timestamp: at(second), properties, context: web(product, extraContext) },
+      message: {
+        type: 'track',
+        event,
+        anonymousId: 'a-80',
+        timestamp: at(second),
+        properties,
+        context: web(product, extraContext),
+      },
       outcome: 'delivered',
       v3: v3Web(familyId, name, second, product, {
         userBefore: withEmail ? { em: [H.emTest123] } : {},
         rest: customData === undefined ? {} : { custom_data: customData },
       }),
-      v2: v2Web(pixel, familyId, name, second, product, { before: withEmail ? { hashed_email: H.emTest123 } : {}, after: v2Custom }),
+      v2: v2Web(pixel, familyId, name, second, product, {
+        before: withEmail ? { hashed_email: H.emTest123 } : {},
+        after: v2Custom,
+      }),
     });
   });
 
@@ -313,7 +366,14 @@ function browserFamilies(prefix: string, pixel: string, app: string): Family[] {
   });
   add({
     id: id('enriched'),
-    message: { type: 'track', event: 'Product Added', anonymousId: 'anon-42', timestamp: at(32), properties: { product_id: 'SKU-4' }, context: web(product) },
+    message: {
+      type: 'track',
+      event: 'Product Added',
+      anonymousId: 'anon-42',
+      timestamp: at(32),
+      properties: { product_id: 'SKU-4' },
+      context: web(product),
+    },
     outcome: 'delivered',
     v3: v3Web(id('enriched'), 'ADD_CART', 32, product, {
       userBefore: {
@@ -347,7 +407,14 @@ function browserFamilies(prefix: string, pixel: string, app: string): Family[] {
   // event_map: to a custom event, to a standard event given in lower case, and off.
   add({
     id: id('custom'),
-    message: { type: 'track', event: 'Video Played', anonymousId: 'a-81', timestamp: at(33), properties: { title: 'Intro' }, context: web(product) },
+    message: {
+      type: 'track',
+      event: 'Video Played',
+      anonymousId: 'a-81',
+      timestamp: at(33),
+      properties: { title: 'Intro' },
+      context: web(product),
+    },
     outcome: 'delivered',
     v3: v3Web(id('custom'), 'CUSTOM_EVENT_1', 33, product),
     v2: v2Web(pixel, id('custom'), 'CUSTOM_EVENT_1', 33, product),
@@ -361,7 +428,14 @@ function browserFamilies(prefix: string, pixel: string, app: string): Family[] {
   });
   add({
     id: id('off'),
-    message: { type: 'track', event: 'Product Purchased', anonymousId: 'a-81', timestamp: at(35), properties: { revenue: 5, currency: 'USD' }, context: web(product) },
+    message: {
+      type: 'track',
+      event: 'Product Purchased',
+      anonymousId: 'a-81',
+      timestamp: at(35),
+      properties: { revenue: 5, currency: 'USD' },
+      context: web(product),
+    },
     outcome: { status: 'skipped', reason: 'disabled: event_map switches track "Product Purchased" off' },
   });
   add({
@@ -373,12 +447,28 @@ function browserFamilies(prefix: string, pixel: string, app: string): Family[] {
   // Refused before sending, each with a reason the debugger shows.
   add({
     id: id('no-currency'),
-    message: { type: 'track', event: 'Order Completed', anonymousId: 'a-82', timestamp: at(37), properties: { order_id: 'ORD-X', revenue: 10 }, context: web(thanks) },
-    outcome: { status: 'failed', reason: 'purchase_missing_value_or_currency: PURCHASE needs a currency Snapchat accepts, got null' },
+    message: {
+      type: 'track',
+      event: 'Order Completed',
+      anonymousId: 'a-82',
+      timestamp: at(37),
+      properties: { order_id: 'ORD-X', revenue: 10 },
+      context: web(thanks),
+    },
+    outcome: {
+      status: 'failed',
+      reason: 'purchase_missing_value_or_currency: PURCHASE needs a currency Snapchat accepts, got null',
+    },
   });
   add({
     id: id('too-old'),
-    message: { type: 'track', event: 'Signed In', anonymousId: 'a-82', timestamp: new Date(Date.now() - 40 * DAY_MS).toISOString(), context: web(product) },
+    message: {
+      type: 'track',
+      event: 'Signed In',
+      anonymousId: 'a-82',
+      timestamp: new Date(Date.now() - 40 * DAY_MS).toISOString(),
+      context: web(product),
+    },
     outcome: { status: 'failed', reason: 'too_old: the event is 40 days old; Snapchat accepts events up to 37 days old' },
   });
 
@@ -397,7 +487,13 @@ function browserFamilies(prefix: string, pixel: string, app: string): Family[] {
         ip: IP,
         userAgent: APP_UA,
         app: { name: 'Example Shop', version: '2.3.1', build: '231', namespace: 'com.example.shop' },
-        device: { id: IDFV.toUpperCase(), advertisingId: MADID.toUpperCase(), adTrackingEnabled: true, manufacturer: 'Apple', model: 'iPhone15,2' },
+        device: {
+          id: IDFV.toUpperCase(),
+          advertisingId: MADID.toUpperCase(),
+          adTrackingEnabled: true,
+          manufacturer: 'Apple',
+          model: 'iPhone15,2',
+        },
         os: { name: 'iOS', version: '17.5' },
         screen: { width: 390, height: 844, density: 3 },
         network: { carrier: 'EE' },
@@ -416,7 +512,24 @@ function browserFamilies(prefix: string, pixel: string, app: string): Family[] {
       app_data: {
         app_id: 'com.example.shop',
         advertiser_tracking_enabled: 1,
-        extinfo: ['i2', 'com.example.shop', '2.3.1', '231', '17.5', 'iPhone15,2', 'en-GB', 'UTC', 'EE', '390', '844', '3', '', '', '', 'UTC'],
+        extinfo: [
+          'i2',
+          'com.example.shop',
+          '2.3.1',
+          '231',
+          '17.5',
+          'iPhone15,2',
+          'en-GB',
+          'UTC',
+          'EE',
+          '390',
+          '844',
+          '3',
+          '',
+          '',
+          '',
+          'UTC',
+        ],
       },
     },
     v2: {
@@ -460,7 +573,10 @@ function browserFamilies(prefix: string, pixel: string, app: string): Family[] {
         data_processing_options_state: 0,
       },
     }),
-    v2: v2Web(pixel, id('ldu'), 'SIGN_UP', 39, signup, { before: { hashed_email: H.emTest123 }, after: { sign_up_method: 'sms' } }),
+    v2: v2Web(pixel, id('ldu'), 'SIGN_UP', 39, signup, {
+      before: { hashed_email: H.emTest123 },
+      after: { sign_up_method: 'sms' },
+    }),
   });
 
   return families.map((family) => ({ ...family, message: { ...family.message, messageId: family.id } }));
@@ -475,7 +591,13 @@ function serverFamilies(prefix: string, pixel: string): Family[] {
   return [
     {
       id: id('no-identifiers'),
-      message: { type: 'track', event: 'Signed In', userId: 'srv-1', timestamp: at(40), context: { page: { url: 'https://shop.example.com/login' } } },
+      message: {
+        type: 'track',
+        event: 'Signed In',
+        userId: 'srv-1',
+        timestamp: at(40),
+        context: { page: { url: 'https://shop.example.com/login' } },
+      },
       outcome: {
         status: 'failed',
         reason: 'insufficient_identifiers: Snapchat needs an email, a phone, a mobile ad id, or both IP address and user agent',
@@ -536,8 +658,16 @@ async function runFamilies(apiVersion: 'v3' | 'v2') {
   const integration = await createIntegration(collector, `Snapchat ${apiVersion}`, configFor(apiVersion));
   const browser = browserFamilies(apiVersion, pixel, app);
   const server = serverFamilies(apiVersion, pixel);
-  await postBatch(collector, integration.writeKey, browser.map((family) => family.message));
-  await postBatch(collector, integration.writeKey, server.map((family) => family.message));
+  await postBatch(
+    collector,
+    integration.writeKey,
+    browser.map((family) => family.message),
+  );
+  await postBatch(
+    collector,
+    integration.writeKey,
+    server.map((family) => family.message),
+  );
   const families = [...browser, ...server];
   const events = await settledEvents(collector, integration.sourceId, families.length);
   return { families, events, pixel, app };
@@ -552,7 +682,11 @@ function expectOutcomes(families: Family[], events: Awaited<ReturnType<typeof se
     }
     const delivery = deliveryOf(events, family.id);
     if (family.outcome === 'delivered') {
-      expect({ id: family.id, status: delivery.status, reason: delivery.reason }).toEqual({ id: family.id, status: 'delivered', reason: null });
+      expect({ id: family.id, status: delivery.status, reason: delivery.reason }).toEqual({
+        id: family.id,
+        status: 'delivered',
+        reason: null,
+      });
     } else {
       expect({ id: family.id, status: delivery.status }).toEqual({ id: family.id, status: family.outcome.status });
       expect(delivery.reason).toContain(family.outcome.reason);
@@ -570,7 +704,10 @@ describe('Snapchat delivery through the HTTP API, v3', () => {
     const { families, events, pixel, app } = await runFamilies('v3');
     expectOutcomes(families, events);
 
-    for (const [assetId, asset] of [[pixel, 'pixel'], [app, 'app']] as const) {
+    for (const [assetId, asset] of [
+      [pixel, 'pixel'],
+      [app, 'app'],
+    ] as const) {
       const requests = requestsFor('v3.send', assetId);
       expect(requests.length).toBeGreaterThan(0);
       for (const request of requests) {
@@ -598,7 +735,12 @@ describe('Snapchat delivery through the HTTP API, v3', () => {
       }
     }
     // Nothing went anywhere else: no v2 request, no other asset.
-    expect(mock.requests().filter((request) => request.query.access_token === TOKEN_V3).map((request) => request.route)).not.toContain('v2.send');
+    expect(
+      mock
+        .requests()
+        .filter((request) => request.query.access_token === TOKEN_V3)
+        .map((request) => request.route),
+    ).not.toContain('v2.send');
   });
 });
 
@@ -607,7 +749,10 @@ describe('Snapchat delivery through the HTTP API, v2', () => {
     const { families, events, pixel, app } = await runFamilies('v2');
     expectOutcomes(families, events);
 
-    for (const [assetId, asset] of [[pixel, 'pixel'], [app, 'app']] as const) {
+    for (const [assetId, asset] of [
+      [pixel, 'pixel'],
+      [app, 'app'],
+    ] as const) {
       const requests = requestsFor('v2.send', assetId);
       expect(requests.length).toBeGreaterThan(0);
       for (const request of requests) {

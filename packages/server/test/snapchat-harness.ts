@@ -39,7 +39,11 @@ export function sha256(text: string): string {
 }
 
 /** Creates a source and one Snapchat integration on it through the admin API. */
-export async function createIntegration(collector: TestCollector, name: string, config: Record<string, unknown>): Promise<TestIntegration> {
+export async function createIntegration(
+  collector: TestCollector,
+  name: string,
+  config: Record<string, unknown>,
+): Promise<TestIntegration> {
   const sourceRes = await collector.admin('/v1/admin/sources', { method: 'POST', body: JSON.stringify({ name }) });
   expect(sourceRes.status).toBe(201);
   const source = (await sourceRes.json()) as { id: string; write_key: string };
@@ -68,7 +72,12 @@ export async function postBatch(
  * The source's events once `count` of them are stored and none has a pending delivery. The worker
  * polls and is woken on ingest, so this polls too instead of sleeping a fixed time.
  */
-export async function settledEvents(collector: TestCollector, sourceId: string, count: number, timeout = 20_000): Promise<Map<string, AdminEvent>> {
+export async function settledEvents(
+  collector: TestCollector,
+  sourceId: string,
+  count: number,
+  timeout = 20_000,
+): Promise<Map<string, AdminEvent>> {
   // The admin API lists at most 500 events at a time.
   expect(count).toBeLessThanOrEqual(500);
   let events: AdminEvent[] = [];

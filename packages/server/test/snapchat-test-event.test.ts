@@ -29,7 +29,11 @@ let v2: TestIntegration;
 beforeAll(async () => {
   mock = await startSnapchatMock({ tokens: { [TOKEN]: [PIXEL, PIXEL_V2, APP], [OTHER_TOKEN]: [OTHER_PIXEL] } });
   collector = await startTestCollector(['--snapchat-url', mock.url]);
-  v3 = await createIntegration(collector, 'test events v3', { pixel_id: PIXEL, access_token: TOKEN, phone_default_country: 'GB' });
+  v3 = await createIntegration(collector, 'test events v3', {
+    pixel_id: PIXEL,
+    access_token: TOKEN,
+    phone_default_country: 'GB',
+  });
   v2 = await createIntegration(collector, 'test events v2', { pixel_id: PIXEL_V2, access_token: TOKEN, api_version: 'v2' });
 });
 afterAll(async () => {
@@ -38,7 +42,10 @@ afterAll(async () => {
 });
 
 async function sendTest(integrationId: string, body: unknown = {}): Promise<{ status: number; answer: TestAnswer }> {
-  const res = await collector.admin(`/v1/admin/integrations/${integrationId}/test`, { method: 'POST', body: JSON.stringify(body) });
+  const res = await collector.admin(`/v1/admin/integrations/${integrationId}/test`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+  });
   return { status: res.status, answer: (await res.json()) as TestAnswer };
 }
 
@@ -49,7 +56,7 @@ async function mockGet(path: string, headers: Record<string, string> = {}): Prom
 }
 
 describe('POST /v1/admin/integrations/:id/test (v3)', () => {
-  test('sends a sample page view to the validate endpoint and returns Snapchat\'s answer', async () => {
+  test("sends a sample page view to the validate endpoint and returns Snapchat's answer", async () => {
     const { status, answer } = await sendTest(v3.integrationId);
     expect(status).toBe(200);
     expect(answer.request.url).toBe(`${mock.url}/v3/${PIXEL}/events/validate?access_token=***`);
@@ -76,15 +83,28 @@ describe('POST /v1/admin/integrations/:id/test (v3)', () => {
     expect(answer.outcome).toEqual({ kind: 'delivered', failed: [] });
 
     // The request Snap got: the validate route, the real token in the query.
-    const request = mock.requests().find((candidate) => candidate.route === 'v3.validate' && candidate.rawBody.includes(String(event.event_id)));
+    const request = mock
+      .requests()
+      .find((candidate) => candidate.route === 'v3.validate' && candidate.rawBody.includes(String(event.event_id)));
     expect(request?.query).toEqual({ access_token: TOKEN });
     expect(request?.body).toEqual(answer.request.body);
 
     // Snap's test tools show it as a test event, never as a live one.
     const logs = (await mockGet(`/v3/${PIXEL}/events/validate/logs?access_token=${TOKEN}`)).logs as Record<string, unknown>[];
-    const logged = logs.find((log) => (log.event_metadata as { conversion_info: { event_id: string } }).conversion_info.event_id === event.event_id);
-    expect(logged).toMatchObject({ event_name: 'PAGE_VIEW', action_source: 'WEB', status: 'VALID', asset_id: PIXEL, error_records: [] });
-    const stats = (await mockGet(`/v3/${PIXEL}/events/validate/stats?access_token=${TOKEN}`)).stats as Record<string, { event_count_past_hour: number }>;
+    const logged = logs.find(
+      (log) => (log.event_metadata as { conversion_info: { event_id: string } }).conversion_info.event_id === event.event_id,
+    );
+    expect(logged).toMatchObject({
+      event_name: 'PAGE_VIEW',
+      action_source: 'WEB',
+      status: 'VALID',
+      asset_id: PIXEL,
+      error_records: [],
+    });
+    const stats = (await mockGet(`/v3/${PIXEL}/events/validate/stats?access_token=${TOKEN}`)).stats as Record<
+      string,
+      { event_count_past_hour: number }
+    >;
     expect(stats.test!.event_count_past_hour).toBeGreaterThanOrEqual(1);
     expect(stats.live!.event_count_past_hour).toBe(0);
     expect(mock.events({ assetId: PIXEL, test: false })).toEqual([]);
@@ -104,7 +124,12 @@ describe('POST /v1/admin/integrations/:id/test (v3)', () => {
         userId: 'user1234',
         messageId: 'given-1',
         timestamp,
-        properties: { order_id: 'ORD-1001', revenue: 59.97, currency: 'gbp', products: [{ product_id: 'SKU-1', price: 19.99, quantity: 3 }] },
+        properties: {
+          order_id: 'ORD-1001',
+          revenue: 59.97,
+          currency: 'gbp',
+          products: [{ product_id: 'SKU-1', price: 19.99, quantity: 3 }],
+        },
         context: {
           page: { url: 'https://shop.example.com/thanks' },
           ip: IP,
@@ -144,14 +169,23 @@ describe('POST /v1/admin/integrations/:id/test (v3)', () => {
     expect(answer.response.status).toBe(200);
     expect(answer.response.body.status).toBe('VALID');
     const logs = (await mockGet(`/v3/${PIXEL}/events/validate/logs?access_token=${TOKEN}`)).logs as Record<string, unknown>[];
-    const logged = logs.find((log) => (log.event_metadata as { conversion_info: { event_id: string } }).conversion_info.event_id === 'given-1');
+    const logged = logs.find(
+      (log) => (log.event_metadata as { conversion_info: { event_id: string } }).conversion_info.event_id === 'given-1',
+    );
     expect(logged).toMatchObject({ event_name: 'PURCHASE', status: 'VALID' });
-    expect((logged!.event_metadata as { conversion_info: Record<string, unknown> }).conversion_info.test_event_code).toBe('TEST4321');
+    expect((logged!.event_metadata as { conversion_info: Record<string, unknown> }).conversion_info.test_event_code).toBe(
+      'TEST4321',
+    );
   });
 
   test('answers 400 with the reason when the message cannot be sent at all', async () => {
     const { status, answer } = await sendTest(v3.integrationId, {
-      message: { type: 'track', event: 'Order Completed', properties: { revenue: 10 }, context: { page: { url: 'https://x.example/' }, ip: IP, userAgent: UA } },
+      message: {
+        type: 'track',
+        event: 'Order Completed',
+        properties: { revenue: 10 },
+        context: { page: { url: 'https://x.example/' }, ip: IP, userAgent: UA },
+      },
     });
     expect(status).toBe(400);
     expect(answer.error).toContain(
@@ -163,11 +197,14 @@ describe('POST /v1/admin/integrations/:id/test (v3)', () => {
     expect(invalid.answer.error).toContain('type');
   });
 
-  test('returns Snapchat\'s refusal as it came, e.g. a token not allowed for the pixel', async () => {
+  test("returns Snapchat's refusal as it came, e.g. a token not allowed for the pixel", async () => {
     const other = await createIntegration(collector, 'wrong token', { pixel_id: PIXEL, access_token: OTHER_TOKEN });
     const { status, answer } = await sendTest(other.integrationId);
     expect(status).toBe(200);
-    expect(answer.response).toEqual({ status: 403, body: { status: 'INVALID', reason: 'Access token is not authorized for this asset' } });
+    expect(answer.response).toEqual({
+      status: 403,
+      body: { status: 'INVALID', reason: 'Access token is not authorized for this asset' },
+    });
     expect(answer.outcome).toMatchObject({ kind: 'credentials' });
     const unknown = await createIntegration(collector, 'unknown token', { pixel_id: PIXEL, access_token: 'nobodys-token' });
     expect((await sendTest(unknown.integrationId)).answer.response).toEqual({
@@ -181,7 +218,7 @@ describe('POST /v1/admin/integrations/:id/test (v3)', () => {
     expect(status).toBe(404);
   });
 
-  test('sends an app open to the Snap app\'s validate endpoint for a MOBILE_APP integration', async () => {
+  test("sends an app open to the Snap app's validate endpoint for a MOBILE_APP integration", async () => {
     const app = await createIntegration(collector, 'test events app', {
       pixel_id: PIXEL,
       snap_app_id: APP,
@@ -196,7 +233,11 @@ describe('POST /v1/admin/integrations/:id/test (v3)', () => {
       event_name: 'APP_OPEN',
       action_source: 'MOBILE_APP',
       user_data: { client_ip_address: '203.0.113.7', client_user_agent: 'Datafirst test event' },
-      app_data: { app_id: '123456789', advertiser_tracking_enabled: 0, extinfo: ['i2', '123456789', '', '', '', '', '', '', '', '', '', '', '', '', '', ''] },
+      app_data: {
+        app_id: '123456789',
+        advertiser_tracking_enabled: 0,
+        extinfo: ['i2', '123456789', '', '', '', '', '', '', '', '', '', '', '', '', '', ''],
+      },
     });
     expect(answer.response.body).toMatchObject({ status: 'VALID', test_event: true });
   });
@@ -232,14 +273,21 @@ describe('POST /v1/admin/integrations/:id/test (v2)', () => {
       status: 200,
       body: { status: 'SUCCESS', reason: MOCK_SUCCESS_REASON, error_records: [], warning_records: [] },
     });
-    const request = mock.requests().find((candidate) => candidate.route === 'v2.validate' && candidate.rawBody.includes(String(record!.client_dedup_id)));
+    const request = mock
+      .requests()
+      .find((candidate) => candidate.route === 'v2.validate' && candidate.rawBody.includes(String(record!.client_dedup_id)));
     expect(request?.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(request?.query).toEqual({});
 
     const bearer = { authorization: `Bearer ${TOKEN}` };
     const logs = (await mockGet(`/v2/conversion/validate/logs?asset_id=${PIXEL_V2}`, bearer)).logs as Record<string, unknown>[];
-    expect(logs.some((log) => (log.event_metadata as Record<string, unknown>).client_dedup_id === record!.client_dedup_id)).toBe(true);
-    const stats = (await mockGet(`/v2/conversion/validate/stats?asset_id=${PIXEL_V2}`, bearer)).stats as Record<string, { event_count_past_hour: number }>;
+    expect(logs.some((log) => (log.event_metadata as Record<string, unknown>).client_dedup_id === record!.client_dedup_id)).toBe(
+      true,
+    );
+    const stats = (await mockGet(`/v2/conversion/validate/stats?asset_id=${PIXEL_V2}`, bearer)).stats as Record<
+      string,
+      { event_count_past_hour: number }
+    >;
     expect(stats.test!.event_count_past_hour).toBe(1);
     expect(stats.live!.event_count_past_hour).toBe(0);
   });

@@ -47,7 +47,11 @@ describe('toSnapEvent: a sendable event', () => {
   });
 
   test('takes the URL from properties.url when the page context has none', () => {
-    const built = toSnapEvent(message({ context: { traits: { email: 'person@example.com' } }, properties: { url: 'https://x.example/a?b=c' } }), CONFIG, { now: NOW });
+    const built = toSnapEvent(
+      message({ context: { traits: { email: 'person@example.com' } }, properties: { url: 'https://x.example/a?b=c' } }),
+      CONFIG,
+      { now: NOW },
+    );
     expect(built.ok && built.event.event_source_url).toBe('https://x.example/a?b=c');
   });
 
@@ -68,9 +72,12 @@ describe('toSnapEvent: a sendable event', () => {
 
   test('asks for limited data use with geolocation when the message does', () => {
     const built = toSnapEvent(message({ context: { ...message().context, limitedDataUse: true } }), CONFIG, { now: NOW });
-    expect(built.ok && JSON.stringify(built.event).endsWith(
-      '"data_processing_options":["LDU"],"data_processing_options_country":0,"data_processing_options_state":0}',
-    )).toBe(true);
+    expect(
+      built.ok &&
+        JSON.stringify(built.event).endsWith(
+          '"data_processing_options":["LDU"],"data_processing_options_country":0,"data_processing_options_state":0}',
+        ),
+    ).toBe(true);
   });
 
   test('adds the test event code last when the operator gives one', () => {
@@ -99,7 +106,11 @@ describe('toSnapEvent: a sendable event', () => {
   });
 
   test('sends OFFLINE events without a URL', () => {
-    const built = toSnapEvent(message({ context: { traits: { email: 'person@example.com' } } }), { ...CONFIG, action_source: 'OFFLINE' }, { now: NOW });
+    const built = toSnapEvent(
+      message({ context: { traits: { email: 'person@example.com' } } }),
+      { ...CONFIG, action_source: 'OFFLINE' },
+      { now: NOW },
+    );
     expect(built.ok && built.event).toEqual({
       event_name: 'VIEW_CONTENT',
       action_source: 'OFFLINE',
@@ -142,15 +153,63 @@ describe('toSnapEvent: a sendable event', () => {
 
 describe('toSnapEvent: events that are not sent', () => {
   test.each([
-    [message({ event: 'Newsletter Opened' }), CONFIG, 'unmapped', 'no Snapchat event is mapped for track "Newsletter Opened"; add it to event_map'],
-    [message({ type: 'identify', event: undefined }), CONFIG, 'unmapped', 'identify calls update the profile and are not sent themselves'],
-    [message(), { ...CONFIG, event_map: { 'Product Viewed': null } }, 'disabled', 'event_map switches track "Product Viewed" off'],
-    [message({ timestamp: '2025-04-20T11:00:00.000Z' }), CONFIG, 'too_old', 'the event is 43 days old; Snapchat accepts events up to 37 days old'],
-    [message({ context: { traits: { email: 'person@example.com' } } }), CONFIG, 'missing_event_source_url', 'WEB events need context.page.url or properties.url'],
-    [message({ context: { page: { url: 'https://x.example/' } } }), CONFIG, 'insufficient_identifiers', 'Snapchat needs an email, a phone, a mobile ad id, or both IP address and user agent'],
-    [message({ context: { page: { url: 'https://x.example/' }, ip: '203.0.113.7', snapchat: { clickId: 'c', cookie1: 's' } }, userId: 'u1' }), CONFIG, 'insufficient_identifiers', 'Snapchat needs an email, a phone, a mobile ad id, or both IP address and user agent'],
-    [message({ context: { app: { namespace: 'com.example' } } }), { ...CONFIG, action_source: 'MOBILE_APP' }, 'missing_app_data', "MOBILE_APP events need the integration's snap_app_id"],
-    [message(), { ...CONFIG, action_source: 'MOBILE_APP', snap_app_id: SNAP_APP }, 'missing_app_data', "MOBILE_APP events need an app id: the integration's app_id or context.app.namespace"],
+    [
+      message({ event: 'Newsletter Opened' }),
+      CONFIG,
+      'unmapped',
+      'no Snapchat event is mapped for track "Newsletter Opened"; add it to event_map',
+    ],
+    [
+      message({ type: 'identify', event: undefined }),
+      CONFIG,
+      'unmapped',
+      'identify calls update the profile and are not sent themselves',
+    ],
+    [
+      message(),
+      { ...CONFIG, event_map: { 'Product Viewed': null } },
+      'disabled',
+      'event_map switches track "Product Viewed" off',
+    ],
+    [
+      message({ timestamp: '2025-04-20T11:00:00.000Z' }),
+      CONFIG,
+      'too_old',
+      'the event is 43 days old; Snapchat accepts events up to 37 days old',
+    ],
+    [
+      message({ context: { traits: { email: 'person@example.com' } } }),
+      CONFIG,
+      'missing_event_source_url',
+      'WEB events need context.page.url or properties.url',
+    ],
+    [
+      message({ context: { page: { url: 'https://x.example/' } } }),
+      CONFIG,
+      'insufficient_identifiers',
+      'Snapchat needs an email, a phone, a mobile ad id, or both IP address and user agent',
+    ],
+    [
+      message({
+        context: { page: { url: 'https://x.example/' }, ip: '203.0.113.7', snapchat: { clickId: 'c', cookie1: 's' } },
+        userId: 'u1',
+      }),
+      CONFIG,
+      'insufficient_identifiers',
+      'Snapchat needs an email, a phone, a mobile ad id, or both IP address and user agent',
+    ],
+    [
+      message({ context: { app: { namespace: 'com.example' } } }),
+      { ...CONFIG, action_source: 'MOBILE_APP' },
+      'missing_app_data',
+      "MOBILE_APP events need the integration's snap_app_id",
+    ],
+    [
+      message(),
+      { ...CONFIG, action_source: 'MOBILE_APP', snap_app_id: SNAP_APP },
+      'missing_app_data',
+      "MOBILE_APP events need an app id: the integration's app_id or context.app.namespace",
+    ],
   ] as const)('%#: skips with %s', (input, config, reason, detail) => {
     expect(toSnapEvent(input, config as SnapchatConfig, { now: NOW })).toEqual({ ok: false, reason, detail });
   });

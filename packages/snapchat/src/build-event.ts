@@ -20,8 +20,7 @@ export type SkipReason =
 
 /** A built v3 event and the asset (pixel or Snap app) it goes to, or why there is none. */
 export type BuildEventResult =
-  | { ok: true; event: SnapV3Event; assetId: string }
-  | { ok: false; reason: SkipReason; detail: string };
+  { ok: true; event: SnapV3Event; assetId: string } | { ok: false; reason: SkipReason; detail: string };
 
 /** Options of {@link toSnapEvent}. */
 export interface BuildEventOptions {
@@ -80,11 +79,7 @@ function describeMessage(message: Message): string {
  * app data, purchases without value and currency, and events without Snap's minimum identifiers.
  * Throws only for a config without pixel_id, which validateSnapchatConfig never lets through.
  */
-export function toSnapEvent(
-  message: EnrichedMessage,
-  config: SnapchatConfig,
-  options: BuildEventOptions = {},
-): BuildEventResult {
+export function toSnapEvent(message: EnrichedMessage, config: SnapchatConfig, options: BuildEventOptions = {}): BuildEventResult {
   const now = options.now ?? new Date();
   const mapping = mapEventName(message, config);
   if ('skip' in mapping) {

@@ -13,7 +13,8 @@ const NOW = new Date('2025-06-02T12:00:00Z');
 const PIXEL = '6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a';
 const OTHER_PIXEL = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const CONFIG: SnapchatConfig = { pixel_id: PIXEL, access_token: 'demo-token', phone_default_country: 'GB' };
-const UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+const UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 const SUCCESS = '{"status":"VALID","reason":"Events have been processed successfully."}';
 
 const MESSAGES: EnrichedMessage[] = [
@@ -118,7 +119,7 @@ describe('the library against the mock', () => {
     expect(mock.events({ test: false })).toEqual([]);
   });
 
-  test('reads back the validated events from Snap\'s validate logs and stats, v3 and v2', async () => {
+  test("reads back the validated events from Snap's validate logs and stats, v3 and v2", async () => {
     await client().validate(CONFIG, built(CONFIG), 'TEST1');
     await client().send(CONFIG, built(CONFIG).slice(0, 1));
     const logs = await client().validationLogs(CONFIG);
@@ -174,8 +175,14 @@ describe('the library against the mock', () => {
 
   test.each([
     [{ mode: 'status', status: 503 }, { kind: 'retry' }],
-    [{ mode: 'status', status: 502 }, { kind: 'retry', reason: expect.stringMatching(/^HTTP 502: <html>/u) }],
-    [{ mode: 'rate_limit', retryAfter: 3 }, { kind: 'retry', reason: expect.stringMatching(/^HTTP 429/u), retryAfterMs: 3000 }],
+    [
+      { mode: 'status', status: 502 },
+      { kind: 'retry', reason: expect.stringMatching(/^HTTP 502: <html>/u) },
+    ],
+    [
+      { mode: 'rate_limit', retryAfter: 3 },
+      { kind: 'retry', reason: expect.stringMatching(/^HTTP 429/u), retryAfterMs: 3000 },
+    ],
     [{ mode: 'reset' }, { kind: 'retry', reason: expect.stringMatching(/^connection reset/u) }],
   ] as const)('asks for a retry on the fault %j', async (fault, outcome) => {
     mock.setFaults(fault);

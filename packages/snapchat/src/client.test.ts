@@ -72,19 +72,38 @@ describe('SnapchatClient.send', () => {
   });
 
   test('reports the event Snapchat blames in a 400', async () => {
-    const answer = { status: 'INVALID', reason: 'Insufficient PII', event: 0, errors: { codes: ['INSUFFICIENT_PII'], error_msgs: ['Insufficient PII'] } };
-    agent.get(ORIGIN).intercept({ path: `/v3/${PIXEL}/events?access_token=demo-token`, method: 'POST' }).reply(400, answer);
+    const answer = {
+      status: 'INVALID',
+      reason: 'Insufficient PII',
+      event: 0,
+      errors: { codes: ['INSUFFICIENT_PII'], error_msgs: ['Insufficient PII'] },
+    };
+    agent
+      .get(ORIGIN)
+      .intercept({ path: `/v3/${PIXEL}/events?access_token=demo-token`, method: 'POST' })
+      .reply(400, answer);
 
     const result = await client().send(CONFIG, [EVENT]);
 
     expect(result.status).toBe(400);
     expect(result.responseBody).toBe(JSON.stringify(answer));
-    expect(result.outcome).toEqual({ kind: 'invalid_event', index: 0, reason: 'HTTP 400: Insufficient PII', codes: ['INSUFFICIENT_PII'] });
+    expect(result.outcome).toEqual({
+      kind: 'invalid_event',
+      index: 0,
+      reason: 'HTTP 400: Insufficient PII',
+      codes: ['INSUFFICIENT_PII'],
+    });
   });
 
   test('reports bad credentials on a 401', async () => {
-    agent.get(ORIGIN).intercept({ path: `/v3/${PIXEL}/events?access_token=demo-token`, method: 'POST' }).reply(401, { status: 'INVALID', reason: 'Invalid access token' });
-    expect((await client().send(CONFIG, [EVENT])).outcome).toEqual({ kind: 'credentials', reason: 'HTTP 401: Invalid access token' });
+    agent
+      .get(ORIGIN)
+      .intercept({ path: `/v3/${PIXEL}/events?access_token=demo-token`, method: 'POST' })
+      .reply(401, { status: 'INVALID', reason: 'Invalid access token' });
+    expect((await client().send(CONFIG, [EVENT])).outcome).toEqual({
+      kind: 'credentials',
+      reason: 'HTTP 401: Invalid access token',
+    });
   });
 
   test('asks for a retry no sooner than Retry-After on a 429', async () => {
@@ -97,7 +116,10 @@ describe('SnapchatClient.send', () => {
 
   test('asks for a retry, without throwing, when the connection fails', async () => {
     const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
-    agent.get(ORIGIN).intercept({ path: `/v3/${PIXEL}/events?access_token=demo-token`, method: 'POST' }).replyWithError(reset);
+    agent
+      .get(ORIGIN)
+      .intercept({ path: `/v3/${PIXEL}/events?access_token=demo-token`, method: 'POST' })
+      .replyWithError(reset);
 
     const result = await client().send(CONFIG, [EVENT]);
 
@@ -110,7 +132,11 @@ describe('SnapchatClient.send', () => {
   });
 
   test('gives up on a slow answer after the timeout and asks for a retry', async () => {
-    agent.get(ORIGIN).intercept({ path: `/v3/${PIXEL}/events?access_token=demo-token`, method: 'POST' }).reply(200, V3_OK).delay(2000);
+    agent
+      .get(ORIGIN)
+      .intercept({ path: `/v3/${PIXEL}/events?access_token=demo-token`, method: 'POST' })
+      .reply(200, V3_OK)
+      .delay(2000);
 
     const result = await client(50).send(CONFIG, [EVENT]);
 
@@ -121,10 +147,13 @@ describe('SnapchatClient.send', () => {
 
   test('asks for a retry when nothing answers at the host', async () => {
     const result = await new SnapchatClient({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 5000 }).send(CONFIG, [EVENT]);
-    expect(result.outcome).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/^connection refused \(ECONNREFUSED\)/u) });
+    expect(result.outcome).toMatchObject({
+      kind: 'retry',
+      reason: expect.stringMatching(/^connection refused \(ECONNREFUSED\)/u),
+    });
   });
 
-  test('throws for an empty batch, which is the caller\'s bug', async () => {
+  test("throws for an empty batch, which is the caller's bug", async () => {
     await expect(client().send(CONFIG, [])).rejects.toThrow(RangeError);
   });
 });

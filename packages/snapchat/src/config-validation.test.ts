@@ -66,21 +66,47 @@ describe('validateSnapchatConfig: refused configs', () => {
     [null, ['config: must be a JSON object']],
     [[], ['config: must be a JSON object']],
     [{}, ['pixel_id: is required', 'access_token: is required']],
-    [{ ...MINIMAL, pixel_id: '12345' }, ['pixel_id: must be a UUID like 6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a (Ads Manager → Events Manager)']],
+    [
+      { ...MINIMAL, pixel_id: '12345' },
+      ['pixel_id: must be a UUID like 6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a (Ads Manager → Events Manager)'],
+    ],
     [{ ...MINIMAL, access_token: '   ' }, ['access_token: is required']],
     [{ ...MINIMAL, access_token: 'two words' }, ['access_token: must not contain spaces']],
-    [{ ...MINIMAL, snap_app_id: 'my-app' }, ['snap_app_id: must be a UUID like 6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a (Ads Manager → Events Manager)']],
+    [
+      { ...MINIMAL, snap_app_id: 'my-app' },
+      ['snap_app_id: must be a UUID like 6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a (Ads Manager → Events Manager)'],
+    ],
     [{ ...MINIMAL, app_id: '' }, ['app_id: must be the app store id (e.g. com.example.app or 123456789)']],
     [{ ...MINIMAL, api_version: 'v4' }, ['api_version: must be "v3" (default) or "v2"']],
     [{ ...MINIMAL, action_source: 'email' }, ['action_source: must be WEB, MOBILE_APP or OFFLINE']],
     [{ ...MINIMAL, action_source: 'MOBILE_APP' }, ['snap_app_id: is required when action_source is MOBILE_APP']],
-    [{ ...MINIMAL, phone_default_country: 'GBR' }, ['phone_default_country: must be an ISO 3166-1 alpha-2 country code, such as US or GB']],
-    [{ ...MINIMAL, phone_default_country: 'XX' }, ['phone_default_country: must be an ISO 3166-1 alpha-2 country code, such as US or GB']],
+    [
+      { ...MINIMAL, phone_default_country: 'GBR' },
+      ['phone_default_country: must be an ISO 3166-1 alpha-2 country code, such as US or GB'],
+    ],
+    [
+      { ...MINIMAL, phone_default_country: 'XX' },
+      ['phone_default_country: must be an ISO 3166-1 alpha-2 country code, such as US or GB'],
+    ],
     [{ ...MINIMAL, event_map: ['PURCHASE'] }, ['event_map: must be an object of event name → Snapchat event name or null']],
-    [{ ...MINIMAL, event_map: { 'Product Added': 'ADD_TO_CART' } }, ['event_map.Product Added: "ADD_TO_CART" is not a Snapchat event; use ADD_CART']],
-    [{ ...MINIMAL, event_map: { 'Credits Used': 'spend_credits' } }, ['event_map.Credits Used: "spend_credits" is not a Snapchat event; use SPENT_CREDITS']],
-    [{ ...MINIMAL, event_map: { Foo: 'CUSTOM_EVENT_6' } }, ['event_map.Foo: "CUSTOM_EVENT_6" is not a Snapchat event; use a Snapchat event name (e.g. PURCHASE, CUSTOM_EVENT_1) or null']],
-    [{ ...MINIMAL, event_map: { Foo: 1 } }, ['event_map.Foo: 1 is not a Snapchat event; use a Snapchat event name (e.g. PURCHASE, CUSTOM_EVENT_1) or null']],
+    [
+      { ...MINIMAL, event_map: { 'Product Added': 'ADD_TO_CART' } },
+      ['event_map.Product Added: "ADD_TO_CART" is not a Snapchat event; use ADD_CART'],
+    ],
+    [
+      { ...MINIMAL, event_map: { 'Credits Used': 'spend_credits' } },
+      ['event_map.Credits Used: "spend_credits" is not a Snapchat event; use SPENT_CREDITS'],
+    ],
+    [
+      { ...MINIMAL, event_map: { Foo: 'CUSTOM_EVENT_6' } },
+      [
+        'event_map.Foo: "CUSTOM_EVENT_6" is not a Snapchat event; use a Snapchat event name (e.g. PURCHASE, CUSTOM_EVENT_1) or null',
+      ],
+    ],
+    [
+      { ...MINIMAL, event_map: { Foo: 1 } },
+      ['event_map.Foo: 1 is not a Snapchat event; use a Snapchat event name (e.g. PURCHASE, CUSTOM_EVENT_1) or null'],
+    ],
     [{ ...MINIMAL, event_map: { ' ': 'PURCHASE' } }, ['event_map: event names must not be empty']],
     [{ ...MINIMAL, limited_data_use: 'yes' }, ['limited_data_use: must be true or false']],
     [{ ...MINIMAL, rate_limit_rps: 0 }, ['rate_limit_rps: must be a number above 0']],
@@ -89,7 +115,9 @@ describe('validateSnapchatConfig: refused configs', () => {
     [{ ...MINIMAL, rate_limit_burst: Number.POSITIVE_INFINITY }, ['rate_limit_burst: must be a number of at least 1']],
     [
       { ...MINIMAL, pixelId: PIXEL },
-      ['pixelId: is not a Snapchat setting (known: pixel_id, access_token, snap_app_id, app_id, api_version, action_source, phone_default_country, event_map, limited_data_use, rate_limit_rps, rate_limit_burst)'],
+      [
+        'pixelId: is not a Snapchat setting (known: pixel_id, access_token, snap_app_id, app_id, api_version, action_source, phone_default_country, event_map, limited_data_use, rate_limit_rps, rate_limit_burst)',
+      ],
     ],
   ])('refuses %j with %j', (input, errors) => {
     expect(validateSnapchatConfig(input)).toEqual({ ok: false, errors });

@@ -30,7 +30,15 @@ describe('buildCustomData', () => {
     [{ total: 20, value: 30 }, 20],
     [{ value: 30 }, 30],
     [{ revenue: '12.50' }, 12.5],
-    [{ products: [{ sku: 'A', price: 19.99, quantity: 2 }, { sku: 'B', price: 19.99 }] }, 59.97],
+    [
+      {
+        products: [
+          { sku: 'A', price: 19.99, quantity: 2 },
+          { sku: 'B', price: 19.99 },
+        ],
+      },
+      59.97,
+    ],
     [{ products: [{ sku: 'A', price: '5', quantity: '3' }] }, 15],
   ])('takes the value of %j as %d', (properties, value) => {
     expect(buildCustomData(track({ ...properties, currency: 'USD' }))?.value).toBe(value);
@@ -58,7 +66,10 @@ describe('buildCustomData', () => {
 
   test('reads a one-product event from the properties themselves', () => {
     const customData = buildCustomData(
-      track({ product_id: 'SKU-1', price: 19.99, quantity: 2, brand: 'Acme', category: 'Shoes', name: 'Runner', currency: 'EUR' }, 'Product Added'),
+      track(
+        { product_id: 'SKU-1', price: 19.99, quantity: 2, brand: 'Acme', category: 'Shoes', name: 'Runner', currency: 'EUR' },
+        'Product Added',
+      ),
     );
     expect(customData).toEqual({
       currency: 'EUR',
@@ -74,7 +85,12 @@ describe('buildCustomData', () => {
 
   test('keeps per-product brands in contents only, as in the §7.2 purchase', () => {
     const customData = buildCustomData(
-      track({ products: [{ sku: 'A', brand: 'Acme' }, { sku: 'B', brand: 'Zeta' }] }),
+      track({
+        products: [
+          { sku: 'A', brand: 'Acme' },
+          { sku: 'B', brand: 'Zeta' },
+        ],
+      }),
     );
     expect(customData?.brands).toBeUndefined();
     expect(customData?.contents).toEqual([

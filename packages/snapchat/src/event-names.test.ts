@@ -26,7 +26,9 @@ describe('Snapchat event names', () => {
     expect(checked).toEqual({ ok: true, config: expect.objectContaining({ event_map: { 'My Event': name } }) });
     const config = (checked as { config: SnapchatConfig }).config;
     expect(mapEventName({ type: 'track', event: 'My Event' }, config)).toEqual({ name });
-    expect(mapEventName({ type: 'track', event: 'Anything', context: { snapchat: { eventName: name } } }, config)).toEqual({ name });
+    expect(mapEventName({ type: 'track', event: 'Anything', context: { snapchat: { eventName: name } } }, config)).toEqual({
+      name,
+    });
 
     // A purchase needs its value and currency; every other name is fine with identifiers alone.
     const purchase = name === 'PURCHASE';
@@ -58,8 +60,8 @@ describe('Snapchat event names', () => {
       ok: false,
       errors: [`event_map.X: "${wrong}" is not a Snapchat event; use ${right}`],
     });
-    expect(validateV3Event({ event_name: wrong, action_source: 'OFFLINE', event_time: NOW, user_data: { em: [HASH] } }, NOW)).toEqual([
-      { code: 'UNRECOGNIZED_EVENT_TYPE', reason: 'Unrecognized event type' },
-    ]);
+    expect(
+      validateV3Event({ event_name: wrong, action_source: 'OFFLINE', event_time: NOW, user_data: { em: [HASH] } }, NOW),
+    ).toEqual([{ code: 'UNRECOGNIZED_EVENT_TYPE', reason: 'Unrecognized event type' }]);
   });
 });

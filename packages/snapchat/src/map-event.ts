@@ -19,7 +19,10 @@ export const PAGE_EVENT_KEY = 'page';
 // "order_completed", "Order completed" and "order-completed" are the same event to a human, and
 // senders moving from other tools use all of them; exact names are still tried first.
 function looseKey(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s_-]+/gu, ' ');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/gu, ' ');
 }
 
 /** The target for `name` in `map`: a name, `null` (switched off), or `undefined` when not listed. */

@@ -66,10 +66,7 @@ export function parseMockCliArgs(argv: readonly string[]): MockCliOptions | 'hel
 }
 
 /** Starts the mock from parsed options and prints where it listens. */
-export async function runMockCli(
-  options: MockCliOptions,
-  print: (line: string) => void = console.log,
-): Promise<SnapchatMock> {
+export async function runMockCli(options: MockCliOptions, print: (line: string) => void = console.log): Promise<SnapchatMock> {
   const mock = await startSnapchatMock(options);
   const count = Object.keys(options.tokens ?? {}).length;
   const mode = options.tokens === undefined ? 'demo mode: any non-empty token' : `${count} token${count === 1 ? '' : 's'}`;
@@ -81,7 +78,14 @@ export async function runMockCli(
 function splitTokenSpec(spec: string): [string, string[]] {
   const colon = spec.lastIndexOf(':');
   const token = colon > 0 ? spec.slice(0, colon) : '';
-  const assets = colon > 0 ? spec.slice(colon + 1).split(',').map((asset) => asset.trim()).filter(Boolean) : [];
+  const assets =
+    colon > 0
+      ? spec
+          .slice(colon + 1)
+          .split(',')
+          .map((asset) => asset.trim())
+          .filter(Boolean)
+      : [];
   if (token === '' || assets.length === 0) throw new Error(`--token must look like TOKEN:asset1,asset2, not ${spec}`);
   return [token, assets];
 }

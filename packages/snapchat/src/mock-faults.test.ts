@@ -4,12 +4,27 @@ import { createMockFaultQueue, mockFaultReply, normalizeMockFault, normalizeMock
 describe('normalizeMockFault', () => {
   it.each([
     [{ mode: 'status' }, { mode: 'status', count: 1, probability: 1, route: 'all', status: 500 }],
-    [{ mode: 'status', status: 503, retryAfter: 7 }, { mode: 'status', count: 1, probability: 1, route: 'all', status: 503, retryAfter: 7 }],
+    [
+      { mode: 'status', status: 503, retryAfter: 7 },
+      { mode: 'status', count: 1, probability: 1, route: 'all', status: 503, retryAfter: 7 },
+    ],
     [{ mode: 'rate_limit' }, { mode: 'rate_limit', count: 1, probability: 1, route: 'all', retryAfter: 1 }],
-    [{ mode: 'delay', route: 'send' }, { mode: 'delay', count: 1, probability: 1, route: 'send', ms: 1000 }],
-    [{ mode: 'hang', count: 0 }, { mode: 'hang', count: 0, probability: 1, route: 'all' }],
-    [{ mode: 'reset', probability: 0.5 }, { mode: 'reset', count: 1, probability: 0.5, route: 'all' }],
-    [{ mode: 'reset_after_accept', route: 'validate' }, { mode: 'reset_after_accept', count: 1, probability: 1, route: 'validate' }],
+    [
+      { mode: 'delay', route: 'send' },
+      { mode: 'delay', count: 1, probability: 1, route: 'send', ms: 1000 },
+    ],
+    [
+      { mode: 'hang', count: 0 },
+      { mode: 'hang', count: 0, probability: 1, route: 'all' },
+    ],
+    [
+      { mode: 'reset', probability: 0.5 },
+      { mode: 'reset', count: 1, probability: 0.5, route: 'all' },
+    ],
+    [
+      { mode: 'reset_after_accept', route: 'validate' },
+      { mode: 'reset_after_accept', count: 1, probability: 1, route: 'validate' },
+    ],
   ])('fills in the defaults of %j', (input, expected) => {
     expect(normalizeMockFault(input)).toEqual(expected);
   });

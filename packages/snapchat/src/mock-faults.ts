@@ -131,8 +131,7 @@ export function createMockFaultQueue(random: () => number = Math.random): MockFa
 
 /** The answer a `status` or `rate_limit` fault gives instead of processing the request. */
 export function mockFaultReply(spec: MockFaultSpec): MockReply {
-  const retryHeader: Record<string, string> =
-    spec.retryAfter === undefined ? {} : { 'retry-after': String(spec.retryAfter) };
+  const retryHeader: Record<string, string> = spec.retryAfter === undefined ? {} : { 'retry-after': String(spec.retryAfter) };
   if (spec.mode === 'rate_limit') {
     return jsonReply(429, { status: 'FAILED', reason: 'Too many requests' }, retryHeader);
   }

@@ -20,7 +20,12 @@ const PAGE_VIEW = {
   event_time: 1748859330123,
   event_id: 'msg-pv-1',
   event_source_url: 'https://shop.example.com/?ScCid=cid-9d2b1c64',
-  user_data: { client_ip_address: '203.0.113.7', client_user_agent: UA, sc_click_id: 'cid-9d2b1c64', sc_cookie1: 'scid-0f6b3c9e' },
+  user_data: {
+    client_ip_address: '203.0.113.7',
+    client_user_agent: UA,
+    sc_click_id: 'cid-9d2b1c64',
+    sc_cookie1: 'scid-0f6b3c9e',
+  },
 };
 
 // §7.2: a purchase with products and an identified user.
@@ -116,7 +121,8 @@ let nowMs = CLOCK_START;
 const clock = (): Date => new Date(nowMs);
 let mock: SnapchatMock;
 
-const v3 = (suffix = '', asset = PIXEL, token = 'demo-token'): string => `${mock.url}/v3/${asset}/events${suffix}?access_token=${token}`;
+const v3 = (suffix = '', asset = PIXEL, token = 'demo-token'): string =>
+  `${mock.url}/v3/${asset}/events${suffix}?access_token=${token}`;
 const v2 = (suffix = ''): string => `${mock.url}/v2/conversion${suffix}`;
 const bearer = (token = 'demo-token'): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
@@ -194,7 +200,11 @@ describe('v3 send', () => {
       event: 1,
       errors: {
         codes: ['TIMESTAMP_OUT_OF_RANGE', 'MISSING_PURCHASE_VALUE', 'INVALID_CURRENCY'],
-        error_msgs: ['Timestamp invalid or out of range', 'Missing price and/or currency in Purchase events', 'Invalid currency code'],
+        error_msgs: [
+          'Timestamp invalid or out of range',
+          'Missing price and/or currency in Purchase events',
+          'Invalid currency code',
+        ],
       },
     });
     expect(mock.events()).toEqual([]);
@@ -205,7 +215,12 @@ describe('v3 send', () => {
     ['a missing event_time', { event_time: undefined }, 'MISSING_REQUIRED_FIELD', 'Missing required field: event_time'],
     ['a missing action_source', { action_source: undefined }, 'MISSING_REQUIRED_FIELD', 'Missing required field: action_source'],
     ['a missing user_data', { user_data: undefined }, 'MISSING_REQUIRED_FIELD', 'Missing required field: user_data'],
-    ['a WEB event without URL', { event_source_url: undefined }, 'MISSING_REQUIRED_FIELD', 'Missing required field: event_source_url'],
+    [
+      'a WEB event without URL',
+      { event_source_url: undefined },
+      'MISSING_REQUIRED_FIELD',
+      'Missing required field: event_source_url',
+    ],
     [
       'a MOBILE_APP event without advertiser_tracking_enabled',
       { action_source: 'MOBILE_APP', app_data: { extinfo: ['a2'] } },
@@ -214,12 +229,27 @@ describe('v3 send', () => {
     ],
     ['ADD_TO_CART', { event_name: 'ADD_TO_CART' }, 'UNRECOGNIZED_EVENT_TYPE', 'Unrecognized event type'],
     ['an unknown action source', { action_source: 'KIOSK' }, 'INVALID_ACTION_SOURCE', 'Invalid action source'],
-    ['an event 38 days old', { event_time: CLOCK_START - 38 * DAY }, 'TIMESTAMP_OUT_OF_RANGE', 'Timestamp invalid or out of range'],
-    ['an event 2 hours ahead', { event_time: CLOCK_START + 2 * HOUR }, 'TIMESTAMP_OUT_OF_RANGE', 'Timestamp invalid or out of range'],
+    [
+      'an event 38 days old',
+      { event_time: CLOCK_START - 38 * DAY },
+      'TIMESTAMP_OUT_OF_RANGE',
+      'Timestamp invalid or out of range',
+    ],
+    [
+      'an event 2 hours ahead',
+      { event_time: CLOCK_START + 2 * HOUR },
+      'TIMESTAMP_OUT_OF_RANGE',
+      'Timestamp invalid or out of range',
+    ],
     ['a plain email', { user_data: { em: ['person@example.com'] } }, 'UNHASHED_PII', 'Unhashed PII'],
     [
       'a hashed IP',
-      { user_data: { client_ip_address: 'fec52565aa0cf18f57d7cf5b3ac728503b8992d2d6f7d46da1d1201090902b02', client_user_agent: UA } },
+      {
+        user_data: {
+          client_ip_address: 'fec52565aa0cf18f57d7cf5b3ac728503b8992d2d6f7d46da1d1201090902b02',
+          client_user_agent: UA,
+        },
+      },
       'INVALID_IP',
       'Invalid hashed IP Address',
     ],
@@ -383,7 +413,9 @@ describe('v3 logs and stats', () => {
   it('keeps each asset to itself', async () => {
     await call(v3('/validate', 'other-pixel'), { body: { data: [PAGE_VIEW] } });
     expect((await call(v3('/validate/logs'))).json).toEqual({ status: 'SUCCESS', reason: '', logs: [] });
-    expect((await call(v3('/validate/stats', 'other-pixel'))).json).toMatchObject({ stats: { test: { event_count_past_hour: 1 } } });
+    expect((await call(v3('/validate/stats', 'other-pixel'))).json).toMatchObject({
+      stats: { test: { event_count_past_hour: 1 } },
+    });
   });
 });
 
@@ -437,7 +469,11 @@ describe('v2', () => {
   it.each([
     ['bad JSON', 'nope', 'Invalid request: the body is not valid JSON'],
     ['an empty array', '[]', 'Invalid request: the body must be an event or a non-empty array of events'],
-    ['2001 events', JSON.stringify(Array.from({ length: 2001 }, () => V2_PAGE_VIEW)), 'Too many events: at most 2000 per request'],
+    [
+      '2001 events',
+      JSON.stringify(Array.from({ length: 2001 }, () => V2_PAGE_VIEW)),
+      'Too many events: at most 2000 per request',
+    ],
   ])('refuses %s with 400 FAILED', async (_label, raw, reason) => {
     const response = await call(v2(), { raw, headers: bearer() });
     expect(response.status).toBe(400);
@@ -524,7 +560,13 @@ describe('auth with a token map', () => {
     ['an unknown token', 'forged', {}, 401, 'Invalid access token'],
     ['a token for another asset', 'other-token', {}, 403, 'Access token is not authorized for this asset'],
     ['its token in the query', 'good-token', {}, 200, 'Events have been processed successfully.'],
-    ['its token as a Bearer header', undefined, { authorization: 'Bearer good-token' }, 200, 'Events have been processed successfully.'],
+    [
+      'its token as a Bearer header',
+      undefined,
+      { authorization: 'Bearer good-token' },
+      200,
+      'Events have been processed successfully.',
+    ],
   ])('answers a v3 send with %s with $3', async (_label, token, headers, status, reason) => {
     const response = await call(strictV3(token), { body: { data: [PAGE_VIEW] }, headers });
     expect(response.status).toBe(status);
@@ -551,7 +593,13 @@ describe('auth with a token map', () => {
   it.each([
     ['a token only in the query', 401, '?access_token=good-token', {}, 'Invalid access token'],
     ['an unknown Bearer token', 401, '', { authorization: 'Bearer forged' }, 'Invalid access token'],
-    ['a Bearer token for another asset', 403, '', { authorization: 'Bearer other-token' }, 'Access token is not authorized for this asset'],
+    [
+      'a Bearer token for another asset',
+      403,
+      '',
+      { authorization: 'Bearer other-token' },
+      'Access token is not authorized for this asset',
+    ],
   ])('answers a v2 send with %s with %i FAILED', async (_label, status, query, headers, reason) => {
     const response = await call(`${strict.url}/v2/conversion${query}`, { body: [V2_PAGE_VIEW], headers });
     expect(response.status).toBe(status);
@@ -571,7 +619,9 @@ describe('auth with a token map', () => {
   });
 
   it('guards v2 logs by the asset_id asked for', async () => {
-    const response = await call(`${strict.url}/v2/conversion/validate/logs?asset_id=${PIXEL}`, { headers: bearer('other-token') });
+    const response = await call(`${strict.url}/v2/conversion/validate/logs?asset_id=${PIXEL}`, {
+      headers: bearer('other-token'),
+    });
     expect(response.status).toBe(403);
   });
 });
@@ -749,7 +799,10 @@ describe('control routes', () => {
     expect(one.json).toEqual({ faults: [{ mode: 'status', count: 1, probability: 1, route: 'all', status: 503 }] });
     const list = await call(control('faults'), {
       method: 'PUT',
-      body: [{ mode: 'rate_limit', retryAfter: 5 }, { mode: 'delay', ms: 10, route: 'send' }],
+      body: [
+        { mode: 'rate_limit', retryAfter: 5 },
+        { mode: 'delay', ms: 10, route: 'send' },
+      ],
     });
     expect(list.json).toEqual({
       faults: [
@@ -765,7 +818,9 @@ describe('control routes', () => {
     mock.setFaults({ mode: 'hang', route: 'validate' });
     const response = await call(control('faults'), { method: 'PUT', body: { mode: 'teapot' } });
     expect(response.status).toBe(400);
-    expect(response.json).toEqual({ error: 'fault mode must be one of status, rate_limit, delay, hang, reset, reset_after_accept' });
+    expect(response.json).toEqual({
+      error: 'fault mode must be one of status, rate_limit, delay, hang, reset, reset_after_accept',
+    });
     expect((await call(control('faults'), { method: 'PUT', raw: '{' })).json).toEqual({ error: 'body is not valid JSON' });
     expect(mock.faults().map((fault) => fault.mode)).toEqual(['hang']);
   });
@@ -969,7 +1024,9 @@ describe('mounting', () => {
     const prefixed = await startSnapchatMock({ now: clock, basePath: 'snapchat-mock/' });
     try {
       expect(prefixed.url).toBe(`http://127.0.0.1:${prefixed.port}/snapchat-mock`);
-      expect((await call(`${prefixed.url}/v3/${PIXEL}/events?access_token=t`, { body: { data: [PAGE_VIEW] } })).text).toBe(SUCCESS_TEXT);
+      expect((await call(`${prefixed.url}/v3/${PIXEL}/events?access_token=t`, { body: { data: [PAGE_VIEW] } })).text).toBe(
+        SUCCESS_TEXT,
+      );
     } finally {
       await prefixed.close();
     }
@@ -995,7 +1052,9 @@ describe('close', () => {
   it('finishes while a delayed answer is pending, and can be called twice', async () => {
     const delayed = await startSnapchatMock({ now: clock });
     delayed.setFaults({ mode: 'delay', ms: 60_000 });
-    const settled = call(`${delayed.url}/v3/${PIXEL}/events?access_token=t`, { body: { data: [PAGE_VIEW] } }).catch(() => 'failed');
+    const settled = call(`${delayed.url}/v3/${PIXEL}/events?access_token=t`, { body: { data: [PAGE_VIEW] } }).catch(
+      () => 'failed',
+    );
     while (delayed.requests().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     await Promise.all([delayed.close(), delayed.close()]);
     expect(await settled).toBe('failed');

@@ -11,14 +11,7 @@ import type { MockEventError } from './mock-validation.js';
 
 /** Which Snapchat endpoint a request hit. */
 export type MockRouteName =
-  | 'v3.send'
-  | 'v3.validate'
-  | 'v3.logs'
-  | 'v3.stats'
-  | 'v2.send'
-  | 'v2.validate'
-  | 'v2.logs'
-  | 'v2.stats';
+  'v3.send' | 'v3.validate' | 'v3.logs' | 'v3.stats' | 'v2.send' | 'v2.validate' | 'v2.logs' | 'v2.stats';
 
 /** The answer the mock gave, as recorded. */
 export interface MockRecordedResponse {

@@ -102,7 +102,12 @@ describe('parseV3Body', () => {
     ['an empty body', '', 'INVALID_REQUEST', 'Invalid request: the body is not valid JSON'],
     ['an empty data array', '{"data":[]}', 'INVALID_REQUEST', 'Invalid request: data must be a non-empty array of events'],
     ['no data', '{"events":[{}]}', 'INVALID_REQUEST', 'Invalid request: data must be a non-empty array of events'],
-    ['a bare v2 array', '[{"event_type":"PAGE_VIEW"}]', 'INVALID_REQUEST', 'Invalid request: data must be a non-empty array of events'],
+    [
+      'a bare v2 array',
+      '[{"event_type":"PAGE_VIEW"}]',
+      'INVALID_REQUEST',
+      'Invalid request: data must be a non-empty array of events',
+    ],
     [
       '2001 events',
       JSON.stringify({ data: Array.from({ length: 2001 }, () => ({})) }),
@@ -138,7 +143,10 @@ describe('parseV2Body', () => {
 
   it('refuses more than 2000 events', () => {
     const parsed = parseV2Body(JSON.stringify(Array.from({ length: 2001 }, () => ({}))));
-    expect(parsed).toEqual({ ok: false, error: { code: 'TOO_MANY_EVENTS', reason: 'Too many events: at most 2000 per request' } });
+    expect(parsed).toEqual({
+      ok: false,
+      error: { code: 'TOO_MANY_EVENTS', reason: 'Too many events: at most 2000 per request' },
+    });
   });
 });
 
@@ -189,13 +197,13 @@ describe('validateV3Event', () => {
     ['an uppercase digest', { user_data: { em: [EM.toUpperCase()] } }, ['Unhashed PII']],
     ['a plain first name beside a hashed email', { user_data: { em: [EM], fn: 'john' } }, ['Unhashed PII']],
     ['a plain external_id', { user_data: { em: [EM], external_id: ['user1234'] } }, ['Unhashed PII']],
-    [
-      'a hashed IP address',
-      { user_data: { client_ip_address: V2_IP, client_user_agent: 'UA' } },
-      ['Invalid hashed IP Address'],
-    ],
+    ['a hashed IP address', { user_data: { client_ip_address: V2_IP, client_user_agent: 'UA' } }, ['Invalid hashed IP Address']],
     ['an IP without a user agent', { user_data: { client_ip_address: '203.0.113.7' } }, ['Insufficient PII']],
-    ['only click id, cookie and external_id', { user_data: { sc_click_id: 'c', sc_cookie1: 's', external_id: [EM] } }, ['Insufficient PII']],
+    [
+      'only click id, cookie and external_id',
+      { user_data: { sc_click_id: 'c', sc_cookie1: 's', external_id: [EM] } },
+      ['Insufficient PII'],
+    ],
     ['a mobile_ad_id instead of madid', { user_data: { mobile_ad_id: 'abc' } }, ['Insufficient PII']],
     ['an unknown currency', { custom_data: { currency: 'XBT', value: 1 } }, ['Invalid currency code']],
   ])('rejects %s', (_label, overrides, reasons) => {
@@ -227,9 +235,9 @@ describe('validateV3Event', () => {
   });
 
   it('reports a PURCHASE with a bad currency as a currency error only', () => {
-    expect(codes(validateV3Event(webEvent({ event_name: 'PURCHASE', custom_data: { currency: 'XBT', value: 1 } }), NOW))).toEqual([
-      'INVALID_CURRENCY',
-    ]);
+    expect(codes(validateV3Event(webEvent({ event_name: 'PURCHASE', custom_data: { currency: 'XBT', value: 1 } }), NOW))).toEqual(
+      ['INVALID_CURRENCY'],
+    );
   });
 
   it('asks a MOBILE_APP event for extinfo and advertiser_tracking_enabled', () => {
@@ -274,7 +282,9 @@ describe('validateV2Event', () => {
   });
 
   it('accepts numbers where Snap types strings, as partners send them', () => {
-    expect(validateV2Event(v2Event({ timestamp: 1748859330123, event_type: 'PURCHASE', price: 15, currency: 'USD' }), NOW)).toEqual([]);
+    expect(
+      validateV2Event(v2Event({ timestamp: 1748859330123, event_type: 'PURCHASE', price: 15, currency: 'USD' }), NOW),
+    ).toEqual([]);
   });
 
   it('names every missing required field', () => {
@@ -288,7 +298,11 @@ describe('validateV2Event', () => {
 
   it.each([
     ['a WEB event without pixel_id', { pixel_id: undefined }, ['Missing required field: pixel_id']],
-    ['an OFFLINE event without pixel_id', { event_conversion_type: 'OFFLINE', pixel_id: undefined }, ['Missing required field: pixel_id']],
+    [
+      'an OFFLINE event without pixel_id',
+      { event_conversion_type: 'OFFLINE', pixel_id: undefined },
+      ['Missing required field: pixel_id'],
+    ],
     [
       'a MOBILE_APP event without snap_app_id and app_id',
       { event_conversion_type: 'MOBILE_APP' },
@@ -301,7 +315,11 @@ describe('validateV2Event', () => {
     ['a plain hashed_first_name_sha', { hashed_first_name_sha: 'john' }, ['Unhashed PII']],
     ['a raw IP in hashed_ip_address', { hashed_ip_address: '8.8.8.8' }, ['Invalid hashed IP Address']],
     ['no identifier', { hashed_email: undefined, hashed_ip_address: V2_IP }, ['Insufficient PII']],
-    ['a PURCHASE without price', { event_type: 'PURCHASE', currency: 'GBP' }, ['Missing price and/or currency in Purchase events']],
+    [
+      'a PURCHASE without price',
+      { event_type: 'PURCHASE', currency: 'GBP' },
+      ['Missing price and/or currency in Purchase events'],
+    ],
     ['an unknown currency', { currency: 'XBT' }, ['Invalid currency code']],
   ])('rejects %s', (_label, overrides, reasons) => {
     expect(validateV2Event(v2Event(overrides), NOW).map((error) => error.reason)).toEqual(reasons);

@@ -16,7 +16,10 @@ describe('normalizeBirthday (db)', () => {
     ['12/25/1990', '19901225'],
     ['05/05/1990', '19900505'],
     ['2000-02-29', '20000229'],
-    ['D74DCEF7E1DBA5AED01B62BC932AB1A7848ED9A590CA029AA958A1BF82B6993D', 'd74dcef7e1dba5aed01b62bc932ab1a7848ed9a590ca029aa958a1bf82b6993d'],
+    [
+      'D74DCEF7E1DBA5AED01B62BC932AB1A7848ED9A590CA029AA958A1BF82B6993D',
+      'd74dcef7e1dba5aed01b62bc932ab1a7848ed9a590ca029aa958a1bf82b6993d',
+    ],
   ])('normalises %j to %j', (input, expected) => {
     expect(normalizeBirthday(input)).toBe(expected);
   });

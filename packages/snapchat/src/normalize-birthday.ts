@@ -13,10 +13,7 @@ const EARLIEST_YEAR = 1900;
 function dateString(year: number, month: number, day: number): string | undefined {
   const date = new Date(Date.UTC(year, month - 1, day));
   const valid =
-    year >= EARLIEST_YEAR &&
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day;
+    year >= EARLIEST_YEAR && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
   if (!valid) return undefined;
   return `${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}`;
 }

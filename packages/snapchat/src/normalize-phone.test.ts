@@ -40,7 +40,11 @@ describe('normalizePhone: edge cases', () => {
     ['0612345678', 'FR', '33612345678'],
     [4472342344, 'US', '14472342344'],
     ['9 123 4567', 'KZ', '791234567'],
-    ['D74DCEF7E1DBA5AED01B62BC932AB1A7848ED9A590CA029AA958A1BF82B6993D', undefined, 'd74dcef7e1dba5aed01b62bc932ab1a7848ed9a590ca029aa958a1bf82b6993d'],
+    [
+      'D74DCEF7E1DBA5AED01B62BC932AB1A7848ED9A590CA029AA958A1BF82B6993D',
+      undefined,
+      'd74dcef7e1dba5aed01b62bc932ab1a7848ed9a590ca029aa958a1bf82b6993d',
+    ],
   ])('normalises %j (default %s) to %s', (input, country, expected) => {
     expect(normalizePhone(input, country)).toBe(expected);
   });

@@ -27,10 +27,7 @@ export function lower(text: string): string {
  * Runs a field's normaliser on the text of `value`, except that a value which is a digest already
  * passes through lowercased: it must never be hashed twice.
  */
-export function normalizeHashable(
-  value: unknown,
-  normalize: (text: string) => string | undefined,
-): string | undefined {
+export function normalizeHashable(value: unknown, normalize: (text: string) => string | undefined): string | undefined {
   const text = toText(value);
   if (text === undefined) return undefined;
   return isSha256Hex(text) ? text.toLowerCase() : normalize(text);

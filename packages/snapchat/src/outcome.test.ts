@@ -97,15 +97,45 @@ describe('classifyResponse: the §1 worker table', () => {
       5,
       { kind: 'credentials', reason: 'HTTP 400: Invalid access token' },
     ],
-    ['401', 'v3', answer(401, { status: 'INVALID', reason: 'Invalid access token' }), 1, { kind: 'credentials', reason: 'HTTP 401: Invalid access token' }],
-    ['v2 401', 'v2', answer(401, { status: 'FAILED', reason: 'Unauthorized' }), 1, { kind: 'credentials', reason: 'HTTP 401: Unauthorized' }],
-    ['403', 'v3', answer(403, { status: 'INVALID', reason: 'Forbidden' }), 1, { kind: 'credentials', reason: 'HTTP 403: Forbidden' }],
+    [
+      '401',
+      'v3',
+      answer(401, { status: 'INVALID', reason: 'Invalid access token' }),
+      1,
+      { kind: 'credentials', reason: 'HTTP 401: Invalid access token' },
+    ],
+    [
+      'v2 401',
+      'v2',
+      answer(401, { status: 'FAILED', reason: 'Unauthorized' }),
+      1,
+      { kind: 'credentials', reason: 'HTTP 401: Unauthorized' },
+    ],
+    [
+      '403',
+      'v3',
+      answer(403, { status: 'INVALID', reason: 'Forbidden' }),
+      1,
+      { kind: 'credentials', reason: 'HTTP 403: Forbidden' },
+    ],
     ['404', 'v3', answer(404, 'Not Found'), 1, { kind: 'credentials', reason: 'HTTP 404: Not Found' }],
-    ['413 with several events', 'v3', answer(413, 'Payload Too Large'), 10, { kind: 'split', reason: 'HTTP 413: Payload Too Large' }],
+    [
+      '413 with several events',
+      'v3',
+      answer(413, 'Payload Too Large'),
+      10,
+      { kind: 'split', reason: 'HTTP 413: Payload Too Large' },
+    ],
     ['413 with one event', 'v3', answer(413, ''), 1, { kind: 'permanent', reason: 'HTTP 413 (one event too large)' }],
     ['408', 'v3', answer(408, ''), 1, { kind: 'retry', reason: 'HTTP 408' }],
     ['429', 'v3', answer(429, { reason: 'Rate limited' }), 1, { kind: 'retry', reason: 'HTTP 429: Rate limited' }],
-    ['500', 'v3', answer(500, { status: 'INVALID', reason: 'Internal error' }), 1, { kind: 'retry', reason: 'HTTP 500: Internal error' }],
+    [
+      '500',
+      'v3',
+      answer(500, { status: 'INVALID', reason: 'Internal error' }),
+      1,
+      { kind: 'retry', reason: 'HTTP 500: Internal error' },
+    ],
     [
       '502 with an HTML page',
       'v3',
@@ -157,7 +187,10 @@ describe('classifyResponse: Retry-After', () => {
   });
 
   test('leaves the wait to backoff when Retry-After is missing or garbled', () => {
-    expect(classifyResponse('v3', answer(503, '', { 'retry-after': 'soon' }), 1, NOW)).toEqual({ kind: 'retry', reason: 'HTTP 503' });
+    expect(classifyResponse('v3', answer(503, '', { 'retry-after': 'soon' }), 1, NOW)).toEqual({
+      kind: 'retry',
+      reason: 'HTTP 503',
+    });
   });
 });
 
@@ -183,16 +216,37 @@ describe('classifyNetworkError', () => {
   }
 
   test.each([
-    [error('UND_ERR_HEADERS_TIMEOUT', 'Headers Timeout Error', 'HeadersTimeoutError'), 'timed out (UND_ERR_HEADERS_TIMEOUT): Headers Timeout Error'],
-    [error(undefined, 'The operation was aborted due to timeout', 'TimeoutError'), 'timed out (TimeoutError): The operation was aborted due to timeout'],
+    [
+      error('UND_ERR_HEADERS_TIMEOUT', 'Headers Timeout Error', 'HeadersTimeoutError'),
+      'timed out (UND_ERR_HEADERS_TIMEOUT): Headers Timeout Error',
+    ],
+    [
+      error(undefined, 'The operation was aborted due to timeout', 'TimeoutError'),
+      'timed out (TimeoutError): The operation was aborted due to timeout',
+    ],
     [error('ECONNRESET', 'read ECONNRESET'), 'connection reset (ECONNRESET): read ECONNRESET'],
     [error('UND_ERR_SOCKET', 'other side closed', 'SocketError'), 'connection reset (UND_ERR_SOCKET): other side closed'],
-    [error('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:9'), 'connection refused (ECONNREFUSED): connect ECONNREFUSED 127.0.0.1:9'],
-    [error('ENOTFOUND', 'getaddrinfo ENOTFOUND tr.snapchat.example'), 'DNS lookup failed (ENOTFOUND): getaddrinfo ENOTFOUND tr.snapchat.example'],
-    [error('EAI_AGAIN', 'getaddrinfo EAI_AGAIN tr.snapchat.com'), 'DNS lookup failed (EAI_AGAIN): getaddrinfo EAI_AGAIN tr.snapchat.com'],
+    [
+      error('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:9'),
+      'connection refused (ECONNREFUSED): connect ECONNREFUSED 127.0.0.1:9',
+    ],
+    [
+      error('ENOTFOUND', 'getaddrinfo ENOTFOUND tr.snapchat.example'),
+      'DNS lookup failed (ENOTFOUND): getaddrinfo ENOTFOUND tr.snapchat.example',
+    ],
+    [
+      error('EAI_AGAIN', 'getaddrinfo EAI_AGAIN tr.snapchat.com'),
+      'DNS lookup failed (EAI_AGAIN): getaddrinfo EAI_AGAIN tr.snapchat.com',
+    ],
     [error('CERT_HAS_EXPIRED', 'certificate has expired'), 'TLS failed (CERT_HAS_EXPIRED): certificate has expired'],
-    [error('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'), 'TLS failed (UNABLE_TO_VERIFY_LEAF_SIGNATURE): unable to verify the first certificate'],
-    [error(undefined, 'fetch failed', 'TypeError', error('ECONNRESET', 'socket hang up')), 'connection reset (ECONNRESET): fetch failed'],
+    [
+      error('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'),
+      'TLS failed (UNABLE_TO_VERIFY_LEAF_SIGNATURE): unable to verify the first certificate',
+    ],
+    [
+      error(undefined, 'fetch failed', 'TypeError', error('ECONNRESET', 'socket hang up')),
+      'connection reset (ECONNRESET): fetch failed',
+    ],
     [error(undefined, 'something odd'), 'network error: something odd'],
     ['a string', 'network error: a string'],
   ])('retries after %s: %s', (failure, reason) => {

@@ -176,7 +176,12 @@ function errorCodes(error: unknown): { codes: string[]; message: string } {
   let message = '';
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
-    const { code, name, message: text, cause } = current as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
+    const {
+      code,
+      name,
+      message: text,
+      cause,
+    } = current as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
     if (typeof code === 'string') codes.push(code);
     if (typeof name === 'string') codes.push(name);
     if (message === '' && typeof text === 'string') message = text;

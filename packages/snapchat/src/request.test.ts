@@ -79,9 +79,9 @@ describe('buildSendRequest: batches it refuses', () => {
   });
 
   test('refuses events of two assets in one request', () => {
-    expect(() =>
-      buildSendRequest('https://tr.snapchat.com', CONFIG, [event(), event({ action_source: 'MOBILE_APP' })]),
-    ).toThrow('share one asset');
+    expect(() => buildSendRequest('https://tr.snapchat.com', CONFIG, [event(), event({ action_source: 'MOBILE_APP' })])).toThrow(
+      'share one asset',
+    );
   });
 });
 

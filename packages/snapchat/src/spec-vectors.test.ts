@@ -42,20 +42,97 @@ const KEYS: Record<Field, keyof SnapUserData> = {
 
 // [source, field, input, phone_default_country, normalised, SHA-256]
 const VECTORS: [string, Field, string, string | undefined, string, string][] = [
-  ['Snap docs', 'email', 'Person@Example.com', undefined, 'person@example.com', '542d240129883c019e106e3b1b2d3f3cb3537c43c425364de8e951d5a3083345'],
-  ['Snap Go test', 'email', '    test123@example.com  ', undefined, 'test123@example.com', '20b82517b67108ed3a171539dc5dd1da605660249b02f38dd70f572a545c7d18'],
-  ['Segment', 'email', '   Test123@gmail.com    ', undefined, 'test123@gmail.com', 'cc779c04191c2e736d89e45c11339c8382832bcaf70383f7df94e3d08ba7a6d9'],
-  ['Snap docs', 'phone', '+44 844 412 4653', undefined, '448444124653', 'dc008fda46e2e64002cf2f82a4906236282d431c4f75e5b60bfe79fc48546383'],
-  ['Snap SDK', 'phone', '+44-0447-234-2344', undefined, '444472342344', '19f25a18866af88fc60189c3af85010a0b971cf976053787fe21e004538c20a0'],
-  ['Snap SDK', 'phone', '0044-447-234-2344', undefined, '444472342344', '19f25a18866af88fc60189c3af85010a0b971cf976053787fe21e004538c20a0'],
-  ['Snap SDK', 'phone', '+44 0447 234 2344', undefined, '444472342344', '19f25a18866af88fc60189c3af85010a0b971cf976053787fe21e004538c20a0'],
-  ['Snap SDK', 'phone', '(447)-234-2344', 'US', '14472342344', '34053b331d29734f081bf74160cd33bc2f621b3b6f8ec991500bebf49f14e014'],
-  ['Snap SDK', 'phone', '+1-(447) 234 2344', undefined, '14472342344', '34053b331d29734f081bf74160cd33bc2f621b3b6f8ec991500bebf49f14e014'],
-  ['RudderStack', 'phone', '+91 2111111', undefined, '912111111', 'bc77d64d7045fe44795ed926df37231a0cfb6ec6b74588c512790e9f143cc492'],
+  [
+    'Snap docs',
+    'email',
+    'Person@Example.com',
+    undefined,
+    'person@example.com',
+    '542d240129883c019e106e3b1b2d3f3cb3537c43c425364de8e951d5a3083345',
+  ],
+  [
+    'Snap Go test',
+    'email',
+    '    test123@example.com  ',
+    undefined,
+    'test123@example.com',
+    '20b82517b67108ed3a171539dc5dd1da605660249b02f38dd70f572a545c7d18',
+  ],
+  [
+    'Segment',
+    'email',
+    '   Test123@gmail.com    ',
+    undefined,
+    'test123@gmail.com',
+    'cc779c04191c2e736d89e45c11339c8382832bcaf70383f7df94e3d08ba7a6d9',
+  ],
+  [
+    'Snap docs',
+    'phone',
+    '+44 844 412 4653',
+    undefined,
+    '448444124653',
+    'dc008fda46e2e64002cf2f82a4906236282d431c4f75e5b60bfe79fc48546383',
+  ],
+  [
+    'Snap SDK',
+    'phone',
+    '+44-0447-234-2344',
+    undefined,
+    '444472342344',
+    '19f25a18866af88fc60189c3af85010a0b971cf976053787fe21e004538c20a0',
+  ],
+  [
+    'Snap SDK',
+    'phone',
+    '0044-447-234-2344',
+    undefined,
+    '444472342344',
+    '19f25a18866af88fc60189c3af85010a0b971cf976053787fe21e004538c20a0',
+  ],
+  [
+    'Snap SDK',
+    'phone',
+    '+44 0447 234 2344',
+    undefined,
+    '444472342344',
+    '19f25a18866af88fc60189c3af85010a0b971cf976053787fe21e004538c20a0',
+  ],
+  [
+    'Snap SDK',
+    'phone',
+    '(447)-234-2344',
+    'US',
+    '14472342344',
+    '34053b331d29734f081bf74160cd33bc2f621b3b6f8ec991500bebf49f14e014',
+  ],
+  [
+    'Snap SDK',
+    'phone',
+    '+1-(447) 234 2344',
+    undefined,
+    '14472342344',
+    '34053b331d29734f081bf74160cd33bc2f621b3b6f8ec991500bebf49f14e014',
+  ],
+  [
+    'RudderStack',
+    'phone',
+    '+91 2111111',
+    undefined,
+    '912111111',
+    'bc77d64d7045fe44795ed926df37231a0cfb6ec6b74588c512790e9f143cc492',
+  ],
   ['DF', 'phone', '07700 900123', 'GB', '447700900123', '033134b911b137918338415ee3d20a064b24773d36a3b02e8b99fdd3fcd6b4cd'],
   ['Snap docs', 'firstName', 'John', undefined, 'john', '96d9632f363564cc3032521409cf22a852f2032eec099ed5967c0d000cec607a'],
   ['Snap docs', 'firstName', 'Raphaël', undefined, 'raphaël', 'e74bb89e718fe1e19c422a48382870399f8bf7ca8dfa008739e75b0be76627b7'],
-  ['NFD input', 'firstName', 'Raphae\u0308l', undefined, 'raphaël', 'e74bb89e718fe1e19c422a48382870399f8bf7ca8dfa008739e75b0be76627b7'],
+  [
+    'NFD input',
+    'firstName',
+    'Raphae\u0308l',
+    undefined,
+    'raphaël',
+    'e74bb89e718fe1e19c422a48382870399f8bf7ca8dfa008739e75b0be76627b7',
+  ],
   ['Segment', 'city', 'A Fake City', undefined, 'afakecity', '1124cc23f339ed92484e266352b16ef7abaa3951a0d936e13c0f60a59a67512a'],
   ['Snap Go README', 'state', 'CA', undefined, 'ca', '6959097001d10501ac7d54c0bdb8db61420f658f2922cc26e46d536119a31126'],
   ['Segment zip', 'zip', '1234', undefined, '1234', '03ac674216f3e15c761ee1a5e255f067953623c8b388b4459e13f978d7c846f4'],
@@ -127,7 +204,12 @@ describe('snapchat-capi.md §5 vectors', () => {
   test('v2 MAID 87a7def4-… (Segment) is sent raw in v3 and hashed into hashed_mobile_ad_id in v2', () => {
     const maid = '87A7DEF4-B6E9-4BF7-91B6-66372842007A';
     expect(normalizeMobileId(maid)).toBe('87a7def4-b6e9-4bf7-91b6-66372842007a');
-    const appConfig: SnapchatConfig = { ...config(undefined), snap_app_id: SNAP_APP, app_id: '123456789', action_source: 'MOBILE_APP' };
+    const appConfig: SnapchatConfig = {
+      ...config(undefined),
+      snap_app_id: SNAP_APP,
+      app_id: '123456789',
+      action_source: 'MOBILE_APP',
+    };
     const built = toSnapEvent(
       {
         type: 'track',

@@ -18,6 +18,12 @@ export const US_STATE_CODES: ReadonlyMap<string, string> = new Map(
     .split(/[|\n]/u)
     .map((entry): [string, string] => {
       const code = entry.slice(0, 2).toLowerCase();
-      return [entry.slice(3).toLowerCase().replace(/[^a-z]+/gu, ''), code];
+      return [
+        entry
+          .slice(3)
+          .toLowerCase()
+          .replace(/[^a-z]+/gu, ''),
+        code,
+      ];
     }),
 );

@@ -5,7 +5,11 @@ import type { SnapchatConfig } from './config.js';
 import { buildUserData, hasMinimumIdentifiers } from './user-data.js';
 
 const CONFIG: SnapchatConfig = { pixel_id: '6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a', access_token: 't' };
-const APP_CONFIG: SnapchatConfig = { ...CONFIG, snap_app_id: '1d2e3f40-5a6b-4c7d-8e9f-0a1b2c3d4e5f', action_source: 'MOBILE_APP' };
+const APP_CONFIG: SnapchatConfig = {
+  ...CONFIG,
+  snap_app_id: '1d2e3f40-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+  action_source: 'MOBILE_APP',
+};
 
 // Digests the spec gives.
 const EM_TEST123_GMAIL = 'cc779c04191c2e736d89e45c11339c8382832bcaf70383f7df94e3d08ba7a6d9';
@@ -73,7 +77,9 @@ describe('buildUserData: hashed PII', () => {
   });
 
   test('sends every email of an array, hashed and deduplicated', () => {
-    const message = track({ traits: { email: ['Person@Example.com', 'not an email', ' person@example.COM ', '   Test123@gmail.com    '] } });
+    const message = track({
+      traits: { email: ['Person@Example.com', 'not an email', ' person@example.COM ', '   Test123@gmail.com    '] },
+    });
     expect(buildUserData(message, undefined, CONFIG).em).toEqual([EM_PERSON, EM_TEST123_GMAIL]);
   });
 
@@ -186,7 +192,11 @@ describe('buildUserData: raw identifiers', () => {
 
   test('sends madid and idfv only for app events, lowercased', () => {
     const context: Message['context'] = {
-      device: { advertisingId: '87A7DEF4-B6E9-4BF7-91B6-66372842007A', id: 'A1B2C3D4-0000-4000-8000-00000000000F', adTrackingEnabled: true },
+      device: {
+        advertisingId: '87A7DEF4-B6E9-4BF7-91B6-66372842007A',
+        id: 'A1B2C3D4-0000-4000-8000-00000000000F',
+        adTrackingEnabled: true,
+      },
       os: { name: 'iOS', version: '17.5' },
     };
     expect(buildUserData(track(context), undefined, CONFIG)).toEqual({});

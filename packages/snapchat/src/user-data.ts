@@ -110,11 +110,7 @@ function rawText(value: unknown): string | undefined {
  * `profileTraits`), `external_id` from `userId` (never `anonymousId`), and the raw network and
  * Snap identifiers from its context. Keys come in snapchat-capi.md §7 order.
  */
-export function buildUserData(
-  message: Message,
-  profileTraits: Traits | undefined,
-  config: SnapchatConfig,
-): SnapUserData {
+export function buildUserData(message: Message, profileTraits: Traits | undefined, config: SnapchatConfig): SnapUserData {
   const sources = traitSources(message, profileTraits);
   const context = message.context ?? {};
   const phone: Normalizer = (value) => normalizePhone(value, config.phone_default_country);

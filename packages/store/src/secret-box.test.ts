@@ -32,7 +32,9 @@ describe('createSecretBox', () => {
   });
 
   it('refuses a key shorter than 32 characters', () => {
-    expect(() => createSecretBox('short')).toThrow('the secret key must be at least 32 characters (try: openssl rand -base64 32)');
+    expect(() => createSecretBox('short')).toThrow(
+      'the secret key must be at least 32 characters (try: openssl rand -base64 32)',
+    );
   });
 
   it('digests a write key the same way every time, and only with a key', () => {

@@ -42,7 +42,9 @@ export function isSealed(value: unknown): value is string {
 export function createSecretBox(secretKey?: string): SecretBox {
   if (secretKey === undefined || secretKey === '') return plainBox;
   if (secretKey.length < MIN_SECRET_KEY_LENGTH) {
-    throw new SecretKeyError(`the secret key must be at least ${MIN_SECRET_KEY_LENGTH} characters (try: openssl rand -base64 32)`);
+    throw new SecretKeyError(
+      `the secret key must be at least ${MIN_SECRET_KEY_LENGTH} characters (try: openssl rand -base64 32)`,
+    );
   }
   // Two independent keys from one: reusing the cipher key as the HMAC key would tie them together.
   const salt = Buffer.from('datafirst secrets');
@@ -64,7 +66,9 @@ export function createSecretBox(secretKey?: string): SecretBox {
       const decipher = createDecipheriv('aes-256-gcm', cipherKey, bytes.subarray(0, IV_BYTES)).setAAD(Buffer.from(context));
       decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
       try {
-        return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+        return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]).toString(
+          'utf8',
+        );
       } catch {
         throw new SecretKeyError(
           `a sealed secret (${context}) does not open with this secret key: start with the DATAFIRST_SECRET_KEY it was sealed with`,

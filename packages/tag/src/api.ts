@@ -39,11 +39,7 @@ type Fields = Record<string, unknown> | undefined;
  * becomes a Segment-spec message with the page context of the moment it was made; undefined fields
  * vanish when it is serialised. Consent follows `data-consent` and `data-gpc`.
  */
-export function createPerform(
-  data: TagData,
-  identity: Identity,
-  enqueue: (message: TagMessage) => void,
-): Perform {
+export function createPerform(data: TagData, identity: Identity, enqueue: (message: TagMessage) => void): Perform {
   // Global Privacy Control is a browser setting: it cannot change while the page lives.
   const optedOut = gpcOptOut(globalPrivacyControl(), data.gpc);
   return safe((method: DatafirstMethod, [first, second]: unknown[], time = Date.now(), url = pageUrl()) => {

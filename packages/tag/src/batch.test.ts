@@ -42,9 +42,7 @@ describe('nextBatch', () => {
   it('keeps the order of the queue', () => {
     const messages = [sized('a', 40_000), sized('b', 200), sized('c', 200)];
     expect(nextBatch(messages).map((m) => m.messageId)).toEqual(['a', 'b', 'c']);
-    expect(nextBatch([sized('a', 40_000), sized('b', 30_000), sized('c', 200)]).map((m) => m.messageId)).toEqual([
-      'a',
-    ]);
+    expect(nextBatch([sized('a', 40_000), sized('b', 30_000), sized('c', 200)]).map((m) => m.messageId)).toEqual(['a']);
   });
 
   it('sends a message too big for any batch alone rather than never', () => {

@@ -9,8 +9,7 @@ vi.mock('./browser.js', () => import('./testing/fake-browser.js'));
 const at = (time: string) => Date.parse(time);
 
 /** Every message posted so far, in order. */
-const posted = (): TagMessage[] =>
-  page.posts.flatMap((request) => (JSON.parse(request.body) as { batch: TagMessage[] }).batch);
+const posted = (): TagMessage[] => page.posts.flatMap((request) => (JSON.parse(request.body) as { batch: TagMessage[] }).batch);
 
 beforeEach(() => {
   resetPage();
@@ -46,9 +45,7 @@ describe('boot', () => {
     expect(Array.isArray(api)).toBe(false);
     api.track('Product Added', { product_id: 'SKU-1' });
     await vi.advanceTimersByTimeAsync(50);
-    expect(posted()).toMatchObject([
-      { type: 'track', event: 'Product Added', timestamp: '2025-06-02T10:00:10.000Z' },
-    ]);
+    expect(posted()).toMatchObject([{ type: 'track', event: 'Product Added', timestamp: '2025-06-02T10:00:10.000Z' }]);
     expect(page.posts[0].url).toBe('https://shop.example/v1/batch');
   });
 

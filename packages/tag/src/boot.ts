@@ -19,11 +19,7 @@ export const boot = safe(() => {
   const writeKey = data.writeKey;
   if (!writeKey) return;
 
-  const perform = createPerform(
-    data,
-    createIdentity(data),
-    createQueue(collectorUrl(data.api, script.src, pageUrl()), writeKey),
-  );
+  const perform = createPerform(data, createIdentity(data), createQueue(collectorUrl(data.api, script.src, pageUrl()), writeKey));
   const api = createApi(perform);
   publishDf(api);
   for (const call of found || []) perform(...call);

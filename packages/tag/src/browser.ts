@@ -81,9 +81,7 @@ export function writeStored(key: string, value?: string): void {
 /** POSTs a body with keepalive; resolves with the status, rejects on a network error. */
 export function post(url: string, body: string): Promise<number> {
   // A string body goes as text/plain;charset=UTF-8, a CORS "simple" request: no preflight.
-  return fetch(url, { method: 'POST', body, keepalive: true, credentials: 'include' }).then(
-    (response) => response.status,
-  );
+  return fetch(url, { method: 'POST', body, keepalive: true, credentials: 'include' }).then((response) => response.status);
 }
 
 /** Hands a POST (text/plain, like `post`) to the browser to send even after the page is gone. */
@@ -104,7 +102,10 @@ export function onLeave(leave: () => void): void {
   // visibilitychange (which bubbles from the document to the window) is the reliable signal on
   // mobile; pagehide covers browsers that skip it on unload.
   addEventListener('pagehide', safe(leave));
-  addEventListener('visibilitychange', safe(() => document.hidden && leave()));
+  addEventListener(
+    'visibilitychange',
+    safe(() => document.hidden && leave()),
+  );
 }
 
 /** Calls `online` when the browser regains the network. */

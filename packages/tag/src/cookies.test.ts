@@ -32,7 +32,10 @@ describe('cookieAssignment', () => {
       '_scid=x;path=/;max-age=34128000;samesite=lax;secure;domain=shop.example',
     ],
     [['_scid', '', 0, true, undefined] as const, '_scid=;path=/;max-age=0;samesite=lax;secure'],
-    [['_scclid', 'a;domain=evil.example', 28, true, undefined] as const, '_scclid=a%3Bdomain%3Devil.example;path=/;max-age=2419200;samesite=lax;secure'],
+    [
+      ['_scclid', 'a;domain=evil.example', 28, true, undefined] as const,
+      '_scclid=a%3Bdomain%3Devil.example;path=/;max-age=2419200;samesite=lax;secure',
+    ],
   ])('writes %j as %s', ([name, value, days, secure, domain], assignment) => {
     expect(cookieAssignment(name, value, days, secure, domain)).toBe(assignment);
   });

@@ -11,13 +11,7 @@ export function cookieValue(cookies: string, name: string): string | undefined {
  * whole site, SameSite=Lax, Secure on https. The value is URI-encoded, so that a crafted `ScCid` in a
  * link cannot add attributes; the ids the tag writes (UUIDs, click ids) do not change when encoded.
  */
-export function cookieAssignment(
-  name: string,
-  value: string,
-  days: number,
-  secure: boolean,
-  domain?: string,
-): string {
+export function cookieAssignment(name: string, value: string, days: number, secure: boolean, domain?: string): string {
   return (
     `${name}=${encodeURIComponent(value)};path=/;max-age=${days * 86_400};samesite=lax` +
     `${secure ? ';secure' : ''}${domain ? `;domain=${domain}` : ''}`

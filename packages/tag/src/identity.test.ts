@@ -76,9 +76,7 @@ describe('createIdentity', () => {
   it('writes cookies for the configured domain, and without Secure on http', () => {
     page.secure = false;
     const ids = createIdentity({ cookieDomain: 'shop.example' }).read('http://shop.example/', false);
-    expect(page.cookieWrites).toEqual([
-      `_dfid=${ids.anonymousId};path=/;max-age=34128000;samesite=lax;domain=shop.example`,
-    ]);
+    expect(page.cookieWrites).toEqual([`_dfid=${ids.anonymousId};path=/;max-age=34128000;samesite=lax;domain=shop.example`]);
   });
 
   it('forgets every cookie on reset, and starts a new visitor after it', () => {

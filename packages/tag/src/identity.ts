@@ -47,9 +47,7 @@ export function createIdentity(data: TagData): Identity {
         anonymousId: readCookie('_dfid') || keep('_dfid', uuid(), ID_DAYS),
         snapchat: {
           clickId:
-            clickId && advertising
-              ? keep('_scclid', clickId, +data.attributionDays! || 28)
-              : clickId || readCookie('_scclid'),
+            clickId && advertising ? keep('_scclid', clickId, +data.attributionDays! || 28) : clickId || readCookie('_scclid'),
           cookie1: readCookie('_scid') || (advertising ? keep('_scid', uuid(), ID_DAYS) : undefined),
         },
       };

@@ -3,10 +3,7 @@ import { pageContext } from './page-context.js';
 
 describe('pageContext', () => {
   it.each([
-    [
-      'https://shop.example/',
-      { url: 'https://shop.example/', path: '/', referrer: 'r', title: 't', search: '' },
-    ],
+    ['https://shop.example/', { url: 'https://shop.example/', path: '/', referrer: 'r', title: 't', search: '' }],
     [
       'https://shop.example/shoes/red?size=9&ScCid=cid-1',
       {

@@ -53,8 +53,18 @@ describe('the snippet', () => {
     df.consent({ advertising: false });
     df.reset();
     expect([...df].slice(1)).toEqual([
-      ['identify', ['user1234', { email: 'a@example.com' }], Date.parse('2025-06-02T10:00:01.000Z'), 'https://shop.example/product'],
-      ['track', ['Product Added', { product_id: 'SKU-1' }], Date.parse('2025-06-02T10:00:02.000Z'), 'https://shop.example/product'],
+      [
+        'identify',
+        ['user1234', { email: 'a@example.com' }],
+        Date.parse('2025-06-02T10:00:01.000Z'),
+        'https://shop.example/product',
+      ],
+      [
+        'track',
+        ['Product Added', { product_id: 'SKU-1' }],
+        Date.parse('2025-06-02T10:00:02.000Z'),
+        'https://shop.example/product',
+      ],
       ['consent', [{ advertising: false }], Date.parse('2025-06-02T10:00:02.000Z'), 'https://shop.example/product'],
       ['reset', [], Date.parse('2025-06-02T10:00:02.000Z'), 'https://shop.example/product'],
     ]);

@@ -17,7 +17,10 @@ export function requireAdminToken(adminToken: string): RequestHandler {
     const header = req.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
     if (!token) {
-      res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'missing admin token: send Authorization: Bearer <token>' });
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer')
+        .json({ error: 'missing admin token: send Authorization: Bearer <token>' });
       return;
     }
     if (!sameSecret(token, adminToken)) {
@@ -57,7 +60,10 @@ export function checkAdminToken(req: Request, res: Response, token: string, opti
   const ip = req.ip ?? 'unknown';
   const wait = options.limiter.retryAfterSeconds(ip);
   if (wait !== undefined) {
-    res.status(429).set('Retry-After', String(wait)).json({ error: `too many failed sign-ins: try again in ${wait} s` });
+    res
+      .status(429)
+      .set('Retry-After', String(wait))
+      .json({ error: `too many failed sign-ins: try again in ${wait} s` });
     return false;
   }
   if (!sameSecret(token, options.adminToken)) {
@@ -79,7 +85,10 @@ export function requireAdmin(options: AdminAuthOptions): RequestHandler {
     if (header !== undefined) {
       const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
       if (!token) {
-        res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'missing admin token: send Authorization: Bearer <token>' });
+        res
+          .status(401)
+          .set('WWW-Authenticate', 'Bearer')
+          .json({ error: 'missing admin token: send Authorization: Bearer <token>' });
         return;
       }
       if (!checkAdminToken(req, res, token, options)) return;
@@ -90,7 +99,9 @@ export function requireAdmin(options: AdminAuthOptions): RequestHandler {
     const cookie = parseCookies(req.headers.cookie)[SESSION_COOKIE];
     const session = options.sessions.verify(cookie);
     if (!session) {
-      const error = cookie ? 'session expired or signed out: sign in again' : 'missing admin token: send Authorization: Bearer <token>';
+      const error = cookie
+        ? 'session expired or signed out: sign in again'
+        : 'missing admin token: send Authorization: Bearer <token>';
       res.status(401).set('WWW-Authenticate', 'Bearer').json({ error });
       return;
     }

@@ -57,7 +57,9 @@ export function checkCategories(value: unknown, errors: string[]): string[] {
   }
   const bad = value.filter((category) => typeof category !== 'string' || !CATEGORY.test(category));
   if (bad.length > 0) {
-    errors.push(`consent_categories: ${bad.map((c) => JSON.stringify(c)).join(', ')} is not a category name (letters, digits, _ . : -)`);
+    errors.push(
+      `consent_categories: ${bad.map((c) => JSON.stringify(c)).join(', ')} is not a category name (letters, digits, _ . : -)`,
+    );
   }
   if (new Set(value).size !== value.length) errors.push('consent_categories: each category at most once');
   if (value.length > MAX_CONSENT_CATEGORIES) errors.push(`consent_categories: at most ${MAX_CONSENT_CATEGORIES} categories`);
@@ -76,7 +78,8 @@ export function checkSnapchatConfig(input: unknown, errors: string[]): SnapchatC
     if (rps !== undefined && rps > MAX_RATE_LIMIT_RPS) {
       found.push(`config.rate_limit_rps: at most ${MAX_RATE_LIMIT_RPS} (Snapchat advises no more requests a second)`);
     }
-    if (burst !== undefined && burst > MAX_RATE_LIMIT_BURST) found.push(`config.rate_limit_burst: at most ${MAX_RATE_LIMIT_BURST}`);
+    if (burst !== undefined && burst > MAX_RATE_LIMIT_BURST)
+      found.push(`config.rate_limit_burst: at most ${MAX_RATE_LIMIT_BURST}`);
   }
   errors.push(...found);
   return result.ok && found.length === 0 ? result.config : undefined;

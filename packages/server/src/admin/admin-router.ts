@@ -61,7 +61,8 @@ function adminErrors(logger: Logger | undefined): ErrorRequestHandler {
   return (error, req, res, _next) => {
     if (error instanceof BadRequest) return void res.status(400).json({ error: error.message, errors: error.errors });
     if (error?.type === 'entity.parse.failed') return void res.status(400).json({ error: `malformed JSON: ${error.message}` });
-    if (error?.type === 'entity.too.large') return void res.status(413).json({ error: `request body larger than ${error.limit} bytes` });
+    if (error?.type === 'entity.too.large')
+      return void res.status(413).json({ error: `request body larger than ${error.limit} bytes` });
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) logger?.error({ err: error, method: req.method, path: req.path }, 'admin request failed');
     res.status(status).json({ error: status === 500 ? 'internal error' : String(error.message) });

@@ -14,14 +14,18 @@ export function eventName(message: EventRecord['message']): string {
  * reason it was not sent). A write key a sender put inside a message is masked like any other.
  */
 export function eventJson(record: EventRecord) {
-  const message = 'writeKey' in record.message ? { ...record.message, writeKey: maskSecret(record.message.writeKey) } : record.message;
+  const message =
+    'writeKey' in record.message ? { ...record.message, writeKey: maskSecret(record.message.writeKey) } : record.message;
   return {
     id: record.id,
     source_id: record.sourceId,
     name: eventName(record.message),
     received_at: record.message.receivedAt,
     message,
-    identifiers: identifiersOf(record.message, record.deliveries.map((d) => d.payload)),
+    identifiers: identifiersOf(
+      record.message,
+      record.deliveries.map((d) => d.payload),
+    ),
     deliveries: record.deliveries.map((d) => ({
       id: d.id,
       integration_id: d.integrationId,

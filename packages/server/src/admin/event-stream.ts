@@ -52,7 +52,10 @@ export class EventStreams {
   /** Serves one stream until the client leaves, the session ends or the server closes. */
   async serve(req: Request, res: Response, filters: EventFilters, guard: StreamGuard): Promise<void> {
     if (this.open >= this.maxStreams) {
-      res.status(503).set('Retry-After', '10').json({ error: `too many live streams open (${this.maxStreams}); close a debugger tab` });
+      res
+        .status(503)
+        .set('Retry-After', '10')
+        .json({ error: `too many live streams open (${this.maxStreams}); close a debugger tab` });
       return;
     }
     this.open++;
@@ -72,9 +75,15 @@ export class EventStreams {
         'X-Accel-Buffering': 'no', // nginx would otherwise hold the stream in its buffer
       });
       res.write('retry: 2000\n\n');
-      await this.run(res, filters, guard, () => stopped, (resume) => {
-        wake = resume;
-      });
+      await this.run(
+        res,
+        filters,
+        guard,
+        () => stopped,
+        (resume) => {
+          wake = resume;
+        },
+      );
     } catch (error) {
       if (!stopped) this.options.logger?.warn({ err: error }, 'live event stream failed');
     } finally {
@@ -106,7 +115,9 @@ export class EventStreams {
     };
     const matchesStatus = (record: EventRecord) =>
       !filters.status ||
-      record.deliveries.some((d) => d.status === filters.status && (!filters.integrationId || d.integrationId === filters.integrationId));
+      record.deliveries.some(
+        (d) => d.status === filters.status && (!filters.integrationId || d.integrationId === filters.integrationId),
+      );
 
     // The newest id overall (not just matching ones) is where "new" starts.
     let lastId = (await store.listEvents({ limit: 1 }))[0]?.id ?? 0;

@@ -19,7 +19,10 @@ const SLOW_COUNT_MS = 250;
 
 function countsJson(counts: IdentifierCounts) {
   const share = Object.fromEntries(
-    MATCH_IDENTIFIERS.map((id) => [id, counts.events === 0 ? null : Math.round((counts.carrying[id] / counts.events) * 1000) / 1000]),
+    MATCH_IDENTIFIERS.map((id) => [
+      id,
+      counts.events === 0 ? null : Math.round((counts.carrying[id] / counts.events) * 1000) / 1000,
+    ]),
   );
   return { events: counts.events, carrying: counts.carrying, share };
 }
@@ -53,7 +56,8 @@ export function insightRoutes(options: InsightRoutesOptions): Router {
     '/delivery-health',
     route(async (req, res) => {
       const minutes = req.query.minutes === undefined ? 60 : Number(req.query.minutes);
-      if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) throw new BadRequest(['minutes: an integer from 1 to 1440']);
+      if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440)
+        throw new BadRequest(['minutes: an integer from 1 to 1440']);
       const integrationId = queryString(req.query.integration_id);
       const now = Date.now();
       const first = Math.floor(now / MINUTE_MS) * MINUTE_MS - (minutes - 1) * MINUTE_MS;

@@ -74,7 +74,8 @@ export function integrationRoutes(options: IntegrationRoutesOptions): Router {
       const errors = knownFields(body, CREATE_FIELDS);
       const source = typeof body.source_id === 'string' ? await store.getSource(body.source_id) : undefined;
       if (!source) errors.push(typeof body.source_id === 'string' ? 'source_id: no such source' : 'source_id: required');
-      if (body.vendor !== undefined && body.vendor !== 'snapchat') errors.push('vendor: must be "snapchat" (the only destination so far)');
+      if (body.vendor !== undefined && body.vendor !== 'snapchat')
+        errors.push('vendor: must be "snapchat" (the only destination so far)');
       const name = checkName(body.name ?? 'Snapchat', errors);
       const enabled = checkEnabled(body.enabled ?? true, errors);
       const config = checkSnapchatConfig(body.config, errors);
@@ -120,8 +121,10 @@ export function integrationRoutes(options: IntegrationRoutesOptions): Router {
       const enabled = body.enabled === undefined ? undefined : checkEnabled(body.enabled, errors);
       // A config patch merges into the current one (top-level keys; event_map is replaced whole),
       // so the write-only token need not be resent; `null` clears an optional setting.
-      const config = body.config === undefined ? undefined : checkSnapchatConfig(mergeConfig(current.config, body.config), errors);
-      const consentCategories = body.consent_categories === undefined ? undefined : checkCategories(body.consent_categories, errors);
+      const config =
+        body.config === undefined ? undefined : checkSnapchatConfig(mergeConfig(current.config, body.config), errors);
+      const consentCategories =
+        body.consent_categories === undefined ? undefined : checkCategories(body.consent_categories, errors);
       if (body.resume !== undefined && typeof body.resume !== 'boolean') errors.push('resume: true or false');
       throwIfAny(errors);
       await store.updateIntegration(current.id, {
@@ -175,7 +178,6 @@ export function integrationRoutes(options: IntegrationRoutesOptions): Router {
 
   return router;
 }
-
 
 function testMessage(input: unknown, config: SnapchatConfig): EnrichedMessage {
   if (input === undefined) return sampleTestMessage(new Date(), config);

@@ -58,7 +58,9 @@ export function sourceRoutes(options: SourceRoutesOptions): Router {
       const source = await store.createSource({ name });
       directory.invalidate();
       // The only answer that shows the write key (and the snippet carrying it): afterwards it is masked.
-      res.status(201).json({ ...sourceJson(source, 0), write_key: source.writeKey, snippet: renderSnippet(source.writeKey, options.tagPath) });
+      res
+        .status(201)
+        .json({ ...sourceJson(source, 0), write_key: source.writeKey, snippet: renderSnippet(source.writeKey, options.tagPath) });
     }),
   );
 
@@ -100,7 +102,11 @@ export function sourceRoutes(options: SourceRoutesOptions): Router {
       if (!source) return void res.status(404).json({ error: 'no such source' });
       directory.invalidate();
       // The new key is shown this once, like at creation.
-      res.json({ ...(await withCount(source)), write_key: source.writeKey, snippet: renderSnippet(source.writeKey, options.tagPath) });
+      res.json({
+        ...(await withCount(source)),
+        write_key: source.writeKey,
+        snippet: renderSnippet(source.writeKey, options.tagPath),
+      });
     }),
   );
 

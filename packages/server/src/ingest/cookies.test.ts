@@ -71,7 +71,7 @@ describe('identityCookies', () => {
     expect(identityCookies(message(true), {}, policy)).toEqual([]);
   });
 
-  it('does not overwrite a cookie the browser holds with another value, such as the new visitor\'s id after a reset', () => {
+  it("does not overwrite a cookie the browser holds with another value, such as the new visitor's id after a reset", () => {
     expect(identityCookies(message(true), { _dfid: 'anon-2', _scid: 'scid-2', _scclid: 'click-new' }, policy)).toEqual([
       '_scclid=click-new; Max-Age=2419200; Path=/; SameSite=Lax',
     ]);

@@ -21,7 +21,12 @@ describe('correctTimestamp', () => {
   it.each([
     ['uses receipt time when there is no timestamp', undefined, undefined, '2025-06-02T12:00:00.000Z'],
     ['keeps a timestamp when sentAt is unknown', '2025-06-02T11:59:00.000Z', undefined, '2025-06-02T11:59:00.000Z'],
-    ['shifts by the sender clock skew (sender 1 h fast)', '2025-06-02T12:59:50.000Z', '2025-06-02T13:00:00.000Z', '2025-06-02T11:59:50.000Z'],
+    [
+      'shifts by the sender clock skew (sender 1 h fast)',
+      '2025-06-02T12:59:50.000Z',
+      '2025-06-02T13:00:00.000Z',
+      '2025-06-02T11:59:50.000Z',
+    ],
     ['never lets an event be later than its receipt', '2025-06-02T13:00:00.000Z', undefined, '2025-06-02T12:00:00.000Z'],
   ])('%s', (_, timestamp, sentAt, expected) => {
     expect(correctTimestamp(timestamp, sentAt, receivedAt)).toBe(expected);
@@ -51,7 +56,11 @@ describe('enrichMessage', () => {
   });
 
   it('keeps the consent the message carries, and the configured default otherwise', () => {
-    const denied = enrichMessage({ type: 'page', context: { consent: { categoryPreferences: { advertising: false } } } }, facts, options);
+    const denied = enrichMessage(
+      { type: 'page', context: { consent: { categoryPreferences: { advertising: false } } } },
+      facts,
+      options,
+    );
     expect(denied.context.consent).toEqual({ categoryPreferences: { advertising: false } });
     const byDefault = enrichMessage({ type: 'page' }, facts, { ...options, consentDefault: 'denied' });
     expect(byDefault.context.consent).toEqual({ categoryPreferences: { advertising: false } });
@@ -59,9 +68,12 @@ describe('enrichMessage', () => {
 
   it('treats Global Privacy Control as an advertising opt-out unless told to ignore it', () => {
     const granted = { type: 'page' as const, context: { consent: { categoryPreferences: { advertising: true } } } };
-    expect(enrichMessage(granted, { ...facts, gpc: true }, options).context.consent?.categoryPreferences?.advertising).toBe(false);
+    expect(enrichMessage(granted, { ...facts, gpc: true }, options).context.consent?.categoryPreferences?.advertising).toBe(
+      false,
+    );
     expect(
-      enrichMessage(granted, { ...facts, gpc: true }, { ...options, honorGpc: false }).context.consent?.categoryPreferences?.advertising,
+      enrichMessage(granted, { ...facts, gpc: true }, { ...options, honorGpc: false }).context.consent?.categoryPreferences
+        ?.advertising,
     ).toBe(true);
   });
 

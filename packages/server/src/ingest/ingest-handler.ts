@@ -172,7 +172,8 @@ async function handle(
 ): Promise<void> {
   const body = parseBody(text);
   const writeKey = writeKeyOf(req.headers, body, query.get('writeKey'));
-  if (!writeKey) throw new IngestError(401, 'missing write key: send it as the Basic auth user, writeKey in the body, or ?writeKey=');
+  if (!writeKey)
+    throw new IngestError(401, 'missing write key: send it as the Basic auth user, writeKey in the body, or ?writeKey=');
   const source = await options.directory.sourceForWriteKey(writeKey);
   if (!source) throw new IngestError(401, 'unknown write key');
 
@@ -245,7 +246,12 @@ async function handle(
 }
 
 /** Re-issues the tag's identity cookies from the server, so they last beyond script-cookie caps. */
-function setIdentityCookies(res: ServerResponse, message: EnrichedMessage | undefined, held: Record<string, string>, policy: CookiePolicy): void {
+function setIdentityCookies(
+  res: ServerResponse,
+  message: EnrichedMessage | undefined,
+  held: Record<string, string>,
+  policy: CookiePolicy,
+): void {
   const cookies = message ? identityCookies(message, held, policy) : [];
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
 }

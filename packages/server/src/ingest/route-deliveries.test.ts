@@ -28,7 +28,9 @@ const message = (type: EnrichedMessage['type'], advertising?: boolean): Enriched
 
 describe('routeDeliveries', () => {
   it('creates one pending delivery per enabled integration when consent covers it', () => {
-    expect(routeDeliveries(message('track', true), [integration('a'), integration('b', { enabled: false }), integration('c')])).toEqual([
+    expect(
+      routeDeliveries(message('track', true), [integration('a'), integration('b', { enabled: false }), integration('c')]),
+    ).toEqual([
       { integrationId: 'a', status: 'pending' },
       { integrationId: 'c', status: 'pending' },
     ]);
@@ -50,9 +52,9 @@ describe('routeDeliveries', () => {
   });
 
   it('parks deliveries as blocked while the integration is paused for refused credentials', () => {
-    expect(routeDeliveries(message('track', true), [integration('a', { pausedReason: 'credentials refused: Invalid access token' })])).toEqual([
-      { integrationId: 'a', status: 'blocked', reason: 'paused: credentials refused: Invalid access token' },
-    ]);
+    expect(
+      routeDeliveries(message('track', true), [integration('a', { pausedReason: 'credentials refused: Invalid access token' })]),
+    ).toEqual([{ integrationId: 'a', status: 'blocked', reason: 'paused: credentials refused: Invalid access token' }]);
   });
 
   it('creates no delivery for identify, which only updates the profile', () => {

@@ -17,7 +17,7 @@ describe('conversionWindow', () => {
     });
   });
 
-  it('follows the link\'s own window', () => {
+  it("follows the link's own window", () => {
     expect(conversionWindow(clickAt, after(2 * DAY_MS), 1).within).toBe(false);
     expect(conversionWindow(clickAt, after(90 * DAY_MS), 90).within).toBe(true);
   });
@@ -27,13 +27,28 @@ describe('summarizeClick', () => {
   it('counts every conversion of the click, in the window or not, with revenue per currency', () => {
     type Kind = 'subscribe' | 'purchase' | 'message';
     const conversion = (kind: Kind, value: number | null, currency: string | null, withinWindow = true) => {
-      return { id: 1, sourceId: 's', linkId: 'l', clickId: 'c', txid: 't', kind, value, currency, withinWindow, receivedAt: clickAt };
+      return {
+        id: 1,
+        sourceId: 's',
+        linkId: 'l',
+        clickId: 'c',
+        txid: 't',
+        kind,
+        value,
+        currency,
+        withinWindow,
+        receivedAt: clickAt,
+      };
     };
     const click = {
       ...{ id: 'c', linkId: 'l', sourceId: 's', scClickId: null, ip: null, userAgent: null, referrer: null },
       ...{ query: [], url: '', destination: '', gpc: false, createdAt: clickAt },
     };
-    const conversions = [conversion('subscribe', 9.99, 'USD'), conversion('purchase', 0.01, 'USD', false), conversion('message', null, null)];
+    const conversions = [
+      conversion('subscribe', 9.99, 'USD'),
+      conversion('purchase', 0.01, 'USD', false),
+      conversion('message', null, null),
+    ];
     expect(summarizeClick(click, conversions)).toEqual({
       ...click,
       subscribed: true,

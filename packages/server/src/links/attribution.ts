@@ -15,7 +15,9 @@ export function conversionWindow(clickAt: string, at: Date, windowDays: number):
 
 // Values that came without a currency are stored under "", which reads badly in JSON.
 function revenueJson(revenue: Revenue): Record<string, number> {
-  return Object.fromEntries(Object.entries(revenue).map(([currency, amount]) => [currency === '' ? 'unknown' : currency, amount]));
+  return Object.fromEntries(
+    Object.entries(revenue).map(([currency, amount]) => [currency === '' ? 'unknown' : currency, amount]),
+  );
 }
 
 function countsJson(counts: LinkCounts) {

@@ -6,9 +6,12 @@ const SNAPCHAT_IOS =
 
 describe('notAClick', () => {
   const fans: [string, string][] = [
-    ['Snapchat\'s in-app browser', SNAPCHAT_IOS],
+    ["Snapchat's in-app browser", SNAPCHAT_IOS],
     ['a CUBOT phone', 'Mozilla/5.0 (Linux; Android 10; CUBOT_X19) AppleWebKit/537.36 Chrome/120.0 Mobile Safari/537.36'],
-    ['headless Chromium', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/141.0 Safari/537.36'],
+    [
+      'headless Chromium',
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/141.0 Safari/537.36',
+    ],
   ];
   for (const [name, userAgent] of fans) {
     it(`counts ${name} as a click`, () => expect(notAClick('GET', { 'user-agent': userAgent })).toBeUndefined());
@@ -17,9 +20,19 @@ describe('notAClick', () => {
   const others: [string, string | undefined, Record<string, string>, string][] = [
     ['a HEAD request', 'HEAD', { 'user-agent': SNAPCHAT_IOS }, 'a HEAD request'],
     ['a speculative prefetch', 'GET', { 'user-agent': SNAPCHAT_IOS, 'sec-purpose': 'prefetch;prerender' }, 'a prefetch'],
-    ['Googlebot', 'GET', { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' }, 'an automated client'],
-    ['Slack\'s link expander', 'GET', { 'user-agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' }, 'an automated client'],
-    ['Facebook\'s preview fetcher', 'GET', { 'user-agent': 'facebookexternalhit/1.1' }, 'an automated client'],
+    [
+      'Googlebot',
+      'GET',
+      { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' },
+      'an automated client',
+    ],
+    [
+      "Slack's link expander",
+      'GET',
+      { 'user-agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' },
+      'an automated client',
+    ],
+    ["Facebook's preview fetcher", 'GET', { 'user-agent': 'facebookexternalhit/1.1' }, 'an automated client'],
     ['curl', 'GET', { 'user-agent': 'curl/8.5.0' }, 'an automated client'],
     ['a request without a user agent', 'GET', {}, 'no user agent'],
   ];

@@ -16,12 +16,37 @@ const history = (subscriptionsBefore: number, purchasesBefore: number, messagesB
 
 describe('conversionEvents', () => {
   const cases: [string, ConversionKind, ReturnType<typeof history>, [string, string | null, string, boolean][]][] = [
-    ['a first subscription is a New Subscriber sent as SIGN_UP', 'subscribe', history(0, 0, 0), [['New Subscriber', 'SIGN_UP', 'pb:tx', true]]],
+    [
+      'a first subscription is a New Subscriber sent as SIGN_UP',
+      'subscribe',
+      history(0, 0, 0),
+      [['New Subscriber', 'SIGN_UP', 'pb:tx', true]],
+    ],
     ['a re-subscription produces no event', 'subscribe', history(1, 3, 0), []],
-    ['the first non-subscription transaction is the First Purchase', 'purchase', history(1, 0, 5), [['First Purchase', 'PURCHASE', 'pb:tx', true]]],
-    ['a purchase after a purchase is a Repeat Purchase', 'purchase', history(1, 1, 0), [['Repeat Purchase', 'PURCHASE', 'pb:tx', true]]],
-    ['a renewal is a Repeat Purchase even before any purchase', 'renewal', history(1, 0, 0), [['Repeat Purchase', 'PURCHASE', 'pb:tx', true]]],
-    ['a first message is a Message Received, not sent by default', 'message', history(1, 0, 0), [['Message Received', null, 'pb:tx', false]]],
+    [
+      'the first non-subscription transaction is the First Purchase',
+      'purchase',
+      history(1, 0, 5),
+      [['First Purchase', 'PURCHASE', 'pb:tx', true]],
+    ],
+    [
+      'a purchase after a purchase is a Repeat Purchase',
+      'purchase',
+      history(1, 1, 0),
+      [['Repeat Purchase', 'PURCHASE', 'pb:tx', true]],
+    ],
+    [
+      'a renewal is a Repeat Purchase even before any purchase',
+      'renewal',
+      history(1, 0, 0),
+      [['Repeat Purchase', 'PURCHASE', 'pb:tx', true]],
+    ],
+    [
+      'a first message is a Message Received, not sent by default',
+      'message',
+      history(1, 0, 0),
+      [['Message Received', null, 'pb:tx', false]],
+    ],
     [
       'the third message also reaches Fan Sent 3+ Messages, keyed by the click',
       'message',
@@ -31,7 +56,12 @@ describe('conversionEvents', () => {
         ['Fan Sent 3+ Messages', 'LEVEL_COMPLETE', 'msg3:click-1', false],
       ],
     ],
-    ['the fourth message does not repeat the milestone', 'message', history(1, 0, 3), [['Message Received', null, 'pb:tx', false]]],
+    [
+      'the fourth message does not repeat the milestone',
+      'message',
+      history(1, 0, 3),
+      [['Message Received', null, 'pb:tx', false]],
+    ],
   ];
 
   for (const [name, kind, before, expected] of cases) {
@@ -41,7 +71,7 @@ describe('conversionEvents', () => {
     });
   }
 
-  it('follows the link\'s own mapping, custom events and events switched off included', () => {
+  it("follows the link's own mapping, custom events and events switched off included", () => {
     const events: LinkEventMap = {
       ...DEFAULT_LINK_EVENTS,
       first_purchase: 'CUSTOM_EVENT_2',
@@ -49,7 +79,10 @@ describe('conversionEvents', () => {
       fan_sent_3_messages: null,
     };
     const facts = { txid: 'tx', clickId: 'c', history: history(0, 0, 2) };
-    expect(conversionEvents({ ...facts, kind: 'purchase' }, events)[0]).toMatchObject({ linkEvent: 'first_purchase', snapchatEvent: 'CUSTOM_EVENT_2' });
+    expect(conversionEvents({ ...facts, kind: 'purchase' }, events)[0]).toMatchObject({
+      linkEvent: 'first_purchase',
+      snapchatEvent: 'CUSTOM_EVENT_2',
+    });
     expect(conversionEvents({ ...facts, kind: 'message' }, events).map((e) => e.snapchatEvent)).toEqual(['CUSTOM_EVENT_1', null]);
   });
 });

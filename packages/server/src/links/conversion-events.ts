@@ -59,7 +59,12 @@ export const POSTBACK_EVENT_NAMES: readonly string[] = [...KIND_ALIASES.keys()];
 
 /** The conversion kind a postback's `event` names (any case, `-` or space for `_`), if any. */
 export function parseConversionKind(event: string): ConversionKind | undefined {
-  return KIND_ALIASES.get(event.trim().toLowerCase().replace(/[\s-]+/g, '_'));
+  return KIND_ALIASES.get(
+    event
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_'),
+  );
 }
 
 /** One event a click or conversion produces: stored as a message, sent unless its Snapchat event is null. */
@@ -79,7 +84,13 @@ const VALUE_EVENTS: ReadonlySet<LinkEvent> = new Set(['new_subscriber', 'first_p
 
 /** One link event under the link's mapping, stored with `messageId`. */
 export function plannedEvent(linkEvent: LinkEvent, events: LinkEventMap, messageId: string): PlannedEvent {
-  return { linkEvent, name: LINK_EVENT_NAMES[linkEvent], snapchatEvent: events[linkEvent], messageId, withValue: VALUE_EVENTS.has(linkEvent) };
+  return {
+    linkEvent,
+    name: LINK_EVENT_NAMES[linkEvent],
+    snapchatEvent: events[linkEvent],
+    messageId,
+    withValue: VALUE_EVENTS.has(linkEvent),
+  };
 }
 
 /** The event a click produces. */

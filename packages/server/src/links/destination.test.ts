@@ -26,18 +26,22 @@ describe('checkDestination', () => {
 });
 
 describe('redirectUrl', () => {
-  it('keeps the destination\'s parameters and fragment, adds the click\'s, then the click id', () => {
+  it("keeps the destination's parameters and fragment, adds the click's, then the click id", () => {
     expect(redirectUrl('https://offer.example/land?aff=7#top', 'ScCid=abc&utm_source=snap', 'df_click_id', 'CID1')).toBe(
       'https://offer.example/land?aff=7&ScCid=abc&utm_source=snap&df_click_id=CID1#top',
     );
   });
 
-  it('lets the destination\'s own parameters win over the click\'s, so an affiliate id cannot be taken over', () => {
-    expect(redirectUrl('https://offer.example/?aff=7', 'aff=evil&x=1', 'sub1', 'C')).toBe('https://offer.example/?aff=7&x=1&sub1=C');
+  it("lets the destination's own parameters win over the click's, so an affiliate id cannot be taken over", () => {
+    expect(redirectUrl('https://offer.example/?aff=7', 'aff=evil&x=1', 'sub1', 'C')).toBe(
+      'https://offer.example/?aff=7&x=1&sub1=C',
+    );
   });
 
   it('replaces a click id parameter already on the destination or the click URL with ours', () => {
-    expect(redirectUrl('https://offer.example/?sub1=placeholder&a=1', 'sub1=forged', 'sub1', 'C')).toBe('https://offer.example/?a=1&sub1=C');
+    expect(redirectUrl('https://offer.example/?sub1=placeholder&a=1', 'sub1=forged', 'sub1', 'C')).toBe(
+      'https://offer.example/?a=1&sub1=C',
+    );
   });
 
   it('copies parameters exactly as they arrived, repeats and encodings included', () => {

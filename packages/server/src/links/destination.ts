@@ -10,9 +10,11 @@ export type DestinationCheck = { ok: true; url: string } | { ok: false; error: s
  * link cannot be turned into an open redirect.
  */
 export function checkDestination(input: unknown): DestinationCheck {
-  if (typeof input !== 'string' || input.trim() === '') return { ok: false, error: 'destination_url: an absolute http(s) URL is required' };
+  if (typeof input !== 'string' || input.trim() === '')
+    return { ok: false, error: 'destination_url: an absolute http(s) URL is required' };
   const text = input.trim();
-  if (text.length > MAX_DESTINATION_LENGTH) return { ok: false, error: `destination_url: at most ${MAX_DESTINATION_LENGTH} characters` };
+  if (text.length > MAX_DESTINATION_LENGTH)
+    return { ok: false, error: `destination_url: at most ${MAX_DESTINATION_LENGTH} characters` };
   let url: URL;
   try {
     url = new URL(text);
@@ -24,7 +26,8 @@ export function checkDestination(input: unknown): DestinationCheck {
   }
   if (url.hostname === '') return { ok: false, error: 'destination_url: must name a host' };
   // https://trusted.example@evil.example/ reads as the first host to a person and goes to the second.
-  if (url.username !== '' || url.password !== '') return { ok: false, error: 'destination_url: must not contain a user name or password' };
+  if (url.username !== '' || url.password !== '')
+    return { ok: false, error: 'destination_url: must not contain a user name or password' };
   return { ok: true, url: url.href };
 }
 

@@ -62,7 +62,10 @@ export function linkAdminRouter(options: LinkAdminOptions): Router {
       const base = publicBaseUrl(req);
       const links = await store.links.listLinks(sourceId);
       const withTotals = await Promise.all(
-        links.map(async (link) => ({ ...linkJson(link, base), totals: statsJson(link.id, await store.links.linkStats(link.id), {}).totals })),
+        links.map(async (link) => ({
+          ...linkJson(link, base),
+          totals: statsJson(link.id, await store.links.linkStats(link.id), {}).totals,
+        })),
       );
       res.json({ links: withTotals });
     }),
@@ -183,7 +186,8 @@ export function linkAdminRouter(options: LinkAdminOptions): Router {
 
 function dateParam(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(value))) throw refuse(`${name}: a date like 2025-06-01`);
+  if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(value)))
+    throw refuse(`${name}: a date like 2025-06-01`);
   return value;
 }
 

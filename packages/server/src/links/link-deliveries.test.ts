@@ -32,8 +32,11 @@ const message = (advertising = true): EnrichedMessage => ({
 const ids = (list: Integration[]) => list.map((i) => i.id);
 
 describe('linkIntegrations', () => {
-  it('sends to the link\'s integrations, then its source\'s', () => {
-    expect(ids(linkIntegrations(message(), [integration('link', PIXEL_A)], [integration('site', PIXEL_B)], true))).toEqual(['link', 'site']);
+  it("sends to the link's integrations, then its source's", () => {
+    expect(ids(linkIntegrations(message(), [integration('link', PIXEL_A)], [integration('site', PIXEL_B)], true))).toEqual([
+      'link',
+      'site',
+    ]);
   });
 
   it('sends once to an integration attached both to the link and to its source', () => {
@@ -41,13 +44,13 @@ describe('linkIntegrations', () => {
     expect(ids(linkIntegrations(message(), [shared], [shared], true))).toEqual(['shared']);
   });
 
-  it('sends once to a pixel that the link and its source reach through two integrations, the link\'s winning', () => {
+  it("sends once to a pixel that the link and its source reach through two integrations, the link's winning", () => {
     const own = integration('link', PIXEL_A);
     const site = integration('site', PIXEL_A.toUpperCase());
     expect(ids(linkIntegrations(message(), [own], [site], true))).toEqual(['link']);
   });
 
-  it('leaves the source\'s integrations out when the link opts out, and skips disabled and deleted ones', () => {
+  it("leaves the source's integrations out when the link opts out, and skips disabled and deleted ones", () => {
     const disabled = integration('off', PIXEL_A, { enabled: false });
     expect(ids(linkIntegrations(message(), [undefined, disabled], [integration('site', PIXEL_B)], false))).toEqual([]);
     expect(ids(linkIntegrations(message(), [disabled], [integration('site', PIXEL_A)], true))).toEqual(['site']);

@@ -35,7 +35,11 @@ export function linkIntegrations(
  * `skipped` with `skipReason` when the event must not be sent (outside the conversion window,
  * or mapped to no Snapchat event), so the debugger shows why.
  */
-export function linkDeliveries(message: EnrichedMessage, integrations: readonly Integration[], skipReason?: string): NewDelivery[] {
+export function linkDeliveries(
+  message: EnrichedMessage,
+  integrations: readonly Integration[],
+  skipReason?: string,
+): NewDelivery[] {
   const deliveries = routeDeliveries(message, integrations);
   if (skipReason === undefined) return deliveries;
   return deliveries.map((delivery) => ({ integrationId: delivery.integrationId, status: 'skipped', reason: skipReason }));

@@ -49,7 +49,7 @@ describe('conversionMessage', () => {
   const at = new Date('2025-06-02T00:00:01.000Z');
   const event = (name: Parameters<typeof plannedEvent>[0], id: string) => plannedEvent(name, { ...DEFAULT_LINK_EVENTS }, id);
 
-  it('is a track call at the destination, carrying the click\'s identifiers, value, currency and the txid as order id', () => {
+  it("is a track call at the destination, carrying the click's identifiers, value, currency and the txid as order id", () => {
     const extras = { traits: { email: 'a@b.co' }, userId: 'fan-1', txidGiven: true };
     const message = conversionMessage(link, click, conversion, event('first_purchase', 'pb:T1'), extras, true, at);
     expect(message).toEqual({
@@ -76,9 +76,25 @@ describe('conversionMessage', () => {
   });
 
   it('leaves out the value of events that carry none, and the order id of a txid we made up', () => {
-    const milestone = conversionMessage(link, click, conversion, event('fan_sent_3_messages', 'msg3:C1'), { traits: {}, txidGiven: true }, true, at);
+    const milestone = conversionMessage(
+      link,
+      click,
+      conversion,
+      event('fan_sent_3_messages', 'msg3:C1'),
+      { traits: {}, txidGiven: true },
+      true,
+      at,
+    );
     expect(milestone.properties).not.toHaveProperty('value');
-    const madeUp = conversionMessage(link, click, conversion, event('repeat_purchase', 'pb:T1'), { traits: {}, txidGiven: false }, true, at);
+    const madeUp = conversionMessage(
+      link,
+      click,
+      conversion,
+      event('repeat_purchase', 'pb:T1'),
+      { traits: {}, txidGiven: false },
+      true,
+      at,
+    );
     expect(madeUp.properties).toMatchObject({ value: 20, currency: 'USD' });
     expect(madeUp.properties).not.toHaveProperty('order_id');
   });

@@ -23,7 +23,13 @@ function clip(text: string | null, max: number): string | undefined {
 
 // What Snapchat matches a server-side event on: the fan's IP and user agent as the click saw
 // them (postbacks come from the offer network's servers), and the ScCid of the ad.
-function clickContext(click: LinkClick, pageUrl: string, planned: PlannedEvent, consent: boolean, referrer?: string): MessageContext {
+function clickContext(
+  click: LinkClick,
+  pageUrl: string,
+  planned: PlannedEvent,
+  consent: boolean,
+  referrer?: string,
+): MessageContext {
   const context: MessageContext = {
     page: { url: pageUrl.slice(0, LIMITS.maxUrlLength), ...(referrer ? { referrer: clip(referrer, LIMITS.maxUrlLength) } : {}) },
     snapchat: { ...(click.scClickId ? { clickId: click.scClickId } : {}), eventName: planned.snapchatEvent },
@@ -37,7 +43,13 @@ function clickContext(click: LinkClick, pageUrl: string, planned: PlannedEvent, 
 }
 
 /** The message a click is stored as: its event is sent from the link URL the fan opened. */
-export function clickMessage(link: Link, click: LinkClick, planned: PlannedEvent, consent: boolean, receivedAt: Date): EnrichedMessage {
+export function clickMessage(
+  link: Link,
+  click: LinkClick,
+  planned: PlannedEvent,
+  consent: boolean,
+  receivedAt: Date,
+): EnrichedMessage {
   return {
     type: 'track',
     event: planned.name,

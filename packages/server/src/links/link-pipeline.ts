@@ -19,7 +19,10 @@ export interface LinkContext {
 }
 
 /** The integrations attached to a link (undefined where one was deleted) and those of its source. */
-export async function integrationsOfLink(context: LinkContext, link: Link): Promise<{ own: (Integration | undefined)[]; ofSource: Integration[] }> {
+export async function integrationsOfLink(
+  context: LinkContext,
+  link: Link,
+): Promise<{ own: (Integration | undefined)[]; ofSource: Integration[] }> {
   const [own, ofSource] = await Promise.all([
     Promise.all(link.integrationIds.map((id) => context.store.getIntegration(id))),
     context.directory.integrationsOf(link.sourceId),

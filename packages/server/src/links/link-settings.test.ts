@@ -4,7 +4,12 @@ import { checkLinkSettings } from './link-settings.js';
 
 describe('checkLinkSettings', () => {
   it('fills in the defaults of a new link', () => {
-    const body = { name: ' Snap campaign ', destination_url: 'https://offer.example/x', offer_type: 'free_trial', integrations: ['int_a', 'int_a'] };
+    const body = {
+      name: ' Snap campaign ',
+      destination_url: 'https://offer.example/x',
+      offer_type: 'free_trial',
+      integrations: ['int_a', 'int_a'],
+    };
     expect(checkLinkSettings(body, 'create')).toEqual({
       ok: true,
       settings: {
@@ -23,10 +28,18 @@ describe('checkLinkSettings', () => {
 
   it('maps events to standard or custom Snapchat events, or off, over the defaults', () => {
     const result = checkLinkSettings(
-      { name: 'x', destination_url: 'https://o.example/', events: { click: null, message_received: 'custom_event_1', first_purchase: ' PURCHASE ' } },
+      {
+        name: 'x',
+        destination_url: 'https://o.example/',
+        events: { click: null, message_received: 'custom_event_1', first_purchase: ' PURCHASE ' },
+      },
       'create',
     );
-    expect(result.ok && result.settings.events).toEqual({ ...DEFAULT_LINK_EVENTS, click: null, message_received: 'CUSTOM_EVENT_1' });
+    expect(result.ok && result.settings.events).toEqual({
+      ...DEFAULT_LINK_EVENTS,
+      click: null,
+      message_received: 'CUSTOM_EVENT_1',
+    });
   });
 
   it('names every problem at once', () => {
@@ -68,6 +81,9 @@ describe('checkLinkSettings', () => {
       ok: true,
       settings: { events: { ...current, message_received: 'SAVE' }, archived: true },
     });
-    expect(checkLinkSettings({ source_id: 'src_other' }, 'patch')).toEqual({ ok: false, errors: ['source_id: not a link setting that can change'] });
+    expect(checkLinkSettings({ source_id: 'src_other' }, 'patch')).toEqual({
+      ok: false,
+      errors: ['source_id: not a link setting that can change'],
+    });
   });
 });

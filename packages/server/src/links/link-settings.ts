@@ -42,7 +42,9 @@ export function checkLinkEvents(input: unknown, base: LinkEventMap, errors: stri
     } else if (typeof target === 'string' && isSnapEventName(target.trim())) {
       events[key as keyof LinkEventMap] = target.trim().toUpperCase();
     } else {
-      errors.push(`events.${key}: ${JSON.stringify(target)} is not a Snapchat event; use e.g. PURCHASE, CUSTOM_EVENT_1, or null for off`);
+      errors.push(
+        `events.${key}: ${JSON.stringify(target)} is not a Snapchat event; use e.g. PURCHASE, CUSTOM_EVENT_1, or null for off`,
+      );
     }
   }
   return events;
@@ -112,7 +114,8 @@ export function checkLinkSettings(input: unknown, mode: 'create' | 'patch', curr
   if (create || has(body, 'currency')) {
     const currency = body.currency ?? null;
     if (currency === null) settings.currency = null;
-    else if (typeof currency === 'string' && /^[A-Za-z]{3}$/.test(currency.trim())) settings.currency = currency.trim().toUpperCase();
+    else if (typeof currency === 'string' && /^[A-Za-z]{3}$/.test(currency.trim()))
+      settings.currency = currency.trim().toUpperCase();
     else errors.push('currency: a three-letter currency code such as "USD", or null');
   }
   if (!create && has(body, 'archived')) {

@@ -30,7 +30,10 @@ export async function sendLinkTestEvent(options: LinkTestOptions, link: Link, bo
   if (events[linkEvent] === null) throw refuse(`event: the link sends no Snapchat event for ${linkEvent}; map it to one first`);
   const value = body.value === undefined ? 9.99 : Number(body.value);
   if (!Number.isFinite(value) || value < 0) throw refuse('value: a number of at least 0');
-  const currency = typeof body.currency === 'string' && /^[A-Za-z]{3}$/.test(body.currency) ? body.currency.toUpperCase() : (link.currency ?? 'USD');
+  const currency =
+    typeof body.currency === 'string' && /^[A-Za-z]{3}$/.test(body.currency)
+      ? body.currency.toUpperCase()
+      : (link.currency ?? 'USD');
   const scClickId = typeof body.sc_click_id === 'string' && body.sc_click_id !== '' ? body.sc_click_id : null;
 
   const now = new Date();
@@ -85,4 +88,3 @@ export async function sendLinkTestEvent(options: LinkTestOptions, link: Link, bo
   );
   return { link_id: link.id, event: linkEvent, snapchat_event: events[linkEvent], results };
 }
-

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { hashPostbackKey, maskedPostbackKey, newPostbackKey, sourceForPostbackKey } from './postback-key.js';
 
-const stored = (sourceId: string, key: string) => ({ sourceId, keyHash: hashPostbackKey(key), hint: key.slice(-4), createdAt: '' });
+const stored = (sourceId: string, key: string) => ({
+  sourceId,
+  keyHash: hashPostbackKey(key),
+  hint: key.slice(-4),
+  createdAt: '',
+});
 
 describe('postback keys', () => {
   it('are long random tokens whose hash and last four characters are kept', () => {

@@ -9,7 +9,7 @@ describe('parsePostbackParams', () => {
     });
   });
 
-  it('takes the fan\'s details for matching, as offer networks pass them', () => {
+  it("takes the fan's details for matching, as offer networks pass them", () => {
     const result = parsePostbackParams({
       click_id: 'C1',
       event: 'subscribe',
@@ -23,7 +23,14 @@ describe('parsePostbackParams', () => {
     });
     expect(result.ok && result.params).toMatchObject({
       userId: 'fan-9',
-      traits: { email: 'Fan@Example.com', phone: '+1 415 555 0100', firstName: 'Ann', lastName: 'Lee', zip: '94107', country: 'US' },
+      traits: {
+        email: 'Fan@Example.com',
+        phone: '+1 415 555 0100',
+        firstName: 'Ann',
+        lastName: 'Lee',
+        zip: '94107',
+        country: 'US',
+      },
     });
   });
 

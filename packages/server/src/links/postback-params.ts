@@ -50,7 +50,10 @@ export function parsePostbackParams(input: Record<string, unknown>): PostbackPar
 
   const event = given(input.event);
   const kind = event === undefined ? undefined : parseConversionKind(event);
-  if (kind === undefined) errors.push(`event: ${event === undefined ? 'required' : `${JSON.stringify(event)} is not known`}; one of ${POSTBACK_EVENT_NAMES.join(', ')}`);
+  if (kind === undefined)
+    errors.push(
+      `event: ${event === undefined ? 'required' : `${JSON.stringify(event)} is not known`}; one of ${POSTBACK_EVENT_NAMES.join(', ')}`,
+    );
 
   const rawValue = given(input.value);
   let value: number | null = null;
@@ -70,7 +73,8 @@ export function parsePostbackParams(input: Record<string, unknown>): PostbackPar
   if (txid !== null && txid.length > 200) errors.push('txid: at most 200 characters');
 
   const userId = given(input.user_id);
-  if (userId !== undefined && userId.length > LIMITS.maxIdLength) errors.push(`user_id: at most ${LIMITS.maxIdLength} characters`);
+  if (userId !== undefined && userId.length > LIMITS.maxIdLength)
+    errors.push(`user_id: at most ${LIMITS.maxIdLength} characters`);
   const traits: Traits = {};
   for (const [param, trait] of TRAIT_PARAMS) {
     const text = given(input[param]);

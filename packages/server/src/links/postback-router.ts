@@ -36,7 +36,9 @@ export function postbackRouter(context: LinkContext): Router {
     }
     handle(context, req, res).catch((error: unknown) => {
       if (error instanceof PostbackError) {
-        res.status(error.status).json({ success: false, error: error.message, ...(error.errors ? { errors: error.errors } : {}) });
+        res
+          .status(error.status)
+          .json({ success: false, error: error.message, ...(error.errors ? { errors: error.errors } : {}) });
         return;
       }
       context.logger.error({ err: error }, 'postback failed');
@@ -71,7 +73,8 @@ async function handle(context: LinkContext, req: Request, res: Response): Promis
   const { store } = context;
   const input = parametersOf(req);
   const key = postbackKeyOf(req, input);
-  if (!key) throw new PostbackError(401, 'missing postback key: send it as ?key=, a key field in the body, or an X-Postback-Key header');
+  if (!key)
+    throw new PostbackError(401, 'missing postback key: send it as ?key=, a key field in the body, or an X-Postback-Key header');
   const sourceId = sourceForPostbackKey(await store.links.listPostbackKeys(), key);
   if (!sourceId) throw new PostbackError(401, 'invalid postback key');
 
@@ -81,7 +84,10 @@ async function handle(context: LinkContext, req: Request, res: Response): Promis
   const requested = await store.links.getClick(params.clickId);
   // Another source's click is as unknown as a made-up one: a key must not reveal other sources' clicks.
   if (!requested || requested.sourceId !== sourceId) {
-    throw new PostbackError(404, `unknown click_id ${JSON.stringify(params.clickId)}: no click on this source's smart links has this id`);
+    throw new PostbackError(
+      404,
+      `unknown click_id ${JSON.stringify(params.clickId)}: no click on this source's smart links has this id`,
+    );
   }
   const requestedLink = (await store.links.getLink(requested.linkId))!;
 
@@ -105,7 +111,10 @@ async function handle(context: LinkContext, req: Request, res: Response): Promis
     ? undefined
     : conversionWindow(click.createdAt, new Date(conversion.receivedAt), link.conversionWindowDays).reason;
 
-  const planned = conversionEvents({ kind: conversion.kind, txid: conversion.txid, clickId: click.id, history }, link.events as LinkEventMap);
+  const planned = conversionEvents(
+    { kind: conversion.kind, txid: conversion.txid, clickId: click.id, history },
+    link.events as LinkEventMap,
+  );
   const consent = clickConsent(click, context.consent);
   const extras = { userId: params.userId, traits: params.traits, txidGiven: !conversion.txid.startsWith(GENERATED_TXID_PREFIX) };
   // Stored again for a duplicate too: if the first try failed after recording, this completes it;
@@ -135,5 +144,9 @@ async function handle(context: LinkContext, req: Request, res: Response): Promis
 }
 
 function deliveriesJson(event: NewEvent) {
-  return event.deliveries.map((delivery) => ({ integration_id: delivery.integrationId, status: delivery.status, reason: delivery.reason ?? null }));
+  return event.deliveries.map((delivery) => ({
+    integration_id: delivery.integrationId,
+    status: delivery.status,
+    reason: delivery.reason ?? null,
+  }));
 }

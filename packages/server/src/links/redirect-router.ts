@@ -71,7 +71,9 @@ async function follow(context: LinkContext, req: Request, res: Response): Promis
       if (created) {
         const planned = clickEvent(click.id, link.events as LinkEventMap);
         const message = clickMessage(link, click, planned, clickConsent(click, context.consent), new Date());
-        await storeLinkMessages(context, link, [{ message, skipReason: skipReasonFor(planned.linkEvent, planned.snapchatEvent) }]);
+        await storeLinkMessages(context, link, [
+          { message, skipReason: skipReasonFor(planned.linkEvent, planned.snapchatEvent) },
+        ]);
       }
     } catch (error) {
       context.logger.error({ err: error, link: link.id }, 'could not record a smart-link click; redirecting anyway');

@@ -142,7 +142,11 @@ export class IntegrationLane {
     this.bucket.configure(numberOr(config.rate_limit_rps, DEFAULT_RATE), numberOr(config.rate_limit_burst, DEFAULT_BURST));
     if (!integration.enabled) {
       // Switched off after these were queued: the owner no longer wants them sent.
-      const skipped = items.map(({ delivery }) => ({ deliveryId: delivery.id, status: 'skipped' as const, reason: 'integration_disabled' }));
+      const skipped = items.map(({ delivery }) => ({
+        deliveryId: delivery.id,
+        status: 'skipped' as const,
+        reason: 'integration_disabled',
+      }));
       await s.store.completeDeliveries(s.owner, skipped);
       return;
     }
@@ -155,7 +159,11 @@ export class IntegrationLane {
       if (!built.ok) {
         const skipped = SKIPS.has(built.reason);
         (skipped ? s.metrics.skipped : s.metrics.failed).inc({ integration: integration.id, reason: built.reason });
-        results.push({ deliveryId: leased.delivery.id, status: skipped ? 'skipped' : 'failed', reason: `${built.reason}: ${built.detail}` });
+        results.push({
+          deliveryId: leased.delivery.id,
+          status: skipped ? 'skipped' : 'failed',
+          reason: `${built.reason}: ${built.detail}`,
+        });
         continue;
       }
       const group = byAsset.get(built.assetId) ?? [];
@@ -271,7 +279,10 @@ async function profilesOf(store: Store, items: LeasedDelivery[]): Promise<(Trait
     else bySource.set(event.sourceId, [index]);
   });
   for (const [sourceId, indexes] of bySource) {
-    const people = indexes.map((index) => ({ userId: items[index]!.event.message.userId, anonymousId: items[index]!.event.message.anonymousId }));
+    const people = indexes.map((index) => ({
+      userId: items[index]!.event.message.userId,
+      anonymousId: items[index]!.event.message.anonymousId,
+    }));
     (await store.profileTraitsFor(sourceId, people)).forEach((traits, i) => (profiles[indexes[i]!] = traits));
   }
   return profiles;
@@ -280,4 +291,3 @@ async function profilesOf(store: Store, items: LeasedDelivery[]): Promise<(Trait
 function numberOr(value: unknown, fallback: number): number {
   return typeof value === 'number' && value > 0 ? value : fallback;
 }
-

@@ -108,7 +108,9 @@ describe('renaming and deleting sources', () => {
 
   it('deletes a source with its integrations and skips its waiting deliveries, keeping the events', async () => {
     const { source, integration } = await sourceWithIntegration();
-    await store.appendEvents(source.id, [{ message: message('d-1'), deliveries: [{ integrationId: integration.id, status: 'pending' }] }]);
+    await store.appendEvents(source.id, [
+      { message: message('d-1'), deliveries: [{ integrationId: integration.id, status: 'pending' }] },
+    ]);
     expect(await store.admin.deleteSource(source.id)).toBe(true);
     expect(await store.getSource(source.id)).toBeUndefined();
     expect(await store.getIntegration(integration.id)).toBeUndefined();
@@ -130,7 +132,9 @@ describe('secrets at rest', () => {
     expect((await store.getIntegration(integration.id))!.config.access_token).toBe('secret-access-token');
     expect((await store.findSourceByWriteKey('wk_original_key'))?.id).toBe(source.id);
 
-    await store.appendEvents(source.id, [{ message: message('s-1'), deliveries: [{ integrationId: integration.id, status: 'pending' }] }]);
+    await store.appendEvents(source.id, [
+      { message: message('s-1'), deliveries: [{ integrationId: integration.id, status: 'pending' }] },
+    ]);
     const [leased] = await store.leaseDeliveries({ owner: 'w', limit: 1, leaseMs: 1000, now: Date.now() });
     expect(leased!.integration.config.access_token).toBe('secret-access-token');
   });
@@ -153,7 +157,9 @@ describe('secrets at rest', () => {
     await sourceWithIntegration();
     await store.close();
     expect(() => openSqliteStore({ path })).toThrow(/encrypted at rest/);
-    expect(() => openSqliteStore({ path, secretKey: 'another-key-of-at-least-32-characters' })).toThrow(/does not open with this secret key/);
+    expect(() => openSqliteStore({ path, secretKey: 'another-key-of-at-least-32-characters' })).toThrow(
+      /does not open with this secret key/,
+    );
     store = openSqliteStore({ path, secretKey: SECRET_KEY });
     expect((await store.listSources())[0]!.writeKey).toBe('wk_original_key');
   });
@@ -180,13 +186,22 @@ describe('delivery health', () => {
     const { source, integration } = await sourceWithIntegration();
     await store.appendEvents(
       source.id,
-      ['h-1', 'h-2', 'h-3', 'h-4'].map((id) => ({ message: message(id), deliveries: [{ integrationId: integration.id, status: 'pending' as const }] })),
+      ['h-1', 'h-2', 'h-3', 'h-4'].map((id) => ({
+        message: message(id),
+        deliveries: [{ integrationId: integration.id, status: 'pending' as const }],
+      })),
     );
     const now = Date.now();
     const leased = await store.leaseDeliveries({ owner: 'w', limit: 3, leaseMs: 1000, now });
     await store.completeDeliveries('w', [
       { deliveryId: leased[0]!.delivery.id, status: 'delivered', httpStatus: 200 },
-      { deliveryId: leased[1]!.delivery.id, status: 'pending', reason: 'retrying: HTTP 503', httpStatus: 503, nextAttemptAt: now + 60_000 },
+      {
+        deliveryId: leased[1]!.delivery.id,
+        status: 'pending',
+        reason: 'retrying: HTTP 503',
+        httpStatus: 503,
+        nextAttemptAt: now + 60_000,
+      },
       { deliveryId: leased[2]!.delivery.id, status: 'failed', reason: 'invalid event', httpStatus: 400 },
     ]);
     const health = await store.admin.deliveryHealth({ since: now - 3_600_000, now: Date.now() });
@@ -202,7 +217,11 @@ describe('delivery health', () => {
       reason: 'invalid event',
     });
     const other = await store.admin.deliveryHealth({ since: now - 3_600_000, now: Date.now(), integrationId: 'int_other' });
-    expect(other).toEqual({ perMinute: [], backlog: { pending: 0, due: 0, oldestPendingAt: null, blocked: 0, dead: 0 }, lastError: null });
+    expect(other).toEqual({
+      perMinute: [],
+      backlog: { pending: 0, due: 0, oldestPendingAt: null, blocked: 0, dead: 0 },
+      lastError: null,
+    });
   });
 });
 
@@ -212,10 +231,19 @@ describe('match quality', () => {
     const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
     const pending = [{ integrationId: integration.id, status: 'pending' as const }];
     await store.appendEvents(source.id, [
-      { message: message('m-1', { context: { snapchat: { clickId: 'c', cookie1: 's' }, ip: '1.2.3.4', userAgent: 'UA' } }), deliveries: pending },
+      {
+        message: message('m-1', { context: { snapchat: { clickId: 'c', cookie1: 's' }, ip: '1.2.3.4', userAgent: 'UA' } }),
+        deliveries: pending,
+      },
       { message: message('m-2', { context: { traits: { email: 'a@b.co' } } }), deliveries: pending },
-      { message: message('m-3', { receivedAt: hoursAgo(3), context: { traits: { phone: '+447700900123' } } }), deliveries: pending },
-      { message: message('m-4', { receivedAt: hoursAgo(30), context: { traits: { phone: '+447700900123' } } }), deliveries: pending },
+      {
+        message: message('m-3', { receivedAt: hoursAgo(3), context: { traits: { phone: '+447700900123' } } }),
+        deliveries: pending,
+      },
+      {
+        message: message('m-4', { receivedAt: hoursAgo(30), context: { traits: { phone: '+447700900123' } } }),
+        deliveries: pending,
+      },
     ]);
     // The email of an earlier identify call shows only in the payload the worker sent.
     const [first] = await store.leaseDeliveries({ owner: 'w', limit: 1, leaseMs: 1000, now: Date.now() });

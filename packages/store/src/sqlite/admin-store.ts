@@ -15,11 +15,9 @@ import type { DeliveryStatus, Source } from '../store.js';
 import { newWriteKey, toSource, writeKeyColumns } from './sealed-rows.js';
 import { iso, type Row } from './columns.js';
 
-
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
-
 
 /** SQL that is true when `column` (JSON) has something at `path`, as match-identifiers.ts defines it. */
 function presentSql(column: string, path: string): string {
@@ -121,7 +119,12 @@ export class SqliteAdminStore implements AdminStore {
   }
 
   async deliveryHealth(query: HealthQuery): Promise<DeliveryHealth> {
-    const params = { since: query.since, now: query.now, integrationId: query.integrationId ?? null, errorsSince: query.now - DAY_MS };
+    const params = {
+      since: query.since,
+      now: query.now,
+      integrationId: query.integrationId ?? null,
+      errorsSince: query.now - DAY_MS,
+    };
     const minutes = this.db
       .prepare(
         `SELECT (a.at / ${MINUTE_MS}) * ${MINUTE_MS} AS minute,

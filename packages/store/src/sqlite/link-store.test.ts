@@ -69,7 +69,11 @@ describe('SqliteLinkStore', () => {
   it('updates only the fields a patch gives, and archives and restores a link', async () => {
     const created = await link();
     const archived = await store.links.updateLink(created.id, { name: 'Renamed', archived: true });
-    expect(archived).toMatchObject({ name: 'Renamed', destinationUrl: created.destinationUrl, integrationIds: created.integrationIds });
+    expect(archived).toMatchObject({
+      name: 'Renamed',
+      destinationUrl: created.destinationUrl,
+      integrationIds: created.integrationIds,
+    });
     expect(archived!.archivedAt).not.toBeNull();
     const restored = await store.links.updateLink(created.id, { archived: false, integrationIds: [] });
     expect(restored).toMatchObject({ archivedAt: null, integrationIds: [], createdAt: created.createdAt });
@@ -121,8 +125,15 @@ describe('SqliteLinkStore', () => {
     const a = (await store.links.recordClick(click(created.id, { createdAt: day1 }))).click;
     const b = (await store.links.recordClick(click(created.id, { createdAt: day2 }))).click;
     type Kind = 'subscribe' | 'purchase' | 'renewal' | 'message';
-    const convert = (clickId: string, txid: string, kind: Kind, receivedAt: string, value: number | null, currency: string | null, withinWindow = true) =>
-      store.links.recordConversion({ clickId, txid, kind, value, currency, withinWindow, receivedAt });
+    const convert = (
+      clickId: string,
+      txid: string,
+      kind: Kind,
+      receivedAt: string,
+      value: number | null,
+      currency: string | null,
+      withinWindow = true,
+    ) => store.links.recordConversion({ clickId, txid, kind, value, currency, withinWindow, receivedAt });
     await convert(a.id, 't1', 'subscribe', day1, 9.99, 'USD');
     await convert(a.id, 't2', 'subscribe', day2, 9.99, 'USD'); // a re-subscription: revenue, not a new subscriber
     await convert(a.id, 't3', 'purchase', day2, 0.1, 'USD');
@@ -142,7 +153,16 @@ describe('SqliteLinkStore', () => {
       revenueOutsideWindow: { EUR: 5 },
     });
     expect(stats.days).toEqual([
-      { date: '2025-06-01', clicks: 1, subscribers: 1, purchases: 0, renewals: 0, messages: 0, revenue: { USD: 9.99 }, revenueOutsideWindow: {} },
+      {
+        date: '2025-06-01',
+        clicks: 1,
+        subscribers: 1,
+        purchases: 0,
+        renewals: 0,
+        messages: 0,
+        revenue: { USD: 9.99 },
+        revenueOutsideWindow: {},
+      },
       {
         date: '2025-06-02',
         clicks: 1,

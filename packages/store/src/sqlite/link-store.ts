@@ -22,7 +22,6 @@ import type {
 } from '../links.js';
 import { iso, type Row } from './columns.js';
 
-
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -150,7 +149,12 @@ export class SqliteLinkStore implements LinkStore {
     }
   }
 
-  private writeLinkBody(id: string, link: NewLink & { archivedAt?: number | null; createdAt?: number }, now: number, insert: boolean): void {
+  private writeLinkBody(
+    id: string,
+    link: NewLink & { archivedAt?: number | null; createdAt?: number },
+    now: number,
+    insert: boolean,
+  ): void {
     const row = {
       id,
       source_id: link.sourceId,
@@ -254,7 +258,8 @@ export class SqliteLinkStore implements LinkStore {
         gpc: input.gpc ? 1 : 0,
         created_at: input.createdAt ? Date.parse(input.createdAt) : Date.now(),
       }).changes;
-    if (changes > 0) return { click: toClick(this.db.prepare('SELECT * FROM link_clicks WHERE id = ?').get(input.id) as Row), created: true };
+    if (changes > 0)
+      return { click: toClick(this.db.prepare('SELECT * FROM link_clicks WHERE id = ?').get(input.id) as Row), created: true };
     if (input.scClickId !== null) {
       const earlier = this.db
         .prepare('SELECT * FROM link_clicks WHERE link_id = ? AND sc_click_id = ?')
@@ -272,7 +277,9 @@ export class SqliteLinkStore implements LinkStore {
 
   async listClicks(linkId: string, limit: number): Promise<ClickSummary[]> {
     const clicks = (
-      this.db.prepare('SELECT * FROM link_clicks WHERE link_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?').all(linkId, limit) as Row[]
+      this.db
+        .prepare('SELECT * FROM link_clicks WHERE link_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?')
+        .all(linkId, limit) as Row[]
     ).map(toClick);
     const totals = this.db.prepare(
       `SELECT kind, currency, count(*) AS n, sum(value) AS total FROM link_conversions WHERE click_id = ? GROUP BY kind, currency`,
@@ -295,7 +302,8 @@ export class SqliteLinkStore implements LinkStore {
   }
 
   private recordConversionBody(input: NewConversion): RecordedConversion {
-    const click = this.db.prepare('SELECT link_id, source_id FROM link_clicks WHERE id = ?').get(input.clickId) as Row | undefined;
+    const click = this.db.prepare('SELECT link_id, source_id FROM link_clicks WHERE id = ?').get(input.clickId) as
+      Row | undefined;
     if (!click) throw new Error(`no such click: ${input.clickId}`);
     const inserted = this.db
       .prepare(
@@ -335,7 +343,9 @@ export class SqliteLinkStore implements LinkStore {
   }
 
   async listConversions(clickId: string): Promise<Conversion[]> {
-    return (this.db.prepare('SELECT * FROM link_conversions WHERE click_id = ? ORDER BY id').all(clickId) as Row[]).map(toConversion);
+    return (this.db.prepare('SELECT * FROM link_conversions WHERE click_id = ? ORDER BY id').all(clickId) as Row[]).map(
+      toConversion,
+    );
   }
 
   async linkStats(linkId: string, range?: DateRange): Promise<LinkStats> {

@@ -4,7 +4,6 @@ import { isSealed, type SecretBox } from '../secret-box.js';
 import type { Source } from '../store.js';
 import { type Row } from './columns.js';
 
-
 /** Integration config fields that hold secrets, sealed when a secret key is set. */
 export const SEALED_CONFIG_KEYS = ['access_token'] as const;
 
@@ -30,7 +29,11 @@ export function toSource(row: Row, box: SecretBox, now = Date.now()): Source {
 }
 
 /** The `write_key` and `write_key_hash` columns for a source's key. */
-export function writeKeyColumns(sourceId: string, writeKey: string, box: SecretBox): { write_key: string; write_key_hash: string | null } {
+export function writeKeyColumns(
+  sourceId: string,
+  writeKey: string,
+  box: SecretBox,
+): { write_key: string; write_key_hash: string | null } {
   return { write_key: box.seal(writeKey, writeKeyContext(sourceId)), write_key_hash: box.digest(writeKey) ?? null };
 }
 
@@ -73,9 +76,8 @@ export function openConfig(text: unknown, integrationId: string, box: SecretBox)
  * encrypts what it already holds. Idempotent, so processes sharing the file may all run it.
  */
 export function sealStoredSecrets(db: Database.Database, box: SecretBox): void {
-  const sealedSource = db
-    .prepare(`SELECT id, write_key FROM sources WHERE write_key LIKE 'enc:v1:%' LIMIT 1`)
-    .get() as Row | undefined;
+  const sealedSource = db.prepare(`SELECT id, write_key FROM sources WHERE write_key LIKE 'enc:v1:%' LIMIT 1`).get() as
+    Row | undefined;
   if (sealedSource) box.open(sealedSource.write_key as string, writeKeyContext(sealedSource.id as string));
   const sealedIntegration = db
     .prepare(`SELECT id, config FROM integrations WHERE json_extract(config, '$.access_token') LIKE 'enc:v1:%' LIMIT 1`)

@@ -61,11 +61,25 @@ describe('SqliteStore', () => {
   it('merges identify traits into profiles found by userId or anonymousId', async () => {
     const { source } = await sourceWithIntegration();
     await store.appendEvents(source.id, [
-      { message: message('i-1', { type: 'identify', event: undefined, traits: { email: 'a@b.co', firstName: 'Ann' } }), deliveries: [] },
-      { message: message('i-2', { type: 'identify', event: undefined, userId: 'u-1', traits: { firstName: 'Anna' } }), deliveries: [] },
+      {
+        message: message('i-1', { type: 'identify', event: undefined, traits: { email: 'a@b.co', firstName: 'Ann' } }),
+        deliveries: [],
+      },
+      {
+        message: message('i-2', { type: 'identify', event: undefined, userId: 'u-1', traits: { firstName: 'Anna' } }),
+        deliveries: [],
+      },
     ]);
-    expect(await store.getProfileTraits(source.id, undefined, 'anon-1')).toEqual({ email: 'a@b.co', firstName: 'Anna', userId: 'u-1' });
-    expect(await store.getProfileTraits(source.id, 'u-1', 'anon-1')).toEqual({ email: 'a@b.co', firstName: 'Anna', userId: 'u-1' });
+    expect(await store.getProfileTraits(source.id, undefined, 'anon-1')).toEqual({
+      email: 'a@b.co',
+      firstName: 'Anna',
+      userId: 'u-1',
+    });
+    expect(await store.getProfileTraits(source.id, 'u-1', 'anon-1')).toEqual({
+      email: 'a@b.co',
+      firstName: 'Anna',
+      userId: 'u-1',
+    });
     expect(await store.getProfileTraits(source.id, 'u-2', 'anon-2')).toBeUndefined();
   });
 
@@ -119,7 +133,10 @@ describe('SqliteStore', () => {
     const { source, integration } = await sourceWithIntegration();
     await store.appendEvents(source.id, [
       { message: message('f-1'), deliveries: [{ integrationId: integration.id, status: 'pending' }] },
-      { message: message('f-2', { event: 'Signed Up' }), deliveries: [{ integrationId: integration.id, status: 'skipped', reason: 'no_consent: advertising' }] },
+      {
+        message: message('f-2', { event: 'Signed Up' }),
+        deliveries: [{ integrationId: integration.id, status: 'skipped', reason: 'no_consent: advertising' }],
+      },
     ]);
     expect((await store.listEvents({ sourceId: source.id })).map((e) => e.message.messageId)).toEqual(['f-2', 'f-1']);
     expect((await store.listEvents({ status: 'skipped' })).map((e) => e.message.messageId)).toEqual(['f-2']);

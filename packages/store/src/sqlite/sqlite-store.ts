@@ -26,7 +26,15 @@ import { createSecretBox, type SecretBox } from '../secret-box.js';
 import { SqliteAdminStore } from './admin-store.js';
 import { SqliteLinkStore } from './link-store.js';
 import { MIGRATIONS } from './migrations.js';
-import { findSourceRow, newWriteKey, openConfig, sealConfig, sealStoredSecrets, toSource, writeKeyColumns } from './sealed-rows.js';
+import {
+  findSourceRow,
+  newWriteKey,
+  openConfig,
+  sealConfig,
+  sealStoredSecrets,
+  toSource,
+  writeKeyColumns,
+} from './sealed-rows.js';
 import { iso, json, parse, type Row } from './columns.js';
 
 export interface SqliteStoreOptions {
@@ -44,8 +52,6 @@ export interface SqliteStoreOptions {
    */
   secretKey?: string;
 }
-
-
 
 /** A random id with a readable prefix, e.g. `src_4f9…`. */
 export function newId(prefix: string, bytes = 12): string {
@@ -75,7 +81,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at INTEGER)');
   const applied = new Set(
-    db.prepare('SELECT version FROM schema_migrations').all().map((row) => (row as Row).version as number),
+    db
+      .prepare('SELECT version FROM schema_migrations')
+      .all()
+      .map((row) => (row as Row).version as number),
   );
   // Versions are reserved ahead by parallel work, so the list may not be in order: apply by number.
   for (const migration of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
@@ -184,7 +193,9 @@ class SqliteStore implements Store {
          RETURNING *`,
       ),
       eventsByIds: db.prepare('SELECT id, source_id, message FROM events WHERE id IN (SELECT value FROM json_each(?))'),
-      profilesByKeys: db.prepare('SELECT key, traits FROM profiles WHERE source_id = ? AND key IN (SELECT value FROM json_each(?))'),
+      profilesByKeys: db.prepare(
+        'SELECT key, traits FROM profiles WHERE source_id = ? AND key IN (SELECT value FROM json_each(?))',
+      ),
       complete: db.prepare(
         `UPDATE deliveries SET status = @status, reason = @reason, payload = coalesce(@payload, payload),
            response = coalesce(@response, response), attempts = attempts + @counts,
@@ -200,7 +211,12 @@ class SqliteStore implements Store {
 
   async createSource(input: { name: string; writeKey?: string }): Promise<Source> {
     const id = newId('src');
-    const source = { id, name: input.name, ...writeKeyColumns(id, input.writeKey ?? newWriteKey(), this.box), created_at: Date.now() };
+    const source = {
+      id,
+      name: input.name,
+      ...writeKeyColumns(id, input.writeKey ?? newWriteKey(), this.box),
+      created_at: Date.now(),
+    };
     this.db
       .prepare(
         'INSERT INTO sources (id, name, write_key, write_key_hash, created_at) VALUES (@id, @name, @write_key, @write_key_hash, @created_at)',
@@ -210,7 +226,10 @@ class SqliteStore implements Store {
   }
 
   async listSources(): Promise<Source[]> {
-    return this.db.prepare('SELECT * FROM sources ORDER BY created_at, id').all().map((row) => toSource(row as Row, this.box));
+    return this.db
+      .prepare('SELECT * FROM sources ORDER BY created_at, id')
+      .all()
+      .map((row) => toSource(row as Row, this.box));
   }
 
   async getSource(id: string): Promise<Source | undefined> {
@@ -264,21 +283,30 @@ class SqliteStore implements Store {
     const given = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
     const next = { ...current, ...given };
     this.db
-      .prepare(
-        `UPDATE integrations SET name = ?, enabled = ?, config = ?, consent_categories = ?, updated_at = ? WHERE id = ?`,
-      )
-      .run(next.name, next.enabled ? 1 : 0, sealConfig(next.config, id, this.box), JSON.stringify(next.consentCategories), Date.now(), id);
+      .prepare(`UPDATE integrations SET name = ?, enabled = ?, config = ?, consent_categories = ?, updated_at = ? WHERE id = ?`)
+      .run(
+        next.name,
+        next.enabled ? 1 : 0,
+        sealConfig(next.config, id, this.box),
+        JSON.stringify(next.consentCategories),
+        Date.now(),
+        id,
+      );
     return this.getIntegration(id);
   }
 
   async deleteIntegration(id: string): Promise<boolean> {
-    return this.db.transaction(() => {
-      // What was waiting for it will never be sent: say so rather than leave it pending for ever.
-      this.db
-        .prepare(`UPDATE deliveries SET status = 'skipped', reason = 'integration_deleted', updated_at = ? WHERE integration_id = ? AND status IN ('pending', 'blocked')`)
-        .run(Date.now(), id);
-      return this.db.prepare('DELETE FROM integrations WHERE id = ?').run(id).changes > 0;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        // What was waiting for it will never be sent: say so rather than leave it pending for ever.
+        this.db
+          .prepare(
+            `UPDATE deliveries SET status = 'skipped', reason = 'integration_deleted', updated_at = ? WHERE integration_id = ? AND status IN ('pending', 'blocked')`,
+          )
+          .run(Date.now(), id);
+        return this.db.prepare('DELETE FROM integrations WHERE id = ?').run(id).changes > 0;
+      })
+      .immediate();
   }
 
   appendEvents(sourceId: string, events: NewEvent[]): Promise<AppendResult> {
@@ -369,7 +397,10 @@ class SqliteStore implements Store {
     }
     if (keys.size === 0) return people.map(() => undefined);
     const found = new Map(
-      (this.statements.profilesByKeys.all(sourceId, JSON.stringify([...keys])) as Row[]).map((row) => [row.key as string, row.traits as string]),
+      (this.statements.profilesByKeys.all(sourceId, JSON.stringify([...keys])) as Row[]).map((row) => [
+        row.key as string,
+        row.traits as string,
+      ]),
     );
     if (found.size === 0) return people.map(() => undefined);
     return people.map(({ userId, anonymousId }) => {
@@ -445,7 +476,13 @@ class SqliteStore implements Store {
       }).changes;
       // A lease that expired and was taken by another worker is theirs now: record nothing.
       if (changed > 0 && counts > 0) {
-        this.statements.insertAttempt.run(result.deliveryId, now, result.status, result.httpStatus ?? null, result.reason ?? null);
+        this.statements.insertAttempt.run(
+          result.deliveryId,
+          now,
+          result.status,
+          result.httpStatus ?? null,
+          result.reason ?? null,
+        );
       }
     }
   }
@@ -498,14 +535,12 @@ class SqliteStore implements Store {
       deliveries: (deliveriesOf.all(row.id) as Row[]).map((d) => ({
         ...toDelivery(d),
         integrationName: (d.integration_name as string | null) ?? '(deleted)',
-        history: (historyOf.all(d.id) as Row[]).map(
-          (h): DeliveryAttempt => ({
-            at: iso(h.at as number),
-            status: h.status as DeliveryStatus,
-            httpStatus: (h.http_status as number | null) ?? null,
-            reason: (h.reason as string | null) ?? null,
-          }),
-        ),
+        history: (historyOf.all(d.id) as Row[]).map((h): DeliveryAttempt => ({
+          at: iso(h.at as number),
+          status: h.status as DeliveryStatus,
+          httpStatus: (h.http_status as number | null) ?? null,
+          reason: (h.reason as string | null) ?? null,
+        })),
       })),
     }));
   }
@@ -524,28 +559,32 @@ class SqliteStore implements Store {
 
   async pauseIntegration(id: string, reason: string): Promise<void> {
     const now = Date.now();
-    this.db.transaction(() => {
-      this.db.prepare('UPDATE integrations SET paused_reason = ?, updated_at = ? WHERE id = ?').run(reason, now, id);
-      this.db
-        .prepare(
-          `UPDATE deliveries SET status = 'blocked', reason = ?, updated_at = ?
+    this.db
+      .transaction(() => {
+        this.db.prepare('UPDATE integrations SET paused_reason = ?, updated_at = ? WHERE id = ?').run(reason, now, id);
+        this.db
+          .prepare(
+            `UPDATE deliveries SET status = 'blocked', reason = ?, updated_at = ?
            WHERE integration_id = ? AND status = 'pending' AND lease_until < ?`,
-        )
-        .run(`paused: ${reason}`, now, id, now);
-    }).immediate();
+          )
+          .run(`paused: ${reason}`, now, id, now);
+      })
+      .immediate();
   }
 
   async resumeIntegration(id: string): Promise<number> {
     const now = Date.now();
-    return this.db.transaction(() => {
-      this.db.prepare('UPDATE integrations SET paused_reason = NULL, updated_at = ? WHERE id = ?').run(now, id);
-      return this.db
-        .prepare(
-          `UPDATE deliveries SET status = 'pending', next_attempt_at = ?, reason = 'requeued: credentials changed', updated_at = ?
+    return this.db
+      .transaction(() => {
+        this.db.prepare('UPDATE integrations SET paused_reason = NULL, updated_at = ? WHERE id = ?').run(now, id);
+        return this.db
+          .prepare(
+            `UPDATE deliveries SET status = 'pending', next_attempt_at = ?, reason = 'requeued: credentials changed', updated_at = ?
            WHERE integration_id = ? AND status = 'blocked'`,
-        )
-        .run(now, now, id).changes;
-    }).immediate();
+          )
+          .run(now, now, id).changes;
+      })
+      .immediate();
   }
 
   async replayDeadLetters(filter: ReplayFilter): Promise<number> {

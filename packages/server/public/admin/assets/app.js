@@ -76,7 +76,11 @@ async function render() {
     leave = (await route.page.render(main, ctx)) ?? null;
   } catch (error) {
     if (error.name === 'AbortError' || ctx.signal.aborted) return;
-    fill(main, h('h1', {}, 'Something went wrong'), h('p', { role: 'alert' }, error instanceof ApiError ? error.message : String(error)));
+    fill(
+      main,
+      h('h1', {}, 'Something went wrong'),
+      h('p', { role: 'alert' }, error instanceof ApiError ? error.message : String(error)),
+    );
   }
   if (ctx.signal.aborted) return;
   document.title = `${main.querySelector('h1')?.textContent ?? 'Admin'} · Datafirst`;

@@ -5,7 +5,9 @@ const PROPS = new Set(['value', 'checked', 'disabled', 'hidden', 'open', 'select
 
 /** Builds an element: h('button', { class: 'primary', onclick: fn }, 'Save'). */
 export function h(tag, attrs = {}, ...children) {
-  const node = tag.includes(':') ? document.createElementNS('http://www.w3.org/2000/svg', tag.split(':')[1]) : document.createElement(tag);
+  const node = tag.includes(':')
+    ? document.createElementNS('http://www.w3.org/2000/svg', tag.split(':')[1])
+    : document.createElement(tag);
   for (const [key, value] of Object.entries(attrs ?? {})) {
     if (value === undefined || value === null || value === false) continue;
     if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
@@ -50,7 +52,12 @@ export function field(label, control, hint) {
   const hintNode = hint ? h('p', { class: 'hint', id: `${control.id}-hint` }, hint) : null;
   if (hintNode) control.setAttribute('aria-describedby', hintNode.id);
   const isCheck = control.type === 'checkbox';
-  return h('div', { class: isCheck ? 'field check' : 'field' }, isCheck ? [control, h('label', { for: control.id }, label)] : [h('label', { for: control.id }, label), control], hintNode);
+  return h(
+    'div',
+    { class: isCheck ? 'field check' : 'field' },
+    isCheck ? [control, h('label', { for: control.id }, label)] : [h('label', { for: control.id }, label), control],
+    hintNode,
+  );
 }
 
 /** A <select> from [value, label] pairs (or { group, options } for an optgroup). */
@@ -86,7 +93,11 @@ export function errorList(errors) {
     'div',
     { class: 'errors', role: 'alert' },
     h('p', {}, errors.length === 1 ? 'Please fix this:' : `Please fix these ${errors.length} problems:`),
-    h('ul', {}, errors.map((error) => h('li', {}, error))),
+    h(
+      'ul',
+      {},
+      errors.map((error) => h('li', {}, error)),
+    ),
   );
 }
 
@@ -107,7 +118,14 @@ export function date(iso) {
 export function relative(iso, now = Date.now()) {
   const seconds = Math.round((Date.parse(iso) - now) / 1000);
   const abs = Math.abs(seconds);
-  const text = abs < 60 ? `${abs} s` : abs < 3600 ? `${Math.round(abs / 60)} min` : abs < 86_400 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86_400)} days`;
+  const text =
+    abs < 60
+      ? `${abs} s`
+      : abs < 3600
+        ? `${Math.round(abs / 60)} min`
+        : abs < 86_400
+          ? `${Math.round(abs / 3600)} h`
+          : `${Math.round(abs / 86_400)} days`;
   return seconds >= 0 ? `in ${text}` : `${text} ago`;
 }
 

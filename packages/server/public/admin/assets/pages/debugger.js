@@ -43,12 +43,22 @@ export async function render(main, ctx) {
   const integrationSelect = select({ name: 'integration' }, integrationOptions(), filters.integration);
   const statusSelect = select({ name: 'status' }, [['', 'Any status'], ...STATUSES.map((s) => [s, s])], filters.status);
   const names = h('datalist', { id: 'event-names' });
-  const nameInput = h('input', { name: 'name', value: filters.name, list: 'event-names', autocomplete: 'off', placeholder: 'e.g. Order Completed' });
+  const nameInput = h('input', {
+    name: 'name',
+    value: filters.name,
+    list: 'event-names',
+    autocomplete: 'off',
+    placeholder: 'e.g. Order Completed',
+  });
   const pauseButton = h('button', { type: 'button', class: 'secondary' }, 'Pause');
   const clearButton = h('button', { type: 'button', class: 'secondary' }, 'Clear');
   const status = h('p', { class: 'live-status', role: 'status' });
   const list = h('div', { class: 'events', id: 'events' });
-  const empty = h('p', { class: 'empty' }, 'Waiting for events… Open your site (or the demo shop) in another tab: events appear here as they arrive.');
+  const empty = h(
+    'p',
+    { class: 'empty' },
+    'Waiting for events… Open your site (or the demo shop) in another tab: events appear here as they arrive.',
+  );
 
   function integrationOptions() {
     const shown = integrations.filter((i) => !filters.source || i.source_id === filters.source);
@@ -119,7 +129,9 @@ export async function render(main, ctx) {
 
   function upsert(event) {
     // The name filter matches a track's event or a page's name, exactly.
-    seenNames.add(event.message.type === 'track' ? event.message.event : event.message.type === 'page' ? event.message.name : null);
+    seenNames.add(
+      event.message.type === 'track' ? event.message.event : event.message.type === 'page' ? event.message.name : null,
+    );
     let card = cards.get(event.id);
     const fresh = !card;
     if (!card) {
@@ -171,9 +183,14 @@ export async function render(main, ctx) {
     for (const node of list.querySelectorAll('[data-countdown]')) node.textContent = relative(node.dataset.countdown);
   }, 1000);
 
-  fill(main, 
+  fill(
+    main,
     h('h1', {}, 'Live event debugger'),
-    h('p', { class: 'lead' }, 'Events as they arrive and what became of each: the message received, the payload mapped for Snapchat (personal data hashed), and Snapchat’s answer, the retry schedule, or why it was not sent.'),
+    h(
+      'p',
+      { class: 'lead' },
+      'Events as they arrive and what became of each: the message received, the payload mapped for Snapchat (personal data hashed), and Snapchat’s answer, the retry schedule, or why it was not sent.',
+    ),
     h(
       'form',
       { class: 'filters', role: 'search', 'aria-label': 'Filter events', onsubmit: (e) => e.preventDefault() },
@@ -201,13 +218,15 @@ export async function render(main, ctx) {
 /** The worst state of an event's deliveries, for the card's colour edge. */
 function overall(event) {
   const statuses = event.deliveries.map((d) => d.status);
-  for (const status of ['failed', 'dead', 'blocked', 'pending', 'delivered', 'skipped']) if (statuses.includes(status)) return status;
+  for (const status of ['failed', 'dead', 'blocked', 'pending', 'delivered', 'skipped'])
+    if (statuses.includes(status)) return status;
   return 'none';
 }
 
 function summaryOf(event, sourceName) {
   const badges = event.deliveries.map((d) => badge(`${d.integration_name}: ${d.status}`, d.status));
-  if (badges.length === 0) badges.push(badge(event.message.type === 'identify' ? 'profile updated' : 'no integration', 'skipped'));
+  if (badges.length === 0)
+    badges.push(badge(event.message.type === 'identify' ? 'profile updated' : 'no integration', 'skipped'));
   return h(
     'summary',
     {},
@@ -220,7 +239,9 @@ function summaryOf(event, sourceName) {
 }
 
 function presentIds(event) {
-  const present = Object.entries(event.identifiers).filter(([, yes]) => yes).map(([id]) => IDENTIFIER_LABELS[id].short);
+  const present = Object.entries(event.identifiers)
+    .filter(([, yes]) => yes)
+    .map(([id]) => IDENTIFIER_LABELS[id].short);
   return present.length ? present.join(' · ') : 'no identifiers';
 }
 
@@ -231,12 +252,29 @@ function bodyOf(event) {
     h(
       'section',
       { class: 'stage received' },
-      h('h3', {}, h('span', { class: 'step' }, '1'), 'Received ', h('span', { class: 'muted' }, `${date(event.received_at)} · ${event.message.type} · `, h('code', {}, event.message.messageId))),
+      h(
+        'h3',
+        {},
+        h('span', { class: 'step' }, '1'),
+        'Received ',
+        h(
+          'span',
+          { class: 'muted' },
+          `${date(event.received_at)} · ${event.message.type} · `,
+          h('code', {}, event.message.messageId),
+        ),
+      ),
       identifierList(event.identifiers),
       jsonBlock(event.message, 'Message received'),
     ),
     event.deliveries.length === 0
-      ? h('p', { class: 'muted' }, event.message.type === 'identify' ? 'identify calls are not sent: they add traits to later events of the same person.' : 'This source had no enabled integration when the event arrived.')
+      ? h(
+          'p',
+          { class: 'muted' },
+          event.message.type === 'identify'
+            ? 'identify calls are not sent: they add traits to later events of the same person.'
+            : 'This source had no enabled integration when the event arrived.',
+        )
       : event.deliveries.map(deliveryOf),
   );
 }
@@ -245,7 +283,16 @@ function deliveryOf(delivery) {
   return h(
     'section',
     { class: `stage delivery ${delivery.status}` },
-    h('h3', {}, '→ ', delivery.integration_name, ' ', badge(delivery.status), ' ', h('span', { class: 'muted' }, `${delivery.attempts} ${delivery.attempts === 1 ? 'try' : 'tries'}`)),
+    h(
+      'h3',
+      {},
+      '→ ',
+      delivery.integration_name,
+      ' ',
+      badge(delivery.status),
+      ' ',
+      h('span', { class: 'muted' }, `${delivery.attempts} ${delivery.attempts === 1 ? 'try' : 'tries'}`),
+    ),
     h(
       'ol',
       { class: 'pipeline', start: 2 },
@@ -257,7 +304,10 @@ function deliveryOf(delivery) {
 
 function payloadOf(delivery) {
   if (delivery.payload) {
-    return [h('p', {}, h('code', { class: 'break' }, `POST ${delivery.payload.url}`)), jsonBlock(delivery.payload.event ?? delivery.payload, 'Payload sent to Snapchat')];
+    return [
+      h('p', {}, h('code', { class: 'break' }, `POST ${delivery.payload.url}`)),
+      jsonBlock(delivery.payload.event ?? delivery.payload, 'Payload sent to Snapchat'),
+    ];
   }
   if (delivery.status === 'pending') return h('p', { class: 'muted' }, 'Not built yet: waiting for the worker.');
   return h('p', { class: 'muted' }, 'Not built: the event was not sent (see below).');
@@ -267,13 +317,18 @@ function reasonOf(reason) {
   if (!reason) return null;
   const [key, ...rest] = reason.split(': ');
   const label = REASONS[key];
-  return label ? h('p', { class: 'reason' }, h('strong', {}, `${label}: `), rest.join(': ')) : h('p', { class: 'reason' }, reason);
+  return label
+    ? h('p', { class: 'reason' }, h('strong', {}, `${label}: `), rest.join(': '))
+    : h('p', { class: 'reason' }, reason);
 }
 
 function answerOf(delivery) {
   const response = delivery.response;
   if (!response) return null;
-  return [h('p', {}, response.status === null ? 'No answer (network error or timeout).' : `HTTP ${response.status}`), jsonBlock(response.body ?? null, 'Snapchat’s answer')];
+  return [
+    h('p', {}, response.status === null ? 'No answer (network error or timeout).' : `HTTP ${response.status}`),
+    jsonBlock(response.body ?? null, 'Snapchat’s answer'),
+  ];
 }
 
 function historyOf(delivery) {
@@ -282,12 +337,28 @@ function historyOf(delivery) {
     'table',
     { class: 'data compact history' },
     h('caption', {}, 'Tries'),
-    h('thead', {}, h('tr', {}, ['#', 'When', 'Outcome', 'HTTP', 'Reason'].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['#', 'When', 'Outcome', 'HTTP', 'Reason'].map((t) => h('th', { scope: 'col' }, t)),
+      ),
+    ),
     h(
       'tbody',
       {},
       delivery.history.map((attempt, index) =>
-        h('tr', {}, h('td', {}, String(index + 1)), h('td', {}, timeEl(attempt.at)), h('td', {}, attempt.status === 'pending' ? 'retry scheduled' : attempt.status), h('td', {}, attempt.httpStatus ?? '–'), h('td', {}, attempt.reason ?? '')),
+        h(
+          'tr',
+          {},
+          h('td', {}, String(index + 1)),
+          h('td', {}, timeEl(attempt.at)),
+          h('td', {}, attempt.status === 'pending' ? 'retry scheduled' : attempt.status),
+          h('td', {}, attempt.httpStatus ?? '–'),
+          h('td', {}, attempt.reason ?? ''),
+        ),
       ),
     ),
   );
@@ -303,22 +374,40 @@ function outcomeParts(delivery) {
     case 'delivered':
       return ['Snapchat’s answer', answerOf(delivery), historyOf(delivery)];
     case 'pending':
-      if (delivery.attempts === 0 && !delivery.response) return ['Waiting', h('p', { class: 'muted' }, 'Queued: the worker sends it within moments.'), reasonOf(delivery.reason)];
+      if (delivery.attempts === 0 && !delivery.response)
+        return ['Waiting', h('p', { class: 'muted' }, 'Queued: the worker sends it within moments.'), reasonOf(delivery.reason)];
       return [
         'Retry schedule',
         reasonOf(delivery.reason),
-        h('p', {}, `Next try `, h('strong', { dataset: { countdown: delivery.next_attempt_at } }, relative(delivery.next_attempt_at)), ` (at ${clock(delivery.next_attempt_at)}), with the same event_id, so Snapchat counts it once.`),
+        h(
+          'p',
+          {},
+          `Next try `,
+          h('strong', { dataset: { countdown: delivery.next_attempt_at } }, relative(delivery.next_attempt_at)),
+          ` (at ${clock(delivery.next_attempt_at)}), with the same event_id, so Snapchat counts it once.`,
+        ),
         historyOf(delivery),
         answerOf(delivery),
       ];
     case 'skipped':
       return ['Not sent', reasonOf(delivery.reason)];
     case 'blocked':
-      return ['Parked: credentials refused', reasonOf(delivery.reason), h('p', { class: 'hint' }, 'Sent again once the integration’s access token or pixel is changed, or it is resumed.'), answerOf(delivery), historyOf(delivery)];
+      return [
+        'Parked: credentials refused',
+        reasonOf(delivery.reason),
+        h('p', { class: 'hint' }, 'Sent again once the integration’s access token or pixel is changed, or it is resumed.'),
+        answerOf(delivery),
+        historyOf(delivery),
+      ];
     case 'dead':
-      return ['Gave up after retrying', reasonOf(delivery.reason), h('p', { class: 'hint' }, 'Dead letters can be replayed with POST /v1/admin/deliveries/replay.'), historyOf(delivery), answerOf(delivery)];
+      return [
+        'Gave up after retrying',
+        reasonOf(delivery.reason),
+        h('p', { class: 'hint' }, 'Dead letters can be replayed with POST /v1/admin/deliveries/replay.'),
+        historyOf(delivery),
+        answerOf(delivery),
+      ];
     default:
       return ['Failed', reasonOf(delivery.reason), answerOf(delivery), historyOf(delivery)];
   }
 }
-

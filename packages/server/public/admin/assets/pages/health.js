@@ -20,7 +20,11 @@ export async function render(main, ctx) {
   const { integrations } = await api('GET', 'integrations', undefined, { signal: ctx.signal });
   if (ctx.signal.aborted) return;
   const state = { integration: ctx.query.get('integration') ?? '', minutes: ctx.query.get('minutes') ?? '60' };
-  const integrationSelect = select({ name: 'integration' }, [['', 'All integrations'], ...integrations.map((i) => [i.id, i.name])], state.integration);
+  const integrationSelect = select(
+    { name: 'integration' },
+    [['', 'All integrations'], ...integrations.map((i) => [i.id, i.name])],
+    state.integration,
+  );
   const windowSelect = select({ name: 'minutes' }, WINDOWS, state.minutes);
   const updated = h('p', { class: 'muted small' });
   const content = h('div', { class: 'health' });
@@ -42,9 +46,14 @@ export async function render(main, ctx) {
   integrationSelect.addEventListener('change', change);
   windowSelect.addEventListener('change', change);
 
-  fill(main, 
+  fill(
+    main,
     h('h1', {}, 'Delivery health'),
-    h('p', { class: 'lead' }, 'What the delivery worker did, minute by minute: tries Snapchat accepted, tries that failed and are retried, and tries that failed for good.'),
+    h(
+      'p',
+      { class: 'lead' },
+      'What the delivery worker did, minute by minute: tries Snapchat accepted, tries that failed and are retried, and tries that failed for good.',
+    ),
     h('div', { class: 'toolbar' }, field('Integration', integrationSelect), field('Window', windowSelect), updated),
     content,
   );
@@ -54,7 +63,12 @@ export async function render(main, ctx) {
 }
 
 function stat(label, value, note, tone) {
-  return h('div', { class: `stat ${tone ?? ''}` }, h('dt', {}, label), h('dd', {}, h('span', { class: 'value' }, String(value)), note ? h('span', { class: 'note' }, note) : null));
+  return h(
+    'div',
+    { class: `stat ${tone ?? ''}` },
+    h('dt', {}, label),
+    h('dd', {}, h('span', { class: 'value' }, String(value)), note ? h('span', { class: 'note' }, note) : null),
+  );
 }
 
 function summary(health) {
@@ -66,7 +80,11 @@ function summary(health) {
     stat('Retried', totals.retried, `in ${health.window_minutes} min`, totals.retried ? 'pending' : ''),
     stat('Failed', totals.failed, `in ${health.window_minutes} min`, totals.failed ? 'failed' : ''),
     stat('Backlog', backlog.pending, `${backlog.due} due now`, backlog.due > 100 ? 'pending' : ''),
-    stat('Oldest waiting', backlog.oldest_pending_at ? relative(backlog.oldest_pending_at).replace(/ ago$/, '') : '–', backlog.oldest_pending_at ? `since ${clock(backlog.oldest_pending_at)}` : 'nothing waiting'),
+    stat(
+      'Oldest waiting',
+      backlog.oldest_pending_at ? relative(backlog.oldest_pending_at).replace(/ ago$/, '') : '–',
+      backlog.oldest_pending_at ? `since ${clock(backlog.oldest_pending_at)}` : 'nothing waiting',
+    ),
     stat('Parked', backlog.blocked, 'credentials refused', backlog.blocked ? 'failed' : ''),
     stat('Dead letters', backlog.dead, 'gave up; can be replayed', backlog.dead ? 'failed' : ''),
   );
@@ -92,7 +110,19 @@ function chart(health) {
     for (const [key] of SERIES) {
       const value = m[key];
       if (value === 0) continue;
-      bars.push(svg('rect', { class: key, x: (pad.left + index * slot).toFixed(1), y: y(base + value).toFixed(1), width: bar.toFixed(1), height: (y(base) - y(base + value)).toFixed(1) }, svg('title', {}, `${clock(m.minute)}: ${value} ${key}`)));
+      bars.push(
+        svg(
+          'rect',
+          {
+            class: key,
+            x: (pad.left + index * slot).toFixed(1),
+            y: y(base + value).toFixed(1),
+            width: bar.toFixed(1),
+            height: (y(base) - y(base + value)).toFixed(1),
+          },
+          svg('title', {}, `${clock(m.minute)}: ${value} ${key}`),
+        ),
+      );
       base += value;
     }
   });
@@ -102,7 +132,15 @@ function chart(health) {
   ]);
   const every = Math.max(1, Math.round(minutes.length / 6));
   const labels = minutes
-    .map((m, index) => (index % every === 0 ? svg('text', { class: 'axis', x: pad.left + index * slot + slot / 2, y: height - 6, 'text-anchor': 'middle' }, clock(m.minute).slice(0, 5)) : null))
+    .map((m, index) =>
+      index % every === 0
+        ? svg(
+            'text',
+            { class: 'axis', x: pad.left + index * slot + slot / 2, y: height - 6, 'text-anchor': 'middle' },
+            clock(m.minute).slice(0, 5),
+          )
+        : null,
+    )
     .filter(Boolean);
 
   const busy = minutes.filter((m) => m.delivered + m.retried + m.failed > 0);
@@ -110,10 +148,18 @@ function chart(health) {
     'figure',
     { class: 'chart card' },
     h('figcaption', {}, `Tries per minute, last ${health.window_minutes} minutes`),
-    h('ul', { class: 'legend' }, SERIES.map(([key, label]) => h('li', { class: key }, label))),
+    h(
+      'ul',
+      { class: 'legend' },
+      SERIES.map(([key, label]) => h('li', { class: key }, label)),
+    ),
     svg(
       'svg',
-      { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `Bar chart of delivered, retried and failed tries per minute. ${busy.length} of ${minutes.length} minutes had tries; the busiest had ${busiest}.` },
+      {
+        viewBox: `0 0 ${width} ${height}`,
+        role: 'img',
+        'aria-label': `Bar chart of delivered, retried and failed tries per minute. ${busy.length} of ${minutes.length} minutes had tries; the busiest had ${busiest}.`,
+      },
       ticks,
       bars,
       labels,
@@ -127,8 +173,28 @@ function chart(health) {
         : h(
             'table',
             { class: 'data compact' },
-            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Minute'), SERIES.map(([, label]) => h('th', { scope: 'col' }, label)))),
-            h('tbody', {}, busy.map((m) => h('tr', {}, h('th', { scope: 'row' }, timeEl(m.minute)), SERIES.map(([key]) => h('td', {}, String(m[key])))))),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'col' }, 'Minute'),
+                SERIES.map(([, label]) => h('th', { scope: 'col' }, label)),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              busy.map((m) =>
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'row' }, timeEl(m.minute)),
+                  SERIES.map(([key]) => h('td', {}, String(m[key]))),
+                ),
+              ),
+            ),
           ),
     ),
   );
@@ -142,7 +208,13 @@ function niceMax(value) {
 }
 
 function lastError(error) {
-  if (!error) return h('section', { class: 'card last-error ok', 'aria-labelledby': 'last-error' }, h('h2', { id: 'last-error' }, 'Last error'), h('p', {}, 'No errors in the last 24 hours.'));
+  if (!error)
+    return h(
+      'section',
+      { class: 'card last-error ok', 'aria-labelledby': 'last-error' },
+      h('h2', { id: 'last-error' }, 'Last error'),
+      h('p', {}, 'No errors in the last 24 hours.'),
+    );
   return h(
     'section',
     { class: 'card last-error', 'aria-labelledby': 'last-error' },
@@ -150,12 +222,25 @@ function lastError(error) {
     h(
       'dl',
       { class: 'pairs' },
-      h('dt', {}, 'When'), h('dd', {}, `${date(error.at)} (${relative(error.at)})`),
-      h('dt', {}, 'Integration'), h('dd', {}, error.integration_name),
-      h('dt', {}, 'Outcome'), h('dd', {}, badge(error.status === 'pending' ? 'retrying' : error.status, error.status)),
-      h('dt', {}, 'HTTP status'), h('dd', {}, error.http_status === null ? 'no answer' : String(error.http_status)),
-      h('dt', {}, 'Reason'), h('dd', {}, error.reason ?? '–'),
+      h('dt', {}, 'When'),
+      h('dd', {}, `${date(error.at)} (${relative(error.at)})`),
+      h('dt', {}, 'Integration'),
+      h('dd', {}, error.integration_name),
+      h('dt', {}, 'Outcome'),
+      h('dd', {}, badge(error.status === 'pending' ? 'retrying' : error.status, error.status)),
+      h('dt', {}, 'HTTP status'),
+      h('dd', {}, error.http_status === null ? 'no answer' : String(error.http_status)),
+      h('dt', {}, 'Reason'),
+      h('dd', {}, error.reason ?? '–'),
     ),
-    h('p', {}, h('a', { href: `#/debugger?integration=${encodeURIComponent(error.integration_id)}` }, 'See its events in the live debugger')),
+    h(
+      'p',
+      {},
+      h(
+        'a',
+        { href: `#/debugger?integration=${encodeURIComponent(error.integration_id)}` },
+        'See its events in the live debugger',
+      ),
+    ),
   );
 }

@@ -13,7 +13,12 @@ export const IDENTIFIER_LABELS = {
 
 /** A mark for one identifier: a symbol to see, and words for screen readers. */
 export function presence(present) {
-  return h('span', { class: present ? 'yes' : 'no' }, h('span', { 'aria-hidden': 'true' }, present ? '✓' : '–'), h('span', { class: 'visually-hidden' }, present ? 'present' : 'missing'));
+  return h(
+    'span',
+    { class: present ? 'yes' : 'no' },
+    h('span', { 'aria-hidden': 'true' }, present ? '✓' : '–'),
+    h('span', { class: 'visually-hidden' }, present ? 'present' : 'missing'),
+  );
 }
 
 /** Chips saying which identifiers an event carried. */

@@ -20,7 +20,11 @@ export async function render(main, ctx) {
   vocabulary = vocab;
   if (ctx.signal.aborted) return;
   if (!id && sources.length === 0) {
-    fill(main, h('h1', {}, 'New integration'), h('p', { class: 'empty' }, 'Add a source first: ', h('a', { href: '#/sources' }, 'Sources'), '.'));
+    fill(
+      main,
+      h('h1', {}, 'New integration'),
+      h('p', { class: 'empty' }, 'Add a source first: ', h('a', { href: '#/sources' }, 'Sources'), '.'),
+    );
     return;
   }
   const config = integration?.config ?? {};
@@ -28,10 +32,23 @@ export async function render(main, ctx) {
 
   // Inputs, named after the API field each one fills.
   const inputs = {
-    source_id: select({ name: 'source_id', disabled: Boolean(integration) }, sources.map((s) => [s.id, s.name]), sourceId),
+    source_id: select(
+      { name: 'source_id', disabled: Boolean(integration) },
+      sources.map((s) => [s.id, s.name]),
+      sourceId,
+    ),
     name: h('input', { name: 'name', value: integration?.name ?? 'Snapchat', required: true, maxlength: 200 }),
     enabled: h('input', { type: 'checkbox', name: 'enabled', checked: integration?.enabled ?? true }),
-    pixel_id: h('input', { name: 'pixel_id', value: config.pixel_id ?? '', required: true, class: 'mono', size: 38, spellcheck: 'false', autocomplete: 'off', placeholder: '6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a' }),
+    pixel_id: h('input', {
+      name: 'pixel_id',
+      value: config.pixel_id ?? '',
+      required: true,
+      class: 'mono',
+      size: 38,
+      spellcheck: 'false',
+      autocomplete: 'off',
+      placeholder: '6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a',
+    }),
     access_token: h('input', {
       name: 'access_token',
       type: 'password',
@@ -40,16 +57,70 @@ export async function render(main, ctx) {
       required: !integration,
       placeholder: integration ? `Saved (${config.access_token ?? 'none'}). Leave empty to keep it.` : '',
     }),
-    snap_app_id: h('input', { name: 'snap_app_id', value: config.snap_app_id ?? '', class: 'mono', size: 38, spellcheck: 'false', autocomplete: 'off' }),
-    app_id: h('input', { name: 'app_id', value: config.app_id ?? '', spellcheck: 'false', autocomplete: 'off', placeholder: 'com.example.app or 123456789' }),
-    api_version: select({ name: 'api_version' }, [['v3', 'v3 (recommended)'], ['v2', 'v2 (deprecated by Snap)']], config.api_version ?? 'v3'),
-    action_source: select({ name: 'action_source' }, vocab.action_sources.map((s) => [s, s]), config.action_source ?? 'WEB'),
-    phone_default_country: h('input', { name: 'phone_default_country', value: config.phone_default_country ?? '', maxlength: 2, size: 4, autocomplete: 'off', placeholder: 'GB' }),
+    snap_app_id: h('input', {
+      name: 'snap_app_id',
+      value: config.snap_app_id ?? '',
+      class: 'mono',
+      size: 38,
+      spellcheck: 'false',
+      autocomplete: 'off',
+    }),
+    app_id: h('input', {
+      name: 'app_id',
+      value: config.app_id ?? '',
+      spellcheck: 'false',
+      autocomplete: 'off',
+      placeholder: 'com.example.app or 123456789',
+    }),
+    api_version: select(
+      { name: 'api_version' },
+      [
+        ['v3', 'v3 (recommended)'],
+        ['v2', 'v2 (deprecated by Snap)'],
+      ],
+      config.api_version ?? 'v3',
+    ),
+    action_source: select(
+      { name: 'action_source' },
+      vocab.action_sources.map((s) => [s, s]),
+      config.action_source ?? 'WEB',
+    ),
+    phone_default_country: h('input', {
+      name: 'phone_default_country',
+      value: config.phone_default_country ?? '',
+      maxlength: 2,
+      size: 4,
+      autocomplete: 'off',
+      placeholder: 'GB',
+    }),
     limited_data_use: h('input', { type: 'checkbox', name: 'limited_data_use', checked: config.limited_data_use === true }),
-    advertising: h('input', { type: 'checkbox', name: 'advertising', checked: (integration?.consent_categories ?? ['advertising']).includes('advertising') }),
-    other_categories: h('input', { name: 'consent_categories', value: (integration?.consent_categories ?? []).filter((c) => c !== 'advertising').join(', '), autocomplete: 'off', placeholder: 'e.g. analytics, C0004' }),
-    rate_limit_rps: h('input', { name: 'rate_limit_rps', type: 'number', min: 0, step: 'any', value: config.rate_limit_rps ?? '', placeholder: '50' }),
-    rate_limit_burst: h('input', { name: 'rate_limit_burst', type: 'number', min: 1, step: 'any', value: config.rate_limit_burst ?? '', placeholder: '100' }),
+    advertising: h('input', {
+      type: 'checkbox',
+      name: 'advertising',
+      checked: (integration?.consent_categories ?? ['advertising']).includes('advertising'),
+    }),
+    other_categories: h('input', {
+      name: 'consent_categories',
+      value: (integration?.consent_categories ?? []).filter((c) => c !== 'advertising').join(', '),
+      autocomplete: 'off',
+      placeholder: 'e.g. analytics, C0004',
+    }),
+    rate_limit_rps: h('input', {
+      name: 'rate_limit_rps',
+      type: 'number',
+      min: 0,
+      step: 'any',
+      value: config.rate_limit_rps ?? '',
+      placeholder: '50',
+    }),
+    rate_limit_burst: h('input', {
+      name: 'rate_limit_burst',
+      type: 'number',
+      min: 1,
+      step: 'any',
+      value: config.rate_limit_burst ?? '',
+      placeholder: '100',
+    }),
   };
   const mapping = mappingEditor(vocab, config.event_map ?? {});
   let errors = errorList([]);
@@ -71,19 +142,31 @@ export async function render(main, ctx) {
       {},
       h('legend', {}, 'Snapchat'),
       field('Pixel ID', inputs.pixel_id, 'Ads Manager → Events Manager: a UUID.'),
-      field('Access token', inputs.access_token, 'A Conversions API token (Business Details → Conversions API Tokens). Write-only: it is never shown again.'),
+      field(
+        'Access token',
+        inputs.access_token,
+        'A Conversions API token (Business Details → Conversions API Tokens). Write-only: it is never shown again.',
+      ),
       field('Snap App ID', inputs.snap_app_id, 'For app events (action source MOBILE_APP).'),
       field('App store ID', inputs.app_id, 'Your app’s store id, sent with app events.'),
       field('API version', inputs.api_version),
       field('Action source', inputs.action_source, 'Where events happen, unless an event says otherwise.'),
-      field('Default phone country', inputs.phone_default_country, 'ISO code used for phone numbers written without +country code. Without it such numbers are left out, not guessed.'),
+      field(
+        'Default phone country',
+        inputs.phone_default_country,
+        'ISO code used for phone numbers written without +country code. Without it such numbers are left out, not guessed.',
+      ),
       field('Always ask for limited data use (LDU)', inputs.limited_data_use),
     ),
     h(
       'fieldset',
       {},
       h('legend', {}, 'Consent'),
-      h('p', { class: 'hint' }, 'An event reaches this integration only when its consent grants every category checked or listed here. With none, events are sent whatever their consent.'),
+      h(
+        'p',
+        { class: 'hint' },
+        'An event reaches this integration only when its consent grants every category checked or listed here. With none, events are sent whatever their consent.',
+      ),
       field('advertising', inputs.advertising),
       field('Other categories', inputs.other_categories, 'Comma-separated, as your consent tool names them.'),
     ),
@@ -91,7 +174,12 @@ export async function render(main, ctx) {
       'fieldset',
       {},
       h('legend', {}, 'Rate limits'),
-      h('div', { class: 'row' }, field('Requests per second', inputs.rate_limit_rps, 'Default 50; at most 1000.'), field('Burst', inputs.rate_limit_burst, 'Default 100 requests at once.')),
+      h(
+        'div',
+        { class: 'row' },
+        field('Requests per second', inputs.rate_limit_rps, 'Default 50; at most 1000.'),
+        field('Burst', inputs.rate_limit_burst, 'Default 100 requests at once.'),
+      ),
     ),
     mapping.element,
     h(
@@ -99,7 +187,13 @@ export async function render(main, ctx) {
       { class: 'buttons sticky' },
       h('button', { type: 'submit', class: 'primary' }, integration ? 'Save changes' : 'Create integration'),
       h('a', { class: 'button secondary', href: '#/integrations' }, 'Cancel'),
-      integration ? h('a', { class: 'button secondary', href: `#/test?integration=${encodeURIComponent(integration.id)}` }, 'Send test event') : null,
+      integration
+        ? h(
+            'a',
+            { class: 'button secondary', href: `#/test?integration=${encodeURIComponent(integration.id)}` },
+            'Send test event',
+          )
+        : null,
     ),
   );
 
@@ -110,7 +204,10 @@ export async function render(main, ctx) {
     const number = (input) => (input.value.trim() === '' ? null : Number(input.value));
     const categories = [
       ...(inputs.advertising.checked ? ['advertising'] : []),
-      ...text(inputs.other_categories).split(',').map((c) => c.trim()).filter(Boolean),
+      ...text(inputs.other_categories)
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
     ];
     // null clears an optional setting; the token is sent only when a new one was typed.
     const configBody = {
@@ -147,17 +244,34 @@ export async function render(main, ctx) {
     }
   });
 
-  fill(main, 
-    h('p', { class: 'crumbs' }, h('a', { href: '#/integrations' }, 'Integrations'), ' / ', integration ? integration.name : 'New'),
+  fill(
+    main,
+    h(
+      'p',
+      { class: 'crumbs' },
+      h('a', { href: '#/integrations' }, 'Integrations'),
+      ' / ',
+      integration ? integration.name : 'New',
+    ),
     h('h1', {}, integration ? `Edit “${integration.name}”` : 'New integration'),
-    integration?.paused_reason ? h('p', { class: 'notice warning', role: 'status' }, `Paused: ${integration.paused_reason}. Saving new credentials resumes it.`) : null,
+    integration?.paused_reason
+      ? h(
+          'p',
+          { class: 'notice warning', role: 'status' },
+          `Paused: ${integration.paused_reason}. Saving new credentials resumes it.`,
+        )
+      : null,
     form,
     integration
       ? h(
           'section',
           { class: 'card danger-zone' },
           h('h2', {}, 'Delete this integration'),
-          h('button', { type: 'button', class: 'danger', onclick: () => remove(integration, () => ctx.navigate('#/integrations')) }, 'Delete integration'),
+          h(
+            'button',
+            { type: 'button', class: 'danger', onclick: () => remove(integration, () => ctx.navigate('#/integrations')) },
+            'Delete integration',
+          ),
         )
       : null,
   );
@@ -199,16 +313,26 @@ function mappingEditor(vocab, eventMap) {
     const row = { name, isDefault, choice };
     const removeButton = isDefault
       ? null
-      : h('button', {
-          type: 'button',
-          class: 'secondary small',
-          'aria-label': `Remove the mapping of ${name}`,
-          onclick: () => {
-            rows.splice(rows.indexOf(row), 1);
-            tr.remove();
+      : h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary small',
+            'aria-label': `Remove the mapping of ${name}`,
+            onclick: () => {
+              rows.splice(rows.indexOf(row), 1);
+              tr.remove();
+            },
           },
-        }, 'Remove');
-    const tr = h('tr', {}, h('th', { scope: 'row' }, h('code', {}, name === 'page' ? 'page (every page view)' : name)), h('td', {}, choice), h('td', {}, removeButton));
+          'Remove',
+        );
+    const tr = h(
+      'tr',
+      {},
+      h('th', { scope: 'row' }, h('code', {}, name === 'page' ? 'page (every page view)' : name)),
+      h('td', {}, choice),
+      h('td', {}, removeButton),
+    );
     rows.push(row);
     body.append(tr);
   }
@@ -223,7 +347,11 @@ function mappingEditor(vocab, eventMap) {
   addButton.addEventListener('click', () => {
     const name = newName.value.trim();
     addError.textContent = '';
-    if (!name) return void ((addError.textContent = 'Type the event name as your pages send it, e.g. _df.track("Video Played").'), newName.focus());
+    if (!name)
+      return void (
+        (addError.textContent = 'Type the event name as your pages send it, e.g. _df.track("Video Played").'),
+        newName.focus()
+      );
     if (!newTarget.value) return void ((addError.textContent = 'Choose the Snapchat event to send it as.'), newTarget.focus());
     const existing = rows.find((row) => row.name === name);
     if (existing) {
@@ -241,21 +369,29 @@ function mappingEditor(vocab, eventMap) {
     'fieldset',
     { class: 'mapping' },
     h('legend', {}, 'Event mapping'),
-    h('p', { class: 'hint' }, 'Which Snapchat event each of your events is sent as. Events not listed are stored but not sent; “Off” stops an event that is sent by default.'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Which Snapchat event each of your events is sent as. Events not listed are stored but not sent; “Off” stops an event that is sent by default.',
+    ),
     h(
       'table',
       { class: 'data compact' },
       h('caption', { class: 'visually-hidden' }, 'Event mapping'),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Your event'), h('th', { scope: 'col' }, 'Sent to Snapchat as'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Remove')))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Your event'),
+          h('th', { scope: 'col' }, 'Sent to Snapchat as'),
+          h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Remove')),
+        ),
+      ),
       body,
     ),
-    h(
-      'div',
-      { class: 'add-mapping' },
-      field('Your event name', newName),
-      field('Snapchat event', newTarget),
-      addButton,
-    ),
+    h('div', { class: 'add-mapping' }, field('Your event name', newName), field('Snapchat event', newTarget), addButton),
     addError,
   );
 

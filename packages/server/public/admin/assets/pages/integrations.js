@@ -9,22 +9,42 @@ export async function render(main, ctx) {
   async function draw() {
     const [{ sources }, { integrations }] = await Promise.all([
       api('GET', 'sources', undefined, { signal: ctx.signal }),
-      api('GET', `integrations${sourceFilter ? `?source_id=${encodeURIComponent(sourceFilter)}` : ''}`, undefined, { signal: ctx.signal }),
+      api('GET', `integrations${sourceFilter ? `?source_id=${encodeURIComponent(sourceFilter)}` : ''}`, undefined, {
+        signal: ctx.signal,
+      }),
     ]);
     if (ctx.signal.aborted) return;
     const sourceName = new Map(sources.map((s) => [s.id, s.name]));
     const filter = select({ name: 'source' }, [['', 'All sources'], ...sources.map((s) => [s.id, s.name])], sourceFilter);
-    filter.addEventListener('change', () => ctx.navigate(`#/integrations${filter.value ? `?source=${encodeURIComponent(filter.value)}` : ''}`));
+    filter.addEventListener('change', () =>
+      ctx.navigate(`#/integrations${filter.value ? `?source=${encodeURIComponent(filter.value)}` : ''}`),
+    );
     const newLink = `#/integrations/new${sourceFilter ? `?source=${encodeURIComponent(sourceFilter)}` : ''}`;
 
-    fill(main, 
+    fill(
+      main,
       h('h1', {}, 'Integrations'),
-      h('p', { class: 'lead' }, 'Each integration sends one source’s events to one Snapchat pixel, with its own event mapping, consent and rate limits.'),
-      h('div', { class: 'toolbar' }, field('Source', filter), h('a', { class: 'button primary', href: newLink }, 'New integration')),
+      h(
+        'p',
+        { class: 'lead' },
+        'Each integration sends one source’s events to one Snapchat pixel, with its own event mapping, consent and rate limits.',
+      ),
+      h(
+        'div',
+        { class: 'toolbar' },
+        field('Source', filter),
+        h('a', { class: 'button primary', href: newLink }, 'New integration'),
+      ),
       sources.length === 0
         ? h('p', { class: 'empty' }, 'Add a source first: ', h('a', { href: '#/sources' }, 'Sources'), '.')
         : integrations.length === 0
-          ? h('p', { class: 'empty' }, 'No integrations yet. ', h('a', { href: newLink }, 'Add one'), ' to start sending events to Snapchat.')
+          ? h(
+              'p',
+              { class: 'empty' },
+              'No integrations yet. ',
+              h('a', { href: newLink }, 'Add one'),
+              ' to start sending events to Snapchat.',
+            )
           : table(integrations, sourceName),
     );
   }
@@ -34,12 +54,27 @@ export async function render(main, ctx) {
       'table',
       { class: 'data' },
       h('caption', { class: 'visually-hidden' }, 'Integrations'),
-      h('thead', {}, h('tr', {}, ['Name', 'Source', 'Pixel ID', 'Access token', 'Sending', 'Updated', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Name', 'Source', 'Pixel ID', 'Access token', 'Sending', 'Updated', 'Actions'].map((t) =>
+            h('th', { scope: 'col' }, t),
+          ),
+        ),
+      ),
       h(
         'tbody',
         {},
         integrations.map((integration) => {
-          const toggle = h('input', { type: 'checkbox', role: 'switch', checked: integration.enabled, 'aria-label': `Send events to ${integration.name}` });
+          const toggle = h('input', {
+            type: 'checkbox',
+            role: 'switch',
+            checked: integration.enabled,
+            'aria-label': `Send events to ${integration.name}`,
+          });
           toggle.addEventListener('change', async () => {
             toggle.disabled = true;
             try {
@@ -71,8 +106,21 @@ export async function render(main, ctx) {
               'td',
               { class: 'actions' },
               h('a', { class: 'button secondary small', href: `#/integrations/${encodeURIComponent(integration.id)}` }, 'Edit'),
-              h('a', { class: 'button secondary small', href: `#/test?integration=${encodeURIComponent(integration.id)}` }, 'Send test event'),
-              h('button', { type: 'button', class: 'danger small', onclick: () => remove(integration, draw), 'aria-label': `Delete ${integration.name}` }, 'Delete'),
+              h(
+                'a',
+                { class: 'button secondary small', href: `#/test?integration=${encodeURIComponent(integration.id)}` },
+                'Send test event',
+              ),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'danger small',
+                  onclick: () => remove(integration, draw),
+                  'aria-label': `Delete ${integration.name}`,
+                },
+                'Delete',
+              ),
             ),
           );
         }),
@@ -112,7 +160,11 @@ export function remove(integration, after) {
       }
     });
     return [
-      h('p', {}, 'Events stop going to this pixel; events waiting to be sent to it are dropped. Its past deliveries stay in the debugger.'),
+      h(
+        'p',
+        {},
+        'Events stop going to this pixel; events waiting to be sent to it are dropped. Its past deliveries stay in the debugger.',
+      ),
       h('div', { class: 'buttons' }, button, h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel')),
     ];
   });

@@ -12,7 +12,9 @@ export async function render(main, ctx) {
   const { sources } = await api('GET', 'sources', undefined, { signal: ctx.signal });
   if (ctx.signal.aborted) return;
   const filter = select({ name: 'source' }, [['', 'All sources'], ...sources.map((s) => [s.id, s.name])], sourceId);
-  filter.addEventListener('change', () => ctx.navigate(`#/match-quality${filter.value ? `?source=${encodeURIComponent(filter.value)}` : ''}`));
+  filter.addEventListener('change', () =>
+    ctx.navigate(`#/match-quality${filter.value ? `?source=${encodeURIComponent(filter.value)}` : ''}`),
+  );
   const updated = h('p', { class: 'muted small', role: 'status' });
   const content = h('div', {});
 
@@ -24,18 +26,31 @@ export async function render(main, ctx) {
     ]);
     if (ctx.signal.aborted) return;
     const sourceName = new Map(sources.map((s) => [s.id, s.name]));
-    fill(content, 
+    fill(
+      content,
       quality.integrations.length === 0
         ? h('p', { class: 'empty' }, 'No integrations yet: ', h('a', { href: '#/integrations/new' }, 'add one'), '.')
-        : h('div', { class: 'cards' }, quality.integrations.map((entry) => integrationCard(entry, quality.identifiers, sourceName))),
-      recentEvents(events.filter((e) => e.message.type !== 'identify'), quality.identifiers),
+        : h(
+            'div',
+            { class: 'cards' },
+            quality.integrations.map((entry) => integrationCard(entry, quality.identifiers, sourceName)),
+          ),
+      recentEvents(
+        events.filter((e) => e.message.type !== 'identify'),
+        quality.identifiers,
+      ),
     );
     updated.textContent = `Counted at ${new Date(quality.counted_at).toLocaleTimeString()}; refreshes every 30 seconds.`;
   }
 
-  fill(main, 
+  fill(
+    main,
     h('h1', {}, 'Match quality'),
-    h('p', { class: 'lead' }, 'Snapchat attributes a conversion when it can match the event to a person. The more identifiers events carry, the more it matches: a click id or _scid ties an event to an ad, email and phone (hashed before sending) and IP + user agent to a Snapchatter.'),
+    h(
+      'p',
+      { class: 'lead' },
+      'Snapchat attributes a conversion when it can match the event to a person. The more identifiers events carry, the more it matches: a click id or _scid ties an event to an ad, email and phone (hashed before sending) and IP + user agent to a Snapchatter.',
+    ),
     h('div', { class: 'toolbar' }, field('Source', filter), updated),
     content,
   );
@@ -60,19 +75,47 @@ function integrationCard(entry, identifiers, sourceName) {
   return h(
     'section',
     { class: 'card', 'aria-labelledby': headingId, dataset: { integrationId: entry.integration_id } },
-    h('h2', { id: headingId }, entry.integration_name, ' ', h('span', { class: 'muted small' }, sourceName.get(entry.source_id) ?? '')),
-    h('p', { class: 'muted small' }, `${entry.last_hour.events} events in the last hour, ${entry.last_day.events} in the last 24 hours.`),
+    h(
+      'h2',
+      { id: headingId },
+      entry.integration_name,
+      ' ',
+      h('span', { class: 'muted small' }, sourceName.get(entry.source_id) ?? ''),
+    ),
+    h(
+      'p',
+      { class: 'muted small' },
+      `${entry.last_hour.events} events in the last hour, ${entry.last_day.events} in the last 24 hours.`,
+    ),
     entry.last_day.events === 0
       ? h('p', { class: 'empty' }, 'No events in the last 24 hours.')
       : h(
           'table',
           { class: 'data compact' },
           h('caption', { class: 'visually-hidden' }, `Share of ${entry.integration_name}'s events carrying each identifier`),
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Identifier'), h('th', { scope: 'col' }, 'Last hour'), h('th', { scope: 'col' }, 'Last 24 hours'))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, 'Identifier'),
+              h('th', { scope: 'col' }, 'Last hour'),
+              h('th', { scope: 'col' }, 'Last 24 hours'),
+            ),
+          ),
           h(
             'tbody',
             {},
-            identifiers.map((id) => h('tr', { dataset: { identifier: id } }, h('th', { scope: 'row' }, IDENTIFIER_LABELS[id].long), meter(entry.last_hour, id), meter(entry.last_day, id))),
+            identifiers.map((id) =>
+              h(
+                'tr',
+                { dataset: { identifier: id } },
+                h('th', { scope: 'row' }, IDENTIFIER_LABELS[id].long),
+                meter(entry.last_hour, id),
+                meter(entry.last_day, id),
+              ),
+            ),
           ),
         ),
   );
@@ -89,7 +132,17 @@ function recentEvents(events, identifiers) {
           'table',
           { class: 'data compact matrix' },
           h('caption', { class: 'visually-hidden' }, 'Which identifiers each of the latest events carried'),
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Time'), h('th', { scope: 'col' }, 'Event'), identifiers.map((id) => h('th', { scope: 'col' }, IDENTIFIER_LABELS[id].short)))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, 'Time'),
+              h('th', { scope: 'col' }, 'Event'),
+              identifiers.map((id) => h('th', { scope: 'col' }, IDENTIFIER_LABELS[id].short)),
+            ),
+          ),
           h(
             'tbody',
             {},
@@ -98,7 +151,15 @@ function recentEvents(events, identifiers) {
                 'tr',
                 { dataset: { eventId: String(event.id) } },
                 h('td', {}, timeEl(event.received_at)),
-                h('th', { scope: 'row' }, h('a', { href: `#/debugger?name=${encodeURIComponent(event.message.event ?? event.message.name ?? '')}` }, event.name)),
+                h(
+                  'th',
+                  { scope: 'row' },
+                  h(
+                    'a',
+                    { href: `#/debugger?name=${encodeURIComponent(event.message.event ?? event.message.name ?? '')}` },
+                    event.name,
+                  ),
+                ),
                 identifiers.map((id) => h('td', { class: 'mark' }, presence(event.identifiers[id]))),
               ),
             ),

@@ -20,9 +20,25 @@ export function render(main, { message, onSignedIn }) {
     'form',
     { id: 'signin', class: 'signin', novalidate: true },
     // Password managers file the token under a user name; there is only one admin.
-    h('input', { type: 'text', name: 'username', value: 'admin', autocomplete: 'username', hidden: true, 'aria-hidden': 'true', tabindex: -1 }),
+    h('input', {
+      type: 'text',
+      name: 'username',
+      value: 'admin',
+      autocomplete: 'username',
+      hidden: true,
+      'aria-hidden': 'true',
+      tabindex: -1,
+    }),
     h('div', { class: 'field' }, h('label', { for: 'token' }, 'Admin token'), input),
-    h('p', { id: 'token-hint', class: 'hint' }, 'Printed by ', h('code', {}, 'datafirst start'), ' when it generated one; otherwise your ', h('code', {}, 'DATAFIRST_ADMIN_TOKEN'), '.'),
+    h(
+      'p',
+      { id: 'token-hint', class: 'hint' },
+      'Printed by ',
+      h('code', {}, 'datafirst start'),
+      ' when it generated one; otherwise your ',
+      h('code', {}, 'DATAFIRST_ADMIN_TOKEN'),
+      '.',
+    ),
     button,
     error,
   );
@@ -43,12 +59,14 @@ export function render(main, { message, onSignedIn }) {
     } catch (failure) {
       button.disabled = false;
       if (failure instanceof ApiError && failure.status === 401) error.textContent = 'That admin token was not accepted.';
-      else if (failure instanceof ApiError && failure.status === 429) error.textContent = `Too many failed attempts. ${failure.message.replace(/^too many failed sign-ins: t/, 'T')}.`;
+      else if (failure instanceof ApiError && failure.status === 429)
+        error.textContent = `Too many failed attempts. ${failure.message.replace(/^too many failed sign-ins: t/, 'T')}.`;
       else error.textContent = failure.message;
       input.select();
     }
   });
-  fill(main, 
+  fill(
+    main,
     h(
       'section',
       { class: 'signin-card' },

@@ -18,9 +18,14 @@ export async function render(main, ctx) {
   async function draw() {
     const { sources } = await api('GET', 'sources', undefined, { signal: ctx.signal });
     if (ctx.signal.aborted) return;
-    fill(main, 
+    fill(
+      main,
       h('h1', {}, 'Sources'),
-      h('p', { class: 'lead' }, 'A source is a website or a backend that sends events, authenticated by its write key. Each source can send to several Snapchat pixels.'),
+      h(
+        'p',
+        { class: 'lead' },
+        'A source is a website or a backend that sends events, authenticated by its write key. Each source can send to several Snapchat pixels.',
+      ),
       revealed ? newKeyPanel(revealed, () => ((revealed = null), draw())) : null,
       sources.length === 0 ? h('p', { class: 'empty' }, 'No sources yet: add one below.') : sourceTable(sources),
       createForm(),
@@ -32,7 +37,15 @@ export async function render(main, ctx) {
       'table',
       { class: 'data' },
       h('caption', { class: 'visually-hidden' }, 'Sources'),
-      h('thead', {}, h('tr', {}, ['Name', 'Source ID', 'Write key', 'Integrations', 'Created', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Name', 'Source ID', 'Write key', 'Integrations', 'Created', 'Actions'].map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -47,7 +60,11 @@ export async function render(main, ctx) {
               {},
               h('code', { class: 'masked', title: 'Write-only: only its last four characters are shown' }, source.write_key),
               source.previous_key_expires_at
-                ? h('p', { class: 'hint' }, `The previous key works until ${date(source.previous_key_expires_at)} (${relative(source.previous_key_expires_at)}).`)
+                ? h(
+                    'p',
+                    { class: 'hint' },
+                    `The previous key works until ${date(source.previous_key_expires_at)} (${relative(source.previous_key_expires_at)}).`,
+                  )
                 : null,
             ),
             h('td', {}, h('a', { href: `#/integrations?source=${encodeURIComponent(source.id)}` }, `${source.integrations}`)),
@@ -55,9 +72,31 @@ export async function render(main, ctx) {
             h(
               'td',
               { class: 'actions' },
-              h('button', { type: 'button', class: 'secondary small', onclick: () => rename(source), 'aria-label': `Rename ${source.name}` }, 'Rename'),
-              h('button', { type: 'button', class: 'secondary small', onclick: () => rotate(source), 'aria-label': `Rotate the write key of ${source.name}` }, 'Rotate key'),
-              h('button', { type: 'button', class: 'danger small', onclick: () => remove(source), 'aria-label': `Delete ${source.name}` }, 'Delete'),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'secondary small',
+                  onclick: () => rename(source),
+                  'aria-label': `Rename ${source.name}`,
+                },
+                'Rename',
+              ),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'secondary small',
+                  onclick: () => rotate(source),
+                  'aria-label': `Rotate the write key of ${source.name}`,
+                },
+                'Rotate key',
+              ),
+              h(
+                'button',
+                { type: 'button', class: 'danger small', onclick: () => remove(source), 'aria-label': `Delete ${source.name}` },
+                'Delete',
+              ),
             ),
           ),
         ),
@@ -66,7 +105,13 @@ export async function render(main, ctx) {
   }
 
   function createForm() {
-    const name = h('input', { name: 'name', required: true, maxlength: 200, placeholder: 'e.g. Shop website', autocomplete: 'off' });
+    const name = h('input', {
+      name: 'name',
+      required: true,
+      maxlength: 200,
+      placeholder: 'e.g. Shop website',
+      autocomplete: 'off',
+    });
     const errors = errorList([]);
     const form = h(
       'form',
@@ -95,7 +140,18 @@ export async function render(main, ctx) {
     openDialog(`Rename “${source.name}”`, (close) => {
       const name = h('input', { value: source.name, required: true, maxlength: 200 });
       const errors = errorList([]);
-      const form = h('form', { novalidate: true }, field('New name', name), errors, h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Save'), h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel')));
+      const form = h(
+        'form',
+        { novalidate: true },
+        field('New name', name),
+        errors,
+        h(
+          'div',
+          { class: 'buttons' },
+          h('button', { type: 'submit', class: 'primary' }, 'Save'),
+          h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel'),
+        ),
+      );
       form.addEventListener('submit', async (event) => {
         event.preventDefault();
         try {
@@ -119,21 +175,34 @@ export async function render(main, ctx) {
       const form = h(
         'form',
         { novalidate: true },
-        h('p', {}, 'A new write key is made at once. Update your pages and servers with it; until the grace period ends the old key keeps working, so no events are lost meanwhile.'),
+        h(
+          'p',
+          {},
+          'A new write key is made at once. Update your pages and servers with it; until the grace period ends the old key keeps working, so no events are lost meanwhile.',
+        ),
         field('Keep the old key working for', grace),
         errors,
-        h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Rotate key'), h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel')),
+        h(
+          'div',
+          { class: 'buttons' },
+          h('button', { type: 'submit', class: 'primary' }, 'Rotate key'),
+          h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel'),
+        ),
       );
       form.addEventListener('submit', async (event) => {
         event.preventDefault();
         try {
-          const rotated = await api('POST', `sources/${encodeURIComponent(source.id)}/rotate-key`, { grace_seconds: Number(grace.value) });
+          const rotated = await api('POST', `sources/${encodeURIComponent(source.id)}/rotate-key`, {
+            grace_seconds: Number(grace.value),
+          });
           close();
           revealed = {
             name: rotated.name,
             key: rotated.write_key,
             snippet: rotated.snippet,
-            note: rotated.previous_key_expires_at ? `The old key works until ${date(rotated.previous_key_expires_at)}.` : 'The old key no longer works.',
+            note: rotated.previous_key_expires_at
+              ? `The old key works until ${date(rotated.previous_key_expires_at)}.`
+              : 'The old key no longer works.',
           };
           toast('Write key rotated.');
           await draw();
@@ -160,7 +229,11 @@ export async function render(main, ctx) {
         }
       });
       return [
-        h('p', {}, `Its ${source.integrations === 1 ? 'integration is' : `${source.integrations} integrations are`} deleted too, and events sent with its write key are refused from now on. Events already received stay in the debugger.`),
+        h(
+          'p',
+          {},
+          `Its ${source.integrations === 1 ? 'integration is' : `${source.integrations} integrations are`} deleted too, and events sent with its write key are refused from now on. Events already received stay in the debugger.`,
+        ),
         h('div', { class: 'buttons' }, button, h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel')),
       ];
     });
@@ -178,7 +251,12 @@ function newKeyPanel({ name, key, snippet, note }, dismiss) {
     { class: 'new-key notice', 'aria-labelledby': 'new-key-title' },
     h('h2', { id: 'new-key-title' }, `Write key for “${name}”`),
     h('p', {}, note, ' ', h('strong', {}, 'Copy it now: it is not shown again.')),
-    h('div', { class: 'copy-row' }, input, copyButton(() => key, input)),
+    h(
+      'div',
+      { class: 'copy-row' },
+      input,
+      copyButton(() => key, input),
+    ),
     h(
       'details',
       {},
@@ -187,6 +265,10 @@ function newKeyPanel({ name, key, snippet, note }, dismiss) {
       snippetBox,
       copyButton(() => snippet, snippetBox, 'Copy snippet'),
     ),
-    h('button', { type: 'button', class: 'secondary small', onclick: (event) => (event.target.closest('.new-key').remove(), dismiss()) }, 'I have saved it'),
+    h(
+      'button',
+      { type: 'button', class: 'secondary small', onclick: (event) => (event.target.closest('.new-key').remove(), dismiss()) },
+      'I have saved it',
+    ),
   );
 }

@@ -7,7 +7,12 @@ const SAMPLE_MESSAGE = {
   type: 'track',
   event: 'Order Completed',
   userId: 'user-1234',
-  properties: { order_id: 'ORD-TEST-1', revenue: 59.97, currency: 'GBP', products: [{ product_id: 'SKU-1', price: 19.99, quantity: 3 }] },
+  properties: {
+    order_id: 'ORD-TEST-1',
+    revenue: 59.97,
+    currency: 'GBP',
+    products: [{ product_id: 'SKU-1', price: 19.99, quantity: 3 }],
+  },
   context: {
     page: { url: 'https://shop.example.com/thanks' },
     ip: '203.0.113.7',
@@ -24,7 +29,11 @@ export async function render(main, ctx) {
   ]);
   if (ctx.signal.aborted) return;
   if (integrations.length === 0) {
-    fill(main, h('h1', {}, 'Send test event'), h('p', { class: 'empty' }, 'There is no integration to test yet: ', h('a', { href: '#/integrations/new' }, 'add one'), '.'));
+    fill(
+      main,
+      h('h1', {}, 'Send test event'),
+      h('p', { class: 'empty' }, 'There is no integration to test yet: ', h('a', { href: '#/integrations/new' }, 'add one'), '.'),
+    );
     return;
   }
   const groups = sources
@@ -37,7 +46,11 @@ export async function render(main, ctx) {
   const code = h('input', { name: 'test_event_code', autocomplete: 'off', spellcheck: 'false', placeholder: 'optional' });
   const useSample = h('input', { type: 'radio', name: 'kind', value: 'sample', checked: true, id: 'kind-sample' });
   const useOwn = h('input', { type: 'radio', name: 'kind', value: 'own', id: 'kind-own' });
-  const message = h('textarea', { name: 'message', rows: 14, class: 'mono', spellcheck: 'false', hidden: true, 'aria-label': 'Message (JSON)' }, JSON.stringify(SAMPLE_MESSAGE, null, 2));
+  const message = h(
+    'textarea',
+    { name: 'message', rows: 14, class: 'mono', spellcheck: 'false', hidden: true, 'aria-label': 'Message (JSON)' },
+    JSON.stringify(SAMPLE_MESSAGE, null, 2),
+  );
   const toggle = () => (message.hidden = !useOwn.checked);
   useSample.addEventListener('change', toggle);
   useOwn.addEventListener('change', toggle);
@@ -53,8 +66,18 @@ export async function render(main, ctx) {
       'fieldset',
       { class: 'radios' },
       h('legend', {}, 'Event'),
-      h('div', { class: 'field check' }, useSample, h('label', { for: 'kind-sample' }, 'A sample event (a page view, or an app open for app integrations)')),
-      h('div', { class: 'field check' }, useOwn, h('label', { for: 'kind-own' }, 'My own message (Segment-style JSON, as your pages or servers send it)')),
+      h(
+        'div',
+        { class: 'field check' },
+        useSample,
+        h('label', { for: 'kind-sample' }, 'A sample event (a page view, or an app open for app integrations)'),
+      ),
+      h(
+        'div',
+        { class: 'field check' },
+        useOwn,
+        h('label', { for: 'kind-own' }, 'My own message (Segment-style JSON, as your pages or servers send it)'),
+      ),
       message,
     ),
     button,
@@ -85,9 +108,14 @@ export async function render(main, ctx) {
     }
   });
 
-  fill(main, 
+  fill(
+    main,
     h('h1', {}, 'Send test event'),
-    h('p', { class: 'lead' }, 'Sends one event to Snapchat’s validation endpoint: Snapchat checks it and lists it under Test Events, without counting it as a conversion.'),
+    h(
+      'p',
+      { class: 'lead' },
+      'Sends one event to Snapchat’s validation endpoint: Snapchat checks it and lists it under Test Events, without counting it as a conversion.',
+    ),
     form,
     result,
   );
@@ -105,10 +133,38 @@ function answerView(answer) {
       : `HTTP ${status}${verdict ? `, ${verdict}` : ''}${answer.response.body?.reason ? `: ${answer.response.body.reason}` : ''}`;
   return [
     h('h2', {}, 'Snapchat’s answer'),
-    h('p', { class: 'verdict' }, badge(status === null ? 'No answer' : ok ? 'Valid' : 'Invalid', tone), ' ', h('span', { class: 'answer-summary' }, summary), ' ', h('span', { class: 'muted' }, `(${answer.duration_ms} ms)`)),
-    h('div', { class: 'stages two' },
-      h('section', {}, h('h3', {}, 'Request'), h('p', {}, h('code', { class: 'break' }, `POST ${answer.request.url}`)), jsonBlock(answer.request.body, 'Request body')),
-      h('section', {}, h('h3', {}, `Answer${status === null ? '' : ` (HTTP ${status})`}`), jsonBlock(answer.response.body ?? null, 'Answer body'), answer.outcome.kind !== 'delivered' ? h('p', { class: 'hint' }, `Classified as: ${answer.outcome.kind}${answer.outcome.reason ? ` (${answer.outcome.reason})` : ''}`) : null),
+    h(
+      'p',
+      { class: 'verdict' },
+      badge(status === null ? 'No answer' : ok ? 'Valid' : 'Invalid', tone),
+      ' ',
+      h('span', { class: 'answer-summary' }, summary),
+      ' ',
+      h('span', { class: 'muted' }, `(${answer.duration_ms} ms)`),
+    ),
+    h(
+      'div',
+      { class: 'stages two' },
+      h(
+        'section',
+        {},
+        h('h3', {}, 'Request'),
+        h('p', {}, h('code', { class: 'break' }, `POST ${answer.request.url}`)),
+        jsonBlock(answer.request.body, 'Request body'),
+      ),
+      h(
+        'section',
+        {},
+        h('h3', {}, `Answer${status === null ? '' : ` (HTTP ${status})`}`),
+        jsonBlock(answer.response.body ?? null, 'Answer body'),
+        answer.outcome.kind !== 'delivered'
+          ? h(
+              'p',
+              { class: 'hint' },
+              `Classified as: ${answer.outcome.kind}${answer.outcome.reason ? ` (${answer.outcome.reason})` : ''}`,
+            )
+          : null,
+      ),
     ),
   ];
 }
