@@ -1,0 +1,60 @@
+import { startSnapchatMock, type SnapchatMock } from '@datafirst/snapchat';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestCollector, WRITE_KEY, type TestCollector } from './start-collector.js';
+
+const PIXEL = '6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a';
+let mock: SnapchatMock;
+let collector: TestCollector;
+
+beforeAll(async () => {
+  mock = await startSnapchatMock();
+  collector = await startTestCollector(['--snapchat-url', mock.url, '--pixel-id', PIXEL, '--access-token', 'metrics-token']);
+});
+afterAll(async () => {
+  await collector?.stopAndClean();
+  await mock?.close();
+});
+
+async function metrics(): Promise<string> {
+  const res = await fetch(`${collector.url}/metrics`);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  return res.text();
+}
+
+/** The value of one sample, e.g. `datafirst_events_received_total{source="src_x"}`. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (wanted.every((label) => line.includes(label))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return undefined;
+}
+
+it('counts received, rejected, delivered and retried events per integration, with the backlog and delivery latency', async () => {
+  const integrations = (await (await collector.admin('/v1/admin/integrations')).json()) as {
+    integrations: { id: string; source_id: string }[];
+  };
+  const { id: integration, source_id: source } = integrations.integrations[0]!;
+  mock.setFaults({ mode: 'status', status: 503, count: 1 });
+  const page = (messageId: string) => ({
+    type: 'page',
+    messageId,
+    anonymousId: 'a',
+    context: { page: { url: 'https://shop.example.com/' }, ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (test)' },
+  });
+  const res = await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: [page('m-1'), page('m-2'), { type: 'nope' }] });
+  expect(res.status).toBe(400);
+
+  await expect
+    .poll(async () => sample(await metrics(), 'datafirst_deliveries_delivered_total', { integration }), { timeout: 10_000 })
+    .toBe(2);
+  const text = await metrics();
+  expect(sample(text, 'datafirst_events_received_total', { source })).toBe(2);
+  expect(sample(text, 'datafirst_events_rejected_total', { reason: 'message' })).toBe(1);
+  expect(sample(text, 'datafirst_deliveries_retried_total', { integration })).toBe(2);
+  expect(sample(text, 'datafirst_deliveries', { status: 'pending' })).toBe(0);
+  expect(sample(text, 'datafirst_deliveries', { status: 'delivered' })).toBe(2);
+  expect(sample(text, 'datafirst_delivery_latency_seconds_count', { integration })).toBe(2);
+  expect(text).toContain('# TYPE datafirst_deliveries_dead_lettered_total counter');
+});
