@@ -21,7 +21,8 @@ export interface EnrichOptions {
 
 /** Reads the `ScCid` query parameter from a URL, matching its name in any casing. */
 export function clickIdFromUrl(url: string | undefined): string | undefined {
-  if (!url) return undefined;
+  // Runs for every message: most URLs carry no click id, and a full URL parse costs microseconds.
+  if (!url || !/sccid=/i.test(url)) return undefined;
   let params: URLSearchParams;
   try {
     params = new URL(url).searchParams;
