@@ -123,6 +123,20 @@ export interface MockStoreLimits {
 const HOUR_MS = 60 * 60 * 1000;
 const LOG_WINDOW_MS = 24 * HOUR_MS;
 
+/**
+ * Appends `item`, dropping the oldest entries in bulk once the list holds twice `max`: shifting a
+ * long array one entry at a time copies all of it, for every event a busy benchmark sends.
+ */
+function keepNewest<T>(list: T[], item: T, max: number): void {
+  list.push(item);
+  if (list.length >= 2 * max) list.splice(0, list.length - max);
+}
+
+/** The newest `max` entries of a list that `keepNewest` fills. */
+function newest<T>(list: T[], max: number): T[] {
+  return list.length > max ? list.slice(list.length - max) : [...list];
+}
+
 /** Creates an empty store. */
 export function createMockStore(limits: MockStoreLimits): MockStore {
   let requests: MockRequest[] = [];
@@ -135,11 +149,10 @@ export function createMockStore(limits: MockStoreLimits): MockStore {
   return {
     addRequest(request) {
       const recorded: MockRequest = { id: nextRequestId++, ...request };
-      requests.push(recorded);
-      if (requests.length > limits.maxRequests) requests.shift();
+      keepNewest(requests, recorded, limits.maxRequests);
       return recorded;
     },
-    requests: () => [...requests],
+    requests: () => newest(requests, limits.maxRequests),
     clearRequests() {
       requests = [];
     },
@@ -157,12 +170,11 @@ export function createMockStore(limits: MockStoreLimits): MockStore {
         event: accepted.event,
         duplicate,
       };
-      events.push(event);
-      if (events.length > limits.maxEvents) events.shift();
+      keepNewest(events, event, limits.maxEvents);
       return event;
     },
     events(filter = {}) {
-      return events.filter(
+      return newest(events, limits.maxEvents).filter(
         (event) =>
           (filter.assetId === undefined || event.assetId === filter.assetId) &&
           (filter.test === undefined || event.test === filter.test),
@@ -175,11 +187,10 @@ export function createMockStore(limits: MockStoreLimits): MockStore {
       orderIds.clear();
     },
     logTestEvent(entry) {
-      logs.push(entry);
-      if (logs.length > limits.maxEvents) logs.shift();
+      keepNewest(logs, entry, limits.maxEvents);
     },
     testLogs(assetId, nowMs) {
-      logs = logs.filter((entry) => nowMs - entry.receivedAtMs <= LOG_WINDOW_MS);
+      logs = newest(logs, limits.maxEvents).filter((entry) => nowMs - entry.receivedAtMs <= LOG_WINDOW_MS);
       return logs.filter((entry) => entry.assetId === assetId);
     },
     stats(assetId, nowMs) {
@@ -187,7 +198,7 @@ export function createMockStore(limits: MockStoreLimits): MockStore {
         test: { event_count_past_hour: 0, latest_event_ts: 0 },
         live: { event_count_past_hour: 0, latest_event_ts: 0 },
       };
-      for (const event of events) {
+      for (const event of newest(events, limits.maxEvents)) {
         if (event.assetId !== assetId) continue;
         const at = Date.parse(event.receivedAt);
         const bucket = event.test ? counts.test : counts.live;
