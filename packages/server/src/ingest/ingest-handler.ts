@@ -179,9 +179,9 @@ async function handle(
 
   const raw = messagesOf(endpoint, body);
   const receivedAt = options.now?.() ?? new Date();
-  // Only a browser's own request says who the visitor is: a backend calling us would otherwise
-  // pass its server's IP and user agent off as its customer's.
-  // Browsers send Origin with every POST (fetch and sendBeacon alike); server-side clients don't.
+  // Only a browser's own request says who the visitor is: a backend calling us would otherwise pass
+  // its server's IP and user agent off as its customer's. Browsers send Origin with every POST
+  // (fetch and sendBeacon alike); server-side clients don't.
   const fromBrowser = req.headers.origin !== undefined;
   const facts = {
     ip: fromBrowser ? clientIp(req, options.trustProxy) : undefined,

@@ -104,35 +104,32 @@ export class IntegrationLane {
   /** Leases and delivers one batch; false when nothing was due. */
   private async round(): Promise<boolean> {
     const s = this.settings;
-    {
-      const pause = this.pausedUntil - s.now();
-      if (pause > 0) {
-        await sleep(Math.min(pause, 1000));
-        return true;
-      }
-      let leased = await s.store.leaseDeliveries({
-        owner: s.owner,
-        integrationId: this.integrationId,
-        limit: s.batchSize,
-        leaseMs: s.leaseMs,
-        now: s.now(),
-      });
-      if (leased.length === 0) return false;
-      if (leased.length < s.batchSize && s.batchWaitMs > 0) {
-        // Not a full batch: let a few more arrive, then take them along in the same request.
-        await sleep(s.batchWaitMs);
-        const more = await s.store.leaseDeliveries({
-          owner: s.owner,
-          integrationId: this.integrationId,
-          limit: s.batchSize - leased.length,
-          leaseMs: s.leaseMs,
-          now: s.now(),
-        });
-        leased = leased.concat(more);
-      }
-      await this.deliver(leased);
+    const pause = this.pausedUntil - s.now();
+    if (pause > 0) {
+      await sleep(Math.min(pause, 1000));
       return true;
     }
+    let leased = await this.lease(s.batchSize);
+    if (leased.length === 0) return false;
+    if (leased.length < s.batchSize && s.batchWaitMs > 0) {
+      // Not a full batch: let a few more arrive, then take them along in the same request.
+      await sleep(s.batchWaitMs);
+      leased = leased.concat(await this.lease(s.batchSize - leased.length));
+    }
+    await this.deliver(leased);
+    return true;
+  }
+
+  /** Leases up to `limit` of this integration's due deliveries. */
+  private lease(limit: number): Promise<LeasedDelivery[]> {
+    const s = this.settings;
+    return s.store.leaseDeliveries({
+      owner: s.owner,
+      integrationId: this.integrationId,
+      limit,
+      leaseMs: s.leaseMs,
+      now: s.now(),
+    });
   }
 
   private async deliver(items: LeasedDelivery[]): Promise<void> {

@@ -382,11 +382,7 @@ class SqliteStore implements Store {
   }
 
   async getProfileTraits(sourceId: string, userId?: string, anonymousId?: string): Promise<Traits | undefined> {
-    const read = (key: string) => parse((this.statements.getProfile.get(sourceId, key) as Row | undefined)?.traits);
-    const byAnonymous = anonymousId ? read(`a:${anonymousId}`) : null;
-    const byUser = userId ? read(`u:${userId}`) : null;
-    if (!byAnonymous && !byUser) return undefined;
-    return { ...(byAnonymous ?? {}), ...(byUser ?? {}) };
+    return (await this.profileTraitsFor(sourceId, [{ userId, anonymousId }]))[0];
   }
 
   async profileTraitsFor(sourceId: string, people: readonly Person[]): Promise<(Traits | undefined)[]> {
