@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@datafirst/protocol': src('protocol'),
+      '@datafirst/destination': src('destination'),
       '@datafirst/snapchat': src('snapchat'),
       '@datafirst/store': src('store'),
     },

@@ -1,0 +1,99 @@
+import type { EnrichedMessage, Traits } from '@datafirst/protocol';
+import type { ConfigCheck, ConfigField } from './config-fields.js';
+import type { ReasonCode } from './reason-codes.js';
+
+/** What a destination may use besides the message when it builds an event. */
+export interface BuildContext {
+  /** The clock, for age limits. */
+  now: Date;
+  /** Traits earlier `identify` calls gave the person; the message's own traits win per field. */
+  profileTraits?: Traits;
+  /** Marks the event as a test event where the destination has such a thing. */
+  testEventCode?: string;
+}
+
+/** A built event and the batch it may share a request with, or why it must not be sent. */
+export type BuildResult<Event> =
+  { ok: true; event: Event; batchKey: string } | { ok: false; status: 'skipped' | 'failed'; code: ReasonCode; detail: string };
+
+/**
+ * What to do after the destination answered a request. Indexes are positions in the request's
+ * events, 0-based. Every kind but `delivered` carries a reason code and the detail in words.
+ */
+export type SendOutcome =
+  /** Accepted; single events may still have been refused (`failed`), which fail for good. */
+  | { kind: 'delivered'; failed: { index: number; reason: string }[] }
+  /** One event is invalid: it fails for good; resend the others now, with the same ids. */
+  | { kind: 'invalid_event'; index: number; reason: string; codes: string[] }
+  /** The request as a whole was refused: halve the batch and resend each half. */
+  | { kind: 'split'; reason: string }
+  /** Credentials refused: park the integration's deliveries until its config changes. */
+  | { kind: 'credentials'; reason: string }
+  /** Try again later, not before `retryAfterMs` when the destination said so. */
+  | { kind: 'retry'; code: RetryCode; reason: string; retryAfterMs?: number }
+  /** Fails for good; retrying would get the same answer. */
+  | { kind: 'permanent'; reason: string };
+
+/** Why a request is to be tried again. */
+export type RetryCode = Extract<ReasonCode, 'rate_limited' | 'destination_unavailable' | 'network_error' | 'timeout'>;
+
+/** One request to the destination and its answer. */
+export interface SendReport {
+  outcome: SendOutcome;
+  /** The HTTP status, when an answer came. */
+  status?: number;
+  /** The answer as data (parsed JSON, or its text), to show in the debugger. */
+  response: unknown;
+  durationMs: number;
+  /** Each event as it was sent (secrets masked), in the order given, to record with its delivery. */
+  payloads: unknown[];
+  /** The request as sent (secrets masked), for the admin API's test answer. */
+  request: { url: string; body: unknown };
+}
+
+/** An identifier the destination matches people by, in the order the admin UI shows them. */
+export interface IdentifierInfo {
+  key: string;
+  label: string;
+}
+
+/**
+ * An ad platform. The worker, the store and the admin API speak only to this: adding a platform
+ * is one more implementation, with no change to the pipeline, the store or the worker loop.
+ */
+export interface Destination<Config = Record<string, unknown>, Event = unknown> {
+  /** Stored as the integration's `vendor`. */
+  readonly vendor: string;
+  /** The platform's name, for people. */
+  readonly name: string;
+  /** Settings, in the order the form shows them. */
+  readonly fields: readonly ConfigField[];
+  /** The identifiers match quality is reported for. */
+  readonly identifiers: readonly IdentifierInfo[];
+  /** Events one request may carry. */
+  readonly maxBatchSize: number;
+
+  /** Checks a whole config (defaults filled in, types coerced where the API allows). */
+  validateConfig(input: unknown): ConfigCheck<Config>;
+  /** Requests a second (with a burst) the integration may send; the worker's token bucket. */
+  rateLimit(config: Config): { rps: number; burst: number };
+  /**
+   * The account an event goes to (a pixel, an app), or undefined when it goes nowhere. Two
+   * integrations with the same key would count a conversion twice.
+   */
+  accountOf(message: EnrichedMessage, config: Config): string | undefined;
+  /** Builds the destination's event for a stored message, or says why it must not be sent. */
+  build(message: EnrichedMessage, config: Config, context: BuildContext): BuildResult<Event>;
+  /** The identifiers a message (with its profile traits) carries, as `identifiers` keys. */
+  identifiersOf(message: EnrichedMessage, profileTraits?: Traits): string[];
+  /** Sends one request's worth of events (at most `maxBatchSize`, one `batchKey`). */
+  send(config: Config, events: Event[]): Promise<SendReport>;
+  /** Sends events to the destination's validation endpoint, where it has one: checked, not counted. */
+  validate?(config: Config, events: Event[], testEventCode?: string): Promise<SendReport>;
+  /** A realistic message for the admin's "send a test event". */
+  sampleMessage(now: Date, config: Config): EnrichedMessage;
+}
+
+/** Any destination, as the registry holds them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each destination has its own config and event types
+export type AnyDestination = Destination<any, any>;

@@ -1,0 +1,17 @@
+// @datafirst/destination: the contract every ad platform implements, and the reason codes of
+// every delivery outcome.
+export { secretKeys } from './config-fields.js';
+export type { ConfigCheck, ConfigField } from './config-fields.js';
+export type {
+  AnyDestination,
+  BuildContext,
+  BuildResult,
+  Destination,
+  IdentifierInfo,
+  RetryCode,
+  SendOutcome,
+  SendReport,
+} from './destination.js';
+export { isReasonCode, REASON_CODES } from './reason-codes.js';
+export type { ReasonCode, ReasonOutcome } from './reason-codes.js';
+export { DestinationRegistry } from './registry.js';
