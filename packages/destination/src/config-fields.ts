@@ -20,6 +20,8 @@ export interface ConfigField {
   options?: readonly { value: string; label: string }[];
   /** What applies when the field is not set. */
   default?: string | number | boolean;
+  /** The form section it is shown in; the destination's name when not given. */
+  group?: string;
 }
 
 /** A config accepted as valid, or every problem found as `key: reason`. */

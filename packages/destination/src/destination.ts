@@ -54,7 +54,19 @@ export interface SendReport {
 /** An identifier the destination matches people by, in the order the admin UI shows them. */
 export interface IdentifierInfo {
   key: string;
+  /** For tables. */
   label: string;
+  /** For chips. */
+  shortLabel: string;
+}
+
+/** The destination's own event names and the mapping it applies when nothing is configured. */
+export interface EventVocabulary {
+  eventNames: readonly string[];
+  /** Site event name (the page key for page views) → destination event name. */
+  defaultEventMap: Readonly<Record<string, string>>;
+  /** The `event_map` key that stands for page views. */
+  pageEventKey: string;
 }
 
 /**
@@ -72,6 +84,8 @@ export interface Destination<Config = Record<string, unknown>, Event = unknown> 
   readonly identifiers: readonly IdentifierInfo[];
   /** Events one request may carry. */
   readonly maxBatchSize: number;
+  /** The event names a message may be mapped to, for the admin UI's `event_map` editor. */
+  readonly eventVocabulary?: EventVocabulary;
 
   /** Checks a whole config (defaults filled in, types coerced where the API allows). */
   validateConfig(input: unknown): ConfigCheck<Config>;
@@ -84,8 +98,11 @@ export interface Destination<Config = Record<string, unknown>, Event = unknown> 
   accountOf(message: EnrichedMessage, config: Config): string | undefined;
   /** Builds the destination's event for a stored message, or says why it must not be sent. */
   build(message: EnrichedMessage, config: Config, context: BuildContext): BuildResult<Event>;
-  /** The identifiers a message (with its profile traits) carries, as `identifiers` keys. */
-  identifiersOf(message: EnrichedMessage, profileTraits?: Traits): string[];
+  /**
+   * The identifiers (`identifiers` keys) a message carries, and, once built, its event: the
+   * event also holds what the person's profile added.
+   */
+  identifiersOf(message: EnrichedMessage, event?: Event): string[];
   /** Sends one request's worth of events (at most `maxBatchSize`, one `batchKey`). */
   send(config: Config, events: Event[]): Promise<SendReport>;
   /** Sends events to the destination's validation endpoint, where it has one: checked, not counted. */

@@ -1,5 +1,6 @@
 // @datafirst/destination: the contract every ad platform implements, and the reason codes of
 // every delivery outcome.
+export { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelayMs } from './backoff.js';
 export { secretKeys } from './config-fields.js';
 export type { ConfigCheck, ConfigField } from './config-fields.js';
 export type {
@@ -7,6 +8,7 @@ export type {
   BuildContext,
   BuildResult,
   Destination,
+  EventVocabulary,
   IdentifierInfo,
   RetryCode,
   SendOutcome,

@@ -1,7 +1,7 @@
 import type { RequestListener } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type RequestHandler } from 'express';
-import type { SnapchatClient } from '@datafirst/snapchat';
+import type { DestinationRegistry } from '@datafirst/destination';
 import type { Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import { adminRouter } from './admin/admin-router.js';
@@ -10,6 +10,7 @@ import { createIngestHandler } from './ingest/ingest-handler.js';
 import { smartLinks } from './links/smart-links.js';
 import type { Metrics } from './metrics.js';
 import { packageFile } from './package-files.js';
+import type { EventPipeline } from './pipeline/event-pipeline.js';
 import type { SourceDirectory } from './source-directory.js';
 
 export interface AppOptions {
@@ -17,7 +18,9 @@ export interface AppOptions {
   directory: SourceDirectory;
   metrics: Metrics;
   logger: Logger;
-  snapchat: SnapchatClient;
+  /** The one way events are stored, whoever produces them. */
+  pipeline: EventPipeline;
+  destinations: DestinationRegistry;
   adminToken: string;
   tagPath: string;
   consentDefault: 'granted' | 'denied';
@@ -27,8 +30,6 @@ export interface AppOptions {
   attributionDays: number;
   /** The identity cookies' `Domain`; matches the tag's `data-cookie-domain`. Unset: host-only. */
   cookieDomain?: string;
-  /** Called after events are stored, so an in-process worker can send them at once. */
-  onStored?: () => void;
   /** Aborted when the server starts shutting down: long-lived responses (live streams) end. */
   closing?: AbortSignal;
   /** Extra routes mounted last (the demo shop and the Snapchat mock in demo mode). */
@@ -43,16 +44,13 @@ const publicDir = fileURLToPath(new URL('../public', import.meta.url));
  */
 export function createApp(options: AppOptions): RequestListener {
   const ingest = createIngestHandler({
-    store: options.store,
+    pipeline: options.pipeline,
     directory: options.directory,
     logger: options.logger,
     metrics: options.metrics,
-    consentDefault: options.consentDefault,
-    honorGpc: options.honorGpc,
     trustProxy: options.trustProxy,
     attributionDays: options.attributionDays,
     cookieDomain: options.cookieDomain,
-    onStored: options.onStored,
   });
   const app = createExpressApp(options);
   return (req, res) => {
@@ -78,7 +76,7 @@ function createExpressApp(options: AppOptions): Express {
       store: options.store,
       directory: options.directory,
       adminToken: options.adminToken,
-      snapchat: options.snapchat,
+      destinations: options.destinations,
       tagPath: options.tagPath,
       logger: options.logger,
       closing: options.closing,

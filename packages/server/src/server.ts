@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SnapchatClient, createSnapchatMock } from '@datafirst/snapchat';
+import { DestinationRegistry } from '@datafirst/destination';
+import { SnapchatClient, createSnapchatDestination, createSnapchatMock } from '@datafirst/snapchat';
 import { openSqliteStore, type Source, type Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
@@ -9,6 +10,7 @@ import type { Config } from './config.js';
 import { shopRouter } from './demo/shop.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { EventPipeline } from './pipeline/event-pipeline.js';
 import { SourceDirectory } from './source-directory.js';
 import { DeliveryWorker } from './worker/delivery-worker.js';
 
@@ -49,8 +51,17 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
 
   const metrics = createMetrics(store);
   const directory = new SourceDirectory(store);
-  const snapchat = new SnapchatClient({ baseUrl: snapchatApiUrl, timeoutMs: config.requestTimeoutMs });
-  const worker = config.worker ? createWorker(config, store, snapchat, logger, metrics) : undefined;
+  const destinations = destinationsFor(snapchatApiUrl, config);
+  const worker = config.worker ? createWorker(config, store, destinations, logger, metrics) : undefined;
+  const pipeline = new EventPipeline({
+    store,
+    directory,
+    destinations,
+    metrics,
+    consentDefault: config.consentDefault,
+    honorGpc: config.honorGpc,
+    onStored: worker ? () => worker.wake() : undefined,
+  });
 
   const extra = [];
   if (config.demo) {
@@ -65,7 +76,8 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
     directory,
     metrics,
     logger,
-    snapchat,
+    pipeline,
+    destinations,
     adminToken: config.adminToken,
     tagPath: config.tagPath,
     consentDefault: config.consentDefault,
@@ -73,7 +85,6 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
     trustProxy: config.trustProxy,
     attributionDays: config.attributionDays,
     cookieDomain: config.cookieDomain,
-    onStored: worker ? () => worker.wake() : undefined,
     closing: shutdown.signal,
     extra,
   });
@@ -104,10 +115,22 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
   };
 }
 
-function createWorker(config: Config, store: Store, snapchat: SnapchatClient, logger: Logger, metrics: Metrics): DeliveryWorker {
+/** The destinations this deployment sends to: Snapchat's Conversions API at `apiUrl`. */
+function destinationsFor(apiUrl: string, config: Config): DestinationRegistry {
+  const snapchat = new SnapchatClient({ baseUrl: apiUrl, timeoutMs: config.requestTimeoutMs });
+  return new DestinationRegistry([createSnapchatDestination(snapchat)]);
+}
+
+function createWorker(
+  config: Config,
+  store: Store,
+  destinations: DestinationRegistry,
+  logger: Logger,
+  metrics: Metrics,
+): DeliveryWorker {
   return new DeliveryWorker({
     store,
-    send: (snapchatConfig, events) => snapchat.send(snapchatConfig, events),
+    destinations,
     logger,
     metrics,
     leaseMs: config.leaseMs,
@@ -129,8 +152,7 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   }
   const logger = createLogger(config.logLevel);
   const store = openSqliteStore({ path: config.dbPath, durability: config.durability, secretKey: config.secretKey });
-  const snapchat = new SnapchatClient({ baseUrl: config.snapchatApiUrl, timeoutMs: config.requestTimeoutMs });
-  const worker = createWorker(config, store, snapchat, logger, createMetrics(store));
+  const worker = createWorker(config, store, destinationsFor(config.snapchatApiUrl, config), logger, createMetrics(store));
   worker.start();
   return {
     async close() {

@@ -174,16 +174,19 @@ describe('the library against the mock', () => {
   });
 
   test.each([
-    [{ mode: 'status', status: 503 }, { kind: 'retry' }],
+    [
+      { mode: 'status', status: 503 },
+      { kind: 'retry', code: 'destination_unavailable' },
+    ],
     [
       { mode: 'status', status: 502 },
-      { kind: 'retry', reason: expect.stringMatching(/^HTTP 502: <html>/u) },
+      { kind: 'retry', code: 'destination_unavailable', reason: expect.stringMatching(/^HTTP 502: <html>/u) },
     ],
     [
       { mode: 'rate_limit', retryAfter: 3 },
-      { kind: 'retry', reason: expect.stringMatching(/^HTTP 429/u), retryAfterMs: 3000 },
+      { kind: 'retry', code: 'rate_limited', reason: expect.stringMatching(/^HTTP 429/u), retryAfterMs: 3000 },
     ],
-    [{ mode: 'reset' }, { kind: 'retry', reason: expect.stringMatching(/^connection reset/u) }],
+    [{ mode: 'reset' }, { kind: 'retry', code: 'network_error', reason: expect.stringMatching(/^connection reset/u) }],
   ] as const)('asks for a retry on the fault %j', async (fault, outcome) => {
     mock.setFaults(fault);
     expect((await client().send(CONFIG, built(CONFIG))).outcome).toMatchObject(outcome);
@@ -192,7 +195,11 @@ describe('the library against the mock', () => {
   test('asks for a retry when Snap never answers', async () => {
     mock.setFaults({ mode: 'hang' });
     const result = await client(200).send(CONFIG, built(CONFIG));
-    expect(result.outcome).toEqual({ kind: 'retry', reason: 'timed out after 200 ms without a complete answer' });
+    expect(result.outcome).toEqual({
+      kind: 'retry',
+      code: 'timeout',
+      reason: 'timed out after 200 ms without a complete answer',
+    });
   });
 
   test('resends the same event ids after a reset that happened after Snap accepted them', async () => {

@@ -111,7 +111,12 @@ describe('SnapchatClient.send', () => {
       .get(ORIGIN)
       .intercept({ path: `/v3/${PIXEL}/events?access_token=demo-token`, method: 'POST' })
       .reply(429, '', { headers: { 'retry-after': '7' } });
-    expect((await client().send(CONFIG, [EVENT])).outcome).toEqual({ kind: 'retry', reason: 'HTTP 429', retryAfterMs: 7000 });
+    expect((await client().send(CONFIG, [EVENT])).outcome).toEqual({
+      kind: 'retry',
+      code: 'rate_limited',
+      reason: 'HTTP 429',
+      retryAfterMs: 7000,
+    });
   });
 
   test('asks for a retry, without throwing, when the connection fails', async () => {
@@ -127,7 +132,7 @@ describe('SnapchatClient.send', () => {
       url: `${ORIGIN}/v3/${PIXEL}/events?access_token=***`,
       body: BODY,
       durationMs: expect.any(Number),
-      outcome: { kind: 'retry', reason: 'connection reset (ECONNRESET): read ECONNRESET' },
+      outcome: { kind: 'retry', code: 'network_error', reason: 'connection reset (ECONNRESET): read ECONNRESET' },
     });
   });
 
@@ -141,7 +146,7 @@ describe('SnapchatClient.send', () => {
     const result = await client(50).send(CONFIG, [EVENT]);
 
     expect(result.status).toBeUndefined();
-    expect(result.outcome).toEqual({ kind: 'retry', reason: 'timed out after 50 ms without a complete answer' });
+    expect(result.outcome).toEqual({ kind: 'retry', code: 'timeout', reason: 'timed out after 50 ms without a complete answer' });
     expect(result.durationMs).toBeLessThan(1500);
   });
 
@@ -149,6 +154,7 @@ describe('SnapchatClient.send', () => {
     const result = await new SnapchatClient({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 5000 }).send(CONFIG, [EVENT]);
     expect(result.outcome).toMatchObject({
       kind: 'retry',
+      code: 'network_error',
       reason: expect.stringMatching(/^connection refused \(ECONNREFUSED\)/u),
     });
   });

@@ -102,7 +102,7 @@ export class SnapchatClient {
       return { url, body: built.body, status: response.statusCode, responseBody, headers, durationMs: elapsed(), outcome };
     } catch (error) {
       const outcome: SendOutcome = deadline.aborted
-        ? { kind: 'retry', reason: `timed out after ${this.#timeoutMs} ms without a complete answer` }
+        ? { kind: 'retry', code: 'timeout', reason: `timed out after ${this.#timeoutMs} ms without a complete answer` }
         : classifyNetworkError(error);
       return { url, body: built.body, durationMs: elapsed(), outcome };
     }

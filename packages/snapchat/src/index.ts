@@ -6,6 +6,7 @@ export type { SnapAppData } from './app-data.js';
 export { MAX_EVENT_AGE_MS, toSnapEvent, wantsLimitedDataUse } from './build-event.js';
 export type { BuildEventOptions, BuildEventResult, SkipReason } from './build-event.js';
 export { DEFAULT_TIMEOUT_MS, SnapchatClient } from './client.js';
+export { createSnapchatDestination, MAX_RATE_LIMIT_RPS, sampleSnapMessage, SNAPCHAT_FIELDS } from './destination.js';
 export type { ReportResult, SendResult, SnapchatClientOptions } from './client.js';
 export { validateSnapchatConfig } from './config-validation.js';
 export type { ConfigValidation } from './config-validation.js';
@@ -18,6 +19,7 @@ export type { SnapContent, SnapCustomData } from './custom-data.js';
 export { DEFAULT_EVENT_MAP, isSnapEventName, SNAP_EVENT_NAMES } from './event-names.js';
 export type { SnapEventName } from './event-names.js';
 export { hashNormalized, isSha256Hex, sha256Hex } from './hash.js';
+export { SNAP_IDENTIFIERS, snapIdentifiersOf } from './identifiers.js';
 export { mapEventName, PAGE_EVENT_KEY } from './map-event.js';
 export { mobileOs } from './mobile-os.js';
 export type { EventNameMapping, EventNameSkip } from './map-event.js';
@@ -32,14 +34,8 @@ export {
   normalizeMobileId,
   normalizeName,
 } from './normalize.js';
-export {
-  BACKOFF_BASE_MS,
-  BACKOFF_CAP_MS,
-  backoffDelayMs,
-  classifyNetworkError,
-  classifyResponse,
-  parseRetryAfter,
-} from './outcome.js';
+export { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelayMs } from '@datafirst/destination';
+export { classifyNetworkError, classifyResponse, parseRetryAfter } from './outcome.js';
 export type { SendOutcome, SnapResponse } from './outcome.js';
 export {
   buildSendRequest,

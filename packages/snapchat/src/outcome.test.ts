@@ -1,12 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import {
-  BACKOFF_CAP_MS,
-  backoffDelayMs,
-  classifyNetworkError,
-  classifyResponse,
-  parseRetryAfter,
-  type SnapResponse,
-} from './outcome.js';
+import { BACKOFF_CAP_MS } from '@datafirst/destination';
+import { classifyNetworkError, classifyResponse, parseRetryAfter, type SnapResponse } from './outcome.js';
 
 const NOW = new Date('2025-06-02T12:00:00Z');
 const V3_OK = '{"status":"VALID","reason":"Events have been processed successfully."}';
@@ -127,25 +121,35 @@ describe('classifyResponse: the §1 worker table', () => {
       { kind: 'split', reason: 'HTTP 413: Payload Too Large' },
     ],
     ['413 with one event', 'v3', answer(413, ''), 1, { kind: 'permanent', reason: 'HTTP 413 (one event too large)' }],
-    ['408', 'v3', answer(408, ''), 1, { kind: 'retry', reason: 'HTTP 408' }],
-    ['429', 'v3', answer(429, { reason: 'Rate limited' }), 1, { kind: 'retry', reason: 'HTTP 429: Rate limited' }],
+    ['408', 'v3', answer(408, ''), 1, { kind: 'retry', code: 'timeout', reason: 'HTTP 408' }],
+    [
+      '429',
+      'v3',
+      answer(429, { reason: 'Rate limited' }),
+      1,
+      { kind: 'retry', code: 'rate_limited', reason: 'HTTP 429: Rate limited' },
+    ],
     [
       '500',
       'v3',
       answer(500, { status: 'INVALID', reason: 'Internal error' }),
       1,
-      { kind: 'retry', reason: 'HTTP 500: Internal error' },
+      { kind: 'retry', code: 'destination_unavailable', reason: 'HTTP 500: Internal error' },
     ],
     [
       '502 with an HTML page',
       'v3',
       answer(502, '<html>\n<head><title>502 Bad Gateway</title></head>\n</html>'),
       1,
-      { kind: 'retry', reason: 'HTTP 502: <html> <head><title>502 Bad Gateway</title></head> </html>' },
+      {
+        kind: 'retry',
+        code: 'destination_unavailable',
+        reason: 'HTTP 502: <html> <head><title>502 Bad Gateway</title></head> </html>',
+      },
     ],
-    ['503', 'v2', answer(503, ''), 1, { kind: 'retry', reason: 'HTTP 503' }],
-    ['504', 'v3', answer(504, ''), 1, { kind: 'retry', reason: 'HTTP 504' }],
-    ['a redirect', 'v3', answer(302, ''), 1, { kind: 'retry', reason: 'HTTP 302' }],
+    ['503', 'v2', answer(503, ''), 1, { kind: 'retry', code: 'destination_unavailable', reason: 'HTTP 503' }],
+    ['504', 'v3', answer(504, ''), 1, { kind: 'retry', code: 'destination_unavailable', reason: 'HTTP 504' }],
+    ['a redirect', 'v3', answer(302, ''), 1, { kind: 'retry', code: 'destination_unavailable', reason: 'HTTP 302' }],
     ['405', 'v3', answer(405, 'Method Not Allowed'), 1, { kind: 'permanent', reason: 'HTTP 405: Method Not Allowed' }],
     ['422', 'v3', answer(422, { reason: 'Unprocessable' }), 3, { kind: 'permanent', reason: 'HTTP 422: Unprocessable' }],
     [
@@ -183,12 +187,18 @@ describe('classifyResponse: Retry-After', () => {
     [{ 'retry-after': 'Mon, 02 Jun 2025 11:00:00 GMT' }, 0],
     [{ 'retry-after': '86400' }, BACKOFF_CAP_MS],
   ])('honours %j as a wait of %d ms', (headers, retryAfterMs) => {
-    expect(classifyResponse('v3', answer(429, '', headers), 1, NOW)).toEqual({ kind: 'retry', reason: 'HTTP 429', retryAfterMs });
+    expect(classifyResponse('v3', answer(429, '', headers), 1, NOW)).toEqual({
+      kind: 'retry',
+      code: 'rate_limited',
+      reason: 'HTTP 429',
+      retryAfterMs,
+    });
   });
 
   test('leaves the wait to backoff when Retry-After is missing or garbled', () => {
     expect(classifyResponse('v3', answer(503, '', { 'retry-after': 'soon' }), 1, NOW)).toEqual({
       kind: 'retry',
+      code: 'destination_unavailable',
       reason: 'HTTP 503',
     });
   });
@@ -250,30 +260,7 @@ describe('classifyNetworkError', () => {
     [error(undefined, 'something odd'), 'network error: something odd'],
     ['a string', 'network error: a string'],
   ])('retries after %s: %s', (failure, reason) => {
-    expect(classifyNetworkError(failure)).toEqual({ kind: 'retry', reason });
-  });
-});
-
-describe('backoffDelayMs', () => {
-  test.each([
-    [1, 1000],
-    [2, 2000],
-    [3, 4000],
-    [10, 512_000],
-    [12, 2_048_000],
-    [13, BACKOFF_CAP_MS],
-    [100, BACKOFF_CAP_MS],
-    [0, 1000],
-    [-3, 1000],
-  ])('waits less than the ceiling before retry %d (%d ms)', (attempt, ceiling) => {
-    expect(backoffDelayMs(attempt, () => 0.999999999)).toBe(ceiling - 1);
-    expect(backoffDelayMs(attempt, () => 0)).toBe(0);
-    expect(backoffDelayMs(attempt, () => 0.5)).toBe(ceiling / 2);
-  });
-
-  test('draws a fresh random wait each time by default', () => {
-    const delays = Array.from({ length: 20 }, () => backoffDelayMs(13));
-    expect(new Set(delays).size).toBeGreaterThan(1);
-    for (const delay of delays) expect(delay).toBeLessThan(BACKOFF_CAP_MS);
+    const code = reason.startsWith('timed out') ? 'timeout' : 'network_error';
+    expect(classifyNetworkError(failure)).toEqual({ kind: 'retry', code, reason });
   });
 });

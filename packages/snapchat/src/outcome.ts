@@ -1,22 +1,11 @@
+import { BACKOFF_CAP_MS, type RetryCode, type SendOutcome } from '@datafirst/destination';
 import type { ApiVersion } from './config.js';
 
 /**
- * What to do after Snapchat answered a request (the worker classification of
- * snapchat-capi.md §1). Indexes are positions in the request's events, 0-based.
+ * What to do after Snapchat answered a request: the destination contract's classification
+ * (docs/snapchat-capi.md §1 says which answer is which).
  */
-export type SendOutcome =
-  /** Accepted; v2 may still reject single records (`error_records`), which fail for good. */
-  | { kind: 'delivered'; failed: { index: number; reason: string }[] }
-  /** One event is invalid: it fails for good; resend the others now, with the same event_ids. */
-  | { kind: 'invalid_event'; index: number; reason: string; codes: string[] }
-  /** The request as a whole was refused: halve the batch and resend each half. */
-  | { kind: 'split'; reason: string }
-  /** Token or asset refused: park the integration's deliveries until its config changes. */
-  | { kind: 'credentials'; reason: string }
-  /** Try again later, not before `retryAfterMs` when Snap said so. */
-  | { kind: 'retry'; reason: string; retryAfterMs?: number }
-  /** Fails for good; retrying would get the same answer. */
-  | { kind: 'permanent'; reason: string };
+export type { SendOutcome } from '@datafirst/destination';
 
 /** Snapchat's answer as any HTTP client returns it; `body` is the raw text (or already parsed JSON). */
 export interface SnapResponse {
@@ -24,11 +13,6 @@ export interface SnapResponse {
   headers?: Record<string, string | string[] | undefined>;
   body: unknown;
 }
-
-/** The first retry waits up to this long (full jitter); each further one doubles it. */
-export const BACKOFF_BASE_MS = 1000;
-/** No wait between tries is longer, whether from backoff or from `Retry-After`. */
-export const BACKOFF_CAP_MS = 60 * 60 * 1000;
 
 type Body = Record<string, unknown>;
 
@@ -156,18 +140,19 @@ export function classifyResponse(
   if (status === 408 || status === 429 || status >= 500 || status < 200 || (status >= 300 && status < 400)) {
     // 3xx: Snap does not redirect, so a redirect is a proxy or base-URL problem someone can fix.
     const retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'), now);
-    return retryAfterMs === undefined ? { kind: 'retry', reason } : { kind: 'retry', reason, retryAfterMs };
+    const code: RetryCode = status === 429 ? 'rate_limited' : status === 408 ? 'timeout' : 'destination_unavailable';
+    return retryAfterMs === undefined ? { kind: 'retry', code, reason } : { kind: 'retry', code, reason, retryAfterMs };
   }
   return { kind: 'permanent', reason };
 }
 
-const NETWORK_ERRORS: readonly [RegExp, string][] = [
-  [/^(TimeoutError|AbortError|UND_ERR_(CONNECT|HEADERS|BODY)_TIMEOUT|ETIMEDOUT|ESOCKETTIMEDOUT)$/u, 'timed out'],
-  [/^(ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED|ECONNABORTED)$/u, 'connection reset'],
-  [/^ECONNREFUSED$/u, 'connection refused'],
-  [/^(ENOTFOUND|EAI_AGAIN|EAI_FAIL|EAI_NONAME)$/u, 'DNS lookup failed'],
-  [/^(EHOSTUNREACH|ENETUNREACH|ENETDOWN|EHOSTDOWN)$/u, 'network unreachable'],
-  [/^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/u, 'TLS failed'],
+const NETWORK_ERRORS: readonly [RegExp, string, RetryCode][] = [
+  [/^(TimeoutError|AbortError|UND_ERR_(CONNECT|HEADERS|BODY)_TIMEOUT|ETIMEDOUT|ESOCKETTIMEDOUT)$/u, 'timed out', 'timeout'],
+  [/^(ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED|ECONNABORTED)$/u, 'connection reset', 'network_error'],
+  [/^ECONNREFUSED$/u, 'connection refused', 'network_error'],
+  [/^(ENOTFOUND|EAI_AGAIN|EAI_FAIL|EAI_NONAME)$/u, 'DNS lookup failed', 'network_error'],
+  [/^(EHOSTUNREACH|ENETUNREACH|ENETDOWN|EHOSTDOWN)$/u, 'network unreachable', 'network_error'],
+  [/^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/u, 'TLS failed', 'network_error'],
 ];
 
 /** The codes and names along an error's `cause` chain, most specific first. */
@@ -193,20 +178,9 @@ function errorCodes(error: unknown): { codes: string[]; message: string } {
 /** A retry outcome for a request that got no answer (timeout, reset, refused, DNS, TLS), with a clear reason. */
 export function classifyNetworkError(error: unknown): SendOutcome {
   const { codes, message } = errorCodes(error);
-  for (const [pattern, label] of NETWORK_ERRORS) {
+  for (const [pattern, label, retryCode] of NETWORK_ERRORS) {
     const code = codes.find((candidate) => pattern.test(candidate));
-    if (code !== undefined) return { kind: 'retry', reason: `${label} (${code}): ${message}` };
+    if (code !== undefined) return { kind: 'retry', code: retryCode, reason: `${label} (${code}): ${message}` };
   }
-  return { kind: 'retry', reason: `network error: ${message}` };
-}
-
-/**
- * Full-jitter backoff before retry number `attempt` (1 for the first retry): a random wait up
- * to 1 s, doubling each attempt, never above an hour. Jitter keeps many workers from retrying
- * in step after an outage.
- */
-export function backoffDelayMs(attempt: number, random: () => number = Math.random): number {
-  const exponent = Math.min(Math.max(1, Math.floor(attempt)), 32) - 1;
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** exponent);
-  return Math.floor(random() * ceiling);
+  return { kind: 'retry', code: 'network_error', reason: `network error: ${message}` };
 }

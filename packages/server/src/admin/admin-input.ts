@@ -1,4 +1,4 @@
-import { validateSnapchatConfig, type SnapchatConfig } from '@datafirst/snapchat';
+import type { AnyDestination } from '@datafirst/destination';
 import type { DeliveryStatus } from '@datafirst/store';
 
 /** A request the admin API refuses with 400, naming every problem as `field: reason`. */
@@ -10,9 +10,6 @@ export class BadRequest extends Error {
 
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'skipped', 'failed', 'blocked', 'dead'];
 
-/** Snap's SDKs advise at most 1000 requests a second per client; more only earns refusals. */
-export const MAX_RATE_LIMIT_RPS = 1000;
-const MAX_RATE_LIMIT_BURST = 10_000;
 const MAX_CONSENT_CATEGORIES = 20;
 // Category names as consent tools spell them: `advertising`, `analytics`, OneTrust's `C0004`…
 const CATEGORY = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
@@ -67,22 +64,18 @@ export function checkCategories(value: unknown, errors: string[]): string[] {
 }
 
 /**
- * A Snapchat config checked by the Snapchat package's validator (pixel id shape, event names,
- * countries…) plus the bounds only the collector cares about; errors are named `config.<field>`.
+ * An integration config checked by its destination's validator (ids, event names, bounds…);
+ * errors are named `config.<field>` so the admin UI can show each beside its field.
  */
-export function checkSnapchatConfig(input: unknown, errors: string[]): SnapchatConfig | undefined {
-  const result = validateSnapchatConfig(input);
-  const found = result.ok ? [] : result.errors.map((error) => (error.startsWith('config:') ? error : `config.${error}`));
-  if (result.ok) {
-    const { rate_limit_rps: rps, rate_limit_burst: burst } = result.config;
-    if (rps !== undefined && rps > MAX_RATE_LIMIT_RPS) {
-      found.push(`config.rate_limit_rps: at most ${MAX_RATE_LIMIT_RPS} (Snapchat advises no more requests a second)`);
-    }
-    if (burst !== undefined && burst > MAX_RATE_LIMIT_BURST)
-      found.push(`config.rate_limit_burst: at most ${MAX_RATE_LIMIT_BURST}`);
-  }
-  errors.push(...found);
-  return result.ok && found.length === 0 ? result.config : undefined;
+export function checkDestinationConfig(
+  destination: AnyDestination,
+  input: unknown,
+  errors: string[],
+): Record<string, unknown> | undefined {
+  const result = destination.validateConfig(input);
+  if (result.ok) return result.config as Record<string, unknown>;
+  errors.push(...result.errors.map((error) => (error.startsWith('config:') ? error : `config.${error}`)));
+  return undefined;
 }
 
 /** Throws a 400 naming every problem found. */

@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
-import type { SnapchatClient } from '@datafirst/snapchat';
+import type { DestinationRegistry } from '@datafirst/destination';
 import type { Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import type { SourceDirectory } from '../source-directory.js';
@@ -18,7 +18,7 @@ export interface AdminOptions {
   store: Store;
   directory: SourceDirectory;
   adminToken: string;
-  snapchat: SnapchatClient;
+  destinations: DestinationRegistry;
   /** Where the browser tag is served, for the snippets shown with new write keys. */
   tagPath: string;
   logger?: Logger;
@@ -36,7 +36,7 @@ export interface AdminOptions {
  * delivery health and match quality.
  */
 export function adminRouter(options: AdminOptions): Router {
-  const { store, directory, logger } = options;
+  const { store, directory, destinations, logger } = options;
   const auth: AdminAuthOptions = {
     adminToken: options.adminToken,
     sessions: new AdminSessions(options.adminToken),
@@ -48,9 +48,9 @@ export function adminRouter(options: AdminOptions): Router {
   router.use(sessionRoutes(auth));
   router.use(requireAdmin(auth));
   router.use(sourceRoutes({ store, directory, tagPath: options.tagPath, logger }));
-  router.use(integrationRoutes({ store, directory, snapchat: options.snapchat, logger }));
-  router.use(eventRoutes({ store, sessions: auth.sessions, logger, closing: options.closing }));
-  router.use(insightRoutes({ store, logger }));
+  router.use(integrationRoutes({ store, directory, destinations, logger }));
+  router.use(eventRoutes({ store, destinations, sessions: auth.sessions, logger, closing: options.closing }));
+  router.use(insightRoutes({ store, destinations, logger }));
   for (const routes of options.routes ?? []) router.use(routes);
   router.use(adminErrors(logger));
   return router;

@@ -1,4 +1,5 @@
-import { identifiersOf, type EventRecord } from '@datafirst/store';
+import type { DestinationRegistry } from '@datafirst/destination';
+import type { EventRecord } from '@datafirst/store';
 import { maskSecret } from './mask.js';
 
 /** The event name the debugger shows: a track's event, a page's name, or the call type. */
@@ -9,11 +10,12 @@ export function eventName(message: EventRecord['message']): string {
 }
 
 /**
- * An event as the admin API shows it: the message as received, which identifiers it carried,
+ * An event as the admin API shows it: the message as received, which identifiers it carried
+ * (for any destination: what the message holds, and what each delivery recorded it sent),
  * and each delivery's stages (payload as sent, hashed; Snapchat's answer; retry schedule or the
  * reason it was not sent). A write key a sender put inside a message is masked like any other.
  */
-export function eventJson(record: EventRecord) {
+export function eventJson(record: EventRecord, destinations: DestinationRegistry) {
   const message =
     'writeKey' in record.message ? { ...record.message, writeKey: maskSecret(record.message.writeKey) } : record.message;
   return {
@@ -22,16 +24,14 @@ export function eventJson(record: EventRecord) {
     name: eventName(record.message),
     received_at: record.message.receivedAt,
     message,
-    identifiers: identifiersOf(
-      record.message,
-      record.deliveries.map((d) => d.payload),
-    ),
+    identifiers: identifiersCarried(record, destinations),
     deliveries: record.deliveries.map((d) => ({
       id: d.id,
       integration_id: d.integrationId,
       integration_name: d.integrationName,
       status: d.status,
       attempts: d.attempts,
+      reason_code: d.reasonCode,
       reason: d.reason,
       next_attempt_at: d.status === 'pending' ? new Date(d.nextAttemptAt).toISOString() : null,
       payload: d.payload,
@@ -45,4 +45,16 @@ export function eventJson(record: EventRecord) {
 /** What changes when a delivery moves on; equal fingerprints mean nothing new to show. */
 export function eventFingerprint(record: EventRecord): string {
   return record.deliveries.map((d) => `${d.id}:${d.status}:${d.attempts}:${d.updatedAt}`).join('|');
+}
+
+/** Every identifier a destination declares, and whether this event carried it. */
+function identifiersCarried(record: EventRecord, destinations: DestinationRegistry): Record<string, boolean> {
+  const carried = new Set(record.deliveries.flatMap((d) => d.identifiers));
+  const found: Record<string, boolean> = {};
+  for (const destination of destinations.all()) {
+    for (const key of destination.identifiersOf(record.message)) carried.add(key);
+    for (const { key } of destination.identifiers) found[key] = false;
+  }
+  for (const key of carried) found[key] = true;
+  return found;
 }

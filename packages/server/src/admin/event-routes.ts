@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import { isReasonCode, type DestinationRegistry } from '@datafirst/destination';
 import type { Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import { adminAuthOf } from './admin-auth.js';
@@ -10,17 +11,18 @@ import { EventStreams } from './event-stream.js';
 
 export interface EventRoutesOptions {
   store: Store;
+  destinations: DestinationRegistry;
   sessions: AdminSessions;
   logger?: Logger;
   closing?: AbortSignal;
 }
 
-/** Events: the recent list, the live stream (server-sent events), and replaying dead letters. */
+/** Events: the recent list, the live stream (server-sent events), and replaying dead letters (by integration, time, reason code or text). */
 export function eventRoutes(options: EventRoutesOptions): Router {
   const { store, logger } = options;
   const router = express.Router();
   const route = (handler: Parameters<typeof adminRoute>[0]) => adminRoute(handler, logger);
-  const streams = new EventStreams({ store, logger, closing: options.closing });
+  const streams = new EventStreams({ store, destinations: options.destinations, logger, closing: options.closing });
 
   router.get(
     '/events',
@@ -29,7 +31,7 @@ export function eventRoutes(options: EventRoutesOptions): Router {
       const afterId = req.query.after_id === undefined ? undefined : Number(req.query.after_id);
       if (afterId !== undefined && !Number.isInteger(afterId)) throw new BadRequest(['after_id: an event id (integer)']);
       const events = await store.listEvents({ ...filters, afterId });
-      res.json({ events: events.map(eventJson) });
+      res.json({ events: events.map((event) => eventJson(event, options.destinations)) });
     }),
   );
 
@@ -48,7 +50,10 @@ export function eventRoutes(options: EventRoutesOptions): Router {
     '/deliveries/replay',
     route(async (req, res) => {
       const body = objectBody(req.body);
-      const errors = knownFields(body, ['integration_id', 'from', 'to', 'reason']);
+      const errors = knownFields(body, ['integration_id', 'from', 'to', 'reason', 'reason_code']);
+      if (body.reason_code !== undefined && !isReasonCode(body.reason_code)) {
+        errors.push('reason_code: one of the codes GET /v1/admin/reason-codes lists');
+      }
       const time = (value: unknown, name: string) => {
         if (value === undefined) return undefined;
         const ms = typeof value === 'string' ? Date.parse(value) : NaN;
@@ -63,6 +68,7 @@ export function eventRoutes(options: EventRoutesOptions): Router {
         from,
         to,
         reason: queryString(body.reason),
+        reasonCode: queryString(body.reason_code),
       });
       res.json({ replayed });
     }),

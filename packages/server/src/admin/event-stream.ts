@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { DestinationRegistry } from '@datafirst/destination';
 import type { EventRecord, Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import type { EventFilters } from './admin-input.js';
@@ -6,6 +7,7 @@ import { eventFingerprint, eventJson } from './event-json.js';
 
 export interface EventStreamOptions {
   store: Store;
+  destinations: DestinationRegistry;
   logger?: Logger;
   /** Aborted when the server shuts down: every stream ends. */
   closing?: AbortSignal;
@@ -110,7 +112,7 @@ export class EventStreams {
       sent.delete(record.id);
       sent.set(record.id, fingerprint);
       if (sent.size > REMEMBERED) sent.delete(sent.keys().next().value!);
-      res.write(`event: event\ndata: ${JSON.stringify(eventJson(record))}\n\n`);
+      res.write(`event: event\ndata: ${JSON.stringify(eventJson(record, this.options.destinations))}\n\n`);
       lastWrite = Date.now();
     };
     const matchesStatus = (record: EventRecord) =>

@@ -1,12 +1,13 @@
 import express, { type Router } from 'express';
-import { ACTION_SOURCES, DEFAULT_EVENT_MAP, PAGE_EVENT_KEY, SNAP_EVENT_NAMES } from '@datafirst/snapchat';
-import { MATCH_IDENTIFIERS, type IdentifierCounts, type IntegrationMatchQuality, type Store } from '@datafirst/store';
+import { REASON_CODES, type DestinationRegistry } from '@datafirst/destination';
+import type { IdentifierCounts, IntegrationMatchQuality, Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import { BadRequest, queryString } from './admin-input.js';
 import { adminRoute } from './admin-route.js';
 
 export interface InsightRoutesOptions {
   store: Store;
+  destinations: DestinationRegistry;
   logger?: Logger;
 }
 
@@ -17,24 +18,23 @@ const MINUTE_MS = 60_000;
 const MATCH_QUALITY_TTL_MS = 10_000;
 const SLOW_COUNT_MS = 250;
 
-function countsJson(counts: IdentifierCounts) {
+/** Counts of the identifiers `keys`, zeros included, and each one's share of the events. */
+function countsJson(counts: IdentifierCounts | undefined, keys: readonly string[]) {
+  const events = counts?.events ?? 0;
+  const carrying = Object.fromEntries(keys.map((key) => [key, counts?.carrying[key] ?? 0]));
   const share = Object.fromEntries(
-    MATCH_IDENTIFIERS.map((id) => [
-      id,
-      counts.events === 0 ? null : Math.round((counts.carrying[id] / counts.events) * 1000) / 1000,
-    ]),
+    keys.map((key) => [key, events === 0 ? null : Math.round((carrying[key]! / events) * 1000) / 1000]),
   );
-  return { events: counts.events, carrying: counts.carrying, share };
+  return { events, carrying, share };
 }
 
-const noEvents = (): IdentifierCounts => ({
-  events: 0,
-  carrying: Object.fromEntries(MATCH_IDENTIFIERS.map((id) => [id, 0])) as IdentifierCounts['carrying'],
-});
-
-/** Delivery health, match quality, and the Snapchat vocabulary the UI's editors offer. */
+/**
+ * Delivery health, match quality, and what the UI draws its forms and labels from: the
+ * destinations with their declared settings, and the reason codes.
+ */
 export function insightRoutes(options: InsightRoutesOptions): Router {
-  const { store, logger } = options;
+  const { store, destinations, logger } = options;
+  const identifierKeysOf = (vendor: string) => destinations.get(vendor)?.identifiers.map((info) => info.key) ?? [];
   const router = express.Router();
   const route = (handler: Parameters<typeof adminRoute>[0]) => adminRoute(handler, logger);
   const matchCache = new Map<string, { at: number; value: Promise<IntegrationMatchQuality[]> }>();
@@ -91,6 +91,7 @@ export function insightRoutes(options: InsightRoutesOptions): Router {
           integration_name: lastError.integrationName,
           status: lastError.status,
           http_status: lastError.httpStatus,
+          reason_code: lastError.reasonCode,
           reason: lastError.reason,
         },
       });
@@ -109,15 +110,16 @@ export function insightRoutes(options: InsightRoutesOptions): Router {
       const listed = integrations.filter((integration) => !integrationId || integration.id === integrationId);
       res.json({
         counted_at: new Date(counting.at).toISOString(),
-        identifiers: MATCH_IDENTIFIERS,
+        identifiers: [...new Set(destinations.all().flatMap((d) => d.identifiers.map((info) => info.key)))],
         integrations: listed.map((integration) => {
           const entry = byId.get(integration.id);
+          const keys = identifierKeysOf(integration.vendor);
           return {
             integration_id: integration.id,
             integration_name: integration.name,
             source_id: integration.sourceId,
-            last_hour: countsJson(entry?.lastHour ?? noEvents()),
-            last_day: countsJson(entry?.lastDay ?? noEvents()),
+            last_hour: countsJson(entry?.lastHour, keys),
+            last_day: countsJson(entry?.lastDay, keys),
           };
         }),
       });
@@ -125,13 +127,42 @@ export function insightRoutes(options: InsightRoutesOptions): Router {
   );
 
   router.get(
-    '/snapchat',
+    '/destinations',
     route(async (_req, res) => {
       res.json({
-        event_names: SNAP_EVENT_NAMES,
-        default_event_map: { [PAGE_EVENT_KEY]: 'PAGE_VIEW', ...DEFAULT_EVENT_MAP },
-        action_sources: ACTION_SOURCES,
-        api_versions: ['v3', 'v2'],
+        destinations: destinations.all().map((destination) => ({
+          vendor: destination.vendor,
+          name: destination.name,
+          fields: destination.fields,
+          identifiers: destination.identifiers,
+          event_names: destination.eventVocabulary?.eventNames ?? [],
+          default_event_map: destination.eventVocabulary?.defaultEventMap ?? {},
+        })),
+      });
+    }),
+  );
+
+  // The Snapchat vocabulary the event-mapping editor offers, as earlier versions served it.
+  router.get(
+    '/snapchat',
+    route(async (_req, res) => {
+      const snapchat = destinations.get('snapchat');
+      if (!snapchat) return void res.status(404).json({ error: 'this deployment has no Snapchat destination' });
+      const field = (key: string) => snapchat.fields.find((f) => f.key === key)?.options?.map((option) => option.value) ?? [];
+      res.json({
+        event_names: snapchat.eventVocabulary?.eventNames ?? [],
+        default_event_map: snapchat.eventVocabulary?.defaultEventMap ?? {},
+        action_sources: field('action_source'),
+        api_versions: field('api_version'),
+      });
+    }),
+  );
+
+  router.get(
+    '/reason-codes',
+    route(async (_req, res) => {
+      res.json({
+        reason_codes: Object.entries(REASON_CODES).map(([code, { outcome, label }]) => ({ code, outcome, label })),
       });
     }),
   );

@@ -1,29 +1,27 @@
 import express, { type Router } from 'express';
+import { secretKeys, type AnyDestination, type DestinationRegistry } from '@datafirst/destination';
 import { validateMessage, type EnrichedMessage } from '@datafirst/protocol';
-import { toSnapEvent, type SnapchatClient, type SnapchatConfig } from '@datafirst/snapchat';
 import type { Integration, Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import type { SourceDirectory } from '../source-directory.js';
 import {
   BadRequest,
   checkCategories,
+  checkDestinationConfig,
   checkEnabled,
   checkName,
-  checkSnapchatConfig,
   knownFields,
   objectBody,
   queryString,
   throwIfAny,
 } from './admin-input.js';
 import { adminRoute } from './admin-route.js';
-import { maskConfig, maskSecret, SECRET_CONFIG_KEYS } from './mask.js';
-import { sampleTestMessage } from './sample-test-message.js';
-import { describeExchange } from '../snapchat-exchange.js';
+import { maskConfig, maskSecret } from './mask.js';
 
 export interface IntegrationRoutesOptions {
   store: Store;
   directory: SourceDirectory;
-  snapchat: SnapchatClient;
+  destinations: DestinationRegistry;
   logger?: Logger;
 }
 
@@ -31,15 +29,16 @@ const CREATE_FIELDS = ['source_id', 'vendor', 'name', 'enabled', 'config', 'cons
 // `resume` asks a paused integration to try again with unchanged credentials.
 const PATCH_FIELDS = ['name', 'enabled', 'config', 'consent_categories', 'resume'];
 
-/** An integration as the API shows it: secrets masked. */
-export function integrationJson(integration: Integration) {
+/** An integration as the API shows it: the secrets its destination declares, masked. */
+export function integrationJson(integration: Integration, destinations: DestinationRegistry) {
+  const destination = destinations.get(integration.vendor);
   return {
     id: integration.id,
     source_id: integration.sourceId,
     vendor: integration.vendor,
     name: integration.name,
     enabled: integration.enabled,
-    config: maskConfig(integration.config),
+    config: maskConfig(integration.config, destination ? secretKeys(destination.fields) : Object.keys(integration.config)),
     consent_categories: integration.consentCategories,
     paused_reason: integration.pausedReason,
     created_at: integration.createdAt,
@@ -51,21 +50,32 @@ export function integrationJson(integration: Integration) {
  * A config patch merged into the current config. A secret sent back exactly as the API showed
  * it (masked) means "unchanged", so a read-modify-write round trip keeps the real token.
  */
-function mergeConfig(current: Record<string, unknown>, patch: unknown): unknown {
+function mergeConfig(destination: AnyDestination, current: Record<string, unknown>, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
   const merged: Record<string, unknown> = { ...current, ...patch };
-  for (const key of SECRET_CONFIG_KEYS) {
+  for (const key of secretKeys(destination.fields)) {
     const given = (patch as Record<string, unknown>)[key];
     if (typeof given === 'string' && given === maskSecret(current[key])) merged[key] = current[key];
   }
   return merged;
 }
 
+/** Whether a config change touches a setting that may cure refused credentials. */
+function credentialsChanged(destination: AnyDestination, before: Record<string, unknown>, after: Record<string, unknown>) {
+  return destination.fields.some((field) => field.credential && before[field.key] !== after[field.key]);
+}
+
 /** Integrations: create, list, read, update (enable, disable, map events…), delete, send a test event. */
 export function integrationRoutes(options: IntegrationRoutesOptions): Router {
-  const { store, directory, logger } = options;
+  const { store, directory, destinations, logger } = options;
   const router = express.Router();
   const route = (handler: Parameters<typeof adminRoute>[0]) => adminRoute(handler, logger);
+  const json = (integration: Integration) => integrationJson(integration, destinations);
+  const destinationOf = (integration: Integration): AnyDestination => {
+    const destination = destinations.get(integration.vendor);
+    if (!destination) throw new BadRequest([`vendor: "${integration.vendor}" is not a destination this deployment has`]);
+    return destination;
+  };
 
   router.post(
     '/integrations',
@@ -74,30 +84,31 @@ export function integrationRoutes(options: IntegrationRoutesOptions): Router {
       const errors = knownFields(body, CREATE_FIELDS);
       const source = typeof body.source_id === 'string' ? await store.getSource(body.source_id) : undefined;
       if (!source) errors.push(typeof body.source_id === 'string' ? 'source_id: no such source' : 'source_id: required');
-      if (body.vendor !== undefined && body.vendor !== 'snapchat')
-        errors.push('vendor: must be "snapchat" (the only destination so far)');
-      const name = checkName(body.name ?? 'Snapchat', errors);
+      const vendor = body.vendor ?? destinations.vendors()[0];
+      const destination = typeof vendor === 'string' ? destinations.get(vendor) : undefined;
+      if (!destination) errors.push(vendorError(destinations));
+      const name = checkName(body.name ?? destination?.name ?? '', errors);
       const enabled = checkEnabled(body.enabled ?? true, errors);
-      const config = checkSnapchatConfig(body.config, errors);
+      const config = destination ? checkDestinationConfig(destination, body.config, errors) : undefined;
       const consentCategories = checkCategories(body.consent_categories ?? ['advertising'], errors);
       throwIfAny(errors);
       const integration = await store.createIntegration({
         sourceId: source!.id,
-        vendor: 'snapchat',
+        vendor: destination!.vendor,
         name,
         enabled,
-        config: config as unknown as Record<string, unknown>,
+        config: config!,
         consentCategories,
       });
       directory.invalidate();
-      res.status(201).json(integrationJson(integration));
+      res.status(201).json(json(integration));
     }),
   );
 
   router.get(
     '/integrations',
     route(async (req, res) => {
-      res.json({ integrations: (await store.listIntegrations(queryString(req.query.source_id))).map(integrationJson) });
+      res.json({ integrations: (await store.listIntegrations(queryString(req.query.source_id))).map(json) });
     }),
   );
 
@@ -106,7 +117,7 @@ export function integrationRoutes(options: IntegrationRoutesOptions): Router {
     route(async (req, res) => {
       const integration = await store.getIntegration(String(req.params.id));
       if (!integration) return void res.status(404).json({ error: 'no such integration' });
-      res.json(integrationJson(integration));
+      res.json(json(integration));
     }),
   );
 
@@ -115,6 +126,7 @@ export function integrationRoutes(options: IntegrationRoutesOptions): Router {
     route(async (req, res) => {
       const current = await store.getIntegration(String(req.params.id));
       if (!current) return void res.status(404).json({ error: 'no such integration' });
+      const destination = destinationOf(current);
       const body = objectBody(req.body);
       const errors = knownFields(body, PATCH_FIELDS, ['id', 'source_id', 'vendor', 'created_at', 'updated_at', 'paused_reason']);
       const name = body.name === undefined ? undefined : checkName(body.name, errors);
@@ -122,23 +134,19 @@ export function integrationRoutes(options: IntegrationRoutesOptions): Router {
       // A config patch merges into the current one (top-level keys; event_map is replaced whole),
       // so the write-only token need not be resent; `null` clears an optional setting.
       const config =
-        body.config === undefined ? undefined : checkSnapchatConfig(mergeConfig(current.config, body.config), errors);
+        body.config === undefined
+          ? undefined
+          : checkDestinationConfig(destination, mergeConfig(destination, current.config, body.config), errors);
       const consentCategories =
         body.consent_categories === undefined ? undefined : checkCategories(body.consent_categories, errors);
       if (body.resume !== undefined && typeof body.resume !== 'boolean') errors.push('resume: true or false');
       throwIfAny(errors);
-      await store.updateIntegration(current.id, {
-        name,
-        enabled,
-        config: config as unknown as Record<string, unknown> | undefined,
-        consentCategories,
-      });
+      await store.updateIntegration(current.id, { name, enabled, config, consentCategories });
       // New credentials may cure a pause: requeue what was parked, the worker tries again.
-      const credentialsChanged =
-        config && (config.access_token !== current.config.access_token || config.pixel_id !== current.config.pixel_id);
-      if (credentialsChanged || (current.pausedReason && body.resume === true)) await store.resumeIntegration(current.id);
+      const cured = config !== undefined && credentialsChanged(destination, current.config, config);
+      if (cured || (current.pausedReason && body.resume === true)) await store.resumeIntegration(current.id);
       directory.invalidate();
-      res.json(integrationJson((await store.getIntegration(current.id))!));
+      res.json(json((await store.getIntegration(current.id))!));
     }),
   );
 
@@ -157,30 +165,35 @@ export function integrationRoutes(options: IntegrationRoutesOptions): Router {
     route(async (req, res) => {
       const integration = await store.getIntegration(String(req.params.id));
       if (!integration) return void res.status(404).json({ error: 'no such integration' });
+      const destination = destinationOf(integration);
       const body = objectBody(req.body);
       throwIfAny(knownFields(body, ['message', 'test_event_code']));
       if (body.test_event_code !== undefined && typeof body.test_event_code !== 'string') {
         throw new BadRequest(['test_event_code: a string (from Events Manager → Test Events)']);
       }
+      if (!destination.validate) throw new BadRequest([`${destination.name} has no endpoint for test events`]);
       const testEventCode = queryString(body.test_event_code);
-      const config = integration.config as unknown as SnapchatConfig;
-      const message = testMessage(body.message, config);
-      const built = toSnapEvent(message, config, { testEventCode });
-      if (!built.ok) throw new BadRequest([`message: the test event cannot be sent: ${built.reason}: ${built.detail}`]);
-      // Snapchat's validation endpoint checks the event and shows it as a test event, uncounted.
-      const sent = await options.snapchat.validate(config, [built.event], testEventCode);
-      res.json({
-        ...describeExchange(sent),
-        duration_ms: sent.durationMs,
-      });
+      const now = new Date();
+      const message = body.message === undefined ? destination.sampleMessage(now, integration.config) : testMessage(body.message);
+      const built = destination.build(message, integration.config, { now, testEventCode });
+      if (!built.ok) throw new BadRequest([`message: the test event cannot be sent: ${built.detail}`]);
+      // The validation endpoint checks the event and shows it as a test event, uncounted.
+      const sent = await destination.validate(integration.config, [built.event], testEventCode);
+      res.json({ request: sent.request, response: sent.response, outcome: sent.outcome, duration_ms: sent.durationMs });
     }),
   );
 
   return router;
 }
 
-function testMessage(input: unknown, config: SnapchatConfig): EnrichedMessage {
-  if (input === undefined) return sampleTestMessage(new Date(), config);
+function vendorError(destinations: DestinationRegistry): string {
+  const vendors = destinations.vendors().map((vendor) => `"${vendor}"`);
+  return vendors.length === 1
+    ? `vendor: must be ${vendors[0]} (the only destination so far)`
+    : `vendor: one of ${vendors.join(', ')}`;
+}
+
+function testMessage(input: unknown): EnrichedMessage {
   const result = validateMessage(input);
   if (!result.ok) throw new BadRequest(result.errors.map((error) => `message.${error}`));
   const now = new Date().toISOString();

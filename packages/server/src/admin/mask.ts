@@ -4,13 +4,10 @@ export function maskSecret(secret: unknown): string | undefined {
   return `****${secret.length > 12 ? secret.slice(-4) : ''}`;
 }
 
-/** Integration config keys that hold secrets. */
-export const SECRET_CONFIG_KEYS = ['access_token'] as const;
-
-/** A copy of a config with every secret masked. */
-export function maskConfig(config: Record<string, unknown>): Record<string, unknown> {
+/** A copy of a config with every secret its destination declares masked. */
+export function maskConfig(config: Record<string, unknown>, secretKeys: readonly string[]): Record<string, unknown> {
   const masked = { ...config };
-  for (const key of SECRET_CONFIG_KEYS) {
+  for (const key of secretKeys) {
     if (key in masked) masked[key] = maskSecret(masked[key]);
   }
   return masked;

@@ -1,5 +1,5 @@
 import type { EnrichedMessage } from '@datafirst/protocol';
-import { clickIdFromUrl } from './enrich.js';
+import { clickIdFromUrl } from '../pipeline/enrich.js';
 
 /** Parses a Cookie header into name → value (first occurrence wins, values URI-decoded). */
 export function parseCookies(header: string | undefined): Record<string, string> {

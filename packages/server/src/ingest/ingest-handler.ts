@@ -1,29 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LIMITS, validateMessage, type EnrichedMessage, type MessageError } from '@datafirst/protocol';
-import type { NewEvent, Store } from '@datafirst/store';
+import { LIMITS, type EnrichedMessage } from '@datafirst/protocol';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
+import type { EventPipeline } from '../pipeline/event-pipeline.js';
 import type { SourceDirectory } from '../source-directory.js';
 import { clientIp, isSecure } from './client-address.js';
 import { identityCookies, parseCookies, type CookiePolicy } from './cookies.js';
-import { enrichMessage } from './enrich.js';
-import { routeDeliveries } from './route-deliveries.js';
 import { writeKeyOf } from './write-key.js';
 
 export interface IngestOptions {
-  store: Store;
+  pipeline: EventPipeline;
   directory: SourceDirectory;
   logger: Logger;
   metrics: Metrics;
-  consentDefault: 'granted' | 'denied';
-  honorGpc: boolean;
   trustProxy: number | boolean;
   /** How long `_scclid` lives, in days; matches the tag's `data-attribution-days`. */
   attributionDays: number;
   /** The identity cookies' `Domain`; matches the tag's `data-cookie-domain`. Unset: host-only. */
   cookieDomain?: string;
-  /** Called after events are stored, so an in-process worker can send them at once. */
-  onStored?: () => void;
   now?: () => Date;
 }
 
@@ -189,46 +183,24 @@ async function handle(
     cookies: parseCookies(req.headers.cookie),
     gpc: req.headers['sec-gpc'] === '1',
   };
-  const batchSentAt = typeof body.sentAt === 'string' ? body.sentAt : undefined;
   const batchContext = typeof body.context === 'object' && body.context !== null ? body.context : undefined;
-  const integrations = await options.directory.integrationsOf(source.id);
-
-  const rejected: MessageError[] = [];
-  const events: NewEvent[] = [];
-  raw.forEach((input, index) => {
-    const messageId = (input as { messageId?: unknown } | null)?.messageId;
-    const id = typeof messageId === 'string' ? messageId : undefined;
-    // Only large-looking messages pay for measuring: the body limit already bounds the rest.
-    if (text.length > LIMITS.maxMessageBytes && JSON.stringify(input ?? null).length > LIMITS.maxMessageBytes) {
-      rejected.push({ index, messageId: id, errors: [`message: larger than ${LIMITS.maxMessageBytes} bytes`] });
-      return;
-    }
-    const withContext =
+  // A batch's context applies to each of its messages; a message's own context wins per key.
+  const messages = raw.map((input) => ({
+    input:
       batchContext && typeof input === 'object' && input !== null
         ? { ...input, context: { ...batchContext, ...((input as { context?: object }).context ?? {}) } }
-        : input;
-    const result = validateMessage(withContext);
-    if (!result.ok) {
-      rejected.push({ index, messageId: id, errors: result.errors });
-      return;
-    }
-    const message = enrichMessage(result.message, facts, {
-      receivedAt,
-      batchSentAt,
-      consentDefault: options.consentDefault,
-      honorGpc: options.honorGpc,
-    });
-    events.push({ message, deliveries: routeDeliveries(message, integrations) });
+        : input,
+  }));
+  const { accepted, rejected } = await options.pipeline.submit({
+    sourceId: source.id,
+    receivedAt,
+    facts,
+    batchSentAt: typeof body.sentAt === 'string' ? body.sentAt : undefined,
+    bodyBytes: text.length,
+    messages,
   });
 
-  const { stored, duplicates } =
-    events.length > 0 ? await options.store.appendEvents(source.id, events) : { stored: 0, duplicates: 0 };
-  options.metrics.received.inc({ source: source.id }, stored);
-  if (duplicates > 0) options.metrics.duplicates.inc({ source: source.id }, duplicates);
-  if (rejected.length > 0) options.metrics.rejected.inc({ reason: 'message' }, rejected.length);
-  if (stored > 0) options.onStored?.();
-
-  setIdentityCookies(res, events.at(-1)?.message, facts.cookies, {
+  setIdentityCookies(res, accepted.at(-1)?.message, facts.cookies, {
     attributionDays: options.attributionDays,
     domain: options.cookieDomain,
     secure: isSecure(req, options.trustProxy),
@@ -236,8 +208,8 @@ async function handle(
   if (rejected.length > 0) {
     reply(res, 400, {
       success: false,
-      error: `${rejected.length} of ${raw.length} messages were invalid; the other ${events.length} were stored`,
-      accepted: events.length,
+      error: `${rejected.length} of ${raw.length} messages were invalid; the other ${accepted.length} were stored`,
+      accepted: accepted.length,
       rejected,
     });
     return;

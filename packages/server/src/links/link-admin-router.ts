@@ -4,12 +4,13 @@ import { BadRequest } from '../admin/admin-input.js';
 import { adminRoute } from '../admin/admin-route.js';
 import { clickJson, conversionJson, statsJson, summarizeClick } from './attribution.js';
 import type { LinkEventMap } from './conversion-events.js';
-import { publicBaseUrl } from './link-pipeline.js';
+import { publicBaseUrl } from './link-context.js';
 import { checkLinkSettings } from './link-settings.js';
-import { sendLinkTestEvent, type LinkTestOptions } from './link-test-event.js';
+import type { LinkContext } from './link-context.js';
+import { sendLinkTestEvent } from './link-test-event.js';
 import { maskedPostbackKey, newPostbackKey } from './postback-key.js';
 
-export type LinkAdminOptions = LinkTestOptions;
+export type LinkAdminOptions = LinkContext;
 
 const refuse = (error: string) => new BadRequest([error]);
 

@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { toSnapEvent, type SnapchatClient, type SnapchatConfig } from '@datafirst/snapchat';
 import type { Conversion, Link, LinkClick } from '@datafirst/store';
 import { BadRequest } from '../admin/admin-input.js';
 import { LINK_EVENTS, plannedEvent, type LinkEvent, type LinkEventMap } from './conversion-events.js';
 import { linkIntegrations } from './link-deliveries.js';
 import { clickMessage, conversionMessage } from './link-messages.js';
-import { integrationsOfLink, type LinkContext } from './link-pipeline.js';
-import { describeExchange } from '../snapchat-exchange.js';
-
-export interface LinkTestOptions extends LinkContext {
-  snapchat: SnapchatClient;
-}
+import { integrationsOfLink, type LinkContext } from './link-context.js';
 
 const refuse = (error: string) => new BadRequest([error]);
 
@@ -23,7 +17,7 @@ const TEST_USER_AGENT = 'Mozilla/5.0 (Datafirst test event)';
  * sends to, and sends it to Snapchat's validation endpoint, where it shows as a test event and is
  * not counted. Nothing is stored.
  */
-export async function sendLinkTestEvent(options: LinkTestOptions, link: Link, body: Record<string, unknown>, base: string) {
+export async function sendLinkTestEvent(options: LinkContext, link: Link, body: Record<string, unknown>, base: string) {
   const linkEvent = (body.event ?? 'click') as LinkEvent;
   if (!LINK_EVENTS.includes(linkEvent)) throw refuse(`event: one of ${LINK_EVENTS.join(', ')}`);
   const events = link.events as LinkEventMap;
@@ -71,19 +65,17 @@ export async function sendLinkTestEvent(options: LinkTestOptions, link: Link, bo
       : conversionMessage(link, click, conversion, planned, { traits: {}, txidGiven: false }, true, now);
 
   const { own, ofSource } = await integrationsOfLink(options, link);
-  const pixels = linkIntegrations(message, own, ofSource, link.includeSourceIntegrations);
+  const pixels = linkIntegrations(message, own, ofSource, link.includeSourceIntegrations, options.destinations);
   if (pixels.length === 0) throw refuse('integrations: the link sends to no pixel; attach an enabled integration first');
   const results = await Promise.all(
     pixels.map(async (integration) => {
-      const config = integration.config as unknown as SnapchatConfig;
-      const head = { integration_id: integration.id, integration_name: integration.name, pixel_id: config.pixel_id };
-      const built = toSnapEvent(message, config, { now });
-      if (!built.ok) return { ...head, error: `${built.reason}: ${built.detail}` };
-      const sent = await options.snapchat.validate(config, [built.event]);
-      return {
-        ...head,
-        ...describeExchange(sent),
-      };
+      const head = { integration_id: integration.id, integration_name: integration.name, pixel_id: integration.config.pixel_id };
+      const destination = options.destinations.get(integration.vendor);
+      if (!destination?.validate) return { ...head, error: `${integration.vendor} has no endpoint for test events` };
+      const built = destination.build(message, integration.config, { now });
+      if (!built.ok) return { ...head, error: built.detail };
+      const sent = await destination.validate(integration.config, [built.event]);
+      return { ...head, request: sent.request, response: sent.response, outcome: sent.outcome };
     }),
   );
   return { link_id: link.id, event: linkEvent, snapchat_event: events[linkEvent], results };

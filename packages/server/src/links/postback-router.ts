@@ -4,7 +4,7 @@ import type { NewEvent } from '@datafirst/store';
 import { conversionWindow, conversionJson } from './attribution.js';
 import { conversionEvents, type LinkEventMap } from './conversion-events.js';
 import { clickConsent, conversionMessage } from './link-messages.js';
-import { skipReasonFor, storeLinkMessages, type LinkContext } from './link-pipeline.js';
+import { skipReasonFor, submitLinkMessages, type LinkContext } from './link-context.js';
 import { sourceForPostbackKey } from './postback-key.js';
 import { parsePostbackParams } from './postback-params.js';
 
@@ -107,9 +107,10 @@ async function handle(context: LinkContext, req: Request, res: Response): Promis
   const { conversion, duplicate, history } = recorded;
   const click = conversion.clickId === requested.id ? requested : (await store.links.getClick(conversion.clickId))!;
   const link = click.linkId === requestedLink.id ? requestedLink : (await store.links.getLink(click.linkId))!;
-  const windowReason = conversion.withinWindow
+  const late = conversion.withinWindow
     ? undefined
     : conversionWindow(click.createdAt, new Date(conversion.receivedAt), link.conversionWindowDays).reason;
+  const windowSkip = late === undefined ? undefined : { code: 'outside_conversion_window' as const, detail: late };
 
   const planned = conversionEvents(
     { kind: conversion.kind, txid: conversion.txid, clickId: click.id, history },
@@ -119,12 +120,12 @@ async function handle(context: LinkContext, req: Request, res: Response): Promis
   const extras = { userId: params.userId, traits: params.traits, txidGiven: !conversion.txid.startsWith(GENERATED_TXID_PREFIX) };
   // Stored again for a duplicate too: if the first try failed after recording, this completes it;
   // otherwise the message ids are already stored and nothing new is sent.
-  const events = await storeLinkMessages(
+  const events = await submitLinkMessages(
     context,
     link,
     planned.map((event) => ({
       message: conversionMessage(link, click, conversion, event, extras, consent, new Date(conversion.receivedAt)),
-      skipReason: skipReasonFor(event.linkEvent, event.snapchatEvent, windowReason),
+      skip: skipReasonFor(event.linkEvent, event.snapchatEvent, windowSkip),
     })),
   );
 
@@ -147,6 +148,7 @@ function deliveriesJson(event: NewEvent) {
   return event.deliveries.map((delivery) => ({
     integration_id: delivery.integrationId,
     status: delivery.status,
+    reason_code: delivery.reasonCode ?? null,
     reason: delivery.reason ?? null,
   }));
 }

@@ -1,12 +1,12 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { randomToken } from '@datafirst/store';
 import { clientIp } from '../ingest/client-address.js';
-import { clickIdFromUrl } from '../ingest/enrich.js';
+import { clickIdFromUrl } from '../pipeline/enrich.js';
 import { notAClick } from './click-filter.js';
 import { clickEvent, type LinkEventMap } from './conversion-events.js';
 import { queryPairs, redirectUrl } from './destination.js';
 import { clickConsent, clickMessage } from './link-messages.js';
-import { publicBaseUrl, skipReasonFor, storeLinkMessages, type LinkContext } from './link-pipeline.js';
+import { publicBaseUrl, skipReasonFor, submitLinkMessages, type LinkContext } from './link-context.js';
 
 /** Click ids: 16 letters and digits, about 95 random bits, so no one can name another fan's click by guessing. */
 export const CLICK_ID_LENGTH = 16;
@@ -71,9 +71,7 @@ async function follow(context: LinkContext, req: Request, res: Response): Promis
       if (created) {
         const planned = clickEvent(click.id, link.events as LinkEventMap);
         const message = clickMessage(link, click, planned, clickConsent(click, context.consent), new Date());
-        await storeLinkMessages(context, link, [
-          { message, skipReason: skipReasonFor(planned.linkEvent, planned.snapchatEvent) },
-        ]);
+        await submitLinkMessages(context, link, [{ message, skip: skipReasonFor(planned.linkEvent, planned.snapchatEvent) }]);
       }
     } catch (error) {
       context.logger.error({ err: error, link: link.id }, 'could not record a smart-link click; redirecting anyway');

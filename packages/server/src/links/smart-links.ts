@@ -1,8 +1,8 @@
 import express, { type Router } from 'express';
-import type { SnapchatClient } from '@datafirst/snapchat';
+import type { DestinationRegistry } from '@datafirst/destination';
 import type { Store } from '@datafirst/store';
 import type { Logger } from 'pino';
-import type { Metrics } from '../metrics.js';
+import type { EventPipeline } from '../pipeline/event-pipeline.js';
 import type { SourceDirectory } from '../source-directory.js';
 import { linkAdminRouter } from './link-admin-router.js';
 import { postbackRouter } from './postback-router.js';
@@ -11,12 +11,11 @@ import { redirectRouter } from './redirect-router.js';
 export interface SmartLinkOptions {
   store: Store;
   directory: SourceDirectory;
-  metrics: Metrics;
+  pipeline: EventPipeline;
+  destinations: DestinationRegistry;
   logger: Logger;
-  snapchat: SnapchatClient;
   consentDefault: 'granted' | 'denied';
   honorGpc: boolean;
-  onStored?: () => void;
 }
 
 /**
@@ -27,13 +26,13 @@ export function smartLinks(options: SmartLinkOptions): { publicRoutes: Router; a
   const context = {
     store: options.store,
     directory: options.directory,
-    metrics: options.metrics,
+    pipeline: options.pipeline,
+    destinations: options.destinations,
     logger: options.logger,
     consent: { consentDefault: options.consentDefault, honorGpc: options.honorGpc },
-    onStored: options.onStored,
   };
   const publicRoutes = express.Router();
   publicRoutes.use(redirectRouter(context));
   publicRoutes.use(postbackRouter(context));
-  return { publicRoutes, adminRoutes: linkAdminRouter({ ...context, snapchat: options.snapchat }) };
+  return { publicRoutes, adminRoutes: linkAdminRouter(context) };
 }

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import type { DestinationRegistry } from '@datafirst/destination';
 import type { Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
-import { IntegrationLane, type LaneSettings, type SendEvents } from './integration-lane.js';
-
-export type { SendEvents } from './integration-lane.js';
+import { IntegrationLane, type LaneSettings } from './integration-lane.js';
 
 export interface DeliveryWorkerOptions {
   store: Store;
-  send: SendEvents;
+  /** The destinations integrations send to, by vendor. */
+  destinations: DestinationRegistry;
   logger: Logger;
   metrics: Metrics;
-  /** Events per request; Snapchat takes at most 2000. */
+  /** Events per request at most (default: as many as the destination takes). */
   batchSize?: number;
   /** How long to let events gather into a batch that is not full (default 100 ms). */
   batchWaitMs?: number;
@@ -23,6 +23,7 @@ export interface DeliveryWorkerOptions {
   retryWindowMs?: number;
   /** Requests in flight at once per integration (default 2). */
   maxInFlight?: number;
+  /** The clock events are built by (age limits); leases and retries go by the database's. */
   now?: () => number;
 }
 
@@ -30,8 +31,8 @@ const HOUR_MS = 60 * 60 * 1000;
 
 /**
  * The delivery worker: finds integrations with due deliveries and runs one lane per integration.
- * Every acknowledged event is delivered at least once; its `event_id` (the messageId) stays the
- * same across tries, so Snapchat counts it once. Several workers may share one database: leases
+ * Every acknowledged event is delivered at least once; its id (the messageId) stays the same
+ * across tries, so the destination counts it once. Several workers may share one database: leases
  * make sure no delivery is sent by two of them at once.
  */
 export class DeliveryWorker {
@@ -47,11 +48,12 @@ export class DeliveryWorker {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.settings = {
       store: options.store,
-      send: options.send,
+      destinations: options.destinations,
       logger: options.logger,
       metrics: options.metrics,
       owner: this.owner,
-      batchSize: options.batchSize ?? 2000,
+      // A lease takes what one request of the largest destination carries; each lane cuts to its own.
+      batchSize: options.batchSize ?? Math.max(1, ...options.destinations.all().map((d) => d.maxBatchSize)),
       batchWaitMs: options.batchWaitMs ?? 100,
       leaseMs: options.leaseMs ?? 60_000,
       retryWindowMs: options.retryWindowMs ?? 24 * HOUR_MS,
@@ -83,7 +85,7 @@ export class DeliveryWorker {
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        for (const integrationId of await this.options.store.dueIntegrations(this.settings.now())) {
+        for (const integrationId of await this.options.store.dueIntegrations()) {
           let lane = this.lanes.get(integrationId);
           if (!lane) {
             lane = new IntegrationLane(integrationId, this.settings);

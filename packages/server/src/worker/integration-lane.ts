@@ -1,30 +1,24 @@
 import {
   backoffDelayMs,
-  toSnapEvent,
-  toV2Event,
+  type AnyDestination,
+  type DestinationRegistry,
   type SendOutcome,
-  type SendResult,
-  type SnapchatConfig,
-  type SnapV3Event,
-} from '@datafirst/snapchat';
+  type SendReport,
+} from '@datafirst/destination';
 import type { DeliveryResult, DeliveryStatus, Integration, LeasedDelivery, Store } from '@datafirst/store';
 import type { Traits } from '@datafirst/protocol';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
-import { parseAnswer } from '../snapchat-exchange.js';
 import { TokenBucket } from './token-bucket.js';
-
-/** Sends one request's worth of events for an integration (the Snapchat client, or a test double). */
-export type SendEvents = (config: SnapchatConfig, events: SnapV3Event[]) => Promise<SendResult>;
 
 /** Settings shared by every lane of a worker. */
 export interface LaneSettings {
   store: Store;
-  send: SendEvents;
+  destinations: DestinationRegistry;
   logger: Logger;
   metrics: Metrics;
   owner: string;
-  /** Events per request; Snapchat takes at most 2000. */
+  /** Events per request, at most; a destination may take fewer. */
   batchSize: number;
   /** How long to let events gather before sending a batch that is not full. */
   batchWaitMs: number;
@@ -34,30 +28,28 @@ export interface LaneSettings {
   retryWindowMs: number;
   /** Requests in flight at once per integration. */
   maxInFlight: number;
+  /** The clock events are built by (age limits); leases and retries go by the database's clock. */
   now: () => number;
 }
 
-/** A leased delivery whose Snapchat event is built and ready to send. */
+/** A leased delivery whose destination event is built and ready to send. */
 interface Ready {
   leased: LeasedDelivery;
-  event: SnapV3Event;
+  event: unknown;
+  identifiers: string[];
 }
-
-/** Build-time refusals that are a choice (not sent on purpose) rather than a failure. */
-const SKIPS = new Set(['unmapped', 'disabled']);
-
-const DEFAULT_RATE = 50; // requests a second, as seed 001 documents for Snapchat
-const DEFAULT_BURST = 100;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * One integration's delivery lane: lease → build → send → classify → record, at the
  * integration's own rate limit and pause. Lanes are independent, so one pixel that fails, is
- * paused or is rate-limited never delays another.
+ * paused or is rate-limited never delays another. The lane knows no destination: it speaks to
+ * the integration's through the `Destination` contract.
  */
 export class IntegrationLane {
-  private readonly bucket = new TokenBucket(DEFAULT_RATE, DEFAULT_BURST);
+  /** Made at the first delivery, when the integration's limits are known. */
+  private bucket: TokenBucket | undefined;
   /** Retry-After from the destination pauses the whole lane until then. */
   private pausedUntil = 0;
   private running: Promise<void> | undefined;
@@ -104,7 +96,7 @@ export class IntegrationLane {
   /** Leases and delivers one batch; false when nothing was due. */
   private async round(): Promise<boolean> {
     const s = this.settings;
-    const pause = this.pausedUntil - s.now();
+    const pause = this.pausedUntil - Date.now();
     if (pause > 0) {
       await sleep(Math.min(pause, 1000));
       return true;
@@ -123,131 +115,142 @@ export class IntegrationLane {
   /** Leases up to `limit` of this integration's due deliveries. */
   private lease(limit: number): Promise<LeasedDelivery[]> {
     const s = this.settings;
-    return s.store.leaseDeliveries({
-      owner: s.owner,
-      integrationId: this.integrationId,
-      limit,
-      leaseMs: s.leaseMs,
-      now: s.now(),
-    });
+    return s.store.leaseDeliveries({ owner: s.owner, integrationId: this.integrationId, limit, leaseMs: s.leaseMs });
   }
 
+  /** Builds the leased deliveries' events, sends them batch by batch, and records every outcome. */
   private async deliver(items: LeasedDelivery[]): Promise<void> {
     const s = this.settings;
     const integration = items[0]!.integration;
-    const config = integration.config as unknown as SnapchatConfig;
-    this.bucket.configure(numberOr(config.rate_limit_rps, DEFAULT_RATE), numberOr(config.rate_limit_burst, DEFAULT_BURST));
-    if (!integration.enabled) {
-      // Switched off after these were queued: the owner no longer wants them sent.
-      const skipped = items.map(({ delivery }) => ({
-        deliveryId: delivery.id,
-        status: 'skipped' as const,
-        reason: 'integration_disabled',
-      }));
-      await s.store.completeDeliveries(s.owner, skipped);
+    const destination = s.destinations.get(integration.vendor);
+    const skipAll = !integration.enabled
+      ? // Switched off after these were queued: the owner no longer wants them sent.
+        { status: 'skipped' as const, reasonCode: 'integration_disabled', reason: 'integration_disabled' }
+      : destination === undefined
+        ? { status: 'failed' as const, reasonCode: 'unknown_destination', reason: `no destination "${integration.vendor}"` }
+        : undefined;
+    if (skipAll || destination === undefined) {
+      await s.store.completeDeliveries(
+        s.owner,
+        items.map(({ delivery }) => ({ deliveryId: delivery.id, ...skipAll! })),
+      );
       return;
     }
+    const limits = destination.rateLimit(integration.config);
+    if (this.bucket) this.bucket.configure(limits.rps, limits.burst);
+    else this.bucket = new TokenBucket(limits.rps, limits.burst);
+
     const results: DeliveryResult[] = [];
-    const byAsset = new Map<string, Ready[]>();
+    const batches = new Map<string, Ready[]>();
     const profiles = await profilesOf(s.store, items);
     const now = new Date(s.now());
     for (const [index, leased] of items.entries()) {
-      const built = toSnapEvent(leased.event.message, config, { now, profileTraits: profiles[index] });
+      const message = leased.event.message;
+      const built = destination.build(message, integration.config, { now, profileTraits: profiles[index] });
       if (!built.ok) {
-        const skipped = SKIPS.has(built.reason);
-        (skipped ? s.metrics.skipped : s.metrics.failed).inc({ integration: integration.id, reason: built.reason });
+        (built.status === 'skipped' ? s.metrics.skipped : s.metrics.failed).inc({
+          integration: integration.id,
+          reason: built.code,
+        });
         results.push({
           deliveryId: leased.delivery.id,
-          status: skipped ? 'skipped' : 'failed',
-          reason: `${built.reason}: ${built.detail}`,
+          status: built.status,
+          reasonCode: built.code,
+          reason: built.detail,
+          identifiers: destination.identifiersOf(message),
         });
         continue;
       }
-      const group = byAsset.get(built.assetId) ?? [];
-      group.push({ leased, event: built.event });
-      byAsset.set(built.assetId, group);
+      const ready = { leased, event: built.event, identifiers: destination.identifiersOf(message, built.event) };
+      const batch = batches.get(built.batchKey);
+      if (batch) batch.push(ready);
+      else batches.set(built.batchKey, [ready]);
     }
-    for (const group of byAsset.values()) results.push(...(await this.sendBatch(integration, config, group)));
+    const maxBatch = Math.min(s.batchSize, destination.maxBatchSize);
+    for (const batch of batches.values()) {
+      for (let start = 0; start < batch.length; start += maxBatch) {
+        results.push(...(await this.sendBatch(destination, integration, batch.slice(start, start + maxBatch))));
+      }
+    }
     await s.store.completeDeliveries(s.owner, results);
   }
 
   /** Sends one batch (after a rate-limit token) and turns the answer into one result per delivery. */
-  private async sendBatch(integration: Integration, config: SnapchatConfig, batch: Ready[]): Promise<DeliveryResult[]> {
+  private async sendBatch(destination: AnyDestination, integration: Integration, batch: Ready[]): Promise<DeliveryResult[]> {
     const s = this.settings;
-    for (let wait = this.bucket.take(); wait > 0; wait = this.bucket.take()) await sleep(wait);
-    const sent = await s.send(
-      config,
+    const bucket = this.bucket!; // made by deliver() before any batch is sent
+    for (let wait = bucket.take(); wait > 0; wait = bucket.take()) await sleep(wait);
+    const sent = await destination.send(
+      integration.config,
       batch.map((ready) => ready.event),
     );
     const outcome = sent.outcome;
     s.logger.debug(
       { integration: integration.id, events: batch.length, status: sent.status, outcome: outcome.kind, ms: sent.durationMs },
-      'sent to snapchat',
+      'sent to destination',
     );
-    const response = { status: sent.status ?? null, body: parseAnswer(sent.responseBody) };
-    const result = (ready: Ready, status: DeliveryStatus, reason: string | null, nextAttemptAt?: number): DeliveryResult => ({
-      deliveryId: ready.leased.delivery.id,
-      status,
-      reason,
-      payload: { url: sent.url, event: config.api_version === 'v2' ? toV2Event(ready.event, config) : ready.event },
-      response,
-      httpStatus: sent.status ?? null,
-      nextAttemptAt,
-    });
+    const result = recorder(sent, batch);
     const labels = { integration: integration.id };
 
     switch (outcome.kind) {
       case 'delivered': {
         const failed = new Map(outcome.failed.map((failure) => [failure.index, failure.reason]));
-        const now = s.now();
+        const now = Date.now();
         return batch.map((ready, index) => {
           const reason = failed.get(index);
           if (reason !== undefined) {
-            s.metrics.failed.inc({ ...labels, reason: 'rejected' });
-            return result(ready, 'failed', reason);
+            s.metrics.failed.inc({ ...labels, reason: 'event_rejected' });
+            return result(index, 'failed', 'event_rejected', reason);
           }
           s.metrics.delivered.inc(labels);
           s.metrics.deliveryLatency.observe(labels, (now - Date.parse(ready.leased.event.message.receivedAt)) / 1000);
-          return result(ready, 'delivered', null);
+          return result(index, 'delivered', null, null);
         });
       }
       case 'invalid_event': {
-        // Snapchat names the first bad event and rejects the request: fail that one, resend the rest.
-        const bad = batch[outcome.index];
-        if (!bad) return this.fail(batch, outcome, result);
-        s.metrics.failed.inc({ ...labels, reason: 'invalid' });
+        // The destination names the first bad event and rejects the request: fail that one, resend the rest.
+        if (!batch[outcome.index]) return this.fail(batch, outcome, result);
+        s.metrics.failed.inc({ ...labels, reason: 'event_rejected' });
         const rest = batch.filter((_, index) => index !== outcome.index);
-        const again = rest.length > 0 ? await this.sendBatch(integration, config, rest) : [];
-        return [result(bad, 'failed', [outcome.reason, ...outcome.codes].join(' ')), ...again];
+        const again = rest.length > 0 ? await this.sendBatch(destination, integration, rest) : [];
+        return [result(outcome.index, 'failed', 'event_rejected', [outcome.reason, ...outcome.codes].join(' ')), ...again];
       }
       case 'split': {
         if (batch.length === 1) return this.fail(batch, outcome, result);
         const half = Math.ceil(batch.length / 2);
         return [
-          ...(await this.sendBatch(integration, config, batch.slice(0, half))),
-          ...(await this.sendBatch(integration, config, batch.slice(half))),
+          ...(await this.sendBatch(destination, integration, batch.slice(0, half))),
+          ...(await this.sendBatch(destination, integration, batch.slice(half))),
         ];
       }
       case 'credentials': {
         // Every other delivery of this integration would be refused the same way: park them all
-        // until someone fixes the token or pixel (PATCH requeues them).
+        // until someone fixes the credentials (saving them requeues what was parked).
         await s.store.pauseIntegration(integration.id, `credentials refused: ${outcome.reason}`);
         s.logger.warn({ integration: integration.id, reason: outcome.reason }, 'integration paused: credentials refused');
-        return batch.map((ready) => result(ready, 'blocked', `paused: credentials refused: ${outcome.reason}`));
+        return batch.map((_, index) =>
+          result(index, 'blocked', 'credentials_refused', `paused: credentials refused: ${outcome.reason}`),
+        );
       }
       case 'retry': {
-        if (outcome.retryAfterMs) this.pausedUntil = Math.max(this.pausedUntil, s.now() + outcome.retryAfterMs);
+        if (outcome.retryAfterMs) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + outcome.retryAfterMs);
         // One retry time for the whole batch keeps it together as one request next time.
         const tries = Math.max(...batch.map((ready) => ready.leased.delivery.attempts)) + 1;
-        const nextAttemptAt = s.now() + Math.max(backoffDelayMs(tries), outcome.retryAfterMs ?? 0);
-        return batch.map((ready) => {
-          const attempts = ready.leased.delivery.attempts + 1;
-          if (nextAttemptAt - ready.leased.delivery.retryFrom > s.retryWindowMs) {
+        const retryInMs = Math.max(backoffDelayMs(tries), outcome.retryAfterMs ?? 0);
+        return batch.map((ready, index) => {
+          const { delivery, leasedAt } = ready.leased;
+          // The retry window is measured on the database's clock, like the lease itself.
+          if (leasedAt + retryInMs - delivery.retryFrom > s.retryWindowMs) {
             s.metrics.deadLettered.inc(labels);
-            return result(ready, 'dead', `gave up after ${attempts} tries: ${outcome.reason}`);
+            return result(
+              index,
+              'dead',
+              'retry_window_exhausted',
+              `gave up after ${delivery.attempts + 1} tries: ${outcome.reason}`,
+            );
           }
           s.metrics.retried.inc(labels);
-          return result(ready, 'pending', `retrying: ${outcome.reason}`, nextAttemptAt);
+          return { ...result(index, 'pending', outcome.code, `retrying: ${outcome.reason}`), retryInMs };
         });
       }
       case 'permanent':
@@ -255,15 +258,27 @@ export class IntegrationLane {
     }
   }
 
-  private fail(
-    batch: Ready[],
-    outcome: SendOutcome,
-    result: (ready: Ready, status: DeliveryStatus, reason: string | null) => DeliveryResult,
-  ): DeliveryResult[] {
-    this.settings.metrics.failed.inc({ integration: this.integrationId, reason: outcome.kind }, batch.length);
+  private fail(batch: Ready[], outcome: SendOutcome, result: Recorder): DeliveryResult[] {
+    this.settings.metrics.failed.inc({ integration: this.integrationId, reason: 'request_rejected' }, batch.length);
     const reason = 'reason' in outcome ? outcome.reason : outcome.kind;
-    return batch.map((ready) => result(ready, 'failed', reason));
+    return batch.map((_, index) => result(index, 'failed', 'request_rejected', reason));
   }
+}
+
+/** Turns the batch item at `index` and its status into the result to record, with what was sent and answered. */
+type Recorder = (index: number, status: DeliveryStatus, reasonCode: string | null, reason: string | null) => DeliveryResult;
+
+function recorder(sent: SendReport, batch: readonly Ready[]): Recorder {
+  return (index, status, reasonCode, reason) => ({
+    deliveryId: batch[index]!.leased.delivery.id,
+    status,
+    reasonCode,
+    reason,
+    payload: sent.payloads[index],
+    response: sent.response,
+    httpStatus: sent.status ?? null,
+    identifiers: batch[index]!.identifiers,
+  });
 }
 
 /** Each leased event's profile traits, looked up once per source rather than once per event. */
@@ -283,8 +298,4 @@ async function profilesOf(store: Store, items: LeasedDelivery[]): Promise<(Trait
     (await store.profileTraitsFor(sourceId, people)).forEach((traits, i) => (profiles[indexes[i]!] = traits));
   }
   return profiles;
-}
-
-function numberOr(value: unknown, fallback: number): number {
-  return typeof value === 'number' && value > 0 ? value : fallback;
 }

@@ -4,31 +4,18 @@
 // schedule, or the reason it was not sent.
 import { api, apiUrl } from '../api.js';
 import { badge, clock, date, field, fill, h, jsonBlock, relative, select, timeEl } from '../dom.js';
-import { IDENTIFIER_LABELS, identifierList } from './identifiers.js';
+import { labels, loadVocabulary } from '../vocabulary.js';
+import { identifierLabel, identifierList } from './identifiers.js';
 
 const MAX_SHOWN = 200;
 const STATUSES = ['pending', 'delivered', 'skipped', 'failed', 'blocked', 'dead'];
-
-// Why a delivery was not sent, in words; the reason's detail follows.
-const REASONS = {
-  no_consent: 'No consent for',
-  unmapped: 'Not mapped',
-  disabled: 'Switched off in the event mapping',
-  insufficient_identifiers: 'Not enough identifiers',
-  purchase_missing_value_or_currency: 'Purchase without value or currency',
-  missing_event_source_url: 'No page URL',
-  too_old: 'Too old',
-  missing_app_data: 'No app data',
-  integration_deleted: 'Integration deleted',
-  retrying: 'Failed, retrying',
-  paused: 'Paused',
-};
 
 /** Draws the debugger and opens the live stream; returns the cleanup that closes it. */
 export async function render(main, ctx) {
   const [{ sources }, { integrations }] = await Promise.all([
     api('GET', 'sources', undefined, { signal: ctx.signal }),
     api('GET', 'integrations', undefined, { signal: ctx.signal }),
+    loadVocabulary(),
   ]);
   if (ctx.signal.aborted) return;
   const sourceName = new Map(sources.map((s) => [s.id, s.name]));
@@ -241,7 +228,7 @@ function summaryOf(event, sourceName) {
 function presentIds(event) {
   const present = Object.entries(event.identifiers)
     .filter(([, yes]) => yes)
-    .map(([id]) => IDENTIFIER_LABELS[id].short);
+    .map(([id]) => identifierLabel(id).short);
   return present.length ? present.join(' · ') : 'no identifiers';
 }
 
@@ -313,13 +300,14 @@ function payloadOf(delivery) {
   return h('p', { class: 'muted' }, 'Not built: the event was not sent (see below).');
 }
 
-function reasonOf(reason) {
+/** Why a delivery is where it is: the reason code's label (from the API), then the detail. */
+function reasonOf(delivery) {
+  const reason = delivery.reason;
   if (!reason) return null;
-  const [key, ...rest] = reason.split(': ');
-  const label = REASONS[key];
-  return label
-    ? h('p', { class: 'reason' }, h('strong', {}, `${label}: `), rest.join(': '))
-    : h('p', { class: 'reason' }, reason);
+  const label = delivery.reason_code ? labels.reasons[delivery.reason_code] : undefined;
+  // The detail text may start with its code or stage ("no_consent: …", "retrying: …"): the label says that.
+  const detail = reason.replace(/^[a-z_]+: /, '');
+  return label ? h('p', { class: 'reason' }, h('strong', {}, `${label}: `), detail) : h('p', { class: 'reason' }, reason);
 }
 
 function answerOf(delivery) {
@@ -375,10 +363,10 @@ function outcomeParts(delivery) {
       return ['Snapchat’s answer', answerOf(delivery), historyOf(delivery)];
     case 'pending':
       if (delivery.attempts === 0 && !delivery.response)
-        return ['Waiting', h('p', { class: 'muted' }, 'Queued: the worker sends it within moments.'), reasonOf(delivery.reason)];
+        return ['Waiting', h('p', { class: 'muted' }, 'Queued: the worker sends it within moments.'), reasonOf(delivery)];
       return [
         'Retry schedule',
-        reasonOf(delivery.reason),
+        reasonOf(delivery),
         h(
           'p',
           {},
@@ -390,11 +378,11 @@ function outcomeParts(delivery) {
         answerOf(delivery),
       ];
     case 'skipped':
-      return ['Not sent', reasonOf(delivery.reason)];
+      return ['Not sent', reasonOf(delivery)];
     case 'blocked':
       return [
         'Parked: credentials refused',
-        reasonOf(delivery.reason),
+        reasonOf(delivery),
         h('p', { class: 'hint' }, 'Sent again once the integration’s access token or pixel is changed, or it is resumed.'),
         answerOf(delivery),
         historyOf(delivery),
@@ -402,12 +390,12 @@ function outcomeParts(delivery) {
     case 'dead':
       return [
         'Gave up after retrying',
-        reasonOf(delivery.reason),
+        reasonOf(delivery),
         h('p', { class: 'hint' }, 'Dead letters can be replayed with POST /v1/admin/deliveries/replay.'),
         historyOf(delivery),
         answerOf(delivery),
       ];
     default:
-      return ['Failed', reasonOf(delivery.reason), answerOf(delivery), historyOf(delivery)];
+      return ['Failed', reasonOf(delivery), answerOf(delivery), historyOf(delivery)];
   }
 }

@@ -1,15 +1,12 @@
-// The identifiers Snapchat matches events to people with, as the debugger and the match-quality
-// page name them.
+// The identifiers destinations match events to people with, as the debugger and the match-quality
+// page name them; the names come from the API (see vocabulary.js).
 import { h } from '../dom.js';
+import { labels } from '../vocabulary.js';
 
-/** Each identifier's short name (chips) and long name (tables). */
-export const IDENTIFIER_LABELS = {
-  click_id: { short: 'click id', long: 'Snapchat click id (ScCid)' },
-  scid: { short: '_scid', long: '_scid cookie' },
-  email: { short: 'email', long: 'Email (hashed)' },
-  phone: { short: 'phone', long: 'Phone (hashed)' },
-  ip_user_agent: { short: 'IP + UA', long: 'IP address + user agent' },
-};
+/** Each identifier's short name (chips) and long name (tables); the key itself until loaded. */
+export function identifierLabel(key) {
+  return labels.identifiers[key] ?? { short: key, long: key };
+}
 
 /** A mark for one identifier: a symbol to see, and words for screen readers. */
 export function presence(present) {
@@ -26,8 +23,8 @@ export function identifierList(identifiers) {
   return h(
     'ul',
     { class: 'ids', 'aria-label': 'Identifiers' },
-    Object.entries(IDENTIFIER_LABELS).map(([id, label]) =>
-      h('li', { class: identifiers[id] ? 'yes' : 'no' }, presence(identifiers[id]), ' ', label.long),
+    Object.keys(identifiers).map((id) =>
+      h('li', { class: identifiers[id] ? 'yes' : 'no' }, presence(identifiers[id]), ' ', identifierLabel(id).long),
     ),
   );
 }

@@ -1,23 +1,21 @@
-// One integration, new or existing: Snapchat settings, consent, rate limits and the event-mapping
-// editor. The server validates everything (with the Snapchat library's validator); this page
-// shows its reasons next to the fields they name.
+// One integration, new or existing: the destination's settings (drawn from the fields it
+// declares through the API), consent, and the event-mapping editor. The server validates
+// everything; this page shows its reasons next to the fields they name.
 import { api } from '../api.js';
 import { errorList, field, fill, h, select, toast } from '../dom.js';
+import { loadVocabulary } from '../vocabulary.js';
 import { remove } from './integrations.js';
-
-let vocabulary = null; // GET snapchat: event names and the default mapping, fetched once
 
 const OFF = 'OFF';
 
 /** Draws the integration editor: `#/integrations/new` or `#/integrations/<id>`. */
 export async function render(main, ctx) {
   const id = ctx.params[0] === 'new' ? null : ctx.params[0];
-  const [{ sources }, integration, vocab] = await Promise.all([
+  const [{ sources }, integration, destinations] = await Promise.all([
     api('GET', 'sources', undefined, { signal: ctx.signal }),
     id ? api('GET', `integrations/${encodeURIComponent(id)}`, undefined, { signal: ctx.signal }) : null,
-    vocabulary ?? api('GET', 'snapchat', undefined, { signal: ctx.signal }),
+    loadVocabulary(),
   ]);
-  vocabulary = vocab;
   if (ctx.signal.aborted) return;
   if (!id && sources.length === 0) {
     fill(
@@ -27,73 +25,19 @@ export async function render(main, ctx) {
     );
     return;
   }
+  const vendor = integration?.vendor ?? ctx.query.get('vendor') ?? destinations[0].vendor;
+  const destination = destinations.find((d) => d.vendor === vendor) ?? destinations[0];
   const config = integration?.config ?? {};
   const sourceId = integration?.source_id ?? ctx.query.get('source') ?? sources[0].id;
 
-  // Inputs, named after the API field each one fills.
   const inputs = {
     source_id: select(
       { name: 'source_id', disabled: Boolean(integration) },
       sources.map((s) => [s.id, s.name]),
       sourceId,
     ),
-    name: h('input', { name: 'name', value: integration?.name ?? 'Snapchat', required: true, maxlength: 200 }),
+    name: h('input', { name: 'name', value: integration?.name ?? destination.name, required: true, maxlength: 200 }),
     enabled: h('input', { type: 'checkbox', name: 'enabled', checked: integration?.enabled ?? true }),
-    pixel_id: h('input', {
-      name: 'pixel_id',
-      value: config.pixel_id ?? '',
-      required: true,
-      class: 'mono',
-      size: 38,
-      spellcheck: 'false',
-      autocomplete: 'off',
-      placeholder: '6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a',
-    }),
-    access_token: h('input', {
-      name: 'access_token',
-      type: 'password',
-      autocomplete: 'new-password',
-      spellcheck: 'false',
-      required: !integration,
-      placeholder: integration ? `Saved (${config.access_token ?? 'none'}). Leave empty to keep it.` : '',
-    }),
-    snap_app_id: h('input', {
-      name: 'snap_app_id',
-      value: config.snap_app_id ?? '',
-      class: 'mono',
-      size: 38,
-      spellcheck: 'false',
-      autocomplete: 'off',
-    }),
-    app_id: h('input', {
-      name: 'app_id',
-      value: config.app_id ?? '',
-      spellcheck: 'false',
-      autocomplete: 'off',
-      placeholder: 'com.example.app or 123456789',
-    }),
-    api_version: select(
-      { name: 'api_version' },
-      [
-        ['v3', 'v3 (recommended)'],
-        ['v2', 'v2 (deprecated by Snap)'],
-      ],
-      config.api_version ?? 'v3',
-    ),
-    action_source: select(
-      { name: 'action_source' },
-      vocab.action_sources.map((s) => [s, s]),
-      config.action_source ?? 'WEB',
-    ),
-    phone_default_country: h('input', {
-      name: 'phone_default_country',
-      value: config.phone_default_country ?? '',
-      maxlength: 2,
-      size: 4,
-      autocomplete: 'off',
-      placeholder: 'GB',
-    }),
-    limited_data_use: h('input', { type: 'checkbox', name: 'limited_data_use', checked: config.limited_data_use === true }),
     advertising: h('input', {
       type: 'checkbox',
       name: 'advertising',
@@ -105,24 +49,15 @@ export async function render(main, ctx) {
       autocomplete: 'off',
       placeholder: 'e.g. analytics, C0004',
     }),
-    rate_limit_rps: h('input', {
-      name: 'rate_limit_rps',
-      type: 'number',
-      min: 0,
-      step: 'any',
-      value: config.rate_limit_rps ?? '',
-      placeholder: '50',
-    }),
-    rate_limit_burst: h('input', {
-      name: 'rate_limit_burst',
-      type: 'number',
-      min: 1,
-      step: 'any',
-      value: config.rate_limit_burst ?? '',
-      placeholder: '100',
-    }),
   };
-  const mapping = mappingEditor(vocab, config.event_map ?? {});
+  const settings = destination.fields.filter((f) => f.type !== 'event_map').map((f) => settingInput(f, config, integration));
+  const mappingField = destination.fields.find((f) => f.type === 'event_map');
+  const mapping = mappingField ? mappingEditor(destination, mappingField, config[mappingField.key] ?? {}) : null;
+  const groups = new Map();
+  for (const setting of settings) {
+    const group = setting.field.group ?? destination.name;
+    groups.set(group, [...(groups.get(group) ?? []), setting]);
+  }
   let errors = errorList([]);
 
   const form = h(
@@ -137,26 +72,13 @@ export async function render(main, ctx) {
       field('Name', inputs.name),
       field('Send events to this pixel', inputs.enabled),
     ),
-    h(
-      'fieldset',
-      {},
-      h('legend', {}, 'Snapchat'),
-      field('Pixel ID', inputs.pixel_id, 'Ads Manager → Events Manager: a UUID.'),
-      field(
-        'Access token',
-        inputs.access_token,
-        'A Conversions API token (Business Details → Conversions API Tokens). Write-only: it is never shown again.',
+    [...groups].map(([group, members]) =>
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, group),
+        members.map((setting) => field(setting.field.label, setting.input, setting.field.help || undefined)),
       ),
-      field('Snap App ID', inputs.snap_app_id, 'For app events (action source MOBILE_APP).'),
-      field('App store ID', inputs.app_id, 'Your app’s store id, sent with app events.'),
-      field('API version', inputs.api_version),
-      field('Action source', inputs.action_source, 'Where events happen, unless an event says otherwise.'),
-      field(
-        'Default phone country',
-        inputs.phone_default_country,
-        'ISO code used for phone numbers written without +country code. Without it such numbers are left out, not guessed.',
-      ),
-      field('Always ask for limited data use (LDU)', inputs.limited_data_use),
     ),
     h(
       'fieldset',
@@ -170,18 +92,7 @@ export async function render(main, ctx) {
       field('advertising', inputs.advertising),
       field('Other categories', inputs.other_categories, 'Comma-separated, as your consent tool names them.'),
     ),
-    h(
-      'fieldset',
-      {},
-      h('legend', {}, 'Rate limits'),
-      h(
-        'div',
-        { class: 'row' },
-        field('Requests per second', inputs.rate_limit_rps, 'Default 50; at most 1000.'),
-        field('Burst', inputs.rate_limit_burst, 'Default 100 requests at once.'),
-      ),
-    ),
-    mapping.element,
+    mapping?.element ?? null,
     h(
       'div',
       { class: 'buttons sticky' },
@@ -200,29 +111,21 @@ export async function render(main, ctx) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
-    const text = (input) => input.value.trim();
-    const number = (input) => (input.value.trim() === '' ? null : Number(input.value));
     const categories = [
       ...(inputs.advertising.checked ? ['advertising'] : []),
-      ...text(inputs.other_categories)
+      ...inputs.other_categories.value
+        .trim()
         .split(',')
         .map((c) => c.trim())
         .filter(Boolean),
     ];
-    // null clears an optional setting; the token is sent only when a new one was typed.
-    const configBody = {
-      pixel_id: text(inputs.pixel_id),
-      ...(text(inputs.access_token) ? { access_token: text(inputs.access_token) } : {}),
-      snap_app_id: text(inputs.snap_app_id) || null,
-      app_id: text(inputs.app_id) || null,
-      api_version: inputs.api_version.value,
-      action_source: inputs.action_source.value,
-      phone_default_country: text(inputs.phone_default_country).toUpperCase() || null,
-      limited_data_use: inputs.limited_data_use.checked ? true : null,
-      rate_limit_rps: number(inputs.rate_limit_rps),
-      rate_limit_burst: number(inputs.rate_limit_burst),
-      event_map: mapping.value(),
-    };
+    // null clears an optional setting; a secret is sent only when a new one was typed.
+    const configBody = {};
+    for (const setting of settings) {
+      const value = setting.value();
+      if (value !== undefined) configBody[setting.field.key] = value;
+    }
+    if (mapping) configBody[mappingField.key] = mapping.value();
     const body = { name: inputs.name.value, enabled: inputs.enabled.checked, config: configBody, consent_categories: categories };
     try {
       if (integration) {
@@ -230,7 +133,11 @@ export async function render(main, ctx) {
         toast('Integration saved.');
         ctx.navigate(`#/integrations/${encodeURIComponent(integration.id)}`);
       } else {
-        const created = await api('POST', 'integrations', { source_id: inputs.source_id.value, vendor: 'snapchat', ...body });
+        const created = await api('POST', 'integrations', {
+          source_id: inputs.source_id.value,
+          vendor: destination.vendor,
+          ...body,
+        });
         toast(`Integration “${created.name}” created. Send a test event to check it.`);
         ctx.navigate(`#/integrations?source=${encodeURIComponent(created.source_id)}`);
       }
@@ -277,6 +184,67 @@ export async function render(main, ctx) {
   );
 }
 
+/**
+ * The input for one declared setting, and how to read its value back for the API: `null` clears
+ * an optional setting, `undefined` leaves it out (a secret nobody retyped).
+ */
+function settingInput(f, config, integration) {
+  const current = config[f.key];
+  const common = {
+    name: f.key,
+    autocomplete: 'off',
+    spellcheck: 'false',
+    ...(f.placeholder ? { placeholder: f.placeholder } : {}),
+  };
+  if (f.type === 'boolean') {
+    const input = h('input', { type: 'checkbox', name: f.key, checked: current === true });
+    return { field: f, input, value: () => (input.checked ? true : null) };
+  }
+  if (f.type === 'select') {
+    const input = select(
+      { name: f.key },
+      f.options.map((option) => [option.value, option.label]),
+      current ?? f.default ?? f.options[0]?.value,
+    );
+    return { field: f, input, value: () => input.value };
+  }
+  if (f.type === 'integer') {
+    const input = h('input', {
+      ...common,
+      type: 'number',
+      min: 0,
+      step: 'any',
+      value: current ?? '',
+      placeholder: f.default === undefined ? '' : String(f.default),
+    });
+    return { field: f, input, value: () => (input.value.trim() === '' ? null : Number(input.value)) };
+  }
+  if (f.secret) {
+    const input = h('input', {
+      ...common,
+      type: 'password',
+      autocomplete: 'new-password',
+      required: f.required && !integration,
+      placeholder: integration ? `Saved (${current ?? 'none'}). Leave empty to keep it.` : '',
+    });
+    return { field: f, input, value: () => (input.value.trim() === '' ? undefined : input.value.trim()) };
+  }
+  const input = h('input', {
+    ...common,
+    value: current ?? '',
+    required: f.required,
+    class: f.key.endsWith('_id') ? 'mono' : undefined,
+  });
+  return {
+    field: f,
+    input,
+    value: () => {
+      const text = input.value.trim();
+      return f.required ? text : text || null;
+    },
+  };
+}
+
 /** Marks the inputs an API error names (`config.pixel_id: …`, `name: …`) as invalid. */
 function markInvalid(form, errors) {
   for (const error of errors) {
@@ -288,13 +256,13 @@ function markInvalid(form, errors) {
 
 /**
  * The event-mapping editor: every event with a default mapping (overridable, or switched off),
- * then your own events mapped to a standard or custom Snapchat event. Its value is the
+ * then your own events mapped to a standard or custom destination event. Its value is the
  * integration's `event_map`: only the rows that differ from the defaults.
  */
-function mappingEditor(vocab, eventMap) {
-  const defaults = vocab.default_event_map;
-  const standard = vocab.event_names.filter((name) => !name.startsWith('CUSTOM_EVENT_'));
-  const custom = vocab.event_names.filter((name) => name.startsWith('CUSTOM_EVENT_'));
+function mappingEditor(destination, mappingField, eventMap) {
+  const defaults = destination.default_event_map;
+  const standard = destination.event_names.filter((name) => !name.startsWith('CUSTOM_EVENT_'));
+  const custom = destination.event_names.filter((name) => name.startsWith('CUSTOM_EVENT_'));
   const targets = [
     { group: 'Standard events', options: standard.map((n) => [n, n]) },
     { group: 'Custom events', options: custom.map((n) => [n, n]) },
@@ -306,7 +274,7 @@ function mappingEditor(vocab, eventMap) {
 
   function addRow(name, target, isDefault) {
     const choice = select(
-      { 'aria-label': `Snapchat event for ${name}`, dataset: { event: name } },
+      { 'aria-label': `${destination.name} event for ${name}`, dataset: { event: name } },
       isDefault ? [['', `Default: ${defaults[name]}`], ...targets] : targets,
       target === undefined ? '' : valueOf(target),
     );
@@ -341,7 +309,7 @@ function mappingEditor(vocab, eventMap) {
   for (const [name, target] of Object.entries(eventMap)) if (!Object.hasOwn(defaults, name)) addRow(name, target, false);
 
   const newName = h('input', { name: 'new-event', placeholder: 'e.g. Video Played', autocomplete: 'off', maxlength: 200 });
-  const newTarget = select({ name: 'new-target' }, [['', 'Choose a Snapchat event…'], ...targets], '');
+  const newTarget = select({ name: 'new-target' }, [['', `Choose a ${destination.name} event…`], ...targets], '');
   const addError = h('p', { class: 'error-text', role: 'alert' });
   const addButton = h('button', { type: 'button', class: 'secondary' }, 'Add mapping');
   addButton.addEventListener('click', () => {
@@ -352,7 +320,8 @@ function mappingEditor(vocab, eventMap) {
         (addError.textContent = 'Type the event name as your pages send it, e.g. _df.track("Video Played").'),
         newName.focus()
       );
-    if (!newTarget.value) return void ((addError.textContent = 'Choose the Snapchat event to send it as.'), newTarget.focus());
+    if (!newTarget.value)
+      return void ((addError.textContent = `Choose the ${destination.name} event to send it as.`), newTarget.focus());
     const existing = rows.find((row) => row.name === name);
     if (existing) {
       existing.choice.value = newTarget.value;
@@ -368,16 +337,12 @@ function mappingEditor(vocab, eventMap) {
   const element = h(
     'fieldset',
     { class: 'mapping' },
-    h('legend', {}, 'Event mapping'),
-    h(
-      'p',
-      { class: 'hint' },
-      'Which Snapchat event each of your events is sent as. Events not listed are stored but not sent; “Off” stops an event that is sent by default.',
-    ),
+    h('legend', {}, mappingField.label),
+    h('p', { class: 'hint' }, mappingField.help),
     h(
       'table',
       { class: 'data compact' },
-      h('caption', { class: 'visually-hidden' }, 'Event mapping'),
+      h('caption', { class: 'visually-hidden' }, mappingField.label),
       h(
         'thead',
         {},
@@ -385,13 +350,19 @@ function mappingEditor(vocab, eventMap) {
           'tr',
           {},
           h('th', { scope: 'col' }, 'Your event'),
-          h('th', { scope: 'col' }, 'Sent to Snapchat as'),
+          h('th', { scope: 'col' }, `Sent to ${destination.name} as`),
           h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Remove')),
         ),
       ),
       body,
     ),
-    h('div', { class: 'add-mapping' }, field('Your event name', newName), field('Snapchat event', newTarget), addButton),
+    h(
+      'div',
+      { class: 'add-mapping' },
+      field('Your event name', newName),
+      field(`${destination.name} event`, newTarget),
+      addButton,
+    ),
     addError,
   );
 

@@ -2,7 +2,8 @@
 // hour and day; and for the latest events, which identifiers each one had.
 import { api } from '../api.js';
 import { field, fill, h, percent, select, timeEl } from '../dom.js';
-import { IDENTIFIER_LABELS, presence } from './identifiers.js';
+import { loadVocabulary } from '../vocabulary.js';
+import { identifierLabel, presence } from './identifiers.js';
 
 const REFRESH_MS = 30_000;
 
@@ -20,8 +21,9 @@ export async function render(main, ctx) {
 
   async function load() {
     const query = sourceId ? `?source_id=${encodeURIComponent(sourceId)}` : '';
-    const [quality, { events }] = await Promise.all([
+    const [quality, , { events }] = await Promise.all([
       api('GET', `match-quality${query}`, undefined, { signal: ctx.signal }),
+      loadVocabulary(),
       api('GET', `events${query ? `${query}&` : '?'}limit=25`, undefined, { signal: ctx.signal }),
     ]);
     if (ctx.signal.aborted) return;
@@ -111,7 +113,7 @@ function integrationCard(entry, identifiers, sourceName) {
               h(
                 'tr',
                 { dataset: { identifier: id } },
-                h('th', { scope: 'row' }, IDENTIFIER_LABELS[id].long),
+                h('th', { scope: 'row' }, identifierLabel(id).long),
                 meter(entry.last_hour, id),
                 meter(entry.last_day, id),
               ),
@@ -140,7 +142,7 @@ function recentEvents(events, identifiers) {
               {},
               h('th', { scope: 'col' }, 'Time'),
               h('th', { scope: 'col' }, 'Event'),
-              identifiers.map((id) => h('th', { scope: 'col' }, IDENTIFIER_LABELS[id].short)),
+              identifiers.map((id) => h('th', { scope: 'col' }, identifierLabel(id).short)),
             ),
           ),
           h(

@@ -1,21 +1,22 @@
 import type { Request } from 'express';
+import type { DestinationRegistry } from '@datafirst/destination';
 import type { EnrichedMessage } from '@datafirst/protocol';
 import type { Integration, Link, NewEvent, Store } from '@datafirst/store';
 import type { Logger } from 'pino';
-import type { Metrics } from '../metrics.js';
+import { NO_REQUEST, type EventPipeline } from '../pipeline/event-pipeline.js';
+import type { Skip } from '../pipeline/route.js';
 import type { SourceDirectory } from '../source-directory.js';
-import { linkDeliveries, linkIntegrations } from './link-deliveries.js';
+import { linkIntegrations } from './link-deliveries.js';
 import type { ConsentPolicy } from './link-messages.js';
 
 /** What the smart-link routes share. */
 export interface LinkContext {
   store: Store;
   directory: SourceDirectory;
-  metrics: Metrics;
+  pipeline: EventPipeline;
+  destinations: DestinationRegistry;
   logger: Logger;
   consent: ConsentPolicy;
-  /** Called after events are stored, so an in-process worker can send them at once. */
-  onStored?: () => void;
 }
 
 /** The integrations attached to a link (undefined where one was deleted) and those of its source. */
@@ -33,32 +34,38 @@ export async function integrationsOfLink(
 /** A message to store for a link, and why its deliveries are skipped, if they are. */
 export interface LinkMessage {
   message: EnrichedMessage;
-  skipReason?: string;
+  skip?: Skip;
 }
 
 /**
- * Stores a link's messages in its source with their deliveries, through the same store call as
- * ingest, so the worker sends them like any event. Their message ids are deterministic, so
- * storing them again (a retried postback) changes nothing. Resolves once they are durable.
+ * Stores a link's messages in its source through the event pipeline, like any event, each to
+ * the link's pixels. Their message ids are deterministic, so storing them again (a retried
+ * postback) changes nothing. Resolves once they are durable, with each message as routed.
  */
-export async function storeLinkMessages(context: LinkContext, link: Link, items: readonly LinkMessage[]): Promise<NewEvent[]> {
+export async function submitLinkMessages(context: LinkContext, link: Link, items: readonly LinkMessage[]): Promise<NewEvent[]> {
   if (items.length === 0) return [];
   const { own, ofSource } = await integrationsOfLink(context, link);
-  const events = items.map(({ message, skipReason }) => ({
-    message,
-    deliveries: linkDeliveries(message, linkIntegrations(message, own, ofSource, link.includeSourceIntegrations), skipReason),
-  }));
-  const { stored, duplicates } = await context.store.appendEvents(link.sourceId, events);
-  context.metrics.received.inc({ source: link.sourceId }, stored);
-  if (duplicates > 0) context.metrics.duplicates.inc({ source: link.sourceId }, duplicates);
-  if (stored > 0) context.onStored?.();
-  return events;
+  const { accepted, rejected } = await context.pipeline.submit({
+    sourceId: link.sourceId,
+    receivedAt: new Date(),
+    facts: NO_REQUEST,
+    messages: items.map(({ message, skip }) => ({
+      input: message,
+      integrations: linkIntegrations(message, own, ofSource, link.includeSourceIntegrations, context.destinations),
+      skip,
+    })),
+  });
+  // The server makes these messages: one that fails validation is our bug, not the sender's.
+  if (rejected.length > 0) throw new Error(`a smart-link message failed validation: ${JSON.stringify(rejected)}`);
+  return accepted;
 }
 
 /** Why an event is not sent, or undefined: mapped to no Snapchat event, or outside the window. */
-export function skipReasonFor(linkEvent: string, snapchatEvent: string | null, windowReason?: string): string | undefined {
-  if (snapchatEvent === null) return `disabled: the link sends no Snapchat event for ${linkEvent}`;
-  return windowReason;
+export function skipReasonFor(linkEvent: string, snapchatEvent: string | null, window?: Skip): Skip | undefined {
+  if (snapchatEvent === null) {
+    return { code: 'event_disabled', detail: `disabled: the link sends no Snapchat event for ${linkEvent}` };
+  }
+  return window;
 }
 
 /**

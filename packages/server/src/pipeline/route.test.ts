@@ -1,7 +1,7 @@
 import type { EnrichedMessage } from '@datafirst/protocol';
 import type { Integration } from '@datafirst/store';
 import { describe, expect, it } from 'vitest';
-import { routeDeliveries } from './route-deliveries.js';
+import { routeDeliveries } from './route.js';
 
 const integration = (id: string, extra: Partial<Integration> = {}): Integration => ({
   id,

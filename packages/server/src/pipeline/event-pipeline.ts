@@ -1,0 +1,112 @@
+import type { DestinationRegistry } from '@datafirst/destination';
+import { LIMITS, validateMessage, type Message, type MessageError } from '@datafirst/protocol';
+import type { Integration, NewEvent, Store } from '@datafirst/store';
+import type { Metrics } from '../metrics.js';
+import type { SourceDirectory } from '../source-directory.js';
+import { enrichMessage, type RequestFacts } from './enrich.js';
+import { routeDeliveries, type Skip } from './route.js';
+
+export interface PipelineOptions {
+  store: Store;
+  directory: SourceDirectory;
+  destinations: DestinationRegistry;
+  metrics: Metrics;
+  consentDefault: 'granted' | 'denied';
+  honorGpc: boolean;
+  /** Called after events are stored, so an in-process worker can send them at once. */
+  onStored?: () => void;
+}
+
+/** One message a producer hands in, and where it may go. */
+export interface SubmittedMessage {
+  /** The message as the producer has it: validated here like any other. */
+  input: unknown;
+  /** The integrations it goes to; by default the enabled integrations of its source. */
+  integrations?: readonly Integration[];
+  /** Store it, but send it nowhere, for this reason (a link event switched off, a late conversion). */
+  skip?: Skip;
+}
+
+/** Messages of one source that arrived together (one HTTP request, one click, one postback). */
+export interface Submission {
+  sourceId: string;
+  receivedAt: Date;
+  /** What the request says about the visitor; server-made events have none of it. */
+  facts: RequestFacts;
+  /** The batch's `sentAt`, for messages without their own. */
+  batchSentAt?: string;
+  /**
+   * The size of the request body the messages came in, when there was one: no message is larger,
+   * so only a body over the message limit needs its messages measured.
+   */
+  bodyBytes?: number;
+  messages: readonly SubmittedMessage[];
+}
+
+export interface SubmissionResult {
+  /** The messages that passed validation, enriched, with the deliveries they were routed to. */
+  accepted: NewEvent[];
+  rejected: MessageError[];
+  stored: number;
+  /** Accepted but already stored (same source and messageId): not stored or sent twice. */
+  duplicates: number;
+}
+
+/** Facts for events the server makes itself: no request of a visitor's stands behind them. */
+export const NO_REQUEST: RequestFacts = { cookies: {}, gpc: false };
+
+/**
+ * The one way in for events, whoever produces them (the ingest API, smart-link clicks,
+ * postbacks, warehouse syncs): validate → enrich → route to integrations → append durably →
+ * count in metrics → wake the worker. Resolves only once the events are durable, so a producer
+ * may acknowledge them.
+ */
+export class EventPipeline {
+  constructor(private readonly options: PipelineOptions) {}
+
+  /** Runs every step for a submission. Rejected messages are reported, never stored. */
+  async submit(submission: Submission): Promise<SubmissionResult> {
+    const { store, directory, destinations, metrics } = this.options;
+    const rejected: MessageError[] = [];
+    const events: NewEvent[] = [];
+    let sourceIntegrations: Integration[] | undefined;
+    for (const [index, item] of submission.messages.entries()) {
+      const checked = validate(item.input, index, submission.bodyBytes);
+      if (!checked.ok) {
+        rejected.push(checked.error);
+        continue;
+      }
+      const message = enrichMessage(checked.message, submission.facts, {
+        receivedAt: submission.receivedAt,
+        batchSentAt: submission.batchSentAt,
+        consentDefault: this.options.consentDefault,
+        honorGpc: this.options.honorGpc,
+      });
+      const integrations = item.integrations ?? (sourceIntegrations ??= await directory.integrationsOf(submission.sourceId));
+      events.push({ message, deliveries: routeDeliveries(message, integrations, destinations, item.skip) });
+    }
+
+    const { stored, duplicates } =
+      events.length > 0 ? await store.appendEvents(submission.sourceId, events) : { stored: 0, duplicates: 0 };
+    metrics.received.inc({ source: submission.sourceId }, stored);
+    if (duplicates > 0) metrics.duplicates.inc({ source: submission.sourceId }, duplicates);
+    if (rejected.length > 0) metrics.rejected.inc({ reason: 'message' }, rejected.length);
+    if (stored > 0) this.options.onStored?.();
+    return { accepted: events, rejected, stored, duplicates };
+  }
+}
+
+type Validated = { ok: true; message: Message } | { ok: false; error: MessageError };
+
+/** The message checked against its schema and the size limit, or why it is refused. */
+function validate(input: unknown, index: number, bodyBytes = Infinity): Validated {
+  const messageId = (input as { messageId?: unknown } | null)?.messageId;
+  const id = typeof messageId === 'string' ? messageId : undefined;
+  if (bodyBytes > LIMITS.maxMessageBytes && JSON.stringify(input ?? null).length > LIMITS.maxMessageBytes) {
+    return { ok: false, error: { index, messageId: id, errors: [`message: larger than ${LIMITS.maxMessageBytes} bytes`] } };
+  }
+  const result = validateMessage(input);
+  return result.ok
+    ? { ok: true, message: result.message }
+    : { ok: false, error: { index, messageId: id, errors: result.errors } };
+}
