@@ -2,7 +2,7 @@ import type { ApiVersion } from './config.js';
 
 /**
  * What to do after Snapchat answered a request (the worker classification of
- * snapchat-capi.md §1). Indexes are positions in the request's events, 0-based.
+ * docs/snapchat-capi.md §1.4). Indexes are positions in the request's events, 0-based.
  */
 export type SendOutcome =
   /** Accepted; v2 may still reject single records (`error_records`), which fail for good. */
@@ -129,7 +129,7 @@ function v2Failures(parsed: Body | undefined, eventCount: number): { index: numb
 
 /**
  * Classifies Snapchat's answer to a request of `eventCount` events per the worker table of
- * snapchat-capi.md §1: delivered (with v2 record failures), one invalid event, split the batch,
+ * docs/snapchat-capi.md §1.4: delivered (with v2 record failures), one invalid event, split the batch,
  * bad credentials, retry (honouring `Retry-After`), or permanent failure.
  */
 export function classifyResponse(

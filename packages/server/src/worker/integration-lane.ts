@@ -46,7 +46,7 @@ interface Ready {
 /** Build-time refusals that are a choice (not sent on purpose) rather than a failure. */
 const SKIPS = new Set(['unmapped', 'disabled']);
 
-const DEFAULT_RATE = 50; // requests a second, as seed 001 documents for Snapchat
+const DEFAULT_RATE = 50; // requests a second: Datafirst's default for Snapchat (docs/snapchat-capi.md §1.3)
 const DEFAULT_BURST = 100;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
