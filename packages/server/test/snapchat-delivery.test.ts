@@ -41,7 +41,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const at = (second: number) => new Date(BASE_MS + second * 1000).toISOString();
 const ms = (second: number) => Date.parse(at(second));
 
-// Digests of the normalised values, from Node's crypto: §7.2's shopper and an identified profile.
+// Digests of the normalised values, from Node's crypto: docs/snapchat-capi.md §7.2's shopper and an identified profile.
 const H = {
   ip: sha256(IP), // fec52565…, as in §7.4
   emTest123: 'cc779c04191c2e736d89e45c11339c8382832bcaf70383f7df94e3d08ba7a6d9',
@@ -282,7 +282,7 @@ function browserFamilies(prefix: string, pixel: string, app: string): Family[] {
     });
   });
 
-  // The purchase of §7.2, through the HTTP API.
+  // The purchase of docs/snapchat-capi.md §7.2, through the HTTP API.
   const thanks = 'https://shop.example.com/thanks';
   add({
     id: id('purchase'),

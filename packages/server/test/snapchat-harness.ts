@@ -7,7 +7,7 @@ import type { TestCollector } from './start-collector.js';
 // integrations made through the admin API, messages sent through the HTTP ingest API, and what
 // the mock received read back per asset.
 
-/** The user agent of snapchat-capi.md §7, sent in full. */
+/** The user agent of docs/snapchat-capi.md §7, sent in full. */
 export const UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 export const IP = '203.0.113.7';

@@ -5,7 +5,7 @@ import type { ActionSource, SnapchatConfig } from './config.js';
 export const ACTION_SOURCES: readonly ActionSource[] = ['WEB', 'MOBILE_APP', 'OFFLINE'];
 
 // Snap also accepts Meta's names; we translate them on the way in so that only native values
-// leave, as snapchat-capi.md §3 decides.
+// leave, as docs/snapchat-capi.md §3.1 decides.
 const ALIASES: ReadonlyMap<string, ActionSource> = new Map([
   ['WEB', 'WEB'],
   ['WEBSITE', 'WEB'],

@@ -7,7 +7,7 @@ export interface SnapAppData {
   app_id: string;
   /** 1 when the user allowed ad tracking (iOS ATT), else 0. */
   advertiser_tracking_enabled: 0 | 1;
-  /** The 16 device strings of snapchat-capi.md §3, `""` where unknown. */
+  /** The 16 device strings of docs/snapchat-capi.md §3.5, `""` where unknown. */
   extinfo: string[];
 }
 

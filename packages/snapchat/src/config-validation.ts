@@ -25,7 +25,7 @@ const KNOWN_KEYS = [
 // Pixel and Snap App IDs are UUIDs in Snap's Ads Manager.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
 
-// The two spellings generated third-party schemas get wrong (snapchat-capi.md §2).
+// The two spellings generated third-party schemas get wrong (docs/snapchat-capi.md §2).
 const LIKELY_MEANT: ReadonlyMap<string, string> = new Map([
   ['ADD_TO_CART', 'ADD_CART'],
   ['SPEND_CREDITS', 'SPENT_CREDITS'],

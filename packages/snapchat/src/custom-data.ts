@@ -11,7 +11,7 @@ export interface SnapContent {
   brand?: string;
 }
 
-/** v3 `custom_data`, in the key order of snapchat-capi.md §7. */
+/** v3 `custom_data`, in the key order of docs/snapchat-capi.md §3.4 and §7. */
 export interface SnapCustomData {
   currency?: string;
   value?: number;
@@ -90,7 +90,7 @@ function contentOf(product: Properties): SnapContent | undefined {
 /**
  * The event-level brands: `properties.brands` (a list or one name), else `properties.brand`,
  * trimmed and without repeats. Per-product brands go in `contents[].brand` instead, as
- * snapchat-capi.md §7.2 shows: repeating them here would say the same thing twice.
+ * docs/snapchat-capi.md §7.2 shows: repeating them here would say the same thing twice.
  */
 function brandsOf(properties: Properties): string[] | undefined {
   for (const raw of [properties.brands, properties.brand]) {

@@ -15,7 +15,7 @@ import type { SnapV3Event } from './v3-event.js';
 /** Snap's SDKs advise at most 1000 requests a second per client; more only earns refusals. */
 export const MAX_RATE_LIMIT_RPS = 1000;
 const MAX_RATE_LIMIT_BURST = 10_000;
-// Requests a second, as Snap documents for the Conversions API, and the burst a token bucket allows.
+// Requests a second: Datafirst's default for Snapchat (docs/snapchat-capi.md §1.3), and the burst a token bucket allows.
 const DEFAULT_RATE = 50;
 const DEFAULT_BURST = 100;
 

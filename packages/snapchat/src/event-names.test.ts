@@ -5,7 +5,7 @@ import { isSnapEventName, SNAP_EVENT_NAMES } from './event-names.js';
 import { mapEventName } from './map-event.js';
 import { validateV2Event, validateV3Event } from './mock-validation.js';
 
-// The 31 names of snapchat-capi.md §2, copied from the reference, so a typo in either shows.
+// The 31 names of docs/snapchat-capi.md §2, copied from it, so a typo in either shows.
 const SPEC_NAMES = `PAGE_VIEW VIEW_CONTENT ADD_CART START_CHECKOUT ADD_BILLING PURCHASE SIGN_UP SEARCH SAVE LOGIN LIST_VIEW
 SUBSCRIBE ADD_TO_WISHLIST ACHIEVEMENT_UNLOCKED START_TRIAL RATE INVITE COMPLETE_TUTORIAL AD_CLICK AD_VIEW
 SHARE RESERVE LEVEL_COMPLETE SPENT_CREDITS APP_INSTALL APP_OPEN

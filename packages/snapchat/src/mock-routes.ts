@@ -97,7 +97,7 @@ function handleV3(context: MockRouteContext): MockRouteOutcome {
   }
   const results = parsed.events.map((event) => validateV3Event(event, nowMs));
   const firstBad = results.findIndex((errors) => errors.length > 0);
-  // Snap takes a v3 request whole or not at all (see the open questions in the reference).
+  // Snap takes a v3 request whole or not at all (an open question: docs/snapchat-capi.md §9).
   const accepted = firstBad < 0 ? parsed.events.map((event) => acceptedV3(event, assetId, test)) : [];
 
   if (!test) {

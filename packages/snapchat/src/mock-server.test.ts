@@ -13,7 +13,7 @@ const SUCCESS_TEXT = '{"status":"VALID","reason":"Events have been processed suc
 const SUCCESS = { status: 'VALID', reason: 'Events have been processed successfully.' };
 const V2_SUCCESS = { status: 'SUCCESS', reason: 'Events have been processed successfully.', error_records: [] };
 
-// §7.1: a page view after a Snap ad click.
+// docs/snapchat-capi.md §7.1: a page view after a Snap ad click.
 const PAGE_VIEW = {
   event_name: 'PAGE_VIEW',
   action_source: 'WEB',

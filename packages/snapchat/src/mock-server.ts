@@ -69,7 +69,7 @@ export interface SnapchatMock extends SnapchatMockState {
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 const CONTROL_PREFIX = '/__mock/';
 
-/** Creates a Snapchat-faithful mock (reference §8) as a node request handler plus its state. */
+/** Creates a Snapchat-faithful mock (docs/snapchat-capi.md §8) as a node request handler plus its state. */
 export function createSnapchatMock(options: SnapchatMockOptions = {}): SnapchatMockHandler {
   const now = options.now ?? (() => new Date());
   const basePath = normalizeBasePath(options.basePath);

@@ -1,4 +1,4 @@
-// Snap's rules as the mock enforces them (reference §2-§4, §8). Deliberately independent of the
+// Snap's rules as the mock enforces them (docs/snapchat-capi.md §2-§4, §8). Deliberately independent of the
 // payload builder and normalisers in this package: the mock is the oracle that checks them, so it
 // must not share their code or their mistakes.
 import { isIP } from 'node:net';
@@ -183,7 +183,7 @@ export function validateV3Event(input: unknown, nowMs: number): MockEventError[]
   return errors;
 }
 
-/** Every rule a flat v2 event breaks (§4 of the reference); empty when Snap would accept it. */
+/** Every rule a flat v2 event breaks (docs/snapchat-capi.md §4); empty when Snap would accept it. */
 export function validateV2Event(input: unknown, nowMs: number): MockEventError[] {
   const event = asRecord(input) ?? {};
   const errors: MockEventError[] = [];

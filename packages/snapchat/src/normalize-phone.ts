@@ -1,7 +1,7 @@
 import { callingCodeOf } from './countries.js';
 import { normalizeHashable } from './normalize.js';
 
-// The phone algorithm of snapchat-capi.md §5. It matches every vector in Snap's SDKs, except that
+// The phone algorithm of docs/snapchat-capi.md §5.3. It matches every vector in Snap's SDKs, except that
 // a national number needs the integration's default country: we never assume calling code 1 the
 // way the SDKs do, because a wrong country code is a wrong person.
 

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { isSha256Hex } from './hash.js';
 
-// Snap's normalisation rules (snapchat-capi.md §5). Every normaliser takes whatever a sender put
+// Snap's normalisation rules (docs/snapchat-capi.md §5). Every normaliser takes whatever a sender put
 // in a trait (string or number), returns the normalised plain value, or `undefined` when nothing
 // usable is left, which means "omit the field". Values that are digests already come back
 // lowercased so that the caller passes them on instead of hashing them again.

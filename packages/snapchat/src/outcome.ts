@@ -3,7 +3,7 @@ import type { ApiVersion } from './config.js';
 
 /**
  * What to do after Snapchat answered a request: the destination contract's classification
- * (docs/snapchat-capi.md §1 says which answer is which).
+ * (docs/snapchat-capi.md §1.4 says which answer is which).
  */
 export type { SendOutcome } from '@datafirst/destination';
 
@@ -113,7 +113,7 @@ function v2Failures(parsed: Body | undefined, eventCount: number): { index: numb
 
 /**
  * Classifies Snapchat's answer to a request of `eventCount` events per the worker table of
- * snapchat-capi.md §1: delivered (with v2 record failures), one invalid event, split the batch,
+ * docs/snapchat-capi.md §1.4: delivered (with v2 record failures), one invalid event, split the batch,
  * bad credentials, retry (honouring `Retry-After`), or permanent failure.
  */
 export function classifyResponse(

@@ -9,7 +9,7 @@ import { normalizeEmail, normalizeGender, normalizeMobileId, normalizeName } fro
 import { buildUserData, type SnapUserData } from './user-data.js';
 import { toV2Event } from './v2.js';
 
-// Every vector of snapchat-capi.md §5, in the order the reference lists them, checked three ways:
+// Every vector of docs/snapchat-capi.md §5.4, in the order it lists them, checked three ways:
 // the field's normaliser gives the normalised text, Node's crypto gives the digest from it (so a
 // typo in the table cannot hide), and user_data carries that digest under the field's key.
 

@@ -11,7 +11,7 @@ const APP_CONFIG: SnapchatConfig = {
   action_source: 'MOBILE_APP',
 };
 
-// Digests the spec gives.
+// Digests docs/snapchat-capi.md §5.4 gives.
 const EM_TEST123_GMAIL = 'cc779c04191c2e736d89e45c11339c8382832bcaf70383f7df94e3d08ba7a6d9';
 const EM_PERSON = '542d240129883c019e106e3b1b2d3f3cb3537c43c425364de8e951d5a3083345';
 const PH_UK = 'dc008fda46e2e64002cf2f82a4906236282d431c4f75e5b60bfe79fc48546383';
@@ -23,7 +23,7 @@ const COUNTRY_BO = '3d099d0f13df9d0bb4427a6ce99d61b988861761e286d6e34b17d6371b46
 const GE_M = '62c66a7a5dd70c3146618063c344e531e6d4b59e379808443ce962b3abd63c5a';
 const EXTERNAL_USER1234 = '831c237928e6212bedaa4451a514ace3174562f6761f6a157a2fe5082b36e2fb';
 
-/** SHA-256 for values the spec gives no digest of. */
+/** SHA-256 for values docs/snapchat-capi.md gives no digest of. */
 function sha256(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
 }

@@ -108,7 +108,7 @@ function rawText(value: unknown): string | undefined {
 /**
  * v3 `user_data` for a message: hashed PII from its traits (falling back per field to
  * `profileTraits`), `external_id` from `userId` (never `anonymousId`), and the raw network and
- * Snap identifiers from its context. Keys come in snapchat-capi.md §7 order.
+ * Snap identifiers from its context. Keys come in docs/snapchat-capi.md §3.3 (and §7) order.
  */
 export function buildUserData(message: Message, profileTraits: Traits | undefined, config: SnapchatConfig): SnapUserData {
   const sources = traitSources(message, profileTraits);

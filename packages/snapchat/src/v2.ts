@@ -6,7 +6,7 @@ import { withoutUndefined } from './without-undefined.js';
 
 /**
  * One event of a v2 request body (a JSON array). Snap's OpenAPI types every field as a string;
- * keys come in the order of snapchat-capi.md §7.4.
+ * keys come in the order of docs/snapchat-capi.md §7.4.
  */
 export interface SnapV2Event {
   pixel_id?: string;
@@ -53,7 +53,7 @@ function hashedRaw(value: string | undefined): string | undefined {
  * The v2 form of a built v3 event, so both versions share one normalisation core. v2 has one
  * email and one phone (the first are sent), hashes the IP and mobile ids that v3 sends raw,
  * and has no field for gender, birthday, country, external_id, contents, content_name,
- * content_type, brands, app extinfo or LDU (its `data_use` is never sent, snapchat-capi.md §4).
+ * content_type, brands, app extinfo or LDU (its `data_use` is never sent, docs/snapchat-capi.md §4).
  */
 export function toV2Event(event: SnapV3Event, config: SnapchatConfig): SnapV2Event {
   const isApp = event.action_source === 'MOBILE_APP';

@@ -4,8 +4,9 @@ import { toSnapEvent } from './build-event.js';
 import type { SnapchatConfig } from './config.js';
 import { buildSendRequest } from './request.js';
 
-// The worked examples of snapchat-capi.md §7, byte for byte. Expected bodies are the spec's JSON
-// with its layout whitespace removed (parse + stringify keeps key order and every value).
+// The worked examples of docs/snapchat-capi.md §7, byte for byte, except that event_time is still in
+// milliseconds here (§10 of that page lists it). Expected bodies are the page's JSON with its layout
+// whitespace removed (parse + stringify keeps key order and every value).
 
 const NOW = new Date('2025-06-02T12:00:00Z');
 const BASE_URL = 'https://tr.snapchat.com';
@@ -14,7 +15,7 @@ const UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 const CONFIG: SnapchatConfig = { pixel_id: '6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a', access_token: 'demo-token' };
 
-/** A §7 input as stored: the spec's message with the collector's receivedAt and the full UA. */
+/** A §7 input as stored: the page's message with the collector's receivedAt and the full UA. */
 function stored(json: string): EnrichedMessage {
   const message = JSON.parse(json.replaceAll('"UA"', JSON.stringify(UA))) as EnrichedMessage;
   return { ...message, receivedAt: message.timestamp };

@@ -15,7 +15,7 @@ export type LinkEvent = (typeof LINK_EVENTS)[number];
 /** A link's event configuration: each event's Snapchat event name, or null for "not sent". */
 export type LinkEventMap = Record<LinkEvent, string | null>;
 
-/** The defaults of the Smart Links guide (seed 000); each is configurable per link. */
+/** Each link event's default Snapchat event (README.md, "Smart links and postbacks"); each is configurable per link. */
 export const DEFAULT_LINK_EVENTS: Readonly<LinkEventMap> = {
   click: 'VIEW_CONTENT',
   new_subscriber: 'SIGN_UP',
@@ -107,7 +107,7 @@ export interface ConversionFacts {
 }
 
 /**
- * The events one conversion produces, per the Smart Links guide:
+ * The events one conversion produces (README.md, "Smart links and postbacks"):
  * - a subscription is a New Subscriber the first time; a re-subscription produces none;
  * - a purchase (tip, paid message…) is the First Purchase when the click has made no
  *   non-subscription transaction before, else a Repeat Purchase; a renewal is a Repeat Purchase;

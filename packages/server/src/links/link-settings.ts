@@ -5,7 +5,7 @@ import { checkDestination } from './destination.js';
 
 /** The sub-id parameter our click id travels in when a link names none. */
 export const DEFAULT_CLICK_ID_PARAM = 'df_click_id';
-/** Snapchat's default attribution window for swipe-ups, and the Smart Links guide's. */
+/** Snapchat's default attribution window for swipe-ups, and so the window of a link that names none. */
 export const DEFAULT_CONVERSION_WINDOW_DAYS = 28;
 /** Longest conversion window a link may have. */
 export const MAX_CONVERSION_WINDOW_DAYS = 365;

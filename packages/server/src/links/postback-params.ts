@@ -18,7 +18,7 @@ export interface PostbackParams {
 export type PostbackParamsCheck = { ok: true; params: PostbackParams } | { ok: false; errors: string[] };
 
 const DECIMAL = /^\d{1,12}(\.\d{1,6})?$/;
-// The parameter names offer networks' postback templates use for the fan's details (seed 002).
+// The parameter names offer networks' postback templates use for the fan's details.
 const TRAIT_PARAMS: readonly [string, keyof Traits][] = [
   ['email', 'email'],
   ['phone', 'phone'],
