@@ -232,7 +232,7 @@ describe('toSnapEvent: events that are not sent', () => {
   });
 
   test.each([
-    [{ currency: 'USD' }, 'PURCHASE needs a value: revenue, total, value, or products with prices'],
+    [{ currency: 'USD' }, 'PURCHASE needs a value: revenue, total, value, products with prices, or price'],
     [{ revenue: 10 }, 'PURCHASE needs a currency Snapchat accepts, got null'],
     [{ revenue: 10, currency: 'XYZ' }, 'PURCHASE needs a currency Snapchat accepts, got "XYZ"'],
   ])('does not send a purchase with properties %j', (properties, detail) => {

@@ -132,7 +132,7 @@ export function toSnapEvent(message: EnrichedMessage, config: SnapchatConfig, op
     const properties = message.properties ?? {};
     const detail =
       orderValue(properties) === undefined
-        ? 'PURCHASE needs a value: revenue, total, value, or products with prices'
+        ? 'PURCHASE needs a value: revenue, total, value, products with prices, or price'
         : `PURCHASE needs a currency Snapchat accepts, got ${JSON.stringify(properties.currency ?? null)}`;
     return skip('purchase_missing_value_or_currency', detail);
   }
