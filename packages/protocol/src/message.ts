@@ -105,6 +105,11 @@ export interface Message {
   /** When the sender sent it (ISO 8601); lets the collector correct clock skew. */
   sentAt?: string;
   context?: MessageContext;
+  /**
+   * Segment's per-destination options, keyed by destination name (e.g.
+   * `{ "Snap Conversions Api": { click_id, uuid_c1 } }`); `true`/`false` switch one on or off.
+   */
+  integrations?: Record<string, unknown>;
   [key: string]: unknown;
 }
 

@@ -12,6 +12,10 @@ describe('validateMessage', () => {
       { type: 'page', channel: 'server', integrations: {} },
     ],
     ['an ISO timestamp with an offset', { type: 'page', timestamp: '2025-06-02T10:15:30.123+02:00' }],
+    [
+      "Segment's destination options",
+      { type: 'page', integrations: { All: false, 'Snap Conversions Api': { click_id: 'cid-1', uuid_c1: 'scid-1' } } },
+    ],
   ])('accepts %s', (_, input) => {
     expect(validateMessage(input).ok).toBe(true);
   });
@@ -33,6 +37,11 @@ describe('validateMessage', () => {
       'properties that are not an object',
       { type: 'page', properties: [1] },
       'properties: Invalid input: expected record, received array',
+    ],
+    [
+      'integrations that are not an object',
+      { type: 'page', integrations: 'Snap Conversions Api' },
+      'integrations: Invalid input: expected record, received string',
     ],
     [
       'an over-long event name',

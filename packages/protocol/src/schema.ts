@@ -43,6 +43,7 @@ const common = {
   context: contextSchema.optional(),
   properties: record.optional(),
   traits: record.optional(),
+  integrations: record.optional(),
 };
 
 /** One schema per message type, so an error names the field that is wrong for that type. */

@@ -15,6 +15,9 @@ import {
 } from './link-helpers.js';
 import { startTestCollector, type TestCollector } from './start-collector.js';
 
+/** An ISO time as the whole Unix seconds of Snapchat's event_time. */
+const toSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
 // A fan swipes up on a Snap ad, lands on the offer through a smart link, subscribes, buys twice
 // and sends three messages; the offer network reports each step with a postback.
 
@@ -98,8 +101,8 @@ describe('the smart-link funnel against the Snapchat mock', () => {
     const received = await mockEvents(collector, pixelId);
     expect(received).toHaveLength(5);
     const byId = new Map(received.map((e) => [e.event.event_id, e.event]));
-    const clickTime = Date.parse((await json(await collector.admin(`/v1/admin/links/${link.id}/clicks/${clickId}`))).created_at);
-    const timeOf = (response: { body: any }) => Date.parse(response.body.conversion.received_at);
+    const clickTime = toSeconds((await json(await collector.admin(`/v1/admin/links/${link.id}/clicks/${clickId}`))).created_at);
+    const timeOf = (response: { body: any }) => toSeconds(response.body.conversion.received_at);
     const user = { client_ip_address: FAN_IP, client_user_agent: FAN_UA, sc_click_id: 'sc-funnel-1' };
 
     expect(byId.get(`click:${clickId}`)).toEqual({

@@ -40,6 +40,9 @@ const BASE_MS = Date.now() - 30 * 60_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const at = (second: number) => new Date(BASE_MS + second * 1000).toISOString();
 const ms = (second: number) => Date.parse(at(second));
+// v3 sends whole seconds (Snap refuses ms on OFFLINE events); v2 sends those seconds as ms.
+const v3Time = (second: number) => Math.floor(ms(second) / 1000);
+const v2Time = (second: number) => String(v3Time(second) * 1000);
 
 // Digests of the normalised values, from Node's crypto: docs/snapchat-capi.md §7.2's shopper and an identified profile.
 const H = {
@@ -90,7 +93,7 @@ function v3Web(
   return {
     event_name: name,
     action_source: 'WEB',
-    event_time: ms(second),
+    event_time: v3Time(second),
     event_id: id,
     event_source_url: url,
     user_data: { ...parts.userBefore, client_ip_address: IP, client_user_agent: UA, ...parts.userAfter },
@@ -111,7 +114,7 @@ function v2Web(
     pixel_id: pixel,
     event_type: type,
     event_conversion_type: 'WEB',
-    timestamp: String(ms(second)),
+    timestamp: v2Time(second),
     client_dedup_id: id,
     page_url: url,
     ...parts.before,
@@ -505,7 +508,7 @@ function browserFamilies(prefix: string, pixel: string, app: string): Family[] {
     v3: {
       event_name: 'VIEW_CONTENT',
       action_source: 'MOBILE_APP',
-      event_time: ms(38),
+      event_time: v3Time(38),
       event_id: id('app'),
       user_data: { client_ip_address: IP, client_user_agent: APP_UA, madid: MADID, idfv: IDFV },
       custom_data: { content_ids: ['SKU-9'], num_items: 1, contents: [{ id: 'SKU-9', quantity: 1 }] },
@@ -537,7 +540,7 @@ function browserFamilies(prefix: string, pixel: string, app: string): Family[] {
       app_id: 'com.example.shop',
       event_type: 'VIEW_CONTENT',
       event_conversion_type: 'MOBILE_APP',
-      timestamp: String(ms(38)),
+      timestamp: v2Time(38),
       client_dedup_id: id('app'),
       hashed_ip_address: H.ip,
       user_agent: APP_UA,
@@ -617,7 +620,7 @@ function serverFamilies(prefix: string, pixel: string): Family[] {
       v3: {
         event_name: 'PURCHASE',
         action_source: 'OFFLINE',
-        event_time: ms(41),
+        event_time: v3Time(41),
         event_id: id('offline'),
         user_data: { em: [H.emJane], ph: [H.phJane], external_id: [sha256('srv-2')] },
         custom_data: { currency: 'USD', value: 25, order_id: 'POS-1' },
@@ -626,7 +629,7 @@ function serverFamilies(prefix: string, pixel: string): Family[] {
         pixel_id: pixel,
         event_type: 'PURCHASE',
         event_conversion_type: 'OFFLINE',
-        timestamp: String(ms(41)),
+        timestamp: v2Time(41),
         client_dedup_id: id('offline'),
         hashed_email: H.emJane,
         hashed_phone_number: H.phJane,

@@ -144,7 +144,7 @@ describe('POST /v1/admin/integrations/:id/test (v3)', () => {
         {
           event_name: 'PURCHASE',
           action_source: 'WEB',
-          event_time: Date.parse(timestamp),
+          event_time: Math.floor(Date.parse(timestamp) / 1000), // whole seconds
           event_id: 'given-1',
           event_source_url: 'https://shop.example.com/thanks',
           user_data: {
@@ -253,7 +253,7 @@ describe('POST /v1/admin/integrations/:id/test (v2)', () => {
       pixel_id: PIXEL_V2,
       event_type: 'PAGE_VIEW',
       event_conversion_type: 'WEB',
-      timestamp: expect.stringMatching(/^\d{13}$/),
+      timestamp: expect.stringMatching(/^\d{10}000$/), // v2 ms, from v3's whole seconds
       client_dedup_id: expect.stringMatching(/^test-/),
       page_url: 'https://example.com/datafirst-test',
       hashed_ip_address: sha256('203.0.113.7'),

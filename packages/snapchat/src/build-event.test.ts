@@ -30,7 +30,7 @@ describe('toSnapEvent: a sendable event', () => {
       event: {
         event_name: 'VIEW_CONTENT',
         action_source: 'WEB',
-        event_time: Date.parse('2025-06-02T11:00:00.000Z'),
+        event_time: 1748862000, // 2025-06-02T11:00:00Z in seconds
         event_id: 'msg-1',
         event_source_url: 'https://shop.example.com/p/1',
         user_data: { em: [EM_PERSON] },
@@ -55,14 +55,26 @@ describe('toSnapEvent: a sendable event', () => {
     expect(built.ok && built.event.event_source_url).toBe('https://x.example/a?b=c');
   });
 
-  test('sends event_time in milliseconds, never ahead of now', () => {
+  test('sends event_time in seconds, never ahead of now', () => {
     const future = toSnapEvent(message({ timestamp: '2025-06-02T12:30:00.000Z' }), CONFIG, { now: NOW });
-    expect(future.ok && future.event.event_time).toBe(NOW.getTime());
+    expect(future.ok && future.event.event_time).toBe(1748865600); // NOW
+  });
+
+  test.each([
+    ['WEB', '2025-06-02T10:15:30.123Z', 1748859330],
+    ['OFFLINE', '2025-06-02T10:15:30.999Z', 1748859330],
+    ['MOBILE_APP', '2025-06-02T10:15:30.000Z', 1748859330],
+  ] as const)('sends %s event_time as whole seconds (%s → %d)', (actionSource, timestamp, expected) => {
+    const config: SnapchatConfig = { ...CONFIG, snap_app_id: SNAP_APP, app_id: 'com.example.shop' };
+    const built = toSnapEvent(message({ timestamp, context: { ...message().context, actionSource } }), config, {
+      now: NOW,
+    });
+    expect(built.ok && built.event.event_time).toBe(expected);
   });
 
   test('falls back to receivedAt for a message without a usable timestamp', () => {
     const built = toSnapEvent(message({ timestamp: 'not a date' }), CONFIG, { now: NOW });
-    expect(built.ok && built.event.event_time).toBe(Date.parse('2025-06-02T11:00:01.000Z'));
+    expect(built.ok && built.event.event_time).toBe(1748862001); // 2025-06-02T11:00:01Z
   });
 
   test('sends an event exactly 37 days old', () => {
@@ -114,7 +126,7 @@ describe('toSnapEvent: a sendable event', () => {
     expect(built.ok && built.event).toEqual({
       event_name: 'VIEW_CONTENT',
       action_source: 'OFFLINE',
-      event_time: Date.parse('2025-06-02T11:00:00.000Z'),
+      event_time: 1748862000, // 2025-06-02T11:00:00Z in seconds
       event_id: 'msg-1',
       user_data: { em: [EM_PERSON] },
     });
@@ -138,7 +150,7 @@ describe('toSnapEvent: a sendable event', () => {
       event: {
         event_name: 'VIEW_CONTENT',
         action_source: 'MOBILE_APP',
-        event_time: Date.parse('2025-06-02T11:00:00.000Z'),
+        event_time: 1748862000, // 2025-06-02T11:00:00Z in seconds
         event_id: 'msg-1',
         user_data: { madid: '87a7def4-b6e9-4bf7-91b6-66372842007a' },
         app_data: {
@@ -220,7 +232,7 @@ describe('toSnapEvent: events that are not sent', () => {
   });
 
   test.each([
-    [{ currency: 'USD' }, 'PURCHASE needs a value: revenue, total, value, or products with prices'],
+    [{ currency: 'USD' }, 'PURCHASE needs a value: revenue, total, value, products with prices, or price'],
     [{ revenue: 10 }, 'PURCHASE needs a currency Snapchat accepts, got null'],
     [{ revenue: 10, currency: 'XYZ' }, 'PURCHASE needs a currency Snapchat accepts, got "XYZ"'],
   ])('does not send a purchase with properties %j', (properties, detail) => {

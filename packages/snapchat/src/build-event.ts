@@ -48,6 +48,14 @@ function firstTime(...candidates: (string | undefined)[]): number | undefined {
   return undefined;
 }
 
+/**
+ * Epoch ms as the whole seconds Snap's `event_time` takes: Snap refuses milliseconds on OFFLINE
+ * events, so every action source gets seconds (snapchat-capi.md §3).
+ */
+function toUnixSeconds(epochMs: number): number {
+  return Math.floor(epochMs / 1000);
+}
+
 function sourceUrl(message: Message): string | undefined {
   for (const url of [message.context?.page?.url, message.properties?.url]) {
     if (typeof url === 'string' && url.trim() !== '') return url.trim();
@@ -103,9 +111,9 @@ export function toSnapEvent(message: EnrichedMessage, config: SnapchatConfig, op
 
   // The collector already corrected the timestamp for client clock skew; receivedAt is a
   // fallback for messages stored without one. Never ahead of now: Snap rejects future events.
-  const eventTime = Math.min(firstTime(message.timestamp, message.receivedAt) ?? now.getTime(), now.getTime());
-  if (now.getTime() - eventTime > MAX_EVENT_AGE_MS) {
-    const days = Math.floor((now.getTime() - eventTime) / DAY_MS);
+  const eventTimeMs = Math.min(firstTime(message.timestamp, message.receivedAt) ?? now.getTime(), now.getTime());
+  if (now.getTime() - eventTimeMs > MAX_EVENT_AGE_MS) {
+    const days = Math.floor((now.getTime() - eventTimeMs) / DAY_MS);
     return skip('too_old', `the event is ${days} days old; Snapchat accepts events up to 37 days old`);
   }
 
@@ -114,7 +122,7 @@ export function toSnapEvent(message: EnrichedMessage, config: SnapchatConfig, op
     return skip('missing_event_source_url', 'WEB events need context.page.url or properties.url');
   }
 
-  const appData = actionSource === 'MOBILE_APP' ? buildAppData(message, config, new Date(eventTime)) : undefined;
+  const appData = actionSource === 'MOBILE_APP' ? buildAppData(message, config, new Date(eventTimeMs)) : undefined;
   if (actionSource === 'MOBILE_APP' && appData === undefined) {
     return skip('missing_app_data', "MOBILE_APP events need an app id: the integration's app_id or context.app.namespace");
   }
@@ -124,7 +132,7 @@ export function toSnapEvent(message: EnrichedMessage, config: SnapchatConfig, op
     const properties = message.properties ?? {};
     const detail =
       orderValue(properties) === undefined
-        ? 'PURCHASE needs a value: revenue, total, value, or products with prices'
+        ? 'PURCHASE needs a value: revenue, total, value, products with prices, or price'
         : `PURCHASE needs a currency Snapchat accepts, got ${JSON.stringify(properties.currency ?? null)}`;
     return skip('purchase_missing_value_or_currency', detail);
   }
@@ -146,7 +154,7 @@ export function toSnapEvent(message: EnrichedMessage, config: SnapchatConfig, op
   const event: SnapV3Event = withoutUndefined({
     event_name: mapping.name,
     action_source: actionSource,
-    event_time: eventTime,
+    event_time: toUnixSeconds(eventTimeMs),
     event_id: message.messageId,
     event_source_url: url,
     user_data: userData,

@@ -11,7 +11,7 @@ const V3_OK = '{"status":"VALID","reason":"Events have been processed successful
 const EVENT: SnapV3Event = {
   event_name: 'PAGE_VIEW',
   action_source: 'WEB',
-  event_time: 1748859330123,
+  event_time: 1748859330,
   event_id: 'msg-pv-1',
   event_source_url: 'https://shop.example.com/',
   user_data: { client_ip_address: '203.0.113.7', client_user_agent: 'UA' },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { callingCodeOf, COUNTRIES, countryCode, countryNameKey } from './countries.js';
+import { callingCodeOf, COUNTRIES, countryCode, countryNameKey, leadingCallingCode } from './countries.js';
 
 describe('the country table', () => {
   test('holds every ISO 3166-1 alpha-2 country once, each with a calling code', () => {
@@ -49,5 +49,27 @@ describe('countryCode', () => {
     ['Narnia', undefined],
   ])('reads %j as %s', (input, code) => {
     expect(countryCode(input)).toBe(code);
+  });
+});
+
+describe('leadingCallingCode', () => {
+  test.each([
+    ['447700900123', '44'],
+    ['4407700900123', '44'],
+    ['390612345678', '39'],
+    ['14472342344', '1'],
+    ['74951234567', '7'],
+    ['5491123456789', '54'],
+    ['35312345678', '353'],
+    ['99901234567', undefined],
+    ['', undefined],
+  ])('finds the calling code of %j: %s', (digits, expected) => {
+    expect(leadingCallingCode(digits)).toBe(expected);
+  });
+
+  test('calling codes are prefix-free, so the first match is the only one', () => {
+    const codes = [...new Set([...COUNTRIES.values()].map((country) => country.callingCode))];
+    const prefixed = codes.filter((code) => codes.some((other) => other !== code && other.startsWith(code)));
+    expect(prefixed).toEqual([]);
   });
 });

@@ -299,3 +299,17 @@ export function countryCode(value: string): string | undefined {
 export function callingCodeOf(countryCode: string): string | undefined {
   return COUNTRIES.get(countryCode.trim().toUpperCase())?.callingCode;
 }
+
+const CALLING_CODES: ReadonlySet<string> = new Set([...COUNTRIES.values()].map((country) => country.callingCode));
+
+/**
+ * The calling code an international number's digits start with (no `+` or `00`), if any.
+ * Calling codes are prefix-free, so at most one of 1, 2 or 3 leading digits is a code.
+ */
+export function leadingCallingCode(digits: string): string | undefined {
+  for (const length of [1, 2, 3]) {
+    const candidate = digits.slice(0, length);
+    if (candidate.length === length && CALLING_CODES.has(candidate)) return candidate;
+  }
+  return undefined;
+}

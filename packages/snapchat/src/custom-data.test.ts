@@ -120,6 +120,7 @@ describe('buildCustomData', () => {
   test('emits every field in one documented key order', () => {
     const customData = buildCustomData(
       track({
+        predicted_ltv: 120,
         method: 'email',
         query: 'red shoes',
         brand: 'Acme',
@@ -145,6 +146,7 @@ describe('buildCustomData', () => {
       'brands',
       'search_string',
       'sign_up_method',
+      'predicted_ltv',
     ]);
   });
 
@@ -170,6 +172,57 @@ describe('buildCustomData', () => {
     expect(buildCustomData({ type: 'page' })).toBeUndefined();
   });
 
+  test.each([
+    [
+      'fractional quantities, rounded in total',
+      {
+        products: [
+          { sku: 'A', quantity: 1.5 },
+          { sku: 'B', quantity: '1.2' },
+        ],
+      },
+      3,
+    ],
+    ['one fractional quantity', { products: [{ sku: 'A', quantity: 2.4 }] }, 2],
+    ['the event quantity when there are no products', { quantity: 4 }, 4],
+    ['a fractional event quantity', { quantity: '2.6' }, 3],
+    ['products before the event quantity', { quantity: 9, products: [{ sku: 'A', quantity: 2 }] }, 2],
+    ['no negative event quantity', { quantity: -1 }, undefined],
+    ['no event quantity that is not a number', { quantity: 'many' }, undefined],
+  ])('counts num_items from %s as an integer', (_label, properties, expected) => {
+    const numItems = buildCustomData(track(properties, 'Product List Viewed'))?.num_items;
+    expect(numItems).toBe(expected);
+    if (numItems !== undefined) expect(Number.isInteger(numItems)).toBe(true);
+  });
+
+  test.each([
+    ['the event category', { category: 'Shoes', products: [{ sku: 'A', category: 'Hats' }] }, 'Shoes'],
+    ['the first product category', { products: [{ sku: 'A' }, { sku: 'B', category: ' Hats ' }, { category: 'Bags' }] }, 'Hats'],
+    ['a blank event category, so the products', { category: ' ', products: [{ sku: 'A', category: 'Hats' }] }, 'Hats'],
+    ['nothing', { products: [{ sku: 'A' }] }, undefined],
+  ])('takes content_category from %s', (_label, properties, expected) => {
+    expect(buildCustomData(track(properties, 'Product List Viewed'))?.content_category).toBe(expected);
+  });
+
+  test.each([
+    ['price alone', { price: 12.5 }, 12.5],
+    ['price as a string', { price: '7' }, 7],
+    ['revenue before price', { revenue: 30, price: 12.5 }, 30],
+    ['value before price', { value: 20, price: 12.5 }, 20],
+    ['products before price', { price: 1, products: [{ sku: 'A', price: 4, quantity: 2 }] }, 8],
+  ])('takes the value from %s', (_label, properties, expected) => {
+    expect(buildCustomData(track({ ...properties, currency: 'EUR' }))?.value).toBe(expected);
+  });
+
+  test.each([
+    [{ predicted_ltv: 120.5 }, 120.5],
+    [{ predicted_ltv: '80' }, 80],
+    [{ predicted_ltv: 'a lot' }, undefined],
+    [{}, undefined],
+  ])('takes predicted_ltv from %j as %s', (properties, expected) => {
+    expect(buildCustomData(track({ ...properties, sku: 'A' }, 'Order Completed'))?.predicted_ltv).toBe(expected);
+  });
+
   test('ignores products that are not objects', () => {
     expect(buildCustomData(track({ products: ['SKU-1', null, { sku: 'A' }] }))).toEqual({
       content_ids: ['A'],
@@ -182,6 +235,10 @@ describe('buildCustomData', () => {
 describe('orderValue', () => {
   test('is undefined without any amount', () => {
     expect(orderValue({ products: [{ sku: 'A' }] })).toBeUndefined();
+  });
+
+  test('falls back to the event price last', () => {
+    expect(orderValue({ price: '9.99', products: [{ sku: 'A' }] })).toBe(9.99);
   });
 });
 

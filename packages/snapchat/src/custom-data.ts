@@ -27,6 +27,8 @@ export interface SnapCustomData {
   brands?: string[];
   search_string?: string;
   sign_up_method?: string;
+  /** The sender's predicted lifetime value of the customer. */
+  predicted_ltv?: number;
 }
 
 type Properties = Record<string, unknown>;
@@ -106,23 +108,43 @@ export function snapCurrency(value: unknown): string | undefined {
   return code !== undefined && isSnapCurrency(code) ? code : undefined;
 }
 
-/** The event's money amount: revenue ?? total ?? value ?? Σ price × quantity of its products. */
+/** The event's money amount: revenue ?? total ?? value ?? Σ price × quantity of its products ?? price. */
 export function orderValue(properties: Record<string, unknown>): number | undefined {
   return (
     toNumber(properties.revenue) ??
     toNumber(properties.total) ??
     toNumber(properties.value) ??
-    sumOfPrices(productsOf(properties))
+    sumOfPrices(productsOf(properties)) ??
+    toNumber(properties.price)
+  );
+}
+
+/**
+ * `num_items`, an integer in Snap's OpenAPI: Σ quantity of the products (each 1 unless given),
+ * else the event's own `quantity`; the total is rounded so that "1.5" items still send.
+ */
+function itemCount(properties: Properties, products: Properties[]): number | undefined {
+  if (products.length > 0) return Math.round(products.reduce((sum, product) => sum + quantityOf(product), 0));
+  const quantity = toNumber(properties.quantity);
+  return quantity !== undefined && quantity >= 0 ? Math.round(quantity) : undefined;
+}
+
+/** The event's `category`, else the first category of its products. */
+function categoryOf(properties: Properties, products: Properties[]): string | undefined {
+  return (
+    trimmedText(properties.category) ??
+    products.map((product) => trimmedText(product.category)).find((category) => category !== undefined)
   );
 }
 
 /**
  * v3 `custom_data` from a message's properties (Segment e-commerce spec): value = revenue ??
- * total ?? value ?? Σ price × quantity; the value goes only with a currency Snap accepts, since
- * an amount in an unknown currency means nothing. `contents`/`content_ids`/`num_items` come from
- * `products[]` (or the properties of a one-product event), `order_id`, `category`, `name`,
- * `content_type`, `brands`/`brand`, `query` and `method` from the properties. `undefined` when
- * nothing applies.
+ * total ?? value ?? Σ price × quantity ?? price; the value goes only with a currency Snap accepts,
+ * since an amount in an unknown currency means nothing. `contents`/`content_ids`/`num_items` come
+ * from `products[]` (or the properties of a one-product event; `num_items` from `quantity` when
+ * there are none), `content_category` from `category` or the first product's, and `order_id`,
+ * `name`, `content_type`, `brands`/`brand`, `query`, `method` and `predicted_ltv` from the
+ * properties. `undefined` when nothing applies.
  */
 export function buildCustomData(message: Message): SnapCustomData | undefined {
   const properties: Properties = message.properties ?? {};
@@ -135,15 +157,16 @@ export function buildCustomData(message: Message): SnapCustomData | undefined {
     value: currency === undefined ? undefined : value,
     order_id: toId(properties.order_id),
     content_ids: contents.length > 0 ? contents.map((content) => content.id) : undefined,
-    num_items: products.length > 0 ? products.reduce((sum, product) => sum + quantityOf(product), 0) : undefined,
+    num_items: itemCount(properties, products),
     contents: contents.length > 0 ? contents : undefined,
-    content_category: trimmedText(properties.category),
+    content_category: categoryOf(properties, products),
     // On page calls `name` is the page's name, not a product's.
     content_name: message.type === 'track' ? trimmedText(properties.name) : undefined,
     content_type: trimmedText(properties.content_type),
     brands: brandsOf(properties),
     search_string: trimmedText(properties.query),
     sign_up_method: trimmedText(properties.method),
+    predicted_ltv: toNumber(properties.predicted_ltv),
   });
   return Object.keys(customData).length > 0 ? customData : undefined;
 }

@@ -35,7 +35,7 @@ describe('Snapchat event names', () => {
     const v3 = {
       event_name: name,
       action_source: 'OFFLINE',
-      event_time: NOW,
+      event_time: NOW / 1000, // seconds: Snap refuses ms on OFFLINE events
       user_data: { em: [HASH] },
       ...(purchase ? { custom_data: { value: 1, currency: 'USD' } } : {}),
     };
@@ -61,7 +61,7 @@ describe('Snapchat event names', () => {
       errors: [`event_map.X: "${wrong}" is not a Snapchat event; use ${right}`],
     });
     expect(
-      validateV3Event({ event_name: wrong, action_source: 'OFFLINE', event_time: NOW, user_data: { em: [HASH] } }, NOW),
+      validateV3Event({ event_name: wrong, action_source: 'OFFLINE', event_time: NOW / 1000, user_data: { em: [HASH] } }, NOW),
     ).toEqual([{ code: 'UNRECOGNIZED_EVENT_TYPE', reason: 'Unrecognized event type' }]);
   });
 });

@@ -241,6 +241,12 @@ describe('v3 send', () => {
       'TIMESTAMP_OUT_OF_RANGE',
       'Timestamp invalid or out of range',
     ],
+    [
+      'an OFFLINE event in milliseconds, as Snap does',
+      { action_source: 'OFFLINE', event_time: 1748859330123 },
+      'TIMESTAMP_OUT_OF_RANGE',
+      "Param data['event_time'] is an invalid Unix timestamp.",
+    ],
     ['a plain email', { user_data: { em: ['person@example.com'] } }, 'UNHASHED_PII', 'Unhashed PII'],
     [
       'a hashed IP',
@@ -280,6 +286,17 @@ describe('v3 send', () => {
     const response = await call(v3(), { raw });
     expect(response.status).toBe(400);
     expect(response.json).toEqual({ status: 'INVALID', reason, errors: { codes: [code], error_msgs: [reason] } });
+  });
+
+  it.each([
+    ['WEB', 1748859330],
+    ['WEB', 1748859330123],
+    ['OFFLINE', 1748859330],
+    ['OFFLINE', '1748859330'],
+  ])('accepts a %s event with event_time %j', async (actionSource, eventTime) => {
+    const event = { ...PAGE_VIEW, action_source: actionSource, event_time: eventTime };
+    const response = await call(v3(), { body: { data: [event] } });
+    expect(response.text).toBe(SUCCESS_TEXT);
   });
 
   it('accepts a full batch of 2000 events', async () => {

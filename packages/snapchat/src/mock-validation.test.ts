@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   isEventTimeAcceptable,
+  isEventTimeInMilliseconds,
   parseEventTimeMs,
   parseV2Body,
   parseV3Body,
@@ -54,6 +55,65 @@ describe('parseEventTimeMs', () => {
     [true, undefined],
   ])('reads %j as %j ms', (input, expected) => {
     expect(parseEventTimeMs(input)).toBe(expected);
+  });
+});
+
+describe('isEventTimeInMilliseconds', () => {
+  it.each([
+    [1748859330123, true],
+    ['1748859330123', true],
+    [100_000_000_000, true],
+    [99_999_999_999, false],
+    [1748859330, false],
+    [0, false],
+    ['yesterday', false],
+    [1748859330123.5, false],
+  ])('reads %j as milliseconds: %j', (input, expected) => {
+    expect(isEventTimeInMilliseconds(input)).toBe(expected);
+  });
+});
+
+describe('validateV3Event: the unit of event_time', () => {
+  const offlineEvent = (eventTime: unknown): Record<string, unknown> =>
+    webEvent({ action_source: 'OFFLINE', event_source_url: undefined, event_time: eventTime });
+
+  it.each([
+    ['OFFLINE in seconds', offlineEvent(1748859330)],
+    ['OFFLINE in seconds as a digit string', offlineEvent('1748859330')],
+    ['WEB in milliseconds', webEvent({ event_time: 1748859330123 })],
+    ['WEB in seconds', webEvent({ event_time: 1748859330 })],
+    [
+      'MOBILE_APP in milliseconds',
+      webEvent({
+        action_source: 'MOBILE_APP',
+        event_time: 1748859330123,
+        app_data: { advertiser_tracking_enabled: 0, extinfo: ['a2'] },
+      }),
+    ],
+  ])('accepts an event %s', (_label, event) => {
+    expect(validateV3Event(event, NOW)).toEqual([]);
+  });
+
+  it.each([
+    ['a number', 1748859330123],
+    ['a digit string', '1748859330123'],
+  ])("refuses an OFFLINE event in milliseconds given as %s, with Snap's wording", (_label, eventTime) => {
+    expect(validateV3Event(offlineEvent(eventTime), NOW)).toEqual([
+      { code: 'TIMESTAMP_OUT_OF_RANGE', reason: "Param data['event_time'] is an invalid Unix timestamp." },
+    ]);
+  });
+
+  it('refuses an OFFLINE event in milliseconds also under the legacy name timestamp', () => {
+    const legacy = { ...offlineEvent(undefined), timestamp: 1748859330123 };
+    expect(validateV3Event(legacy, NOW)).toEqual([
+      { code: 'TIMESTAMP_OUT_OF_RANGE', reason: "Param data['event_time'] is an invalid Unix timestamp." },
+    ]);
+  });
+
+  it('still judges the age of an OFFLINE event in seconds', () => {
+    expect(validateV3Event(offlineEvent(Math.floor((NOW - 38 * DAY) / 1000)), NOW)).toEqual([
+      { code: 'TIMESTAMP_OUT_OF_RANGE', reason: 'Timestamp invalid or out of range' },
+    ]);
   });
 });
 

@@ -48,6 +48,8 @@ const REASONS = {
   unrecognizedEventType: 'Unrecognized event type',
   invalidActionSource: 'Invalid action source',
   timestamp: 'Timestamp invalid or out of range',
+  // Snap's own answer to a millisecond event_time on an OFFLINE event (snapchat-capi.md §3).
+  offlineMilliseconds: "Param data['event_time'] is an invalid Unix timestamp.",
   unhashedPii: 'Unhashed PII',
   invalidIp: 'Invalid hashed IP Address',
   insufficientPii: 'Insufficient PII',
@@ -91,14 +93,26 @@ export function readMockActionSource(value: unknown): ActionSource | undefined {
   return typeof value === 'string' ? ACTION_SOURCES[value.trim().toUpperCase()] : undefined;
 }
 
-/** Reads an event time given as an integer or a digit string, in seconds or ms, as epoch ms. */
-export function parseEventTimeMs(value: unknown): number | undefined {
+// An event time as the integer it spells (a number or a digit string), in whatever unit it is.
+function readEventTimeInteger(value: unknown): number | undefined {
   let n: number;
   if (typeof value === 'number') n = value;
   else if (typeof value === 'string' && DIGITS.test(value.trim())) n = Number(value.trim());
   else return undefined;
-  if (!Number.isSafeInteger(n) || n < 0) return undefined;
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** Reads an event time given as an integer or a digit string, in seconds or ms, as epoch ms. */
+export function parseEventTimeMs(value: unknown): number | undefined {
+  const n = readEventTimeInteger(value);
+  if (n === undefined) return undefined;
   return n < SECONDS_BELOW ? n * 1000 : n;
+}
+
+/** True when an event time is a well-formed value in milliseconds rather than seconds. */
+export function isEventTimeInMilliseconds(value: unknown): boolean {
+  const n = readEventTimeInteger(value);
+  return n !== undefined && n >= SECONDS_BELOW;
 }
 
 /** True when an event time is well formed, at most 37 days old and at most an hour ahead of `nowMs`. */
@@ -159,7 +173,13 @@ export function validateV3Event(input: unknown, nowMs: number): MockEventError[]
       errors.push(missingField('app_data.advertiser_tracking_enabled'));
     }
   }
-  errors.push(...checkCommonFields(name, source, time, nowMs));
+  // Snap takes ms on WEB and app events but refuses them on OFFLINE ones, with its own wording.
+  if (actionSource === 'OFFLINE' && isEventTimeInMilliseconds(time)) {
+    errors.push(...checkCommonFields(name, source, undefined, nowMs));
+    errors.push({ code: 'TIMESTAMP_OUT_OF_RANGE', reason: REASONS.offlineMilliseconds });
+  } else {
+    errors.push(...checkCommonFields(name, source, time, nowMs));
+  }
 
   if (userData !== undefined) {
     if (V3_HASHED_USER_KEYS.some((key) => !allHashed(userData[key]))) {

@@ -22,6 +22,33 @@ describe('normalizePhone: the vectors of snapchat-capi.md §5', () => {
   });
 });
 
+describe('normalizePhone: a country code written straight before the number', () => {
+  // Each group is one number in several spellings: all must give the same digits and digest.
+  test.each([
+    ['+4407700900123', undefined, '447700900123', '033134b911b137918338415ee3d20a064b24773d36a3b02e8b99fdd3fcd6b4cd'],
+    ['+44 07700 900123', undefined, '447700900123', '033134b911b137918338415ee3d20a064b24773d36a3b02e8b99fdd3fcd6b4cd'],
+    ['004407700900123', undefined, '447700900123', '033134b911b137918338415ee3d20a064b24773d36a3b02e8b99fdd3fcd6b4cd'],
+    ['+447700900123', undefined, '447700900123', '033134b911b137918338415ee3d20a064b24773d36a3b02e8b99fdd3fcd6b4cd'],
+    ['07700 900123', 'GB', '447700900123', '033134b911b137918338415ee3d20a064b24773d36a3b02e8b99fdd3fcd6b4cd'],
+    // Italy keeps its leading 0 in national numbers, but Snap's rule drops it: every form agrees.
+    ['+390612345678', undefined, '39612345678', '22a07a06a54af007511fc3097026bb325b2463c9f2e8c340073cffd50686a172'],
+    ['+39 06 1234 5678', undefined, '39612345678', '22a07a06a54af007511fc3097026bb325b2463c9f2e8c340073cffd50686a172'],
+    ['06 1234 5678', 'IT', '39612345678', '22a07a06a54af007511fc3097026bb325b2463c9f2e8c340073cffd50686a172'],
+    ['+49030123456', undefined, '4930123456', 'ac75546db905289f50bd750fd5648fec0719074ce391521b2372abeae9110668'],
+    ['+330612345678', undefined, '33612345678', '8a3e7886c9335e82e02299fa3e87b46e2de3b0c63d56003e30a5029394a47661'],
+    // Three-digit and one-digit calling codes are found the same way.
+    ['+5491123456789', undefined, '5491123456789', 'e9a22549bbbbccb976d0c751b7e5ea194ae62fa6a6f1ba97e9e9940441acde71'],
+    ['+74951234567', undefined, '74951234567', '0db1f8fe9abe3d3f789ac6cd9de8d39cfc9d2fc9a31e76010f0fa5b377e50235'],
+  ])('normalises %j (default %s) to %s with SHA-256 %s', (input, country, normalised, digest) => {
+    expect(normalizePhone(input, country)).toBe(normalised);
+    expect(sha256Hex(normalised)).toBe(digest);
+  });
+
+  test('keeps the digits of a number whose start is no calling code', () => {
+    expect(normalizePhone('+999 0123 4567')).toBe('99901234567');
+  });
+});
+
 describe('normalizePhone: edge cases', () => {
   test.each([
     // The literal (0) of "+44 (0)20…" is the trunk prefix written out, not a digit.

@@ -1,4 +1,4 @@
-import { callingCodeOf } from './countries.js';
+import { callingCodeOf, leadingCallingCode } from './countries.js';
 import { normalizeHashable } from './normalize.js';
 
 // The phone algorithm of docs/snapchat-capi.md §5.3. It matches every vector in Snap's SDKs, except that
@@ -6,8 +6,6 @@ import { normalizeHashable } from './normalize.js';
 // way the SDKs do, because a wrong country code is a wrong person.
 
 const INTERNATIONAL_PREFIX = /^(?:\+|00)\s*/u;
-// A country code is 1 to 3 digits standing alone before a separator: "+44 844…", "+1-(447)…".
-const COUNTRY_CODE = /^(\d{1,3})[\s\-.()/]/u;
 const MIN_DIGITS = 7;
 const MAX_DIGITS = 15; // E.164
 
@@ -19,12 +17,18 @@ function dropOneLeadingZero(digits: string): string {
   return digits.startsWith('0') ? digits.slice(1) : digits;
 }
 
-/** The digits of an international number (`+…` or `00…`, prefix already removed). */
+/**
+ * The digits of an international number (`+…` or `00…`, prefix already removed). The country
+ * code is the calling code the digits start with, whether a separator follows it or not, so
+ * "+4407700900123" and "+44 07700 900123" are the same number.
+ */
 function international(rest: string): string {
-  const countryCode = COUNTRY_CODE.exec(rest);
-  if (countryCode === null) return digitsOf(rest);
-  // The national part may still carry its trunk 0 ("+44 0447…"), which E.164 leaves out.
-  return countryCode[1] + dropOneLeadingZero(digitsOf(rest.slice(countryCode[1].length)));
+  const digits = digitsOf(rest);
+  const countryCode = leadingCallingCode(digits);
+  if (countryCode === undefined) return digits;
+  // The national part may still carry its trunk 0 ("+44 0447…"), which E.164 leaves out. Snap's
+  // rule drops it for every country, Italy's "+39 06…" included, so both forms hash alike.
+  return countryCode + dropOneLeadingZero(digits.slice(countryCode.length));
 }
 
 /** The digits of a national number, given the calling code of the default country. */

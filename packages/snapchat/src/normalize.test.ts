@@ -116,9 +116,22 @@ describe('normalizeExternalId (external_id)', () => {
     ['  User-1234  ', 'user-1234'],
     [98765, '98765'],
     ['ABC|def', 'abc|def'],
+    ['User 1234', 'user1234'],
+    [' Cust -\t42\n', 'cust-42'],
+    ['a\u00a0B', 'ab'],
     [HASHED_UPPER, HASHED],
-  ])('trims and lowercases %j to %j', (input, expected) => {
+  ])('removes every whitespace from %j and lowercases it to %j', (input, expected) => {
     expect(normalizeExternalId(input)).toBe(expected);
+  });
+
+  test('omits an id that is only whitespace', () => {
+    expect(normalizeExternalId(' \t ')).toBeUndefined();
+  });
+
+  test('hashes "User 1234" as user1234, not "user 1234"', () => {
+    const digest = sha256Hex(normalizeExternalId('User 1234') ?? '');
+    expect(digest).toBe('831c237928e6212bedaa4451a514ace3174562f6761f6a157a2fe5082b36e2fb');
+    expect(digest).not.toBe('8a82131954f29608f7a0b72dc4878daf7a07197c68a02f5353ee739f08dfa009');
   });
 
   test('hashes user1234 to the §7.2 digest', () => {

@@ -62,9 +62,12 @@ export function normalizeGender(value: unknown): string | undefined {
   return normalizeHashable(value, (text) => GENDERS.get(lower(text).replace(/\P{L}+/gu, '')));
 }
 
-/** External id (`external_id`): trimmed and lowercased, as Segment does, so migrated sites keep their hashes. */
+/**
+ * External id (`external_id`): every whitespace removed, then lowercased, as Segment does, so
+ * sites moving from it keep their hashes.
+ */
 export function normalizeExternalId(value: unknown): string | undefined {
-  return normalizeHashable(value, lower);
+  return normalizeHashable(value, (text) => nonEmpty(lower(text.replace(/\s+/gu, ''))));
 }
 
 const IPV4_MAPPED = '::ffff:';

@@ -11,7 +11,7 @@ function event(overrides: Partial<SnapV3Event> = {}): SnapV3Event {
   return {
     event_name: 'PAGE_VIEW',
     action_source: 'WEB',
-    event_time: 1748859330123,
+    event_time: 1748859330,
     event_id: 'msg-1',
     event_source_url: 'https://x.example/',
     user_data: { client_ip_address: '203.0.113.7', client_user_agent: 'UA' },

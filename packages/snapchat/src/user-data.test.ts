@@ -156,6 +156,34 @@ describe('buildUserData: where traits come from', () => {
     expect(buildUserData(message, profile, CONFIG).em).toEqual([EM_PERSON]);
   });
 
+  test.each([
+    ['email', { email: ' Jane.Doe@Example.com ' }, { em: ['86e0b9e56c17cc4d12387e1949b85053fbe73bc3ce5a1188713a9d300cc6133d'] }],
+    ['phone', { phone: '+44 07700 900123' }, { ph: ['033134b911b137918338415ee3d20a064b24773d36a3b02e8b99fdd3fcd6b4cd'] }],
+    ['no other trait', { firstName: 'John', city: 'A Fake City' }, {}],
+  ])('reads the %s of the properties, as Segment does by default', (_label, properties, expected) => {
+    expect(buildUserData(track({}, { properties }), undefined, CONFIG)).toEqual(expected);
+  });
+
+  test('prefers the traits to the properties, and the properties to the profile', () => {
+    const properties = { email: 'jane.doe@example.com', phone: '+447700900123' };
+    const message = track({ traits: { email: 'Person@Example.com' } }, { properties });
+    expect(buildUserData(message, { email: 'Test123@gmail.com', phone: '+44 844 412 4653' }, CONFIG)).toEqual({
+      em: [EM_PERSON],
+      ph: ['033134b911b137918338415ee3d20a064b24773d36a3b02e8b99fdd3fcd6b4cd'],
+    });
+  });
+
+  test('falls back from an unusable property email to the profile', () => {
+    const message = track({}, { properties: { email: 'not-an-email' } });
+    expect(buildUserData(message, { email: 'Person@Example.com' }, CONFIG)).toEqual({ em: [EM_PERSON] });
+  });
+
+  test('removes all whitespace from userId before hashing external_id', () => {
+    expect(buildUserData(track({}, { userId: ' User 1234 ' }), undefined, CONFIG)).toEqual({
+      external_id: [EXTERNAL_USER1234],
+    });
+  });
+
   test('sends external_id from userId, never from anonymousId', () => {
     expect(buildUserData(track({}, { userId: ' USER1234 ' }), undefined, CONFIG)).toEqual({
       external_id: [EXTERNAL_USER1234],
@@ -185,12 +213,34 @@ describe('buildUserData: raw identifiers', () => {
     });
   });
 
+  test('takes the click id and cookie from Segment\'s "Snap Conversions Api" options', () => {
+    const integrations = { All: true, 'Snap Conversions Api': { click_id: 'CiD-Seg-1', uuid_c1: 'scid-Seg-1' } };
+    expect(buildUserData(track({}, { integrations }), undefined, CONFIG)).toEqual({
+      sc_click_id: 'CiD-Seg-1',
+      sc_cookie1: 'scid-Seg-1',
+    });
+  });
+
+  test('prefers context.snapchat to the integrations options, field by field', () => {
+    const integrations = { 'Snap Conversions Api': { click_id: 'cid-options', uuid_c1: 'scid-options' } };
+    const message = track({ snapchat: { clickId: 'cid-context' } }, { integrations });
+    expect(buildUserData(message, undefined, CONFIG)).toEqual({ sc_click_id: 'cid-context', sc_cookie1: 'scid-options' });
+  });
+
+  test.each([
+    ['a switch instead of options', { 'Snap Conversions Api': true }],
+    ['blank values', { 'Snap Conversions Api': { click_id: ' ', uuid_c1: 42 } }],
+    ['another destination', { 'Facebook Conversions API': { click_id: 'cid-1' } }],
+  ])('ignores integrations with %s', (_label, integrations) => {
+    expect(buildUserData(track({}, { integrations }), undefined, CONFIG)).toEqual({});
+  });
+
   test('lowercases an IPv6 address and drops a value that is no IP', () => {
     expect(buildUserData(track({ ip: '2001:DB8::7' }), undefined, CONFIG)).toEqual({ client_ip_address: '2001:db8::7' });
     expect(buildUserData(track({ ip: 'unknown' }), undefined, CONFIG)).toEqual({});
   });
 
-  test('sends madid and idfv only for app events, lowercased', () => {
+  test('sends madid on every action source and idfv only for app events, lowercased', () => {
     const context: Message['context'] = {
       device: {
         advertisingId: '87A7DEF4-B6E9-4BF7-91B6-66372842007A',
@@ -199,7 +249,7 @@ describe('buildUserData: raw identifiers', () => {
       },
       os: { name: 'iOS', version: '17.5' },
     };
-    expect(buildUserData(track(context), undefined, CONFIG)).toEqual({});
+    expect(buildUserData(track(context), undefined, CONFIG)).toEqual({ madid: '87a7def4-b6e9-4bf7-91b6-66372842007a' });
     expect(buildUserData(track(context), undefined, APP_CONFIG)).toEqual({
       madid: '87a7def4-b6e9-4bf7-91b6-66372842007a',
       idfv: 'a1b2c3d4-0000-4000-8000-00000000000f',
@@ -209,6 +259,26 @@ describe('buildUserData: raw identifiers', () => {
   test('follows a per-message MOBILE_APP action source', () => {
     const message = track({ actionSource: 'app', device: { advertisingId: '87a7def4-b6e9-4bf7-91b6-66372842007a' } });
     expect(buildUserData(message, undefined, CONFIG).madid).toBe('87a7def4-b6e9-4bf7-91b6-66372842007a');
+  });
+
+  test.each(['WEB', 'OFFLINE', 'MOBILE_APP'] as const)('sends madid on %s events, where it counts as an identifier', (source) => {
+    const message = track({ actionSource: source, device: { advertisingId: ' 87A7DEF4-B6E9-4BF7-91B6-66372842007A ' } });
+    const userData = buildUserData(message, undefined, APP_CONFIG);
+    expect(userData).toEqual({ madid: '87a7def4-b6e9-4bf7-91b6-66372842007a' });
+    expect(hasMinimumIdentifiers(userData)).toBe(true);
+  });
+
+  test.each([
+    ['WEB', { ...CONFIG }],
+    ['OFFLINE', { ...CONFIG, action_source: 'OFFLINE' as const }],
+  ])('leaves the advertising id out of %s events when the user turned ad tracking off', (_source, config) => {
+    const message = track({ device: { advertisingId: '87a7def4-b6e9-4bf7-91b6-66372842007a', adTrackingEnabled: false } });
+    expect(buildUserData(message, undefined, config)).toEqual({});
+  });
+
+  test('leaves out the all-zero advertising id of limited ad tracking on web events too', () => {
+    const message = track({ device: { advertisingId: '00000000-0000-0000-0000-000000000000' } });
+    expect(buildUserData(message, undefined, CONFIG)).toEqual({});
   });
 
   test('leaves the advertising id out when the user turned ad tracking off', () => {

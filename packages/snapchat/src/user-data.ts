@@ -41,10 +41,26 @@ export interface SnapUserData {
 type Normalizer = (value: unknown) => string | undefined;
 type TraitRecord = Record<string, unknown>;
 
+// Segment's default mappings also read a person's email and phone from the event's properties.
+const PROPERTY_TRAITS = ['email', 'phone'] as const;
+
 // Where a person's traits are found, most specific first: the event's own context, the message's
-// traits (identify-style senders), then the profile earlier identify calls built.
+// traits (identify-style senders), the email and phone of its properties, then the profile
+// earlier identify calls built.
 function traitSources(message: Message, profileTraits: Traits | undefined): TraitRecord[] {
-  return [message.context?.traits, message.traits, profileTraits].filter(isRecord);
+  const properties = message.properties ?? {};
+  const propertyTraits = Object.fromEntries(PROPERTY_TRAITS.map((key) => [key, properties[key]]));
+  return [message.context?.traits, message.traits, propertyTraits, profileTraits].filter(isRecord);
+}
+
+/** The name Segment users give Snap's destination in a message's `integrations` options. */
+const SEGMENT_SNAP_INTEGRATION = 'Snap Conversions Api';
+
+// Segment users pass the click id and cookie as destination options:
+// `integrations: { "Snap Conversions Api": { click_id, uuid_c1 } }`.
+function segmentSnapOptions(message: Message): TraitRecord {
+  const options = message.integrations?.[SEGMENT_SNAP_INTEGRATION];
+  return isRecord(options) ? options : {};
 }
 
 // Each field's trait names: Segment's spec name first, then spellings other senders use. Address
@@ -106,9 +122,10 @@ function rawText(value: unknown): string | undefined {
 }
 
 /**
- * v3 `user_data` for a message: hashed PII from its traits (falling back per field to
- * `profileTraits`), `external_id` from `userId` (never `anonymousId`), and the raw network and
- * Snap identifiers from its context. Keys come in docs/snapchat-capi.md §3.3 (and §7) order.
+ * v3 `user_data` for a message: hashed PII from its traits (falling back per field to its
+ * properties' email and phone, then `profileTraits`), `external_id` from `userId` (never
+ * `anonymousId`), and the raw network, device and Snap identifiers from its context (the click
+ * id and cookie also from Segment's `integrations` options). Keys come in docs/snapchat-capi.md §7 order.
  */
 export function buildUserData(message: Message, profileTraits: Traits | undefined, config: SnapchatConfig): SnapUserData {
   const sources = traitSources(message, profileTraits);
@@ -117,8 +134,10 @@ export function buildUserData(message: Message, profileTraits: Traits | undefine
   // A profile may remember the userId of the identify call that built it.
   const userId = normalizeExternalId(message.userId) ?? normalizeExternalId(profileTraits?.userId);
   const isApp = resolveActionSource(message, config) === 'MOBILE_APP';
-  // Apps that opted out of ad tracking must not have their advertising id forwarded.
-  const adIdAllowed = isApp && context.device?.adTrackingEnabled !== false;
+  const snapOptions = segmentSnapOptions(message);
+  // The advertising id goes on every action source (senders attach it to web and offline events
+  // of app users too), except for devices that opted out of ad tracking.
+  const adIdAllowed = context.device?.adTrackingEnabled !== false;
   return withoutUndefined({
     em: hashedList(allValues(sources, 'email', normalizeEmail)),
     ph: hashedList(allValues(sources, 'phone', phone)),
@@ -133,8 +152,8 @@ export function buildUserData(message: Message, profileTraits: Traits | undefine
     external_id: userId === undefined ? undefined : [hashNormalized(userId)],
     client_ip_address: normalizeIp(context.ip),
     client_user_agent: rawText(context.userAgent),
-    sc_click_id: rawText(context.snapchat?.clickId),
-    sc_cookie1: rawText(context.snapchat?.cookie1),
+    sc_click_id: rawText(context.snapchat?.clickId) ?? rawText(snapOptions.click_id),
+    sc_cookie1: rawText(context.snapchat?.cookie1) ?? rawText(snapOptions.uuid_c1),
     madid: adIdAllowed ? normalizeMobileId(context.device?.advertisingId) : undefined,
     // On iOS `context.device.id` is the IDFV; on Android it is not, so it is left out there.
     idfv: isApp && mobileOs(context.os?.name) === 'ios' ? normalizeMobileId(context.device?.id) : undefined,

@@ -14,7 +14,7 @@ describe('toV2Event', () => {
     const event: SnapV3Event = {
       event_name: 'PURCHASE',
       action_source: 'WEB',
-      event_time: 1748859664500,
+      event_time: 1748859664,
       event_id: 'msg-1',
       event_source_url: 'https://x.example/',
       user_data: {
@@ -58,7 +58,7 @@ describe('toV2Event', () => {
         pixel_id: PIXEL,
         event_type: 'PURCHASE',
         event_conversion_type: 'WEB',
-        timestamp: '1748859664500',
+        timestamp: '1748859664000',
         client_dedup_id: 'msg-1',
         page_url: 'https://x.example/',
         hashed_email: HASH_A,
@@ -89,7 +89,7 @@ describe('toV2Event', () => {
     const event: SnapV3Event = {
       event_name: 'APP_OPEN',
       action_source: 'MOBILE_APP',
-      event_time: 1748859664500,
+      event_time: 1748859664,
       event_id: 'msg-2',
       user_data: { madid: '87a7def4-b6e9-4bf7-91b6-66372842007a', idfv: HASH_A },
       app_data: { app_id: '123456789', advertiser_tracking_enabled: 1, extinfo: Array(16).fill('') },
@@ -99,7 +99,7 @@ describe('toV2Event', () => {
       app_id: '123456789',
       event_type: 'APP_OPEN',
       event_conversion_type: 'MOBILE_APP',
-      timestamp: '1748859664500',
+      timestamp: '1748859664000',
       client_dedup_id: 'msg-2',
       // The Segment vector for this MAID.
       hashed_mobile_ad_id: '5af103f270fdc673b5e121ea929d1e47b2cee679e2059226a23c4cba37f8c9a9',

@@ -65,7 +65,8 @@ export function toV2Event(event: SnapV3Event, config: SnapchatConfig): SnapV2Eve
     app_id: isApp ? event.app_data?.app_id : undefined,
     event_type: event.event_name,
     event_conversion_type: event.action_source,
-    timestamp: String(event.event_time),
+    // v2 takes milliseconds; the v3 event keeps whole seconds, so the ms part is 000.
+    timestamp: String(event.event_time * 1000),
     client_dedup_id: event.event_id,
     page_url: event.event_source_url,
     hashed_email: user.em?.[0],

@@ -8,7 +8,7 @@ import type { SnapUserData } from './user-data.js';
 export interface SnapV3Event {
   event_name: SnapEventName;
   action_source: ActionSource;
-  /** Milliseconds since the epoch: 13 digits cannot be misread as seconds. */
+  /** Whole seconds since the epoch, for every action source (Snap refuses ms on OFFLINE events). */
   event_time: number;
   /** The message's `messageId`: stable across retries, and the Pixel's dedup key. */
   event_id: string;

@@ -4,9 +4,9 @@ import { toSnapEvent } from './build-event.js';
 import type { SnapchatConfig } from './config.js';
 import { buildSendRequest } from './request.js';
 
-// The worked examples of docs/snapchat-capi.md §7, byte for byte, except that event_time is still in
-// milliseconds here (§10 of that page lists it). Expected bodies are the page's JSON with its layout
-// whitespace removed (parse + stringify keeps key order and every value).
+// The worked examples of docs/snapchat-capi.md §7, byte for byte. Expected bodies are the spec's JSON
+// with its layout whitespace removed (parse + stringify keeps key order and every value), except
+// the time: v3 event_time is whole seconds (§3), and v2 carries those seconds as ms (§4).
 
 const NOW = new Date('2025-06-02T12:00:00Z');
 const BASE_URL = 'https://tr.snapchat.com';
@@ -55,7 +55,7 @@ describe('§7.1 v3 page view after a Snap ad click', () => {
     expect(request.url).toBe(P);
     expect(request.headers).toEqual({ 'Content-Type': 'application/json' });
     expect(request.body).toBe(
-      compact(`{"data":[{"event_name":"PAGE_VIEW","action_source":"WEB","event_time":1748859330123,"event_id":"msg-pv-1",
+      compact(`{"data":[{"event_name":"PAGE_VIEW","action_source":"WEB","event_time":1748859330,"event_id":"msg-pv-1",
   "event_source_url":"https://shop.example.com/?ScCid=cid-9d2b1c64",
   "user_data":{"client_ip_address":"203.0.113.7","client_user_agent":"UA","sc_click_id":"cid-9d2b1c64","sc_cookie1":"scid-0f6b3c9e"}}]}`),
     );
@@ -68,7 +68,7 @@ describe('§7.2 v3 purchase with products and an identified user', () => {
     expect(request.url).toBe(P);
     expect(request.headers).toEqual({ 'Content-Type': 'application/json' });
     expect(request.body).toBe(
-      compact(`{"data":[{"event_name":"PURCHASE","action_source":"WEB","event_time":1748859664500,"event_id":"msg-buy-1",
+      compact(`{"data":[{"event_name":"PURCHASE","action_source":"WEB","event_time":1748859664,"event_id":"msg-buy-1",
   "event_source_url":"https://shop.example.com/thanks",
   "user_data":{"em":["cc779c04191c2e736d89e45c11339c8382832bcaf70383f7df94e3d08ba7a6d9"],
     "ph":["dc008fda46e2e64002cf2f82a4906236282d431c4f75e5b60bfe79fc48546383"],
@@ -87,7 +87,7 @@ describe('§7.3 v3 sign-up with a phone only', () => {
     const request = requestFor(SIGN_UP_WITH_PHONE_ONLY, { ...CONFIG, phone_default_country: 'GB' });
     expect(request.url).toBe(P);
     expect(request.body).toBe(
-      compact(`{"data":[{"event_name":"SIGN_UP","action_source":"WEB","event_time":1748862120000,"event_id":"msg-signup-1",
+      compact(`{"data":[{"event_name":"SIGN_UP","action_source":"WEB","event_time":1748862120,"event_id":"msg-signup-1",
   "event_source_url":"https://shop.example.com/signup",
   "user_data":{"ph":["033134b911b137918338415ee3d20a064b24773d36a3b02e8b99fdd3fcd6b4cd"]},"custom_data":{"sign_up_method":"sms"}}]}`),
     );
@@ -112,7 +112,7 @@ describe('§7.4 v2: the 7.1 input with api_version v2', () => {
     expect(request.headers).toEqual({ 'Content-Type': 'application/json', Authorization: 'Bearer demo-token' });
     expect(request.body).toBe(
       compact(`[{"pixel_id":"6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a","event_type":"PAGE_VIEW","event_conversion_type":"WEB",
-  "timestamp":"1748859330123","client_dedup_id":"msg-pv-1","page_url":"https://shop.example.com/?ScCid=cid-9d2b1c64",
+  "timestamp":"1748859330000","client_dedup_id":"msg-pv-1","page_url":"https://shop.example.com/?ScCid=cid-9d2b1c64",
   "hashed_ip_address":"fec52565aa0cf18f57d7cf5b3ac728503b8992d2d6f7d46da1d1201090902b02","user_agent":"UA",
   "uuid_c1":"scid-0f6b3c9e","click_id":"cid-9d2b1c64"}]`),
     );
@@ -124,7 +124,7 @@ describe('§7.4 v2: the 7.1 input with api_version v2', () => {
     expect(request.headers).toEqual({ 'Content-Type': 'application/json', Authorization: 'Bearer demo-token' });
     expect(request.body).toBe(
       compact(`[{"pixel_id":"6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a","event_type":"PURCHASE","event_conversion_type":"WEB",
-  "timestamp":"1748859664500","client_dedup_id":"msg-buy-1","page_url":"https://shop.example.com/thanks",
+  "timestamp":"1748859664000","client_dedup_id":"msg-buy-1","page_url":"https://shop.example.com/thanks",
   "hashed_email":"cc779c04191c2e736d89e45c11339c8382832bcaf70383f7df94e3d08ba7a6d9",
   "hashed_phone_number":"dc008fda46e2e64002cf2f82a4906236282d431c4f75e5b60bfe79fc48546383",
   "hashed_first_name_sha":"9bba5c53a0545e0c80184b946153c9f58387e3bd1d4ee35740f29ac2e718b019",
