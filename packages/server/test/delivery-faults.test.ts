@@ -198,9 +198,13 @@ describe('pixels are independent lanes', () => {
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
     await expect
-      .poll(async () => (await mock.events()).filter((e) => e.event.event_id.startsWith('lane-') && e.assetId === PIXEL).length, {
-        timeout: 10_000,
-      })
+      .poll(
+        async () =>
+          (await mock.events()).filter((e) => (e.event.event_id as string).startsWith('lane-') && e.assetId === PIXEL).length,
+        {
+          timeout: 10_000,
+        },
+      )
       .toBe(20);
     const events = await datafirst.admin<{
       events: { deliveries: { integration_id: string; status: string; reason: string }[] }[];

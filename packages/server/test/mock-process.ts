@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { MockEvent, MockFault, MockRequest } from '@datafirst/snapchat';
 import { Agent, fetch, type RequestInit } from 'undici';
 
 const mockCli = fileURLToPath(new URL('../../snapchat/dist/mock-cli.js', import.meta.url));
@@ -9,9 +10,10 @@ export interface MockProcess {
   url: string;
   process: ChildProcess;
   /** Accepted events, in arrival order. */
-  events(): Promise<{ event: Record<string, any>; receivedAt: string }[]>;
-  requests(): Promise<{ receivedAt: string; path: string; body: any; fault: unknown; response: { status: number } | null }[]>;
-  setFaults(faults: unknown): Promise<void>;
+  events(): Promise<MockEvent[]>;
+  /** Every request received, in arrival order. */
+  requests(): Promise<MockRequest[]>;
+  setFaults(faults: MockFault | MockFault[]): Promise<void>;
   clearFaults(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -35,7 +37,7 @@ export async function startMockProcess(args: string[] = []): Promise<MockProcess
   // A connection pool of its own: a later mock may get this one's port, and must not inherit
   // its dead keep-alive sockets.
   const agent = new Agent();
-  const control = async (path: string, init?: RequestInit): Promise<any> => {
+  const control = async (path: string, init?: RequestInit): Promise<unknown> => {
     const res = await fetch(`${url}/__mock/${path}`, { ...init, dispatcher: agent });
     if (!res.ok) throw new Error(`${init?.method ?? 'GET'} /__mock/${path}: ${res.status}`);
     return res.status === 204 ? undefined : res.json();
@@ -43,8 +45,8 @@ export async function startMockProcess(args: string[] = []): Promise<MockProcess
   return {
     url,
     process: child,
-    events: async () => (await control('events')).events,
-    requests: async () => (await control('requests')).requests,
+    events: async () => ((await control('events')) as { events: MockEvent[] }).events,
+    requests: async () => ((await control('requests')) as { requests: MockRequest[] }).requests,
     setFaults: async (faults) => void (await control('faults', { method: 'PUT', body: JSON.stringify(faults) })),
     clearFaults: async () => void (await control('faults', { method: 'DELETE' })),
     async stop() {

@@ -76,7 +76,7 @@ describe('normalizePhone: edge cases', () => {
     expect(normalizePhone(input, country)).toBe(expected);
   });
 
-  test.each([
+  test.each<[input: string | null, country: string | undefined, why: string]>([
     ['+44 123', undefined, 'fewer than 7 digits'],
     ['+1234567890123456', undefined, 'more than 15 digits'],
     ['12 34', 'GB', 'too short with its country code'],
