@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DestinationRegistry } from '@datafirst/destination';
-import { SnapchatClient, createSnapchatDestination, createSnapchatMock } from '@datafirst/snapchat';
+import { DestinationRegistry, secretKeys } from '@datafirst/destination';
+import { SNAPCHAT_FIELDS, SnapchatClient, createSnapchatDestination, createSnapchatMock } from '@datafirst/snapchat';
 import { openSqliteStore, type Source, type Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
@@ -32,7 +32,7 @@ export interface RunningDatafirst {
 /** Opens the store, bootstraps the default source, starts the HTTP server and the worker. */
 export async function startDatafirst(config: Config): Promise<RunningDatafirst> {
   const logger = createLogger(config.logLevel);
-  const store = openSqliteStore({ path: config.dbPath, durability: config.durability, secretKey: config.secretKey });
+  const store = openStore(config);
   const boot = await bootstrap(store, config);
   // Aborted when closing begins: live streams (the debugger's) end, or the server would wait on them.
   const shutdown = new AbortController();
@@ -115,6 +115,16 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
   };
 }
 
+/** Opens the configured database, sealing the secrets every destination declares. */
+function openStore(config: Config): Store {
+  return openSqliteStore({
+    path: config.dbPath,
+    durability: config.durability,
+    secretKey: config.secretKey,
+    secretConfigKeys: secretKeys(SNAPCHAT_FIELDS),
+  });
+}
+
 /** The destinations this deployment sends to: Snapchat's Conversions API at `apiUrl`. */
 function destinationsFor(apiUrl: string, config: Config): DestinationRegistry {
   const snapchat = new SnapchatClient({ baseUrl: apiUrl, timeoutMs: config.requestTimeoutMs });
@@ -151,7 +161,7 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
     throw new Error("a worker on its own needs SNAPCHAT_API_URL (demo mode sends to the collector's built-in mock)");
   }
   const logger = createLogger(config.logLevel);
-  const store = openSqliteStore({ path: config.dbPath, durability: config.durability, secretKey: config.secretKey });
+  const store = openStore(config);
   const worker = createWorker(config, store, destinationsFor(config.snapchatApiUrl, config), logger, createMetrics(store));
   worker.start();
   return {

@@ -174,7 +174,7 @@ describe('classifyResponse: the §1 worker table', () => {
 
   test('shortens a long body in the reason', () => {
     const outcome = classifyResponse('v3', answer(500, 'x'.repeat(500)), 1, NOW);
-    expect(outcome).toEqual({ kind: 'retry', reason: `HTTP 500: ${'x'.repeat(200)}…` });
+    expect(outcome).toEqual({ kind: 'retry', code: 'destination_unavailable', reason: `HTTP 500: ${'x'.repeat(200)}…` });
   });
 });
 

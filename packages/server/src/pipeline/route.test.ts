@@ -1,7 +1,15 @@
 import type { EnrichedMessage } from '@datafirst/protocol';
 import type { Integration } from '@datafirst/store';
 import { describe, expect, it } from 'vitest';
+import { DestinationRegistry, type AnyDestination } from '@datafirst/destination';
 import { routeDeliveries } from './route.js';
+
+// A destination that finds one identifier in every message, to show identifiers are recorded.
+const destinations = new DestinationRegistry([
+  { vendor: 'snapchat', identifiersOf: () => ['email'] } as unknown as AnyDestination,
+]);
+const route = (m: EnrichedMessage, list: Integration[], skip?: Parameters<typeof routeDeliveries>[3]) =>
+  routeDeliveries(m, list, destinations, skip);
 
 const integration = (id: string, extra: Partial<Integration> = {}): Integration => ({
   id,
@@ -28,36 +36,62 @@ const message = (type: EnrichedMessage['type'], advertising?: boolean): Enriched
 
 describe('routeDeliveries', () => {
   it('creates one pending delivery per enabled integration when consent covers it', () => {
-    expect(
-      routeDeliveries(message('track', true), [integration('a'), integration('b', { enabled: false }), integration('c')]),
-    ).toEqual([
-      { integrationId: 'a', status: 'pending' },
-      { integrationId: 'c', status: 'pending' },
+    expect(route(message('track', true), [integration('a'), integration('b', { enabled: false }), integration('c')])).toEqual([
+      { integrationId: 'a', identifiers: ['email'], status: 'pending' },
+      { integrationId: 'c', identifiers: ['email'], status: 'pending' },
     ]);
   });
 
   it('skips with the reason when a consent category is missing or refused', () => {
-    expect(routeDeliveries(message('page', false), [integration('a')])).toEqual([
-      { integrationId: 'a', status: 'skipped', reason: 'no_consent: advertising' },
+    expect(route(message('page', false), [integration('a')])).toEqual([
+      {
+        integrationId: 'a',
+        identifiers: ['email'],
+        status: 'skipped',
+        reasonCode: 'no_consent',
+        reason: 'no_consent: advertising',
+      },
     ]);
-    expect(routeDeliveries(message('page'), [integration('a', { consentCategories: ['advertising', 'analytics'] })])).toEqual([
-      { integrationId: 'a', status: 'skipped', reason: 'no_consent: advertising, analytics' },
+    expect(route(message('page'), [integration('a', { consentCategories: ['advertising', 'analytics'] })])).toEqual([
+      {
+        integrationId: 'a',
+        identifiers: ['email'],
+        status: 'skipped',
+        reasonCode: 'no_consent',
+        reason: 'no_consent: advertising, analytics',
+      },
     ]);
   });
 
   it('sends regardless of consent to an integration that asks for no category', () => {
-    expect(routeDeliveries(message('track', false), [integration('a', { consentCategories: [] })])).toEqual([
-      { integrationId: 'a', status: 'pending' },
+    expect(route(message('track', false), [integration('a', { consentCategories: [] })])).toEqual([
+      { integrationId: 'a', identifiers: ['email'], status: 'pending' },
     ]);
   });
 
   it('parks deliveries as blocked while the integration is paused for refused credentials', () => {
     expect(
-      routeDeliveries(message('track', true), [integration('a', { pausedReason: 'credentials refused: Invalid access token' })]),
-    ).toEqual([{ integrationId: 'a', status: 'blocked', reason: 'paused: credentials refused: Invalid access token' }]);
+      route(message('track', true), [integration('a', { pausedReason: 'credentials refused: Invalid access token' })]),
+    ).toEqual([
+      {
+        integrationId: 'a',
+        identifiers: ['email'],
+        status: 'blocked',
+        reasonCode: 'credentials_refused',
+        reason: 'paused: credentials refused: Invalid access token',
+      },
+    ]);
   });
 
   it('creates no delivery for identify, which only updates the profile', () => {
-    expect(routeDeliveries(message('identify', true), [integration('a')])).toEqual([]);
+    expect(route(message('identify', true), [integration('a')])).toEqual([]);
+  });
+
+  it("skips every delivery with the producer's reason, such as a link event that is switched off", () => {
+    const skip = { code: 'event_disabled' as const, detail: 'disabled: the link sends no Snapchat event for click' };
+    expect(route(message('track', true), [integration('a'), integration('b', { consentCategories: [] })], skip)).toEqual([
+      { integrationId: 'a', identifiers: ['email'], status: 'skipped', reasonCode: 'event_disabled', reason: skip.detail },
+      { integrationId: 'b', identifiers: ['email'], status: 'skipped', reasonCode: 'event_disabled', reason: skip.detail },
+    ]);
   });
 });

@@ -29,15 +29,16 @@ export function routeDeliveries(
     const destination = destinations.get(integration.vendor);
     const delivery = { integrationId: integration.id, identifiers: destination?.identifiersOf(message) ?? [] };
     const missing = integration.consentCategories.filter((category) => granted[category] !== true);
-    if (integration.pausedReason) {
+    // A producer's skip is final: a paused integration must not send it once it is resumed.
+    if (skip) {
+      deliveries.push({ ...delivery, status: 'skipped', reasonCode: skip.code, reason: skip.detail });
+    } else if (integration.pausedReason) {
       deliveries.push({
         ...delivery,
         status: 'blocked',
         reasonCode: 'credentials_refused',
         reason: `paused: ${integration.pausedReason}`,
       });
-    } else if (skip) {
-      deliveries.push({ ...delivery, status: 'skipped', reasonCode: skip.code, reason: skip.detail });
     } else if (missing.length > 0) {
       deliveries.push({ ...delivery, status: 'skipped', reasonCode: 'no_consent', reason: `no_consent: ${missing.join(', ')}` });
     } else {
