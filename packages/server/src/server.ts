@@ -30,7 +30,12 @@ export interface RunningDatafirst {
 /** Opens the store, bootstraps the default source, starts the HTTP server and the worker. */
 export async function startDatafirst(config: Config): Promise<RunningDatafirst> {
   const logger = createLogger(config.logLevel);
-  const store = openSqliteStore({ path: config.dbPath, durability: config.durability, secretKey: config.secretKey });
+  const store = openSqliteStore({
+    path: config.dbPath,
+    durability: config.durability,
+    secretKey: config.secretKey,
+    secretConfigKeys: ['access_token'],
+  });
   const boot = await bootstrap(store, config);
   // Aborted when closing begins: live streams (the debugger's) end, or the server would wait on them.
   const shutdown = new AbortController();
@@ -128,7 +133,12 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
     throw new Error("a worker on its own needs SNAPCHAT_API_URL (demo mode sends to the collector's built-in mock)");
   }
   const logger = createLogger(config.logLevel);
-  const store = openSqliteStore({ path: config.dbPath, durability: config.durability, secretKey: config.secretKey });
+  const store = openSqliteStore({
+    path: config.dbPath,
+    durability: config.durability,
+    secretKey: config.secretKey,
+    secretConfigKeys: ['access_token'],
+  });
   const snapchat = new SnapchatClient({ baseUrl: config.snapchatApiUrl, timeoutMs: config.requestTimeoutMs });
   const worker = createWorker(config, store, snapchat, logger, createMetrics(store));
   worker.start();

@@ -1,4 +1,5 @@
-import { identifiersOf, type EventRecord } from '@datafirst/store';
+import type { EventRecord } from '@datafirst/store';
+import { identifiersOf } from './match-identifiers.js';
 import { maskSecret } from './mask.js';
 
 /** The event name the debugger shows: a track's event, a page's name, or the call type. */

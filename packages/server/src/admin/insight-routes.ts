@@ -1,9 +1,10 @@
 import express, { type Router } from 'express';
 import { ACTION_SOURCES, DEFAULT_EVENT_MAP, PAGE_EVENT_KEY, SNAP_EVENT_NAMES } from '@datafirst/snapchat';
-import { MATCH_IDENTIFIERS, type IdentifierCounts, type IntegrationMatchQuality, type Store } from '@datafirst/store';
+import type { IdentifierCounts, IntegrationMatchQuality, Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import { BadRequest, queryString } from './admin-input.js';
 import { adminRoute } from './admin-route.js';
+import { MATCH_IDENTIFIERS } from './match-identifiers.js';
 
 export interface InsightRoutesOptions {
   store: Store;
@@ -18,19 +19,15 @@ const MATCH_QUALITY_TTL_MS = 10_000;
 const SLOW_COUNT_MS = 250;
 
 function countsJson(counts: IdentifierCounts) {
+  // The store counts only identifiers some event carried: the others are zeros.
+  const carrying = Object.fromEntries(MATCH_IDENTIFIERS.map((id) => [id, counts.carrying[id] ?? 0]));
   const share = Object.fromEntries(
-    MATCH_IDENTIFIERS.map((id) => [
-      id,
-      counts.events === 0 ? null : Math.round((counts.carrying[id] / counts.events) * 1000) / 1000,
-    ]),
+    MATCH_IDENTIFIERS.map((id) => [id, counts.events === 0 ? null : Math.round((carrying[id]! / counts.events) * 1000) / 1000]),
   );
-  return { events: counts.events, carrying: counts.carrying, share };
+  return { events: counts.events, carrying, share };
 }
 
-const noEvents = (): IdentifierCounts => ({
-  events: 0,
-  carrying: Object.fromEntries(MATCH_IDENTIFIERS.map((id) => [id, 0])) as IdentifierCounts['carrying'],
-});
+const noEvents = (): IdentifierCounts => ({ events: 0, carrying: {} });
 
 /** Delivery health, match quality, and the Snapchat vocabulary the UI's editors offer. */
 export function insightRoutes(options: InsightRoutesOptions): Router {

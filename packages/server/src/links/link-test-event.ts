@@ -42,7 +42,7 @@ export async function sendLinkTestEvent(options: LinkTestOptions, link: Link, bo
     id,
     linkId: link.id,
     sourceId: link.sourceId,
-    scClickId,
+    adClickId: scClickId,
     ip: TEST_IP,
     userAgent: TEST_USER_AGENT,
     referrer: null,

@@ -83,7 +83,7 @@ export class DeliveryWorker {
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        for (const integrationId of await this.options.store.dueIntegrations(this.settings.now())) {
+        for (const integrationId of await this.options.store.dueIntegrations()) {
           let lane = this.lanes.get(integrationId);
           if (!lane) {
             lane = new IntegrationLane(integrationId, this.settings);

@@ -128,7 +128,6 @@ export class IntegrationLane {
       integrationId: this.integrationId,
       limit,
       leaseMs: s.leaseMs,
-      now: s.now(),
     });
   }
 
@@ -185,14 +184,14 @@ export class IntegrationLane {
       'sent to snapchat',
     );
     const response = { status: sent.status ?? null, body: parseAnswer(sent.responseBody) };
-    const result = (ready: Ready, status: DeliveryStatus, reason: string | null, nextAttemptAt?: number): DeliveryResult => ({
+    const result = (ready: Ready, status: DeliveryStatus, reason: string | null, retryInMs?: number): DeliveryResult => ({
       deliveryId: ready.leased.delivery.id,
       status,
       reason,
       payload: { url: sent.url, event: config.api_version === 'v2' ? toV2Event(ready.event, config) : ready.event },
       response,
       httpStatus: sent.status ?? null,
-      nextAttemptAt,
+      retryInMs,
     });
     const labels = { integration: integration.id };
 
@@ -239,7 +238,8 @@ export class IntegrationLane {
         if (outcome.retryAfterMs) this.pausedUntil = Math.max(this.pausedUntil, s.now() + outcome.retryAfterMs);
         // One retry time for the whole batch keeps it together as one request next time.
         const tries = Math.max(...batch.map((ready) => ready.leased.delivery.attempts)) + 1;
-        const nextAttemptAt = s.now() + Math.max(backoffDelayMs(tries), outcome.retryAfterMs ?? 0);
+        const retryInMs = Math.max(backoffDelayMs(tries), outcome.retryAfterMs ?? 0);
+        const nextAttemptAt = s.now() + retryInMs;
         return batch.map((ready) => {
           const attempts = ready.leased.delivery.attempts + 1;
           if (nextAttemptAt - ready.leased.delivery.retryFrom > s.retryWindowMs) {
@@ -247,7 +247,7 @@ export class IntegrationLane {
             return result(ready, 'dead', `gave up after ${attempts} tries: ${outcome.reason}`);
           }
           s.metrics.retried.inc(labels);
-          return result(ready, 'pending', `retrying: ${outcome.reason}`, nextAttemptAt);
+          return result(ready, 'pending', `retrying: ${outcome.reason}`, retryInMs);
         });
       }
       case 'permanent':

@@ -1,11 +1,22 @@
-import { MATCH_IDENTIFIERS, type MatchIdentifier } from './admin.js';
+/**
+ * The identifiers Snapchat matches an event to a person with:
+ * - `click_id`: the `ScCid` click id (`sc_click_id`);
+ * - `scid`: the `_scid` first-party cookie (`sc_cookie1`);
+ * - `email`, `phone`: hashed before sending;
+ * - `ip_user_agent`: the IP address and the user agent, together.
+ *
+ * One is present when the message carried it or the payload sent to Snapchat had it (the
+ * payload also holds traits that earlier identify calls gave the profile).
+ */
+export type MatchIdentifier = 'click_id' | 'scid' | 'email' | 'phone' | 'ip_user_agent';
+
+/** Every identifier, in the order the admin UI shows them. */
+export const MATCH_IDENTIFIERS: readonly MatchIdentifier[] = ['click_id', 'scid', 'email', 'phone', 'ip_user_agent'];
 
 /**
  * Where each identifier is found: any one group present makes it present, and a group is present
  * when all of its paths are. Message paths read the stored message; payload paths read a
  * delivery's payload as the worker records it (`{ url, event }`, the event in v3 or v2 shape).
- * The SQLite store turns the same rules into SQL, so the per-event view and the per-integration
- * shares cannot disagree.
  */
 export const MATCH_RULES: Readonly<Record<MatchIdentifier, { message: readonly string[][]; payload: readonly string[][] }>> = {
   click_id: {
