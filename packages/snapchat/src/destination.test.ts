@@ -2,7 +2,6 @@ import type { EnrichedMessage } from '@datafirst/protocol';
 import { describe, expect, test } from 'vitest';
 import { SnapchatClient } from './client.js';
 import { createSnapchatDestination, SNAPCHAT_FIELDS } from './destination.js';
-import { snapIdentifiersOf } from './identifiers.js';
 
 const NOW = new Date('2025-06-02T12:00:00Z');
 const PIXEL = '6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a';
@@ -33,10 +32,7 @@ describe('the Snapchat destination: declared settings', () => {
   test('validates a config with the library validator and the rate-limit bounds', () => {
     expect(snapchat.validateConfig({ ...CONFIG, rate_limit_rps: 2000, rate_limit_burst: 20_000 })).toEqual({
       ok: false,
-      errors: [
-        'rate_limit_rps: at most 1000 (Snapchat advises no more requests a second)',
-        'rate_limit_burst: at most 10000',
-      ],
+      errors: ['rate_limit_rps: at most 1000 (Snapchat advises no more requests a second)', 'rate_limit_burst: at most 10000'],
     });
     expect(snapchat.validateConfig({ pixel_id: 'nope' })).toEqual({
       ok: false,
@@ -93,29 +89,5 @@ describe('the Snapchat destination: build', () => {
     expect(built).toMatchObject({ ok: false, status, code });
     // The detail keeps the words the debugger has always shown, led by Snapchat's own reason.
     expect(!built.ok && built.detail).toMatch(/^[a-z_]+: /);
-  });
-});
-
-describe('snapIdentifiersOf', () => {
-  test('reads identifiers from the message', () => {
-    expect(
-      snapIdentifiersOf(
-        message({
-          traits: { phone: '+1 415 555 0100' },
-          context: {
-            snapchat: { clickId: 'sc-1', cookie1: 'c-1' },
-            traits: { email: 'p@example.com' },
-            ip: '203.0.113.7',
-            userAgent: 'UA',
-          },
-        }),
-      ),
-    ).toEqual(['click_id', 'scid', 'email', 'phone', 'ip_user_agent']);
-    expect(snapIdentifiersOf(message({ context: { ip: '203.0.113.7' } }))).toEqual([]);
-  });
-
-  test("adds what the built event carried, such as the profile's email", () => {
-    const event = { user_data: { em: [EM_PERSON], client_ip_address: '203.0.113.7', client_user_agent: 'UA' } };
-    expect(snapIdentifiersOf(message({ context: {} }), event as never)).toEqual(['email', 'ip_user_agent']);
   });
 });

@@ -52,6 +52,7 @@ export interface LastDeliveryError {
   status: DeliveryStatus;
   httpStatus: number | null;
   reason: string | null;
+  reasonCode: string | null;
 }
 
 export interface DeliveryHealth {
@@ -72,31 +73,20 @@ export interface DeliveryHealth {
   lastError: LastDeliveryError | null;
 }
 
-/**
- * The identifiers Snapchat matches an event to a person with:
- * - `click_id`: the `ScCid` click id (`sc_click_id`);
- * - `scid`: the `_scid` first-party cookie (`sc_cookie1`);
- * - `email`, `phone`: hashed before sending;
- * - `ip_user_agent`: the IP address and the user agent, together.
- *
- * One is present when the message carried it or the payload sent to Snapchat had it (the
- * payload also holds traits that earlier identify calls gave the profile).
- */
-export type MatchIdentifier = 'click_id' | 'scid' | 'email' | 'phone' | 'ip_user_agent';
-
-/** Every identifier, in the order the admin UI shows them. */
-export const MATCH_IDENTIFIERS: readonly MatchIdentifier[] = ['click_id', 'scid', 'email', 'phone', 'ip_user_agent'];
-
 export interface MatchQualityQuery {
   now: number;
   sourceId?: string;
   integrationId?: string;
 }
 
-/** How many events (deliveries) a window holds and how many of them carried each identifier. */
+/**
+ * How many events (deliveries) a window holds and how many of them carried each identifier, as
+ * the deliveries recorded them. `carrying` holds the identifiers seen in the day (so both windows
+ * have the same keys); the caller adds zeros for the ones a destination declares but none carried.
+ */
 export interface IdentifierCounts {
   events: number;
-  carrying: Record<MatchIdentifier, number>;
+  carrying: Record<string, number>;
 }
 
 export interface IntegrationMatchQuality {

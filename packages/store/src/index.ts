@@ -38,7 +38,6 @@ export type {
   RecordedConversion,
   Revenue,
 } from './links.js';
-export { randomToken } from './sqlite/link-store.js';
 export type {
   AdminStore,
   DeliveryHealth,
@@ -46,13 +45,11 @@ export type {
   IdentifierCounts,
   IntegrationMatchQuality,
   LastDeliveryError,
-  MatchIdentifier,
   MatchQualityQuery,
   MinuteOutcomes,
 } from './admin.js';
-export { MATCH_IDENTIFIERS } from './admin.js';
-export { identifiersOf, MATCH_RULES } from './match-identifiers.js';
 export { createSecretBox, isSealed, MIN_SECRET_KEY_LENGTH, SecretKeyError } from './secret-box.js';
 export type { SecretBox } from './secret-box.js';
-export { newId, openSqliteStore } from './sqlite/sqlite-store.js';
+export { newId, randomToken } from './ids.js';
+export { openSqliteStore } from './sqlite/sqlite-store.js';
 export type { SqliteStoreOptions } from './sqlite/sqlite-store.js';

@@ -21,13 +21,13 @@ export interface Link {
   offerType: OfferType;
   /** Integrations attached to the link itself, in the order given. */
   integrationIds: string[];
-  /** Also send to the enabled integrations of the link's source (each pixel still gets an event once). */
+  /** Also send to the enabled integrations of the link's source (each account still gets an event once). */
   includeSourceIntegrations: boolean;
   /** The destination query parameter that carries our click id (the offer network's sub id). */
   clickIdParam: string;
   /** Conversions later than this after the click are recorded but not sent. */
   conversionWindowDays: number;
-  /** Smart-link event → Snapchat event name, or null for "not sent". */
+  /** Smart-link event → destination event name, or null for "not sent". */
   events: Record<string, string | null>;
   /** Currency assumed for postbacks that give a value without one. */
   currency: string | null;
@@ -58,8 +58,8 @@ export interface LinkClick {
   id: string;
   linkId: string;
   sourceId: string;
-  /** Snapchat's `ScCid` from the link URL, when the click came from a Snap ad. */
-  scClickId: string | null;
+  /** The ad platform's click id from the link URL, when the click came from an ad. */
+  adClickId: string | null;
   ip: string | null;
   userAgent: string | null;
   referrer: string | null;
@@ -88,7 +88,7 @@ export interface Conversion {
   kind: ConversionKind;
   value: number | null;
   currency: string | null;
-  /** Whether it came within the link's conversion window (only those are sent to Snapchat). */
+  /** Whether it came within the link's conversion window (only those are sent on). */
   withinWindow: boolean;
   receivedAt: string;
 }
@@ -163,7 +163,7 @@ export interface LinkStore {
   updateLink(id: string, patch: LinkPatch): Promise<Link | undefined>;
 
   /**
-   * Records a click. A repeated Snapchat click id on the same link (a double tap, the back
+   * Records a click. A repeated ad click id on the same link (a double tap, the back
    * button) returns the first click instead, with `created: false`.
    */
   recordClick(input: NewClick): Promise<{ click: LinkClick; created: boolean }>;

@@ -12,11 +12,12 @@ export interface Source {
   previousKeyExpiresAt?: string;
 }
 
-/** A destination attached to a source: for now always a Snapchat pixel. */
+/** A destination attached to a source: one account of one ad platform. */
 export interface Integration {
   id: string;
   sourceId: string;
-  vendor: 'snapchat';
+  /** Which destination it sends to; the store keeps it as given. */
+  vendor: string;
   name: string;
   enabled: boolean;
   /** Vendor settings, secrets included; the admin API masks them. */
@@ -31,7 +32,7 @@ export interface Integration {
 
 export interface NewIntegration {
   sourceId: string;
-  vendor: 'snapchat';
+  vendor: string;
   name: string;
   enabled: boolean;
   config: Record<string, unknown>;
@@ -43,9 +44,9 @@ export type IntegrationPatch = Partial<Pick<Integration, 'name' | 'enabled' | 'c
 /**
  * Where a delivery stands.
  * - `pending`: waiting to be sent (or re-sent at `nextAttemptAt`);
- * - `delivered`: Snapchat accepted it;
+ * - `delivered`: the destination accepted it;
  * - `skipped`: deliberately not sent (unmapped, no consent, insufficient identifiers…);
- * - `failed`: Snapchat refused it for good, or it could never be built;
+ * - `failed`: the destination refused it for good, or it could never be built;
  * - `blocked`: the integration's credentials were refused; requeued when they change;
  * - `dead`: retried until the retry window ran out; can be replayed.
  */
@@ -68,6 +69,10 @@ export interface Delivery {
   nextAttemptAt: number;
   /** Why it is not (yet) delivered, in words a person can act on. */
   reason: string | null;
+  /** The stable code of `reason` (see the destination package's reason codes); null without one. */
+  reasonCode: string | null;
+  /** The identifiers the event carried for this destination (its declared keys), as last recorded. */
+  identifiers: string[];
   /** The vendor payload as sent (hashed PII only). */
   payload: unknown;
   /** The vendor's last answer. */
@@ -83,6 +88,7 @@ export interface DeliveryAttempt {
   status: DeliveryStatus;
   httpStatus: number | null;
   reason: string | null;
+  reasonCode: string | null;
 }
 
 /** A leased delivery, with what the worker needs to build and send it. */
@@ -90,6 +96,8 @@ export interface LeasedDelivery {
   delivery: Delivery;
   event: StoredEvent;
   integration: Integration;
+  /** The database clock when the lease was taken (epoch ms): the worker's "now" for retry windows. */
+  leasedAt: number;
 }
 
 /** What the worker learnt about one delivery. */
@@ -97,11 +105,15 @@ export interface DeliveryResult {
   deliveryId: number;
   status: DeliveryStatus;
   reason?: string | null;
+  /** The stable code of `reason`. */
+  reasonCode?: string | null;
+  /** When given, replaces the delivery's stored identifiers (e.g. with those the sent payload had). */
+  identifiers?: string[];
   payload?: unknown;
   response?: unknown;
   httpStatus?: number | null;
-  /** For `pending`: when to try again (epoch ms). */
-  nextAttemptAt?: number;
+  /** For `pending`: try again this long after now, on the database's clock. */
+  retryInMs?: number;
   /** Count this result as a try (false for a batch split, which is not the event's fault). */
   countsAsAttempt?: boolean;
 }
@@ -116,6 +128,10 @@ export interface NewDelivery {
   integrationId: string;
   status: 'pending' | 'skipped' | 'blocked';
   reason?: string;
+  /** The stable code of `reason`. */
+  reasonCode?: string;
+  /** The identifiers the event carries for this destination, for match quality. */
+  identifiers?: string[];
 }
 
 /** A validated, enriched message and the deliveries it should produce. */
@@ -134,8 +150,8 @@ export interface AppendResult {
 export interface LeaseRequest {
   owner: string;
   limit: number;
+  /** How long the lease lasts, from the database's clock. */
   leaseMs: number;
-  now: number;
   /** Only this integration's deliveries (a worker lane). */
   integrationId?: string;
 }
@@ -155,6 +171,8 @@ export interface ReplayFilter {
   to?: number;
   /** Deliveries whose reason contains this text. */
   reason?: string;
+  /** Deliveries with exactly this reason code. */
+  reasonCode?: string;
 }
 
 export interface EventQuery {
@@ -198,7 +216,10 @@ export interface Store {
   /** The traits earlier `identify` calls stored for this user or anonymous id (userId wins). */
   getProfileTraits(sourceId: string, userId?: string, anonymousId?: string): Promise<Traits | undefined>;
 
-  /** Leases due pending deliveries so that no other worker sends them until the lease ends. */
+  /**
+   * Leases due pending deliveries so that no other worker sends them until the lease ends. Due
+   * and lease times are on the database's clock, so workers on other machines agree on them.
+   */
   leaseDeliveries(request: LeaseRequest): Promise<LeasedDelivery[]>;
 
   /** Records outcomes and releases the leases. */
@@ -207,8 +228,8 @@ export interface Store {
   /** Recent events with their deliveries, newest first. */
   listEvents(query: EventQuery): Promise<EventRecord[]>;
 
-  /** Integrations that have pending deliveries due at `now`: the lanes with work. */
-  dueIntegrations(now: number): Promise<string[]>;
+  /** Integrations that have pending deliveries due now (the database's clock): the lanes with work. */
+  dueIntegrations(): Promise<string[]>;
 
   /** Pauses an integration whose credentials were refused: its pending deliveries become blocked. */
   pauseIntegration(id: string, reason: string): Promise<void>;

@@ -41,7 +41,7 @@ describe('summarizeClick', () => {
       };
     };
     const click = {
-      ...{ id: 'c', linkId: 'l', sourceId: 's', scClickId: null, ip: null, userAgent: null, referrer: null },
+      ...{ id: 'c', linkId: 'l', sourceId: 's', adClickId: null, ip: null, userAgent: null, referrer: null },
       ...{ query: [], url: '', destination: '', gpc: false, createdAt: clickAt },
     };
     const conversions = [

@@ -63,7 +63,7 @@ export function clickJson(click: ClickSummary) {
   return {
     id: click.id,
     link_id: click.linkId,
-    sc_click_id: click.scClickId,
+    sc_click_id: click.adClickId,
     ip: click.ip,
     user_agent: click.userAgent,
     referrer: click.referrer,

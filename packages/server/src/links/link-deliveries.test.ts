@@ -38,10 +38,9 @@ const ids = (list: Integration[]) => list.map((i) => i.id);
 
 describe('linkIntegrations', () => {
   it("sends to the link's integrations, then its source's", () => {
-    expect(ids(linkIntegrations(message(), [integration('link', PIXEL_A)], [integration('site', PIXEL_B)], true, destinations))).toEqual([
-      'link',
-      'site',
-    ]);
+    expect(
+      ids(linkIntegrations(message(), [integration('link', PIXEL_A)], [integration('site', PIXEL_B)], true, destinations)),
+    ).toEqual(['link', 'site']);
   });
 
   it('sends once to an integration attached both to the link and to its source', () => {
@@ -57,7 +56,9 @@ describe('linkIntegrations', () => {
 
   it("leaves the source's integrations out when the link opts out, and skips disabled and deleted ones", () => {
     const disabled = integration('off', PIXEL_A, { enabled: false });
-    expect(ids(linkIntegrations(message(), [undefined, disabled], [integration('site', PIXEL_B)], false, destinations))).toEqual([]);
+    expect(ids(linkIntegrations(message(), [undefined, disabled], [integration('site', PIXEL_B)], false, destinations))).toEqual(
+      [],
+    );
     expect(ids(linkIntegrations(message(), [disabled], [integration('site', PIXEL_A)], true, destinations))).toEqual(['site']);
   });
 });

@@ -24,7 +24,7 @@ describe('conversionMessage', () => {
     id: 'C1',
     linkId: 'L1',
     sourceId: 'S',
-    scClickId: 'sc-1',
+    adClickId: 'sc-1',
     ip: '198.51.100.23',
     userAgent: 'UA',
     referrer: null,

@@ -32,7 +32,7 @@ function clickContext(
 ): MessageContext {
   const context: MessageContext = {
     page: { url: pageUrl.slice(0, LIMITS.maxUrlLength), ...(referrer ? { referrer: clip(referrer, LIMITS.maxUrlLength) } : {}) },
-    snapchat: { ...(click.scClickId ? { clickId: click.scClickId } : {}), eventName: planned.snapchatEvent },
+    snapchat: { ...(click.adClickId ? { clickId: click.adClickId } : {}), eventName: planned.snapchatEvent },
     consent: { categoryPreferences: { advertising: consent } },
   };
   const ip = clip(click.ip, 64);

@@ -36,7 +36,7 @@ export async function sendLinkTestEvent(options: LinkContext, link: Link, body: 
     id,
     linkId: link.id,
     sourceId: link.sourceId,
-    scClickId,
+    adClickId: scClickId,
     ip: TEST_IP,
     userAgent: TEST_USER_AGENT,
     referrer: null,

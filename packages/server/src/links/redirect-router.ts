@@ -58,7 +58,7 @@ async function follow(context: LinkContext, req: Request, res: Response): Promis
       const { click, created } = await context.store.links.recordClick({
         id: clickId,
         linkId: link.id,
-        scClickId: clickIdFromUrl(url) ?? null,
+        adClickId: clickIdFromUrl(url) ?? null,
         ip: clientIp(req, req.app.get('trust proxy')) ?? null,
         userAgent: req.get('user-agent') ?? null,
         referrer: req.get('referer') ?? null,

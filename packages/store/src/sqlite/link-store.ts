@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type {
   ClickSummary,
@@ -20,27 +19,12 @@ import type {
   RecordedConversion,
   Revenue,
 } from '../links.js';
-import { iso, type Row } from './columns.js';
+import { randomToken } from '../ids.js';
+import type { DatabaseClock } from './clock.js';
+import { flag, iso, isoOrNull } from './columns.js';
+import type { ConversionRow, LinkClickRow, LinkIntegrationRow, LinkRow, PostbackKeyRow } from './rows.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-const isoOrNull = (ms: unknown) => (typeof ms === 'number' ? iso(ms) : null);
-
-/**
- * A random letters-and-digits token. Link ids are public URL paths and click ids travel through
- * offer networks' sub-id fields, which often allow nothing but letters and digits.
- */
-export function randomToken(length: number): string {
-  let token = '';
-  while (token.length < length) {
-    for (const byte of randomBytes(length)) {
-      // 248 = 4 × 62: rejecting the top bytes keeps every character equally likely.
-      if (byte < 248 && token.length < length) token += ALPHABET[byte % 62];
-    }
-  }
-  return token;
-}
 
 /** Link ids: 10 characters, about 59 random bits, short enough for an ad's URL field. */
 const LINK_ID_LENGTH = 10;
@@ -62,64 +46,70 @@ function rangeMs(range: DateRange | undefined): { from: number; to: number } {
   return { from, to };
 }
 
-function toLink(row: Row, integrationIds: string[]): Link {
+function toLink(row: LinkRow, integrationIds: string[]): Link {
   return {
-    id: row.id as string,
-    sourceId: row.source_id as string,
-    name: row.name as string,
-    destinationUrl: row.destination_url as string,
+    id: row.id,
+    sourceId: row.source_id,
+    name: row.name,
+    destinationUrl: row.destination_url,
     offerType: row.offer_type as OfferType,
     integrationIds,
     includeSourceIntegrations: row.include_source_integrations === 1,
-    clickIdParam: row.click_id_param as string,
-    conversionWindowDays: row.conversion_window_days as number,
-    events: JSON.parse(row.events as string),
-    currency: (row.currency as string | null) ?? null,
+    clickIdParam: row.click_id_param,
+    conversionWindowDays: row.conversion_window_days,
+    events: JSON.parse(row.events) as Link['events'],
+    currency: row.currency,
     archivedAt: isoOrNull(row.archived_at),
-    createdAt: iso(row.created_at as number),
-    updatedAt: iso(row.updated_at as number),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
   };
 }
 
-function toClick(row: Row): LinkClick {
+function toClick(row: LinkClickRow): LinkClick {
   return {
-    id: row.id as string,
-    linkId: row.link_id as string,
-    sourceId: row.source_id as string,
-    scClickId: (row.sc_click_id as string | null) ?? null,
-    ip: (row.ip as string | null) ?? null,
-    userAgent: (row.user_agent as string | null) ?? null,
-    referrer: (row.referrer as string | null) ?? null,
-    query: JSON.parse(row.query as string),
-    url: row.url as string,
-    destination: row.destination as string,
+    id: row.id,
+    linkId: row.link_id,
+    sourceId: row.source_id,
+    adClickId: row.ad_click_id,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    referrer: row.referrer,
+    query: JSON.parse(row.query) as LinkClick['query'],
+    url: row.url,
+    destination: row.destination,
     gpc: row.gpc === 1,
-    createdAt: iso(row.created_at as number),
+    createdAt: iso(row.created_at),
   };
 }
 
-function toConversion(row: Row): Conversion {
+function toConversion(row: ConversionRow): Conversion {
   return {
-    id: row.id as number,
-    sourceId: row.source_id as string,
-    linkId: row.link_id as string,
-    clickId: row.click_id as string,
-    txid: row.txid as string,
+    id: row.id,
+    sourceId: row.source_id,
+    linkId: row.link_id,
+    clickId: row.click_id,
+    txid: row.txid,
     kind: row.kind as ConversionKind,
-    value: (row.value as number | null) ?? null,
-    currency: (row.currency as string | null) ?? null,
+    value: row.value,
+    currency: row.currency,
     withinWindow: row.within_window === 1,
-    receivedAt: iso(row.received_at as number),
+    receivedAt: iso(row.received_at),
   };
 }
 
-function toPostbackKey(row: Row): PostbackKey {
-  return {
-    sourceId: row.source_id as string,
-    keyHash: row.key_hash as string,
-    hint: row.hint as string,
-    createdAt: iso(row.created_at as number),
-  };
+function toPostbackKey(row: PostbackKeyRow): PostbackKey {
+  return { sourceId: row.source_id, keyHash: row.key_hash, hint: row.hint, createdAt: iso(row.created_at) };
+}
+
+type ClickInsert = Omit<LinkClickRow, 'source_id'>;
+
+/** A click's conversions of one kind and currency, for its lifetime totals. */
+interface ClickTotalRow {
+  click_id: string;
+  kind: string;
+  currency: string | null;
+  n: number;
+  total: number | null;
 }
 
 /** The SQLite side of smart links; shares the store's connection, so its writes are as durable. */
@@ -128,14 +118,17 @@ export class SqliteLinkStore implements LinkStore {
   private readonly recordConversionTransaction;
   private readonly writeLinkTransaction;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly now: DatabaseClock,
+  ) {
     this.recordClickTransaction = db.transaction(this.recordClickBody.bind(this));
     this.recordConversionTransaction = db.transaction(this.recordConversionBody.bind(this));
     this.writeLinkTransaction = db.transaction(this.writeLinkBody.bind(this));
   }
 
   async createLink(input: NewLink): Promise<Link> {
-    const now = Date.now();
+    const now = this.now();
     // A 59-bit id colliding is all but impossible, but an insert that fails must not lose the link.
     for (let attempt = 0; ; attempt++) {
       const id = randomToken(LINK_ID_LENGTH);
@@ -155,13 +148,13 @@ export class SqliteLinkStore implements LinkStore {
     now: number,
     insert: boolean,
   ): void {
-    const row = {
+    const row: LinkRow = {
       id,
       source_id: link.sourceId,
       name: link.name,
       destination_url: link.destinationUrl,
       offer_type: link.offerType,
-      include_source_integrations: link.includeSourceIntegrations ? 1 : 0,
+      include_source_integrations: flag(link.includeSourceIntegrations),
       click_id_param: link.clickIdParam,
       conversion_window_days: link.conversionWindowDays,
       events: JSON.stringify(link.events),
@@ -172,7 +165,7 @@ export class SqliteLinkStore implements LinkStore {
     };
     if (insert) {
       this.db
-        .prepare(
+        .prepare<LinkRow, never>(
           `INSERT INTO links (id, source_id, name, destination_url, offer_type, include_source_integrations, click_id_param,
              conversion_window_days, events, currency, archived_at, created_at, updated_at)
            VALUES (@id, @source_id, @name, @destination_url, @offer_type, @include_source_integrations, @click_id_param,
@@ -181,7 +174,7 @@ export class SqliteLinkStore implements LinkStore {
         .run(row);
     } else {
       this.db
-        .prepare(
+        .prepare<LinkRow, never>(
           `UPDATE links SET name = @name, destination_url = @destination_url, offer_type = @offer_type,
              include_source_integrations = @include_source_integrations, click_id_param = @click_id_param,
              conversion_window_days = @conversion_window_days, events = @events, currency = @currency,
@@ -190,30 +183,37 @@ export class SqliteLinkStore implements LinkStore {
         )
         .run(row);
     }
-    this.db.prepare('DELETE FROM link_integrations WHERE link_id = ?').run(id);
-    const attach = this.db.prepare('INSERT INTO link_integrations (link_id, integration_id, position) VALUES (?, ?, ?)');
+    this.db.prepare<[string], never>('DELETE FROM link_integrations WHERE link_id = ?').run(id);
+    const attach = this.db.prepare<[string, string, number], never>(
+      'INSERT INTO link_integrations (link_id, integration_id, position) VALUES (?, ?, ?)',
+    );
     [...new Set(link.integrationIds)].forEach((integrationId, position) => attach.run(id, integrationId, position));
   }
 
-  private integrationIdsOf(linkId: string): string[] {
-    return this.db
-      .prepare('SELECT integration_id FROM link_integrations WHERE link_id = ? ORDER BY position')
-      .all(linkId)
-      .map((row) => (row as Row).integration_id as string);
+  /** The links of these rows with their integrations, read in one query for all of them. */
+  private withIntegrations(rows: LinkRow[]): Link[] {
+    if (rows.length === 0) return [];
+    const attached = this.db
+      .prepare<[string], Pick<LinkIntegrationRow, 'link_id' | 'integration_id'>>(
+        `SELECT link_id, integration_id FROM link_integrations
+         WHERE link_id IN (SELECT value FROM json_each(?)) ORDER BY link_id, position`,
+      )
+      .all(JSON.stringify(rows.map((row) => row.id)));
+    const byLink = new Map<string, string[]>();
+    for (const { link_id, integration_id } of attached) byLink.set(link_id, [...(byLink.get(link_id) ?? []), integration_id]);
+    return rows.map((row) => toLink(row, byLink.get(row.id) ?? []));
   }
 
   async getLink(id: string): Promise<Link | undefined> {
-    const row = this.db.prepare('SELECT * FROM links WHERE id = ?').get(id) as Row | undefined;
-    return row && toLink(row, this.integrationIdsOf(row.id as string));
+    const row = this.db.prepare<[string], LinkRow>('SELECT * FROM links WHERE id = ?').get(id);
+    return row && this.withIntegrations([row])[0];
   }
 
   async listLinks(sourceId?: string): Promise<Link[]> {
-    const rows = (
-      sourceId
-        ? this.db.prepare('SELECT * FROM links WHERE source_id = ? ORDER BY created_at, id').all(sourceId)
-        : this.db.prepare('SELECT * FROM links ORDER BY created_at, id').all()
-    ) as Row[];
-    return rows.map((row) => toLink(row, this.integrationIdsOf(row.id as string)));
+    const rows = sourceId
+      ? this.db.prepare<[string], LinkRow>('SELECT * FROM links WHERE source_id = ? ORDER BY created_at, id').all(sourceId)
+      : this.db.prepare<[], LinkRow>('SELECT * FROM links ORDER BY created_at, id').all();
+    return this.withIntegrations(rows);
   }
 
   async updateLink(id: string, patch: LinkPatch): Promise<Link | undefined> {
@@ -222,7 +222,7 @@ export class SqliteLinkStore implements LinkStore {
     const { archived, ...fields } = patch;
     const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
     const currentArchivedAt = current.archivedAt === null ? null : Date.parse(current.archivedAt);
-    const now = Date.now();
+    const now = this.now();
     const archivedAt = archived === undefined ? currentArchivedAt : archived ? (currentArchivedAt ?? now) : null;
     this.writeLinkTransaction.immediate(
       id,
@@ -238,63 +238,74 @@ export class SqliteLinkStore implements LinkStore {
   }
 
   private recordClickBody(input: NewClick): { click: LinkClick; created: boolean } {
+    const clickById = this.db.prepare<[string], LinkClickRow>('SELECT * FROM link_clicks WHERE id = ?');
     const changes = this.db
-      .prepare(
-        `INSERT INTO link_clicks (id, link_id, source_id, sc_click_id, ip, user_agent, referrer, query, url, destination, gpc, created_at)
-         SELECT @id, id, source_id, @sc_click_id, @ip, @user_agent, @referrer, @query, @url, @destination, @gpc, @created_at
+      .prepare<ClickInsert, never>(
+        `INSERT INTO link_clicks (id, link_id, source_id, ad_click_id, ip, user_agent, referrer, query, url, destination, gpc, created_at)
+         SELECT @id, id, source_id, @ad_click_id, @ip, @user_agent, @referrer, @query, @url, @destination, @gpc, @created_at
          FROM links WHERE id = @link_id
          ON CONFLICT DO NOTHING`,
       )
       .run({
         id: input.id,
         link_id: input.linkId,
-        sc_click_id: input.scClickId,
+        ad_click_id: input.adClickId,
         ip: input.ip,
         user_agent: input.userAgent,
         referrer: input.referrer,
         query: JSON.stringify(input.query),
         url: input.url,
         destination: input.destination,
-        gpc: input.gpc ? 1 : 0,
-        created_at: input.createdAt ? Date.parse(input.createdAt) : Date.now(),
+        gpc: flag(input.gpc),
+        created_at: input.createdAt ? Date.parse(input.createdAt) : this.now(),
       }).changes;
-    if (changes > 0)
-      return { click: toClick(this.db.prepare('SELECT * FROM link_clicks WHERE id = ?').get(input.id) as Row), created: true };
-    if (input.scClickId !== null) {
+    if (changes > 0) return { click: toClick(clickById.get(input.id)!), created: true };
+    if (input.adClickId !== null) {
       const earlier = this.db
-        .prepare('SELECT * FROM link_clicks WHERE link_id = ? AND sc_click_id = ?')
-        .get(input.linkId, input.scClickId) as Row | undefined;
+        .prepare<[string, string], LinkClickRow>('SELECT * FROM link_clicks WHERE link_id = ? AND ad_click_id = ?')
+        .get(input.linkId, input.adClickId);
       if (earlier) return { click: toClick(earlier), created: false };
     }
-    if (!this.db.prepare('SELECT 1 FROM links WHERE id = ?').get(input.linkId)) throw new Error(`no such link: ${input.linkId}`);
+    if (!this.db.prepare<[string], { id: string }>('SELECT id FROM links WHERE id = ?').get(input.linkId)) {
+      throw new Error(`no such link: ${input.linkId}`);
+    }
     throw new Error(`click id already used: ${input.id}`);
   }
 
   async getClick(id: string): Promise<LinkClick | undefined> {
-    const row = this.db.prepare('SELECT * FROM link_clicks WHERE id = ?').get(id) as Row | undefined;
+    const row = this.db.prepare<[string], LinkClickRow>('SELECT * FROM link_clicks WHERE id = ?').get(id);
     return row && toClick(row);
   }
 
   async listClicks(linkId: string, limit: number): Promise<ClickSummary[]> {
-    const clicks = (
-      this.db
-        .prepare('SELECT * FROM link_clicks WHERE link_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?')
-        .all(linkId, limit) as Row[]
-    ).map(toClick);
-    const totals = this.db.prepare(
-      `SELECT kind, currency, count(*) AS n, sum(value) AS total FROM link_conversions WHERE click_id = ? GROUP BY kind, currency`,
+    const clicks = this.db
+      .prepare<[string, number], LinkClickRow>(
+        'SELECT * FROM link_clicks WHERE link_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
+      )
+      .all(linkId, limit)
+      .map(toClick);
+    if (clicks.length === 0) return [];
+    // The totals of every listed click in one query.
+    const totals = this.db
+      .prepare<[string], ClickTotalRow>(
+        `SELECT click_id, kind, currency, count(*) AS n, sum(value) AS total FROM link_conversions
+         WHERE click_id IN (SELECT value FROM json_each(?)) GROUP BY click_id, kind, currency`,
+      )
+      .all(JSON.stringify(clicks.map((click) => click.id)));
+    const summaries = new Map(
+      clicks.map((click): [string, ClickSummary] => [
+        click.id,
+        { ...click, subscribed: false, purchases: 0, messages: 0, revenue: {} },
+      ]),
     );
-    return clicks.map((click) => {
-      const summary: ClickSummary = { ...click, subscribed: false, purchases: 0, messages: 0, revenue: {} };
-      for (const row of totals.all(click.id) as Row[]) {
-        const n = row.n as number;
-        if (row.kind === 'subscribe') summary.subscribed = true;
-        if (row.kind === 'purchase') summary.purchases += n;
-        if (row.kind === 'message') summary.messages += n;
-        if (typeof row.total === 'number') addMoney(summary.revenue, (row.currency as string | null) ?? '', row.total);
-      }
-      return summary;
-    });
+    for (const row of totals) {
+      const summary = summaries.get(row.click_id)!;
+      if (row.kind === 'subscribe') summary.subscribed = true;
+      if (row.kind === 'purchase') summary.purchases += row.n;
+      if (row.kind === 'message') summary.messages += row.n;
+      if (row.total !== null) addMoney(summary.revenue, row.currency ?? '', row.total);
+    }
+    return [...summaries.values()];
   }
 
   async recordConversion(input: NewConversion): Promise<RecordedConversion> {
@@ -302,50 +313,55 @@ export class SqliteLinkStore implements LinkStore {
   }
 
   private recordConversionBody(input: NewConversion): RecordedConversion {
-    const click = this.db.prepare('SELECT link_id, source_id FROM link_clicks WHERE id = ?').get(input.clickId) as
-      Row | undefined;
+    const click = this.db
+      .prepare<[string], Pick<LinkClickRow, 'link_id' | 'source_id'>>('SELECT link_id, source_id FROM link_clicks WHERE id = ?')
+      .get(input.clickId);
     if (!click) throw new Error(`no such click: ${input.clickId}`);
     const inserted = this.db
-      .prepare(
+      .prepare<Omit<ConversionRow, 'id'>, never>(
         `INSERT INTO link_conversions (source_id, link_id, click_id, txid, kind, value, currency, within_window, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, txid) DO NOTHING`,
+         VALUES (@source_id, @link_id, @click_id, @txid, @kind, @value, @currency, @within_window, @received_at)
+         ON CONFLICT (source_id, txid) DO NOTHING`,
       )
-      .run(
-        click.source_id,
-        click.link_id,
-        input.clickId,
-        input.txid,
-        input.kind,
-        input.value,
-        input.currency,
-        input.withinWindow ? 1 : 0,
-        input.receivedAt ? Date.parse(input.receivedAt) : Date.now(),
-      );
+      .run({
+        source_id: click.source_id,
+        link_id: click.link_id,
+        click_id: input.clickId,
+        txid: input.txid,
+        kind: input.kind,
+        value: input.value,
+        currency: input.currency,
+        within_window: flag(input.withinWindow),
+        received_at: input.receivedAt ? Date.parse(input.receivedAt) : this.now(),
+      });
     const conversion = toConversion(
-      this.db.prepare('SELECT * FROM link_conversions WHERE source_id = ? AND txid = ?').get(click.source_id, input.txid) as Row,
+      this.db
+        .prepare<[string, string], ConversionRow>('SELECT * FROM link_conversions WHERE source_id = ? AND txid = ?')
+        .get(click.source_id, input.txid)!,
     );
     // Counted up to the conversion's own row, so a repeat of it sees the same history as the first.
     const counts = this.db
-      .prepare(
+      .prepare<[string, number], { subscriptions: number; purchases: number; messages: number }>(
         `SELECT
            count(*) FILTER (WHERE kind = 'subscribe') AS subscriptions,
            count(*) FILTER (WHERE kind = 'purchase') AS purchases,
            count(*) FILTER (WHERE kind = 'message') AS messages
          FROM link_conversions WHERE click_id = ? AND id < ?`,
       )
-      .get(conversion.clickId, conversion.id) as Row;
+      .get(conversion.clickId, conversion.id)!;
     const history: ConversionHistory = {
-      subscriptionsBefore: counts.subscriptions as number,
-      purchasesBefore: counts.purchases as number,
-      messagesBefore: counts.messages as number,
+      subscriptionsBefore: counts.subscriptions,
+      purchasesBefore: counts.purchases,
+      messagesBefore: counts.messages,
     };
     return { conversion, duplicate: inserted.changes === 0, history };
   }
 
   async listConversions(clickId: string): Promise<Conversion[]> {
-    return (this.db.prepare('SELECT * FROM link_conversions WHERE click_id = ? ORDER BY id').all(clickId) as Row[]).map(
-      toConversion,
-    );
+    return this.db
+      .prepare<[string], ConversionRow>('SELECT * FROM link_conversions WHERE click_id = ? ORDER BY id')
+      .all(clickId)
+      .map(toConversion);
   }
 
   async linkStats(linkId: string, range?: DateRange): Promise<LinkStats> {
@@ -358,18 +374,26 @@ export class SqliteLinkStore implements LinkStore {
       return counts;
     };
     const clicks = this.db
-      .prepare(
+      .prepare<[string, number, number], { day: string; n: number }>(
         `SELECT date(created_at / 1000, 'unixepoch') AS day, count(*) AS n FROM link_clicks
          WHERE link_id = ? AND created_at BETWEEN ? AND ? GROUP BY day`,
       )
-      .all(linkId, from, to) as Row[];
+      .all(linkId, from, to);
     for (const row of clicks) {
-      day(row.day as string).clicks += row.n as number;
-      totals.clicks += row.n as number;
+      day(row.day).clicks += row.n;
+      totals.clicks += row.n;
     }
     // A subscriber is a click's first subscription; a re-subscription adds revenue, not a subscriber.
     const conversions = this.db
-      .prepare(
+      .prepare<
+        [string, number, number],
+        Pick<ConversionRow, 'kind' | 'within_window' | 'currency'> & {
+          day: string;
+          n: number;
+          total: number | null;
+          new_subscribers: number;
+        }
+      >(
         `SELECT date(c.received_at / 1000, 'unixepoch') AS day, c.kind, c.within_window, c.currency,
            count(*) AS n, sum(c.value) AS total,
            count(*) FILTER (WHERE c.kind = 'subscribe' AND NOT EXISTS (
@@ -378,16 +402,15 @@ export class SqliteLinkStore implements LinkStore {
          WHERE c.link_id = ? AND c.received_at BETWEEN ? AND ?
          GROUP BY day, c.kind, c.within_window, c.currency`,
       )
-      .all(linkId, from, to) as Row[];
+      .all(linkId, from, to);
     for (const row of conversions) {
-      for (const counts of [day(row.day as string), totals]) {
-        const n = row.n as number;
-        counts.subscribers += row.new_subscribers as number;
-        if (row.kind === 'purchase') counts.purchases += n;
-        if (row.kind === 'renewal') counts.renewals += n;
-        if (row.kind === 'message') counts.messages += n;
-        if (typeof row.total === 'number') {
-          const currency = (row.currency as string | null) ?? '';
+      for (const counts of [day(row.day), totals]) {
+        counts.subscribers += row.new_subscribers;
+        if (row.kind === 'purchase') counts.purchases += row.n;
+        if (row.kind === 'renewal') counts.renewals += row.n;
+        if (row.kind === 'message') counts.messages += row.n;
+        if (row.total !== null) {
+          const currency = row.currency ?? '';
           addMoney(counts.revenue, currency, row.total);
           if (row.within_window === 0) addMoney(counts.revenueOutsideWindow, currency, row.total);
         }
@@ -401,20 +424,20 @@ export class SqliteLinkStore implements LinkStore {
 
   async setPostbackKey(sourceId: string, keyHash: string, hint: string): Promise<PostbackKey> {
     this.db
-      .prepare(
+      .prepare<[string, string, string, number], never>(
         `INSERT INTO postback_keys (source_id, key_hash, hint, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (source_id) DO UPDATE SET key_hash = excluded.key_hash, hint = excluded.hint, created_at = excluded.created_at`,
       )
-      .run(sourceId, keyHash, hint, Date.now());
+      .run(sourceId, keyHash, hint, this.now());
     return (await this.getPostbackKey(sourceId))!;
   }
 
   async getPostbackKey(sourceId: string): Promise<PostbackKey | undefined> {
-    const row = this.db.prepare('SELECT * FROM postback_keys WHERE source_id = ?').get(sourceId) as Row | undefined;
+    const row = this.db.prepare<[string], PostbackKeyRow>('SELECT * FROM postback_keys WHERE source_id = ?').get(sourceId);
     return row && toPostbackKey(row);
   }
 
   async listPostbackKeys(): Promise<PostbackKey[]> {
-    return (this.db.prepare('SELECT * FROM postback_keys ORDER BY source_id').all() as Row[]).map(toPostbackKey);
+    return this.db.prepare<[], PostbackKeyRow>('SELECT * FROM postback_keys ORDER BY source_id').all().map(toPostbackKey);
   }
 }

@@ -104,4 +104,26 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     // One index fewer to update on every delivery written.
     sql: `DROP INDEX IF EXISTS deliveries_due;`,
   },
+  {
+    version: 6,
+    name: 'reason codes beside reason texts, identifiers per delivery',
+    sql: `
+      -- The stable code of the reason (e.g. no_consent), which replay filters and metrics use.
+      ALTER TABLE deliveries ADD COLUMN reason_code TEXT;
+      ALTER TABLE delivery_attempts ADD COLUMN reason_code TEXT;
+      -- JSON array of the identifier keys the event carried for its destination: match quality
+      -- counts these instead of reading every message and payload.
+      ALTER TABLE deliveries ADD COLUMN identifiers TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
+  {
+    version: 7,
+    name: 'link clicks: the ad click id column is named for any ad platform',
+    sql: `
+      ALTER TABLE link_clicks RENAME COLUMN sc_click_id TO ad_click_id;
+      -- One click per ad click id and link: a double tap must not count (or convert) twice.
+      DROP INDEX link_clicks_by_sc_click;
+      CREATE UNIQUE INDEX link_clicks_by_ad_click ON link_clicks(link_id, ad_click_id) WHERE ad_click_id IS NOT NULL;
+    `,
+  },
 ];

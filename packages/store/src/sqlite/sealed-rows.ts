@@ -1,30 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { isSealed, type SecretBox } from '../secret-box.js';
-import type { Source } from '../store.js';
-import { type Row } from './columns.js';
-
-/** Integration config fields that hold secrets, sealed when a secret key is set. */
-export const SEALED_CONFIG_KEYS = ['access_token'] as const;
-
-// Sealed values are bound to their row and field: one copied elsewhere does not open.
-const writeKeyContext = (sourceId: string) => `source ${sourceId} write_key`;
-const configContext = (integrationId: string, key: string) => `integration ${integrationId} ${key}`;
-
-/** A new random write key: `wk_` and 144 random bits. */
-export function newWriteKey(): string {
-  return `wk_${randomBytes(18).toString('base64url')}`;
-}
+import { isSealed } from '../secret-box.js';
+import type { SealedSecrets } from '../sealed-secrets.js';
+import type { Integration, Source } from '../store.js';
+import { iso } from './columns.js';
+import type { IntegrationRow, SourceRow } from './rows.js';
 
 /** A source as the store returns it, its write key opened. */
-export function toSource(row: Row, box: SecretBox, now = Date.now()): Source {
-  const expires = row.previous_key_expires_at as number | null | undefined;
+export function toSource(row: SourceRow, secrets: SealedSecrets, now: number): Source {
+  const expires = row.previous_key_expires_at;
   return {
-    id: row.id as string,
-    name: row.name as string,
-    writeKey: box.open(row.write_key as string, writeKeyContext(row.id as string)),
-    createdAt: new Date(row.created_at as number).toISOString(),
-    ...(typeof expires === 'number' && expires > now ? { previousKeyExpiresAt: new Date(expires).toISOString() } : {}),
+    id: row.id,
+    name: row.name,
+    writeKey: secrets.openWriteKey(row.id, row.write_key),
+    createdAt: iso(row.created_at),
+    ...(expires !== null && expires > now ? { previousKeyExpiresAt: iso(expires) } : {}),
   };
 }
 
@@ -32,41 +21,48 @@ export function toSource(row: Row, box: SecretBox, now = Date.now()): Source {
 export function writeKeyColumns(
   sourceId: string,
   writeKey: string,
-  box: SecretBox,
+  secrets: SealedSecrets,
 ): { write_key: string; write_key_hash: string | null } {
-  return { write_key: box.seal(writeKey, writeKeyContext(sourceId)), write_key_hash: box.digest(writeKey) ?? null };
+  const { sealed, digest } = secrets.sealWriteKey(sourceId, writeKey);
+  return { write_key: sealed, write_key_hash: digest };
+}
+
+/** An integration as the store returns it: everyone reading one, the worker first, gets its secrets opened. */
+export function toIntegration(row: IntegrationRow, secrets: SealedSecrets): Integration {
+  return {
+    id: row.id,
+    sourceId: row.source_id,
+    vendor: row.vendor,
+    name: row.name,
+    enabled: row.enabled === 1,
+    config: secrets.openConfig(row.id, JSON.parse(row.config) as Record<string, unknown>),
+    consentCategories: JSON.parse(row.consent_categories) as string[],
+    pausedReason: row.paused_reason,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+/** The `config` column for an integration's config: JSON with its secrets sealed. */
+export function configColumn(integrationId: string, config: Record<string, unknown>, secrets: SealedSecrets): string {
+  return JSON.stringify(secrets.sealConfig(integrationId, config));
 }
 
 /** The source a write key belongs to: its current key, or the previous one within its grace period. */
-export function findSourceRow(db: Database.Database, writeKey: string, box: SecretBox, now: number): Row | undefined {
+export function findSourceRow(
+  db: Database.Database,
+  writeKey: string,
+  secrets: SealedSecrets,
+  now: number,
+): SourceRow | undefined {
   return db
-    .prepare(
+    .prepare<{ key: string; hash: string | null; now: number }, SourceRow>(
       `SELECT * FROM sources
        WHERE write_key = @key OR write_key_hash = @hash
           OR ((previous_write_key = @key OR previous_write_key_hash = @hash) AND previous_key_expires_at > @now)
        ORDER BY (write_key = @key OR write_key_hash = @hash) DESC LIMIT 1`,
     )
-    .get({ key: writeKey, hash: box.digest(writeKey) ?? null, now }) as Row | undefined;
-}
-
-/** An integration config as stored: JSON with its secrets sealed. */
-export function sealConfig(config: Record<string, unknown>, integrationId: string, box: SecretBox): string {
-  const sealed = { ...config };
-  for (const key of SEALED_CONFIG_KEYS) {
-    const value = sealed[key];
-    if (typeof value === 'string' && !isSealed(value)) sealed[key] = box.seal(value, configContext(integrationId, key));
-  }
-  return JSON.stringify(sealed);
-}
-
-/** A stored integration config with its secrets opened, as the worker needs it. */
-export function openConfig(text: unknown, integrationId: string, box: SecretBox): Record<string, unknown> {
-  const config = (typeof text === 'string' ? JSON.parse(text) : {}) as Record<string, unknown>;
-  for (const key of SEALED_CONFIG_KEYS) {
-    const value = config[key];
-    if (typeof value === 'string') config[key] = box.open(value, configContext(integrationId, key));
-  }
-  return config;
+    .get({ key: writeKey, hash: secrets.writeKeyDigest(writeKey), now });
 }
 
 /**
@@ -75,49 +71,51 @@ export function openConfig(text: unknown, integrationId: string, box: SecretBox)
  * secrets still stored as they are, so setting DATAFIRST_SECRET_KEY on an existing database
  * encrypts what it already holds. Idempotent, so processes sharing the file may all run it.
  */
-export function sealStoredSecrets(db: Database.Database, box: SecretBox): void {
-  const sealedSource = db.prepare(`SELECT id, write_key FROM sources WHERE write_key LIKE 'enc:v1:%' LIMIT 1`).get() as
-    Row | undefined;
-  if (sealedSource) box.open(sealedSource.write_key as string, writeKeyContext(sealedSource.id as string));
-  const sealedIntegration = db
-    .prepare(`SELECT id, config FROM integrations WHERE json_extract(config, '$.access_token') LIKE 'enc:v1:%' LIMIT 1`)
-    .get() as Row | undefined;
-  if (sealedIntegration) openConfig(sealedIntegration.config, sealedIntegration.id as string, box);
-  if (!box.sealing) return;
+export function sealStoredSecrets(db: Database.Database, secrets: SealedSecrets): void {
+  const check = db.transaction(() => {
+    // Opening every secret is the check: sources and integrations are few.
+    const sources = db.prepare<[], SourceRow>('SELECT * FROM sources').all();
+    const integrations = db.prepare<[], IntegrationRow>('SELECT * FROM integrations').all();
+    const openedSources = sources.map((row) => ({
+      row,
+      current: secrets.openWriteKey(row.id, row.write_key),
+      previous: row.previous_write_key === null ? null : secrets.openWriteKey(row.id, row.previous_write_key),
+    }));
+    const openedConfigs = integrations.map((row) => {
+      const stored = JSON.parse(row.config) as Record<string, unknown>;
+      return { row, stored, config: secrets.openConfig(row.id, stored) };
+    });
+    if (!secrets.sealing) return;
 
-  db.transaction(() => {
-    const sources = db
-      .prepare(
-        `SELECT id, write_key, previous_write_key FROM sources
-         WHERE write_key NOT LIKE 'enc:v1:%' OR previous_write_key NOT LIKE 'enc:v1:%'`,
-      )
-      .all() as Row[];
-    const updateSource = db.prepare(
+    const updateSource = db.prepare<
+      {
+        id: string;
+        write_key: string;
+        write_key_hash: string | null;
+        previous_write_key: string | null;
+        previous_write_key_hash: string | null;
+      },
+      never
+    >(
       `UPDATE sources SET write_key = @write_key, write_key_hash = @write_key_hash,
          previous_write_key = @previous_write_key, previous_write_key_hash = @previous_write_key_hash WHERE id = @id`,
     );
-    for (const row of sources) {
-      const id = row.id as string;
-      const current = writeKeyColumns(id, box.open(row.write_key as string, writeKeyContext(id)), box);
-      const previousKey = row.previous_write_key as string | null;
-      const previous = previousKey === null ? null : writeKeyColumns(id, box.open(previousKey, writeKeyContext(id)), box);
+    for (const { row, current, previous } of openedSources) {
+      if (isSealed(row.write_key) && (row.previous_write_key === null || isSealed(row.previous_write_key))) continue;
+      const sealedPrevious = previous === null ? null : writeKeyColumns(row.id, previous, secrets);
       updateSource.run({
-        id,
-        ...current,
-        previous_write_key: previous?.write_key ?? null,
-        previous_write_key_hash: previous?.write_key_hash ?? null,
+        id: row.id,
+        ...writeKeyColumns(row.id, current, secrets),
+        previous_write_key: sealedPrevious?.write_key ?? null,
+        previous_write_key_hash: sealedPrevious?.write_key_hash ?? null,
       });
     }
-    const integrations = db
-      .prepare(
-        `SELECT id, config FROM integrations
-         WHERE json_type(config, '$.access_token') = 'text' AND json_extract(config, '$.access_token') NOT LIKE 'enc:v1:%'`,
-      )
-      .all() as Row[];
-    const updateConfig = db.prepare('UPDATE integrations SET config = ? WHERE id = ?');
-    for (const row of integrations) {
-      const id = row.id as string;
-      updateConfig.run(sealConfig(openConfig(row.config, id, box), id, box), id);
+    const updateConfig = db.prepare<[string, string], never>('UPDATE integrations SET config = ? WHERE id = ?');
+    for (const { row, stored, config } of openedConfigs) {
+      if (secrets.hasPlainSecret(stored)) updateConfig.run(configColumn(row.id, config, secrets), row.id);
     }
-  }).immediate();
+  });
+  // Only sealing writes: without a key, reading needs no write lock.
+  if (secrets.sealing) check.immediate();
+  else check();
 }

@@ -1,147 +1,172 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EnrichedMessage } from '@datafirst/protocol';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeStoreContract } from '../contract/store-contract.js';
+import { message, SECRET_CONFIG_KEYS, SECRET_KEY, sourceWithIntegration } from '../contract/harness.js';
 import type { Store } from '../store.js';
+import { MIGRATIONS } from './migrations.js';
 import { openSqliteStore } from './sqlite-store.js';
 
-let dir: string;
-let store: Store;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'datafirst-store-'));
-  store = openSqliteStore({ path: join(dir, 'test.db') });
-});
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+describeStoreContract('SQLite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'datafirst-store-'));
+  const path = join(dir, 'test.db');
+  return {
+    open: async (options) => openSqliteStore({ path, ...options }),
+    destroy: async () => rmSync(dir, { recursive: true, force: true }),
+  };
 });
 
-const message = (messageId: string, extra: Partial<EnrichedMessage> = {}): EnrichedMessage => ({
-  type: 'track',
-  event: 'Order Completed',
-  messageId,
-  anonymousId: 'anon-1',
-  timestamp: '2025-06-02T10:00:00.000Z',
-  receivedAt: '2025-06-02T10:00:01.000Z',
-  context: {},
-  ...extra,
-});
-
-async function sourceWithIntegration() {
-  const source = await store.createSource({ name: 'Shop' });
-  const integration = await store.createIntegration({
-    sourceId: source.id,
-    vendor: 'snapchat',
-    name: 'Pixel',
-    enabled: true,
-    config: { pixel_id: 'p', access_token: 't' },
-    consentCategories: ['advertising'],
+// What only a SQLite file can show: its migrations, its raw contents, its journal.
+describe('SQLite engine', () => {
+  let dir: string;
+  let path: string;
+  let store: Store | undefined;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'datafirst-sqlite-'));
+    path = join(dir, 'test.db');
   });
-  return { source, integration };
-}
-
-describe('SqliteStore', () => {
-  it('keeps data across reopening the file, and applies migrations once', async () => {
-    const source = await store.createSource({ name: 'Shop', writeKey: 'wk_fixed' });
-    await store.close();
-    store = openSqliteStore({ path: join(dir, 'test.db') });
-    expect(await store.findSourceByWriteKey('wk_fixed')).toEqual(source);
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  it('stores a messageId once per source and counts the repeat as a duplicate', async () => {
-    const { source, integration } = await sourceWithIntegration();
-    const event = { message: message('m-1'), deliveries: [{ integrationId: integration.id, status: 'pending' as const }] };
-    expect(await store.appendEvents(source.id, [event])).toEqual({ stored: 1, duplicates: 0 });
-    expect(await store.appendEvents(source.id, [event, event])).toEqual({ stored: 0, duplicates: 2 });
-    expect(await store.listEvents({})).toHaveLength(1);
-    expect((await store.countDeliveries()).pending).toBe(1);
+  const open = (options: { secretKey?: string; durability?: 'normal' | 'full' } = {}) =>
+    (store = openSqliteStore({ path, secretConfigKeys: SECRET_CONFIG_KEYS, ...options }));
+
+  /** Reads the file around the store. */
+  function raw<T>(read: (db: Database.Database) => T): T {
+    const db = new Database(path, { readonly: true });
+    try {
+      return read(db);
+    } finally {
+      db.close();
+    }
+  }
+
+  /** Every text stored in the secret-bearing columns. */
+  const rawSecrets = () =>
+    raw((db) =>
+      JSON.stringify([
+        db.prepare('SELECT write_key, previous_write_key FROM sources').all(),
+        db.prepare('SELECT config FROM integrations').all(),
+      ]),
+    );
+
+  it('applies each migration once, across reopening the file', async () => {
+    await open().close();
+    await open().close();
+    store = undefined;
+    const versions = raw((db) =>
+      db
+        .prepare<[], { version: number }>('SELECT version FROM schema_migrations ORDER BY version')
+        .all()
+        .map((row) => row.version),
+    );
+    expect(versions).toEqual(MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
-  it('merges identify traits into profiles found by userId or anonymousId', async () => {
-    const { source } = await sourceWithIntegration();
-    await store.appendEvents(source.id, [
-      {
-        message: message('i-1', { type: 'identify', event: undefined, traits: { email: 'a@b.co', firstName: 'Ann' } }),
-        deliveries: [],
-      },
-      {
-        message: message('i-2', { type: 'identify', event: undefined, userId: 'u-1', traits: { firstName: 'Anna' } }),
-        deliveries: [],
-      },
+  it('migrates a file written before reason codes, identifiers and ad click ids, keeping its data', async () => {
+    const old = new Database(path);
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at INTEGER)');
+    for (const migration of MIGRATIONS.filter((m) => m.version <= 5)) {
+      old.exec(migration.sql);
+      old.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(migration.version, migration.name);
+    }
+    old.exec(`
+      INSERT INTO sources (id, name, write_key, created_at) VALUES ('src_old', 'Old', 'wk_old', 1);
+      INSERT INTO integrations (id, source_id, vendor, name, enabled, config, consent_categories, created_at, updated_at)
+        VALUES ('int_old', 'src_old', 'example', 'Old pixel', 1, '{}', '[]', 1, 1);
+      INSERT INTO events (id, source_id, message_id, type, name, received_at, message)
+        VALUES (1, 'src_old', 'm-old', 'track', 'Order Completed', 1, '${JSON.stringify(message('m-old'))}');
+      INSERT INTO deliveries (id, event_id, integration_id, status, attempts, next_attempt_at, reason, created_at, updated_at, retry_from)
+        VALUES (1, 1, 'int_old', 'dead', 1, 1, 'gave up', 1, 1, 1);
+      INSERT INTO delivery_attempts (delivery_id, at, status, http_status, reason) VALUES (1, 1, 'dead', 503, 'gave up');
+      INSERT INTO links (id, source_id, name, destination_url, offer_type, include_source_integrations, click_id_param,
+          conversion_window_days, events, currency, created_at, updated_at)
+        VALUES ('lnk_old', 'src_old', 'Old link', 'https://offer.example/', 'tracking_link', 1, 'sub', 28, '{}', NULL, 1, 1);
+      INSERT INTO link_clicks (id, link_id, source_id, sc_click_id, query, url, destination, gpc, created_at)
+        VALUES ('click_old', 'lnk_old', 'src_old', 'ad-old', '[]', 'https://c.example/go/lnk_old', 'https://offer.example/', 0, 1);
+    `);
+    old.close();
+
+    const migrated = open();
+    const [event] = await migrated.listEvents({});
+    expect(event!.deliveries[0]).toMatchObject({ status: 'dead', reason: 'gave up', reasonCode: null, identifiers: [] });
+    expect(event!.deliveries[0]!.history).toEqual([
+      { at: new Date(1).toISOString(), status: 'dead', httpStatus: 503, reason: 'gave up', reasonCode: null },
     ]);
-    expect(await store.getProfileTraits(source.id, undefined, 'anon-1')).toEqual({
-      email: 'a@b.co',
-      firstName: 'Anna',
-      userId: 'u-1',
+    expect((await migrated.links.getClick('click_old'))!.adClickId).toBe('ad-old');
+    const again = await migrated.links.recordClick({
+      id: 'click_new',
+      linkId: 'lnk_old',
+      adClickId: 'ad-old',
+      ip: null,
+      userAgent: null,
+      referrer: null,
+      query: [],
+      url: 'https://c.example/go/lnk_old',
+      destination: 'https://offer.example/',
+      gpc: false,
     });
-    expect(await store.getProfileTraits(source.id, 'u-1', 'anon-1')).toEqual({
-      email: 'a@b.co',
-      firstName: 'Anna',
-      userId: 'u-1',
-    });
-    expect(await store.getProfileTraits(source.id, 'u-2', 'anon-2')).toBeUndefined();
+    expect(again).toMatchObject({ created: false, click: { id: 'click_old' } });
+    const indexes = raw((db) =>
+      db
+        .prepare<[], { name: string }>(
+          `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'link_clicks' ORDER BY name`,
+        )
+        .all()
+        .map((row) => row.name),
+    );
+    expect(indexes).toEqual(['link_clicks_by_ad_click', 'link_clicks_by_link', 'sqlite_autoindex_link_clicks_1']);
   });
 
-  it('never leases a delivery to two workers while the lease lasts, and leases it again once it expires', async () => {
-    const { source, integration } = await sourceWithIntegration();
-    await store.appendEvents(source.id, [
-      { message: message('l-1'), deliveries: [{ integrationId: integration.id, status: 'pending' }] },
-    ]);
-    const now = Date.now();
-    const first = await store.leaseDeliveries({ owner: 'a', limit: 10, leaseMs: 1000, now });
-    const second = await store.leaseDeliveries({ owner: 'b', limit: 10, leaseMs: 1000, now });
-    expect(first).toHaveLength(1);
-    expect(second).toHaveLength(0);
-    expect(first[0]!.event.message.messageId).toBe('l-1');
-    expect(first[0]!.integration.id).toBe(integration.id);
-    const afterExpiry = await store.leaseDeliveries({ owner: 'b', limit: 10, leaseMs: 1000, now: now + 1001 });
-    expect(afterExpiry).toHaveLength(1);
+  it('stores write keys and the given secret config keys sealed, other config values as they are', async () => {
+    const sealed = open({ secretKey: SECRET_KEY });
+    const { source } = await sourceWithIntegration(sealed, { secret: 'secret-api-secret' });
+    await sealed.admin.rotateWriteKey(source.id, 60_000);
+    const stored = rawSecrets();
+    expect(stored).not.toContain('secret-api-secret');
+    expect(stored).not.toContain('wk_original_key');
+    expect(stored).toContain('enc:v1:');
+    expect(stored).toContain('acc-1');
   });
 
-  it('ignores an outcome from a worker whose lease was taken over', async () => {
-    const { source, integration } = await sourceWithIntegration();
-    await store.appendEvents(source.id, [
-      { message: message('o-1'), deliveries: [{ integrationId: integration.id, status: 'pending' }] },
-    ]);
-    const now = Date.now();
-    const [stale] = await store.leaseDeliveries({ owner: 'slow', limit: 1, leaseMs: 10, now });
-    await store.leaseDeliveries({ owner: 'fresh', limit: 1, leaseMs: 60_000, now: now + 20 });
-    await store.completeDeliveries('slow', [{ deliveryId: stale!.delivery.id, status: 'failed', reason: 'late' }]);
-    await store.completeDeliveries('fresh', [{ deliveryId: stale!.delivery.id, status: 'delivered', payload: { a: 1 } }]);
-    const [record] = await store.listEvents({});
-    expect(record!.deliveries[0]).toMatchObject({ status: 'delivered', attempts: 1, payload: { a: 1 }, reason: null });
-    expect(record!.deliveries[0]!.history.map((h) => h.status)).toEqual(['delivered']);
+  it('seals secrets stored as they are once a secret key is set', async () => {
+    const plain = open();
+    const { integration } = await sourceWithIntegration(plain, { secret: 'old-plain-secret' });
+    expect(rawSecrets()).toContain('old-plain-secret');
+    await plain.close();
+    const sealed = open({ secretKey: SECRET_KEY });
+    expect(rawSecrets()).not.toContain('old-plain-secret');
+    expect(rawSecrets()).not.toContain('wk_original_key');
+    await sealed.updateIntegration(integration.id, { config: { account: 'acc-1', api_secret: 'new-secret' } });
+    expect(rawSecrets()).not.toContain('new-secret');
   });
 
-  it('keeps a retried delivery pending until its next attempt time', async () => {
-    const { source, integration } = await sourceWithIntegration();
-    await store.appendEvents(source.id, [
-      { message: message('r-1'), deliveries: [{ integrationId: integration.id, status: 'pending' }] },
-    ]);
-    const now = Date.now();
-    const [leased] = await store.leaseDeliveries({ owner: 'w', limit: 1, leaseMs: 60_000, now });
-    await store.completeDeliveries('w', [
-      { deliveryId: leased!.delivery.id, status: 'pending', reason: 'retrying: 503', nextAttemptAt: now + 5000, httpStatus: 503 },
-    ]);
-    expect(await store.leaseDeliveries({ owner: 'w', limit: 1, leaseMs: 60_000, now: now + 4999 })).toHaveLength(0);
-    const [again] = await store.leaseDeliveries({ owner: 'w', limit: 1, leaseMs: 60_000, now: now + 5000 });
-    expect(again!.delivery).toMatchObject({ attempts: 1, reason: 'retrying: 503' });
+  it('keeps config values as they are when no config key is named secret', async () => {
+    store = openSqliteStore({ path, secretKey: SECRET_KEY });
+    await sourceWithIntegration(store, { secret: 'not-declared-secret' });
+    expect(rawSecrets()).toContain('not-declared-secret');
+    expect(rawSecrets()).not.toContain('wk_original_key');
   });
 
-  it('filters events by source, integration, status and name, newest first', async () => {
-    const { source, integration } = await sourceWithIntegration();
-    await store.appendEvents(source.id, [
-      { message: message('f-1'), deliveries: [{ integrationId: integration.id, status: 'pending' }] },
-      {
-        message: message('f-2', { event: 'Signed Up' }),
-        deliveries: [{ integrationId: integration.id, status: 'skipped', reason: 'no_consent: advertising' }],
-      },
-    ]);
-    expect((await store.listEvents({ sourceId: source.id })).map((e) => e.message.messageId)).toEqual(['f-2', 'f-1']);
-    expect((await store.listEvents({ status: 'skipped' })).map((e) => e.message.messageId)).toEqual(['f-2']);
-    expect((await store.listEvents({ name: 'Order Completed' })).map((e) => e.message.messageId)).toEqual(['f-1']);
-    expect(await store.listEvents({ integrationId: 'int_other' })).toEqual([]);
-    expect((await store.listEvents({ afterId: 1 })).map((e) => e.message.messageId)).toEqual(['f-2']);
+  it('writes through a WAL journal, with either durability', async () => {
+    for (const durability of ['normal', 'full'] as const) {
+      const opened = open({ durability });
+      await opened.createSource({ name: durability, writeKey: `wk_${durability}` });
+      expect(raw((db) => db.pragma('journal_mode', { simple: true }))).toBe('wal');
+      await opened.close();
+    }
+    expect((await open().listSources()).map((s) => s.name)).toEqual(['normal', 'full']);
+  });
+
+  it('refuses a secret key shorter than 32 characters, leaving nothing open', () => {
+    expect(() => openSqliteStore({ path, secretKey: 'short' })).toThrow(/at least 32 characters/);
+    // The refused start closed its connection: the file can be opened for writing at once.
+    raw((db) => expect(db.prepare('SELECT count(*) AS n FROM sources').get()).toEqual({ n: 0 }));
   });
 });

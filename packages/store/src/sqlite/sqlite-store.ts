@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -22,20 +21,17 @@ import type {
   Source,
   Store,
 } from '../store.js';
-import { createSecretBox, type SecretBox } from '../secret-box.js';
+import { newId, newWriteKey } from '../ids.js';
+import { mergeTraits, personKeys, profileUpdate, traitsOfPerson } from '../profile-merge.js';
+import { createSecretBox } from '../secret-box.js';
+import { createSealedSecrets, type SealedSecrets } from '../sealed-secrets.js';
 import { SqliteAdminStore } from './admin-store.js';
+import { databaseClock, type DatabaseClock } from './clock.js';
+import { flag, iso, json, parse } from './columns.js';
 import { SqliteLinkStore } from './link-store.js';
 import { MIGRATIONS } from './migrations.js';
-import {
-  findSourceRow,
-  newWriteKey,
-  openConfig,
-  sealConfig,
-  sealStoredSecrets,
-  toSource,
-  writeKeyColumns,
-} from './sealed-rows.js';
-import { iso, json, parse, type Row } from './columns.js';
+import type { DeliveryAttemptRow, DeliveryRow, EventRow, IntegrationRow, SourceRow } from './rows.js';
+import { configColumn, findSourceRow, sealStoredSecrets, toIntegration, toSource, writeKeyColumns } from './sealed-rows.js';
 
 export interface SqliteStoreOptions {
   /** Database file; ':memory:' for a throwaway store. */
@@ -46,16 +42,13 @@ export interface SqliteStoreOptions {
    */
   durability?: 'normal' | 'full';
   /**
-   * Encrypts access tokens and write keys at rest (AES-256-GCM, keys derived with HKDF) and
-   * seals those already stored as they are. At least 32 characters; the store refuses to open a
-   * database whose secrets were sealed with another key.
+   * Encrypts write keys and the integration config values under `secretConfigKeys` at rest
+   * (AES-256-GCM, keys derived with HKDF) and seals those already stored as they are. At least
+   * 32 characters; the store refuses to open a database whose secrets were sealed with another key.
    */
   secretKey?: string;
-}
-
-/** A random id with a readable prefix, e.g. `src_4f9…`. */
-export function newId(prefix: string, bytes = 12): string {
-  return `${prefix}_${randomBytes(bytes).toString('base64url')}`;
+  /** The integration config keys that hold secrets (the destinations' secret fields); default none. */
+  secretConfigKeys?: readonly string[];
 }
 
 /** Opens (creating and migrating as needed) a SQLite store. */
@@ -67,11 +60,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma('foreign_keys = ON');
   // Several processes (e.g. extra workers) may share the file: wait for a lock rather than fail.
   db.pragma('busy_timeout = 5000');
-  migrate(db);
   try {
-    const box = createSecretBox(options.secretKey);
-    sealStoredSecrets(db, box);
-    return new SqliteStore(db, box);
+    migrate(db);
+    const secrets = createSealedSecrets(createSecretBox(options.secretKey), options.secretConfigKeys ?? []);
+    sealStoredSecrets(db, secrets);
+    return new SqliteStore(db, secrets);
   } catch (error) {
     db.close(); // e.g. the wrong secret key: nothing may stay open on a refused start
     throw error;
@@ -82,60 +75,53 @@ function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at INTEGER)');
   const applied = new Set(
     db
-      .prepare('SELECT version FROM schema_migrations')
+      .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
       .all()
-      .map((row) => (row as Row).version as number),
+      .map((row) => row.version),
+  );
+  const record = db.prepare<[number, string, number], never>(
+    'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
   );
   // Versions are reserved ahead by parallel work, so the list may not be in order: apply by number.
   for (const migration of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
     db.transaction(() => {
       db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-        migration.version,
-        migration.name,
-        Date.now(),
-      );
+      record.run(migration.version, migration.name, Date.now());
     }).immediate();
   }
 }
 
-// The box opens sealed access tokens: everyone reading an integration, the worker first, gets plaintext.
-function toIntegration(row: Row, box: SecretBox): Integration {
+function toDelivery(row: DeliveryRow): Delivery {
   return {
-    id: row.id as string,
-    sourceId: row.source_id as string,
-    vendor: row.vendor as 'snapchat',
-    name: row.name as string,
-    enabled: row.enabled === 1,
-    config: openConfig(row.config, row.id as string, box),
-    consentCategories: parse(row.consent_categories),
-    pausedReason: (row.paused_reason as string | null | undefined) ?? null,
-    createdAt: iso(row.created_at as number),
-    updatedAt: iso(row.updated_at as number),
-  };
-}
-
-function toDelivery(row: Row): Delivery {
-  return {
-    id: row.id as number,
-    eventId: row.event_id as number,
-    integrationId: row.integration_id as string,
+    id: row.id,
+    eventId: row.event_id,
+    integrationId: row.integration_id,
     status: row.status as DeliveryStatus,
-    attempts: row.attempts as number,
-    nextAttemptAt: row.next_attempt_at as number,
-    reason: (row.reason as string | null) ?? null,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    reason: row.reason,
+    reasonCode: row.reason_code,
+    identifiers: JSON.parse(row.identifiers) as string[],
     payload: parse(row.payload),
     response: parse(row.response),
-    updatedAt: iso(row.updated_at as number),
-    retryFrom: row.retry_from as number,
+    updatedAt: iso(row.updated_at),
+    retryFrom: row.retry_from,
   };
 }
 
-/** Traits an identify call carries: its own `traits`, then any in `context.traits`. */
-function identifyTraits(message: EnrichedMessage): Traits {
-  return { ...(message.context.traits ?? {}), ...(message.traits ?? {}) };
+function toAttempt(row: DeliveryAttemptRow): DeliveryAttempt {
+  return {
+    at: iso(row.at),
+    status: row.status as DeliveryStatus,
+    httpStatus: row.http_status,
+    reason: row.reason,
+    reasonCode: row.reason_code,
+  };
 }
+
+/** A list of identifiers as stored: each once, in the order first given. */
+const identifiersColumn = (identifiers: readonly string[]) => JSON.stringify([...new Set(identifiers)]);
 
 /** An append waiting for the next group commit. */
 interface PendingAppend {
@@ -145,38 +131,68 @@ interface PendingAppend {
   reject: (error: unknown) => void;
 }
 
+type LeaseParams = { owner: string; leaseMs: number; now: number; limit: number; integration?: string };
+
+interface CompleteParams {
+  id: number;
+  owner: string;
+  status: string;
+  reason: string | null;
+  reasonCode: string | null;
+  identifiers: string | null;
+  payload: string | null;
+  response: string | null;
+  counts: number;
+  retryInMs: number | null;
+  now: number;
+}
+
 class SqliteStore implements Store {
   private pendingAppends: PendingAppend[] = [];
   readonly links: SqliteLinkStore;
   readonly admin: SqliteAdminStore;
+  private readonly now: DatabaseClock;
   private readonly statements;
   private readonly appendTransaction;
   private readonly completeTransaction;
 
   constructor(
     private readonly db: Database.Database,
-    private readonly box: SecretBox,
+    private readonly secrets: SealedSecrets,
   ) {
-    this.links = new SqliteLinkStore(db);
-    this.admin = new SqliteAdminStore(db, box);
+    this.now = databaseClock(db);
+    this.links = new SqliteLinkStore(db, this.now);
+    this.admin = new SqliteAdminStore(db, secrets, this.now);
     this.appendTransaction = db.transaction(this.appendTransactionBody.bind(this));
     this.completeTransaction = db.transaction(this.completeTransactionBody.bind(this));
     this.statements = {
-      insertEvent: db.prepare(
+      insertEvent: db.prepare<[string, string, string, string | null, number, string], never>(
         `INSERT INTO events (source_id, message_id, type, name, received_at, message)
          VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, message_id) DO NOTHING`,
       ),
-      insertDelivery: db.prepare(
-        `INSERT INTO deliveries (event_id, integration_id, status, next_attempt_at, reason, created_at, updated_at, retry_from)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      insertDelivery: db.prepare<
+        {
+          eventId: number | bigint;
+          integrationId: string;
+          status: string;
+          reason: string | null;
+          reasonCode: string | null;
+          identifiers: string;
+          now: number;
+        },
+        never
+      >(
+        `INSERT INTO deliveries (event_id, integration_id, status, next_attempt_at, reason, reason_code, identifiers,
+           created_at, updated_at, retry_from)
+         VALUES (@eventId, @integrationId, @status, @now, @reason, @reasonCode, @identifiers, @now, @now, @now)`,
       ),
-      getProfile: db.prepare('SELECT traits FROM profiles WHERE source_id = ? AND key = ?'),
-      upsertProfile: db.prepare(
+      getProfile: db.prepare<[string, string], { traits: string }>('SELECT traits FROM profiles WHERE source_id = ? AND key = ?'),
+      upsertProfile: db.prepare<[string, string, string, number], never>(
         `INSERT INTO profiles (source_id, key, traits, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (source_id, key) DO UPDATE SET traits = excluded.traits, updated_at = excluded.updated_at`,
       ),
-      lease: db.prepare(
-        `UPDATE deliveries SET lease_owner = @owner, lease_until = @until
+      lease: db.prepare<LeaseParams, DeliveryRow>(
+        `UPDATE deliveries SET lease_owner = @owner, lease_until = @now + @leaseMs
          WHERE id IN (
            SELECT id FROM deliveries
            WHERE status = 'pending' AND next_attempt_at <= @now AND lease_until < @now
@@ -184,112 +200,137 @@ class SqliteStore implements Store {
          RETURNING *`,
       ),
       // A separate statement, so SQLite walks the per-integration index rather than an OR.
-      leaseForIntegration: db.prepare(
-        `UPDATE deliveries SET lease_owner = @owner, lease_until = @until
+      leaseForIntegration: db.prepare<LeaseParams, DeliveryRow>(
+        `UPDATE deliveries SET lease_owner = @owner, lease_until = @now + @leaseMs
          WHERE id IN (
            SELECT id FROM deliveries
            WHERE integration_id = @integration AND status = 'pending' AND next_attempt_at <= @now AND lease_until < @now
            ORDER BY next_attempt_at, id LIMIT @limit)
          RETURNING *`,
       ),
-      eventsByIds: db.prepare('SELECT id, source_id, message FROM events WHERE id IN (SELECT value FROM json_each(?))'),
-      profilesByKeys: db.prepare(
+      eventsByIds: db.prepare<[string], Pick<EventRow, 'id' | 'source_id' | 'message'>>(
+        'SELECT id, source_id, message FROM events WHERE id IN (SELECT value FROM json_each(?))',
+      ),
+      integrationsByIds: db.prepare<[string], IntegrationRow>(
+        'SELECT * FROM integrations WHERE id IN (SELECT value FROM json_each(?))',
+      ),
+      profilesByKeys: db.prepare<[string, string], { key: string; traits: string }>(
         'SELECT key, traits FROM profiles WHERE source_id = ? AND key IN (SELECT value FROM json_each(?))',
       ),
-      complete: db.prepare(
-        `UPDATE deliveries SET status = @status, reason = @reason, payload = coalesce(@payload, payload),
+      complete: db.prepare<CompleteParams, never>(
+        `UPDATE deliveries SET status = @status, reason = @reason, reason_code = @reasonCode,
+           identifiers = coalesce(@identifiers, identifiers), payload = coalesce(@payload, payload),
            response = coalesce(@response, response), attempts = attempts + @counts,
-           next_attempt_at = coalesce(@next, next_attempt_at), lease_owner = NULL, lease_until = 0,
+           next_attempt_at = coalesce(@now + @retryInMs, next_attempt_at), lease_owner = NULL, lease_until = 0,
            updated_at = @now
          WHERE id = @id AND lease_owner = @owner`,
       ),
-      insertAttempt: db.prepare(
-        'INSERT INTO delivery_attempts (delivery_id, at, status, http_status, reason) VALUES (?, ?, ?, ?, ?)',
+      insertAttempt: db.prepare<[number, number, string, number | null, string | null, string | null], never>(
+        'INSERT INTO delivery_attempts (delivery_id, at, status, http_status, reason, reason_code) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      // One query each for all the deliveries, and all their tries, of a page of events.
+      deliveriesOfEvents: db.prepare<[string], DeliveryRow & { integration_name: string | null }>(
+        `SELECT d.*, i.name AS integration_name FROM deliveries d LEFT JOIN integrations i ON i.id = d.integration_id
+         WHERE d.event_id IN (SELECT value FROM json_each(?)) ORDER BY d.id`,
+      ),
+      attemptsOfEvents: db.prepare<[string], DeliveryAttemptRow>(
+        `SELECT a.* FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+         WHERE d.event_id IN (SELECT value FROM json_each(?)) ORDER BY a.id`,
       ),
     };
   }
 
   async createSource(input: { name: string; writeKey?: string }): Promise<Source> {
     const id = newId('src');
-    const source = {
+    const row: SourceRow = {
       id,
       name: input.name,
-      ...writeKeyColumns(id, input.writeKey ?? newWriteKey(), this.box),
-      created_at: Date.now(),
+      ...writeKeyColumns(id, input.writeKey ?? newWriteKey(), this.secrets),
+      previous_write_key: null,
+      previous_write_key_hash: null,
+      previous_key_expires_at: null,
+      created_at: this.now(),
     };
     this.db
-      .prepare(
+      .prepare<SourceRow, never>(
         'INSERT INTO sources (id, name, write_key, write_key_hash, created_at) VALUES (@id, @name, @write_key, @write_key_hash, @created_at)',
       )
-      .run(source);
-    return toSource(source, this.box);
+      .run(row);
+    return toSource(row, this.secrets, row.created_at);
   }
 
   async listSources(): Promise<Source[]> {
+    const now = this.now();
     return this.db
-      .prepare('SELECT * FROM sources ORDER BY created_at, id')
+      .prepare<[], SourceRow>('SELECT * FROM sources ORDER BY created_at, id')
       .all()
-      .map((row) => toSource(row as Row, this.box));
+      .map((row) => toSource(row, this.secrets, now));
   }
 
   async getSource(id: string): Promise<Source | undefined> {
-    const row = this.db.prepare('SELECT * FROM sources WHERE id = ?').get(id) as Row | undefined;
-    return row && toSource(row, this.box);
+    const row = this.db.prepare<[string], SourceRow>('SELECT * FROM sources WHERE id = ?').get(id);
+    return row && toSource(row, this.secrets, this.now());
   }
 
   async findSourceByWriteKey(writeKey: string): Promise<Source | undefined> {
-    const row = findSourceRow(this.db, writeKey, this.box, Date.now());
-    return row && toSource(row, this.box);
+    const now = this.now();
+    const row = findSourceRow(this.db, writeKey, this.secrets, now);
+    return row && toSource(row, this.secrets, now);
   }
 
   async createIntegration(input: NewIntegration): Promise<Integration> {
-    const now = Date.now();
+    const now = this.now();
     const id = newId('int');
-    const row = {
+    const row: IntegrationRow = {
       id,
       source_id: input.sourceId,
       vendor: input.vendor,
       name: input.name,
-      enabled: input.enabled ? 1 : 0,
-      config: sealConfig(input.config, id, this.box),
+      enabled: flag(input.enabled),
+      config: configColumn(id, input.config, this.secrets),
       consent_categories: JSON.stringify(input.consentCategories),
+      paused_reason: null,
       created_at: now,
       updated_at: now,
     };
     this.db
-      .prepare(
+      .prepare<IntegrationRow, never>(
         `INSERT INTO integrations (id, source_id, vendor, name, enabled, config, consent_categories, created_at, updated_at)
          VALUES (@id, @source_id, @vendor, @name, @enabled, @config, @consent_categories, @created_at, @updated_at)`,
       )
       .run(row);
-    return toIntegration({ ...row, paused_reason: null }, this.box);
+    return toIntegration(row, this.secrets);
   }
 
   async getIntegration(id: string): Promise<Integration | undefined> {
-    const row = this.db.prepare('SELECT * FROM integrations WHERE id = ?').get(id) as Row | undefined;
-    return row && toIntegration(row, this.box);
+    const row = this.db.prepare<[string], IntegrationRow>('SELECT * FROM integrations WHERE id = ?').get(id);
+    return row && toIntegration(row, this.secrets);
   }
 
   async listIntegrations(sourceId?: string): Promise<Integration[]> {
     const rows = sourceId
-      ? this.db.prepare('SELECT * FROM integrations WHERE source_id = ? ORDER BY created_at, id').all(sourceId)
-      : this.db.prepare('SELECT * FROM integrations ORDER BY created_at, id').all();
-    return rows.map((row) => toIntegration(row as Row, this.box));
+      ? this.db
+          .prepare<[string], IntegrationRow>('SELECT * FROM integrations WHERE source_id = ? ORDER BY created_at, id')
+          .all(sourceId)
+      : this.db.prepare<[], IntegrationRow>('SELECT * FROM integrations ORDER BY created_at, id').all();
+    return rows.map((row) => toIntegration(row, this.secrets));
   }
 
   async updateIntegration(id: string, patch: IntegrationPatch): Promise<Integration | undefined> {
     const current = await this.getIntegration(id);
     if (!current) return undefined;
     const given = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
-    const next = { ...current, ...given };
+    const next: Integration = { ...current, ...given };
     this.db
-      .prepare(`UPDATE integrations SET name = ?, enabled = ?, config = ?, consent_categories = ?, updated_at = ? WHERE id = ?`)
+      .prepare<[string, 0 | 1, string, string, number, string], never>(
+        `UPDATE integrations SET name = ?, enabled = ?, config = ?, consent_categories = ?, updated_at = ? WHERE id = ?`,
+      )
       .run(
         next.name,
-        next.enabled ? 1 : 0,
-        sealConfig(next.config, id, this.box),
+        flag(next.enabled),
+        configColumn(id, next.config, this.secrets),
         JSON.stringify(next.consentCategories),
-        Date.now(),
+        this.now(),
         id,
       );
     return this.getIntegration(id);
@@ -300,11 +341,13 @@ class SqliteStore implements Store {
       .transaction(() => {
         // What was waiting for it will never be sent: say so rather than leave it pending for ever.
         this.db
-          .prepare(
-            `UPDATE deliveries SET status = 'skipped', reason = 'integration_deleted', updated_at = ? WHERE integration_id = ? AND status IN ('pending', 'blocked')`,
+          .prepare<[number, string], never>(
+            `UPDATE deliveries SET status = 'skipped', reason = 'integration_deleted', reason_code = 'integration_deleted',
+               updated_at = ?
+             WHERE integration_id = ? AND status IN ('pending', 'blocked')`,
           )
-          .run(Date.now(), id);
-        return this.db.prepare('DELETE FROM integrations WHERE id = ?').run(id).changes > 0;
+          .run(this.now(), id);
+        return this.db.prepare<[string], never>('DELETE FROM integrations WHERE id = ?').run(id).changes > 0;
       })
       .immediate();
   }
@@ -340,12 +383,12 @@ class SqliteStore implements Store {
   }
 
   private appendTransactionBody(appends: PendingAppend[]): AppendResult[] {
-    return appends.map(({ sourceId, events }) => this.appendGroup(sourceId, events));
+    const now = this.now();
+    return appends.map(({ sourceId, events }) => this.appendGroup(sourceId, events, now));
   }
 
-  private appendGroup(sourceId: string, events: NewEvent[]): AppendResult {
+  private appendGroup(sourceId: string, events: NewEvent[], now: number): AppendResult {
     const s = this.statements;
-    const now = Date.now();
     let stored = 0;
     for (const { message, deliveries } of events) {
       const name = message.type === 'track' ? message.event : message.name;
@@ -359,9 +402,16 @@ class SqliteStore implements Store {
       );
       if (inserted.changes === 0) continue;
       stored++;
-      const eventId = inserted.lastInsertRowid;
       for (const delivery of deliveries) {
-        s.insertDelivery.run(eventId, delivery.integrationId, delivery.status, now, delivery.reason ?? null, now, now, now);
+        s.insertDelivery.run({
+          eventId: inserted.lastInsertRowid,
+          integrationId: delivery.integrationId,
+          status: delivery.status,
+          reason: delivery.reason ?? null,
+          reasonCode: delivery.reasonCode ?? null,
+          identifiers: identifiersColumn(delivery.identifiers ?? []),
+          now,
+        });
       }
       if (message.type === 'identify') this.mergeProfile(sourceId, message, now);
     }
@@ -369,14 +419,10 @@ class SqliteStore implements Store {
   }
 
   private mergeProfile(sourceId: string, message: EnrichedMessage, now: number): void {
-    // The userId is kept with the traits, so a later anonymous event of the same visitor still
-    // carries the person's external id.
-    const traits = { ...identifyTraits(message), ...(message.userId ? { userId: message.userId } : {}) };
-    const keys = [message.userId && `u:${message.userId}`, message.anonymousId && `a:${message.anonymousId}`];
+    const { keys, traits } = profileUpdate(message);
     for (const key of keys) {
-      if (!key) continue;
-      const row = this.statements.getProfile.get(sourceId, key) as Row | undefined;
-      const merged = { ...(parse(row?.traits) ?? {}), ...traits };
+      const row = this.statements.getProfile.get(sourceId, key);
+      const merged = mergeTraits(row && (JSON.parse(row.traits) as Traits), traits);
       this.statements.upsertProfile.run(sourceId, key, JSON.stringify(merged), now);
     }
   }
@@ -386,61 +432,54 @@ class SqliteStore implements Store {
   }
 
   async profileTraitsFor(sourceId: string, people: readonly Person[]): Promise<(Traits | undefined)[]> {
-    const keys = new Set<string>();
-    for (const person of people) {
-      if (person.userId) keys.add(`u:${person.userId}`);
-      if (person.anonymousId) keys.add(`a:${person.anonymousId}`);
-    }
+    const keys = new Set(people.flatMap(personKeys));
     if (keys.size === 0) return people.map(() => undefined);
-    const found = new Map(
-      (this.statements.profilesByKeys.all(sourceId, JSON.stringify([...keys])) as Row[]).map((row) => [
-        row.key as string,
-        row.traits as string,
-      ]),
-    );
-    if (found.size === 0) return people.map(() => undefined);
-    return people.map(({ userId, anonymousId }) => {
-      const byAnonymous = anonymousId ? found.get(`a:${anonymousId}`) : undefined;
-      const byUser = userId ? found.get(`u:${userId}`) : undefined;
-      if (!byAnonymous && !byUser) return undefined;
-      return { ...(parse(byAnonymous) ?? {}), ...(parse(byUser) ?? {}) };
-    });
+    const rows = this.statements.profilesByKeys.all(sourceId, JSON.stringify([...keys]));
+    const found = new Map(rows.map((row) => [row.key, JSON.parse(row.traits) as Traits]));
+    return people.map((person) => traitsOfPerson(person, found));
   }
 
   async leaseDeliveries(request: LeaseRequest): Promise<LeasedDelivery[]> {
-    const params = { owner: request.owner, until: request.now + request.leaseMs, now: request.now, limit: request.limit };
-    const rows = (
-      request.integrationId
-        ? this.statements.leaseForIntegration.all({ ...params, integration: request.integrationId })
-        : this.statements.lease.all(params)
-    ) as Row[];
+    const leasedAt = this.now();
+    const params = { owner: request.owner, leaseMs: request.leaseMs, now: leasedAt, limit: request.limit };
+    const rows = request.integrationId
+      ? this.statements.leaseForIntegration.all({ ...params, integration: request.integrationId })
+      : this.statements.lease.all(params);
     if (rows.length === 0) return [];
-    const integrations = new Map<string, Integration | undefined>();
-    // One query for all the leased deliveries' events, not one each.
-    const eventRows = new Map(
-      (this.statements.eventsByIds.all(JSON.stringify(rows.map((row) => row.event_id))) as Row[]).map((row) => [row.id, row]),
+    // One query for all the leased deliveries' events, and one for their integrations.
+    const events = new Map(
+      this.statements.eventsByIds.all(JSON.stringify(rows.map((row) => row.event_id))).map((row) => [row.id, row]),
+    );
+    const integrationIds = [...new Set(rows.map((row) => row.integration_id))];
+    const integrations = new Map(
+      this.statements.integrationsByIds
+        .all(JSON.stringify(integrationIds))
+        .map((row) => [row.id, toIntegration(row, this.secrets)]),
     );
     const leased: LeasedDelivery[] = [];
+    const orphans: DeliveryResult[] = [];
     for (const row of rows) {
-      const delivery = toDelivery(row);
-      if (!integrations.has(delivery.integrationId)) {
-        integrations.set(delivery.integrationId, await this.getIntegration(delivery.integrationId));
-      }
-      const integration = integrations.get(delivery.integrationId);
-      const eventRow = eventRows.get(delivery.eventId);
-      if (!integration || !eventRow) {
+      const integration = integrations.get(row.integration_id);
+      const event = events.get(row.event_id);
+      if (!integration || !event) {
         // The integration was deleted after the event arrived: nothing to send it to.
-        await this.completeDeliveries(request.owner, [
-          { deliveryId: delivery.id, status: 'skipped', reason: 'integration_deleted', countsAsAttempt: false },
-        ]);
+        orphans.push({
+          deliveryId: row.id,
+          status: 'skipped',
+          reason: 'integration_deleted',
+          reasonCode: 'integration_deleted',
+          countsAsAttempt: false,
+        });
         continue;
       }
       leased.push({
-        delivery,
+        delivery: toDelivery(row),
         integration,
-        event: { id: eventRow.id as number, sourceId: eventRow.source_id as string, message: parse(eventRow.message) },
+        event: { id: event.id, sourceId: event.source_id, message: JSON.parse(event.message) as EnrichedMessage },
+        leasedAt,
       });
     }
+    if (orphans.length > 0) await this.completeDeliveries(request.owner, orphans);
     return leased;
   }
 
@@ -449,7 +488,7 @@ class SqliteStore implements Store {
   }
 
   private completeTransactionBody(owner: string, results: DeliveryResult[]): void {
-    const now = Date.now();
+    const now = this.now();
     // A batch's results share one answer object: serialise it once.
     let lastResponse: unknown;
     let lastResponseJson: string | null = null;
@@ -459,33 +498,39 @@ class SqliteStore implements Store {
         lastResponseJson = json(result.response);
       }
       const counts = result.countsAsAttempt === false ? 0 : 1;
+      const reason = result.reason ?? null;
+      const reasonCode = result.reasonCode ?? null;
       const changed = this.statements.complete.run({
         id: result.deliveryId,
         owner,
         status: result.status,
-        reason: result.reason ?? null,
+        reason,
+        reasonCode,
+        identifiers: result.identifiers ? identifiersColumn(result.identifiers) : null,
         payload: json(result.payload),
         response: lastResponseJson,
         counts,
-        next: result.nextAttemptAt ?? null,
+        retryInMs: result.retryInMs ?? null,
         now,
       }).changes;
       // A lease that expired and was taken by another worker is theirs now: record nothing.
       if (changed > 0 && counts > 0) {
-        this.statements.insertAttempt.run(
-          result.deliveryId,
-          now,
-          result.status,
-          result.httpStatus ?? null,
-          result.reason ?? null,
-        );
+        this.statements.insertAttempt.run(result.deliveryId, now, result.status, result.httpStatus ?? null, reason, reasonCode);
       }
     }
   }
 
   async listEvents(query: EventQuery): Promise<EventRecord[]> {
     const where: string[] = [];
-    const params: Record<string, unknown> = { limit: Math.min(Math.max(query.limit ?? 50, 1), 500) };
+    const params: {
+      limit: number;
+      sourceId?: string;
+      name?: string;
+      afterId?: number;
+      updatedSince?: number;
+      integrationId?: string | null;
+      status?: string | null;
+    } = { limit: Math.min(Math.max(query.limit ?? 50, 1), 500) };
     if (query.sourceId) {
       where.push('e.source_id = @sourceId');
       params.sourceId = query.sourceId;
@@ -512,56 +557,59 @@ class SqliteStore implements Store {
       params.status = query.status ?? null;
     }
     const events = this.db
-      .prepare(
+      .prepare<typeof params, Pick<EventRow, 'id' | 'source_id' | 'message'>>(
         `SELECT e.id, e.source_id, e.message FROM events e ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY e.id DESC LIMIT @limit`,
       )
-      .all(params) as Row[];
-    const deliveriesOf = this.db.prepare(
-      `SELECT d.*, i.name AS integration_name FROM deliveries d LEFT JOIN integrations i ON i.id = d.integration_id
-       WHERE d.event_id = ? ORDER BY d.id`,
-    );
-    const historyOf = this.db.prepare(
-      'SELECT at, status, http_status, reason FROM delivery_attempts WHERE delivery_id = ? ORDER BY id',
-    );
+      .all(params);
+    if (events.length === 0) return [];
+    const eventIds = JSON.stringify(events.map((event) => event.id));
+    const history = new Map<number, DeliveryAttempt[]>();
+    for (const row of this.statements.attemptsOfEvents.all(eventIds)) {
+      const list = history.get(row.delivery_id) ?? [];
+      list.push(toAttempt(row));
+      history.set(row.delivery_id, list);
+    }
+    const deliveries = new Map<number, EventRecord['deliveries']>();
+    for (const row of this.statements.deliveriesOfEvents.all(eventIds)) {
+      const list = deliveries.get(row.event_id) ?? [];
+      list.push({ ...toDelivery(row), integrationName: row.integration_name ?? '(deleted)', history: history.get(row.id) ?? [] });
+      deliveries.set(row.event_id, list);
+    }
     return events.map((row) => ({
-      id: row.id as number,
-      sourceId: row.source_id as string,
-      message: parse(row.message),
-      deliveries: (deliveriesOf.all(row.id) as Row[]).map((d) => ({
-        ...toDelivery(d),
-        integrationName: (d.integration_name as string | null) ?? '(deleted)',
-        history: (historyOf.all(d.id) as Row[]).map((h): DeliveryAttempt => ({
-          at: iso(h.at as number),
-          status: h.status as DeliveryStatus,
-          httpStatus: (h.http_status as number | null) ?? null,
-          reason: (h.reason as string | null) ?? null,
-        })),
-      })),
+      id: row.id,
+      sourceId: row.source_id,
+      message: JSON.parse(row.message) as EnrichedMessage,
+      deliveries: deliveries.get(row.id) ?? [],
     }));
   }
 
-  async dueIntegrations(now: number): Promise<string[]> {
-    const rows = this.db
-      // Per integration through its index, so a deep backlog costs no more to look at than a short one.
-      .prepare(
-        `SELECT id FROM integrations i WHERE EXISTS (
-           SELECT 1 FROM deliveries d
-           WHERE d.integration_id = i.id AND d.status = 'pending' AND d.next_attempt_at <= ? AND d.lease_until < ?)`,
-      )
-      .all(now, now) as Row[];
-    return rows.map((row) => row.id as string);
+  async dueIntegrations(): Promise<string[]> {
+    const now = this.now();
+    return (
+      this.db
+        // Per integration through its index, so a deep backlog costs no more to look at than a short one.
+        .prepare<[number, number], { id: string }>(
+          `SELECT id FROM integrations i WHERE EXISTS (
+             SELECT 1 FROM deliveries d
+             WHERE d.integration_id = i.id AND d.status = 'pending' AND d.next_attempt_at <= ? AND d.lease_until < ?)`,
+        )
+        .all(now, now)
+        .map((row) => row.id)
+    );
   }
 
   async pauseIntegration(id: string, reason: string): Promise<void> {
-    const now = Date.now();
     this.db
       .transaction(() => {
-        this.db.prepare('UPDATE integrations SET paused_reason = ?, updated_at = ? WHERE id = ?').run(reason, now, id);
+        const now = this.now();
         this.db
-          .prepare(
-            `UPDATE deliveries SET status = 'blocked', reason = ?, updated_at = ?
-           WHERE integration_id = ? AND status = 'pending' AND lease_until < ?`,
+          .prepare<[string, number, string], never>('UPDATE integrations SET paused_reason = ?, updated_at = ? WHERE id = ?')
+          .run(reason, now, id);
+        this.db
+          .prepare<[string, number, string, number], never>(
+            `UPDATE deliveries SET status = 'blocked', reason = ?, reason_code = 'credentials_refused', updated_at = ?
+             WHERE integration_id = ? AND status = 'pending' AND lease_until < ?`,
           )
           .run(`paused: ${reason}`, now, id, now);
       })
@@ -569,36 +617,50 @@ class SqliteStore implements Store {
   }
 
   async resumeIntegration(id: string): Promise<number> {
-    const now = Date.now();
     return this.db
       .transaction(() => {
-        this.db.prepare('UPDATE integrations SET paused_reason = NULL, updated_at = ? WHERE id = ?').run(now, id);
+        const now = this.now();
+        this.db
+          .prepare<[number, string], never>('UPDATE integrations SET paused_reason = NULL, updated_at = ? WHERE id = ?')
+          .run(now, id);
         return this.db
-          .prepare(
-            `UPDATE deliveries SET status = 'pending', next_attempt_at = ?, reason = 'requeued: credentials changed', updated_at = ?
-           WHERE integration_id = ? AND status = 'blocked'`,
+          .prepare<{ now: number; id: string }, never>(
+            `UPDATE deliveries SET status = 'pending', next_attempt_at = @now, reason = 'requeued: credentials changed',
+               reason_code = 'credentials_changed', updated_at = @now
+             WHERE integration_id = @id AND status = 'blocked'`,
           )
-          .run(now, now, id).changes;
+          .run({ now, id }).changes;
       })
       .immediate();
   }
 
   async replayDeadLetters(filter: ReplayFilter): Promise<number> {
-    const now = Date.now();
     return this.db
-      .prepare(
+      .prepare<
+        {
+          now: number;
+          integrationId: string | null;
+          reason: string | null;
+          reasonCode: string | null;
+          from: number | null;
+          to: number | null;
+        },
+        never
+      >(
         `UPDATE deliveries SET status = 'pending', next_attempt_at = @now, retry_from = @now, updated_at = @now,
-           reason = 'replayed'
+           reason = 'replayed', reason_code = 'replayed'
          WHERE status = 'dead'
            AND (@integrationId IS NULL OR integration_id = @integrationId)
            AND (@reason IS NULL OR instr(reason, @reason) > 0)
+           AND (@reasonCode IS NULL OR reason_code = @reasonCode)
            AND (@from IS NULL AND @to IS NULL OR event_id IN (
              SELECT id FROM events WHERE (@from IS NULL OR received_at >= @from) AND (@to IS NULL OR received_at < @to)))`,
       )
       .run({
-        now,
+        now: this.now(),
         integrationId: filter.integrationId ?? null,
         reason: filter.reason ?? null,
+        reasonCode: filter.reasonCode ?? null,
         from: filter.from ?? null,
         to: filter.to ?? null,
       }).changes;
@@ -606,9 +668,10 @@ class SqliteStore implements Store {
 
   async countDeliveries(): Promise<Record<DeliveryStatus, number>> {
     const counts: Record<DeliveryStatus, number> = { pending: 0, delivered: 0, skipped: 0, failed: 0, blocked: 0, dead: 0 };
-    for (const row of this.db.prepare('SELECT status, count(*) AS n FROM deliveries GROUP BY status').all() as Row[]) {
-      counts[row.status as DeliveryStatus] = row.n as number;
-    }
+    const rows = this.db
+      .prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM deliveries GROUP BY status')
+      .all();
+    for (const row of rows) counts[row.status as DeliveryStatus] = row.n;
     return counts;
   }
 

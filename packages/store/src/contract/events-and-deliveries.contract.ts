@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { message, pending, sleep, sourceWithIntegration, useStore, type CreateTestDatabase } from './harness.js';
+
+/** Storing events with their deliveries, recording outcomes, and listing them for the debugger. */
+export function describeEventsAndDeliveries(createDatabase: CreateTestDatabase): void {
+  describe('events and deliveries', () => {
+    const under = useStore(createDatabase);
+
+    it('stores a messageId once per source and counts the repeat as a duplicate', async () => {
+      const { store } = under;
+      const { source, integration } = await sourceWithIntegration(store);
+      const event = { message: message('m-1'), deliveries: [pending(integration.id)] };
+      expect(await store.appendEvents(source.id, [event])).toEqual({ stored: 1, duplicates: 0 });
+      expect(await store.appendEvents(source.id, [event, event])).toEqual({ stored: 0, duplicates: 2 });
+      expect(await store.listEvents({})).toHaveLength(1);
+      expect((await store.countDeliveries()).pending).toBe(1);
+    });
+
+    it('counts deliveries by status, every status present', async () => {
+      const { store } = under;
+      const { source, integration } = await sourceWithIntegration(store);
+      await store.appendEvents(source.id, [
+        { message: message('c-1'), deliveries: [pending(integration.id)] },
+        { message: message('c-2'), deliveries: [{ integrationId: integration.id, status: 'skipped', reason: 'x' }] },
+        { message: message('c-3'), deliveries: [{ integrationId: integration.id, status: 'blocked', reason: 'y' }] },
+      ]);
+      expect(await store.countDeliveries()).toEqual({ pending: 1, delivered: 0, skipped: 1, failed: 0, blocked: 1, dead: 0 });
+    });
+
+    it('filters events by source, integration, status and name, newest first', async () => {
+      const { store } = under;
+      const { source, integration } = await sourceWithIntegration(store);
+      await store.appendEvents(source.id, [
+        { message: message('f-1'), deliveries: [pending(integration.id)] },
+        {
+          message: message('f-2', { event: 'Signed Up' }),
+          deliveries: [{ integrationId: integration.id, status: 'skipped', reason: 'no_consent: advertising' }],
+        },
+      ]);
+      const [newest, oldest] = await store.listEvents({ sourceId: source.id });
+      expect([newest!.message.messageId, oldest!.message.messageId]).toEqual(['f-2', 'f-1']);
+      expect((await store.listEvents({ status: 'skipped' })).map((e) => e.message.messageId)).toEqual(['f-2']);
+      expect((await store.listEvents({ name: 'Order Completed' })).map((e) => e.message.messageId)).toEqual(['f-1']);
+      expect(await store.listEvents({ integrationId: 'int_other' })).toEqual([]);
+      expect((await store.listEvents({ afterId: oldest!.id })).map((e) => e.message.messageId)).toEqual(['f-2']);
+      expect((await store.listEvents({ limit: 1 })).map((e) => e.message.messageId)).toEqual(['f-2']);
+    });
+
+    it('keeps the reason code and identifiers a new delivery is given', async () => {
+      const { store } = under;
+      const { source, integration } = await sourceWithIntegration(store);
+      await store.appendEvents(source.id, [
+        {
+          message: message('k-1'),
+          deliveries: [
+            {
+              integrationId: integration.id,
+              status: 'skipped',
+              reason: 'no_consent: advertising',
+              reasonCode: 'no_consent',
+              identifiers: ['email', 'phone', 'email'],
+            },
+          ],
+        },
+        { message: message('k-2'), deliveries: [pending(integration.id)] },
+      ]);
+      const [second, first] = await store.listEvents({});
+      expect(first!.deliveries[0]).toMatchObject({
+        status: 'skipped',
+        reason: 'no_consent: advertising',
+        reasonCode: 'no_consent',
+        identifiers: ['email', 'phone'],
+        attempts: 0,
+        history: [],
+      });
+      expect(second!.deliveries[0]).toMatchObject({ status: 'pending', reason: null, reasonCode: null, identifiers: [] });
+    });
+
+    it('records an outcome with its reason code, and replaces the identifiers only when given', async () => {
+      const { store } = under;
+      const { source, integration } = await sourceWithIntegration(store);
+      await store.appendEvents(source.id, [
+        { message: message('o-1'), deliveries: [pending(integration.id, { identifiers: ['email'] })] },
+        { message: message('o-2'), deliveries: [pending(integration.id, { identifiers: ['phone'] })] },
+      ]);
+      const [a, b] = await store.leaseDeliveries({ owner: 'w', limit: 2, leaseMs: 60_000 });
+      await store.completeDeliveries('w', [
+        {
+          deliveryId: a!.delivery.id,
+          status: 'failed',
+          reason: 'event_rejected: bad value',
+          reasonCode: 'event_rejected',
+          httpStatus: 400,
+          identifiers: ['email', 'ip_user_agent'],
+          payload: { sent: 1 },
+          response: { status: 400 },
+        },
+        { deliveryId: b!.delivery.id, status: 'delivered', httpStatus: 200 },
+      ]);
+      const records = await store.listEvents({});
+      const byMessage = new Map(records.map((record) => [record.message.messageId, record.deliveries[0]!]));
+      expect(byMessage.get('o-1')).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+        reason: 'event_rejected: bad value',
+        reasonCode: 'event_rejected',
+        identifiers: ['email', 'ip_user_agent'],
+        payload: { sent: 1 },
+        response: { status: 400 },
+        integrationName: 'Pixel',
+      });
+      expect(byMessage.get('o-1')!.history).toEqual([
+        {
+          at: expect.any(String),
+          status: 'failed',
+          httpStatus: 400,
+          reason: 'event_rejected: bad value',
+          reasonCode: 'event_rejected',
+        },
+      ]);
+      expect(byMessage.get('o-2')).toMatchObject({ status: 'delivered', reason: null, reasonCode: null, identifiers: ['phone'] });
+      expect(byMessage.get('o-2')!.history).toEqual([
+        { at: expect.any(String), status: 'delivered', httpStatus: 200, reason: null, reasonCode: null },
+      ]);
+    });
+
+    it('does not count an outcome marked as no attempt, nor record it in the history', async () => {
+      const { store } = under;
+      const { source, integration } = await sourceWithIntegration(store);
+      await store.appendEvents(source.id, [{ message: message('n-1'), deliveries: [pending(integration.id)] }]);
+      const [leased] = await store.leaseDeliveries({ owner: 'w', limit: 1, leaseMs: 60_000 });
+      await store.completeDeliveries('w', [
+        { deliveryId: leased!.delivery.id, status: 'pending', retryInMs: 0, countsAsAttempt: false },
+      ]);
+      const [record] = await store.listEvents({});
+      expect(record!.deliveries[0]).toMatchObject({ status: 'pending', attempts: 0, history: [] });
+    });
+
+    it('lists every delivery of every event on the page with its own history', async () => {
+      const { store } = under;
+      const { source, integration } = await sourceWithIntegration(store);
+      const other = await store.createIntegration({ ...integration, name: 'Second' });
+      await store.appendEvents(
+        source.id,
+        ['p-1', 'p-2', 'p-3'].map((id) => ({ message: message(id), deliveries: [pending(integration.id), pending(other.id)] })),
+      );
+      const leased = await store.leaseDeliveries({ owner: 'w', limit: 6, leaseMs: 60_000 });
+      await store.completeDeliveries(
+        'w',
+        leased.map(({ delivery }) => ({ deliveryId: delivery.id, status: 'delivered' as const, httpStatus: 200 })),
+      );
+      const records = await store.listEvents({ limit: 2 });
+      expect(records.map((record) => record.message.messageId)).toEqual(['p-3', 'p-2']);
+      for (const record of records) {
+        expect(record.deliveries.map((d) => [d.eventId, d.integrationName, d.history.length])).toEqual([
+          [record.id, 'Pixel', 1],
+          [record.id, 'Second', 1],
+        ]);
+      }
+    });
+
+    it('lists events whose deliveries changed since a time', async () => {
+      const { store } = under;
+      const { source, integration } = await sourceWithIntegration(store);
+      await store.appendEvents(source.id, [
+        { message: message('u-1'), deliveries: [pending(integration.id)] },
+        { message: message('u-2'), deliveries: [pending(integration.id)] },
+      ]);
+      await sleep(5);
+      const since = Date.now();
+      expect(await store.listEvents({ updatedSince: since })).toEqual([]);
+      const leased = await store.leaseDeliveries({ owner: 'w', limit: 1, leaseMs: 1000 });
+      await store.completeDeliveries('w', [{ deliveryId: leased[0]!.delivery.id, status: 'delivered' }]);
+      expect((await store.listEvents({ updatedSince: since })).map((e) => e.message.messageId)).toEqual(['u-1']);
+    });
+  });
+}

@@ -1,0 +1,31 @@
+import { describe } from 'vitest';
+import { describeDeadLetters } from './dead-letters.contract.js';
+import { describeEventsAndDeliveries } from './events-and-deliveries.contract.js';
+import type { CreateTestDatabase } from './harness.js';
+import { describeHealth } from './health.contract.js';
+import { describeIntegrations } from './integrations.contract.js';
+import { describeLeases } from './leases.contract.js';
+import { describeLinks } from './links.contract.js';
+import { describeMatchQuality } from './match-quality.contract.js';
+import { describeProfiles } from './profiles.contract.js';
+import { describeSources } from './sources.contract.js';
+
+export type { CreateTestDatabase, StoreOptions, TestDatabase } from './harness.js';
+
+/**
+ * Everything a Store engine must do, as tests: an engine's test file calls this with a way to
+ * make a fresh database, and passes the same suite as every other engine.
+ */
+export function describeStoreContract(engine: string, createDatabase: CreateTestDatabase): void {
+  describe(`Store contract: ${engine}`, () => {
+    describeSources(createDatabase);
+    describeIntegrations(createDatabase);
+    describeEventsAndDeliveries(createDatabase);
+    describeLeases(createDatabase);
+    describeDeadLetters(createDatabase);
+    describeProfiles(createDatabase);
+    describeHealth(createDatabase);
+    describeMatchQuality(createDatabase);
+    describeLinks(createDatabase);
+  });
+}

@@ -1,0 +1,45 @@
+import type { EnrichedMessage, Traits } from '@datafirst/protocol';
+import type { Person } from './store.js';
+
+/**
+ * How `identify` calls build a person's profile, apart from any database. A profile is kept under
+ * two keys, `u:<userId>` and `a:<anonymousId>`; each identify call merges its traits into both,
+ * later values winning per field.
+ */
+
+const userKey = (userId: string) => `u:${userId}`;
+const anonymousKey = (anonymousId: string) => `a:${anonymousId}`;
+
+/** Traits an identify call carries: its own `traits`, then any in `context.traits`. */
+export function identifyTraits(message: EnrichedMessage): Traits {
+  return { ...(message.context.traits ?? {}), ...(message.traits ?? {}) };
+}
+
+/** What an identify call adds to the profiles: the keys it updates and the traits to merge in. */
+export function profileUpdate(message: EnrichedMessage): { keys: string[]; traits: Traits } {
+  // The userId is kept with the traits, so a later anonymous event of the same visitor still
+  // carries the person's external id.
+  const traits = { ...identifyTraits(message), ...(message.userId ? { userId: message.userId } : {}) };
+  const keys = [message.userId && userKey(message.userId), message.anonymousId && anonymousKey(message.anonymousId)];
+  return { keys: keys.filter((key): key is string => Boolean(key)), traits };
+}
+
+/** A stored profile with an update merged in: the update wins per field. */
+export function mergeTraits(stored: Traits | undefined, update: Traits): Traits {
+  return { ...(stored ?? {}), ...update };
+}
+
+/** The profile keys a person may be found under. */
+export function personKeys(person: Person): string[] {
+  return [person.userId && userKey(person.userId), person.anonymousId && anonymousKey(person.anonymousId)].filter(
+    (key): key is string => Boolean(key),
+  );
+}
+
+/** A person's traits from the profiles found: the user's profile wins over the anonymous one. */
+export function traitsOfPerson(person: Person, found: ReadonlyMap<string, Traits>): Traits | undefined {
+  const byAnonymous = person.anonymousId ? found.get(anonymousKey(person.anonymousId)) : undefined;
+  const byUser = person.userId ? found.get(userKey(person.userId)) : undefined;
+  if (!byAnonymous && !byUser) return undefined;
+  return { ...(byAnonymous ?? {}), ...(byUser ?? {}) };
+}
