@@ -62,6 +62,7 @@ describe('GET /v1/admin/events', () => {
           integration_name: 'Events pixel',
           status: 'delivered',
           attempts: 1,
+          reason_code: null,
           reason: null,
           next_attempt_at: null,
           payload: {
@@ -69,7 +70,7 @@ describe('GET /v1/admin/events', () => {
             event: expect.objectContaining({ event_name: 'VIEW_CONTENT' }),
           },
           response: { status: 200, body: { status: 'VALID', reason: 'Events have been processed successfully.' } },
-          history: [{ at: expect.any(String), status: 'delivered', httpStatus: 200, reason: null }],
+          history: [{ at: expect.any(String), status: 'delivered', httpStatus: 200, reasonCode: null, reason: null }],
           updated_at: expect.any(String),
         },
       ],
@@ -256,6 +257,7 @@ describe('GET /v1/admin/delivery-health', () => {
         integration_name: 'Outage pixel',
         status: 'pending',
         http_status: 503,
+        reason_code: 'destination_unavailable',
         reason: expect.stringMatching(/^retrying: /),
       });
   });

@@ -76,7 +76,7 @@ describe('the smart-link funnel against the Snapchat mock', () => {
           name: 'New Subscriber',
           snapchat_event: 'SIGN_UP',
           message_id: 'pb:sub-1',
-          deliveries: [{ integration_id: integrationId, status: 'pending', reason: null }],
+          deliveries: [{ integration_id: integrationId, status: 'pending', reason_code: null, reason: null }],
         },
       ],
     });

@@ -179,7 +179,12 @@ describe('no double counting', () => {
       currency: 'GBP',
       txid: 'both-buy',
     });
-    const routed = [integrationId, linkOnly.integrationId].map((id) => ({ integration_id: id, status: 'pending', reason: null }));
+    const routed = [integrationId, linkOnly.integrationId].map((id) => ({
+      integration_id: id,
+      status: 'pending',
+      reason_code: null,
+      reason: null,
+    }));
     expect(sub.body.events[0].deliveries).toEqual(routed);
     expect(buy.body.events[0].deliveries).toEqual(routed);
 
@@ -231,6 +236,7 @@ describe('attribution', () => {
       {
         integration_id: late.integrationId,
         status: 'skipped',
+        reason_code: 'outside_conversion_window',
         reason: 'outside_conversion_window: 29 days after the click; the link attributes conversions for 28 days',
       },
     ]);
@@ -273,7 +279,7 @@ describe('attribution', () => {
     const { clickId } = await follow(link.url, { 'sec-gpc': '1' });
     const res = await postback(collector, { key, click_id: clickId!, event: 'subscribe', txid: 'gpc-sub' });
     expect(res.body.events[0].deliveries).toEqual([
-      { integration_id: pixel.integrationId, status: 'skipped', reason: 'no_consent: advertising' },
+      { integration_id: pixel.integrationId, status: 'skipped', reason_code: 'no_consent', reason: 'no_consent: advertising' },
     ]);
     const stored = await storedEvents(collector, pixel.sourceId);
     expect(stored.get(`click:${clickId}`).deliveries[0].status).toBe('skipped');
