@@ -1,5 +1,6 @@
 #!/usr/bin/env -S node --max-old-space-size=160
-import { HELP, loadConfig, wantsHelp } from './config.js';
+import { loadConfig } from './config.js';
+import { helpText } from './options-help.js';
 import { startDatafirst, startWorker } from './server.js';
 
 const USAGE = 'Usage: datafirst start|worker [options]   (datafirst start --help for every option)';
@@ -7,12 +8,12 @@ const USAGE = 'Usage: datafirst start|worker [options]   (datafirst start --help
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    console.log(command === undefined ? USAGE : HELP);
+    console.log(command === undefined ? USAGE : helpText('start'));
     if (command === undefined) process.exitCode = 1;
     return;
   }
   if (command === 'worker') {
-    if (wantsHelp(rest)) return void console.log(HELP);
+    if (wantsHelp(rest)) return void process.stdout.write(helpText('worker'));
     const worker = await startWorker(loadConfig(rest, process.env));
     console.log('Datafirst worker started');
     onShutdown(() => worker.close());
@@ -24,7 +25,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (wantsHelp(rest)) {
-    console.log(HELP);
+    process.stdout.write(helpText('start'));
     return;
   }
   const config = loadConfig(rest, process.env);
@@ -50,6 +51,11 @@ async function main(argv: string[]): Promise<void> {
   console.log(lines.join('\n'));
 
   onShutdown(() => running.close());
+}
+
+/** True when the arguments ask for help. */
+function wantsHelp(argv: string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
 }
 
 /** On SIGTERM or SIGINT: stop accepting, finish durable writes and in-flight sends, exit. */

@@ -1,5 +1,46 @@
-import { describe, expect, it } from 'vitest';
-import { HELP, loadConfig } from './config.js';
+import { resolve } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig, parseConfig, type Config } from './config.js';
+import { helpText } from './options-help.js';
+import { OPTION_LIST, OPTIONS } from './options.js';
+
+/** The message of the error `run` throws. */
+function errorMessage(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected an error');
+}
+
+const DEFAULTS: Config = {
+  port: 8080,
+  host: '0.0.0.0',
+  dbPath: resolve('data/datafirst.db'),
+  durability: 'normal',
+  adminToken: expect.stringMatching(/^[\w-]{32}$/) as unknown as string,
+  adminTokenGenerated: true,
+  secretKey: undefined,
+  snapchatApiUrl: '',
+  snapPixelId: undefined,
+  snapAccessToken: undefined,
+  writeKey: undefined,
+  demo: true,
+  tagPath: '/_df.js',
+  worker: true,
+  consentDefault: 'granted',
+  honorGpc: true,
+  trustProxy: 1,
+  attributionDays: 28,
+  cookieDomain: undefined,
+  requestTimeoutMs: 30_000,
+  leaseMs: 60_000,
+  retryWindowMs: 24 * 60 * 60 * 1000,
+  batchWaitMs: 100,
+  maxInFlight: 2,
+  logLevel: 'info',
+};
 
 describe('cookie options', () => {
   it('keeps a Snapchat click for 28 days on host-only cookies by default', () => {
@@ -36,7 +77,217 @@ describe('cookie options', () => {
   });
 
   it('documents both options in --help', () => {
-    expect(HELP).toContain('--attribution-days <n> DATAFIRST_ATTRIBUTION_DAYS');
-    expect(HELP).toContain('--cookie-domain <d>    DATAFIRST_COOKIE_DOMAIN');
+    expect(helpText('start')).toContain('--attribution-days <n> DATAFIRST_ATTRIBUTION_DAYS');
+    expect(helpText('start')).toContain('--cookie-domain <d>    DATAFIRST_COOKIE_DOMAIN');
+  });
+});
+
+describe('defaults', () => {
+  it('runs in demo mode on port 8080 with every documented default when nothing is given', () => {
+    expect(parseConfig([], {})).toStrictEqual({ config: DEFAULTS, warnings: [] });
+  });
+
+  it('treats every variable set to the empty string as not set', () => {
+    const empty = Object.fromEntries(OPTION_LIST.map((option) => [option.env, '']));
+    expect(parseConfig([], empty)).toStrictEqual({ config: DEFAULTS, warnings: [] });
+  });
+
+  it('derives the lease from the request timeout when no lease is given', () => {
+    expect(loadConfig(['--request-timeout', '5000'], {}).leaseMs).toBe(10_000);
+  });
+
+  it('sends to Snapchat itself once a pixel and token are given', () => {
+    const config = loadConfig([], { SNAP_PIXEL_ID: 'pixel-1', SNAP_ACCESS_TOKEN: 'token-1' });
+    expect([config.demo, config.snapchatApiUrl]).toEqual([false, 'https://tr.snapchat.com']);
+  });
+});
+
+/** What giving a pixel and its token changes besides themselves: no demo mode. */
+const SNAPCHAT_ITSELF: Partial<Config> = { demo: false, snapchatApiUrl: 'https://tr.snapchat.com' };
+
+/**
+ * One row per option: a valid text, the flag that gives it (none for a secret), the Config field
+ * it lands in with its value, and any other variable it needs (a pixel goes with a token).
+ */
+const EVERY_OPTION: [keyof typeof OPTIONS, string, string[] | undefined, Partial<Config>, Record<string, string>][] = [
+  ['port', '9090', ['--port', '9090'], { port: 9090 }, {}],
+  ['host', '127.0.0.1', ['--host', '127.0.0.1'], { host: '127.0.0.1' }, {}],
+  ['db', 'other.db', ['--db', 'other.db'], { dbPath: resolve('other.db') }, {}],
+  ['durability', 'full', ['--durability', 'full'], { durability: 'full' }, {}],
+  ['adminToken', 'given-token', undefined, { adminToken: 'given-token', adminTokenGenerated: false }, {}],
+  ['secretKey', 'k'.repeat(32), undefined, { secretKey: 'k'.repeat(32) }, {}],
+  ['snapchatUrl', 'http://127.0.0.1:9/', ['--snapchat-url', 'http://127.0.0.1:9/'], { snapchatApiUrl: 'http://127.0.0.1:9' }, {}],
+  [
+    'pixelId',
+    'pixel-1',
+    ['--pixel-id', 'pixel-1'],
+    { snapPixelId: 'pixel-1', ...SNAPCHAT_ITSELF, snapAccessToken: 't' },
+    { SNAP_ACCESS_TOKEN: 't' },
+  ],
+  [
+    'accessToken',
+    'token-1',
+    undefined,
+    { snapAccessToken: 'token-1', ...SNAPCHAT_ITSELF, snapPixelId: 'p' },
+    { SNAP_PIXEL_ID: 'p' },
+  ],
+  ['writeKey', 'wk_given', undefined, { writeKey: 'wk_given' }, {}],
+  ['tagPath', '/assets/app.js', ['--tag-path', '/assets/app.js'], { tagPath: '/assets/app.js' }, {}],
+  ['worker', '0', ['--no-worker'], { worker: false }, {}],
+  ['consentDefault', 'denied', ['--consent-default', 'denied'], { consentDefault: 'denied' }, {}],
+  ['honorGpc', '0', ['--ignore-gpc'], { honorGpc: false }, {}],
+  ['trustProxy', '2', ['--trust-proxy', '2'], { trustProxy: 2 }, {}],
+  ['attributionDays', '7', ['--attribution-days', '7'], { attributionDays: 7 }, {}],
+  ['cookieDomain', 'shop.example', ['--cookie-domain', 'shop.example'], { cookieDomain: 'shop.example' }, {}],
+  ['requestTimeout', '5000', ['--request-timeout', '5000'], { requestTimeoutMs: 5000, leaseMs: 10_000 }, {}],
+  ['lease', '90000', ['--lease', '90000'], { leaseMs: 90_000 }, {}],
+  ['retryWindow', '2', ['--retry-window', '2'], { retryWindowMs: 2 * 60 * 60 * 1000 }, {}],
+  ['batchWait', '0', ['--batch-wait', '0'], { batchWaitMs: 0 }, {}],
+  ['maxInFlight', '4', ['--max-in-flight', '4'], { maxInFlight: 4 }, {}],
+  ['logLevel', 'debug', ['--log-level', 'debug'], { logLevel: 'debug' }, {}],
+];
+
+describe('every option', () => {
+  it('has a row in this test', () => {
+    expect(EVERY_OPTION.map(([key]) => key)).toEqual(Object.keys(OPTIONS));
+  });
+
+  it.each(EVERY_OPTION)('reads %s from its environment variable', (key, text, _flag, expected, needs) => {
+    const { config, warnings } = parseConfig([], { ...needs, [OPTIONS[key].env]: text });
+    expect(config).toStrictEqual({ ...DEFAULTS, ...expected });
+    expect(warnings).toEqual([]);
+  });
+
+  const withFlag = EVERY_OPTION.filter(([, , flag]) => flag !== undefined);
+  it.each(withFlag)('reads %s from its flag, not even reading the variable then', (key, _text, flag, expected, needs) => {
+    // The variable's text would be refused (or differ): the flag's value wins all the same.
+    const { config, warnings } = parseConfig(flag!, { ...needs, [OPTIONS[key].env]: '#not-this' });
+    expect(config).toStrictEqual({ ...DEFAULTS, ...expected });
+    expect(warnings).toEqual([]);
+  });
+
+  it.each([
+    ['DATAFIRST_WORKER', 'off', { worker: false }],
+    ['DATAFIRST_WORKER', 'FALSE', { worker: false }],
+    ['DATAFIRST_WORKER', 'yes', { worker: true }],
+    ['DATAFIRST_HONOR_GPC', 'No', { honorGpc: false }],
+    ['DATAFIRST_TRUST_PROXY', 'true', { trustProxy: true }],
+    ['DATAFIRST_TRUST_PROXY', 'false', { trustProxy: false }],
+    ['DATAFIRST_ATTRIBUTION_DAYS', '1.5', { attributionDays: 1.5 }],
+    ['DATAFIRST_COOKIE_DOMAIN', '.shop.example', { cookieDomain: '.shop.example' }],
+  ])('reads %s=%s', (variable, text, expected) => {
+    expect(loadConfig([], { [variable]: text })).toStrictEqual({ ...DEFAULTS, ...expected });
+  });
+});
+
+describe('bad values', () => {
+  it.each([
+    [['--port', '70000'], {}, 'invalid port: 70000 (a whole number from 0 to 65535), from --port'],
+    [[], { PORT: 'http' }, 'invalid port: http (a whole number from 0 to 65535), from PORT'],
+    [['--durability', 'fsync'], {}, 'invalid durability: fsync (normal or full), from --durability'],
+    [
+      ['--snapchat-url', 'tr.snapchat.com'],
+      {},
+      'invalid snapchat url: tr.snapchat.com (an http(s) URL such as https://tr.snapchat.com), from --snapchat-url',
+    ],
+    [
+      [],
+      { SNAPCHAT_API_URL: 'ftp://tr.snapchat.com' },
+      'invalid snapchat url: ftp://tr.snapchat.com (an http(s) URL such as https://tr.snapchat.com), from SNAPCHAT_API_URL',
+    ],
+    [['--tag-path', '/track'], {}, 'invalid tag path: /track (like /assets/app.js), from --tag-path'],
+    [[], { DATAFIRST_WORKER: 'maybe' }, 'invalid worker: maybe (1 or 0), from DATAFIRST_WORKER'],
+    [['--consent-default', 'yes'], {}, 'invalid consent default: yes (granted or denied), from --consent-default'],
+    [[], { DATAFIRST_HONOR_GPC: 'sometimes' }, 'invalid honor gpc: sometimes (1 or 0), from DATAFIRST_HONOR_GPC'],
+    [['--trust-proxy=-1'], {}, 'invalid trust proxy: -1 (a number of hops, true or false), from --trust-proxy'],
+    [
+      [],
+      { DATAFIRST_TRUST_PROXY: 'all' },
+      'invalid trust proxy: all (a number of hops, true or false), from DATAFIRST_TRUST_PROXY',
+    ],
+    [
+      [],
+      { DATAFIRST_ATTRIBUTION_DAYS: 'week' },
+      'invalid attribution days: week (a number of at least 1), from DATAFIRST_ATTRIBUTION_DAYS',
+    ],
+    [['--cookie-domain', 'a b'], {}, 'invalid cookie domain: a b (a host name such as shop.example), from --cookie-domain'],
+    [['--request-timeout', '50'], {}, 'invalid request timeout: 50 (a number of at least 100), from --request-timeout'],
+    [[], { SNAPCHAT_TIMEOUT_MS: 'slow' }, 'invalid request timeout: slow (a number of at least 100), from SNAPCHAT_TIMEOUT_MS'],
+    [['--lease', 'long'], {}, 'invalid lease: long (a number of at least 0), from --lease'],
+    [['--retry-window=-1'], {}, 'invalid retry window: -1 (a number of at least 0), from --retry-window'],
+    [[], { DATAFIRST_BATCH_WAIT_MS: 'soon' }, 'invalid batch wait: soon (a number of at least 0), from DATAFIRST_BATCH_WAIT_MS'],
+    [['--max-in-flight', '0'], {}, 'invalid max in flight: 0 (a whole number of at least 1), from --max-in-flight'],
+    [['--max-in-flight', '1.5'], {}, 'invalid max in flight: 1.5 (a whole number of at least 1), from --max-in-flight'],
+    [
+      ['--log-level', 'verbose'],
+      {},
+      'invalid log level: verbose (one of fatal, error, warn, info, debug, trace, silent), from --log-level',
+    ],
+  ])('refuses %j %j with "%s"', (argv, env, message) => {
+    expect(errorMessage(() => loadConfig(argv, env))).toBe(message);
+  });
+
+  it('refuses a lease no longer than the request timeout', () => {
+    expect(errorMessage(() => loadConfig(['--request-timeout', '5000', '--lease', '5000'], {}))).toBe(
+      'invalid lease: 5000 ms must exceed the request timeout (5000 ms)',
+    );
+  });
+
+  it.each([[{ SNAP_PIXEL_ID: 'pixel-1' }], [{ SNAP_ACCESS_TOKEN: 'token-1' }]])(
+    'refuses half of the Snapchat credentials: %j',
+    (env) => {
+      expect(errorMessage(() => loadConfig([], env))).toBe(
+        'SNAP_PIXEL_ID and SNAP_ACCESS_TOKEN go together: give both or neither',
+      );
+    },
+  );
+
+  it('names a bad secret by its variable and never repeats it', () => {
+    const message = errorMessage(() => loadConfig([], { DATAFIRST_SECRET_KEY: 'short-secret' }));
+    expect(message).toBe('DATAFIRST_SECRET_KEY must be at least 32 characters (try: openssl rand -base64 32)');
+  });
+
+  it('refuses a flag it does not know', () => {
+    expect(() => loadConfig(['--colour'], {})).toThrow("Unknown option '--colour'");
+  });
+});
+
+describe('secrets on the command line', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it.each([
+    ['--admin-token', 'DATAFIRST_ADMIN_TOKEN'],
+    ['--write-key', 'DATAFIRST_WRITE_KEY'],
+  ])('refuses %s, naming %s instead', (flag, variable) => {
+    expect(errorMessage(() => loadConfig([flag, 'some-secret'], {}))).toBe(
+      `${flag} is not accepted: a flag shows its secret in the process list (ps); set ${variable} instead`,
+    );
+  });
+
+  it('has no flag for the secret key', () => {
+    expect(() => loadConfig(['--secret-key', 'k'.repeat(32)], {})).toThrow("Unknown option '--secret-key'");
+  });
+
+  it('still takes --access-token, with a warning naming SNAP_ACCESS_TOKEN', () => {
+    const { config, warnings } = parseConfig(['--pixel-id', 'pixel-1', '--access-token', 'token-1'], {});
+    expect([config.snapPixelId, config.snapAccessToken]).toEqual(['pixel-1', 'token-1']);
+    expect(warnings).toEqual([
+      '--access-token shows its secret in the process list (ps) and will stop working; set SNAP_ACCESS_TOKEN instead',
+    ]);
+  });
+
+  it('prints that warning to stderr when loading the config', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    loadConfig(['--pixel-id', 'pixel-1', '--access-token', 'token-1'], {});
+    expect(warn.mock.calls).toEqual([
+      [
+        'datafirst: warning: --access-token shows its secret in the process list (ps) and will stop working; set SNAP_ACCESS_TOKEN instead',
+      ],
+    ]);
+  });
+
+  it('lets --access-token win over SNAP_ACCESS_TOKEN while it works', () => {
+    const config = loadConfig(['--access-token', 'from-flag'], { SNAP_PIXEL_ID: 'p', SNAP_ACCESS_TOKEN: 'from-env' });
+    expect(config.snapAccessToken).toBe('from-flag');
   });
 });

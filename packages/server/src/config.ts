@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { MIN_SECRET_KEY_LENGTH } from '@datafirst/store';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InvalidValue } from './option-values.js';
+import { flagName, OPTION_LIST, OPTIONS, SNAPCHAT_API, type Option } from './options.js';
 
 /** Everything `datafirst start` needs, parsed once at start from flags and the environment. */
 export interface Config {
@@ -45,176 +45,140 @@ export interface Config {
   leaseMs: number;
   /** How long a failing delivery is retried before it is dead-lettered. */
   retryWindowMs: number;
-  /** How long events may gather into a batch that is not full. */
+  /** How long events gather into a batch that is not full. */
   batchWaitMs: number;
   /** Requests in flight at once per integration. */
   maxInFlight: number;
   logLevel: string;
 }
 
-export const HELP = `Usage: datafirst start [options]
-
-Runs the Datafirst collector and delivery worker in one process.
-
-Options (each also read from the environment variable shown):
-  --port <n>             PORT                   port to listen on (default 8080)
-  --host <addr>          HOST                   address to bind (default 0.0.0.0)
-  --db <file>            DATAFIRST_DB           SQLite database file (default ./data/datafirst.db)
-  --durability <mode>    DATAFIRST_DURABILITY   normal: an acknowledged event survives a crash of the
-                                                process (default); full: it also survives power loss
-  --admin-token <t>      DATAFIRST_ADMIN_TOKEN  Bearer token for the admin API and UI (generated and
-                                                printed when unset)
-                         DATAFIRST_SECRET_KEY   encrypt access tokens and write keys at rest (at least
-                                                32 characters; environment only, so it never shows
-                                                in a process list)
-  --snapchat-url <url>   SNAPCHAT_API_URL       Snapchat API host (default https://tr.snapchat.com;
-                                                the built-in mock in demo mode)
-  --pixel-id <id>        SNAP_PIXEL_ID          bootstrap a default source and Snapchat integration
-  --access-token <t>     SNAP_ACCESS_TOKEN        with this pixel and Conversions API token
-  --write-key <k>        DATAFIRST_WRITE_KEY    the bootstrapped source's write key (generated and
-                                                printed when unset)
-  --tag-path <path>      DATAFIRST_TAG_PATH     where the browser tag is served (default /_df.js)
-  --no-worker            DATAFIRST_WORKER=0     do not deliver from this process
-  --consent-default <c>  DATAFIRST_CONSENT_DEFAULT  granted (default) or denied: advertising consent
-                                                for events that carry none
-  --ignore-gpc           DATAFIRST_HONOR_GPC=0  do not treat Global Privacy Control as an opt-out
-  --trust-proxy <n>      DATAFIRST_TRUST_PROXY  proxy hops to trust for the client IP (default 1)
-  --attribution-days <n> DATAFIRST_ATTRIBUTION_DAYS  how long the _scclid cookie keeps a Snapchat
-                                                click (default 28); the same as the tag's
-                                                data-attribution-days
-  --cookie-domain <d>    DATAFIRST_COOKIE_DOMAIN  Domain of the identity cookies, e.g. shop.example
-                                                (default: host-only); the same as the tag's
-                                                data-cookie-domain
-  --request-timeout <ms> SNAPCHAT_TIMEOUT_MS    deadline of a request to Snapchat (default 30000)
-  --lease <ms>           DATAFIRST_LEASE_MS     how long a worker owns what it is sending (default:
-                                                twice the request timeout); a crashed worker's
-                                                deliveries are sent again after it
-  --retry-window <h>     DATAFIRST_RETRY_WINDOW_HOURS  retry a failing delivery this long before
-                                                dead-lettering it (default 24)
-  --batch-wait <ms>      DATAFIRST_BATCH_WAIT_MS  let events gather this long into a batch (default 100)
-  --max-in-flight <n>    DATAFIRST_MAX_IN_FLIGHT  requests in flight per integration (default 2)
-  --log-level <level>    LOG_LEVEL              pino level (default info)
-  -h, --help                                    show this help
-
-\`datafirst worker\` takes the same options and runs only the delivery worker: start several on one
-database to deliver faster; leases keep them from sending the same event twice at once.
-
-With no Snapchat credentials Datafirst runs in demo mode: the demo shop at /, and deliveries go to
-the built-in Snapchat mock at /snapchat-mock, so the whole flow runs on one machine.
-`;
+/** A Config, and what the user should hear about how it was given (e.g. a secret as a flag). */
+export interface ParsedConfig {
+  config: Config;
+  warnings: string[];
+}
 
 /** Reads flags (which win) and environment variables into a Config. Throws on invalid values. */
-export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      db: { type: 'string' },
-      durability: { type: 'string' },
-      'admin-token': { type: 'string' },
-      'snapchat-url': { type: 'string' },
-      'pixel-id': { type: 'string' },
-      'access-token': { type: 'string' },
-      'write-key': { type: 'string' },
-      'tag-path': { type: 'string' },
-      'no-worker': { type: 'boolean' },
-      'consent-default': { type: 'string' },
-      'ignore-gpc': { type: 'boolean' },
-      'trust-proxy': { type: 'string' },
-      'attribution-days': { type: 'string' },
-      'cookie-domain': { type: 'string' },
-      'log-level': { type: 'string' },
-      'request-timeout': { type: 'string' },
-      lease: { type: 'string' },
-      'retry-window': { type: 'string' },
-      'batch-wait': { type: 'string' },
-      'max-in-flight': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfig {
+  const flags = parseFlags(argv);
+  const warnings = secretFlagWarnings(flags);
+  const read = optionReader(flags, env);
 
-  const port = Number(values.port ?? env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${values.port ?? env.PORT}`);
-  const durability = values.durability ?? env.DATAFIRST_DURABILITY ?? 'normal';
-  if (durability !== 'normal' && durability !== 'full') throw new Error(`invalid durability: ${durability} (normal or full)`);
-  const consentDefault = values['consent-default'] ?? env.DATAFIRST_CONSENT_DEFAULT ?? 'granted';
-  if (consentDefault !== 'granted' && consentDefault !== 'denied') {
-    throw new Error(`invalid consent default: ${consentDefault} (granted or denied)`);
-  }
-  const tagPath = values['tag-path'] ?? env.DATAFIRST_TAG_PATH ?? '/_df.js';
-  if (!/^\/[\w\-./]+\.js$/.test(tagPath)) throw new Error(`invalid tag path: ${tagPath} (like /assets/app.js)`);
-  const trustProxyRaw = values['trust-proxy'] ?? env.DATAFIRST_TRUST_PROXY ?? '1';
-  const trustProxy = trustProxyRaw === 'true' ? true : trustProxyRaw === 'false' ? false : Number(trustProxyRaw);
-  if (typeof trustProxy === 'number' && !(Number.isInteger(trustProxy) && trustProxy >= 0)) {
-    throw new Error(`invalid trust proxy: ${trustProxyRaw}`);
-  }
-
-  const number = (name: string, raw: string | undefined, fallback: number, min: number) => {
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min) throw new Error(`invalid ${name}: ${raw} (a number of at least ${min})`);
-    return value;
-  };
-  const attributionDays = number('attribution days', values['attribution-days'] ?? env.DATAFIRST_ATTRIBUTION_DAYS, 28, 1);
-  const cookieDomain = values['cookie-domain'] ?? env.DATAFIRST_COOKIE_DOMAIN ?? '';
-  // It goes into a Set-Cookie header as is: a host name, nothing that could add an attribute.
-  if (cookieDomain && !/^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(cookieDomain)) {
-    throw new Error(`invalid cookie domain: ${cookieDomain} (a host name such as shop.example)`);
-  }
-  const requestTimeoutMs = number('request timeout', values['request-timeout'] ?? env.SNAPCHAT_TIMEOUT_MS, 30_000, 100);
-  const leaseMs = number('lease', values.lease ?? env.DATAFIRST_LEASE_MS, 2 * requestTimeoutMs, 0);
+  const requestTimeoutMs = read(OPTIONS.requestTimeout);
+  const leaseMs = read(OPTIONS.lease) ?? 2 * requestTimeoutMs;
   // A lease shorter than a request would let a second worker resend an event still in flight.
-  if (leaseMs <= requestTimeoutMs)
+  if (leaseMs <= requestTimeoutMs) {
     throw new Error(`invalid lease: ${leaseMs} ms must exceed the request timeout (${requestTimeoutMs} ms)`);
-
-  const givenToken = values['admin-token'] ?? env.DATAFIRST_ADMIN_TOKEN;
-  const secretKey = env.DATAFIRST_SECRET_KEY || undefined;
-  if (secretKey !== undefined && secretKey.length < MIN_SECRET_KEY_LENGTH) {
-    throw new Error(`DATAFIRST_SECRET_KEY must be at least ${MIN_SECRET_KEY_LENGTH} characters (try: openssl rand -base64 32)`);
   }
-  const snapPixelId = values['pixel-id'] ?? env.SNAP_PIXEL_ID;
-  const snapAccessToken = values['access-token'] ?? env.SNAP_ACCESS_TOKEN;
-  if (Boolean(snapPixelId) !== Boolean(snapAccessToken)) {
-    throw new Error('SNAP_PIXEL_ID and SNAP_ACCESS_TOKEN go together: give both or neither');
+  const snapPixelId = read(OPTIONS.pixelId);
+  const snapAccessToken = read(OPTIONS.accessToken);
+  if ((snapPixelId === undefined) !== (snapAccessToken === undefined)) {
+    throw new Error(`${OPTIONS.pixelId.env} and ${OPTIONS.accessToken.env} go together: give both or neither`);
   }
-  const demo = !snapPixelId;
-  const flag = (name: string) => env[name] !== undefined && ['0', 'false', 'no'].includes(env[name]!.toLowerCase());
+  const demo = snapPixelId === undefined;
+  const givenAdminToken = read(OPTIONS.adminToken);
 
-  return {
-    port,
-    host: values.host ?? env.HOST ?? '0.0.0.0',
-    dbPath: resolve(values.db ?? env.DATAFIRST_DB ?? 'data/datafirst.db'),
-    durability,
-    adminToken: givenToken || randomBytes(24).toString('base64url'),
-    adminTokenGenerated: !givenToken,
-    secretKey,
-    snapchatApiUrl: (values['snapchat-url'] ?? env.SNAPCHAT_API_URL ?? (demo ? '' : 'https://tr.snapchat.com')).replace(
-      /\/$/,
-      '',
-    ),
+  const config: Config = {
+    port: read(OPTIONS.port),
+    host: read(OPTIONS.host),
+    dbPath: read(OPTIONS.db),
+    durability: read(OPTIONS.durability),
+    adminToken: givenAdminToken ?? randomBytes(24).toString('base64url'),
+    adminTokenGenerated: givenAdminToken === undefined,
+    secretKey: read(OPTIONS.secretKey),
+    // Empty in demo mode: the server then points the worker at its built-in mock.
+    snapchatApiUrl: read(OPTIONS.snapchatUrl) ?? (demo ? '' : SNAPCHAT_API),
     snapPixelId,
     snapAccessToken,
-    writeKey: values['write-key'] ?? env.DATAFIRST_WRITE_KEY,
+    writeKey: read(OPTIONS.writeKey),
     demo,
-    tagPath,
-    worker: !(values['no-worker'] || flag('DATAFIRST_WORKER')),
-    consentDefault,
-    honorGpc: !(values['ignore-gpc'] || flag('DATAFIRST_HONOR_GPC')),
-    trustProxy,
-    attributionDays,
-    cookieDomain: cookieDomain || undefined,
-    logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
+    tagPath: read(OPTIONS.tagPath),
+    worker: read(OPTIONS.worker),
+    consentDefault: read(OPTIONS.consentDefault),
+    honorGpc: read(OPTIONS.honorGpc),
+    trustProxy: read(OPTIONS.trustProxy),
+    attributionDays: read(OPTIONS.attributionDays),
+    cookieDomain: read(OPTIONS.cookieDomain),
     requestTimeoutMs,
     leaseMs,
-    retryWindowMs: number('retry window', values['retry-window'] ?? env.DATAFIRST_RETRY_WINDOW_HOURS, 24, 0) * 60 * 60 * 1000,
-    batchWaitMs: number('batch wait', values['batch-wait'] ?? env.DATAFIRST_BATCH_WAIT_MS, 100, 0),
-    maxInFlight: Math.floor(number('max in flight', values['max-in-flight'] ?? env.DATAFIRST_MAX_IN_FLIGHT, 2, 1)),
+    retryWindowMs: read(OPTIONS.retryWindow),
+    batchWaitMs: read(OPTIONS.batchWait),
+    maxInFlight: read(OPTIONS.maxInFlight),
+    logLevel: read(OPTIONS.logLevel),
+  };
+  return { config, warnings };
+}
+
+/** parseConfig, printing its warnings to stderr: what the CLI and embedders call. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
+  const { config, warnings } = parseConfig(argv, env);
+  for (const warning of warnings) console.warn(`datafirst: warning: ${warning}`);
+  return config;
+}
+
+/** The flags given, by name without `--`: text for a value flag, true for a switch. */
+type GivenFlags = Record<string, string | boolean | undefined>;
+
+/** Parses argv with a parseArgs option for every flag in the table (retired ones too, to refuse them clearly). */
+function parseFlags(argv: string[]): GivenFlags {
+  const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+  for (const option of OPTION_LIST) {
+    const flag = flagName(option);
+    if (flag !== undefined) options[flag.slice(2)] = { type: option.flag.kind === 'switch' ? 'boolean' : 'string' };
+  }
+  // No option is `multiple`, so no value is an array.
+  return parseArgs({ args: argv, options, strict: true }).values as GivenFlags;
+}
+
+/** Warns about a deprecated secret flag; throws on a retired one. Either way, says which variable to set. */
+function secretFlagWarnings(flags: GivenFlags): string[] {
+  const warnings: string[] = [];
+  for (const option of OPTION_LIST) {
+    const flag = flagName(option);
+    if (flag === undefined || flags[flag.slice(2)] === undefined) continue;
+    if (option.flag.kind === 'retired') {
+      throw new Error(`${flag} is not accepted: a flag shows its secret in the process list (ps); set ${option.env} instead`);
+    }
+    if (option.flag.kind === 'deprecated') {
+      warnings.push(`${flag} shows its secret in the process list (ps) and will stop working; set ${option.env} instead`);
+    }
+  }
+  return warnings;
+}
+
+/** Reads one option: with a default it always has a value, without one it may be undefined. */
+interface ReadOption {
+  <T>(option: Option<T> & { default: string }): T;
+  <T>(option: Option<T>): T | undefined;
+}
+
+/** Reads an option from its flag, else its variable, else its default; empty text counts as not given. */
+function optionReader(flags: GivenFlags, env: NodeJS.ProcessEnv): ReadOption {
+  return <T>(option: Option<T>): T | undefined => {
+    const given = givenText(option, flags, env);
+    if (given === undefined || given.text === '') return option.default === undefined ? undefined : option.parse(option.default);
+    try {
+      return option.parse(given.text);
+    } catch (error) {
+      if (!(error instanceof InvalidValue)) throw error;
+      // A secret is not repeated back: error messages end up in logs.
+      if (option.secret) throw new Error(`${given.from} must be ${error.expects}`);
+      throw new Error(`invalid ${option.name.replaceAll('-', ' ')}: ${given.text} (${error.expects}), from ${given.from}`);
+    }
   };
 }
 
-/** True when the arguments ask for help. */
-export function wantsHelp(argv: string[]): boolean {
-  return argv.includes('--help') || argv.includes('-h');
+/** The text given for an option and where it came from (`--flag` or `VARIABLE`), if either was given. */
+function givenText(
+  option: Option<unknown>,
+  flags: GivenFlags,
+  env: NodeJS.ProcessEnv,
+): { text: string; from: string } | undefined {
+  const flag = flagName(option);
+  const fromFlag = flag === undefined ? undefined : flags[flag.slice(2)];
+  if (flag !== undefined && fromFlag !== undefined) {
+    return { text: option.flag.kind === 'switch' ? option.flag.sets : String(fromFlag), from: flag };
+  }
+  const fromEnv = env[option.env];
+  return fromEnv === undefined ? undefined : { text: fromEnv, from: option.env };
 }
