@@ -1,4 +1,4 @@
-import type { EnrichedMessage, Traits } from '@datafirst/protocol';
+import type { EnrichedMessage, MessageContext, Traits } from '@datafirst/protocol';
 import type { ConfigCheck, ConfigField } from './config-fields.js';
 import type { ReasonCode } from './reason-codes.js';
 
@@ -107,10 +107,17 @@ export interface Destination<Config = Record<string, unknown>, Event = unknown> 
   send(config: Config, events: Event[]): Promise<SendReport>;
   /** Sends events to the destination's validation endpoint, where it has one: checked, not counted. */
   validate?(config: Config, events: Event[], testEventCode?: string): Promise<SendReport>;
+  /** Adds the destination's own first-party identifiers to a message's context at ingest. */
+  enrichContext?: ContextEnricher;
   /** A realistic message for the admin's "send a test event". */
   sampleMessage(now: Date, config: Config): EnrichedMessage;
 }
 
+/**
+ * Adds what a destination's own first-party identifiers say (its cookies, a click id on the
+ * landing URL) to a message's context; the sender's values win where the destination says so.
+ */
+export type ContextEnricher = (context: MessageContext, cookies: Readonly<Record<string, string>>) => MessageContext;
+
 /** Any destination, as the registry holds them. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each destination has its own config and event types
 export type AnyDestination = Destination<any, any>;

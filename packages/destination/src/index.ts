@@ -7,6 +7,7 @@ export type {
   AnyDestination,
   BuildContext,
   BuildResult,
+  ContextEnricher,
   Destination,
   EventVocabulary,
   IdentifierInfo,

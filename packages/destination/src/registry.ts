@@ -1,4 +1,4 @@
-import type { AnyDestination } from './destination.js';
+import type { AnyDestination, ContextEnricher } from './destination.js';
 
 /** The destinations a deployment offers, by vendor. */
 export class DestinationRegistry {
@@ -16,6 +16,11 @@ export class DestinationRegistry {
   /** Every vendor, in the order given. */
   vendors(): string[] {
     return [...this.byVendor.keys()];
+  }
+
+  /** What every destination adds to messages at ingest, in the order given. */
+  enrichers(): ContextEnricher[] {
+    return this.all().flatMap((destination) => (destination.enrichContext ? [destination.enrichContext] : []));
   }
 
   /** Every destination, in the order given. */

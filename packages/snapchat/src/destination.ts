@@ -2,6 +2,7 @@ import type { EnrichedMessage } from '@datafirst/protocol';
 import type { ConfigField, Destination, ReasonCode, SendReport } from '@datafirst/destination';
 import { ACTION_SOURCES, assetIdFor, resolveActionSource, toActionSource } from './action-source.js';
 import { toSnapEvent, type SkipReason } from './build-event.js';
+import { withSnapchatIds } from './click-id.js';
 import type { SendResult, SnapchatClient } from './client.js';
 import { validateSnapchatConfig } from './config-validation.js';
 import type { SnapchatConfig } from './config.js';
@@ -248,6 +249,7 @@ export function createSnapchatDestination(client: SnapchatClient): Destination<S
     send: async (config, events) => report(await client.send(config, events), config, events),
     validate: async (config, events, testEventCode) =>
       report(await client.validate(config, events, testEventCode), config, events),
+    enrichContext: withSnapchatIds,
     sampleMessage: sampleSnapMessage,
   };
 }

@@ -5,6 +5,7 @@ export { appIdOf, buildAppData } from './app-data.js';
 export type { SnapAppData } from './app-data.js';
 export { MAX_EVENT_AGE_MS, toSnapEvent, wantsLimitedDataUse } from './build-event.js';
 export type { BuildEventOptions, BuildEventResult, SkipReason } from './build-event.js';
+export { clickIdFromUrl, withSnapchatIds } from './click-id.js';
 export { DEFAULT_TIMEOUT_MS, SnapchatClient } from './client.js';
 export { createSnapchatDestination, MAX_RATE_LIMIT_RPS, sampleSnapMessage, SNAPCHAT_FIELDS } from './destination.js';
 export type { ReportResult, SendResult, SnapchatClientOptions } from './client.js';

@@ -1,5 +1,5 @@
 import type { EnrichedMessage } from '@datafirst/protocol';
-import { clickIdFromUrl } from '../pipeline/enrich.js';
+import { clickIdFromUrl } from '@datafirst/snapchat';
 
 /** Parses a Cookie header into name → value (first occurrence wins, values URI-decoded). */
 export function parseCookies(header: string | undefined): Record<string, string> {

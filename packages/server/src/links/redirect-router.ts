@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { randomToken } from '@datafirst/store';
 import { clientIp } from '../ingest/client-address.js';
-import { clickIdFromUrl } from '../pipeline/enrich.js';
+import { clickIdFromUrl } from '@datafirst/snapchat';
 import { notAClick } from './click-filter.js';
 import { clickEvent, type LinkEventMap } from './conversion-events.js';
 import { queryPairs, redirectUrl } from './destination.js';

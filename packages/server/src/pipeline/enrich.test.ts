@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clickIdFromUrl, correctTimestamp, enrichMessage } from './enrich.js';
-
-describe('clickIdFromUrl', () => {
-  it.each([
-    ['https://shop.example.com/?ScCid=abc-123', 'abc-123'],
-    ['https://shop.example.com/?sccid=abc-123', 'abc-123'],
-    ['https://shop.example.com/?SCCID=AbC-123&utm_source=snap', 'AbC-123'],
-    ['https://shop.example.com/p?x=1&sCcId=v%2Fw', 'v/w'],
-    ['https://shop.example.com/?ScCid=', undefined],
-    ['https://shop.example.com/?other=1', undefined],
-    ['not a url', undefined],
-    [undefined, undefined],
-  ])('reads %s as %s, keeping the value exactly', (url, expected) => {
-    expect(clickIdFromUrl(url)).toBe(expected);
-  });
-});
+import { withSnapchatIds } from '@datafirst/snapchat';
+import { correctTimestamp, enrichMessage } from './enrich.js';
 
 describe('correctTimestamp', () => {
   const receivedAt = new Date('2025-06-02T12:00:00.000Z');
@@ -34,7 +20,12 @@ describe('correctTimestamp', () => {
 });
 
 describe('enrichMessage', () => {
-  const options = { receivedAt: new Date('2025-06-02T12:00:00.000Z'), consentDefault: 'granted' as const, honorGpc: true };
+  const options = {
+    receivedAt: new Date('2025-06-02T12:00:00.000Z'),
+    consentDefault: 'granted' as const,
+    honorGpc: true,
+    enrichers: [withSnapchatIds],
+  };
   const facts = { ip: '203.0.113.7', userAgent: 'UA', cookies: { _scid: 'scid-1', _dfid: 'anon-c', _scclid: 'old' }, gpc: false };
 
   it('fills in ids, times, IP, user agent, cookies, the click id and default consent', () => {

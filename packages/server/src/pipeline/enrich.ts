@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ContextEnricher } from '@datafirst/destination';
 import type { EnrichedMessage, Message } from '@datafirst/protocol';
 
 /** What the collector knows about the HTTP request a message came in. */
@@ -17,22 +18,8 @@ export interface EnrichOptions {
   batchSentAt?: string;
   consentDefault: 'granted' | 'denied';
   honorGpc: boolean;
-}
-
-/** Reads the `ScCid` query parameter from a URL, matching its name in any casing. */
-export function clickIdFromUrl(url: string | undefined): string | undefined {
-  // Runs for every message: most URLs carry no click id, and a full URL parse costs microseconds.
-  if (!url || !/sccid=/i.test(url)) return undefined;
-  let params: URLSearchParams;
-  try {
-    params = new URL(url).searchParams;
-  } catch {
-    return undefined;
-  }
-  for (const [key, value] of params) {
-    if (key.toLowerCase() === 'sccid' && value) return value;
-  }
-  return undefined;
+  /** What destinations add from their own first-party identifiers (cookies, landing-URL click ids). */
+  enrichers?: readonly ContextEnricher[];
 }
 
 /**
@@ -50,22 +37,16 @@ export function correctTimestamp(timestamp: string | undefined, sentAt: string |
 
 /**
  * Fills in what the collector knows and the sender may not: ids, receipt time, client IP and
- * user agent, first-party cookies, the click id on the page URL, and consent. Values the sender
+ * user agent, what destinations read from first-party cookies and the page URL, and consent. Values the sender
  * gave win (server-side callers set `context.ip` for their end user), except GPC, which only
  * ever narrows consent.
  */
 export function enrichMessage(message: Message, facts: RequestFacts, options: EnrichOptions): EnrichedMessage {
-  const context = { ...(message.context ?? {}) };
+  let context = { ...(message.context ?? {}) };
   context.ip ??= facts.ip;
   context.userAgent ??= facts.userAgent;
 
-  const snapchat = { ...(context.snapchat ?? {}) };
-  // The landing URL's ScCid is the latest click, so it wins over an older cookie value.
-  snapchat.clickId = clickIdFromUrl(context.page?.url) ?? snapchat.clickId ?? facts.cookies._scclid;
-  snapchat.cookie1 ??= facts.cookies._scid;
-  if (snapchat.clickId === undefined) delete snapchat.clickId;
-  if (snapchat.cookie1 === undefined) delete snapchat.cookie1;
-  context.snapchat = snapchat;
+  for (const enrich of options.enrichers ?? []) context = enrich(context, facts.cookies);
 
   const preferences = { ...(context.consent?.categoryPreferences ?? {}) };
   if (preferences.advertising === undefined) preferences.advertising = options.consentDefault === 'granted';

@@ -62,7 +62,11 @@ export const NO_REQUEST: RequestFacts = { cookies: {}, gpc: false };
  * may acknowledge them.
  */
 export class EventPipeline {
-  constructor(private readonly options: PipelineOptions) {}
+  private readonly enrichers;
+
+  constructor(private readonly options: PipelineOptions) {
+    this.enrichers = options.destinations.enrichers();
+  }
 
   /** Runs every step for a submission. Rejected messages are reported, never stored. */
   async submit(submission: Submission): Promise<SubmissionResult> {
@@ -81,6 +85,7 @@ export class EventPipeline {
         batchSentAt: submission.batchSentAt,
         consentDefault: this.options.consentDefault,
         honorGpc: this.options.honorGpc,
+        enrichers: this.enrichers,
       });
       const integrations = item.integrations ?? (sourceIntegrations ??= await directory.integrationsOf(submission.sourceId));
       events.push({ message, deliveries: routeDeliveries(message, integrations, destinations, item.skip) });
