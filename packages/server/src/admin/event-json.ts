@@ -37,7 +37,8 @@ export function eventJson(record: EventRecord) {
       next_attempt_at: d.status === 'pending' ? new Date(d.nextAttemptAt).toISOString() : null,
       payload: d.payload,
       response: d.response,
-      history: d.history,
+      // Tries as the API has always shown them; their reason codes are not part of it yet.
+      history: d.history.map(({ reasonCode: _code, ...attempt }) => attempt),
       updated_at: d.updatedAt,
     })),
   };

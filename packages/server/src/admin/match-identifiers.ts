@@ -70,3 +70,12 @@ export function identifiersOf(message: unknown, payloads: readonly unknown[] = [
   }
   return found;
 }
+
+/**
+ * The identifiers a message (and the payloads sent for it) carries, as the list the store keeps
+ * with each delivery for match quality.
+ */
+export function carriedIdentifiers(message: unknown, payloads: readonly unknown[] = []): string[] {
+  const found = identifiersOf(message, payloads);
+  return MATCH_IDENTIFIERS.filter((identifier) => found[identifier]);
+}

@@ -7,6 +7,7 @@ import type { SourceDirectory } from '../source-directory.js';
 import { clientIp, isSecure } from './client-address.js';
 import { identityCookies, parseCookies, type CookiePolicy } from './cookies.js';
 import { enrichMessage } from './enrich.js';
+import { carriedIdentifiers } from '../admin/match-identifiers.js';
 import { routeDeliveries } from './route-deliveries.js';
 import { writeKeyOf } from './write-key.js';
 
@@ -218,7 +219,8 @@ async function handle(
       consentDefault: options.consentDefault,
       honorGpc: options.honorGpc,
     });
-    events.push({ message, deliveries: routeDeliveries(message, integrations) });
+    const identifiers = carriedIdentifiers(message);
+    events.push({ message, deliveries: routeDeliveries(message, integrations).map((d) => ({ ...d, identifiers })) });
   });
 
   const { stored, duplicates } =

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { EnrichedMessage } from '@datafirst/protocol';
 import type { Integration, Link, NewEvent, Store } from '@datafirst/store';
 import type { Logger } from 'pino';
+import { carriedIdentifiers } from '../admin/match-identifiers.js';
 import type { Metrics } from '../metrics.js';
 import type { SourceDirectory } from '../source-directory.js';
 import { linkDeliveries, linkIntegrations } from './link-deliveries.js';
@@ -46,7 +47,9 @@ export async function storeLinkMessages(context: LinkContext, link: Link, items:
   const { own, ofSource } = await integrationsOfLink(context, link);
   const events = items.map(({ message, skipReason }) => ({
     message,
-    deliveries: linkDeliveries(message, linkIntegrations(message, own, ofSource, link.includeSourceIntegrations), skipReason),
+    deliveries: linkDeliveries(message, linkIntegrations(message, own, ofSource, link.includeSourceIntegrations), skipReason).map(
+      (delivery) => ({ ...delivery, identifiers: carriedIdentifiers(message) }),
+    ),
   }));
   const { stored, duplicates } = await context.store.appendEvents(link.sourceId, events);
   context.metrics.received.inc({ source: link.sourceId }, stored);

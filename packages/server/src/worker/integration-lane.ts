@@ -11,6 +11,7 @@ import type { DeliveryResult, DeliveryStatus, Integration, LeasedDelivery, Store
 import type { Traits } from '@datafirst/protocol';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
+import { carriedIdentifiers } from '../admin/match-identifiers.js';
 import { parseAnswer } from '../snapchat-exchange.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -184,15 +185,19 @@ export class IntegrationLane {
       'sent to snapchat',
     );
     const response = { status: sent.status ?? null, body: parseAnswer(sent.responseBody) };
-    const result = (ready: Ready, status: DeliveryStatus, reason: string | null, retryInMs?: number): DeliveryResult => ({
-      deliveryId: ready.leased.delivery.id,
-      status,
-      reason,
-      payload: { url: sent.url, event: config.api_version === 'v2' ? toV2Event(ready.event, config) : ready.event },
-      response,
-      httpStatus: sent.status ?? null,
-      retryInMs,
-    });
+    const result = (ready: Ready, status: DeliveryStatus, reason: string | null, retryInMs?: number): DeliveryResult => {
+      const payload = { url: sent.url, event: config.api_version === 'v2' ? toV2Event(ready.event, config) : ready.event };
+      return {
+        deliveryId: ready.leased.delivery.id,
+        status,
+        reason,
+        identifiers: carriedIdentifiers(ready.leased.event.message, [payload]),
+        payload,
+        response,
+        httpStatus: sent.status ?? null,
+        retryInMs,
+      };
+    };
     const labels = { integration: integration.id };
 
     switch (outcome.kind) {
