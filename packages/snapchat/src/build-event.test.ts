@@ -156,7 +156,7 @@ describe('toSnapEvent: a sendable event', () => {
         app_data: {
           app_id: 'com.example.shop',
           advertiser_tracking_enabled: 1,
-          extinfo: ['a2', 'com.example.shop', '2.0', '', '14', '', '', '', '', '', '', '', '', '', '', ''],
+          extinfo: ['a2', 'com.example.shop', '', '2.0', '14', '', '', '', '', '', '', '', '', '', '', ''],
         },
       },
     });
