@@ -92,6 +92,35 @@ describe('toSnapEvent: a sendable event', () => {
     ).toBe(true);
   });
 
+  test.each([
+    [{}, 0, 0],
+    [{ ldu_country: 0 as const, ldu_state: 0 as const }, 0, 0],
+    [{ ldu_country: 1 as const }, 1, 0],
+    [{ ldu_country: 1 as const, ldu_state: 1000 as const }, 1, 1000],
+  ])("sends the integration's limited-data-use codes %j as country %d and state %d", (codes, country, state) => {
+    const config: SnapchatConfig = { ...CONFIG, limited_data_use: true, ...codes };
+    const built = toSnapEvent(message(), config, { now: NOW });
+    expect(built.ok && built.event.data_processing_options).toEqual(['LDU']);
+    expect(built.ok && built.event.data_processing_options_country).toBe(country);
+    expect(built.ok && built.event.data_processing_options_state).toBe(state);
+  });
+
+  test('uses the codes for a message that asks for limited data use itself', () => {
+    const config: SnapchatConfig = { ...CONFIG, ldu_country: 1, ldu_state: 1000 };
+    const built = toSnapEvent(message({ context: { ...message().context, limitedDataUse: true } }), config, { now: NOW });
+    expect(
+      built.ok &&
+        JSON.stringify(built.event).endsWith(
+          '"data_processing_options":["LDU"],"data_processing_options_country":1,"data_processing_options_state":1000}',
+        ),
+    ).toBe(true);
+  });
+
+  test('sends no limited-data-use codes without limited data use', () => {
+    const built = toSnapEvent(message(), { ...CONFIG, ldu_country: 1, ldu_state: 1000 }, { now: NOW });
+    expect(built.ok && Object.keys(built.event).filter((key) => key.startsWith('data_processing'))).toEqual([]);
+  });
+
   test('adds the test event code last when the operator gives one', () => {
     const built = toSnapEvent(message(), CONFIG, { now: NOW, testEventCode: ' TEST123 ' });
     expect(built.ok && Object.entries(built.event).at(-1)).toEqual(['test_event_code', 'TEST123']);
