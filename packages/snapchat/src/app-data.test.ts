@@ -50,6 +50,53 @@ describe('buildAppData', () => {
     });
   });
 
+  test("puts the Android versionCode before the versionName, as Snap's Android example does", () => {
+    const message: Message = {
+      type: 'track',
+      context: {
+        app: { name: 'Shop', version: '7.7.1', build: '771', namespace: 'com.some.app' },
+        device: { model: 'Pixel 7 Pro', adTrackingEnabled: true },
+        os: { name: 'Android', version: '14' },
+        screen: { width: 1080, height: 2340, density: 2.625 },
+        network: { carrier: 'T-Mobile' },
+        locale: 'en-US',
+        timezone: 'America/New_York',
+      },
+    };
+    expect(buildAppData(message, CONFIG, AT)).toEqual({
+      app_id: 'com.some.app',
+      advertiser_tracking_enabled: 1,
+      extinfo: [
+        'a2',
+        'com.some.app',
+        '771',
+        '7.7.1',
+        '14',
+        'Pixel 7 Pro',
+        'en-US',
+        'EDT',
+        'T-Mobile',
+        '1080',
+        '2340',
+        '2.625',
+        '',
+        '',
+        '',
+        'America/New_York',
+      ],
+    });
+  });
+
+  test.each([
+    ['Android', { version: '2.0' }, ['', '2.0']],
+    ['Android', { build: '20' }, ['20', '']],
+    ['iOS', { version: '2.0' }, ['2.0', '']],
+    ['iOS', { build: '20' }, ['', '20']],
+  ])('fills the %s version slots of %j as %j', (os, app, expected) => {
+    const message: Message = { type: 'track', context: { app: { namespace: 'com.example.shop', ...app }, os: { name: os } } };
+    expect(buildAppData(message, CONFIG, AT)?.extinfo.slice(2, 4)).toEqual(expected);
+  });
+
   test('uses the bundle id as app id and reports tracking off unless the device allows it', () => {
     const message: Message = {
       type: 'track',

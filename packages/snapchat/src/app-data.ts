@@ -24,6 +24,17 @@ function extinfoVersion(osName: unknown, appId: string): 'i2' | 'a2' {
   return /^\d+$/u.test(appId) ? 'i2' : 'a2';
 }
 
+/**
+ * extinfo's short and long version. iOS: the marketing version ("2.3.1", Segment's `app.version`),
+ * then the build ("231", `app.build`). Android, as in Snap's example (`"771", "Version 7.7.1"`):
+ * the integer versionCode (Segment's `app.build`), then the versionName (`app.version`).
+ */
+function versionSlots(version: 'i2' | 'a2', app: { version?: unknown; build?: unknown } | undefined): [string, string] {
+  const marketing = text(app?.version);
+  const build = text(app?.build);
+  return version === 'a2' ? [build, marketing] : [marketing, build];
+}
+
 /** The short name of `timeZone` at `at` ("PDT", "GMT+2"), or `""` for an unknown zone. */
 function timeZoneAbbreviation(timeZone: string, at: Date): string {
   if (timeZone === '') return '';
@@ -49,11 +60,11 @@ export function buildAppData(message: Message, config: SnapchatConfig, eventTime
   if (appId === undefined) return undefined;
   const context = message.context ?? {};
   const timeZone = text(context.timezone);
+  const version = extinfoVersion(context.os?.name, appId);
   const extinfo = [
-    extinfoVersion(context.os?.name, appId),
+    version,
     text(context.app?.namespace) || appId,
-    text(context.app?.version),
-    text(context.app?.build),
+    ...versionSlots(version, context.app),
     text(context.os?.version),
     text(context.device?.model),
     text(context.locale),

@@ -2,6 +2,7 @@ import type { EnrichedMessage } from '@datafirst/protocol';
 import { describe, expect, test } from 'vitest';
 import { MAX_EVENT_AGE_MS, toSnapEvent, wantsLimitedDataUse } from './build-event.js';
 import type { SnapchatConfig } from './config.js';
+import { validateV3Event } from './mock-validation.js';
 
 const NOW = new Date('2025-06-02T12:00:00Z');
 const PIXEL = '6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a';
@@ -92,6 +93,35 @@ describe('toSnapEvent: a sendable event', () => {
     ).toBe(true);
   });
 
+  test.each([
+    [{}, 0, 0],
+    [{ ldu_country: 0 as const, ldu_state: 0 as const }, 0, 0],
+    [{ ldu_country: 1 as const }, 1, 0],
+    [{ ldu_country: 1 as const, ldu_state: 1000 as const }, 1, 1000],
+  ])("sends the integration's limited-data-use codes %j as country %d and state %d", (codes, country, state) => {
+    const config: SnapchatConfig = { ...CONFIG, limited_data_use: true, ...codes };
+    const built = toSnapEvent(message(), config, { now: NOW });
+    expect(built.ok && built.event.data_processing_options).toEqual(['LDU']);
+    expect(built.ok && built.event.data_processing_options_country).toBe(country);
+    expect(built.ok && built.event.data_processing_options_state).toBe(state);
+  });
+
+  test('uses the codes for a message that asks for limited data use itself', () => {
+    const config: SnapchatConfig = { ...CONFIG, ldu_country: 1, ldu_state: 1000 };
+    const built = toSnapEvent(message({ context: { ...message().context, limitedDataUse: true } }), config, { now: NOW });
+    expect(
+      built.ok &&
+        JSON.stringify(built.event).endsWith(
+          '"data_processing_options":["LDU"],"data_processing_options_country":1,"data_processing_options_state":1000}',
+        ),
+    ).toBe(true);
+  });
+
+  test('sends no limited-data-use codes without limited data use', () => {
+    const built = toSnapEvent(message(), { ...CONFIG, ldu_country: 1, ldu_state: 1000 }, { now: NOW });
+    expect(built.ok && Object.keys(built.event).filter((key) => key.startsWith('data_processing'))).toEqual([]);
+  });
+
   test('adds the test event code last when the operator gives one', () => {
     const built = toSnapEvent(message(), CONFIG, { now: NOW, testEventCode: ' TEST123 ' });
     expect(built.ok && Object.entries(built.event).at(-1)).toEqual(['test_event_code', 'TEST123']);
@@ -156,7 +186,7 @@ describe('toSnapEvent: a sendable event', () => {
         app_data: {
           app_id: 'com.example.shop',
           advertiser_tracking_enabled: 1,
-          extinfo: ['a2', 'com.example.shop', '2.0', '', '14', '', '', '', '', '', '', '', '', '', '', ''],
+          extinfo: ['a2', 'com.example.shop', '', '2.0', '14', '', '', '', '', '', '', '', '', '', '', ''],
         },
       },
     });
@@ -256,6 +286,52 @@ describe('toSnapEvent: events that are not sent', () => {
       num_items: 2,
       contents: [{ id: 'A', quantity: 2, item_price: 5 }],
     });
+  });
+
+  test('sends a purchase in any active ISO 4217 currency, valued by its price alone', () => {
+    const built = toSnapEvent(message({ event: 'Order Completed', properties: { currency: 'ars', price: '15000' } }), CONFIG, {
+      now: NOW,
+    });
+    expect(built.ok && built.event.custom_data).toEqual({ currency: 'ARS', value: 15000 });
+  });
+
+  test.each([
+    ['a web event', {}],
+    ['an offline event', { actionSource: 'OFFLINE' }],
+  ])('sends %s identified by its advertising id alone', (_label, extra) => {
+    const built = toSnapEvent(
+      message({
+        context: {
+          page: { url: 'https://x.example/' },
+          device: { advertisingId: '87A7DEF4-B6E9-4BF7-91B6-66372842007A' },
+          ...extra,
+        },
+      }),
+      CONFIG,
+      { now: NOW },
+    );
+    expect(built.ok && built.event.user_data).toEqual({ madid: '87a7def4-b6e9-4bf7-91b6-66372842007a' });
+  });
+
+  test('sends an event identified by the email of its properties', () => {
+    const built = toSnapEvent(
+      message({ context: { page: { url: 'https://x.example/' } }, properties: { email: 'Person@Example.com' } }),
+      CONFIG,
+      { now: NOW },
+    );
+    expect(built.ok && built.event.user_data).toEqual({ em: [EM_PERSON] });
+  });
+
+  test('builds OFFLINE events that the mock, like Snap, accepts', () => {
+    const built = toSnapEvent(
+      message({ timestamp: '2025-06-02T10:15:30.123Z' }),
+      { ...CONFIG, action_source: 'OFFLINE' },
+      {
+        now: NOW,
+      },
+    );
+    expect(built.ok && built.event.event_time).toBe(1748859330);
+    expect(built.ok && validateV3Event(built.event, NOW.getTime())).toEqual([]);
   });
 
   test('refuses a config without a pixel, which validation never lets through', () => {

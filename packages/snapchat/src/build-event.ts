@@ -161,8 +161,8 @@ export function toSnapEvent(message: EnrichedMessage, config: SnapchatConfig, op
     custom_data: customData,
     app_data: appData,
     data_processing_options: limitedDataUse ? ['LDU'] : undefined,
-    data_processing_options_country: limitedDataUse ? 0 : undefined,
-    data_processing_options_state: limitedDataUse ? 0 : undefined,
+    data_processing_options_country: limitedDataUse ? (config.ldu_country ?? 0) : undefined,
+    data_processing_options_state: limitedDataUse ? (config.ldu_state ?? 0) : undefined,
     test_event_code: testEventCode,
   });
   return { ok: true, event, assetId };

@@ -21,6 +21,8 @@ describe('validateSnapchatConfig: accepted configs', () => {
       phone_default_country: 'gb',
       event_map: { 'Newsletter Opened': 'custom_event_1', 'Order Completed': null, Refund: ' Purchase ' },
       limited_data_use: true,
+      ldu_country: 1,
+      ldu_state: 1000,
       rate_limit_rps: 12.5,
       rate_limit_burst: 20,
     });
@@ -36,6 +38,8 @@ describe('validateSnapchatConfig: accepted configs', () => {
         phone_default_country: 'GB',
         event_map: { 'Newsletter Opened': 'CUSTOM_EVENT_1', 'Order Completed': null, Refund: 'PURCHASE' },
         limited_data_use: true,
+        ldu_country: 1,
+        ldu_state: 1000,
         rate_limit_rps: 12.5,
         rate_limit_burst: 20,
       },
@@ -51,6 +55,16 @@ describe('validateSnapchatConfig: accepted configs', () => {
   ])('converts action source %j to %s', (actionSource, expected) => {
     const result = validateSnapchatConfig({ ...MINIMAL, snap_app_id: SNAP_APP, action_source: actionSource });
     expect(result.ok && result.config.action_source).toBe(expected);
+  });
+
+  test.each([
+    [{ ldu_country: 0, ldu_state: 0 }],
+    [{ ldu_country: 1, ldu_state: 0 }],
+    [{ ldu_country: 1, ldu_state: 1000 }],
+    [{ ldu_country: 1 }],
+    [{ ldu_state: 0 }],
+  ])('accepts the limited-data-use codes %j', (codes) => {
+    expect(validateSnapchatConfig({ ...MINIMAL, ...codes })).toEqual({ ok: true, config: { ...MINIMAL, ...codes } });
   });
 
   test('treats null as an unset optional setting', () => {
@@ -109,6 +123,12 @@ describe('validateSnapchatConfig: refused configs', () => {
     ],
     [{ ...MINIMAL, event_map: { ' ': 'PURCHASE' } }, ['event_map: event names must not be empty']],
     [{ ...MINIMAL, limited_data_use: 'yes' }, ['limited_data_use: must be true or false']],
+    [{ ...MINIMAL, ldu_country: 2 }, ['ldu_country: must be 0 or 1 (0 lets Snapchat geolocate the user)']],
+    [{ ...MINIMAL, ldu_country: '1' }, ['ldu_country: must be 0 or 1 (0 lets Snapchat geolocate the user)']],
+    [{ ...MINIMAL, ldu_state: 1001 }, ['ldu_state: must be 0 or 1000 (0 lets Snapchat geolocate the user)']],
+    [{ ...MINIMAL, ldu_state: true }, ['ldu_state: must be 0 or 1000 (0 lets Snapchat geolocate the user)']],
+    [{ ...MINIMAL, ldu_state: 1000 }, ['ldu_state: 1000 (California) needs ldu_country 1 (the US)']],
+    [{ ...MINIMAL, ldu_country: 0, ldu_state: 1000 }, ['ldu_state: 1000 (California) needs ldu_country 1 (the US)']],
     [{ ...MINIMAL, rate_limit_rps: 0 }, ['rate_limit_rps: must be a number above 0']],
     [{ ...MINIMAL, rate_limit_rps: '50' }, ['rate_limit_rps: must be a number above 0']],
     [{ ...MINIMAL, rate_limit_burst: 0.5 }, ['rate_limit_burst: must be a number of at least 1']],
@@ -116,7 +136,7 @@ describe('validateSnapchatConfig: refused configs', () => {
     [
       { ...MINIMAL, pixelId: PIXEL },
       [
-        'pixelId: is not a Snapchat setting (known: pixel_id, access_token, snap_app_id, app_id, api_version, action_source, phone_default_country, event_map, limited_data_use, rate_limit_rps, rate_limit_burst)',
+        'pixelId: is not a Snapchat setting (known: pixel_id, access_token, snap_app_id, app_id, api_version, action_source, phone_default_country, event_map, limited_data_use, ldu_country, ldu_state, rate_limit_rps, rate_limit_burst)',
       ],
     ],
   ])('refuses %j with %j', (input, errors) => {

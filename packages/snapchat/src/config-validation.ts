@@ -1,5 +1,5 @@
 import { toActionSource } from './action-source.js';
-import type { ApiVersion, SnapchatConfig } from './config.js';
+import type { ApiVersion, LduCountry, LduState, SnapchatConfig } from './config.js';
 import { callingCodeOf } from './countries.js';
 import { isSnapEventName } from './event-names.js';
 import { isRecord } from './is-record.js';
@@ -18,6 +18,8 @@ const KNOWN_KEYS = [
   'phone_default_country',
   'event_map',
   'limited_data_use',
+  'ldu_country',
+  'ldu_state',
   'rate_limit_rps',
   'rate_limit_burst',
 ] as const;
@@ -72,6 +74,15 @@ function eventMapField(value: unknown, errors: string[]): Record<string, string 
     }
   }
   return eventMap;
+}
+
+/** One of the limited-data-use codes Snap takes for `key`, or an error naming them. */
+function lduCode<Code extends number>(input: Input, key: string, codes: readonly Code[], errors: string[]): Code | undefined {
+  const value = present(input, key);
+  if (value === undefined) return undefined;
+  const code = codes.find((candidate) => candidate === value);
+  if (code === undefined) errors.push(`${key}: must be ${codes.join(' or ')} (0 lets Snapchat geolocate the user)`);
+  return code;
 }
 
 function positiveNumber(input: Input, key: string, minimum: number, errors: string[]): number | undefined {
@@ -143,6 +154,10 @@ export function validateSnapchatConfig(input: unknown): ConfigValidation {
 
   const rawLdu = present(input, 'limited_data_use');
   if (rawLdu !== undefined && typeof rawLdu !== 'boolean') errors.push('limited_data_use: must be true or false');
+  const lduCountry = lduCode<LduCountry>(input, 'ldu_country', [0, 1], errors);
+  const lduState = lduCode<LduState>(input, 'ldu_state', [0, 1000], errors);
+  // California is a US state: a state code with another country would contradict itself.
+  if (lduState === 1000 && lduCountry !== 1) errors.push('ldu_state: 1000 (California) needs ldu_country 1 (the US)');
 
   const rateLimitRps = positiveNumber(input, 'rate_limit_rps', 0, errors);
   // A bucket that holds less than one request would never let one through.
@@ -161,6 +176,8 @@ export function validateSnapchatConfig(input: unknown): ConfigValidation {
       phone_default_country: phoneDefaultCountry,
       event_map: eventMap,
       limited_data_use: typeof rawLdu === 'boolean' ? rawLdu : undefined,
+      ldu_country: lduCountry,
+      ldu_state: lduState,
       rate_limit_rps: rateLimitRps,
       rate_limit_burst: rateLimitBurst,
     }),

@@ -4,6 +4,12 @@ export type ActionSource = 'WEB' | 'MOBILE_APP' | 'OFFLINE';
 /** Snapchat CAPI version an integration speaks. v3 is the default; v2 is deprecated by Snap. */
 export type ApiVersion = 'v3' | 'v2';
 
+/** Limited-data-use country codes Snap takes: 0 = geolocate the user, 1 = the United States. */
+export type LduCountry = 0 | 1;
+
+/** Limited-data-use state codes Snap takes: 0 = geolocate the user, 1000 = California. */
+export type LduState = 0 | 1000;
+
 /** One Snapchat integration's settings (the `config` object of the management API). */
 export interface SnapchatConfig {
   /** The Pixel ID: the asset for WEB and OFFLINE events. */
@@ -23,6 +29,10 @@ export interface SnapchatConfig {
   event_map?: Record<string, string | null>;
   /** Always ask for limited data use (`data_processing_options: ["LDU"]`). */
   limited_data_use?: boolean;
+  /** `data_processing_options_country` of limited-data-use events: 0 (default) lets Snap geolocate, 1 is the US. */
+  ldu_country?: LduCountry;
+  /** `data_processing_options_state` of limited-data-use events: 0 (default) lets Snap geolocate, 1000 is California. */
+  ldu_state?: LduState;
   rate_limit_rps?: number;
   rate_limit_burst?: number;
 }

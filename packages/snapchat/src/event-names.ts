@@ -44,8 +44,9 @@ export function isSnapEventName(name: string): boolean {
 
 /**
  * Datafirst's default mapping from Segment-spec event names to Snapchat events.
- * `page` calls map to PAGE_VIEW separately; anything not listed is not sent unless an
- * integration's `event_map` maps it.
+ * `page` calls map to PAGE_VIEW separately; a track named like a Snapchat event (`PURCHASE`,
+ * `save`) is that event; anything else not listed is not sent unless an integration's
+ * `event_map` maps it.
  */
 export const DEFAULT_EVENT_MAP: Readonly<Record<string, SnapEventName>> = {
   'Order Completed': 'PURCHASE',
@@ -62,4 +63,9 @@ export const DEFAULT_EVENT_MAP: Readonly<Record<string, SnapEventName>> = {
   'Product List Viewed': 'LIST_VIEW',
   'Subscription Started': 'SUBSCRIBE',
   'Trial Started': 'START_TRIAL',
+  'Application Installed': 'APP_INSTALL',
+  'Application Opened': 'APP_OPEN',
+  'Product Shared': 'SHARE',
+  'Promotion Viewed': 'AD_VIEW',
+  'Promotion Clicked': 'AD_CLICK',
 };

@@ -25,6 +25,12 @@ describe('mapEventName: defaults', () => {
     ['Product List Viewed', 'LIST_VIEW'],
     ['Subscription Started', 'SUBSCRIBE'],
     ['Trial Started', 'START_TRIAL'],
+    ['Application Installed', 'APP_INSTALL'],
+    ['Application Opened', 'APP_OPEN'],
+    ['Product Shared', 'SHARE'],
+    ['Promotion Viewed', 'AD_VIEW'],
+    ['Promotion Clicked', 'AD_CLICK'],
+    ['application_opened', 'APP_OPEN'],
   ])('maps track %j to %s', (event, name) => {
     expect(mapEventName(track(event), CONFIG)).toEqual({ name });
   });
@@ -35,6 +41,28 @@ describe('mapEventName: defaults', () => {
       expect(mapEventName(track(event), CONFIG)).toEqual({ name: 'PURCHASE' });
     },
   );
+
+  test.each([
+    ['PURCHASE', 'PURCHASE'],
+    ['save', 'SAVE'],
+    ['custom_event_1', 'CUSTOM_EVENT_1'],
+    ['Add_To_Wishlist', 'ADD_TO_WISHLIST'],
+    [' spent_credits ', 'SPENT_CREDITS'],
+  ])('maps a track already named like a Snapchat event, %j, to %s', (event, name) => {
+    expect(mapEventName(track(event), CONFIG)).toEqual({ name });
+  });
+
+  test.each([['ADD_TO_CART'], ['custom_event_6'], ['Purchase Made'], ['add cart']])(
+    'does not send %j, which is no Snapchat event name',
+    (event) => {
+      expect(mapEventName(track(event), CONFIG)).toEqual({ skip: 'unmapped' });
+    },
+  );
+
+  test('lets event_map switch off a track named like a Snapchat event, or send it as another', () => {
+    expect(mapEventName(track('purchase'), { ...CONFIG, event_map: { PURCHASE: null } })).toEqual({ skip: 'disabled' });
+    expect(mapEventName(track('SAVE'), { ...CONFIG, event_map: { save: 'SUBSCRIBE' } })).toEqual({ name: 'SUBSCRIBE' });
+  });
 
   test('maps every page call to PAGE_VIEW, whatever its name', () => {
     expect(mapEventName({ type: 'page' }, CONFIG)).toEqual({ name: 'PAGE_VIEW' });

@@ -44,7 +44,8 @@ function toMapping(target: string | null): EventNameMapping {
  * The Snapchat event name for a message. `context.snapchat.eventName`, when present, decides.
  * `page` → the `event_map` entry for "page", else
  * PAGE_VIEW. `track` → the integration's `event_map` (exact name, then ignoring case and
- * separators), then the defaults the same way. `identify` is never sent itself.
+ * separators), then the defaults the same way, then the event's own name when it is a Snapchat
+ * event name in any case (`purchase`, `CUSTOM_EVENT_1`). `identify` is never sent itself.
  */
 export function mapEventName(message: Message, config: SnapchatConfig): EventNameMapping {
   // A sender that already decided (a smart link's per-link mapping, an offline upload) names the
@@ -62,5 +63,7 @@ export function mapEventName(message: Message, config: SnapchatConfig): EventNam
   const own = lookup(eventMap, message.event);
   // Not `??`: an own `null` switches the event off and must not fall through to the defaults.
   const target = own !== undefined ? own : lookup(DEFAULT_EVENT_MAP, message.event);
-  return target === undefined ? { skip: 'unmapped' } : toMapping(target);
+  if (target !== undefined) return toMapping(target);
+  // A sender that already speaks Snapchat's names ("PURCHASE", "save") means that event.
+  return isSnapEventName(message.event.trim()) ? toMapping(message.event) : { skip: 'unmapped' };
 }

@@ -16,7 +16,7 @@ export interface SnapV3Event {
   user_data: SnapUserData;
   custom_data?: SnapCustomData;
   app_data?: SnapAppData;
-  /** `["LDU"]` for limited data use; Snap geolocates the user when country and state are 0. */
+  /** `["LDU"]` for limited data use; Snap geolocates the user when country and state are 0 (the default). */
   data_processing_options?: string[];
   data_processing_options_country?: number;
   data_processing_options_state?: number;
