@@ -1,3 +1,4 @@
+// @ts-check
 // The identifiers Snapchat matches events to people with, as the debugger and the match-quality
 // page name them.
 import { h } from '../dom.js';
