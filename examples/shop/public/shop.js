@@ -1,3 +1,4 @@
+// @ts-check
 // The demo shop's own code. Tracking calls are marked "Datafirst:" — that is all a site adds.
 (function () {
   'use strict';
@@ -8,8 +9,12 @@
   ];
   var CART_KEY = 'shop.cart';
 
+  /**
+   * The element with this id: every id used here is in the page's HTML.
+   * @param {string} id
+   */
   function $(id) {
-    return document.getElementById(id);
+    return /** @type {HTMLElement} */ (document.getElementById(id));
   }
   function money(n) {
     return '$' + n.toFixed(2);
@@ -21,7 +26,7 @@
   }
   function cart() {
     try {
-      return JSON.parse(localStorage.getItem(CART_KEY)) || [];
+      return JSON.parse(localStorage.getItem(CART_KEY) || '[]') || [];
     } catch (e) {
       return [];
     }
@@ -101,7 +106,7 @@
       lines.appendChild(li);
     });
     $('total').textContent = money(total(items));
-    $('checkout').disabled = items.length === 0;
+    /** @type {HTMLButtonElement} */ ($('checkout')).disabled = items.length === 0;
     $('checkout').addEventListener('click', function () {
       location.href = '/checkout.html';
     });
@@ -114,7 +119,7 @@
     _df.track('Checkout Started', { value: total(checkoutItems), currency: 'USD', products: checkoutItems });
     $('checkout-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var email = $('email').value;
+      var email = /** @type {HTMLInputElement} */ ($('email')).value;
       var orderId = 'ORD-' + Date.now().toString(36).toUpperCase();
       // Datafirst: who bought (hashed by the server before anything leaves it), then the purchase.
       _df.identify({ email: email });

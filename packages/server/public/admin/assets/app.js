@@ -1,3 +1,4 @@
+// @ts-check
 // The admin UI's shell: session check, sign-in, the #/ router, navigation and sign-out. Each page
 // is a module whose render(main, ctx) draws it and may return a cleanup for when the page is left.
 import { api, ApiError, setCsrfToken, whenSignedOut } from './api.js';
@@ -22,9 +23,10 @@ const ROUTES = [
 ];
 const DEFAULT_ROUTE = '#/sources';
 
-const main = document.getElementById('main');
-const nav = document.getElementById('nav');
-const signOutButton = document.getElementById('sign-out');
+// index.html has these three.
+const main = /** @type {HTMLElement} */ (document.getElementById('main'));
+const nav = /** @type {HTMLElement} */ (document.getElementById('nav'));
+const signOutButton = /** @type {HTMLButtonElement} */ (document.getElementById('sign-out'));
 let signedIn = false;
 let leave = null; // the current page's cleanup
 let controller = null; // aborts the current page's pending requests
@@ -70,12 +72,13 @@ async function render() {
     else link.removeAttribute('aria-current');
   }
   controller = new AbortController();
-  const ctx = { params: path.match(route.pattern).slice(1), query, signal: controller.signal, navigate, replaceQuery };
+  const match = /** @type {RegExpMatchArray} */ (path.match(route.pattern)); // the route was found by this pattern
+  const ctx = { params: match.slice(1), query, signal: controller.signal, navigate, replaceQuery };
   fill(main, h('p', { class: 'muted' }, 'Loading…'));
   try {
     leave = (await route.page.render(main, ctx)) ?? null;
   } catch (error) {
-    if (error.name === 'AbortError' || ctx.signal.aborted) return;
+    if ((error instanceof Error && error.name === 'AbortError') || ctx.signal.aborted) return;
     fill(
       main,
       h('h1', {}, 'Something went wrong'),

@@ -1,3 +1,4 @@
+// @ts-check
 // Small DOM helpers: build elements without innerHTML (no string ever becomes markup), format
 // times and numbers, and a few shared widgets.
 
@@ -60,10 +61,16 @@ export function field(label, control, hint) {
   );
 }
 
-/** A <select> from [value, label] pairs (or { group, options } for an optgroup). */
+/**
+ * A <select> from [value, label] pairs (or { group, options } for an optgroup).
+ * @param {Record<string, unknown>} attrs
+ * @param {(string[] | { group: string, options: string[][] })[]} options
+ * @param {string} [selected]
+ */
 export function select(attrs, options, selected) {
   const node = h('select', attrs);
-  const add = (parent, [value, label]) => parent.append(h('option', { value, selected: value === selected }, label));
+  const add = (/** @type {Element} */ parent, /** @type {string[]} */ [value, label]) =>
+    parent.append(h('option', { value, selected: value === selected }, label));
   for (const option of options) {
     if (Array.isArray(option)) add(node, option);
     else {
@@ -177,10 +184,17 @@ export function openDialog(title, build) {
   return dialog;
 }
 
-/** The page's polite announcer: a short message that fades after a while. */
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let toastTimer;
+
+/**
+ * The page's polite announcer: a short message that fades after a while.
+ * @param {string} message
+ * @param {'info' | 'error'} [tone]
+ */
 export function toast(message, tone = 'info') {
-  const region = document.getElementById('toast');
+  const region = /** @type {HTMLElement} */ (document.getElementById('toast')); // index.html has it
   region.replaceChildren(h('p', { class: `toast ${tone}` }, message));
-  clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => region.replaceChildren(), 5000);
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => region.replaceChildren(), 5000);
 }

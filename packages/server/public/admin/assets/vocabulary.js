@@ -1,3 +1,4 @@
+// @ts-check
 // What the admin API says the UI should call things: the destinations with their declared
 // settings and identifiers, and the reason codes' labels. Fetched once per page load, so no page
 // keeps a copy of the server's words.

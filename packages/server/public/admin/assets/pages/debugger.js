@@ -1,3 +1,4 @@
+// @ts-check
 // The live event debugger: events arrive over server-sent events (no polling, no reload), and each
 // one is updated in place as its deliveries move on. Every stage is shown: the message received,
 // the payload mapped for Snapchat (personal data hashed), and Snapchat's answer, the retry

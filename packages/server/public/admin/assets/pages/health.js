@@ -1,3 +1,4 @@
+// @ts-check
 // Delivery health: delivered, retried and failed tries per minute as a chart, the backlog, and the
 // last error; refreshed every few seconds.
 import { api } from '../api.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // The identifiers destinations match events to people with, as the debugger and the match-quality
 // page name them; the names come from the API (see vocabulary.js).
 import { h } from '../dom.js';

@@ -1,7 +1,8 @@
+// @ts-check
 // One integration, new or existing: the destination's settings (drawn from the fields it
 // declares through the API), consent, and the event-mapping editor. The server validates
 // everything; this page shows its reasons next to the fields they name.
-import { api } from '../api.js';
+import { api, ApiError, errorMessages } from '../api.js';
 import { errorList, field, fill, h, select, toast } from '../dom.js';
 import { loadVocabulary } from '../vocabulary.js';
 import { remove } from './integrations.js';
@@ -142,10 +143,10 @@ export async function render(main, ctx) {
         ctx.navigate(`#/integrations?source=${encodeURIComponent(created.source_id)}`);
       }
     } catch (error) {
-      const next = errorList(error.errors ?? [error.message]);
+      const next = errorList(errorMessages(error));
       errors.replaceWith(next);
       errors = next;
-      markInvalid(form, error.errors ?? []);
+      markInvalid(form, error instanceof ApiError ? error.errors : []);
       next.tabIndex = -1;
       next.focus();
     }

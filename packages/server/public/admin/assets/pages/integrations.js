@@ -1,5 +1,6 @@
+// @ts-check
 // Integrations: every Snapchat pixel each source sends to, switched on and off in place.
-import { api } from '../api.js';
+import { api, errorMessage } from '../api.js';
 import { badge, date, field, fill, h, openDialog, select, toast } from '../dom.js';
 
 /** Draws the integrations list, optionally for one source (?source=). */
@@ -82,7 +83,7 @@ export async function render(main, ctx) {
               toast(`${integration.name} ${toggle.checked ? 'enabled' : 'disabled'}.`);
             } catch (error) {
               toggle.checked = !toggle.checked;
-              toast(error.message, 'error');
+              toast(errorMessage(error), 'error');
             }
             toggle.disabled = false;
             state.replaceChildren(...stateOf({ ...integration, enabled: toggle.checked }));
@@ -156,7 +157,7 @@ export function remove(integration, after) {
         toast(`Integration “${integration.name}” deleted.`);
         await after();
       } catch (error) {
-        toast(error.message, 'error');
+        toast(errorMessage(error), 'error');
       }
     });
     return [

@@ -1,3 +1,4 @@
+// @ts-check
 // Match quality: per integration, the share of events that carried each identifier over the last
 // hour and day; and for the latest events, which identifiers each one had.
 import { api } from '../api.js';

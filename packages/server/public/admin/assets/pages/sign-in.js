@@ -1,6 +1,7 @@
+// @ts-check
 // Sign-in: the admin token is exchanged for an HttpOnly session cookie and a CSRF token. The token
 // itself is never stored by the page.
-import { api, ApiError } from '../api.js';
+import { api, ApiError, errorMessage } from '../api.js';
 import { fill, h } from '../dom.js';
 
 /** Draws the sign-in form; calls onSignedIn(session) once the token is accepted. */
@@ -61,7 +62,7 @@ export function render(main, { message, onSignedIn }) {
       if (failure instanceof ApiError && failure.status === 401) error.textContent = 'That admin token was not accepted.';
       else if (failure instanceof ApiError && failure.status === 429)
         error.textContent = `Too many failed attempts. ${failure.message.replace(/^too many failed sign-ins: t/, 'T')}.`;
-      else error.textContent = failure.message;
+      else error.textContent = errorMessage(failure);
       input.select();
     }
   });

@@ -1,6 +1,7 @@
+// @ts-check
 // Sources: list, create, rename, rotate the write key (with a grace period), delete. A write key
 // is shown once, when it is made; afterwards only its last four characters.
-import { api, ApiError } from '../api.js';
+import { api, ApiError, errorMessages } from '../api.js';
 import { copyButton, date, errorList, field, fill, h, openDialog, relative, select, toast } from '../dom.js';
 
 const GRACE = [
@@ -130,7 +131,7 @@ export async function render(main, ctx) {
         await draw();
         main.querySelector('.new-key input')?.focus();
       } catch (error) {
-        errors.replaceWith(errorList(error.errors ?? [error.message]));
+        errors.replaceWith(errorList(errorMessages(error)));
       }
     });
     return form;
@@ -160,7 +161,7 @@ export async function render(main, ctx) {
           toast('Source renamed.');
           await draw();
         } catch (error) {
-          const list = errorList(error.errors ?? [error.message]);
+          const list = errorList(errorMessages(error));
           form.querySelector('.errors').replaceWith(list);
         }
       });
@@ -208,7 +209,7 @@ export async function render(main, ctx) {
           await draw();
           main.querySelector('.new-key input')?.focus();
         } catch (error) {
-          form.querySelector('.errors').replaceWith(errorList(error.errors ?? [error.message]));
+          form.querySelector('.errors').replaceWith(errorList(errorMessages(error)));
         }
       });
       return form;

@@ -1,6 +1,7 @@
+// @ts-check
 // Send test event: one event to Snapchat's validation endpoint, which checks it and lists it under
 // Test Events without counting it; the request and Snapchat's answer are shown as they were.
-import { api, ApiError } from '../api.js';
+import { api, ApiError, errorMessage } from '../api.js';
 import { badge, errorList, field, fill, h, jsonBlock, select } from '../dom.js';
 
 const SAMPLE_MESSAGE = {
@@ -91,7 +92,7 @@ export async function render(main, ctx) {
       try {
         body.message = JSON.parse(message.value);
       } catch (error) {
-        fill(result, errorList([`message: not valid JSON (${error.message})`]));
+        fill(result, errorList([`message: not valid JSON (${errorMessage(error)})`]));
         return;
       }
     }
