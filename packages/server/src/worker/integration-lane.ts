@@ -268,7 +268,7 @@ export class IntegrationLane {
 
 /** Each leased event's profile traits, looked up once per source rather than once per event. */
 async function profilesOf(store: Store, items: LeasedDelivery[]): Promise<(Traits | undefined)[]> {
-  const profiles: (Traits | undefined)[] = new Array(items.length);
+  const profiles: (Traits | undefined)[] = new Array<Traits | undefined>(items.length);
   const bySource = new Map<string, number[]>();
   items.forEach(({ event }, index) => {
     const indexes = bySource.get(event.sourceId);

@@ -109,7 +109,7 @@ function toIntegration(row: Row, box: SecretBox): Integration {
     name: row.name as string,
     enabled: row.enabled === 1,
     config: openConfig(row.config, row.id as string, box),
-    consentCategories: parse(row.consent_categories),
+    consentCategories: parse<string[]>(row.consent_categories)!,
     pausedReason: (row.paused_reason as string | null | undefined) ?? null,
     createdAt: iso(row.created_at as number),
     updatedAt: iso(row.updated_at as number),
@@ -376,7 +376,7 @@ class SqliteStore implements Store {
     for (const key of keys) {
       if (!key) continue;
       const row = this.statements.getProfile.get(sourceId, key) as Row | undefined;
-      const merged = { ...(parse(row?.traits) ?? {}), ...traits };
+      const merged = { ...(parse<Traits>(row?.traits) ?? {}), ...traits };
       this.statements.upsertProfile.run(sourceId, key, JSON.stringify(merged), now);
     }
   }
@@ -403,7 +403,7 @@ class SqliteStore implements Store {
       const byAnonymous = anonymousId ? found.get(`a:${anonymousId}`) : undefined;
       const byUser = userId ? found.get(`u:${userId}`) : undefined;
       if (!byAnonymous && !byUser) return undefined;
-      return { ...(parse(byAnonymous) ?? {}), ...(parse(byUser) ?? {}) };
+      return { ...(parse<Traits>(byAnonymous) ?? {}), ...(parse<Traits>(byUser) ?? {}) };
     });
   }
 
@@ -438,7 +438,11 @@ class SqliteStore implements Store {
       leased.push({
         delivery,
         integration,
-        event: { id: eventRow.id as number, sourceId: eventRow.source_id as string, message: parse(eventRow.message) },
+        event: {
+          id: eventRow.id as number,
+          sourceId: eventRow.source_id as string,
+          message: parse<EnrichedMessage>(eventRow.message)!,
+        },
       });
     }
     return leased;
@@ -527,7 +531,7 @@ class SqliteStore implements Store {
     return events.map((row) => ({
       id: row.id as number,
       sourceId: row.source_id as string,
-      message: parse(row.message),
+      message: parse<EnrichedMessage>(row.message)!,
       deliveries: (deliveriesOf.all(row.id) as Row[]).map((d) => ({
         ...toDelivery(d),
         integrationName: (d.integration_name as string | null) ?? '(deleted)',
