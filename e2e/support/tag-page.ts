@@ -136,9 +136,10 @@ const BEACON_LOG = '__test_beacons';
 export async function spyOnBeacons(context: BrowserContext): Promise<void> {
   await context.addInitScript((key) => {
     const send = navigator.sendBeacon.bind(navigator);
+    // The tag beacons its batches as JSON text.
     navigator.sendBeacon = (url, body) => {
       const log = JSON.parse(sessionStorage.getItem(key) ?? '[]') as unknown[];
-      sessionStorage.setItem(key, JSON.stringify([...log, { url: String(url), body: String(body) }]));
+      sessionStorage.setItem(key, JSON.stringify([...log, { url: String(url), body: body as string }]));
       return send(url, body);
     };
   }, BEACON_LOG);

@@ -120,4 +120,5 @@ export interface Destination<Config = Record<string, unknown>, Event = unknown> 
 export type ContextEnricher = (context: MessageContext, cookies: Readonly<Record<string, string>>) => MessageContext;
 
 /** Any destination, as the registry holds them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each destination has its own config and event types
 export type AnyDestination = Destination<any, any>;

@@ -6,6 +6,7 @@ import type { Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import { adminRouter } from './admin/admin-router.js';
 import { adminUi } from './admin/admin-ui.js';
+import { asExpressError, errorStatus } from './express-error.js';
 import { createIngestHandler } from './ingest/ingest-handler.js';
 import { smartLinks } from './links/smart-links.js';
 import type { Metrics } from './metrics.js';
@@ -98,15 +99,16 @@ function createExpressApp(options: AppOptions): Express {
 
   app.use((_req, res) => void res.status(404).json({ error: 'not found' }));
   // Errors thrown by Express's own middleware (e.g. a body over the size limit) keep their status.
-  app.use(((error, _req, res, _next) => {
-    const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+  app.use(((thrown: unknown, _req, res, _next) => {
+    const error = asExpressError(thrown);
+    const status = errorStatus(error);
     const reason =
-      error?.type === 'entity.too.large'
-        ? `request body larger than ${error.limit} bytes`
+      error.type === 'entity.too.large'
+        ? `request body larger than ${String(error.limit)} bytes`
         : status === 500
           ? 'internal error'
           : String(error.message);
-    if (status === 500) options.logger.error({ err: error }, 'request failed');
+    if (status === 500) options.logger.error({ err: thrown }, 'request failed');
     res.status(status).json({ success: false, error: reason });
   }) as express.ErrorRequestHandler);
   return app;

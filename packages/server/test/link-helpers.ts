@@ -75,7 +75,7 @@ export async function follow(url: string, headers: Record<string, string> = {}) 
 
 /** Sends a postback as an offer network would (GET with every parameter in the query). */
 export async function postback(collector: TestCollector, params: Record<string, string>) {
-  const res = await fetch(`${collector.url}/v1/postback?${new URLSearchParams(params)}`);
+  const res = await fetch(`${collector.url}/v1/postback?${new URLSearchParams(params).toString()}`);
   return { status: res.status, body: await json(res) };
 }
 

@@ -54,7 +54,7 @@ export interface SnapchatMockState {
 /** A mock that can be mounted as a node request handler inside another server. */
 export interface SnapchatMockHandler extends SnapchatMockState {
   /** Serves the Snapchat paths and the `/__mock/*` control routes; strips `basePath` when present. */
-  handle(req: http.IncomingMessage, res: http.ServerResponse): void;
+  handle: (req: http.IncomingMessage, res: http.ServerResponse) => void;
 }
 
 /** A mock listening on its own port. */

@@ -52,7 +52,7 @@ export function createPerform(data: TagData, identity: Identity, enqueue: (messa
     }
     // identify(traits) and page(properties), as Segment allows: the id or the name may be left out.
     if (first && typeof first === 'object') [first, second] = [undefined, first];
-    if (method === 'identify' && first != null) writeStored(USER_ID_KEY, String(first));
+    if (method === 'identify' && first != null) writeStored(USER_ID_KEY, String(first as string | number));
     const advertising = advertisingAllowed(optedOut, readStored(CONSENT_KEY), data.consent);
     const ids = identity.read(url, advertising);
     enqueue({

@@ -117,6 +117,7 @@ export function onOnline(online: () => void): void {
 export function onNavigate(navigate: () => void): void {
   const navigated = safe(navigate);
   for (const name of ['pushState', 'replaceState'] as const) {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the page's own `this`
     const original = history[name];
     history[name] = function (this: History, ...args: Parameters<History['pushState']>) {
       original.apply(this, args);

@@ -72,7 +72,7 @@ export function createQueue(api: string, writeKey: string): (message: TagMessage
   };
 
   schedule(BATCH_DELAY_MS);
-  onOnline(flush);
+  onOnline(() => void flush());
   onLeave(() => {
     // One batch: beacons share the 64 KiB allowance too, and what is left goes with the next page.
     // The messages stay queued, since a beacon's answer cannot be read. A beacon cannot carry

@@ -4,6 +4,7 @@ import type { Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import type { SourceDirectory } from '../source-directory.js';
 import { requireAdmin, type AdminAuthOptions } from './admin-auth.js';
+import { asExpressError, errorStatus } from '../express-error.js';
 import { BadRequest } from './admin-input.js';
 import { AdminSessions } from './admin-session.js';
 import { eventRoutes } from './event-routes.js';
@@ -58,13 +59,15 @@ export function adminRouter(options: AdminOptions): Router {
 
 /** Body parser and validation errors as the admin API's JSON errors. */
 function adminErrors(logger: Logger | undefined): ErrorRequestHandler {
-  return (error, req, res, _next) => {
-    if (error instanceof BadRequest) return void res.status(400).json({ error: error.message, errors: error.errors });
-    if (error?.type === 'entity.parse.failed') return void res.status(400).json({ error: `malformed JSON: ${error.message}` });
-    if (error?.type === 'entity.too.large')
-      return void res.status(413).json({ error: `request body larger than ${error.limit} bytes` });
-    const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) logger?.error({ err: error, method: req.method, path: req.path }, 'admin request failed');
+  return (thrown: unknown, req, res, _next) => {
+    if (thrown instanceof BadRequest) return void res.status(400).json({ error: thrown.message, errors: thrown.errors });
+    const error = asExpressError(thrown);
+    if (error.type === 'entity.parse.failed')
+      return void res.status(400).json({ error: `malformed JSON: ${String(error.message)}` });
+    if (error.type === 'entity.too.large')
+      return void res.status(413).json({ error: `request body larger than ${String(error.limit)} bytes` });
+    const status = errorStatus(error);
+    if (status === 500) logger?.error({ err: thrown, method: req.method, path: req.path }, 'admin request failed');
     res.status(status).json({ error: status === 500 ? 'internal error' : String(error.message) });
   };
 }

@@ -143,7 +143,7 @@ function parseBody(text: string): Record<string, unknown> {
 function messagesOf(endpoint: Endpoint, body: Record<string, unknown>): unknown[] {
   if (endpoint !== 'batch') {
     if (body.type !== undefined && body.type !== endpoint) {
-      throw new IngestError(400, `type "${String(body.type)}" does not match the /v1/${endpoint} endpoint`);
+      throw new IngestError(400, `type ${JSON.stringify(body.type)} does not match the /v1/${endpoint} endpoint`);
     }
     // The write key authenticates the request; it is not part of the message to keep.
     const { writeKey: _writeKey, ...message } = body;

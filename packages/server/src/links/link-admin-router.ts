@@ -143,7 +143,7 @@ export function linkAdminRouter(options: LinkAdminOptions): Router {
     route(async (req, res) => {
       const link = await findLink(req, res);
       if (!link) return;
-      res.json(await sendLinkTestEvent(options, link, req.body ?? {}, publicBaseUrl(req)));
+      res.json(await sendLinkTestEvent(options, link, (req.body ?? {}) as Record<string, unknown>, publicBaseUrl(req)));
     }),
   );
 

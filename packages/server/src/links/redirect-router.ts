@@ -59,7 +59,7 @@ async function follow(context: LinkContext, req: Request, res: Response): Promis
         id: clickId,
         linkId: link.id,
         adClickId: clickIdFromUrl(url) ?? null,
-        ip: clientIp(req, req.app.get('trust proxy')) ?? null,
+        ip: clientIp(req, req.app.get('trust proxy') as number | boolean) ?? null,
         userAgent: req.get('user-agent') ?? null,
         referrer: req.get('referer') ?? null,
         query: queryPairs(rawQuery),

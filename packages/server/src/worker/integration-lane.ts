@@ -161,7 +161,8 @@ export class IntegrationLane {
         });
         continue;
       }
-      const ready = { leased, event: built.event, identifiers: destination.identifiersOf(message, built.event) };
+      const event: unknown = built.event;
+      const ready = { leased, event, identifiers: destination.identifiersOf(message, event) };
       const batch = batches.get(built.batchKey);
       if (batch) batch.push(ready);
       else batches.set(built.batchKey, [ready]);
@@ -283,7 +284,7 @@ function recorder(sent: SendReport, batch: readonly Ready[]): Recorder {
 
 /** Each leased event's profile traits, looked up once per source rather than once per event. */
 async function profilesOf(store: Store, items: LeasedDelivery[]): Promise<(Traits | undefined)[]> {
-  const profiles: (Traits | undefined)[] = new Array(items.length);
+  const profiles: (Traits | undefined)[] = new Array<Traits | undefined>(items.length);
   const bySource = new Map<string, number[]>();
   items.forEach(({ event }, index) => {
     const indexes = bySource.get(event.sourceId);

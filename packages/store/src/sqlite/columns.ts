@@ -5,7 +5,7 @@ export const iso = (ms: number): string => new Date(ms).toISOString();
 export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
 /** A JSON text column as data (null when NULL). */
-export const parse = (text: string | null): any => (text === null ? null : JSON.parse(text));
+export const parse = (text: string | null): unknown => (text === null ? null : (JSON.parse(text) as unknown));
 
 /** Data as a JSON text column (null for undefined). */
 export const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));

@@ -1,0 +1,20 @@
+// Express and its body parsers throw http-errors: an Error with `status`, and for body problems a
+// `type` such as `entity.too.large` (with the `limit` it exceeded). Handlers get them untyped.
+
+/** The fields an error thrown inside Express may carry; any of them may be missing. */
+export interface ExpressError {
+  status?: unknown;
+  type?: unknown;
+  limit?: unknown;
+  message?: unknown;
+}
+
+/** Reads a thrown value as an Express error: its fields, or none when it is not an object. */
+export function asExpressError(error: unknown): ExpressError {
+  return typeof error === 'object' && error !== null ? (error as ExpressError) : {};
+}
+
+/** The client-error status (4xx) an error carries, or 500 for anything else. */
+export function errorStatus(error: ExpressError): number {
+  return typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+}
