@@ -180,7 +180,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     throw new Error('SNAP_PIXEL_ID and SNAP_ACCESS_TOKEN go together: give both or neither');
   }
   const demo = !snapPixelId;
-  const flag = (name: string) => env[name] !== undefined && ['0', 'false', 'no'].includes(env[name]!.toLowerCase());
+  const flag = (name: string) => env[name] !== undefined && ['0', 'false', 'no'].includes(env[name].toLowerCase());
 
   return {
     port,

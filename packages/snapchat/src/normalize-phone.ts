@@ -24,7 +24,8 @@ function international(rest: string): string {
   const countryCode = COUNTRY_CODE.exec(rest);
   if (countryCode === null) return digitsOf(rest);
   // The national part may still carry its trunk 0 ("+44 0447…"), which E.164 leaves out.
-  return countryCode[1] + dropOneLeadingZero(digitsOf(rest.slice(countryCode[1].length)));
+  const code = countryCode[1]!; // the pattern's only group is not optional
+  return code + dropOneLeadingZero(digitsOf(rest.slice(code.length)));
 }
 
 /** The digits of a national number, given the calling code of the default country. */
