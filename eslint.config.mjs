@@ -24,8 +24,6 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       // Express knows an error handler by its four parameters; `_` marks the ones kept for that.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
-      // Until noUncheckedIndexedAccess is on, the `!` after an index read looks unnecessary.
-      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
     },
   },
   {

@@ -2,6 +2,8 @@
 // The demo shop's own code. Tracking calls are marked "Datafirst:" — that is all a site adds.
 (function () {
   'use strict';
+  /** @typedef {{ product_id: string, name: string, price: number, brand: string, category: string }} Product */
+  /** The catalogue (never empty). @type {Product[]} */
   var PRODUCTS = [
     { product_id: 'SKU-1', name: 'Trail running shoes', price: 89.99, brand: 'Acme', category: 'Shoes' },
     { product_id: 'SKU-2', name: 'Merino running socks', price: 14.5, brand: 'Acme', category: 'Socks' },
@@ -77,7 +79,7 @@
   }
 
   if (page === 'product') {
-    var product = findProduct(new URLSearchParams(location.search).get('id')) || PRODUCTS[0];
+    var product = findProduct(new URLSearchParams(location.search).get('id')) || /** @type {Product} */ (PRODUCTS[0]);
     $('name').textContent = product.name;
     $('price').textContent = money(product.price);
     $('brand').textContent = product.brand;

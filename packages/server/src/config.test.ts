@@ -19,7 +19,7 @@ const DEFAULTS: Config = {
   host: '0.0.0.0',
   dbPath: resolve('data/datafirst.db'),
   durability: 'normal',
-  adminToken: expect.stringMatching(/^[\w-]{32}$/) as unknown as string,
+  adminToken: expect.stringMatching(/^[\w-]{32}$/),
   adminTokenGenerated: true,
   secretKey: undefined,
   snapchatApiUrl: '',

@@ -11,7 +11,7 @@ export interface ExpressError {
 
 /** Reads a thrown value as an Express error: its fields, or none when it is not an object. */
 export function asExpressError(error: unknown): ExpressError {
-  return typeof error === 'object' && error !== null ? (error as ExpressError) : {};
+  return typeof error === 'object' && error !== null ? error : {};
 }
 
 /** The client-error status (4xx) an error carries, or 500 for anything else. */

@@ -22,11 +22,11 @@ export interface MockProcess {
 export async function startMockProcess(args: string[] = []): Promise<MockProcess> {
   const child = spawn(process.execPath, [mockCli, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`mock did not start:\n${output}`)), 10_000);
-    child.stdout!.on('data', () => {
+    child.stdout.on('data', () => {
       const match = /(http:\/\/[\d.:]+)/.exec(output);
       if (match) {
         clearTimeout(timer);

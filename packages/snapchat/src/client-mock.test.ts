@@ -159,8 +159,8 @@ describe('the library against the mock', () => {
 
   test('names the one event Snap refuses', async () => {
     const events = built(CONFIG);
-    const unhashed = { ...events[1], user_data: { ...events[1].user_data, em: ['test123@gmail.com'] } } as SnapV3Event;
-    const result = await client().send(CONFIG, [events[0], unhashed, events[2]]);
+    const unhashed = { ...events[1]!, user_data: { ...events[1]!.user_data, em: ['test123@gmail.com'] } } as SnapV3Event;
+    const result = await client().send(CONFIG, [events[0]!, unhashed, events[2]!]);
     expect(result.outcome).toMatchObject({ kind: 'invalid_event', index: 1, codes: ['UNHASHED_PII'] });
   });
 

@@ -34,6 +34,6 @@ export function checkMockAuth(
   if (!token) return 'unauthenticated';
   if (tokens === undefined) return 'ok';
   if (!Object.hasOwn(tokens, token)) return 'unauthenticated';
-  const allowed = tokens[token];
+  const allowed = tokens[token]!; // an own key: checked just above
   return assetIds.every((asset) => allowed.includes(asset)) ? 'ok' : 'forbidden';
 }

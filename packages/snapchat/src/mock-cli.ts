@@ -28,7 +28,7 @@ const DEFAULT_PORT = 9090;
 export function parseMockCliArgs(argv: readonly string[]): MockCliOptions | 'help' {
   const options: MockCliOptions = { port: DEFAULT_PORT, host: '127.0.0.1' };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return 'help';
     const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const flag = equals > 0 ? arg.slice(0, equals) : arg;

@@ -118,7 +118,7 @@ export function createMockFaultQueue(random: () => number = Math.random): MockFa
         (spec) => (spec.route === 'all' || spec.route === route) && (spec.probability >= 1 || random() < spec.probability),
       );
       if (index < 0) return undefined;
-      const spec = armed[index];
+      const spec = armed[index]!;
       const applied = { ...spec };
       if (spec.count > 0) {
         spec.count -= 1;

@@ -58,7 +58,7 @@ export function matchMockRoute(path: string): MockRoute | undefined {
   const v3 = V3_PATH.exec(path);
   if (v3) {
     const kind = v3[3] ? (v3[3].slice(1) as 'logs' | 'stats') : v3[2] ? 'validate' : 'send';
-    return { name: `v3.${kind}`, apiVersion: 'v3', kind, method: methodFor(kind), assetId: decodeSegment(v3[1]) };
+    return { name: `v3.${kind}`, apiVersion: 'v3', kind, method: methodFor(kind), assetId: decodeSegment(v3[1]!) };
   }
   const v2 = V2_PATH.exec(path);
   if (v2) {
@@ -102,8 +102,8 @@ function handleV3(context: MockRouteContext): MockRouteOutcome {
 
   if (!test) {
     if (firstBad < 0) return answer(jsonReply(200, { status: 'VALID', reason: MOCK_SUCCESS_REASON }), assetId, accepted);
-    const errors = results[firstBad];
-    const body = { status: 'INVALID', reason: errors[0].reason, event: firstBad, errors: errorDetails(errors) };
+    const errors = results[firstBad]!; // the first event with errors, so never empty
+    const body = { status: 'INVALID', reason: errors[0]!.reason, event: firstBad, errors: errorDetails(errors) };
     return answer(jsonReply(400, body), assetId);
   }
 
@@ -116,10 +116,11 @@ function handleV3(context: MockRouteContext): MockRouteOutcome {
   const body = {
     status: firstBad < 0 ? 'VALID' : 'INVALID',
     test_event: true,
-    reason: firstBad < 0 ? MOCK_SUCCESS_REASON : results[firstBad][0].reason,
+    reason: firstBad < 0 ? MOCK_SUCCESS_REASON : results[firstBad]![0]!.reason, // the first event with errors
     event_logs: eventLogs,
   };
-  const testLogs = parsed.events.map((event, index) => testLog(event, assetId, 'v3', results[index], nowMs));
+  // `results` has one entry per event.
+  const testLogs = parsed.events.map((event, index) => testLog(event, assetId, 'v3', results[index]!, nowMs));
   return { reply: jsonReply(firstBad < 0 ? 200 : 400, body), assetId, accepted, testLogs };
 }
 
@@ -172,7 +173,7 @@ function handleV2(context: MockRouteContext): MockRouteOutcome {
     ...(test ? { warning_records: [] } : {}),
   };
   const testLogs = test
-    ? parsed.events.map((event, index) => testLog(event, assets[index] ?? '', 'v2', results[index], nowMs))
+    ? parsed.events.map((event, index) => testLog(event, assets[index] ?? '', 'v2', results[index]!, nowMs)) // one result per event
     : [];
   return { reply: jsonReply(200, body), assetId: requestAsset, accepted, testLogs };
 }

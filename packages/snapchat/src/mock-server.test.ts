@@ -153,7 +153,7 @@ describe('the §7 worked examples', () => {
     expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(mock.events()).toEqual([
       {
-        requestId: mock.requests()[0].id,
+        requestId: mock.requests()[0]!.id,
         assetId: PIXEL,
         apiVersion: 'v3',
         test: false,
@@ -170,7 +170,7 @@ describe('the §7 worked examples', () => {
     expect(response.json).toEqual(V2_SUCCESS);
     expect(mock.events()).toEqual([
       {
-        requestId: mock.requests()[0].id,
+        requestId: mock.requests()[0]!.id,
         assetId: PIXEL,
         apiVersion: 'v2',
         test: false,
@@ -480,7 +480,7 @@ describe('v2', () => {
       hashed_mobile_ad_id: '5af103f270fdc673b5e121ea929d1e47b2cee679e2059226a23c4cba37f8c9a9',
     };
     expect((await call(v2(), { body: [appEvent], headers: bearer() })).json).toEqual(V2_SUCCESS);
-    expect(mock.events()[0].assetId).toBe('snap-app-1');
+    expect(mock.events()[0]!.assetId).toBe('snap-app-1');
   });
 
   it.each([
@@ -872,7 +872,7 @@ describe('faults', () => {
     expect(response.status).toBe(502);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(response.text).toContain('<title>502 Bad Gateway</title>');
-    expect(mock.requests()[0].response?.body).toBe(response.text);
+    expect(mock.requests()[0]!.response?.body).toBe(response.text);
   });
 
   it('answers a rate limit with 429 and Retry-After', async () => {
@@ -1011,7 +1011,7 @@ describe('mounting', () => {
     try {
       const send = await call(`${origin}/snapchat-mock/v3/${PIXEL}/events?access_token=t`, { body: { data: [PAGE_VIEW] } });
       expect(send.text).toBe(SUCCESS_TEXT);
-      expect(mounted.requests()[0].path).toBe(`/v3/${PIXEL}/events`);
+      expect(mounted.requests()[0]!.path).toBe(`/v3/${PIXEL}/events`);
       const events = await call(`${origin}/snapchat-mock/__mock/events`);
       expect((events.json as { events: unknown[] }).events).toHaveLength(1);
       expect((await call(`${origin}/elsewhere`)).status).toBe(418);

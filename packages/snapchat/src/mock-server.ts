@@ -215,8 +215,9 @@ function controlReply(
     faults: ['GET', 'PUT', 'DELETE'],
   };
   if (!Object.hasOwn(allowed, resource)) return jsonReply(404, { error: `no control route ${path}` });
-  if (!allowed[resource].includes(method)) {
-    return jsonReply(405, { error: `${method} is not allowed on ${path}` }, { allow: allowed[resource].join(', ') });
+  const methods = allowed[resource]!; // an own key: checked just above
+  if (!methods.includes(method)) {
+    return jsonReply(405, { error: `${method} is not allowed on ${path}` }, { allow: methods.join(', ') });
   }
   if (method === 'DELETE') {
     if (resource === 'requests') store.clearRequests();

@@ -118,7 +118,7 @@ describe('the API', () => {
   it('keeps the user id of an earlier page', () => {
     page.storage._df_uid = 'user1234';
     start().api.page();
-    expect(sent[0].userId).toBe('user1234');
+    expect(sent[0]!.userId).toBe('user1234');
   });
 
   it('sends traits without changing the user id when identify() gets only traits', () => {
@@ -146,9 +146,9 @@ describe('the API', () => {
     api.page();
     expect(page.storage._df_uid).toBeUndefined();
     expect(sent).toHaveLength(1);
-    expect(sent[0].userId).toBeUndefined();
-    expect(sent[0].anonymousId).toBe('uuid-1');
-    expect(sent[0].context?.snapchat).toEqual({ cookie1: 'uuid-2' });
+    expect(sent[0]!.userId).toBeUndefined();
+    expect(sent[0]!.anonymousId).toBe('uuid-1');
+    expect(sent[0]!.context?.snapchat).toEqual({ cookie1: 'uuid-2' });
   });
 
   it('stores a consent choice and sends it with later calls', () => {
@@ -157,18 +157,18 @@ describe('the API', () => {
     api.track('Product Viewed');
     expect(page.storage._df_consent).toBe('denied');
     expect(sent).toHaveLength(1);
-    expect(sent[0].context?.consent).toEqual({ categoryPreferences: { advertising: false } });
+    expect(sent[0]!.context?.consent).toEqual({ categoryPreferences: { advertising: false } });
     api.consent({ advertising: true });
     api.track('Product Viewed');
     expect(page.storage._df_consent).toBe('granted');
-    expect(sent[1].context?.consent).toEqual({ categoryPreferences: { advertising: true } });
+    expect(sent[1]!.context?.consent).toEqual({ categoryPreferences: { advertising: true } });
   });
 
   it('creates no Snapchat cookie while advertising is denied', () => {
     page.url = 'https://shop.example/?ScCid=cid-1';
     start({ writeKey: 'wk_1', consent: 'denied' }).api.page();
-    expect(sent[0].context?.snapchat).toEqual({ clickId: 'cid-1' });
-    expect(sent[0].context?.consent).toEqual({ categoryPreferences: { advertising: false } });
+    expect(sent[0]!.context?.snapchat).toEqual({ clickId: 'cid-1' });
+    expect(sent[0]!.context?.consent).toEqual({ categoryPreferences: { advertising: false } });
     expect(Object.keys(page.cookies)).toEqual(['_dfid']);
   });
 

@@ -52,14 +52,16 @@ export function createPerform(data: TagData, identity: Identity, enqueue: (messa
     }
     // identify(traits) and page(properties), as Segment allows: the id or the name may be left out.
     if (first && typeof first === 'object') [first, second] = [undefined, first];
-    if (method === 'identify' && first != null) writeStored(USER_ID_KEY, String(first as string | number));
+    // A user id is a string (or a number) here: an object was moved to `second` just above.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
+    if (method === 'identify' && first != null) writeStored(USER_ID_KEY, String(first));
     const advertising = advertisingAllowed(optedOut, readStored(CONSENT_KEY), data.consent);
     const ids = identity.read(url, advertising);
     enqueue({
       type: method,
       ...(method === 'identify'
         ? { traits: second as Fields }
-        : { [method === 'track' ? 'event' : 'name']: first as string, properties: second as Fields }),
+        : { [method === 'track' ? 'event' : 'name']: first, properties: second as Fields }),
       userId: readStored(USER_ID_KEY),
       anonymousId: ids.anonymousId,
       messageId: uuid(),
@@ -79,5 +81,5 @@ export function createPerform(data: TagData, identity: Identity, enqueue: (messa
 export function createApi(perform: Perform): Datafirst {
   const api = {} as Record<DatafirstMethod, (...args: unknown[]) => void>;
   for (const method of METHODS) api[method] = (...args) => perform(method, args);
-  return api as Datafirst;
+  return api;
 }

@@ -46,7 +46,7 @@ describe('boot', () => {
     api.track('Product Added', { product_id: 'SKU-1' });
     await vi.advanceTimersByTimeAsync(50);
     expect(posted()).toMatchObject([{ type: 'track', event: 'Product Added', timestamp: '2025-06-02T10:00:10.000Z' }]);
-    expect(page.posts[0].url).toBe('https://shop.example/v1/batch');
+    expect(page.posts[0]!.url).toBe('https://shop.example/v1/batch');
   });
 
   it('does nothing when _df.js runs a second time', () => {

@@ -109,11 +109,14 @@ describe('browser', () => {
   it('keeps the old value when storage is full', async () => {
     vi.stubGlobal(
       'localStorage',
-      new Proxy({ kept: 'old' } as Record<string, string>, {
-        set() {
-          throw new DOMException('Quota exceeded', 'QuotaExceededError');
+      new Proxy(
+        { kept: 'old' },
+        {
+          set() {
+            throw new DOMException('Quota exceeded', 'QuotaExceededError');
+          },
         },
-      }),
+      ),
     );
     const browser = await load();
     expect(() => browser.writeStored('kept', 'new')).not.toThrow();

@@ -36,7 +36,7 @@ function fakePage(url: string) {
     set cookie(assignment: string) {
       cookieWrites.push(assignment);
       const [pair, ...attributes] = assignment.split(';');
-      const [name, value] = pair.split('=');
+      const [name = '', value = ''] = pair!.split('='); // split always gives a first part
       if (attributes.includes('max-age=0')) delete cookies[name];
       else cookies[name] = value;
     },
@@ -85,7 +85,7 @@ function pasteAndLoad() {
   page.run(snippet);
   page.run(`_df.track('Product Added', { product_id: 'SKU-1', price: 19.99 })`);
   const [script] = page.appended;
-  page.document.currentScript = { ...script, src: new URL(script.src, 'https://shop.example/').href };
+  page.document.currentScript = { ...script!, src: new URL(script!.src, 'https://shop.example/').href };
   page.run(distFile('_df.js'));
   page.document.currentScript = null;
 }
@@ -101,9 +101,9 @@ describe('the built tag', () => {
     pasteAndLoad();
     await settle();
     expect(page.posts).toHaveLength(1);
-    expect(page.posts[0].url).toBe('https://shop.example/v1/batch');
-    expect(page.posts[0].init).toMatchObject({ method: 'POST', keepalive: true, credentials: 'include' });
-    const [body] = page.batches();
+    expect(page.posts[0]!.url).toBe('https://shop.example/v1/batch');
+    expect(page.posts[0]!.init).toMatchObject({ method: 'POST', keepalive: true, credentials: 'include' });
+    const body = page.batches()[0]!; // the one post above
     expect(body.writeKey).toBe('wk_test');
     expect(body.sentAt).toEqual(expect.any(String));
     const anonymousId = page.cookies._dfid;
@@ -157,10 +157,10 @@ describe('the built tag', () => {
     pasteAndLoad();
     page.run(`_df.track('Checkout Started')`);
     page.document.hidden = true;
-    for (const listener of page.listeners.visibilitychange) listener();
+    for (const listener of page.listeners.visibilitychange!) listener();
     expect(page.beacons).toHaveLength(1);
-    expect(page.beacons[0].url).toBe('https://shop.example/v1/batch?writeKey=wk_test');
-    const beaconed = JSON.parse(page.beacons[0].body) as { batch: { type: string; event?: string }[] };
+    expect(page.beacons[0]!.url).toBe('https://shop.example/v1/batch?writeKey=wk_test');
+    const beaconed = JSON.parse(page.beacons[0]!.body) as { batch: { type: string; event?: string }[] };
     expect(beaconed.batch.map((m) => m.event ?? m.type)).toEqual(['page', 'Product Added', 'Checkout Started']);
     await settle();
   });

@@ -84,7 +84,7 @@ describe('createQueue', () => {
 
   it('retries a failed batch with growing, jittered delays and the same messageIds', async () => {
     const answers = [Promise.resolve(503), Promise.reject(new TypeError('Failed to fetch')), Promise.resolve(429)];
-    answers[1].catch(() => undefined);
+    answers[1]!.catch(() => undefined);
     page.answer = () => answers.shift() ?? Promise.resolve(200);
     createQueue(API, KEY)(message('m1'));
     await vi.advanceTimersByTimeAsync(50);

@@ -9,7 +9,7 @@ import type { DatafirstStub } from '../types/df.js';
   if (w._df) return;
   stub = w._df = [] as unknown as DatafirstStub;
   for (const method of ['page', 'track', 'identify', 'reset', 'consent'] as const) {
-    stub[method] = (...args: unknown[]) => stub!.push([method, args, Date.now(), location.href]);
+    stub[method] = (...args: unknown[]) => stub.push([method, args, Date.now(), location.href]);
   }
   // A script added by a script loads async already: no `async` attribute needed.
   script = d.createElement('script');

@@ -34,7 +34,7 @@ let controller = null; // aborts the current page's pending requests
 /** The current route: path and query of the `#/path?query` fragment. */
 function currentRoute() {
   const hash = location.hash.startsWith('#/') ? location.hash.slice(1) : DEFAULT_ROUTE.slice(1);
-  const [path, query = ''] = hash.split('?');
+  const [path = '', query = ''] = hash.split('?');
   return { path, query: new URLSearchParams(query) };
 }
 

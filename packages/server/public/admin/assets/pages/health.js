@@ -10,6 +10,7 @@ const WINDOWS = [
   ['60', 'Last hour'],
   ['180', 'Last 3 hours'],
 ];
+/** @type {[key: 'delivered' | 'retried' | 'failed', label: string][]} */
 const SERIES = [
   ['delivered', 'Delivered'],
   ['retried', 'Retried'],
