@@ -4,6 +4,8 @@ import { loadConfig, parseConfig, type Config } from './config.js';
 import { helpText } from './options-help.js';
 import { OPTION_LIST, OPTIONS } from './options.js';
 
+const PIXEL = '6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a';
+
 /** The message of the error `run` throws. */
 function errorMessage(run: () => unknown): string {
   try {
@@ -96,8 +98,14 @@ describe('defaults', () => {
     expect(loadConfig(['--request-timeout', '5000'], {}).leaseMs).toBe(10_000);
   });
 
+  it('refuses a pixel id that is not one, such as a placeholder, at start', () => {
+    expect(errorMessage(() => loadConfig([], { SNAP_PIXEL_ID: 'your-pixel-id', SNAP_ACCESS_TOKEN: 't' }))).toBe(
+      'invalid pixel id: your-pixel-id (a Snapchat Pixel ID: a UUID like 6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a (Ads Manager → Events Manager)), from SNAP_PIXEL_ID',
+    );
+  });
+
   it('sends to Snapchat itself once a pixel and token are given', () => {
-    const config = loadConfig([], { SNAP_PIXEL_ID: 'pixel-1', SNAP_ACCESS_TOKEN: 'token-1' });
+    const config = loadConfig([], { SNAP_PIXEL_ID: PIXEL, SNAP_ACCESS_TOKEN: 'token-1' });
     expect([config.demo, config.snapchatApiUrl]).toEqual([false, 'https://tr.snapchat.com']);
   });
 });
@@ -119,17 +127,17 @@ const EVERY_OPTION: [keyof typeof OPTIONS, string, string[] | undefined, Partial
   ['snapchatUrl', 'http://127.0.0.1:9/', ['--snapchat-url', 'http://127.0.0.1:9/'], { snapchatApiUrl: 'http://127.0.0.1:9' }, {}],
   [
     'pixelId',
-    'pixel-1',
-    ['--pixel-id', 'pixel-1'],
-    { snapPixelId: 'pixel-1', ...SNAPCHAT_ITSELF, snapAccessToken: 't' },
+    PIXEL,
+    ['--pixel-id', PIXEL],
+    { snapPixelId: PIXEL, ...SNAPCHAT_ITSELF, snapAccessToken: 't' },
     { SNAP_ACCESS_TOKEN: 't' },
   ],
   [
     'accessToken',
     'token-1',
     undefined,
-    { snapAccessToken: 'token-1', ...SNAPCHAT_ITSELF, snapPixelId: 'p' },
-    { SNAP_PIXEL_ID: 'p' },
+    { snapAccessToken: 'token-1', ...SNAPCHAT_ITSELF, snapPixelId: PIXEL },
+    { SNAP_PIXEL_ID: PIXEL },
   ],
   ['writeKey', 'wk_given', undefined, { writeKey: 'wk_given' }, {}],
   ['tagPath', '/assets/app.js', ['--tag-path', '/assets/app.js'], { tagPath: '/assets/app.js' }, {}],
@@ -233,7 +241,7 @@ describe('bad values', () => {
     );
   });
 
-  it.each([[{ SNAP_PIXEL_ID: 'pixel-1' }], [{ SNAP_ACCESS_TOKEN: 'token-1' }]])(
+  it.each([[{ SNAP_PIXEL_ID: PIXEL }], [{ SNAP_ACCESS_TOKEN: 'token-1' }]])(
     'refuses half of the Snapchat credentials: %j',
     (env) => {
       expect(errorMessage(() => loadConfig([], env))).toBe(
@@ -269,8 +277,8 @@ describe('secrets on the command line', () => {
   });
 
   it('still takes --access-token, with a warning naming SNAP_ACCESS_TOKEN', () => {
-    const { config, warnings } = parseConfig(['--pixel-id', 'pixel-1', '--access-token', 'token-1'], {});
-    expect([config.snapPixelId, config.snapAccessToken]).toEqual(['pixel-1', 'token-1']);
+    const { config, warnings } = parseConfig(['--pixel-id', PIXEL, '--access-token', 'token-1'], {});
+    expect([config.snapPixelId, config.snapAccessToken]).toEqual([PIXEL, 'token-1']);
     expect(warnings).toEqual([
       '--access-token shows its secret in the process list (ps) and will stop working; set SNAP_ACCESS_TOKEN instead',
     ]);
@@ -278,7 +286,7 @@ describe('secrets on the command line', () => {
 
   it('prints that warning to stderr when loading the config', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    loadConfig(['--pixel-id', 'pixel-1', '--access-token', 'token-1'], {});
+    loadConfig(['--pixel-id', PIXEL, '--access-token', 'token-1'], {});
     expect(warn.mock.calls).toEqual([
       [
         'datafirst: warning: --access-token shows its secret in the process list (ps) and will stop working; set SNAP_ACCESS_TOKEN instead',
@@ -287,7 +295,7 @@ describe('secrets on the command line', () => {
   });
 
   it('lets --access-token win over SNAP_ACCESS_TOKEN while it works', () => {
-    const config = loadConfig(['--access-token', 'from-flag'], { SNAP_PIXEL_ID: 'p', SNAP_ACCESS_TOKEN: 'from-env' });
+    const config = loadConfig(['--access-token', 'from-flag'], { SNAP_PIXEL_ID: PIXEL, SNAP_ACCESS_TOKEN: 'from-env' });
     expect(config.snapAccessToken).toBe('from-flag');
   });
 });

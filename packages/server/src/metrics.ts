@@ -18,7 +18,8 @@ export interface Metrics {
 /** Creates the metrics, with the backlog read from the store at scrape time. */
 export function createMetrics(store: Store): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'datafirst_process_' });
+  // Node's own metrics are named process_* and nodejs_*: prefixed, they read datafirst_process_cpu_seconds_total.
+  collectDefaultMetrics({ register: registry, prefix: 'datafirst_' });
   const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
     new Counter<L>({ name, help, labelNames, registers: [registry] });
   new Gauge({

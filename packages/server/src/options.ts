@@ -124,7 +124,11 @@ export const OPTIONS = {
     name: 'pixel-id',
     env: 'SNAP_PIXEL_ID',
     flag: value('<id>'),
-    parse: text,
+    // Checked at start as the admin API checks it: a placeholder such as `your-pixel-id` fails here, not at the first send.
+    parse: matching(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu,
+      'a Snapchat Pixel ID: a UUID like 6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a (Ads Manager → Events Manager)',
+    ),
     help: 'with `SNAP_ACCESS_TOKEN`, bootstraps a default source and Snapchat integration; without both, demo mode',
     secret: false,
   },

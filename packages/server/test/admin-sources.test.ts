@@ -54,6 +54,31 @@ describe('POST /v1/admin/sources', () => {
   });
 });
 
+describe('admin bodies are JSON', () => {
+  it('refuses a body sent without Content-Type: application/json with 415 and does nothing', async () => {
+    const before = (await call(collector, 'GET', '/v1/admin/sources')).body.sources.length;
+    const res = await collector.admin('/v1/admin/sources', {
+      method: 'POST',
+      body: 'name=Form',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toEqual({
+      error: 'send the body as JSON with Content-Type: application/json (got "application/x-www-form-urlencoded")',
+    });
+    expect((await call(collector, 'GET', '/v1/admin/sources')).body.sources).toHaveLength(before);
+  });
+
+  it('allows calls without a body, and two sources with the same name (names are labels; ids identify)', async () => {
+    const first = await call(collector, 'POST', '/v1/admin/sources', { name: 'Twin' });
+    const second = await call(collector, 'POST', '/v1/admin/sources', { name: 'Twin' });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(first.body.id).not.toBe(second.body.id);
+    const rotated = await collector.admin(`/v1/admin/sources/${first.body.id}/rotate-key`, { method: 'POST' });
+    expect(rotated.status).toBe(200);
+  });
+});
+
 describe('GET /v1/admin/sources', () => {
   it('lists sources with masked write keys and their number of integrations', async () => {
     const source = await createSource(collector, 'Listed');

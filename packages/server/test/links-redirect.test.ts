@@ -109,6 +109,8 @@ describe('GET /go/:id', () => {
     const first = await follow(`${link.url}?ScCid=tap-1&utm_content=a`);
     const second = await follow(`${link.url}?ScCid=tap-1&utm_content=b`);
     expect(second.clickId).toBe(first.clickId);
+    expect(first.res.headers.get('x-datafirst-click')).toBe('counted');
+    expect(second.res.headers.get('x-datafirst-click')).toBe('not-counted; reason=repeat');
     expect(second.location).toBe(`https://offer.example/land?aff=7&ScCid=tap-1&utm_content=b&df_click_id=${first.clickId}`);
     expect(await clicksOf(link.id)).toHaveLength(1);
     await settled(collector);
@@ -125,9 +127,21 @@ describe('GET /go/:id', () => {
     expect(bot.location).toBe('https://offer.example/land?aff=7&ScCid=bot');
     expect(prefetch.location).toBe('https://offer.example/land?aff=7&ScCid=pre');
     expect(head.status).toBe(302);
+    expect(bot.res.headers.get('x-datafirst-click')).toBe('not-counted; reason=bot');
+    expect(prefetch.res.headers.get('x-datafirst-click')).toBe('not-counted; reason=prefetch');
+    expect(head.headers.get('x-datafirst-click')).toBe('not-counted; reason=head');
     expect(await clicksOf(link.id)).toEqual([]);
     await settled(collector);
     expect(await mockEvents(collector, pixelId)).toEqual([]);
+  });
+
+  it('counts a click from curl when it names a browser user agent, as the README tells testers', async () => {
+    const { link } = await pixelLink('curl');
+    const asCurl = await fetch(link.url, { redirect: 'manual', headers: { 'user-agent': 'curl/8.5.0' } });
+    expect(asCurl.headers.get('x-datafirst-click')).toBe('not-counted; reason=bot');
+    const asBrowser = await fetch(link.url, { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64)' } });
+    expect(asBrowser.headers.get('x-datafirst-click')).toBe('counted');
+    expect(await clicksOf(link.id)).toHaveLength(1);
   });
 
   it('stores but does not send the click when the link maps it to no Snapchat event', async () => {

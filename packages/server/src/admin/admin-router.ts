@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { DestinationRegistry } from '@datafirst/destination';
 import type { Store } from '@datafirst/store';
 import type { Logger } from 'pino';
@@ -45,6 +45,7 @@ export function adminRouter(options: AdminOptions): Router {
   };
   const router = express.Router();
   router.use(apiSecurityHeaders());
+  router.use(requireJsonBodies);
   router.use(express.json({ limit: '1mb' }));
   router.use(sessionRoutes(auth));
   router.use(requireAdmin(auth));
@@ -56,6 +57,18 @@ export function adminRouter(options: AdminOptions): Router {
   router.use(adminErrors(logger));
   return router;
 }
+
+/**
+ * A body in any other type would be ignored by the JSON parser and the call would run with
+ * defaults: refuse it with 415 instead, naming the type to send. Calls without a body pass.
+ */
+const requireJsonBodies: RequestHandler = (req, res, next) => {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (!hasBody || req.is('application/json')) return next();
+  res.status(415).json({
+    error: `send the body as JSON with Content-Type: application/json (got ${JSON.stringify(req.headers['content-type'] ?? 'none')})`,
+  });
+};
 
 /** Body parser and validation errors as the admin API's JSON errors. */
 function adminErrors(logger: Logger | undefined): ErrorRequestHandler {

@@ -18,23 +18,13 @@ describe('notAClick', () => {
   }
 
   const others: [string, string | undefined, Record<string, string>, string][] = [
-    ['a HEAD request', 'HEAD', { 'user-agent': SNAPCHAT_IOS }, 'a HEAD request'],
-    ['a speculative prefetch', 'GET', { 'user-agent': SNAPCHAT_IOS, 'sec-purpose': 'prefetch;prerender' }, 'a prefetch'],
-    [
-      'Googlebot',
-      'GET',
-      { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' },
-      'an automated client',
-    ],
-    [
-      "Slack's link expander",
-      'GET',
-      { 'user-agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' },
-      'an automated client',
-    ],
-    ["Facebook's preview fetcher", 'GET', { 'user-agent': 'facebookexternalhit/1.1' }, 'an automated client'],
-    ['curl', 'GET', { 'user-agent': 'curl/8.5.0' }, 'an automated client'],
-    ['a request without a user agent', 'GET', {}, 'no user agent'],
+    ['a HEAD request', 'HEAD', { 'user-agent': SNAPCHAT_IOS }, 'head'],
+    ['a speculative prefetch', 'GET', { 'user-agent': SNAPCHAT_IOS, 'sec-purpose': 'prefetch;prerender' }, 'prefetch'],
+    ['Googlebot', 'GET', { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' }, 'bot'],
+    ["Slack's link expander", 'GET', { 'user-agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' }, 'bot'],
+    ["Facebook's preview fetcher", 'GET', { 'user-agent': 'facebookexternalhit/1.1' }, 'bot'],
+    ['curl', 'GET', { 'user-agent': 'curl/8.5.0' }, 'bot'],
+    ['a request without a user agent', 'GET', {}, 'no_user_agent'],
   ];
   for (const [name, method, headers, reason] of others) {
     it(`does not count ${name}`, () => expect(notAClick(method, headers)).toBe(reason));

@@ -55,6 +55,17 @@ describe('parsePostbackParams', () => {
     });
   });
 
+  it('says when a required parameter came as a macro the offer network did not replace', () => {
+    expect(parsePostbackParams({ click_id: '{click_id}', event: '[event]' })).toEqual({
+      ok: false,
+      errors: [
+        'click_id: the macro "{click_id}" was not replaced by the offer network; put its own macro for the click id the smart link passed to the offer there',
+        'event: the macro "[event]" was not replaced by the offer network; put its own macro for the conversion: one of subscribe, subscriber, ' +
+          'new_subscriber, subscription, sub, purchase, sale, tip, ppv, transaction, renewal, rebill, message, message_received there',
+      ],
+    });
+  });
+
   it('refuses amounts written with a decimal comma rather than guessing', () => {
     const result = parsePostbackParams({ click_id: 'C1', event: 'sale', value: '9,99' });
     expect(result.ok).toBe(false);

@@ -31,10 +31,20 @@ const TRAIT_PARAMS: readonly [string, keyof Traits][] = [
 ];
 
 // Offer networks fill unknown macros with an empty string or leave the macro itself ("{payout}").
+const MACRO = /^[{[]\w*[}\]]$/;
+
 function given(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
-  return text === '' || /^[{[]\w*[}\]]$/.test(text) ? undefined : text;
+  return text === '' || MACRO.test(text) ? undefined : text;
+}
+
+/** Why a required parameter is missing: never sent, or sent as a macro the network did not replace. */
+function missing(input: Record<string, unknown>, name: string, what: string): string {
+  const value = typeof input[name] === 'string' ? input[name].trim() : '';
+  return MACRO.test(value)
+    ? `${name}: the macro ${JSON.stringify(value)} was not replaced by the offer network; put its own macro for ${what} there`
+    : `${name}: required: ${what}`;
 }
 
 /**
@@ -45,14 +55,16 @@ function given(value: unknown): string | undefined {
 export function parsePostbackParams(input: Record<string, unknown>): PostbackParamsCheck {
   const errors: string[] = [];
   const clickId = given(input.click_id);
-  if (clickId === undefined) errors.push('click_id: required: the click id the smart link passed to the offer');
+  if (clickId === undefined) errors.push(missing(input, 'click_id', 'the click id the smart link passed to the offer'));
   else if (clickId.length > 64) errors.push('click_id: at most 64 characters');
 
   const event = given(input.event);
   const kind = event === undefined ? undefined : parseConversionKind(event);
   if (kind === undefined)
     errors.push(
-      `event: ${event === undefined ? 'required' : `${JSON.stringify(event)} is not known`}; one of ${POSTBACK_EVENT_NAMES.join(', ')}`,
+      event === undefined
+        ? missing(input, 'event', `the conversion: one of ${POSTBACK_EVENT_NAMES.join(', ')}`)
+        : `event: ${JSON.stringify(event)} is not known; one of ${POSTBACK_EVENT_NAMES.join(', ')}`,
     );
 
   const rawValue = given(input.value);

@@ -47,6 +47,8 @@ async function follow(context: LinkContext, req: Request, res: Response): Promis
   let location = redirectUrl(link.destinationUrl, rawQuery, link.clickIdParam, undefined);
 
   const skip = notAClick(req.method, req.headers);
+  // Says what happened to whoever tests a link with curl, which is classed as a bot.
+  let counted = `not-counted; reason=${skip}`;
   if (skip !== undefined) {
     context.logger.debug({ link: link.id, why: skip }, 'smart link followed without counting a click');
   } else {
@@ -68,17 +70,19 @@ async function follow(context: LinkContext, req: Request, res: Response): Promis
         gpc: req.get('sec-gpc') === '1',
       });
       location = created ? destination : redirectUrl(link.destinationUrl, rawQuery, link.clickIdParam, click.id);
+      counted = created ? 'counted' : 'not-counted; reason=repeat';
       if (created) {
         const planned = clickEvent(click.id, link.events as LinkEventMap);
         const message = clickMessage(link, click, planned, clickConsent(click, context.consent), new Date());
         await submitLinkMessages(context, link, [{ message, skip: skipReasonFor(planned.linkEvent, planned.snapchatEvent) }]);
       }
     } catch (error) {
+      counted = 'not-counted; reason=error';
       context.logger.error({ err: error, link: link.id }, 'could not record a smart-link click; redirecting anyway');
     }
   }
   // Each click must reach us: nothing may cache the redirect. Written by hand because Express's
   // res.redirect re-encodes the URL, and parameters must reach the offer exactly as they came.
-  res.writeHead(302, { location, 'cache-control': 'no-store', 'x-robots-tag': 'noindex' });
+  res.writeHead(302, { location, 'cache-control': 'no-store', 'x-robots-tag': 'noindex', 'x-datafirst-click': counted });
   res.end();
 }

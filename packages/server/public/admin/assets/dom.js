@@ -132,8 +132,13 @@ export function relative(iso, now = Date.now()) {
         ? `${Math.round(abs / 60)} min`
         : abs < 86_400
           ? `${Math.round(abs / 3600)} h`
-          : `${Math.round(abs / 86_400)} days`;
+          : plural(Math.round(abs / 86_400), 'day');
   return seconds >= 0 ? `in ${text}` : `${text} ago`;
+}
+
+/** "1 day", "3 days". */
+function plural(count, noun) {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** A <time> element showing a time of day, with the full date in its title. */
