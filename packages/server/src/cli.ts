@@ -1,4 +1,5 @@
 #!/usr/bin/env -S node --max-old-space-size=160
+import { adminTokenPath, withKeptAdminToken } from './admin-token-file.js';
 import { loadConfig } from './config.js';
 import { helpText } from './options-help.js';
 import { startDatafirst, startWorker } from './server.js';
@@ -28,7 +29,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(helpText('start'));
     return;
   }
-  const config = loadConfig(rest, process.env);
+  const config = withKeptAdminToken(loadConfig(rest, process.env));
   const running = await startDatafirst(config);
 
   const lines = [`Datafirst is listening on ${running.url}`];
@@ -45,7 +46,9 @@ async function main(argv: string[]): Promise<void> {
   if (running.source && !config.writeKey)
     lines.push(`  Write key:        ${running.source.writeKey} (source ${running.source.id})`);
   if (config.adminTokenGenerated) {
-    lines.push(`  Admin token:      ${config.adminToken} (generated; set DATAFIRST_ADMIN_TOKEN to keep one)`);
+    lines.push(`  Admin token:      ${config.adminToken} (generated, kept in ${adminTokenPath(config)})`);
+  } else if (config.adminTokenKept) {
+    lines.push(`  Admin token:      kept in ${adminTokenPath(config)} (generated at the first start)`);
   }
   lines.push(`  Database:         ${config.dbPath}`);
   console.log(lines.join('\n'));
