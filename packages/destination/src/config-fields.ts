@@ -7,7 +7,7 @@ export interface ConfigField {
   key: string;
   label: string;
   /** How the form shows it and how a value is read. */
-  type: 'string' | 'integer' | 'boolean' | 'select' | 'event_map' | 'string_map';
+  type: 'string' | 'integer' | 'boolean' | 'select' | 'event_map' | 'field_map';
   required: boolean;
   /** Write-only: never logged, and masked in every answer. */
   secret: boolean;
@@ -20,6 +20,8 @@ export interface ConfigField {
   options?: readonly { value: string; label: string }[];
   /** What applies when the field is not set. */
   default?: string | number | boolean;
+  /** For `field_map`: the destination fields a source may be mapped to, and what a fixed value of each is. */
+  mappable?: readonly { key: string; value: 'number' | 'text' | 'list' }[];
   /** The form section it is shown in; the destination's name when not given. */
   group?: string;
 }

@@ -3,6 +3,7 @@ import { assetIdFor, resolveActionSource } from './action-source.js';
 import { buildAppData } from './app-data.js';
 import type { SnapchatConfig } from './config.js';
 import { buildCustomData, orderValue } from './custom-data.js';
+import { applyFieldMap } from './field-map.js';
 import { mapEventName } from './map-event.js';
 import { buildUserData, hasMinimumIdentifiers, hasTrait } from './user-data.js';
 import type { SnapV3Event } from './v3-event.js';
@@ -127,7 +128,12 @@ export function toSnapEvent(message: EnrichedMessage, config: SnapchatConfig, op
     return skip('missing_app_data', "MOBILE_APP events need an app id: the integration's app_id or context.app.namespace");
   }
 
-  const customData = buildCustomData(message);
+  // The integration's field map changes what the default rules built, before any check runs on it.
+  const { customData, userData } = applyFieldMap(
+    message,
+    { customData: buildCustomData(message), userData: buildUserData(message, options.profileTraits, config) },
+    config,
+  );
   if (mapping.name === 'PURCHASE' && (customData?.value === undefined || customData.currency === undefined)) {
     const properties = message.properties ?? {};
     const detail =
@@ -137,7 +143,6 @@ export function toSnapEvent(message: EnrichedMessage, config: SnapchatConfig, op
     return skip('purchase_missing_value_or_currency', detail);
   }
 
-  const userData = buildUserData(message, options.profileTraits, config);
   if (!hasMinimumIdentifiers(userData)) {
     const phoneHint =
       config.phone_default_country === undefined && hasTrait(message, options.profileTraits, 'phone')

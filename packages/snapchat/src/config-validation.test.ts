@@ -136,7 +136,7 @@ describe('validateSnapchatConfig: refused configs', () => {
     [
       { ...MINIMAL, pixelId: PIXEL },
       [
-        'pixelId: is not a Snapchat setting (known: pixel_id, access_token, snap_app_id, app_id, api_version, action_source, phone_default_country, event_map, limited_data_use, ldu_country, ldu_state, rate_limit_rps, rate_limit_burst)',
+        'pixelId: is not a Snapchat setting (known: pixel_id, access_token, snap_app_id, app_id, api_version, action_source, phone_default_country, event_map, field_map, limited_data_use, ldu_country, ldu_state, rate_limit_rps, rate_limit_burst)',
       ],
     ],
   ])('refuses %j with %j', (input, errors) => {

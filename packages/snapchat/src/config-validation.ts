@@ -2,6 +2,7 @@ import { toActionSource } from './action-source.js';
 import type { ApiVersion, LduCountry, LduState, SnapchatConfig } from './config.js';
 import { callingCodeOf } from './countries.js';
 import { isSnapEventName } from './event-names.js';
+import { fieldMapErrors, type FieldMap } from './field-map.js';
 import { isRecord } from './is-record.js';
 import { withoutUndefined } from './without-undefined.js';
 
@@ -17,6 +18,7 @@ const KNOWN_KEYS = [
   'action_source',
   'phone_default_country',
   'event_map',
+  'field_map',
   'limited_data_use',
   'ldu_country',
   'ldu_state',
@@ -151,6 +153,8 @@ export function validateSnapchatConfig(input: unknown): ConfigValidation {
   }
 
   const eventMap = eventMapField(present(input, 'event_map'), errors);
+  const rawFieldMap = present(input, 'field_map');
+  if (rawFieldMap !== undefined) errors.push(...fieldMapErrors(rawFieldMap));
 
   const rawLdu = present(input, 'limited_data_use');
   if (rawLdu !== undefined && typeof rawLdu !== 'boolean') errors.push('limited_data_use: must be true or false');
@@ -175,6 +179,7 @@ export function validateSnapchatConfig(input: unknown): ConfigValidation {
       action_source: actionSource,
       phone_default_country: phoneDefaultCountry,
       event_map: eventMap,
+      field_map: rawFieldMap as FieldMap | undefined,
       limited_data_use: typeof rawLdu === 'boolean' ? rawLdu : undefined,
       ldu_country: lduCountry,
       ldu_state: lduState,

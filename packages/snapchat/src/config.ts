@@ -1,3 +1,5 @@
+import type { FieldMap } from './field-map.js';
+
 /** Where an event happened, in Snapchat's native terms. */
 export type ActionSource = 'WEB' | 'MOBILE_APP' | 'OFFLINE';
 
@@ -27,6 +29,8 @@ export interface SnapchatConfig {
   phone_default_country?: string;
   /** Event name → Snapchat event name, or `null` to switch that event off. Wins over the defaults. */
   event_map?: Record<string, string | null>;
+  /** Where mapped Snapchat fields take their values from, for all events and per event name. */
+  field_map?: FieldMap;
   /** Always ask for limited data use (`data_processing_options: ["LDU"]`). */
   limited_data_use?: boolean;
   /** `data_processing_options_country` of limited-data-use events: 0 (default) lets Snap geolocate, 1 is the US. */

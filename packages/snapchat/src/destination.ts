@@ -7,6 +7,7 @@ import type { SendResult, SnapchatClient } from './client.js';
 import { validateSnapchatConfig } from './config-validation.js';
 import type { SnapchatConfig } from './config.js';
 import { DEFAULT_EVENT_MAP, SNAP_EVENT_NAMES } from './event-names.js';
+import { MAPPABLE_FIELDS } from './field-map.js';
 import { SNAP_IDENTIFIERS, snapIdentifiersOf } from './identifiers.js';
 import { PAGE_EVENT_KEY } from './map-event.js';
 import { MAX_EVENTS_PER_REQUEST } from './request.js';
@@ -154,6 +155,19 @@ export const SNAPCHAT_FIELDS: readonly ConfigField[] = [
     secret: false,
     credential: false,
     help: 'Which Snapchat event each of your events is sent as. Events not listed are stored but not sent; “Off” stops an event that is sent by default.',
+  },
+  {
+    key: 'field_map',
+    label: 'Event data',
+    type: 'field_map',
+    required: false,
+    secret: false,
+    credential: false,
+    help: 'The fields each event sends beyond the defaults: take one from the event (a path such as properties.grand_total or properties.products[].sku), give it a fixed value, or never send it. Identity fields are normalised and hashed like their defaults.',
+    mappable: Object.entries(MAPPABLE_FIELDS).map(([key, { kind }]) => ({
+      key,
+      value: kind === 'number' || kind === 'integer' ? 'number' : kind === 'texts' ? 'list' : 'text',
+    })),
   },
 ];
 

@@ -19,6 +19,8 @@ export { buildCustomData, orderValue, snapCurrency, toNumber } from './custom-da
 export type { SnapContent, SnapCustomData } from './custom-data.js';
 export { DEFAULT_EVENT_MAP, isSnapEventName, SNAP_EVENT_NAMES } from './event-names.js';
 export type { SnapEventName } from './event-names.js';
+export { applyFieldMap, fieldMapErrors, MAPPABLE_FIELDS, valueAtPath } from './field-map.js';
+export type { FieldMap, FieldSource } from './field-map.js';
 export { hashNormalized, isSha256Hex, sha256Hex } from './hash.js';
 export { SNAP_IDENTIFIERS, snapIdentifiersOf } from './identifiers.js';
 export { mapEventName, PAGE_EVENT_KEY } from './map-event.js';

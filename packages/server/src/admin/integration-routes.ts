@@ -65,7 +65,10 @@ function credentialsChanged(destination: AnyDestination, before: Record<string, 
   return destination.fields.some((field) => field.credential && before[field.key] !== after[field.key]);
 }
 
-/** Integrations: create, list, read, update (enable, disable, map events…), delete, send a test event. */
+/**
+ * Integrations: create, list, read, update (enable, disable, map events and fields…), delete,
+ * preview the payload of a recent event, send a test event.
+ */
 export function integrationRoutes(options: IntegrationRoutesOptions): Router {
   const { store, directory, destinations, logger } = options;
   const router = express.Router();
@@ -157,6 +160,38 @@ export function integrationRoutes(options: IntegrationRoutesOptions): Router {
       directory.invalidate();
       if (!deleted) return void res.status(404).json({ error: 'no such integration' });
       res.status(204).end();
+    }),
+  );
+
+  router.post(
+    '/integrations/:id/preview',
+    route(async (req, res) => {
+      const integration = await store.getIntegration(String(req.params.id));
+      if (!integration) return void res.status(404).json({ error: 'no such integration' });
+      const destination = destinationOf(integration);
+      const body = objectBody(req.body);
+      const errors = knownFields(body, ['event', 'config']);
+      if (body.event !== undefined && (typeof body.event !== 'string' || body.event === ''))
+        errors.push('event: an event name, such as Order Completed');
+      // An unsaved config (the editor's current state) merges into the saved one, as PATCH would.
+      const config =
+        body.config === undefined
+          ? integration.config
+          : checkDestinationConfig(destination, mergeConfig(destination, integration.config, body.config), errors);
+      throwIfAny(errors);
+      const name = queryString(body.event);
+      const [recent] = await store.listEvents({ sourceId: integration.sourceId, name, limit: 1 });
+      if (!recent) {
+        return void res.json({ event: name ?? null, message: null, payload: null, reason: 'no event of that name yet' });
+      }
+      const built = destination.build(recent.message, config!, { now: new Date() });
+      res.json({
+        event: name ?? null,
+        message: recent.message,
+        payload: built.ok ? built.event : null,
+        reason_code: built.ok ? null : built.code,
+        reason: built.ok ? null : built.detail,
+      });
     }),
   );
 

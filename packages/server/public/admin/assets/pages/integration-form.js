@@ -51,9 +51,14 @@ export async function render(main, ctx) {
       placeholder: 'e.g. analytics, C0004',
     }),
   };
-  const settings = destination.fields.filter((f) => f.type !== 'event_map').map((f) => settingInput(f, config, integration));
+  const settings = destination.fields
+    .filter((f) => f.type !== 'event_map' && f.type !== 'field_map')
+    .map((f) => settingInput(f, config, integration));
   const mappingField = destination.fields.find((f) => f.type === 'event_map');
   const mapping = mappingField ? mappingEditor(destination, mappingField, config[mappingField.key] ?? {}) : null;
+  const dataField = destination.fields.find((f) => f.type === 'field_map');
+  const eventNames = Object.keys(destination.default_event_map).filter((name) => name !== 'page');
+  const data = dataField ? fieldMapEditor(dataField, config[dataField.key] ?? {}, eventNames, integration, ctx.signal) : null;
   const groups = new Map();
   for (const setting of settings) {
     const group = setting.field.group ?? destination.name;
@@ -94,6 +99,7 @@ export async function render(main, ctx) {
       field('Other categories', inputs.other_categories, 'Comma-separated, as your consent tool names them.'),
     ),
     mapping?.element ?? null,
+    data?.element ?? null,
     h(
       'div',
       { class: 'buttons sticky' },
@@ -127,6 +133,7 @@ export async function render(main, ctx) {
       if (value !== undefined) configBody[setting.field.key] = value;
     }
     if (mapping) configBody[mappingField.key] = mapping.value();
+    if (data) configBody[dataField.key] = data.value();
     const body = { name: inputs.name.value, enabled: inputs.enabled.checked, config: configBody, consent_categories: categories };
     try {
       if (integration) {
@@ -380,4 +387,165 @@ function mappingEditor(destination, mappingField, eventMap) {
       return map;
     },
   };
+}
+
+/**
+ * The event data editor (`field_map`): per event, or for all events, which fields come from where.
+ * Each mappable field takes its default, a path in the event, a fixed value, or "never send". The
+ * fields the default rules already send for a recent real event show greyed; the preview shows the
+ * payload that event would get with the map as it stands on screen, before it is saved.
+ */
+function fieldMapEditor(dataField, fieldMap, eventNames, integration, signal) {
+  const state = { default: { ...(fieldMap.default ?? {}) }, events: structuredClone(fieldMap.events ?? {}) };
+  const ALL = '';
+  const scope = select(
+    { name: 'field-map-event', 'aria-label': 'Event data for' },
+    [[ALL, 'All events'], ...[...new Set([...eventNames, ...Object.keys(state.events)])].map((n) => [n, n])],
+    ALL,
+  );
+  const body = h('tbody', {});
+  const preview = h('pre', { class: 'json', 'aria-label': 'Payload preview', tabindex: 0 });
+  const previewNote = h('p', { class: 'hint', role: 'status' });
+  let defaults = new Set();
+  let timer;
+
+  const sourcesOf = () => (scope.value === ALL ? state.default : (state.events[scope.value] ??= {}));
+  const kindOf = (source) =>
+    source === undefined ? 'default' : source === null ? 'never' : typeof source === 'string' ? 'path' : 'value';
+
+  function row({ key, value: valueType }) {
+    const sources = sourcesOf();
+    const source = sources[key];
+    const kind = select(
+      { 'aria-label': `Source of ${key}`, dataset: { field: key } },
+      [
+        ['default', defaults.has(key) ? 'Sent by default' : 'Default (not sent)'],
+        ['path', 'From the event'],
+        ['value', 'Fixed value'],
+        ['never', 'Never send'],
+      ],
+      kindOf(source),
+    );
+    const text = h('input', {
+      'aria-label': `Value of ${key}`,
+      autocomplete: 'off',
+      spellcheck: 'false',
+      value: typeof source === 'string' ? source : source && typeof source === 'object' ? String(source.value) : '',
+      placeholder: 'properties.grand_total',
+    });
+    const update = () => {
+      const raw = text.value.trim();
+      text.hidden = kind.value === 'default' || kind.value === 'never';
+      if (kind.value === 'default') delete sources[key];
+      else if (kind.value === 'never') sources[key] = null;
+      else if (kind.value === 'path') sources[key] = raw;
+      else
+        sources[key] = {
+          value: valueType === 'number' && raw !== '' ? Number(raw) : raw,
+        };
+      schedulePreview();
+    };
+    kind.addEventListener('change', update);
+    text.addEventListener('input', update);
+    text.hidden = kind.value === 'default' || kind.value === 'never';
+    return h(
+      'tr',
+      { class: defaults.has(key) && kind.value === 'default' ? 'muted' : '' },
+      h('th', { scope: 'row' }, h('code', {}, key)),
+      h('td', {}, kind),
+      h('td', {}, text),
+    );
+  }
+
+  function draw() {
+    fill(body, ...dataField.mappable.map(row));
+  }
+
+  async function refreshPreview() {
+    if (!integration) {
+      previewNote.textContent = 'Save the integration to preview its payloads.';
+      return;
+    }
+    const event = scope.value === ALL ? undefined : scope.value;
+    try {
+      const [withMap, withoutMap] = await Promise.all([
+        api(
+          'POST',
+          `integrations/${encodeURIComponent(integration.id)}/preview`,
+          { event, config: { field_map: value() } },
+          { signal },
+        ),
+        api(
+          'POST',
+          `integrations/${encodeURIComponent(integration.id)}/preview`,
+          { event, config: { field_map: {} } },
+          { signal },
+        ),
+      ]);
+      const sent = new Set();
+      for (const part of ['custom_data', 'user_data']) {
+        for (const key of Object.keys(withoutMap.payload?.[part] ?? {})) sent.add(`${part}.${key}`);
+      }
+      if ([...sent].join() !== [...defaults].join()) {
+        defaults = sent;
+        draw();
+      }
+      preview.textContent = JSON.stringify(withMap.payload ?? null, null, 2);
+      previewNote.textContent = withMap.message
+        ? `For the latest “${withMap.message.event ?? withMap.message.type}” event (${withMap.message.messageId})${withMap.reason ? `: not sent: ${withMap.reason}` : ''}.`
+        : 'No event of this name yet: send one to preview its payload.';
+    } catch (error) {
+      previewNote.textContent = errorMessages(error).join('; ');
+    }
+  }
+
+  function schedulePreview() {
+    clearTimeout(timer);
+    timer = setTimeout(() => void refreshPreview(), 300);
+  }
+
+  /** The field_map to save: only what differs from the defaults. */
+  function value() {
+    const events = Object.fromEntries(Object.entries(state.events).filter(([, sources]) => Object.keys(sources).length > 0));
+    return {
+      ...(Object.keys(state.default).length > 0 ? { default: state.default } : {}),
+      ...(Object.keys(events).length > 0 ? { events } : {}),
+    };
+  }
+
+  scope.addEventListener('change', () => {
+    draw();
+    schedulePreview();
+  });
+  draw();
+  void refreshPreview();
+
+  const element = h(
+    'fieldset',
+    { class: 'field-map' },
+    h('legend', {}, dataField.label),
+    h('p', { class: 'hint' }, dataField.help),
+    field('Event', scope),
+    h(
+      'table',
+      { class: 'data compact' },
+      h('caption', { class: 'visually-hidden' }, dataField.label),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Field'),
+          h('th', { scope: 'col' }, 'Source'),
+          h('th', { scope: 'col' }, 'Path or value'),
+        ),
+      ),
+      body,
+    ),
+    h('h3', {}, 'Preview'),
+    previewNote,
+    preview,
+  );
+  return { element, value };
 }
