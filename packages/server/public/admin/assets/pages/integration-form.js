@@ -256,6 +256,12 @@ function settingInput(f, config, integration) {
 /** Marks the inputs an API error names (`config.pixel_id: …`, `name: …`) as invalid. */
 function markInvalid(form, errors) {
   for (const error of errors) {
+    // A field map error names its Snapchat field (config.field_map.events.X.custom_data.value: …).
+    const mapped = /^config\.field_map\..*?((?:custom_data|user_data)\.\w+):/.exec(error)?.[1];
+    if (mapped) {
+      form.querySelector(`[data-field="${mapped}"]`)?.setAttribute('aria-invalid', 'true');
+      continue;
+    }
     const name = /^(?:config\.)?([a-z_]+)/.exec(error)?.[1];
     const input = name && form.querySelector(`[name="${name === 'event_map' ? 'new-event' : name}"]`);
     input?.setAttribute('aria-invalid', 'true');
