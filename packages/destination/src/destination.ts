@@ -12,9 +12,16 @@ export interface BuildContext {
   testEventCode?: string;
 }
 
-/** A built event and the batch it may share a request with, or why it must not be sent. */
+/**
+ * A built event and the batch it may share a request with, or why it is not sent: `skipped` on
+ * purpose, `failed` for good, or `blocked` (parked) until a config change cures it; the code
+ * says which (its `outcome` in the reason codes matches the status).
+ */
 export type BuildResult<Event> =
-  { ok: true; event: Event; batchKey: string } | { ok: false; status: 'skipped' | 'failed'; code: ReasonCode; detail: string };
+  { ok: true; event: Event; batchKey: string } | { ok: false; status: BuildRefusalStatus; code: ReasonCode; detail: string };
+
+/** How a refused build is recorded. */
+export type BuildRefusalStatus = 'skipped' | 'failed' | 'blocked';
 
 /**
  * What to do after the destination answered a request. Indexes are positions in the request's

@@ -1,11 +1,12 @@
 // @datafirst/destination: the contract every ad platform implements, and the reason codes of
 // every delivery outcome.
 export { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelayMs } from './backoff.js';
-export { secretKeys } from './config-fields.js';
+export { curedReasonCodes, secretKeys } from './config-fields.js';
 export type { ConfigCheck, ConfigField } from './config-fields.js';
 export type {
   AnyDestination,
   BuildContext,
+  BuildRefusalStatus,
   BuildResult,
   ContextEnricher,
   Destination,
@@ -16,5 +17,5 @@ export type {
   SendReport,
 } from './destination.js';
 export { isReasonCode, REASON_CODES } from './reason-codes.js';
-export type { ReasonCode, ReasonOutcome } from './reason-codes.js';
+export type { ReasonCode, ReasonInfo, ReasonOutcome } from './reason-codes.js';
 export { DestinationRegistry } from './registry.js';

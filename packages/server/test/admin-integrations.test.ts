@@ -119,7 +119,7 @@ describe('POST /v1/admin/integrations', () => {
         },
       },
       [
-        'config.colour: is not a Snapchat setting (known: pixel_id, access_token, snap_app_id, app_id, api_version, action_source, phone_default_country, event_map, field_map, limited_data_use, ldu_country, ldu_state, rate_limit_rps, rate_limit_burst)',
+        'config.colour: is not a Snapchat setting (known: pixel_id, access_token, snap_app_id, app_id, api_version, action_source, site_url, phone_default_country, event_map, field_map, limited_data_use, ldu_country, ldu_state, rate_limit_rps, rate_limit_burst)',
         'config.api_version: must be "v3" (default) or "v2"',
         'config.action_source: must be WEB, MOBILE_APP or OFFLINE',
         'config.phone_default_country: must be an ISO 3166-1 alpha-2 country code, such as US or GB',

@@ -56,6 +56,46 @@ describe('toSnapEvent: a sendable event', () => {
     expect(built.ok && built.event.event_source_url).toBe('https://x.example/a?b=c');
   });
 
+  test("sends the integration's site_url as the page of a WEB event that has none", () => {
+    const config = { ...CONFIG, site_url: 'https://shop.example.com' };
+    const built = toSnapEvent(message({ context: { traits: { email: 'person@example.com' } } }), config, { now: NOW });
+    expect(built).toEqual({
+      ok: true,
+      assetId: PIXEL,
+      event: {
+        event_name: 'VIEW_CONTENT',
+        action_source: 'WEB',
+        event_time: 1748862000,
+        event_id: 'msg-1',
+        event_source_url: 'https://shop.example.com',
+        user_data: { em: [EM_PERSON] },
+      },
+    });
+  });
+
+  test.each([
+    ['the page context', { page: { url: 'https://shop.example.com/p/1' } }, {}, 'https://shop.example.com/p/1'],
+    ['properties.url', {}, { url: 'https://shop.example.com/p/2' }, 'https://shop.example.com/p/2'],
+  ])("prefers %s to the integration's site_url", (_, context, properties, expected) => {
+    const config = { ...CONFIG, site_url: 'https://site.example.com' };
+    const input = message({ context: { ...context, traits: { email: 'person@example.com' } }, properties });
+    const built = toSnapEvent(input, config, { now: NOW });
+    expect(built.ok && built.event.event_source_url).toBe(expected);
+  });
+
+  test('gives OFFLINE events without a page no event_source_url, even with a site_url', () => {
+    const config = { ...CONFIG, site_url: 'https://shop.example.com' };
+    const input = message({ context: { actionSource: 'OFFLINE', traits: { email: 'person@example.com' } } });
+    const built = toSnapEvent(input, config, { now: NOW });
+    expect(built.ok && built.event).toEqual({
+      event_name: 'VIEW_CONTENT',
+      action_source: 'OFFLINE',
+      event_time: 1748862000,
+      event_id: 'msg-1',
+      user_data: { em: [EM_PERSON] },
+    });
+  });
+
   test('sends event_time in seconds, never ahead of now', () => {
     const future = toSnapEvent(message({ timestamp: '2025-06-02T12:30:00.000Z' }), CONFIG, { now: NOW });
     expect(future.ok && future.event.event_time).toBe(1748865600); // NOW
@@ -223,7 +263,7 @@ describe('toSnapEvent: events that are not sent', () => {
       message({ context: { traits: { email: 'person@example.com' } } }),
       CONFIG,
       'missing_event_source_url',
-      'WEB events need context.page.url or properties.url',
+      "WEB events need context.page.url or properties.url, or the integration's site_url",
     ],
     [
       message({ context: { page: { url: 'https://x.example/' } } }),

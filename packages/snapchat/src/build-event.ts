@@ -1,7 +1,7 @@
 import type { EnrichedMessage, Message, Traits } from '@datafirst/protocol';
 import { assetIdFor, resolveActionSource } from './action-source.js';
 import { buildAppData } from './app-data.js';
-import type { SnapchatConfig } from './config.js';
+import type { ActionSource, SnapchatConfig } from './config.js';
 import { buildCustomData, orderValue } from './custom-data.js';
 import { applyFieldMap } from './field-map.js';
 import { mapEventName } from './map-event.js';
@@ -9,7 +9,10 @@ import { buildUserData, hasMinimumIdentifiers, hasTrait } from './user-data.js';
 import type { SnapV3Event } from './v3-event.js';
 import { withoutUndefined } from './without-undefined.js';
 
-/** Why a message is not sent to Snapchat. Each is final: retrying would not change the answer. */
+/**
+ * Why a message is not sent to Snapchat. Retrying would not change the answer, but a config
+ * change can for `missing_event_source_url` (set `site_url`) and `missing_app_data` (set the app ids).
+ */
 export type SkipReason =
   | 'unmapped'
   | 'disabled'
@@ -57,11 +60,20 @@ function toUnixSeconds(epochMs: number): number {
   return Math.floor(epochMs / 1000);
 }
 
-function sourceUrl(message: Message): string | undefined {
+/** The page the event happened on: the page context, else `properties.url`. */
+function pageUrl(message: Message): string | undefined {
   for (const url of [message.context?.page?.url, message.properties?.url]) {
     if (typeof url === 'string' && url.trim() !== '') return url.trim();
   }
   return undefined;
+}
+
+/**
+ * The event's `event_source_url`: its page, or for a WEB event without one (sent from a server)
+ * the integration's `site_url`.
+ */
+function sourceUrl(message: Message, actionSource: ActionSource, config: SnapchatConfig): string | undefined {
+  return pageUrl(message) ?? (actionSource === 'WEB' ? config.site_url : undefined);
 }
 
 /**
@@ -118,9 +130,9 @@ export function toSnapEvent(message: EnrichedMessage, config: SnapchatConfig, op
     return skip('too_old', `the event is ${days} days old; Snapchat accepts events up to 37 days old`);
   }
 
-  const url = sourceUrl(message);
+  const url = sourceUrl(message, actionSource, config);
   if (actionSource === 'WEB' && url === undefined) {
-    return skip('missing_event_source_url', 'WEB events need context.page.url or properties.url');
+    return skip('missing_event_source_url', "WEB events need context.page.url or properties.url, or the integration's site_url");
   }
 
   const appData = actionSource === 'MOBILE_APP' ? buildAppData(message, config, new Date(eventTimeMs)) : undefined;

@@ -18,6 +18,7 @@ describe('validateSnapchatConfig: accepted configs', () => {
       app_id: ' com.example.shop ',
       api_version: 'V2',
       action_source: 'website',
+      site_url: ' https://shop.example.com/ ',
       phone_default_country: 'gb',
       event_map: { 'Newsletter Opened': 'custom_event_1', 'Order Completed': null, Refund: ' Purchase ' },
       limited_data_use: true,
@@ -35,6 +36,7 @@ describe('validateSnapchatConfig: accepted configs', () => {
         app_id: 'com.example.shop',
         api_version: 'v2',
         action_source: 'WEB',
+        site_url: 'https://shop.example.com/',
         phone_default_country: 'GB',
         event_map: { 'Newsletter Opened': 'CUSTOM_EVENT_1', 'Order Completed': null, Refund: 'PURCHASE' },
         limited_data_use: true,
@@ -67,8 +69,20 @@ describe('validateSnapchatConfig: accepted configs', () => {
     expect(validateSnapchatConfig({ ...MINIMAL, ...codes })).toEqual({ ok: true, config: { ...MINIMAL, ...codes } });
   });
 
+  test.each(['https://shop.example.com', 'http://localhost:8080/shop', 'https://shop.example.com/landing?utm=x'])(
+    'accepts the site URL %s as given',
+    (siteUrl) => {
+      expect(validateSnapchatConfig({ ...MINIMAL, site_url: siteUrl })).toEqual({
+        ok: true,
+        config: { ...MINIMAL, site_url: siteUrl },
+      });
+    },
+  );
+
   test('treats null as an unset optional setting', () => {
-    expect(validateSnapchatConfig({ ...MINIMAL, snap_app_id: null, event_map: null, rate_limit_rps: null })).toEqual({
+    expect(
+      validateSnapchatConfig({ ...MINIMAL, snap_app_id: null, event_map: null, rate_limit_rps: null, site_url: null }),
+    ).toEqual({
       ok: true,
       config: MINIMAL,
     });
@@ -122,6 +136,26 @@ describe('validateSnapchatConfig: refused configs', () => {
       ['event_map.Foo: 1 is not a Snapchat event; use a Snapchat event name (e.g. PURCHASE, CUSTOM_EVENT_1) or null'],
     ],
     [{ ...MINIMAL, event_map: { ' ': 'PURCHASE' } }, ['event_map: event names must not be empty']],
+    [
+      { ...MINIMAL, site_url: 'shop.example.com' },
+      ['site_url: must be an absolute http or https URL, such as https://shop.example.com'],
+    ],
+    [
+      { ...MINIMAL, site_url: '/checkout' },
+      ['site_url: must be an absolute http or https URL, such as https://shop.example.com'],
+    ],
+    [
+      { ...MINIMAL, site_url: 'ftp://shop.example.com' },
+      ['site_url: must be an absolute http or https URL, such as https://shop.example.com'],
+    ],
+    [
+      { ...MINIMAL, site_url: 'javascript:alert(1)' },
+      ['site_url: must be an absolute http or https URL, such as https://shop.example.com'],
+    ],
+    [{ ...MINIMAL, site_url: 42 }, ['site_url: must be an absolute http or https URL, such as https://shop.example.com']],
+    [{ ...MINIMAL, site_url: '' }, ['site_url: must be an absolute http or https URL, such as https://shop.example.com']],
+    [{ ...MINIMAL, site_url: 'https://user:secret@shop.example.com' }, ['site_url: must not contain a user name or password']],
+    [{ ...MINIMAL, site_url: 'https://user@shop.example.com' }, ['site_url: must not contain a user name or password']],
     [{ ...MINIMAL, limited_data_use: 'yes' }, ['limited_data_use: must be true or false']],
     [{ ...MINIMAL, ldu_country: 2 }, ['ldu_country: must be 0 or 1 (0 lets Snapchat geolocate the user)']],
     [{ ...MINIMAL, ldu_country: '1' }, ['ldu_country: must be 0 or 1 (0 lets Snapchat geolocate the user)']],
@@ -136,7 +170,7 @@ describe('validateSnapchatConfig: refused configs', () => {
     [
       { ...MINIMAL, pixelId: PIXEL },
       [
-        'pixelId: is not a Snapchat setting (known: pixel_id, access_token, snap_app_id, app_id, api_version, action_source, phone_default_country, event_map, field_map, limited_data_use, ldu_country, ldu_state, rate_limit_rps, rate_limit_burst)',
+        'pixelId: is not a Snapchat setting (known: pixel_id, access_token, snap_app_id, app_id, api_version, action_source, site_url, phone_default_country, event_map, field_map, limited_data_use, ldu_country, ldu_state, rate_limit_rps, rate_limit_burst)',
       ],
     ],
   ])('refuses %j with %j', (input, errors) => {

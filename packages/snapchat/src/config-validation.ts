@@ -16,6 +16,7 @@ const KNOWN_KEYS = [
   'app_id',
   'api_version',
   'action_source',
+  'site_url',
   'phone_default_country',
   'event_map',
   'field_map',
@@ -53,6 +54,26 @@ function uuidField(input: Input, key: string, required: boolean, errors: string[
     return undefined;
   }
   return value.trim();
+}
+
+/**
+ * An absolute http(s) URL, trimmed, as Snap takes it for `event_source_url`. A user name or
+ * password in it would be sent to Snap with every event, so it is refused.
+ */
+function siteUrlField(input: Input, errors: string[]): string | undefined {
+  const value = present(input, 'site_url');
+  if (value === undefined) return undefined;
+  const text = typeof value === 'string' ? value.trim() : '';
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    errors.push('site_url: must be an absolute http or https URL, such as https://shop.example.com');
+    return undefined;
+  }
+  if (url.username !== '' || url.password !== '') {
+    errors.push('site_url: must not contain a user name or password');
+    return undefined;
+  }
+  return text;
 }
 
 function eventMapField(value: unknown, errors: string[]): Record<string, string | null> | undefined {
@@ -144,6 +165,8 @@ export function validateSnapchatConfig(input: unknown): ConfigValidation {
     errors.push('snap_app_id: is required when action_source is MOBILE_APP');
   }
 
+  const siteUrl = siteUrlField(input, errors);
+
   const rawCountry = present(input, 'phone_default_country');
   let phoneDefaultCountry: string | undefined;
   if (rawCountry !== undefined) {
@@ -177,6 +200,7 @@ export function validateSnapchatConfig(input: unknown): ConfigValidation {
       app_id: appId,
       api_version: apiVersion,
       action_source: actionSource,
+      site_url: siteUrl,
       phone_default_country: phoneDefaultCountry,
       event_map: eventMap,
       field_map: rawFieldMap as FieldMap | undefined,

@@ -25,6 +25,11 @@ export interface SnapchatConfig {
   api_version?: ApiVersion;
   /** Default action source for this integration's events (default `WEB`). */
   action_source?: ActionSource;
+  /**
+   * The site's absolute URL, sent as `event_source_url` of WEB events that carry no page URL
+   * (server-side events): without it such events are parked rather than sent.
+   */
+  site_url?: string;
   /** ISO-2 country used for phone numbers given without a country code; never guessed. */
   phone_default_country?: string;
   /** Event name → Snapchat event name, or `null` to switch that event off. Wins over the defaults. */

@@ -1,5 +1,6 @@
 import type { EnrichedMessage } from '@datafirst/protocol';
 import { describe, expect, test } from 'vitest';
+import { REASON_CODES } from '@datafirst/destination';
 import { SnapchatClient } from './client.js';
 import { createSnapchatDestination, SNAPCHAT_FIELDS } from './destination.js';
 
@@ -27,6 +28,20 @@ describe('the Snapchat destination: declared settings', () => {
     expect(SNAPCHAT_FIELDS.filter((f) => f.secret).map((f) => f.key)).toEqual(['access_token']);
     expect(SNAPCHAT_FIELDS.filter((f) => f.credential).map((f) => f.key)).toEqual(['pixel_id', 'access_token', 'snap_app_id']);
     expect(SNAPCHAT_FIELDS.filter((f) => f.required).map((f) => f.key)).toEqual(['pixel_id', 'access_token']);
+  });
+
+  test('declares the site URL as the setting that cures parked events without a page URL', () => {
+    expect(SNAPCHAT_FIELDS.filter((f) => f.cures).map((f) => [f.key, f.cures])).toEqual([
+      ['site_url', ['missing_event_source_url']],
+    ]);
+    expect(SNAPCHAT_FIELDS.find((f) => f.key === 'site_url')).toMatchObject({
+      label: 'Site URL',
+      type: 'string',
+      required: false,
+      secret: false,
+      credential: false,
+      placeholder: 'https://shop.example.com',
+    });
   });
 
   test('validates a config with the library validator and the rate-limit bounds', () => {
@@ -82,11 +97,13 @@ describe('the Snapchat destination: build', () => {
     [message(), 'skipped', 'event_disabled', { event_map: { 'Product Viewed': null } }],
     [message({ context: { page: { url: 'https://shop.example.com/' } } }), 'failed', 'insufficient_identifiers'],
     [message({ event: 'Order Completed' }), 'failed', 'missing_value_or_currency'],
-    [message({ context: { traits: { email: 'a@b.example' } } }), 'failed', 'missing_event_source_url'],
+    [message({ context: { traits: { email: 'a@b.example' } } }), 'blocked', 'missing_event_source_url'],
     [message({ timestamp: '2025-04-01T00:00:00.000Z' }), 'failed', 'too_old'],
   ] as const)('refuses %j as %s with the code %s', (input, status, code, extra: object = {}) => {
     const built = snapchat.build(input, { ...CONFIG, ...extra }, { now: NOW });
     expect(built).toMatchObject({ ok: false, status, code });
+    // A refusal is recorded with the status its reason code stands for.
+    expect(REASON_CODES[code].outcome).toBe(status);
     // The detail keeps the words the debugger has always shown, led by Snapchat's own reason.
     expect(!built.ok && built.detail).toMatch(/^[a-z_]+: /);
   });

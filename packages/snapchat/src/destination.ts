@@ -1,5 +1,5 @@
 import type { EnrichedMessage } from '@datafirst/protocol';
-import type { ConfigField, Destination, ReasonCode, SendReport } from '@datafirst/destination';
+import type { BuildRefusalStatus, ConfigField, Destination, ReasonCode, SendReport } from '@datafirst/destination';
 import { ACTION_SOURCES, assetIdFor, resolveActionSource, toActionSource } from './action-source.js';
 import { toSnapEvent, type SkipReason } from './build-event.js';
 import { withSnapchatIds } from './click-id.js';
@@ -87,6 +87,17 @@ export const SNAPCHAT_FIELDS: readonly ConfigField[] = [
     default: 'WEB',
   },
   {
+    key: 'site_url',
+    label: 'Site URL',
+    type: 'string',
+    required: false,
+    secret: false,
+    credential: false,
+    help: 'Your site’s address, sent as the page of web events that come without one (from your servers). Without it such events wait, parked, until it is set.',
+    placeholder: 'https://shop.example.com',
+    cures: ['missing_event_source_url'],
+  },
+  {
     key: 'phone_default_country',
     label: 'Default phone country',
     type: 'string',
@@ -171,13 +182,14 @@ export const SNAPCHAT_FIELDS: readonly ConfigField[] = [
   },
 ];
 
-// The build step's refusals as reason codes; the two "not sent on purpose" ones are skips.
-const SKIP_CODES: Record<SkipReason, { code: ReasonCode; status: 'skipped' | 'failed' }> = {
+// The build step's refusals as reason codes; the two "not sent on purpose" ones are skips, and an
+// event only `site_url` is missing for is parked until it is set (the status is the code's outcome).
+const SKIP_CODES: Record<SkipReason, { code: ReasonCode; status: BuildRefusalStatus }> = {
   unmapped: { code: 'unmapped', status: 'skipped' },
   disabled: { code: 'event_disabled', status: 'skipped' },
   insufficient_identifiers: { code: 'insufficient_identifiers', status: 'failed' },
   purchase_missing_value_or_currency: { code: 'missing_value_or_currency', status: 'failed' },
-  missing_event_source_url: { code: 'missing_event_source_url', status: 'failed' },
+  missing_event_source_url: { code: 'missing_event_source_url', status: 'blocked' },
   too_old: { code: 'too_old', status: 'failed' },
   missing_app_data: { code: 'missing_app_data', status: 'failed' },
 };

@@ -14,6 +14,7 @@ export type {
   NewEvent,
   NewIntegration,
   Person,
+  ReplayableStatus,
   ReplayFilter,
   Source,
   Store,

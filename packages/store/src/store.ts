@@ -47,8 +47,9 @@ export type IntegrationPatch = Partial<Pick<Integration, 'name' | 'enabled' | 'c
  * - `delivered`: the destination accepted it;
  * - `skipped`: deliberately not sent (unmapped, no consent, insufficient identifiers…);
  * - `failed`: the destination refused it for good, or it could never be built;
- * - `blocked`: the integration's credentials were refused; requeued when they change;
- * - `dead`: retried until the retry window ran out; can be replayed.
+ * - `blocked`: parked until a setting changes (the reason code says which: refused credentials,
+ *   a missing site URL…); requeued when it is saved;
+ * - `dead`: retried until the retry window ran out; can be replayed, like `failed`.
  */
 export type DeliveryStatus = 'pending' | 'delivered' | 'skipped' | 'failed' | 'blocked' | 'dead';
 
@@ -162,8 +163,15 @@ export interface Person {
   anonymousId?: string;
 }
 
-/** Which dead letters to replay; every given condition must hold. */
+/** The statuses a delivery can be replayed from: given up on, or refused for good. */
+export type ReplayableStatus = Extract<DeliveryStatus, 'dead' | 'failed'>;
+
+/** Which deliveries to replay; every given condition must hold. */
 export interface ReplayFilter {
+  /** Deliveries with one of these statuses; default `['dead']` (the dead letters). */
+  statuses?: readonly ReplayableStatus[];
+  /** Only this delivery (the debugger's row). */
+  deliveryId?: number;
   integrationId?: string;
   /** Events received at or after this time (epoch ms). */
   from?: number;
@@ -234,11 +242,24 @@ export interface Store {
   /** Pauses an integration whose credentials were refused: its pending deliveries become blocked. */
   pauseIntegration(id: string, reason: string): Promise<void>;
 
-  /** Lifts a pause (credentials changed): blocked deliveries are pending again, due now. */
+  /**
+   * Lifts a pause (credentials changed): blocked deliveries are pending again, due now, with a
+   * fresh retry window (the time parked does not count); returns how many.
+   */
   resumeIntegration(id: string): Promise<number>;
 
-  /** Puts matching dead letters back in the queue with a fresh retry window; returns how many. */
-  replayDeadLetters(filter: ReplayFilter): Promise<number>;
+  /**
+   * Requeues an integration's deliveries parked (`blocked`) with one of these reason codes, after
+   * a change of the settings that cure them: pending again, due now, with a fresh retry window,
+   * and the code `config_changed`. Returns how many.
+   */
+  requeueParked(integrationId: string, reasonCodes: readonly string[]): Promise<number>;
+
+  /**
+   * Puts matching deliveries (dead letters by default, or failed ones) back in the queue with a
+   * fresh retry window and the code `replayed`; returns how many.
+   */
+  replayDeliveries(filter: ReplayFilter): Promise<number>;
 
   /** Deliveries by status, for the backlog and health views. */
   countDeliveries(): Promise<Record<DeliveryStatus, number>>;

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { isReasonCode, type DestinationRegistry } from '@datafirst/destination';
-import type { Store } from '@datafirst/store';
+import type { ReplayableStatus, Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import { adminAuthOf } from './admin-auth.js';
 import { BadRequest, eventFilters, knownFields, objectBody, queryString, throwIfAny } from './admin-input.js';
@@ -17,7 +17,27 @@ export interface EventRoutesOptions {
   closing?: AbortSignal;
 }
 
-/** Events: the recent list, the live stream (server-sent events), and replaying dead letters (by integration, time, reason code or text). */
+/** The statuses a delivery can be replayed from. */
+const REPLAYABLE: readonly ReplayableStatus[] = ['dead', 'failed'];
+
+/**
+ * The `status` of a replay request: `dead` (the default), `failed`, or a list of them. Parked
+ * (`blocked`) deliveries are not replayed: saving the setting that cures them requeues them.
+ */
+function replayStatuses(value: unknown, errors: string[]): ReplayableStatus[] | undefined {
+  if (value === undefined) return undefined;
+  const given: unknown[] = Array.isArray(value) ? value : [value];
+  const statuses = REPLAYABLE.filter((status) => given.includes(status));
+  if (given.length === 0 || statuses.length !== new Set(given).size) {
+    errors.push('status: "dead", "failed", or a list of them');
+  }
+  return statuses;
+}
+
+/**
+ * Events: the recent list, the live stream (server-sent events), and replaying dead letters or
+ * failed deliveries (by integration, time, reason code or text, or one by its id).
+ */
 export function eventRoutes(options: EventRoutesOptions): Router {
   const { store, logger } = options;
   const router = express.Router();
@@ -50,7 +70,8 @@ export function eventRoutes(options: EventRoutesOptions): Router {
     '/deliveries/replay',
     route(async (req, res) => {
       const body = objectBody(req.body);
-      const errors = knownFields(body, ['integration_id', 'from', 'to', 'reason', 'reason_code']);
+      const errors = knownFields(body, ['status', 'integration_id', 'from', 'to', 'reason', 'reason_code']);
+      const statuses = replayStatuses(body.status, errors);
       if (body.reason_code !== undefined && !isReasonCode(body.reason_code)) {
         errors.push('reason_code: one of the codes GET /v1/admin/reason-codes lists');
       }
@@ -63,13 +84,25 @@ export function eventRoutes(options: EventRoutesOptions): Router {
       const from = time(body.from, 'from');
       const to = time(body.to, 'to');
       throwIfAny(errors);
-      const replayed = await store.replayDeadLetters({
+      const replayed = await store.replayDeliveries({
+        statuses,
         integrationId: queryString(body.integration_id),
         from,
         to,
         reason: queryString(body.reason),
         reasonCode: queryString(body.reason_code),
       });
+      res.json({ replayed });
+    }),
+  );
+
+  router.post(
+    '/deliveries/:id/replay',
+    route(async (req, res) => {
+      const id = Number(req.params.id);
+      if (!Number.isSafeInteger(id) || id < 1) throw new BadRequest(['id: a delivery id (integer)']);
+      const replayed = await store.replayDeliveries({ deliveryId: id, statuses: REPLAYABLE });
+      if (replayed === 0) return void res.status(404).json({ error: 'no failed or dead delivery with this id' });
       res.json({ replayed });
     }),
   );

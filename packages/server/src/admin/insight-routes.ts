@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { REASON_CODES, type DestinationRegistry } from '@datafirst/destination';
+import { REASON_CODES, type DestinationRegistry, type ReasonInfo } from '@datafirst/destination';
 import type { IdentifierCounts, IntegrationMatchQuality, Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import { BadRequest, queryString } from './admin-input.js';
@@ -162,7 +162,12 @@ export function insightRoutes(options: InsightRoutesOptions): Router {
     '/reason-codes',
     route(async (_req, res) => {
       res.json({
-        reason_codes: Object.entries(REASON_CODES).map(([code, { outcome, label }]) => ({ code, outcome, label })),
+        reason_codes: Object.entries(REASON_CODES).map(([code, info]: [string, ReasonInfo]) => ({
+          code,
+          outcome: info.outcome,
+          label: info.label,
+          fix: info.fix ?? null,
+        })),
       });
     }),
   );

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { secretKeys, type AnyDestination, type DestinationRegistry } from '@datafirst/destination';
+import { curedReasonCodes, secretKeys, type AnyDestination, type DestinationRegistry } from '@datafirst/destination';
 import { validateMessage, type EnrichedMessage } from '@datafirst/protocol';
 import type { Integration, Store } from '@datafirst/store';
 import type { Logger } from 'pino';
@@ -58,11 +58,6 @@ function mergeConfig(destination: AnyDestination, current: Record<string, unknow
     if (typeof given === 'string' && given === maskSecret(current[key])) merged[key] = current[key];
   }
   return merged;
-}
-
-/** Whether a config change touches a setting that may cure refused credentials. */
-function credentialsChanged(destination: AnyDestination, before: Record<string, unknown>, after: Record<string, unknown>) {
-  return destination.fields.some((field) => field.credential && before[field.key] !== after[field.key]);
 }
 
 /**
@@ -145,9 +140,14 @@ export function integrationRoutes(options: IntegrationRoutesOptions): Router {
       if (body.resume !== undefined && typeof body.resume !== 'boolean') errors.push('resume: true or false');
       throwIfAny(errors);
       await store.updateIntegration(current.id, { name, enabled, config, consentCategories });
-      // New credentials may cure a pause: requeue what was parked, the worker tries again.
-      const cured = config !== undefined && credentialsChanged(destination, current.config, config);
-      if (cured || (current.pausedReason && body.resume === true)) await store.resumeIntegration(current.id);
+      // A changed setting may cure what was parked for want of it: requeue that, the worker tries
+      // again. New credentials also lift the pause (so does `resume`, with unchanged ones).
+      const cured = config === undefined ? [] : curedReasonCodes(destination.fields, current.config, config);
+      if (cured.includes('credentials_refused') || (current.pausedReason && body.resume === true)) {
+        await store.resumeIntegration(current.id);
+      }
+      const parked = cured.filter((code) => code !== 'credentials_refused');
+      if (parked.length > 0) await store.requeueParked(current.id, parked);
       directory.invalidate();
       res.json(json((await store.getIntegration(current.id))!));
     }),

@@ -148,10 +148,14 @@ export class IntegrationLane {
       const message = leased.event.message;
       const built = destination.build(message, integration.config, { now, profileTraits: profiles[index] });
       if (!built.ok) {
-        (built.status === 'skipped' ? s.metrics.skipped : s.metrics.failed).inc({
-          integration: integration.id,
-          reason: built.code,
-        });
+        // A parked (`blocked`) one is neither skipped nor failed: the deliveries gauge counts it
+        // until a config change requeues it.
+        if (built.status !== 'blocked') {
+          (built.status === 'skipped' ? s.metrics.skipped : s.metrics.failed).inc({
+            integration: integration.id,
+            reason: built.code,
+          });
+        }
         results.push({
           deliveryId: leased.delivery.id,
           status: built.status,
@@ -167,6 +171,9 @@ export class IntegrationLane {
       if (batch) batch.push(ready);
       else batches.set(built.batchKey, [ready]);
     }
+    // Refusals are recorded before sending: a setting saved while the batches are in flight then
+    // finds them parked and requeues them, rather than missing them and leaving them parked.
+    if (results.length > 0) await s.store.completeDeliveries(s.owner, results.splice(0));
     const maxBatch = Math.min(s.batchSize, destination.maxBatchSize);
     for (const batch of batches.values()) {
       for (let start = 0; start < batch.length; start += maxBatch) {

@@ -1,5 +1,4 @@
 import { describe } from 'vitest';
-import { describeDeadLetters } from './dead-letters.contract.js';
 import { describeEventsAndDeliveries } from './events-and-deliveries.contract.js';
 import type { CreateTestDatabase } from './harness.js';
 import { describeHealth } from './health.contract.js';
@@ -8,6 +7,7 @@ import { describeLeases } from './leases.contract.js';
 import { describeLinks } from './links.contract.js';
 import { describeMatchQuality } from './match-quality.contract.js';
 import { describeProfiles } from './profiles.contract.js';
+import { describeReplay } from './replay.contract.js';
 import { describeSources } from './sources.contract.js';
 
 export type { CreateTestDatabase, StoreOptions, TestDatabase } from './harness.js';
@@ -22,7 +22,7 @@ export function describeStoreContract(engine: string, createDatabase: CreateTest
     describeIntegrations(createDatabase);
     describeEventsAndDeliveries(createDatabase);
     describeLeases(createDatabase);
-    describeDeadLetters(createDatabase);
+    describeReplay(createDatabase);
     describeProfiles(createDatabase);
     describeHealth(createDatabase);
     describeMatchQuality(createDatabase);

@@ -625,8 +625,8 @@ class SqliteStore implements Store {
           .run(now, id);
         return this.db
           .prepare<{ now: number; id: string }, never>(
-            `UPDATE deliveries SET status = 'pending', next_attempt_at = @now, reason = 'requeued: credentials changed',
-               reason_code = 'credentials_changed', updated_at = @now
+            `UPDATE deliveries SET status = 'pending', next_attempt_at = @now, retry_from = @now,
+               reason = 'requeued: credentials changed', reason_code = 'credentials_changed', updated_at = @now
              WHERE integration_id = @id AND status = 'blocked'`,
           )
           .run({ now, id }).changes;
@@ -634,11 +634,24 @@ class SqliteStore implements Store {
       .immediate();
   }
 
-  async replayDeadLetters(filter: ReplayFilter): Promise<number> {
+  async requeueParked(integrationId: string, reasonCodes: readonly string[]): Promise<number> {
+    return this.db
+      .prepare<{ now: number; integrationId: string; codes: string }, never>(
+        `UPDATE deliveries SET status = 'pending', next_attempt_at = @now, retry_from = @now,
+           reason = 'requeued: settings changed', reason_code = 'config_changed', updated_at = @now
+         WHERE integration_id = @integrationId AND status = 'blocked'
+           AND reason_code IN (SELECT value FROM json_each(@codes))`,
+      )
+      .run({ now: this.now(), integrationId, codes: JSON.stringify(reasonCodes) }).changes;
+  }
+
+  async replayDeliveries(filter: ReplayFilter): Promise<number> {
     return this.db
       .prepare<
         {
           now: number;
+          statuses: string;
+          deliveryId: number | null;
           integrationId: string | null;
           reason: string | null;
           reasonCode: string | null;
@@ -649,7 +662,8 @@ class SqliteStore implements Store {
       >(
         `UPDATE deliveries SET status = 'pending', next_attempt_at = @now, retry_from = @now, updated_at = @now,
            reason = 'replayed', reason_code = 'replayed'
-         WHERE status = 'dead'
+         WHERE status IN (SELECT value FROM json_each(@statuses))
+           AND (@deliveryId IS NULL OR id = @deliveryId)
            AND (@integrationId IS NULL OR integration_id = @integrationId)
            AND (@reason IS NULL OR instr(reason, @reason) > 0)
            AND (@reasonCode IS NULL OR reason_code = @reasonCode)
@@ -658,6 +672,8 @@ class SqliteStore implements Store {
       )
       .run({
         now: this.now(),
+        statuses: JSON.stringify(filter.statuses ?? ['dead']),
+        deliveryId: filter.deliveryId ?? null,
         integrationId: filter.integrationId ?? null,
         reason: filter.reason ?? null,
         reasonCode: filter.reasonCode ?? null,
