@@ -86,7 +86,7 @@ export function valueAtPath(message: unknown, path: string): unknown {
 }
 
 const texts = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : [value])
+  (Array.isArray(value) ? (value as unknown[]) : [value])
     .map((item) => (typeof item === 'number' && Number.isFinite(item) ? String(item) : item))
     .filter((item): item is string => typeof item === 'string' && item.trim() !== '')
     .map((item) => item.trim());
@@ -157,8 +157,8 @@ export function applyFieldMap(
     if (value !== undefined) target[key] = value;
   }
   return {
-    customData: Object.keys(customData).length > 0 ? (customData as SnapCustomData) : undefined,
-    userData: userData as SnapUserData,
+    customData: Object.keys(customData).length > 0 ? (customData) : undefined,
+    userData: userData,
   };
 }
 

@@ -188,7 +188,7 @@ export function integrationRoutes(options: IntegrationRoutesOptions): Router {
       res.json({
         event: name ?? null,
         message: recent.message,
-        payload: built.ok ? built.event : null,
+        payload: built.ok ? (built.event as unknown) : null,
         reason_code: built.ok ? null : built.code,
         reason: built.ok ? null : built.detail,
       });
