@@ -21,7 +21,7 @@ export { DEFAULT_EVENT_MAP, isSnapEventName, SNAP_EVENT_NAMES } from './event-na
 export type { SnapEventName } from './event-names.js';
 export { hashNormalized, isSha256Hex, sha256Hex } from './hash.js';
 export { SNAP_IDENTIFIERS, snapIdentifiersOf } from './identifiers.js';
-export { mapEventName, PAGE_EVENT_KEY } from './map-event.js';
+export { mapEventName, PAGE_EVENT_KEY, SCREEN_EVENT_KEY } from './map-event.js';
 export { mobileOs } from './mobile-os.js';
 export type { EventNameMapping, EventNameSkip } from './map-event.js';
 export { normalizeCity, normalizeCountry, normalizeState, normalizeZip } from './normalize-address.js';
