@@ -85,6 +85,11 @@ export interface Destination<Config = Record<string, unknown>, Event = unknown> 
   readonly vendor: string;
   /** The platform's name, for people. */
   readonly name: string;
+  /**
+   * Other names senders give the platform in a message's `integrations` object (Segment's and
+   * RudderStack's destination names), besides `vendor` and `name`; compared ignoring case.
+   */
+  readonly aliases?: readonly string[];
   /** Settings, in the order the form shows them. */
   readonly fields: readonly ConfigField[];
   /** The identifiers match quality is reported for. */

@@ -16,6 +16,7 @@ export const REASON_CODES = {
   integration_disabled: { outcome: 'skipped', label: 'Integration switched off', fix: 'Switch the integration on' },
   integration_deleted: { outcome: 'skipped', label: 'Integration deleted' },
   outside_conversion_window: { outcome: 'skipped', label: 'Outside the conversion window' },
+  excluded_by_sender: { outcome: 'skipped', label: "Excluded by the sender's integrations" },
   // Could never be sent as it is: the event lacks something the destination requires.
   insufficient_identifiers: {
     outcome: 'failed',

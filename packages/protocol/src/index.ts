@@ -10,5 +10,6 @@ export type {
   Traits,
 } from './message.js';
 export { LIMITS } from './limits.js';
+export { MESSAGE_TYPES } from './message.js';
 export { messageSchema, validateMessage } from './schema.js';
 export type { MessageError, MessageValidation } from './schema.js';

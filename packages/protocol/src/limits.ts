@@ -1,9 +1,13 @@
-/** Limits on what the collector accepts; they match Segment's HTTP API so existing senders fit. */
+/**
+ * Limits on what the collector accepts. Segment documents 500 KB per batch and 32 KB per message,
+ * but the leading clients measure wrongly (analytics-node counts characters, not bytes, and
+ * overshoots): the defaults leave room, so that no batch is lost for a few bytes.
+ */
 export const LIMITS = {
-  /** Largest request body, in bytes (Segment: 500 KB per batch). */
-  maxBodyBytes: 500 * 1024,
-  /** Largest single message, serialised, in bytes (Segment: 32 KB). */
-  maxMessageBytes: 32 * 1024,
+  /** Default largest request body, decompressed, in bytes (the collector's `--max-batch-bytes`). */
+  maxBodyBytes: 4 * 1024 * 1024,
+  /** Default largest single message, serialised, in bytes (the collector's `--max-message-bytes`). */
+  maxMessageBytes: 64 * 1024,
   /** Most messages in one batch. */
   maxBatchMessages: 2500,
   /** Longest id or name (messageId, userId, anonymousId, event, name). */

@@ -3,8 +3,11 @@
  * It follows the Segment spec, so existing Segment libraries can point at Datafirst unchanged.
  */
 
-/** The kinds of call Datafirst accepts. */
-export type MessageType = 'track' | 'page' | 'identify';
+/** The kinds of call Datafirst accepts: every type of the Segment spec. */
+export type MessageType = 'track' | 'page' | 'screen' | 'identify' | 'group' | 'alias';
+
+/** Every message type, in the order errors list them. */
+export const MESSAGE_TYPES: readonly MessageType[] = ['track', 'page', 'screen', 'identify', 'group', 'alias'];
 
 /** Traits describing a person; all optional, all raw (hashing happens in the delivery worker). */
 export interface Traits {
@@ -61,6 +64,7 @@ export interface ConsentContext {
 export interface MessageContext {
   page?: PageContext;
   userAgent?: string;
+  /** The person's IP; a list (`"203.0.113.7, 10.0.0.1"`, X-Forwarded-For style) is reduced to its first valid address. */
   ip?: string;
   locale?: string;
   timezone?: string;
@@ -87,13 +91,21 @@ export interface MessageContext {
   [key: string]: unknown;
 }
 
-/** One call: `track`, `page` or `identify`. */
+/**
+ * One call of the Segment spec: `track` (an action), `page` (a web page view), `screen` (an app's
+ * screen view), `identify` (who the person is), `group` (the account they belong to), `alias`
+ * (a new id for the same person).
+ */
 export interface Message {
   type: MessageType;
   /** The event name, for `track`. */
   event?: string;
-  /** The page name, for `page` (optional). */
+  /** The page or screen name, for `page` and `screen` (optional). */
   name?: string;
+  /** The group's id, for `group`. */
+  groupId?: string;
+  /** The id the person was known by before, for `alias`; linked to `userId`. */
+  previousId?: string;
   properties?: Record<string, unknown>;
   traits?: Traits;
   userId?: string;
@@ -102,6 +114,8 @@ export interface Message {
   messageId?: string;
   /** When the call was made (ISO 8601), by the sender's clock. */
   timestamp?: string;
+  /** When the call was made, as RudderStack's libraries name it; used when `timestamp` is absent. */
+  originalTimestamp?: string;
   /** When the sender sent it (ISO 8601); lets the collector correct clock skew. */
   sentAt?: string;
   context?: MessageContext;

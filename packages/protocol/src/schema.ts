@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
-import type { Message } from './message.js';
+import { MESSAGE_TYPES, type Message } from './message.js';
 
 const id = z.string().trim().min(1).max(LIMITS.maxIdLength);
 const isoTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
@@ -19,7 +19,8 @@ const pageContext = z.looseObject({
 const contextSchema = z.looseObject({
   page: pageContext.optional(),
   userAgent: z.string().max(LIMITS.maxUserAgentLength).optional(),
-  ip: z.string().max(64).optional(),
+  // Room for a list of addresses, X-Forwarded-For style; the collector keeps the first valid one.
+  ip: z.string().max(1024).optional(),
   locale: z.string().max(64).optional(),
   traits: record.optional(),
   snapchat: z
@@ -34,11 +35,19 @@ const contextSchema = z.looseObject({
   limitedDataUse: z.boolean().optional(),
 });
 
+// Ids may come as numbers (Segment's libraries pass them through): they are kept as strings.
+const anyId = z.union([id, z.number().transform(String)]);
+
+/** A field a type requires, with an error that says which call needs it. */
+const required = (field: z.ZodType<string>, reason: string) =>
+  field.or(z.undefined()).refine((value) => value !== undefined, reason);
+
 const common = {
   messageId: id.optional(),
-  userId: z.union([id, z.number().transform(String)]).optional(),
-  anonymousId: z.union([id, z.number().transform(String)]).optional(),
+  userId: anyId.optional(),
+  anonymousId: anyId.optional(),
   timestamp: isoTime.optional(),
+  originalTimestamp: isoTime.optional(),
   sentAt: isoTime.optional(),
   context: contextSchema.optional(),
   properties: record.optional(),
@@ -46,19 +55,25 @@ const common = {
   integrations: record.optional(),
 };
 
+const viewName = z.string().max(LIMITS.maxIdLength).optional();
+
 /** One schema per message type, so an error names the field that is wrong for that type. */
 export const messageSchema = z.discriminatedUnion(
   'type',
   [
-    z.looseObject({
-      type: z.literal('track'),
-      event: id.or(z.undefined()).refine((event) => event !== undefined, 'a track call needs an event name'),
-      ...common,
-    }),
-    z.looseObject({ type: z.literal('page'), name: z.string().max(LIMITS.maxIdLength).optional(), ...common }),
+    z.looseObject({ type: z.literal('track'), event: required(id, 'a track call needs an event name'), ...common }),
+    z.looseObject({ type: z.literal('page'), name: viewName, ...common }),
+    z.looseObject({ type: z.literal('screen'), name: viewName, ...common }),
     z.looseObject({ type: z.literal('identify'), ...common }),
+    z.looseObject({ type: z.literal('group'), ...common, groupId: required(anyId, 'a group call needs a groupId') }),
+    z.looseObject({
+      type: z.literal('alias'),
+      ...common,
+      previousId: required(anyId, 'an alias call needs the previousId it links'),
+      userId: required(anyId, 'an alias call needs the userId it links to'),
+    }),
   ],
-  { error: 'must be one of track, page, identify' },
+  { error: `must be one of ${MESSAGE_TYPES.join(', ')}` },
 );
 
 /** Why one message was refused. */
@@ -77,7 +92,7 @@ export function validateMessage(input: unknown): MessageValidation {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, errors: ['message: must be a JSON object'] };
   }
-  if (!('type' in input)) return { ok: false, errors: ['type: is required (track, page or identify)'] };
+  if (!('type' in input)) return { ok: false, errors: [`type: is required (${MESSAGE_TYPES.join(', ')})`] };
   const result = messageSchema.safeParse(input);
   if (!result.success) {
     return {

@@ -31,6 +31,8 @@ export interface AppOptions {
   attributionDays: number;
   /** The identity cookies' `Domain`; matches the tag's `data-cookie-domain`. Unset: host-only. */
   cookieDomain?: string;
+  /** Largest ingest request body, in bytes, after decompression. */
+  maxBatchBytes: number;
   /** Aborted when the server starts shutting down: long-lived responses (live streams) end. */
   closing?: AbortSignal;
   /** Extra routes mounted last (the demo shop and the Snapchat mock in demo mode). */
@@ -52,6 +54,7 @@ export function createApp(options: AppOptions): RequestListener {
     trustProxy: options.trustProxy,
     attributionDays: options.attributionDays,
     cookieDomain: options.cookieDomain,
+    maxBodyBytes: options.maxBatchBytes,
   });
   const app = createExpressApp(options);
   return (req, res) => {

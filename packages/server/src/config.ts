@@ -39,6 +39,10 @@ export interface Config {
   attributionDays: number;
   /** `Domain` of the identity cookies: the tag's `data-cookie-domain`. Unset, they are host-only. */
   cookieDomain?: string;
+  /** Largest ingest request body, in bytes, after decompression. */
+  maxBatchBytes: number;
+  /** Largest single message, serialised, in bytes. */
+  maxMessageBytes: number;
   /** Deadline of one request to Snapchat. */
   requestTimeoutMs: number;
   /** How long a worker owns what it leased; always longer than a request may take. */
@@ -99,6 +103,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
     trustProxy: read(OPTIONS.trustProxy),
     attributionDays: read(OPTIONS.attributionDays),
     cookieDomain: read(OPTIONS.cookieDomain),
+    maxBatchBytes: read(OPTIONS.maxBatchBytes),
+    maxMessageBytes: read(OPTIONS.maxMessageBytes),
     requestTimeoutMs,
     leaseMs,
     retryWindowMs: read(OPTIONS.retryWindow),

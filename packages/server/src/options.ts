@@ -1,6 +1,7 @@
 // Every option of `datafirst start` and `datafirst worker`, declared once. config.ts reads flags
 // and the environment with it, options-help.ts prints `--help` from it, and options-markdown.ts
 // writes the README's table from it (a test keeps the README in step).
+import { LIMITS } from '@datafirst/protocol';
 import { MIN_SECRET_KEY_LENGTH } from '@datafirst/store';
 import {
   atLeastCharacters,
@@ -213,6 +214,26 @@ export const OPTIONS = {
     help:
       'the `Domain` of the cookies the collector sets, e.g. `shop.example`; ' +
       "set it to the tag's `data-cookie-domain`, or the browser keeps two cookies of each name",
+    secret: false,
+  },
+  maxBatchBytes: {
+    name: 'max-batch-bytes',
+    env: 'DATAFIRST_MAX_BATCH_BYTES',
+    flag: value('<n>'),
+    default: String(LIMITS.maxBodyBytes),
+    parse: wholeNumber(1024),
+    help:
+      'largest ingest request body, in bytes, measured after decompression (`413` above it); ' +
+      'generous because clients such as analytics-node measure their batches in characters',
+    secret: false,
+  },
+  maxMessageBytes: {
+    name: 'max-message-bytes',
+    env: 'DATAFIRST_MAX_MESSAGE_BYTES',
+    flag: value('<n>'),
+    default: String(LIMITS.maxMessageBytes),
+    parse: wholeNumber(256),
+    help: 'largest single message, serialised, in bytes; a larger one is listed as rejected in the answer',
     secret: false,
   },
   requestTimeout: {

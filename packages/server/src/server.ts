@@ -60,6 +60,7 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
     metrics,
     consentDefault: config.consentDefault,
     honorGpc: config.honorGpc,
+    maxMessageBytes: config.maxMessageBytes,
     onStored: worker ? () => worker.wake() : undefined,
   });
 
@@ -85,6 +86,7 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
     trustProxy: config.trustProxy,
     attributionDays: config.attributionDays,
     cookieDomain: config.cookieDomain,
+    maxBatchBytes: config.maxBatchBytes,
     closing: shutdown.signal,
     extra,
   });

@@ -9,7 +9,7 @@ import type { SnapchatConfig } from './config.js';
 import { DEFAULT_EVENT_MAP, SNAP_EVENT_NAMES } from './event-names.js';
 import { MAPPABLE_FIELDS } from './field-map.js';
 import { SNAP_IDENTIFIERS, snapIdentifiersOf } from './identifiers.js';
-import { PAGE_EVENT_KEY } from './map-event.js';
+import { PAGE_EVENT_KEY, SCREEN_EVENT_KEY } from './map-event.js';
 import { MAX_EVENTS_PER_REQUEST } from './request.js';
 import { toV2Event } from './v2.js';
 import type { SnapV3Event } from './v3-event.js';
@@ -271,12 +271,15 @@ export function createSnapchatDestination(client: SnapchatClient): Destination<S
   return {
     vendor: 'snapchat',
     name: 'Snapchat',
+    // Segment's destination is "Snap Conversions Api", RudderStack's "Snapchat Conversion"
+    // (SNAPCHAT_CONVERSION): a sender's `integrations` object names it so.
+    aliases: ['Snap Conversions Api', 'Snapchat Conversions API', 'Snapchat Conversion', 'SNAPCHAT_CONVERSION'],
     fields: SNAPCHAT_FIELDS,
     identifiers: SNAP_IDENTIFIERS,
     maxBatchSize: MAX_EVENTS_PER_REQUEST,
     eventVocabulary: {
       eventNames: SNAP_EVENT_NAMES,
-      defaultEventMap: { [PAGE_EVENT_KEY]: 'PAGE_VIEW', ...DEFAULT_EVENT_MAP },
+      defaultEventMap: { [PAGE_EVENT_KEY]: 'PAGE_VIEW', [SCREEN_EVENT_KEY]: 'PAGE_VIEW', ...DEFAULT_EVENT_MAP },
       pageEventKey: PAGE_EVENT_KEY,
     },
     validateConfig,

@@ -23,7 +23,7 @@ export { applyFieldMap, fieldMapErrors, MAPPABLE_FIELDS, valueAtPath } from './f
 export type { FieldMap, FieldSource } from './field-map.js';
 export { hashNormalized, isSha256Hex, sha256Hex } from './hash.js';
 export { SNAP_IDENTIFIERS, snapIdentifiersOf } from './identifiers.js';
-export { mapEventName, PAGE_EVENT_KEY } from './map-event.js';
+export { mapEventName, PAGE_EVENT_KEY, SCREEN_EVENT_KEY } from './map-event.js';
 export { mobileOs } from './mobile-os.js';
 export type { EventNameMapping, EventNameSkip } from './map-event.js';
 export { normalizeCity, normalizeCountry, normalizeState, normalizeZip } from './normalize-address.js';

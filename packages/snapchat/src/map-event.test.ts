@@ -133,6 +133,18 @@ describe('mapEventName: event_map', () => {
     expect(mapEventName({ type: 'page' }, withMap({ page: null }))).toEqual({ skip: 'disabled' });
   });
 
+  test('maps screen calls to PAGE_VIEW, or through the "screen" key', () => {
+    expect(mapEventName({ type: 'screen', name: 'Checkout' }, CONFIG)).toEqual({ name: 'PAGE_VIEW' });
+    expect(mapEventName({ type: 'screen' }, withMap({ page: null }))).toEqual({ name: 'PAGE_VIEW' });
+    expect(mapEventName({ type: 'screen' }, withMap({ screen: 'view_content' }))).toEqual({ name: 'VIEW_CONTENT' });
+    expect(mapEventName({ type: 'screen' }, withMap({ screen: null }))).toEqual({ skip: 'disabled' });
+  });
+
+  test('sends neither group nor alias calls', () => {
+    expect(mapEventName({ type: 'group', groupId: 'g-1' }, CONFIG)).toEqual({ skip: 'unmapped' });
+    expect(mapEventName({ type: 'alias', previousId: 'a', userId: 'u' }, CONFIG)).toEqual({ skip: 'unmapped' });
+  });
+
   test('does not look page names up in the map', () => {
     expect(mapEventName({ type: 'page', name: 'Pricing' }, withMap({ Pricing: 'CUSTOM_EVENT_1' }))).toEqual({
       name: 'PAGE_VIEW',

@@ -16,6 +16,12 @@ export type EventNameMapping = { name: SnapEventName } | { skip: EventNameSkip }
  */
 export const PAGE_EVENT_KEY = 'page';
 
+/**
+ * The `event_map` key for every `screen` call (an app's page view). Unmapped, a screen is a
+ * PAGE_VIEW like a page; `{ "screen": null }` switches screens off without touching pages.
+ */
+export const SCREEN_EVENT_KEY = 'screen';
+
 // "order_completed", "Order completed" and "order-completed" are the same event to a human, and
 // senders moving from other tools use all of them; exact names are still tried first.
 function looseKey(name: string): string {
@@ -42,8 +48,8 @@ function toMapping(target: string | null): EventNameMapping {
 
 /**
  * The Snapchat event name for a message. `context.snapchat.eventName`, when present, decides.
- * `page` → the `event_map` entry for "page", else
- * PAGE_VIEW. `track` → the integration's `event_map` (exact name, then ignoring case and
+ * `page` → the `event_map` entry for "page", else PAGE_VIEW; `screen` → the entry for "screen",
+ * else PAGE_VIEW. `track` → the integration's `event_map` (exact name, then ignoring case and
  * separators), then the defaults the same way, then the event's own name when it is a Snapchat
  * event name in any case (`purchase`, `CUSTOM_EVENT_1`). `identify` is never sent itself.
  */
@@ -53,8 +59,9 @@ export function mapEventName(message: Message, config: SnapchatConfig): EventNam
   const chosen = message.context?.snapchat?.eventName;
   if (chosen !== undefined) return toMapping(chosen);
   const eventMap = config.event_map ?? {};
-  if (message.type === 'page') {
-    const own = Object.hasOwn(eventMap, PAGE_EVENT_KEY) ? eventMap[PAGE_EVENT_KEY] : undefined;
+  if (message.type === 'page' || message.type === 'screen') {
+    const key = message.type === 'page' ? PAGE_EVENT_KEY : SCREEN_EVENT_KEY;
+    const own = Object.hasOwn(eventMap, key) ? eventMap[key] : undefined;
     return own === undefined ? { name: 'PAGE_VIEW' } : toMapping(own);
   }
   if (message.type !== 'track' || typeof message.event !== 'string' || message.event.trim() === '') {

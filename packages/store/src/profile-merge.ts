@@ -2,9 +2,10 @@ import type { EnrichedMessage, Traits } from '@datafirst/protocol';
 import type { Person } from './store.js';
 
 /**
- * How `identify` calls build a person's profile, apart from any database. A profile is kept under
- * two keys, `u:<userId>` and `a:<anonymousId>`; each identify call merges its traits into both,
- * later values winning per field.
+ * How `identify` and `alias` calls build a person's profile, apart from any database. A profile
+ * is kept under two keys, `u:<userId>` and `a:<anonymousId>`; each identify call merges its
+ * traits into both, later values winning per field. An alias call links the id a person was
+ * known by (`previousId`) to their `userId`: what either knew is merged and kept under both.
  */
 
 const userKey = (userId: string) => `u:${userId}`;
@@ -42,4 +43,31 @@ export function traitsOfPerson(person: Person, found: ReadonlyMap<string, Traits
   const byUser = person.userId ? found.get(userKey(person.userId)) : undefined;
   if (!byAnonymous && !byUser) return undefined;
   return { ...(byAnonymous ?? {}), ...(byUser ?? {}) };
+}
+
+/**
+ * The profile keys an alias call reads, in merge order: the previous id's (it may have been an
+ * anonymousId or an earlier userId), then the user's, so the user's own values win. None for an
+ * alias that links nothing.
+ */
+export function aliasKeys(message: EnrichedMessage): string[] {
+  const { previousId, userId } = message;
+  if (!previousId || !userId || previousId === userId) return [];
+  return [anonymousKey(previousId), userKey(previousId), userKey(userId)];
+}
+
+/**
+ * The profiles an alias call writes, given those found under `aliasKeys`: one merged profile,
+ * kept under the user's key, the previous id's anonymous key, and its user key if it had one.
+ */
+export function aliasProfiles(message: EnrichedMessage, found: ReadonlyMap<string, Traits>): [key: string, traits: Traits][] {
+  const keys = aliasKeys(message);
+  if (keys.length === 0 || !message.userId) return [];
+  const merged = {
+    ...keys.reduce<Traits>((traits, key) => mergeTraits(traits, found.get(key) ?? {}), {}),
+    userId: message.userId,
+  };
+  const [previousAnonymous, previousUser, user] = keys as [string, string, string];
+  const targets = [user, previousAnonymous, ...(found.has(previousUser) ? [previousUser] : [])];
+  return targets.map((key) => [key, merged]);
 }

@@ -6,6 +6,10 @@ import type { EventPipeline } from '../pipeline/event-pipeline.js';
 import type { SourceDirectory } from '../source-directory.js';
 import { clientIp, isSecure } from './client-address.js';
 import { identityCookies, parseCookies, type CookiePolicy } from './cookies.js';
+import { allowOrigin, answerPreflight } from './cors.js';
+import { ENDPOINTS, type Endpoint } from './endpoints.js';
+import { BodyError, readBody } from './read-body.js';
+import { SOURCE_CONFIG_PATHS, sourceConfigAnswer } from './source-config.js';
 import { writeKeyOf } from './write-key.js';
 
 export interface IngestOptions {
@@ -18,19 +22,13 @@ export interface IngestOptions {
   attributionDays: number;
   /** The identity cookies' `Domain`; matches the tag's `data-cookie-domain`. Unset: host-only. */
   cookieDomain?: string;
+  /** Largest request body, in bytes, after decompression; `LIMITS.maxBodyBytes` when unset. */
+  maxBodyBytes?: number;
   now?: () => Date;
 }
 
 /** Handles a request if it is for the ingest API, and says whether it was. */
 export type IngestHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
-
-type Endpoint = 'batch' | 'track' | 'page' | 'identify';
-const ENDPOINTS: Record<string, Endpoint> = {
-  '/v1/batch': 'batch',
-  '/v1/track': 'track',
-  '/v1/page': 'page',
-  '/v1/identify': 'identify',
-};
 
 class IngestError extends Error {
   constructor(
@@ -42,35 +40,38 @@ class IngestError extends Error {
 }
 
 /**
- * The Segment-compatible ingest API: `POST /v1/batch`, `/v1/track`, `/v1/page`, `/v1/identify`.
- * It is the hot path, so it is a plain node:http handler in front of Express: Express's routing
- * and middleware would cost several times what validating and storing a message does.
+ * The Segment-compatible ingest API: `POST /v1/batch`, `/v1/<type>` for every spec type and their
+ * short forms, RudderStack's `/beacon/v1/batch`, and the source-config answer RudderStack's
+ * browser SDK fetches first. It is the hot path, so it is a plain node:http handler in front of
+ * Express: Express's routing and middleware would cost several times what validating and storing
+ * a message does.
  */
 export function createIngestHandler(options: IngestOptions): IngestHandler {
+  const maxBodyBytes = options.maxBodyBytes ?? LIMITS.maxBodyBytes;
   return (req, res) => {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
-    const endpoint = ENDPOINTS[queryAt < 0 ? url : url.slice(0, queryAt)];
+    const path = queryAt < 0 ? url : url.slice(0, queryAt);
+    const query = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
+    if (SOURCE_CONFIG_PATHS.includes(path)) {
+      answerSourceConfig(req, res, query, options);
+      return true;
+    }
+    const endpoint = ENDPOINTS[path];
     if (!endpoint) return false;
     allowOrigin(req, res);
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, {
-        'access-control-allow-methods': 'POST',
-        'access-control-allow-headers': 'Content-Type, Authorization',
-        'access-control-max-age': '86400',
-      });
-      res.end();
+      answerPreflight(req, res, 'POST');
       return true;
     }
     if (req.method !== 'POST') {
-      reply(res, 405, { success: false, error: `use POST for /v1/${endpoint}` }, { allow: 'POST, OPTIONS' });
+      reply(res, 405, { success: false, error: `use POST for ${path}` }, { allow: 'POST, OPTIONS' });
       return true;
     }
-    const query = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
-    readBody(req)
-      .then((text) => handle(endpoint, req, res, text, query, options))
+    readBody(req, maxBodyBytes)
+      .then((body) => handle(endpoint, req, res, body, query, options))
       .catch((error: unknown) => {
-        if (error instanceof IngestError) {
+        if (error instanceof IngestError || error instanceof BodyError) {
           options.metrics.rejected.inc({ reason: 'request' });
           reply(res, error.status, { success: false, error: error.message });
           return;
@@ -89,41 +90,32 @@ function reply(res: ServerResponse, status: number, body: unknown, headers: Reco
   res.end(JSON.stringify(body));
 }
 
-// The tag may be served from another origin than the site's (e.g. a collect. subdomain): let
-// it read the answer and receive its first-party cookies.
-function allowOrigin(req: IncomingMessage, res: ServerResponse): void {
-  const origin = req.headers.origin;
-  if (origin) {
-    res.setHeader('access-control-allow-origin', origin);
-    res.setHeader('access-control-allow-credentials', 'true');
-    res.setHeader('vary', 'Origin');
+/** `GET /sourceConfig`: the settings RudderStack's browser SDK loads before it sends anything. */
+function answerSourceConfig(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, options: IngestOptions): void {
+  allowOrigin(req, res);
+  if (req.method === 'OPTIONS') {
+    answerPreflight(req, res, 'GET');
+    return;
   }
-}
-
-/** Reads the body as text whatever its type: the tag sends text/plain to avoid a CORS preflight. */
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (declared > LIMITS.maxBodyBytes) {
-      req.resume();
-      reject(new IngestError(413, `request body larger than ${LIMITS.maxBodyBytes} bytes`));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > LIMITS.maxBodyBytes) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new IngestError(413, `request body larger than ${LIMITS.maxBodyBytes} bytes`));
-        return;
-      }
-      chunks.push(chunk);
+  if (req.method !== 'GET') {
+    reply(res, 405, { success: false, error: 'use GET for /sourceConfig' }, { allow: 'GET, OPTIONS' });
+    return;
+  }
+  const writeKey = writeKeyOf(req.headers, undefined, query.get('writeKey'));
+  if (!writeKey) {
+    reply(res, 401, { success: false, error: 'missing write key: send it as ?writeKey= or the Basic auth user' });
+    return;
+  }
+  options.directory
+    .sourceForWriteKey(writeKey)
+    .then((source) => {
+      if (source) reply(res, 200, sourceConfigAnswer(source));
+      else reply(res, 401, { success: false, error: 'unknown write key' });
+    })
+    .catch((error: unknown) => {
+      options.logger.error({ err: error }, 'source config failed');
+      reply(res, 503, { success: false, error: 'could not read the source; retry later' }, { 'retry-after': '5' });
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function parseBody(text: string): Record<string, unknown> {
@@ -141,15 +133,16 @@ function parseBody(text: string): Record<string, unknown> {
 }
 
 function messagesOf(endpoint: Endpoint, body: Record<string, unknown>): unknown[] {
-  if (endpoint !== 'batch') {
-    if (body.type !== undefined && body.type !== endpoint) {
-      throw new IngestError(400, `type ${JSON.stringify(body.type)} does not match the /v1/${endpoint} endpoint`);
+  if (endpoint.kind === 'single') {
+    if (body.type !== undefined && body.type !== endpoint.type) {
+      throw new IngestError(400, `type ${JSON.stringify(body.type)} does not match the /v1/${endpoint.type} endpoint`);
     }
     // The write key authenticates the request; it is not part of the message to keep.
     const { writeKey: _writeKey, ...message } = body;
-    return [{ ...message, type: endpoint }];
+    return [{ ...message, type: endpoint.type }];
   }
   if (!Array.isArray(body.batch)) throw new IngestError(400, 'batch: must be an array of messages');
+  if (body.batch.length === 0) throw new IngestError(400, 'batch: no messages');
   if (body.batch.length > LIMITS.maxBatchMessages) {
     throw new IngestError(400, `batch: at most ${LIMITS.maxBatchMessages} messages per request`);
   }
@@ -160,11 +153,11 @@ async function handle(
   endpoint: Endpoint,
   req: IncomingMessage,
   res: ServerResponse,
-  text: string,
+  bytes: Buffer,
   query: URLSearchParams,
   options: IngestOptions,
 ): Promise<void> {
-  const body = parseBody(text);
+  const body = parseBody(bytes.toString('utf8'));
   const writeKey = writeKeyOf(req.headers, body, query.get('writeKey'));
   if (!writeKey)
     throw new IngestError(401, 'missing write key: send it as the Basic auth user, writeKey in the body, or ?writeKey=');
@@ -196,7 +189,7 @@ async function handle(
     receivedAt,
     facts,
     batchSentAt: typeof body.sentAt === 'string' ? body.sentAt : undefined,
-    bodyBytes: text.length,
+    bodyBytes: bytes.length,
     messages,
   });
 
@@ -205,16 +198,13 @@ async function handle(
     domain: options.cookieDomain,
     secure: isSecure(req, options.trustProxy),
   });
-  if (rejected.length > 0) {
-    reply(res, 400, {
-      success: false,
-      error: `${rejected.length} of ${raw.length} messages were invalid; the other ${accepted.length} were stored`,
-      accepted: accepted.length,
-      rejected,
-    });
+  // As Segment's API answers: a request with something to keep is a success (a client that got
+  // an error would resend the whole batch), and the refused messages are listed.
+  if (accepted.length === 0) {
+    reply(res, 400, { success: false, error: `no valid message: all ${raw.length} were invalid`, accepted: 0, rejected });
     return;
   }
-  reply(res, 200, { success: true });
+  reply(res, 200, rejected.length > 0 ? { success: true, accepted: accepted.length, rejected } : { success: true });
 }
 
 /** Re-issues the tag's identity cookies from the server, so they last beyond script-cookie caps. */

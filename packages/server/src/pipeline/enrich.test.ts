@@ -77,4 +77,23 @@ describe('enrichMessage', () => {
     expect(enriched.timestamp).toBe('2025-06-02T11:59:50.000Z');
     expect('sentAt' in enriched).toBe(false);
   });
+
+  it("takes RudderStack's originalTimestamp when there is no timestamp, corrected by sentAt", () => {
+    const rudder = {
+      type: 'track' as const,
+      event: 'E',
+      originalTimestamp: '2025-06-02T12:59:50.000Z',
+      sentAt: '2025-06-02T13:00:00.000Z',
+    };
+    expect(enrichMessage(rudder, facts, options).timestamp).toBe('2025-06-02T11:59:50.000Z');
+    const both = { ...rudder, timestamp: '2025-06-02T12:59:40.000Z' };
+    expect(enrichMessage(both, facts, options).timestamp).toBe('2025-06-02T11:59:40.000Z');
+  });
+
+  it('keeps the first valid address of a list in context.ip, else the request IP', () => {
+    const listed = enrichMessage({ type: 'page', context: { ip: 'unknown, 198.51.100.4, 10.0.0.1' } }, facts, options);
+    expect(listed.context.ip).toBe('198.51.100.4');
+    const junk = enrichMessage({ type: 'page', context: { ip: 'localhost' } }, facts, options);
+    expect(junk.context.ip).toBe('203.0.113.7');
+  });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ContextEnricher } from '@datafirst/destination';
 import type { EnrichedMessage, Message } from '@datafirst/protocol';
+import { firstValidIp } from './first-valid-ip.js';
 
 /** What the collector knows about the HTTP request a message came in. */
 export interface RequestFacts {
@@ -23,7 +24,8 @@ export interface EnrichOptions {
 }
 
 /**
- * The event time: the sender's timestamp, corrected for the sender's clock skew when `sentAt`
+ * The event time: the sender's timestamp (`timestamp`, else RudderStack's `originalTimestamp`;
+ * pass the one found), corrected for the sender's clock skew when `sentAt`
  * is known (receivedAt − (sentAt − timestamp)), and never later than receipt.
  */
 export function correctTimestamp(timestamp: string | undefined, sentAt: string | undefined, receivedAt: Date): string {
@@ -38,12 +40,12 @@ export function correctTimestamp(timestamp: string | undefined, sentAt: string |
 /**
  * Fills in what the collector knows and the sender may not: ids, receipt time, client IP and
  * user agent, what destinations read from first-party cookies and the page URL, and consent. Values the sender
- * gave win (server-side callers set `context.ip` for their end user), except GPC, which only
- * ever narrows consent.
+ * gave win (server-side callers set `context.ip` for their end user, a list reduced to its first
+ * valid address), except GPC, which only ever narrows consent.
  */
 export function enrichMessage(message: Message, facts: RequestFacts, options: EnrichOptions): EnrichedMessage {
   let context = { ...(message.context ?? {}) };
-  context.ip ??= facts.ip;
+  context.ip = (context.ip === undefined ? undefined : firstValidIp(context.ip)) ?? facts.ip;
   context.userAgent ??= facts.userAgent;
 
   for (const enrich of options.enrichers ?? []) context = enrich(context, facts.cookies);
@@ -58,7 +60,11 @@ export function enrichMessage(message: Message, facts: RequestFacts, options: En
     ...rest,
     anonymousId: message.anonymousId ?? facts.cookies._dfid,
     messageId: message.messageId ?? randomUUID(),
-    timestamp: correctTimestamp(message.timestamp, sentAt ?? options.batchSentAt, options.receivedAt),
+    timestamp: correctTimestamp(
+      message.timestamp ?? message.originalTimestamp,
+      sentAt ?? options.batchSentAt,
+      options.receivedAt,
+    ),
     receivedAt: options.receivedAt.toISOString(),
     context,
   };

@@ -13,6 +13,8 @@ export interface PipelineOptions {
   metrics: Metrics;
   consentDefault: 'granted' | 'denied';
   honorGpc: boolean;
+  /** Largest single message, serialised, in bytes; `LIMITS.maxMessageBytes` when unset. */
+  maxMessageBytes?: number;
   /** Called after events are stored, so an in-process worker can send them at once. */
   onStored?: () => void;
 }
@@ -75,7 +77,7 @@ export class EventPipeline {
     const events: NewEvent[] = [];
     let sourceIntegrations: Integration[] | undefined;
     for (const [index, item] of submission.messages.entries()) {
-      const checked = validate(item.input, index, submission.bodyBytes);
+      const checked = validate(item.input, index, this.options.maxMessageBytes ?? LIMITS.maxMessageBytes, submission.bodyBytes);
       if (!checked.ok) {
         rejected.push(checked.error);
         continue;
@@ -104,11 +106,11 @@ export class EventPipeline {
 type Validated = { ok: true; message: Message } | { ok: false; error: MessageError };
 
 /** The message checked against its schema and the size limit, or why it is refused. */
-function validate(input: unknown, index: number, bodyBytes = Infinity): Validated {
+function validate(input: unknown, index: number, maxBytes: number, bodyBytes = Infinity): Validated {
   const messageId = (input as { messageId?: unknown } | null)?.messageId;
   const id = typeof messageId === 'string' ? messageId : undefined;
-  if (bodyBytes > LIMITS.maxMessageBytes && JSON.stringify(input ?? null).length > LIMITS.maxMessageBytes) {
-    return { ok: false, error: { index, messageId: id, errors: [`message: larger than ${LIMITS.maxMessageBytes} bytes`] } };
+  if (bodyBytes > maxBytes && Buffer.byteLength(JSON.stringify(input ?? null)) > maxBytes) {
+    return { ok: false, error: { index, messageId: id, errors: [`message: larger than ${maxBytes} bytes`] } };
   }
   const result = validateMessage(input);
   return result.ok

@@ -2,12 +2,16 @@ import type { EnrichedMessage } from '@datafirst/protocol';
 import type { Integration } from '@datafirst/store';
 import { describe, expect, it } from 'vitest';
 import { DestinationRegistry, type AnyDestination } from '@datafirst/destination';
-import { routeDeliveries } from './route.js';
+import { excludedBySender, routeDeliveries } from './route.js';
 
 // A destination that finds one identifier in every message, to show identifiers are recorded.
-const destinations = new DestinationRegistry([
-  { vendor: 'snapchat', identifiersOf: () => ['email'] } as unknown as AnyDestination,
-]);
+const snap = {
+  vendor: 'snapchat',
+  name: 'Snapchat',
+  aliases: ['Snap Conversions Api'],
+  identifiersOf: () => ['email'],
+} as unknown as AnyDestination;
+const destinations = new DestinationRegistry([snap]);
 const route = (m: EnrichedMessage, list: Integration[], skip?: Parameters<typeof routeDeliveries>[3]) =>
   routeDeliveries(m, list, destinations, skip);
 
@@ -83,8 +87,46 @@ describe('routeDeliveries', () => {
     ]);
   });
 
-  it('creates no delivery for identify, which only updates the profile', () => {
+  it('creates no delivery for identify, group or alias, which describe the person', () => {
     expect(route(message('identify', true), [integration('a')])).toEqual([]);
+    expect(route(message('group', true), [integration('a')])).toEqual([]);
+    expect(route(message('alias', true), [integration('a')])).toEqual([]);
+  });
+
+  it('routes a screen like a page', () => {
+    expect(route(message('screen', true), [integration('a')])).toEqual([
+      { integrationId: 'a', identifiers: ['email'], status: 'pending' },
+    ]);
+  });
+
+  it("skips with excluded_by_sender when the message's integrations switch the destination off", () => {
+    const excluded = { ...message('track', true), integrations: { 'Snap Conversions Api': false } };
+    expect(route(excluded, [integration('a')])).toEqual([
+      {
+        integrationId: 'a',
+        identifiers: ['email'],
+        status: 'skipped',
+        reasonCode: 'excluded_by_sender',
+        reason: "excluded_by_sender: the message's integrations switch Snapchat off",
+      },
+    ]);
+  });
+});
+
+describe('excludedBySender', () => {
+  it.each([
+    ['no integrations object', undefined, false],
+    ['an empty object', {}, false],
+    ['All: true', { All: true }, false],
+    ['All: false', { All: false }, true],
+    ['the destination named false', { Snapchat: false }, true],
+    ['an alias named false, in another case', { 'snap conversions API': false }, true],
+    ['the vendor named false', { snapchat: false }, true],
+    ['All: false with the destination named true', { All: false, Snapchat: true }, false],
+    ['All: false with options for the destination', { All: false, 'Snap Conversions Api': { click_id: 'c' } }, false],
+    ['another destination named false', { 'Google Analytics': false }, false],
+  ])('%s → %s', (_, integrations, excluded) => {
+    expect(excludedBySender(integrations, snap)).toBe(excluded);
   });
 
   it("skips every delivery with the producer's reason, such as a link event that is switched off", () => {

@@ -1,5 +1,5 @@
-import type { ReasonCode, DestinationRegistry } from '@datafirst/destination';
-import type { EnrichedMessage } from '@datafirst/protocol';
+import type { AnyDestination, ReasonCode, DestinationRegistry } from '@datafirst/destination';
+import type { EnrichedMessage, MessageType } from '@datafirst/protocol';
 import type { Integration, NewDelivery } from '@datafirst/store';
 
 /** A reason to store an event but send it nowhere, chosen by its producer. */
@@ -9,11 +9,43 @@ export interface Skip {
 }
 
 /**
+ * Which message types go to destinations. `identify`, `group` and `alias` describe the person
+ * (the profile, the account, a second id) rather than something they did: they are stored and
+ * feed the profile, but produce no delivery.
+ */
+const DELIVERED_TYPES: Readonly<Record<MessageType, boolean>> = {
+  track: true,
+  page: true,
+  screen: true,
+  identify: false,
+  group: false,
+  alias: false,
+};
+
+/**
+ * True when the sender's `integrations` object keeps the message from a destination, as
+ * Segment's spec reads it: the destination's own entry decides (`false` excludes it; `true` or
+ * an options object includes it), else `All: false` excludes every destination not named.
+ * Names are the destination's vendor, name and aliases, compared ignoring case.
+ */
+export function excludedBySender(
+  integrations: Readonly<Record<string, unknown>> | undefined,
+  destination: AnyDestination,
+): boolean {
+  if (!integrations) return false;
+  const names = new Set([destination.vendor, destination.name, ...(destination.aliases ?? [])].map((name) => name.toLowerCase()));
+  const own = Object.keys(integrations).find((key) => names.has(key.toLowerCase()));
+  if (own !== undefined) return integrations[own] === false;
+  return integrations.All === false;
+}
+
+/**
  * The deliveries one message produces: one per enabled integration, `skipped` with the reason
- * when the message's consent does not cover the integration's categories (or its producer says
- * so), and `blocked` while the integration is paused (its credentials were refused). Each
- * records the identifiers the message carries for that destination, so match quality counts
- * events that are never sent too. `identify` calls produce none: they update the profile.
+ * when the message's consent does not cover the integration's categories, when the sender's
+ * `integrations` object excludes the destination (or its producer says so), and `blocked` while
+ * the integration is paused (its credentials were refused). Each records the identifiers the
+ * message carries for that destination, so match quality counts events that are never sent too.
+ * Types that describe the person (`identify`, `group`, `alias`) produce none.
  */
 export function routeDeliveries(
   message: EnrichedMessage,
@@ -21,7 +53,7 @@ export function routeDeliveries(
   destinations: DestinationRegistry,
   skip?: Skip,
 ): NewDelivery[] {
-  if (message.type === 'identify') return [];
+  if (!DELIVERED_TYPES[message.type]) return [];
   const granted = message.context.consent?.categoryPreferences ?? {};
   const deliveries: NewDelivery[] = [];
   for (const integration of integrations) {
@@ -32,6 +64,13 @@ export function routeDeliveries(
     // A producer's skip is final: a paused integration must not send it once it is resumed.
     if (skip) {
       deliveries.push({ ...delivery, status: 'skipped', reasonCode: skip.code, reason: skip.detail });
+    } else if (destination && excludedBySender(message.integrations, destination)) {
+      deliveries.push({
+        ...delivery,
+        status: 'skipped',
+        reasonCode: 'excluded_by_sender',
+        reason: `excluded_by_sender: the message's integrations switch ${destination.name} off`,
+      });
     } else if (integration.pausedReason) {
       deliveries.push({
         ...delivery,

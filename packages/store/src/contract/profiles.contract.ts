@@ -83,5 +83,67 @@ export function describeProfiles(createDatabase: CreateTestDatabase): void {
       const other = await store.createSource({ name: 'Other' });
       expect(await store.profileTraitsFor(other.id, [{ anonymousId: 'anon-1' }])).toEqual([undefined]);
     });
+
+    it("links an alias's previousId to its userId: either id then finds what both knew", async () => {
+      const { store } = under;
+      const { source } = await sourceWithIntegration(store);
+      await store.appendEvents(source.id, [
+        {
+          message: message('al-1', { type: 'identify', event: undefined, anonymousId: 'anon-7', traits: { email: 'a@b.co' } }),
+          deliveries: [],
+        },
+        {
+          message: message('al-2', {
+            type: 'identify',
+            event: undefined,
+            anonymousId: undefined,
+            userId: 'u-7',
+            traits: { firstName: 'Ann' },
+          }),
+          deliveries: [],
+        },
+        {
+          message: message('al-3', {
+            type: 'alias',
+            event: undefined,
+            anonymousId: undefined,
+            previousId: 'anon-7',
+            userId: 'u-7',
+          }),
+          deliveries: [],
+        },
+      ]);
+      const linked = { email: 'a@b.co', firstName: 'Ann', userId: 'u-7' };
+      expect(await store.getProfileTraits(source.id, 'u-7')).toEqual(linked);
+      expect(await store.getProfileTraits(source.id, undefined, 'anon-7')).toEqual(linked);
+      // No user profile is made up for an id that only ever was anonymous.
+      expect(await store.profileTraitsFor(source.id, [{ userId: 'anon-7' }])).toEqual([undefined]);
+    });
+
+    it('links an earlier userId to a new one, the new profile winning per field', async () => {
+      const { store } = under;
+      const { source } = await sourceWithIntegration(store);
+      const identify = (id: string, userId: string, traits: Record<string, string>) => ({
+        message: message(id, { type: 'identify', event: undefined, anonymousId: undefined, userId, traits }),
+        deliveries: [],
+      });
+      await store.appendEvents(source.id, [
+        identify('old-1', 'u-old', { phone: '+447700900123', city: 'Leeds' }),
+        identify('new-1', 'u-new', { city: 'York' }),
+        {
+          message: message('link-1', {
+            type: 'alias',
+            event: undefined,
+            anonymousId: undefined,
+            previousId: 'u-old',
+            userId: 'u-new',
+          }),
+          deliveries: [],
+        },
+      ]);
+      const linked = { phone: '+447700900123', city: 'York', userId: 'u-new' };
+      expect(await store.getProfileTraits(source.id, 'u-new')).toEqual(linked);
+      expect(await store.getProfileTraits(source.id, 'u-old')).toEqual(linked);
+    });
   });
 }

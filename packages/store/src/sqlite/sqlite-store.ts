@@ -22,7 +22,7 @@ import type {
   Store,
 } from '../store.js';
 import { newId, newWriteKey } from '../ids.js';
-import { mergeTraits, personKeys, profileUpdate, traitsOfPerson } from '../profile-merge.js';
+import { aliasKeys, aliasProfiles, mergeTraits, personKeys, profileUpdate, traitsOfPerson } from '../profile-merge.js';
 import { createSecretBox } from '../secret-box.js';
 import { createSealedSecrets, type SealedSecrets } from '../sealed-secrets.js';
 import { SqliteAdminStore } from './admin-store.js';
@@ -414,6 +414,7 @@ class SqliteStore implements Store {
         });
       }
       if (message.type === 'identify') this.mergeProfile(sourceId, message, now);
+      if (message.type === 'alias') this.linkProfiles(sourceId, message, now);
     }
     return { stored, duplicates: events.length - stored };
   }
@@ -424,6 +425,17 @@ class SqliteStore implements Store {
       const row = this.statements.getProfile.get(sourceId, key);
       const merged = mergeTraits(row && (JSON.parse(row.traits) as Traits), traits);
       this.statements.upsertProfile.run(sourceId, key, JSON.stringify(merged), now);
+    }
+  }
+
+  private linkProfiles(sourceId: string, message: EnrichedMessage, now: number): void {
+    const found = new Map<string, Traits>();
+    for (const key of aliasKeys(message)) {
+      const row = this.statements.getProfile.get(sourceId, key);
+      if (row) found.set(key, JSON.parse(row.traits) as Traits);
+    }
+    for (const [key, traits] of aliasProfiles(message, found)) {
+      this.statements.upsertProfile.run(sourceId, key, JSON.stringify(traits), now);
     }
   }
 
