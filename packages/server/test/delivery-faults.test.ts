@@ -128,13 +128,13 @@ describe('delivery through faults', () => {
     let datafirst = await server();
     await mock.setFaults({ mode: 'delay', ms: 300, count: 0 });
     const sending = sendPageViews(datafirst.url, 'kill', 20_000, 50);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Kill it while a request to Snapchat is in flight (the mock holds each for 300 ms), not after a
+    // fixed time that a slow machine may not have reached that point by.
+    await expect.poll(async () => (await mock.requests()).some((r) => r.response === null), { timeout: 10_000 }).toBe(true);
     datafirst.process.kill('SIGKILL');
     const acknowledged = await sending;
     expect(acknowledged.length).toBeGreaterThan(0);
     expect(acknowledged.length).toBeLessThan(20_000);
-    // Some were in flight to Snapchat when the process died.
-    expect((await mock.requests()).some((r) => r.response === null)).toBe(true);
     await mock.clearFaults();
     datafirst = await server();
     await expectAllDelivered(acknowledged, 45_000);
