@@ -157,7 +157,7 @@ export function applyFieldMap(
     if (value !== undefined) target[key] = value;
   }
   return {
-    customData: Object.keys(customData).length > 0 ? (customData) : undefined,
+    customData: Object.keys(customData).length > 0 ? customData : undefined,
     userData: userData,
   };
 }
