@@ -31,7 +31,7 @@ const DEFAULTS: Config = {
   worker: true,
   consentDefault: 'granted',
   honorGpc: true,
-  trustProxy: 1,
+  trustProxy: 0,
   attributionDays: 28,
   cookieDomain: undefined,
   requestTimeoutMs: 30_000,
@@ -114,7 +114,13 @@ const EVERY_OPTION: [keyof typeof OPTIONS, string, string[] | undefined, Partial
   ['host', '127.0.0.1', ['--host', '127.0.0.1'], { host: '127.0.0.1' }, {}],
   ['db', 'other.db', ['--db', 'other.db'], { dbPath: resolve('other.db') }, {}],
   ['durability', 'full', ['--durability', 'full'], { durability: 'full' }, {}],
-  ['adminToken', 'given-token', undefined, { adminToken: 'given-token', adminTokenGenerated: false }, {}],
+  [
+    'adminToken',
+    'a-given-token-of-24-chars',
+    undefined,
+    { adminToken: 'a-given-token-of-24-chars', adminTokenGenerated: false },
+    {},
+  ],
   ['secretKey', 'k'.repeat(32), undefined, { secretKey: 'k'.repeat(32) }, {}],
   ['snapchatUrl', 'http://127.0.0.1:9/', ['--snapchat-url', 'http://127.0.0.1:9/'], { snapchatApiUrl: 'http://127.0.0.1:9' }, {}],
   [
@@ -245,6 +251,12 @@ describe('bad values', () => {
   it('names a bad secret by its variable and never repeats it', () => {
     const message = errorMessage(() => loadConfig([], { DATAFIRST_SECRET_KEY: 'short-secret' }));
     expect(message).toBe('DATAFIRST_SECRET_KEY must be at least 32 characters (try: openssl rand -base64 32)');
+  });
+
+  it('refuses an admin token shorter than 24 characters, without repeating it', () => {
+    const message = errorMessage(() => loadConfig([], { DATAFIRST_ADMIN_TOKEN: 'a-23-character-token-xx' }));
+    expect(message).toBe('DATAFIRST_ADMIN_TOKEN must be at least 24 characters (try: openssl rand -base64 32)');
+    expect(loadConfig([], { DATAFIRST_ADMIN_TOKEN: 'a-24-character-token-xxx' }).adminToken).toBe('a-24-character-token-xxx');
   });
 
   it('refuses a flag it does not know', () => {

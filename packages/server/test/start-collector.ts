@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { startDatafirst, type RunningDatafirst } from '../src/server.js';
 
-export const ADMIN_TOKEN = 'test-admin-token';
+export const ADMIN_TOKEN = 'test-admin-token-of-24-characters';
 export const WRITE_KEY = 'wk_test_source';
 
 /** A whole Datafirst (demo mode: built-in Snapchat mock) on port 0 with a fresh SQLite file. */

@@ -53,10 +53,12 @@ export function sessionOf(req: Request, sessions: AdminSessions): AdminSession |
 }
 
 /**
- * Checks the admin token, counting wrong ones against the client's failed sign-ins. Answers
- * (and returns false) when the client is over the limit or the token is wrong.
+ * Checks the admin token, counting wrong ones against the client's (and everyone's) failed
+ * sign-ins. A correct token is always let in: the limit is for guessers, and must not let them
+ * lock the admin out. Answers (and returns false) when the token is wrong: 429 over the limit.
  */
 export function checkAdminToken(req: Request, res: Response, token: string, options: AdminAuthOptions): boolean {
+  if (sameSecret(token, options.adminToken)) return true;
   const ip = req.ip ?? 'unknown';
   const wait = options.limiter.retryAfterSeconds(ip);
   if (wait !== undefined) {
@@ -66,12 +68,9 @@ export function checkAdminToken(req: Request, res: Response, token: string, opti
       .json({ error: `too many failed sign-ins: try again in ${wait} s` });
     return false;
   }
-  if (!sameSecret(token, options.adminToken)) {
-    options.limiter.fail(ip);
-    res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'invalid admin token' });
-    return false;
-  }
-  return true;
+  options.limiter.fail(ip);
+  res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'invalid admin token' });
+  return false;
 }
 
 /**
