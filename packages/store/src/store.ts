@@ -145,6 +145,8 @@ export interface AppendResult {
   stored: number;
   /** Messages already stored before (same source and messageId): acknowledged, not stored twice. */
   duplicates: number;
+  /** The message ids of those duplicates, in the order given. */
+  duplicateIds: string[];
 }
 
 export interface LeaseRequest {

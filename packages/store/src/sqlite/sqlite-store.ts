@@ -389,7 +389,7 @@ class SqliteStore implements Store {
 
   private appendGroup(sourceId: string, events: NewEvent[], now: number): AppendResult {
     const s = this.statements;
-    let stored = 0;
+    const duplicateIds: string[] = [];
     for (const { message, deliveries } of events) {
       const name = message.type === 'track' ? message.event : message.name;
       const inserted = s.insertEvent.run(
@@ -400,8 +400,10 @@ class SqliteStore implements Store {
         Date.parse(message.receivedAt),
         JSON.stringify(message),
       );
-      if (inserted.changes === 0) continue;
-      stored++;
+      if (inserted.changes === 0) {
+        duplicateIds.push(message.messageId);
+        continue;
+      }
       for (const delivery of deliveries) {
         s.insertDelivery.run({
           eventId: inserted.lastInsertRowid,
@@ -415,7 +417,7 @@ class SqliteStore implements Store {
       }
       if (message.type === 'identify') this.mergeProfile(sourceId, message, now);
     }
-    return { stored, duplicates: events.length - stored };
+    return { stored: events.length - duplicateIds.length, duplicates: duplicateIds.length, duplicateIds };
   }
 
   private mergeProfile(sourceId: string, message: EnrichedMessage, now: number): void {
