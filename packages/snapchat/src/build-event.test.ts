@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { MAX_EVENT_AGE_MS, toSnapEvent, wantsLimitedDataUse } from './build-event.js';
 import type { SnapchatConfig } from './config.js';
 import { validateV3Event } from './mock-validation.js';
+import { toV2Event } from './v2.js';
 
 const NOW = new Date('2025-06-02T12:00:00Z');
 const PIXEL = '6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a';
@@ -54,6 +55,17 @@ describe('toSnapEvent: a sendable event', () => {
       { now: NOW },
     );
     expect(built.ok && built.event.event_source_url).toBe('https://x.example/a?b=c');
+  });
+
+  test('sends the page URL without the query parameters that hold personal data, in v3 and v2', () => {
+    const url = 'https://shop.example.com/thanks?email=jane%40example.com&phone=%2B15551234567&u=jane%40example.com&order=7';
+    const built = toSnapEvent(message({ context: { page: { url }, traits: { email: 'person@example.com' } } }), CONFIG, {
+      now: NOW,
+    });
+    expect(built.ok && built.event.event_source_url).toBe('https://shop.example.com/thanks?order=7');
+    expect(built.ok && toV2Event(built.event, { ...CONFIG, api_version: 'v2' }).page_url).toBe(
+      'https://shop.example.com/thanks?order=7',
+    );
   });
 
   test('sends event_time in seconds, never ahead of now', () => {

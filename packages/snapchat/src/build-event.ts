@@ -1,4 +1,5 @@
 import type { EnrichedMessage, Message, Traits } from '@datafirst/protocol';
+import { withoutPersonalData } from './url-privacy.js';
 import { assetIdFor, resolveActionSource } from './action-source.js';
 import { buildAppData } from './app-data.js';
 import type { SnapchatConfig } from './config.js';
@@ -56,9 +57,10 @@ function toUnixSeconds(epochMs: number): number {
   return Math.floor(epochMs / 1000);
 }
 
+/** The page the event happened on, without the query parameters that hold personal data (never sent in clear). */
 function sourceUrl(message: Message): string | undefined {
   for (const url of [message.context?.page?.url, message.properties?.url]) {
-    if (typeof url === 'string' && url.trim() !== '') return url.trim();
+    if (typeof url === 'string' && url.trim() !== '') return withoutPersonalData(url.trim());
   }
   return undefined;
 }
