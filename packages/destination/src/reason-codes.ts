@@ -14,6 +14,7 @@ export const REASON_CODES = {
   // Could never be sent as it is: the event lacks something the destination requires.
   insufficient_identifiers: { outcome: 'failed', label: 'Not enough identifiers' },
   missing_value_or_currency: { outcome: 'failed', label: 'Purchase without value or currency' },
+  value_out_of_range: { outcome: 'failed', label: 'Value out of range' },
   missing_event_source_url: { outcome: 'failed', label: 'No page URL' },
   too_old: { outcome: 'failed', label: 'Too old' },
   missing_app_data: { outcome: 'failed', label: 'No app data' },

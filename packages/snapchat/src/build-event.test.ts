@@ -285,6 +285,28 @@ describe('toSnapEvent: events that are not sent', () => {
     });
   });
 
+  test.each([
+    [{ revenue: -100, currency: 'USD' }, 'value -100 is out of range: amounts are sent from 0 to under 1000000000'],
+    [
+      { revenue: 1e20, currency: 'USD' },
+      'value 100000000000000000000 is out of range: amounts are sent from 0 to under 1000000000',
+    ],
+    [{ revenue: 1e9, currency: 'USD' }, 'value 1000000000 is out of range: amounts are sent from 0 to under 1000000000'],
+  ])('does not send a purchase whose value is out of range: %j', (properties, detail) => {
+    expect(toSnapEvent(message({ event: 'Order Completed', properties }), CONFIG, { now: NOW })).toEqual({
+      ok: false,
+      reason: 'value_out_of_range',
+      detail,
+    });
+  });
+
+  test.each([0, 999_999_999.99])('sends a purchase of value %d', (revenue) => {
+    const built = toSnapEvent(message({ event: 'Order Completed', properties: { revenue, currency: 'USD' } }), CONFIG, {
+      now: NOW,
+    });
+    expect(built.ok && built.event.custom_data).toEqual({ currency: 'USD', value: revenue });
+  });
+
   test('sends a purchase whose value comes from its products', () => {
     const built = toSnapEvent(
       message({ event: 'Order Completed', properties: { currency: 'usd', products: [{ sku: 'A', price: 5, quantity: 2 }] } }),

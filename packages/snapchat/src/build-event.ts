@@ -1,4 +1,4 @@
-import type { EnrichedMessage, Message, Traits } from '@datafirst/protocol';
+import { LIMITS, type EnrichedMessage, type Message, type Traits } from '@datafirst/protocol';
 import { withoutPersonalData } from './url-privacy.js';
 import { assetIdFor, resolveActionSource } from './action-source.js';
 import { buildAppData } from './app-data.js';
@@ -15,6 +15,7 @@ export type SkipReason =
   | 'disabled'
   | 'insufficient_identifiers'
   | 'purchase_missing_value_or_currency'
+  | 'value_out_of_range'
   | 'missing_event_source_url'
   | 'too_old'
   | 'missing_app_data';
@@ -130,6 +131,13 @@ export function toSnapEvent(message: EnrichedMessage, config: SnapchatConfig, op
   }
 
   const customData = buildCustomData(message);
+  const value = customData?.value;
+  if (value !== undefined && (value < 0 || value >= LIMITS.maxConversionValue)) {
+    return skip(
+      'value_out_of_range',
+      `value ${value} is out of range: amounts are sent from 0 to under ${LIMITS.maxConversionValue}`,
+    );
+  }
   if (mapping.name === 'PURCHASE' && (customData?.value === undefined || customData.currency === undefined)) {
     const properties = message.properties ?? {};
     const detail =
