@@ -1,6 +1,7 @@
 import type { EnrichedMessage, Traits } from '@datafirst/protocol';
 import type { AdminStore } from './admin.js';
 import type { LinkStore } from './links.js';
+import type { PrivacyStore, SessionStore } from './privacy.js';
 
 /** A place events come from (a website, a backend); authenticated by its write key. */
 export interface Source {
@@ -250,6 +251,12 @@ export interface Store {
 
   /** Source management, delivery health and match quality, for the admin API. */
   readonly admin: AdminStore;
+
+  /** Admin sign-in sessions. */
+  readonly sessions: SessionStore;
+
+  /** Retention, erasure and the suppression list. */
+  readonly privacy: PrivacyStore;
 
   close(): Promise<void>;
 }
