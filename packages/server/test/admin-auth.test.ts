@@ -136,6 +136,23 @@ describe('admin UI sessions', () => {
     expect(await session.call('GET', '/v1/admin/session')).toEqual({ status: 401, body: { error: 'not signed in' } });
   });
 
+  it('keeps sessions, and sign-outs, across a restart', async () => {
+    const first = await startTestCollector(['--no-worker']);
+    const kept = await signIn(first, ADMIN_TOKEN);
+    const signedOut = await signIn(first, ADMIN_TOKEN);
+    expect((await signedOut.call('DELETE', '/v1/admin/session')).status).toBe(204);
+    await first.close();
+    const restarted = await startTestCollector(['--no-worker'], {}, first);
+    try {
+      const ask = (session: typeof kept) =>
+        anonymous(restarted, 'GET', '/v1/admin/sources', undefined, { cookie: session.cookie });
+      expect((await ask(kept)).status).toBe(200);
+      expect(await ask(signedOut)).toEqual({ status: 401, body: { error: 'session expired or signed out: sign in again' } });
+    } finally {
+      await restarted.stopAndClean();
+    }
+  });
+
   it('refuses a forged or tampered session cookie', async () => {
     const session = await signIn(collector, ADMIN_TOKEN);
     const [name, value] = session.cookie.split('=') as [string, string];

@@ -40,7 +40,7 @@ export function adminRouter(options: AdminOptions): Router {
   const { store, directory, destinations, logger } = options;
   const auth: AdminAuthOptions = {
     adminToken: options.adminToken,
-    sessions: new AdminSessions(options.adminToken),
+    sessions: new AdminSessions(options.adminToken, store.sessions),
     limiter: new FailedLoginLimiter(options.maxFailedSignIns ?? 10, 60_000),
   };
   const router = express.Router();
