@@ -55,9 +55,11 @@ export interface PrivacyStore {
   /**
    * Deletes every event of the person (those carrying any given identifier, and every event of the
    * user and anonymous ids those carry), their profiles, and the smart-link clicks (with their
-   * conversions) they came from; then makes sure no deleted byte stays in the file.
+   * conversions) they came from; then makes sure no deleted byte stays in the file. With
+   * `suppress`, in the same transaction, puts the hashes of the given identifiers and of the user
+   * and anonymous ids found on the suppression list.
    */
-  erasePerson(request: ErasureRequest): Promise<ErasureCounts>;
+  erasePerson(request: ErasureRequest, options?: { suppress?: boolean }): Promise<ErasureCounts>;
   /** Adds identifier hashes (see `identityHashes`) to the suppression list. */
   suppress(hashes: readonly string[]): Promise<void>;
   /** Which of `hashes` are on the suppression list. */

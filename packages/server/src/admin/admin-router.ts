@@ -7,6 +7,7 @@ import { requireAdmin, type AdminAuthOptions } from './admin-auth.js';
 import { asExpressError, errorStatus } from '../express-error.js';
 import { BadRequest } from './admin-input.js';
 import { AdminSessions } from './admin-session.js';
+import { erasureRoutes } from './erasure-routes.js';
 import { eventRoutes } from './event-routes.js';
 import { insightRoutes } from './insight-routes.js';
 import { integrationRoutes } from './integration-routes.js';
@@ -52,6 +53,7 @@ export function adminRouter(options: AdminOptions): Router {
   router.use(integrationRoutes({ store, directory, destinations, logger }));
   router.use(eventRoutes({ store, destinations, sessions: auth.sessions, logger, closing: options.closing }));
   router.use(insightRoutes({ store, destinations, logger }));
+  router.use(erasureRoutes({ store, logger }));
   for (const routes of options.routes ?? []) router.use(routes);
   router.use(adminErrors(logger));
   return router;

@@ -6,6 +6,7 @@ import type { SourceDirectory } from '../source-directory.js';
 import { enrichMessage, type RequestFacts } from './enrich.js';
 import { routeDeliveries, type Skip } from './route.js';
 import { reservedPrefixOf } from './server-message-ids.js';
+import { withoutSuppressed, withoutWriteKey } from './suppression.js';
 
 export interface PipelineOptions {
   store: Store;
@@ -50,7 +51,7 @@ export interface Submission {
 }
 
 export interface SubmissionResult {
-  /** The messages that passed validation, enriched, with the deliveries they were routed to. */
+  /** The messages that passed validation (and are not of a suppressed person), enriched, with their deliveries. */
   accepted: NewEvent[];
   rejected: MessageError[];
   stored: number;
@@ -58,6 +59,8 @@ export interface SubmissionResult {
   duplicates: number;
   /** The message ids of those duplicates. */
   duplicateIds: string[];
+  /** Accepted messages of suppressed people (erased with `suppress`): dropped, neither stored nor sent. */
+  suppressed: number;
 }
 
 /** Facts for events the server makes itself: no request of a visitor's stands behind them. */
@@ -83,7 +86,7 @@ export class EventPipeline {
     const events: NewEvent[] = [];
     let sourceIntegrations: Integration[] | undefined;
     for (const [index, item] of submission.messages.entries()) {
-      const checked = validate(item.input, index, submission.bodyBytes, submission.serverMade === true);
+      const checked = validate(withoutWriteKey(item.input), index, submission.bodyBytes, submission.serverMade === true);
       if (!checked.ok) {
         rejected.push(checked.error);
         continue;
@@ -99,14 +102,15 @@ export class EventPipeline {
       events.push({ message, deliveries: routeDeliveries(message, integrations, destinations, item.skip) });
     }
 
+    // People erased with suppression are dropped here, and not counted as stored.
+    const { kept, dropped } = await withoutSuppressed(store, events);
     const nothing: AppendResult = { stored: 0, duplicates: 0, duplicateIds: [] };
-    const { stored, duplicates, duplicateIds } =
-      events.length > 0 ? await store.appendEvents(submission.sourceId, events) : nothing;
+    const { stored, duplicates, duplicateIds } = kept.length > 0 ? await store.appendEvents(submission.sourceId, kept) : nothing;
     metrics.received.inc({ source: submission.sourceId }, stored);
     if (duplicates > 0) metrics.duplicates.inc({ source: submission.sourceId }, duplicates);
     if (rejected.length > 0) metrics.rejected.inc({ reason: 'message' }, rejected.length);
     if (stored > 0) this.options.onStored?.();
-    return { accepted: events, rejected, stored, duplicates, duplicateIds };
+    return { accepted: kept, rejected, stored, duplicates, duplicateIds, suppressed: dropped };
   }
 }
 

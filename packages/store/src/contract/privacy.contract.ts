@@ -100,6 +100,25 @@ export function describePrivacy(createDatabase: CreateTestDatabase): void {
       expect(await store.listEvents({})).toEqual([]);
     });
 
+    it('with suppress, lists the given identifiers and the ids found with them', async () => {
+      const { store } = under;
+      const { source } = await sourceWithIntegration(store);
+      await store.appendEvents(source.id, [
+        {
+          message: message('sup-1', { userId: 'u-sup', anonymousId: 'a-sup', traits: { email: 'sup@example.com' } }),
+          deliveries: [],
+        },
+      ]);
+      expect(await store.privacy.erasePerson({ email: 'sup@example.com' }, { suppress: true })).toMatchObject({ events: 1 });
+      const probe = [
+        ...identityHashes({ email: 'SUP@example.com' }),
+        ...identityHashes({ userId: 'u-sup' }),
+        ...identityHashes({ anonymousId: 'a-sup' }),
+        ...identityHashes({ userId: 'u-other' }),
+      ];
+      expect(await store.privacy.suppressedAmong(probe)).toEqual(new Set(probe.slice(0, 3)));
+    });
+
     it('keeps a suppression list of identifier hashes', async () => {
       const { store } = under;
       const hashes = identityHashes({ email: 'jane@example.com', userId: 'user-jane' });

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { normalEmail, normalPhone } from '../identity-hashes.js';
+import { identityHashes, normalEmail, normalPhone } from '../identity-hashes.js';
 import type { DailyDeliveryCount, ErasureCounts, ErasureRequest, PrivacyStore } from '../privacy.js';
 import type { DatabaseClock } from './clock.js';
 
@@ -81,7 +81,7 @@ export class SqlitePrivacyStore implements PrivacyStore {
       }));
   }
 
-  async erasePerson(request: ErasureRequest): Promise<ErasureCounts> {
+  async erasePerson(request: ErasureRequest, options: { suppress?: boolean } = {}): Promise<ErasureCounts> {
     const params: MatchParams = {
       userId: request.userId?.trim() || null,
       anonymousId: request.anonymousId?.trim() || null,
@@ -134,6 +134,10 @@ export class SqlitePrivacyStore implements PrivacyStore {
         const clicks = this.db
           .prepare<[string], never>('DELETE FROM link_clicks WHERE id IN (SELECT value FROM json_each(?))')
           .run(ids.anonymous).changes;
+        if (options.suppress) {
+          const found = [...[...users].map((userId) => ({ userId })), ...[...anonymous].map((anonymousId) => ({ anonymousId }))];
+          this.suppressNow([request, ...found].flatMap(identityHashes));
+        }
         return { events, profiles: profileCount, clicks };
       })
       .immediate();
@@ -142,11 +146,15 @@ export class SqlitePrivacyStore implements PrivacyStore {
   }
 
   async suppress(hashes: readonly string[]): Promise<void> {
+    this.db.transaction(() => this.suppressNow(hashes)).immediate();
+  }
+
+  private suppressNow(hashes: readonly string[]): void {
     const insert = this.db.prepare<[string, number], never>(
       'INSERT INTO suppressed_identities (hash, created_at) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING',
     );
     const now = this.now();
-    this.db.transaction(() => hashes.forEach((hash) => insert.run(hash, now))).immediate();
+    for (const hash of hashes) insert.run(hash, now);
   }
 
   async suppressedAmong(hashes: readonly string[]): Promise<Set<string>> {
