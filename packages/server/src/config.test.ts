@@ -32,6 +32,7 @@ const DEFAULTS: Config = {
   consentDefault: 'granted',
   honorGpc: true,
   trustProxy: 0,
+  retentionDays: 30,
   attributionDays: 28,
   cookieDomain: undefined,
   requestTimeoutMs: 30_000,
@@ -143,6 +144,7 @@ const EVERY_OPTION: [keyof typeof OPTIONS, string, string[] | undefined, Partial
   ['consentDefault', 'denied', ['--consent-default', 'denied'], { consentDefault: 'denied' }, {}],
   ['honorGpc', '0', ['--ignore-gpc'], { honorGpc: false }, {}],
   ['trustProxy', '2', ['--trust-proxy', '2'], { trustProxy: 2 }, {}],
+  ['retentionDays', '7', ['--retention-days', '7'], { retentionDays: 7 }, {}],
   ['attributionDays', '7', ['--attribution-days', '7'], { attributionDays: 7 }, {}],
   ['cookieDomain', 'shop.example', ['--cookie-domain', 'shop.example'], { cookieDomain: 'shop.example' }, {}],
   ['requestTimeout', '5000', ['--request-timeout', '5000'], { requestTimeoutMs: 5000, leaseMs: 10_000 }, {}],
@@ -257,6 +259,13 @@ describe('bad values', () => {
     const message = errorMessage(() => loadConfig([], { DATAFIRST_ADMIN_TOKEN: 'a-23-character-token-xx' }));
     expect(message).toBe('DATAFIRST_ADMIN_TOKEN must be at least 24 characters (try: openssl rand -base64 32)');
     expect(loadConfig([], { DATAFIRST_ADMIN_TOKEN: 'a-24-character-token-xxx' }).adminToken).toBe('a-24-character-token-xxx');
+  });
+
+  it('keeps raw events 30 days by default, and refuses a retention not longer than the retry window', () => {
+    expect(loadConfig([], { DATAFIRST_RETENTION_DAYS: '7' }).retentionDays).toBe(7);
+    expect(errorMessage(() => loadConfig(['--retention-days', '1'], { DATAFIRST_RETRY_WINDOW_HOURS: '24' }))).toBe(
+      'invalid retention days: 1 days must exceed the retry window (24 hours)',
+    );
   });
 
   it('refuses a flag it does not know', () => {

@@ -199,6 +199,17 @@ export const OPTIONS = {
       'Behind one reverse proxy, set `1`',
     secret: false,
   },
+  retentionDays: {
+    name: 'retention-days',
+    env: 'DATAFIRST_RETENTION_DAYS',
+    flag: value('<n>'),
+    default: '30',
+    parse: number(1),
+    help:
+      'raw events (the only place raw personal data is kept) are deleted after this many days, by the worker; ' +
+      'delivery outcomes stay as daily counts. Longer than the retry window',
+    secret: false,
+  },
   attributionDays: {
     name: 'attribution-days',
     env: 'DATAFIRST_ATTRIBUTION_DAYS',
