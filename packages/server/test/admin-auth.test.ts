@@ -171,7 +171,7 @@ describe('failed sign-in limit', () => {
       headers: { 'content-type': 'application/json', ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
       body: JSON.stringify({ token }),
     });
-    return { status: res.status, wait: Number(res.headers.get('retry-after')), body: (await res.json()) as unknown };
+    return { status: res.status, wait: Number(res.headers.get('retry-after')), body: await res.json() };
   }
 
   it('answers 429 with Retry-After to wrong tokens after 10 a minute from one address, but lets the right token in', async () => {
