@@ -44,7 +44,7 @@ describe('the datafirst command', () => {
     const dir = mkdtempSync(join(tmpdir(), 'datafirst-cli-'));
     try {
       const first = await startBanner(join(dir, 'datafirst.db'));
-      expect(first).toMatch(/ {2}Write key: {8}wk_\w+ \(source src_\w+; shown only now\)\n/);
+      expect(first).toMatch(/ {2}Write key: {8}wk_[\w-]+ \(source src_[\w-]+; shown only now\)\n/);
       const second = await startBanner(join(dir, 'datafirst.db'));
       expect(second).toContain('Datafirst is listening on');
       expect(second).not.toContain('Write key');
