@@ -100,7 +100,7 @@ function checkOk(result, label) {
 
 async function datafirst(db, env = {}) {
   return start([HEAP, CLI, 'start', '--port', '0', '--host', '127.0.0.1', '--db', db], {
-    DATAFIRST_ADMIN_TOKEN: 'bench',
+    DATAFIRST_ADMIN_TOKEN: 'bench-admin-token-of-24-characters',
     DATAFIRST_WRITE_KEY: WRITE_KEY,
     ...env,
   });

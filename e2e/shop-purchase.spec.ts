@@ -121,7 +121,7 @@ test("the debugger and the admin API show each event with the payload sent and S
   });
 
   await page.goto(`${datafirst.url}/debugger`);
-  await page.fill('#token', 'e2e-admin-token');
+  await page.fill('#token', 'e2e-admin-token-of-24-characters');
   await page.click('button[type=submit]');
   const row = page.locator(`details[data-event-id="${viewed.id}"]`);
   await expect(row).toContainText('Product Viewed');

@@ -7,7 +7,7 @@ import { Agent, fetch } from 'undici';
 
 const cli = fileURLToPath(new URL('../../packages/server/dist/cli.js', import.meta.url));
 
-export const ADMIN_TOKEN = 'e2e-admin-token';
+export const ADMIN_TOKEN = 'e2e-admin-token-of-24-characters';
 export const WRITE_KEY = 'wk_e2e_demo';
 
 /** A Datafirst server started as a real child process, in demo mode, on its own database. */

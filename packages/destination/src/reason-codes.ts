@@ -28,6 +28,11 @@ export const REASON_CODES = {
     label: 'Purchase without value or currency',
     fix: 'Send a value and a currency with purchases',
   },
+  value_out_of_range: {
+    outcome: 'failed',
+    label: 'Value out of range',
+    fix: 'Send amounts from 0 to under 1,000,000,000',
+  },
   too_old: { outcome: 'failed', label: 'Too old' },
   missing_app_data: {
     outcome: 'failed',

@@ -16,4 +16,9 @@ export const LIMITS = {
   maxUrlLength: 4096,
   /** Longest user agent kept. */
   maxUserAgentLength: 1024,
+  /**
+   * Conversion values go to destinations only from 0 up to (not including) this: a negative or
+   * astronomical amount is a bug or a forgery, never a sale, and would wreck the reported revenue.
+   */
+  maxConversionValue: 1e9,
 } as const;

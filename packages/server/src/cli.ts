@@ -43,8 +43,9 @@ async function main(argv: string[]): Promise<void> {
   lines.push(`  Live debugger:    ${running.url}/admin/#/debugger`);
   lines.push(`  Browser tag:      ${running.url}${config.tagPath}`);
   lines.push(`  Admin API:        ${running.url}/v1/admin   Metrics: ${running.url}/metrics`);
-  if (running.source && !config.writeKey)
-    lines.push(`  Write key:        ${running.source.writeKey} (source ${running.source.id})`);
+  // Printed once, when it is made: a log that shows it at every start keeps a copy of it for ever.
+  if (running.source && running.sourceCreated && !config.writeKey)
+    lines.push(`  Write key:        ${running.source.writeKey} (source ${running.source.id}; shown only now)`);
   if (config.adminTokenGenerated) {
     lines.push(`  Admin token:      ${config.adminToken} (generated, kept in ${adminTokenPath(config)})`);
   } else if (config.adminTokenKept) {

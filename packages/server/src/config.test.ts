@@ -33,7 +33,8 @@ const DEFAULTS: Config = {
   worker: true,
   consentDefault: 'granted',
   honorGpc: true,
-  trustProxy: 1,
+  trustProxy: 0,
+  retentionDays: 30,
   attributionDays: 28,
   cookieDomain: undefined,
   maxBatchBytes: 4 * 1024 * 1024,
@@ -124,7 +125,13 @@ const EVERY_OPTION: [keyof typeof OPTIONS, string, string[] | undefined, Partial
   ['host', '127.0.0.1', ['--host', '127.0.0.1'], { host: '127.0.0.1' }, {}],
   ['db', 'other.db', ['--db', 'other.db'], { dbPath: resolve('other.db') }, {}],
   ['durability', 'full', ['--durability', 'full'], { durability: 'full' }, {}],
-  ['adminToken', 'given-token', undefined, { adminToken: 'given-token', adminTokenGenerated: false }, {}],
+  [
+    'adminToken',
+    'a-given-token-of-24-chars',
+    undefined,
+    { adminToken: 'a-given-token-of-24-chars', adminTokenGenerated: false },
+    {},
+  ],
   ['secretKey', 'k'.repeat(32), undefined, { secretKey: 'k'.repeat(32) }, {}],
   ['snapchatUrl', 'http://127.0.0.1:9/', ['--snapchat-url', 'http://127.0.0.1:9/'], { snapchatApiUrl: 'http://127.0.0.1:9' }, {}],
   [
@@ -147,6 +154,7 @@ const EVERY_OPTION: [keyof typeof OPTIONS, string, string[] | undefined, Partial
   ['consentDefault', 'denied', ['--consent-default', 'denied'], { consentDefault: 'denied' }, {}],
   ['honorGpc', '0', ['--ignore-gpc'], { honorGpc: false }, {}],
   ['trustProxy', '2', ['--trust-proxy', '2'], { trustProxy: 2 }, {}],
+  ['retentionDays', '7', ['--retention-days', '7'], { retentionDays: 7 }, {}],
   ['attributionDays', '7', ['--attribution-days', '7'], { attributionDays: 7 }, {}],
   ['cookieDomain', 'shop.example', ['--cookie-domain', 'shop.example'], { cookieDomain: 'shop.example' }, {}],
   ['maxBatchBytes', '1048576', ['--max-batch-bytes', '1048576'], { maxBatchBytes: 1_048_576 }, {}],
@@ -257,6 +265,19 @@ describe('bad values', () => {
   it('names a bad secret by its variable and never repeats it', () => {
     const message = errorMessage(() => loadConfig([], { DATAFIRST_SECRET_KEY: 'short-secret' }));
     expect(message).toBe('DATAFIRST_SECRET_KEY must be at least 32 characters (try: openssl rand -base64 32)');
+  });
+
+  it('refuses an admin token shorter than 24 characters, without repeating it', () => {
+    const message = errorMessage(() => loadConfig([], { DATAFIRST_ADMIN_TOKEN: 'a-23-character-token-xx' }));
+    expect(message).toBe('DATAFIRST_ADMIN_TOKEN must be at least 24 characters (try: openssl rand -base64 32)');
+    expect(loadConfig([], { DATAFIRST_ADMIN_TOKEN: 'a-24-character-token-xxx' }).adminToken).toBe('a-24-character-token-xxx');
+  });
+
+  it('keeps raw events 30 days by default, and refuses a retention not longer than the retry window', () => {
+    expect(loadConfig([], { DATAFIRST_RETENTION_DAYS: '7' }).retentionDays).toBe(7);
+    expect(errorMessage(() => loadConfig(['--retention-days', '1'], { DATAFIRST_RETRY_WINDOW_HOURS: '24' }))).toBe(
+      'invalid retention days: 1 days must exceed the retry window (24 hours)',
+    );
   });
 
   it('refuses a flag it does not know', () => {

@@ -35,6 +35,8 @@ export interface Config {
   honorGpc: boolean;
   /** Number of proxy hops to trust for the client IP (X-Forwarded-For). */
   trustProxy: number | boolean;
+  /** Raw events are deleted this many days after they arrived (delivery outcomes stay as daily counts). */
+  retentionDays: number;
   /** How long the `_scclid` cookie keeps a Snapchat click, in days: the tag's `data-attribution-days`. */
   attributionDays: number;
   /** `Domain` of the identity cookies: the tag's `data-cookie-domain`. Unset, they are host-only. */
@@ -80,6 +82,15 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
     throw new Error(`${OPTIONS.pixelId.env} and ${OPTIONS.accessToken.env} go together: give both or neither`);
   }
   const demo = snapPixelId === undefined;
+  const retryWindowMs = read(OPTIONS.retryWindow);
+  const retentionDays = read(OPTIONS.retentionDays);
+  // An event deleted while it is still retried would be lost; one deleted inside the dedup window
+  // (every stored event) could be stored again: the retry window must end well inside retention.
+  if (retentionDays * 24 * 60 * 60 * 1000 <= retryWindowMs) {
+    throw new Error(
+      `invalid retention days: ${retentionDays} days must exceed the retry window (${retryWindowMs / 3_600_000} hours)`,
+    );
+  }
   const givenAdminToken = read(OPTIONS.adminToken);
 
   const config: Config = {
@@ -101,13 +112,14 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
     consentDefault: read(OPTIONS.consentDefault),
     honorGpc: read(OPTIONS.honorGpc),
     trustProxy: read(OPTIONS.trustProxy),
+    retentionDays,
     attributionDays: read(OPTIONS.attributionDays),
     cookieDomain: read(OPTIONS.cookieDomain),
     maxBatchBytes: read(OPTIONS.maxBatchBytes),
     maxMessageBytes: read(OPTIONS.maxMessageBytes),
     requestTimeoutMs,
     leaseMs,
-    retryWindowMs: read(OPTIONS.retryWindow),
+    retryWindowMs,
     batchWaitMs: read(OPTIONS.batchWait),
     maxInFlight: read(OPTIONS.maxInFlight),
     logLevel: read(OPTIONS.logLevel),

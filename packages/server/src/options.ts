@@ -48,6 +48,12 @@ export interface Option<T> {
   secret: boolean;
 }
 
+/**
+ * The shortest admin token accepted. The sign-in limit only slows a guesser down and makes them
+ * visible; the token's length is what makes guessing hopeless. A generated token has 32.
+ */
+export const MIN_ADMIN_TOKEN_LENGTH = 24;
+
 /** Where Snapchat's Conversions API lives, unless demo mode sends to the built-in mock. */
 export const SNAPCHAT_API = 'https://tr.snapchat.com';
 
@@ -97,8 +103,8 @@ export const OPTIONS = {
     env: 'DATAFIRST_ADMIN_TOKEN',
     flag: { kind: 'retired' },
     defaultText: 'generated and printed',
-    parse: text,
-    help: 'Bearer token of the admin API; signs in to the admin UI',
+    parse: atLeastCharacters(MIN_ADMIN_TOKEN_LENGTH, 'try: openssl rand -base64 32'),
+    help: `Bearer token of the admin API; signs in to the admin UI; at least ${MIN_ADMIN_TOKEN_LENGTH} characters`,
     secret: true,
   },
   secretKey: {
@@ -190,9 +196,23 @@ export const OPTIONS = {
     name: 'trust-proxy',
     env: 'DATAFIRST_TRUST_PROXY',
     flag: value('<n>'),
-    default: '1',
+    default: '0',
     parse: proxyHops,
-    help: 'proxy hops to trust for the client IP (`X-Forwarded-For`); `true` trusts all, `false` none',
+    help:
+      'proxy hops to trust for the client IP and scheme (`X-Forwarded-For`, `X-Forwarded-Proto`); `true` trusts all. ' +
+      'The default trusts none: a collector that listens directly must not believe a forged header. ' +
+      'Behind one reverse proxy, set `1`',
+    secret: false,
+  },
+  retentionDays: {
+    name: 'retention-days',
+    env: 'DATAFIRST_RETENTION_DAYS',
+    flag: value('<n>'),
+    default: '30',
+    parse: number(1),
+    help:
+      'raw events (the only place raw personal data is kept) are deleted after this many days, by the worker; ' +
+      'delivery outcomes stay as daily counts. Longer than the retry window',
     secret: false,
   },
   attributionDays: {

@@ -12,6 +12,7 @@ import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { EventPipeline } from './pipeline/event-pipeline.js';
 import { SourceDirectory } from './source-directory.js';
+import { RetentionSweeper } from './privacy/retention-sweeper.js';
 import { DeliveryWorker } from './worker/delivery-worker.js';
 
 /** Where the built-in Snapchat mock is mounted in demo mode. */
@@ -53,6 +54,8 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
   const directory = new SourceDirectory(store);
   const destinations = destinationsFor(snapchatApiUrl, config);
   const worker = config.worker ? createWorker(config, store, destinations, logger, metrics) : undefined;
+  // Retention runs beside the worker: a collector without one leaves it to the worker process.
+  const sweeper = config.worker ? new RetentionSweeper({ store, retentionDays: config.retentionDays, logger }) : undefined;
   const pipeline = new EventPipeline({
     store,
     directory,
@@ -92,6 +95,7 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
   });
   handler = app;
   worker?.start();
+  sweeper?.start();
   logger.debug({ port, demo: config.demo }, 'datafirst started');
 
   let closing: Promise<void> | undefined;
@@ -109,6 +113,7 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await sweeper?.stop();
         await worker?.stop();
         await store.close();
       })();
@@ -165,9 +170,12 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   const logger = createLogger(config.logLevel);
   const store = openStore(config);
   const worker = createWorker(config, store, destinationsFor(config.snapchatApiUrl, config), logger, createMetrics(store));
+  const sweeper = new RetentionSweeper({ store, retentionDays: config.retentionDays, logger });
   worker.start();
+  sweeper.start();
   return {
     async close() {
+      await sweeper.stop();
       await worker.stop();
       await store.close();
     },

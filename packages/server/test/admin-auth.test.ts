@@ -136,6 +136,23 @@ describe('admin UI sessions', () => {
     expect(await session.call('GET', '/v1/admin/session')).toEqual({ status: 401, body: { error: 'not signed in' } });
   });
 
+  it('keeps sessions, and sign-outs, across a restart', async () => {
+    const first = await startTestCollector(['--no-worker']);
+    const kept = await signIn(first, ADMIN_TOKEN);
+    const signedOut = await signIn(first, ADMIN_TOKEN);
+    expect((await signedOut.call('DELETE', '/v1/admin/session')).status).toBe(204);
+    await first.close();
+    const restarted = await startTestCollector(['--no-worker'], {}, first);
+    try {
+      const ask = (session: typeof kept) =>
+        anonymous(restarted, 'GET', '/v1/admin/sources', undefined, { cookie: session.cookie });
+      expect((await ask(kept)).status).toBe(200);
+      expect(await ask(signedOut)).toEqual({ status: 401, body: { error: 'session expired or signed out: sign in again' } });
+    } finally {
+      await restarted.stopAndClean();
+    }
+  });
+
   it('refuses a forged or tampered session cookie', async () => {
     const session = await signIn(collector, ADMIN_TOKEN);
     const [name, value] = session.cookie.split('=') as [string, string];
@@ -147,30 +164,60 @@ describe('admin UI sessions', () => {
 });
 
 describe('failed sign-in limit', () => {
-  it('answers 429 with Retry-After after 10 wrong tokens a minute from one address, even to the right token', async () => {
+  /** Signs in with `token`, as if from `forwardedFor` when given; answers the status and Retry-After. */
+  async function tryToken(target: TestCollector, token: string, forwardedFor?: string) {
+    const res = await fetch(`${target.url}/v1/admin/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
+      body: JSON.stringify({ token }),
+    });
+    return { status: res.status, wait: Number(res.headers.get('retry-after')), body: await res.json() };
+  }
+
+  it('answers 429 with Retry-After to wrong tokens after 10 a minute from one address, but lets the right token in', async () => {
     const limited = await startTestCollector(['--no-worker']);
     try {
-      for (let i = 0; i < 5; i++)
-        expect((await anonymous(limited, 'POST', '/v1/admin/session', { token: `wrong-${i}` })).status).toBe(401);
+      for (let i = 0; i < 5; i++) expect((await tryToken(limited, `wrong-${i}`)).status).toBe(401);
       for (let i = 0; i < 5; i++) {
         const res = await fetch(`${limited.url}/v1/admin/sources`, { headers: { authorization: `Bearer wrong-${i}` } });
         expect(res.status).toBe(401);
       }
-      const refused = await fetch(`${limited.url}/v1/admin/session`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token: ADMIN_TOKEN }),
-      });
+      const refused = await tryToken(limited, 'wrong-again');
       expect(refused.status).toBe(429);
-      const wait = Number(refused.headers.get('retry-after'));
-      expect(wait).toBeGreaterThanOrEqual(55);
-      expect(wait).toBeLessThanOrEqual(60);
-      expect(await refused.json()).toEqual({ error: `too many failed sign-ins: try again in ${wait} s` });
-      expect((await limited.admin('/v1/admin/sources')).status).toBe(429);
+      expect(refused.wait).toBeGreaterThanOrEqual(55);
+      expect(refused.wait).toBeLessThanOrEqual(60);
+      expect(refused.body).toEqual({ error: `too many failed sign-ins: try again in ${refused.wait} s` });
+      expect((await fetch(`${limited.url}/v1/admin/sources`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(429);
+      // The lockout is for guessers: the admin's own token still works, as a session and as a Bearer.
+      expect((await tryToken(limited, ADMIN_TOKEN)).status).toBe(201);
+      expect((await limited.admin('/v1/admin/sources')).status).toBe(200);
       // Requests without credentials are not sign-in attempts and are not counted.
       expect((await anonymous(limited, 'GET', '/v1/admin/sources')).status).toBe(401);
     } finally {
       await limited.stopAndClean();
+    }
+  });
+
+  it('trusts no X-Forwarded-For by default: forged addresses count as the one they came from', async () => {
+    const direct = await startTestCollector(['--no-worker']);
+    try {
+      for (let i = 0; i < 10; i++) expect((await tryToken(direct, `wrong-${i}`, `203.0.113.${i}`)).status).toBe(401);
+      expect((await tryToken(direct, 'wrong-10', '203.0.113.10')).status).toBe(429);
+    } finally {
+      await direct.stopAndClean();
+    }
+  });
+
+  it('limits wrong tokens from all addresses together to 100 a minute, behind a trusted proxy too', async () => {
+    const proxied = await startTestCollector(['--no-worker', '--trust-proxy', '1']);
+    try {
+      for (let i = 0; i < 100; i++) {
+        expect((await tryToken(proxied, `wrong-${i}`, `198.51.100.${i}`)).status).toBe(401);
+      }
+      expect((await tryToken(proxied, 'wrong-100', '198.51.100.200')).status).toBe(429);
+      expect((await tryToken(proxied, ADMIN_TOKEN, '198.51.100.201')).status).toBe(201);
+    } finally {
+      await proxied.stopAndClean();
     }
   });
 });

@@ -87,7 +87,7 @@ describe('GET /v1/admin/events', () => {
     });
   });
 
-  it('keeps no write key from a single-message body, and masks one a sender put inside a batch message', async () => {
+  it('keeps no write key from a single-message body, nor one a sender put inside a batch message', async () => {
     const single = await collector.post('/v1/track', {
       writeKey: source.writeKey,
       event: 'Signed Up',
@@ -104,7 +104,7 @@ describe('GET /v1/admin/events', () => {
     expect(JSON.stringify(body)).not.toContain(source.writeKey);
     const message = (id: string) => body.events.find((e: any) => e.message.messageId === id).message;
     expect(message('ev-key')).not.toHaveProperty('writeKey');
-    expect(message('ev-key-2').writeKey).toBe(`****${source.writeKey.slice(-4)}`);
+    expect(message('ev-key-2')).not.toHaveProperty('writeKey');
   });
 
   it('refuses an unknown status, a bad limit and a bad after_id with 400', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { TestCollector } from './start-collector.js';
+import { ADMIN_TOKEN, type TestCollector } from './start-collector.js';
 
 // Shared by the admin API tests: JSON calls with and without credentials, a signed-in browser-like
 // session, and a reader for the live event stream (server-sent events).
@@ -102,7 +102,7 @@ export interface EventStream {
 export async function openStream(collector: TestCollector, query = '', headers?: Record<string, string>): Promise<EventStream> {
   const controller = new AbortController();
   const res = await fetch(`${collector.url}/v1/admin/events/stream${query}`, {
-    headers: headers ?? { authorization: 'Bearer test-admin-token' },
+    headers: headers ?? { authorization: `Bearer ${ADMIN_TOKEN}` },
     signal: controller.signal,
   });
   const messages: StreamMessage[] = [];

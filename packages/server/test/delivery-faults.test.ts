@@ -172,7 +172,7 @@ describe('pixels are independent lanes', () => {
     const sources = await datafirst.admin<{ sources: { id: string }[] }>('/v1/admin/sources');
     const res = await fetch(`${datafirst.url}/v1/admin/integrations`, {
       method: 'POST',
-      headers: { authorization: 'Bearer e2e-admin-token', 'content-type': 'application/json' },
+      headers: { authorization: 'Bearer e2e-admin-token-of-24-characters', 'content-type': 'application/json' },
       body: JSON.stringify({ source_id: sources.sources[0]!.id, vendor: 'snapchat', ...body }),
     });
     expect(res.status).toBe(201);
@@ -218,7 +218,7 @@ describe('pixels are independent lanes', () => {
     // Fixing the token requeues the parked deliveries.
     const patched = await fetch(`${datafirst.url}/v1/admin/integrations/${broken.id}`, {
       method: 'PATCH',
-      headers: { authorization: 'Bearer e2e-admin-token', 'content-type': 'application/json' },
+      headers: { authorization: 'Bearer e2e-admin-token-of-24-characters', 'content-type': 'application/json' },
       body: JSON.stringify({ config: { access_token: 'other-token' } }),
     });
     expect(((await patched.json()) as { paused_reason: string | null }).paused_reason).toBeNull();
@@ -243,7 +243,7 @@ describe('dead letters', () => {
 
     const replay = await fetch(`${datafirst.url}/v1/admin/deliveries/replay`, {
       method: 'POST',
-      headers: { authorization: 'Bearer e2e-admin-token', 'content-type': 'application/json' },
+      headers: { authorization: 'Bearer e2e-admin-token-of-24-characters', 'content-type': 'application/json' },
       body: JSON.stringify({ reason: 'gave up' }),
     });
     expect(await replay.json()).toEqual({ replayed: 3 });
@@ -275,7 +275,7 @@ describe('a disabled integration', () => {
     const { integrations } = await collector.admin<{ integrations: { id: string }[] }>('/v1/admin/integrations');
     const patched = await fetch(`${collector.url}/v1/admin/integrations/${integrations[0]!.id}`, {
       method: 'PATCH',
-      headers: { authorization: 'Bearer e2e-admin-token', 'content-type': 'application/json' },
+      headers: { authorization: 'Bearer e2e-admin-token-of-24-characters', 'content-type': 'application/json' },
       body: JSON.stringify({ enabled: false }),
     });
     expect(patched.status).toBe(200);

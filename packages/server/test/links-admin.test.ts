@@ -4,7 +4,8 @@ import { startTestCollector, type TestCollector } from './start-collector.js';
 
 let collector: TestCollector;
 beforeAll(async () => {
-  collector = await startTestCollector();
+  // Some tests play a reverse proxy in front of the collector.
+  collector = await startTestCollector(['--trust-proxy', '1']);
 });
 afterAll(() => collector.stopAndClean());
 

@@ -23,7 +23,8 @@ const toSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 let collector: TestCollector;
 beforeAll(async () => {
-  collector = await startTestCollector();
+  // The tests play a reverse proxy that forwards the fan's address.
+  collector = await startTestCollector(['--trust-proxy', '1']);
 });
 afterAll(() => collector.stopAndClean());
 

@@ -143,7 +143,15 @@ describe('no double counting', () => {
         duplicate: true,
         note: 'this txid was already recorded: the conversion counts once and nothing is sent again',
         conversion: first.body.conversion,
-        events: [{ event: 'first_purchase', name: 'First Purchase', snapchat_event: 'PURCHASE', message_id: 'pb:dup-1' }],
+        events: [
+          {
+            event: 'first_purchase',
+            name: 'First Purchase',
+            snapchat_event: 'PURCHASE',
+            message_id: 'pb:dup-1',
+            duplicate: true,
+          },
+        ],
       },
     });
     await settled(collector);
@@ -152,6 +160,54 @@ describe('no double counting', () => {
     expect(sent[0]!.custom_data).toEqual({ currency: 'USD', value: 30, order_id: 'dup-1' });
     const stats = await json(await collector.admin(`/v1/admin/links/${link.id}/stats`));
     expect(stats.totals).toMatchObject({ purchases: 1, revenue: { USD: 30 } });
+  });
+
+  it("refuses a sender's event under a postback's id, so a forged pb:<txid> cannot stand in for the real conversion", async () => {
+    const { key, clickId, pixelId, sourceId } = await clickedLink('forged');
+    // The write key of a browser source is in every page: anyone has it.
+    const { write_key: writeKey } = await json(
+      await collector.admin(`/v1/admin/sources/${sourceId}/rotate-key`, { method: 'POST' }),
+    );
+    const forged = {
+      type: 'track',
+      event: 'Order Completed',
+      messageId: 'pb:ORDER-5001',
+      anonymousId: 'attacker',
+      properties: { revenue: 0.01 },
+    };
+    const ingest = await collector.post('/v1/batch', { writeKey, batch: [forged, { ...forged, messageId: 'PB:ORDER-5001' }] });
+    expect(ingest.status).toBe(400);
+    expect(await ingest.json()).toEqual({
+      success: false,
+      error: '2 of 2 messages were invalid; the other 0 were stored',
+      accepted: 0,
+      rejected: [
+        { index: 0, messageId: 'pb:ORDER-5001', errors: ['messageId: ids starting with "pb:" are made by the server'] },
+        { index: 1, messageId: 'PB:ORDER-5001', errors: ['messageId: ids starting with "pb:" are made by the server'] },
+      ],
+    });
+    const real = await postback(collector, {
+      key,
+      click_id: clickId,
+      event: 'purchase',
+      value: '49.99',
+      currency: 'USD',
+      txid: 'ORDER-5001',
+    });
+    expect(real.body.events).toEqual([
+      {
+        event: 'first_purchase',
+        name: 'First Purchase',
+        snapchat_event: 'PURCHASE',
+        message_id: 'pb:ORDER-5001',
+        deliveries: [expect.objectContaining({ status: 'pending', reason_code: null })],
+      },
+    ]);
+    await expect
+      .poll(
+        async () => (await mockEvents(collector, pixelId)).find((e) => e.event.event_id === 'pb:ORDER-5001')?.event.custom_data,
+      )
+      .toEqual({ currency: 'USD', value: 49.99, order_id: 'ORDER-5001' });
   });
 
   it("sends each conversion once to a pixel attached both to the link and to the link's source", async () => {

@@ -16,7 +16,8 @@ import { startTestCollector, type TestCollector } from './start-collector.js';
 
 let collector: TestCollector;
 beforeAll(async () => {
-  collector = await startTestCollector();
+  // The tests play a reverse proxy that forwards the fan's address.
+  collector = await startTestCollector(['--trust-proxy', '1']);
 });
 afterAll(() => collector.stopAndClean());
 

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { startDatafirst, type RunningDatafirst } from '../src/server.js';
 
-export const ADMIN_TOKEN = 'test-admin-token';
+export const ADMIN_TOKEN = 'test-admin-token-of-24-characters';
 export const WRITE_KEY = 'wk_test_source';
 
 /** A whole Datafirst (demo mode: built-in Snapchat mock) on port 0 with a fresh SQLite file. */
@@ -16,8 +16,13 @@ export interface TestCollector extends RunningDatafirst {
   stopAndClean(): Promise<void>;
 }
 
-export async function startTestCollector(flags: string[] = [], env: Record<string, string> = {}): Promise<TestCollector> {
-  const dir = mkdtempSync(join(tmpdir(), 'datafirst-test-'));
+export async function startTestCollector(
+  flags: string[] = [],
+  env: Record<string, string> = {},
+  /** Another collector's database (closed): start on it, as a restart would. */
+  restartOf?: TestCollector,
+): Promise<TestCollector> {
+  const dir = restartOf ? dirname(restartOf.dbPath) : mkdtempSync(join(tmpdir(), 'datafirst-test-'));
   const dbPath = join(dir, 'datafirst.db');
   const config = loadConfig(['--port', '0', '--host', '127.0.0.1', '--db', dbPath, ...flags], {
     DATAFIRST_ADMIN_TOKEN: ADMIN_TOKEN,

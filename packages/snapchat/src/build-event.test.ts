@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { MAX_EVENT_AGE_MS, toSnapEvent, wantsLimitedDataUse } from './build-event.js';
 import type { SnapchatConfig } from './config.js';
 import { validateV3Event } from './mock-validation.js';
+import { toV2Event } from './v2.js';
 
 const NOW = new Date('2025-06-02T12:00:00Z');
 const PIXEL = '6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a';
@@ -94,6 +95,17 @@ describe('toSnapEvent: a sendable event', () => {
       event_id: 'msg-1',
       user_data: { em: [EM_PERSON] },
     });
+  });
+
+  test('sends the page URL without the query parameters that hold personal data, in v3 and v2', () => {
+    const url = 'https://shop.example.com/thanks?email=jane%40example.com&phone=%2B15551234567&u=jane%40example.com&order=7';
+    const built = toSnapEvent(message({ context: { page: { url }, traits: { email: 'person@example.com' } } }), CONFIG, {
+      now: NOW,
+    });
+    expect(built.ok && built.event.event_source_url).toBe('https://shop.example.com/thanks?order=7');
+    expect(built.ok && toV2Event(built.event, { ...CONFIG, api_version: 'v2' }).page_url).toBe(
+      'https://shop.example.com/thanks?order=7',
+    );
   });
 
   test('sends event_time in seconds, never ahead of now', () => {
@@ -311,6 +323,28 @@ describe('toSnapEvent: events that are not sent', () => {
       reason: 'purchase_missing_value_or_currency',
       detail,
     });
+  });
+
+  test.each([
+    [{ revenue: -100, currency: 'USD' }, 'value -100 is out of range: amounts are sent from 0 to under 1000000000'],
+    [
+      { revenue: 1e20, currency: 'USD' },
+      'value 100000000000000000000 is out of range: amounts are sent from 0 to under 1000000000',
+    ],
+    [{ revenue: 1e9, currency: 'USD' }, 'value 1000000000 is out of range: amounts are sent from 0 to under 1000000000'],
+  ])('does not send a purchase whose value is out of range: %j', (properties, detail) => {
+    expect(toSnapEvent(message({ event: 'Order Completed', properties }), CONFIG, { now: NOW })).toEqual({
+      ok: false,
+      reason: 'value_out_of_range',
+      detail,
+    });
+  });
+
+  test.each([0, 999_999_999.99])('sends a purchase of value %d', (revenue) => {
+    const built = toSnapEvent(message({ event: 'Order Completed', properties: { revenue, currency: 'USD' } }), CONFIG, {
+      now: NOW,
+    });
+    expect(built.ok && built.event.custom_data).toEqual({ currency: 'USD', value: revenue });
   });
 
   test('sends a purchase whose value comes from its products', () => {

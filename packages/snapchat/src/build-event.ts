@@ -1,4 +1,5 @@
-import type { EnrichedMessage, Message, Traits } from '@datafirst/protocol';
+import { LIMITS, type EnrichedMessage, type Message, type Traits } from '@datafirst/protocol';
+import { withoutPersonalData } from './url-privacy.js';
 import { assetIdFor, resolveActionSource } from './action-source.js';
 import { buildAppData } from './app-data.js';
 import type { ActionSource, SnapchatConfig } from './config.js';
@@ -18,6 +19,7 @@ export type SkipReason =
   | 'disabled'
   | 'insufficient_identifiers'
   | 'purchase_missing_value_or_currency'
+  | 'value_out_of_range'
   | 'missing_event_source_url'
   | 'too_old'
   | 'missing_app_data';
@@ -60,10 +62,10 @@ function toUnixSeconds(epochMs: number): number {
   return Math.floor(epochMs / 1000);
 }
 
-/** The page the event happened on: the page context, else `properties.url`. */
+/** The page the event happened on, without the query parameters that hold personal data (never sent in clear). */
 function pageUrl(message: Message): string | undefined {
   for (const url of [message.context?.page?.url, message.properties?.url]) {
-    if (typeof url === 'string' && url.trim() !== '') return url.trim();
+    if (typeof url === 'string' && url.trim() !== '') return withoutPersonalData(url.trim());
   }
   return undefined;
 }
@@ -146,6 +148,13 @@ export function toSnapEvent(message: EnrichedMessage, config: SnapchatConfig, op
     { customData: buildCustomData(message), userData: buildUserData(message, options.profileTraits, config) },
     config,
   );
+  const value = customData?.value;
+  if (value !== undefined && (value < 0 || value >= LIMITS.maxConversionValue)) {
+    return skip(
+      'value_out_of_range',
+      `value ${value} is out of range: amounts are sent from 0 to under ${LIMITS.maxConversionValue}`,
+    );
+  }
   if (mapping.name === 'PURCHASE' && (customData?.value === undefined || customData.currency === undefined)) {
     const properties = message.properties ?? {};
     const detail =

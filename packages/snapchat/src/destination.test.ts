@@ -97,6 +97,7 @@ describe('the Snapchat destination: build', () => {
     [message(), 'skipped', 'event_disabled', { event_map: { 'Product Viewed': null } }],
     [message({ context: { page: { url: 'https://shop.example.com/' } } }), 'failed', 'insufficient_identifiers'],
     [message({ event: 'Order Completed' }), 'failed', 'missing_value_or_currency'],
+    [message({ event: 'Order Completed', properties: { revenue: -100, currency: 'USD' } }), 'failed', 'value_out_of_range'],
     [message({ context: { traits: { email: 'a@b.example' } } }), 'blocked', 'missing_event_source_url'],
     [message({ timestamp: '2025-04-01T00:00:00.000Z' }), 'failed', 'too_old'],
   ] as const)('refuses %j as %s with the code %s', (input, status, code, extra: object = {}) => {

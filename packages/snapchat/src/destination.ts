@@ -189,6 +189,7 @@ const SKIP_CODES: Record<SkipReason, { code: ReasonCode; status: BuildRefusalSta
   disabled: { code: 'event_disabled', status: 'skipped' },
   insufficient_identifiers: { code: 'insufficient_identifiers', status: 'failed' },
   purchase_missing_value_or_currency: { code: 'missing_value_or_currency', status: 'failed' },
+  value_out_of_range: { code: 'value_out_of_range', status: 'failed' },
   missing_event_source_url: { code: 'missing_event_source_url', status: 'blocked' },
   too_old: { code: 'too_old', status: 'failed' },
   missing_app_data: { code: 'missing_app_data', status: 'failed' },

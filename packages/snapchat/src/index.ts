@@ -54,3 +54,4 @@ export { toV2Event } from './v2.js';
 export type { SnapV2Event } from './v2.js';
 export type { SnapV3Event } from './v3-event.js';
 export * from './mock-server.js';
+export { isPersonalParam, withoutPersonalData } from './url-privacy.js';

@@ -49,6 +49,8 @@ export type {
   MatchQualityQuery,
   MinuteOutcomes,
 } from './admin.js';
+export type { DailyDeliveryCount, ErasureCounts, ErasureRequest, PrivacyStore, SessionStore, StoredSession } from './privacy.js';
+export { identitiesOf, identityHashes } from './identity-hashes.js';
 export { createSecretBox, isSealed, MIN_SECRET_KEY_LENGTH, SecretKeyError } from './secret-box.js';
 export type { SecretBox } from './secret-box.js';
 export { newId, randomToken } from './ids.js';

@@ -1,6 +1,7 @@
 import type { EnrichedMessage, Traits } from '@datafirst/protocol';
 import type { AdminStore } from './admin.js';
 import type { LinkStore } from './links.js';
+import type { PrivacyStore, SessionStore } from './privacy.js';
 
 /** A place events come from (a website, a backend); authenticated by its write key. */
 export interface Source {
@@ -146,6 +147,8 @@ export interface AppendResult {
   stored: number;
   /** Messages already stored before (same source and messageId): acknowledged, not stored twice. */
   duplicates: number;
+  /** The message ids of those duplicates, in the order given. */
+  duplicateIds: string[];
 }
 
 export interface LeaseRequest {
@@ -269,6 +272,12 @@ export interface Store {
 
   /** Source management, delivery health and match quality, for the admin API. */
   readonly admin: AdminStore;
+
+  /** Admin sign-in sessions. */
+  readonly sessions: SessionStore;
+
+  /** Retention, erasure and the suppression list. */
+  readonly privacy: PrivacyStore;
 
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { parseCookies } from '../ingest/cookies.js';
 import { SESSION_COOKIE, type AdminSession, type AdminSessions } from './admin-session.js';
 import type { FailedLoginLimiter } from './login-limiter.js';
@@ -48,15 +48,17 @@ export function adminAuthOf(res: Response): AdminAuth | undefined {
 }
 
 /** The session a request's cookie carries, if valid. */
-export function sessionOf(req: Request, sessions: AdminSessions): AdminSession | undefined {
+export function sessionOf(req: Request, sessions: AdminSessions): Promise<AdminSession | undefined> {
   return sessions.verify(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
 }
 
 /**
- * Checks the admin token, counting wrong ones against the client's failed sign-ins. Answers
- * (and returns false) when the client is over the limit or the token is wrong.
+ * Checks the admin token, counting wrong ones against the client's (and everyone's) failed
+ * sign-ins. A correct token is always let in: the limit is for guessers, and must not let them
+ * lock the admin out. Answers (and returns false) when the token is wrong: 429 over the limit.
  */
 export function checkAdminToken(req: Request, res: Response, token: string, options: AdminAuthOptions): boolean {
+  if (sameSecret(token, options.adminToken)) return true;
   const ip = req.ip ?? 'unknown';
   const wait = options.limiter.retryAfterSeconds(ip);
   if (wait !== undefined) {
@@ -66,12 +68,9 @@ export function checkAdminToken(req: Request, res: Response, token: string, opti
       .json({ error: `too many failed sign-ins: try again in ${wait} s` });
     return false;
   }
-  if (!sameSecret(token, options.adminToken)) {
-    options.limiter.fail(ip);
-    res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'invalid admin token' });
-    return false;
-  }
-  return true;
+  options.limiter.fail(ip);
+  res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'invalid admin token' });
+  return false;
 }
 
 /**
@@ -81,35 +80,40 @@ export function checkAdminToken(req: Request, res: Response, token: string, opti
  */
 export function requireAdmin(options: AdminAuthOptions): RequestHandler {
   return (req, res, next) => {
-    const header = req.headers.authorization;
-    if (header !== undefined) {
-      const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-      if (!token) {
-        res
-          .status(401)
-          .set('WWW-Authenticate', 'Bearer')
-          .json({ error: 'missing admin token: send Authorization: Bearer <token>' });
-        return;
-      }
-      if (!checkAdminToken(req, res, token, options)) return;
-      res.locals.adminAuth = { via: 'token' } satisfies AdminAuth;
-      next();
-      return;
-    }
-    const cookie = parseCookies(req.headers.cookie)[SESSION_COOKIE];
-    const session = options.sessions.verify(cookie);
-    if (!session) {
-      const error = cookie
-        ? 'session expired or signed out: sign in again'
-        : 'missing admin token: send Authorization: Bearer <token>';
-      res.status(401).set('WWW-Authenticate', 'Bearer').json({ error });
-      return;
-    }
-    if (!SAFE_METHODS.has(req.method) && !options.sessions.csrfMatches(session, req.headers['x-csrf-token'])) {
-      res.status(403).json({ error: 'missing or invalid CSRF token: send the X-CSRF-Token header that signing in gave' });
-      return;
-    }
-    res.locals.adminAuth = { via: 'session', session } satisfies AdminAuth;
-    next();
+    admit(req, res, next, options).catch(next);
   };
+}
+
+/** The admission check of {@link requireAdmin}: lets the request through, or answers why not. */
+async function admit(req: Request, res: Response, next: NextFunction, options: AdminAuthOptions): Promise<void> {
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (!token) {
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer')
+        .json({ error: 'missing admin token: send Authorization: Bearer <token>' });
+      return;
+    }
+    if (!checkAdminToken(req, res, token, options)) return;
+    res.locals.adminAuth = { via: 'token' } satisfies AdminAuth;
+    next();
+    return;
+  }
+  const cookie = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+  const session = await options.sessions.verify(cookie);
+  if (!session) {
+    const error = cookie
+      ? 'session expired or signed out: sign in again'
+      : 'missing admin token: send Authorization: Bearer <token>';
+    res.status(401).set('WWW-Authenticate', 'Bearer').json({ error });
+    return;
+  }
+  if (!SAFE_METHODS.has(req.method) && !options.sessions.csrfMatches(session, req.headers['x-csrf-token'])) {
+    res.status(403).json({ error: 'missing or invalid CSRF token: send the X-CSRF-Token header that signing in gave' });
+    return;
+  }
+  res.locals.adminAuth = { via: 'session', session } satisfies AdminAuth;
+  next();
 }

@@ -7,6 +7,7 @@ import { requireAdmin, type AdminAuthOptions } from './admin-auth.js';
 import { asExpressError, errorStatus } from '../express-error.js';
 import { BadRequest } from './admin-input.js';
 import { AdminSessions } from './admin-session.js';
+import { erasureRoutes } from './erasure-routes.js';
 import { eventRoutes } from './event-routes.js';
 import { insightRoutes } from './insight-routes.js';
 import { integrationRoutes } from './integration-routes.js';
@@ -40,7 +41,7 @@ export function adminRouter(options: AdminOptions): Router {
   const { store, directory, destinations, logger } = options;
   const auth: AdminAuthOptions = {
     adminToken: options.adminToken,
-    sessions: new AdminSessions(options.adminToken),
+    sessions: new AdminSessions(options.adminToken, store.sessions),
     limiter: new FailedLoginLimiter(options.maxFailedSignIns ?? 10, 60_000),
   };
   const router = express.Router();
@@ -53,6 +54,7 @@ export function adminRouter(options: AdminOptions): Router {
   router.use(integrationRoutes({ store, directory, destinations, logger }));
   router.use(eventRoutes({ store, destinations, sessions: auth.sessions, logger, closing: options.closing }));
   router.use(insightRoutes({ store, destinations, logger }));
+  router.use(erasureRoutes({ store, logger }));
   for (const routes of options.routes ?? []) router.use(routes);
   router.use(adminErrors(logger));
   return router;

@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import type { SessionStore } from '@datafirst/store';
 import { sameSecret } from './admin-auth.js';
 
 /** The admin UI's session cookie. */
@@ -16,50 +17,54 @@ export interface AdminSession {
 }
 
 /**
- * Admin UI sessions, as signed cookies rather than server-side state:
- * - the cookie is `<expiry>.<nonce>.<HMAC>`, keyed from the admin token, so it is checked
- *   without a lookup, survives restarts, works on every collector sharing the token, and
- *   changing the admin token signs every session out;
+ * Admin UI sessions, as signed cookies backed by the database:
+ * - the cookie is `<expiry>.<nonce>.<HMAC>`, keyed from the admin token, so a forged or altered
+ *   cookie is refused without a lookup, and changing the admin token signs every session out;
+ * - the nonce is stored (the store's `sessions`), so a sign-out deletes it for every collector
+ *   sharing the database and survives a restart;
  * - it is HttpOnly (no script can read it) and SameSite=Strict (no other site's page can make the
  *   browser send it);
- * - the CSRF token is derived from the session (an HMAC of its nonce), so it needs no storage
- *   either. SameSite=Strict already stops cross-site requests; the token also stops same-site
- *   ones, e.g. from a compromised sibling subdomain of the collector's.
- * Signing out revokes the nonce in this process's memory; the cookie is cleared as well.
+ * - the CSRF token is derived from the session (an HMAC of its nonce), so it needs no storage.
+ *   SameSite=Strict already stops cross-site requests; the token also stops same-site ones, e.g.
+ *   from a compromised sibling subdomain of the collector's.
  */
 export class AdminSessions {
   private readonly key: Buffer;
-  private readonly revoked = new Map<string, number>();
 
   constructor(
     adminToken: string,
+    private readonly store: SessionStore,
     private readonly now: () => number = Date.now,
   ) {
     this.key = Buffer.from(hkdfSync('sha256', adminToken, 'datafirst admin session', 'cookie v1', 32));
   }
 
-  /** A new session and the cookie value that carries it. */
-  issue(): { session: AdminSession; cookie: string } {
+  /** A new session, stored, and the cookie value that carries it. */
+  async issue(): Promise<{ session: AdminSession; cookie: string }> {
     const nonce = randomBytes(18).toString('base64url');
     const expiresAt = this.now() + SESSION_TTL_MS;
+    // Signing in is rare: a good moment to forget the sessions that ran out.
+    await this.store.expireSessions();
+    await this.store.createSession({ id: nonce, expiresAt });
     const payload = `${expiresAt}.${nonce}`;
     return { session: this.session(nonce, expiresAt), cookie: `${payload}.${this.mac(payload)}` };
   }
 
   /** The session a cookie value carries, if it is genuine, unexpired and not signed out. */
-  verify(cookie: string | undefined): AdminSession | undefined {
+  async verify(cookie: string | undefined): Promise<AdminSession | undefined> {
     const parts = cookie?.split('.') ?? [];
     if (parts.length !== 3) return undefined;
     const [expiry, nonce, mac] = parts as [string, string, string];
     if (!sameSecret(mac, this.mac(`${expiry}.${nonce}`))) return undefined;
     const expiresAt = Number(expiry);
-    if (!Number.isSafeInteger(expiresAt) || expiresAt <= this.now() || this.revoked.has(nonce)) return undefined;
+    if (!Number.isSafeInteger(expiresAt) || expiresAt <= this.now()) return undefined;
+    if (!(await this.store.getSession(nonce))) return undefined;
     return this.session(nonce, expiresAt);
   }
 
   /** True while `session` is still valid (not expired, not signed out). */
-  isLive(session: AdminSession): boolean {
-    return session.expiresAt > this.now() && !this.revoked.has(session.nonce);
+  async isLive(session: AdminSession): Promise<boolean> {
+    return session.expiresAt > this.now() && (await this.store.getSession(session.nonce)) !== undefined;
   }
 
   /** True when `token` is the session's CSRF token (constant-time comparison). */
@@ -67,11 +72,9 @@ export class AdminSessions {
     return typeof token === 'string' && token !== '' && sameSecret(token, session.csrfToken);
   }
 
-  /** Signs a session out. */
-  revoke(session: AdminSession): void {
-    const now = this.now();
-    for (const [nonce, expiresAt] of this.revoked) if (expiresAt <= now) this.revoked.delete(nonce);
-    this.revoked.set(session.nonce, session.expiresAt);
+  /** Signs a session out, for every process sharing the database. */
+  async revoke(session: AdminSession): Promise<void> {
+    await this.store.deleteSession(session.nonce);
   }
 
   private session(nonce: string, expiresAt: number): AdminSession {

@@ -61,7 +61,7 @@ export function eventRoutes(options: EventRoutesOptions): Router {
       const filters = eventFilters(req.query);
       const auth = adminAuthOf(res);
       // A stream outlives the request that opened it: end it when its session is signed out or expires.
-      const guard = { stillAllowed: () => auth?.via !== 'session' || options.sessions.isLive(auth.session) };
+      const guard = { stillAllowed: async () => auth?.via !== 'session' || options.sessions.isLive(auth.session) };
       await streams.serve(req, res, filters, guard);
     }),
   );

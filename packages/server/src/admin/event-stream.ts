@@ -30,7 +30,7 @@ const PER_POLL = 200;
 
 /** One live stream's handle: whether it should stop, and whether the session behind it still holds. */
 export interface StreamGuard {
-  stillAllowed(): boolean;
+  stillAllowed(): Promise<boolean>;
 }
 
 /**
@@ -137,7 +137,7 @@ export class EventStreams {
         });
       });
       if (stopped()) return;
-      if (!guard.stillAllowed()) {
+      if (!(await guard.stillAllowed())) {
         res.write('event: signed-out\ndata: {}\n\n');
         return;
       }

@@ -23,4 +23,17 @@ describe('FailedLoginLimiter', () => {
     now = 60_001;
     expect(limiter.retryAfterSeconds('a')).toBeUndefined();
   });
+
+  it('limits failures from all addresses together, so rotating addresses does not help', () => {
+    let now = 0;
+    const limiter = new FailedLoginLimiter(10, 60_000, () => now, 100);
+    for (let i = 0; i < 100; i++) {
+      expect(limiter.retryAfterSeconds(`203.0.113.${i}`)).toBeUndefined();
+      limiter.fail(`203.0.113.${i}`);
+    }
+    now += 30_000;
+    expect(limiter.retryAfterSeconds('203.0.113.250')).toBe(30);
+    now += 30_001;
+    expect(limiter.retryAfterSeconds('203.0.113.250')).toBeUndefined();
+  });
 });

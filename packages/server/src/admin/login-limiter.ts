@@ -1,36 +1,55 @@
+/** The key under which every failure counts, whatever address it came from. */
+const ANY_ADDRESS = '*';
+
 /**
- * Failed admin sign-ins per client IP in a sliding window. The admin token is long and random,
- * but a limit turns a brute-force attempt from hours into centuries and makes it visible.
+ * Failed admin sign-ins in a sliding window, per client IP and against the admin token as a whole
+ * (all addresses together): addresses are cheap to change (or, behind a trusted proxy, to forge), so
+ * the per-token limit is what bounds a distributed guesser. It only slows guessers down and makes them
+ * visible: the token's length is what makes guessing hopeless, and a correct token is always let in,
+ * so no flood of wrong guesses can lock the admin out.
  * In memory: each collector process counts its own; a restart forgives.
  */
 export class FailedLoginLimiter {
   private readonly failures = new Map<string, number[]>();
 
   constructor(
-    private readonly max = 10,
+    private readonly maxPerAddress = 10,
     private readonly windowMs = 60_000,
     private readonly now: () => number = Date.now,
+    private readonly maxPerToken = 10 * maxPerAddress,
   ) {}
 
-  /** Seconds until `ip` may try again, or undefined when it may try now. */
+  /** Seconds until `ip` may try a wrong token again, or undefined when it may try now. */
   retryAfterSeconds(ip: string): number | undefined {
-    const recent = this.recent(ip);
-    if (recent.length < this.max) return undefined;
-    return Math.max(1, Math.ceil((recent[0]! + this.windowMs - this.now()) / 1000));
+    const waits = [this.wait(ip, this.maxPerAddress), this.wait(ANY_ADDRESS, this.maxPerToken)].filter(
+      (wait) => wait !== undefined,
+    );
+    return waits.length === 0 ? undefined : Math.max(...waits);
   }
 
   /** Records a failed attempt from `ip`. */
   fail(ip: string): void {
-    const recent = this.recent(ip);
+    this.record(ip, this.maxPerAddress);
+    this.record(ANY_ADDRESS, this.maxPerToken);
+  }
+
+  private wait(key: string, max: number): number | undefined {
+    const recent = this.recent(key);
+    if (recent.length < max) return undefined;
+    return Math.max(1, Math.ceil((recent[recent.length - max]! + this.windowMs - this.now()) / 1000));
+  }
+
+  private record(key: string, max: number): void {
+    const recent = this.recent(key);
     recent.push(this.now());
-    this.failures.delete(ip); // re-inserted last, so the map stays in order of last failure
-    this.failures.set(ip, recent.slice(-this.max));
+    this.failures.delete(key); // re-inserted last, so the map stays in order of last failure
+    this.failures.set(key, recent.slice(-max));
     // Spoofed or rotating addresses must not grow this without bound: forget the quietest.
     if (this.failures.size > 10_000) this.failures.delete(this.failures.keys().next().value!);
   }
 
-  private recent(ip: string): number[] {
+  private recent(key: string): number[] {
     const since = this.now() - this.windowMs;
-    return (this.failures.get(ip) ?? []).filter((at) => at > since);
+    return (this.failures.get(key) ?? []).filter((at) => at > since);
   }
 }

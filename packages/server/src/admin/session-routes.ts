@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { checkAdminToken, sessionOf, type AdminAuthOptions } from './admin-auth.js';
 import { objectBody } from './admin-input.js';
 import { clearedSessionCookie, sessionCookie, type AdminSession } from './admin-session.js';
@@ -17,33 +17,42 @@ const sessionJson = (session: AdminSession) => ({
 export function sessionRoutes(options: AdminAuthOptions): Router {
   const router = express.Router();
 
-  router.post('/session', (req, res) => {
+  router.post('/session', (req, res, next) => {
+    signIn(req, res).catch(next);
+  });
+  const signIn = async (req: Request, res: Response) => {
     const body = objectBody(req.body);
     if (typeof body.token !== 'string' || body.token.trim() === '') {
       res.status(400).json({ error: 'token: the admin token is required', errors: ['token: the admin token is required'] });
       return;
     }
     if (!checkAdminToken(req, res, body.token.trim(), options)) return;
-    const { session, cookie } = options.sessions.issue();
+    const { session, cookie } = await options.sessions.issue();
     res.status(201).append('Set-Cookie', sessionCookie(cookie, req.secure)).json(sessionJson(session));
+  };
+
+  router.get('/session', (req, res, next) => {
+    sessionOf(req, options.sessions)
+      .then((session) => {
+        if (!session) return void res.status(401).json({ error: 'not signed in' });
+        res.json(sessionJson(session));
+      })
+      .catch(next);
   });
 
-  router.get('/session', (req, res) => {
-    const session = sessionOf(req, options.sessions);
-    if (!session) return void res.status(401).json({ error: 'not signed in' });
-    res.json(sessionJson(session));
+  router.delete('/session', (req, res, next) => {
+    signOut(req, res).catch(next);
   });
-
-  router.delete('/session', (req, res) => {
-    const session = sessionOf(req, options.sessions);
+  const signOut = async (req: Request, res: Response) => {
+    const session = await sessionOf(req, options.sessions);
     if (!session) return void res.status(401).json({ error: 'not signed in' });
     if (!options.sessions.csrfMatches(session, req.headers['x-csrf-token'])) {
       res.status(403).json({ error: 'missing or invalid CSRF token: send the X-CSRF-Token header that signing in gave' });
       return;
     }
-    options.sessions.revoke(session);
+    await options.sessions.revoke(session);
     res.status(204).append('Set-Cookie', clearedSessionCookie(req.secure)).end();
-  });
+  };
 
   return router;
 }

@@ -1,4 +1,5 @@
 import type { ConversionHistory, ConversionKind } from '@datafirst/store';
+import { serverMessageId } from '../pipeline/server-message-ids.js';
 
 /** The events a smart link reports, as its event configuration names them. */
 export const LINK_EVENTS = [
@@ -95,7 +96,7 @@ export function plannedEvent(linkEvent: LinkEvent, events: LinkEventMap, message
 
 /** The event a click produces. */
 export function clickEvent(clickId: string, events: LinkEventMap): PlannedEvent {
-  return plannedEvent('click', events, `click:${clickId}`);
+  return plannedEvent('click', events, serverMessageId('click', clickId));
 }
 
 /** What one conversion is, and what its click had done before it. */
@@ -114,7 +115,7 @@ export interface ConversionFacts {
  * - a message is a Message Received, and the third one also Fan Sent 3+ Messages, once.
  */
 export function conversionEvents(facts: ConversionFacts, events: LinkEventMap): PlannedEvent[] {
-  const id = `pb:${facts.txid}`;
+  const id = serverMessageId('postback', facts.txid);
   switch (facts.kind) {
     case 'subscribe':
       return facts.history.subscriptionsBefore === 0 ? [plannedEvent('new_subscriber', events, id)] : [];
@@ -126,7 +127,7 @@ export function conversionEvents(facts: ConversionFacts, events: LinkEventMap): 
       const received = plannedEvent('message_received', events, id);
       // Keyed by the click, not the txid: whatever ids the messages had, the milestone is sent once.
       return facts.history.messagesBefore === 2
-        ? [received, plannedEvent('fan_sent_3_messages', events, `msg3:${facts.clickId}`)]
+        ? [received, plannedEvent('fan_sent_3_messages', events, serverMessageId('thirdMessage', facts.clickId))]
         : [received];
     }
   }

@@ -37,18 +37,29 @@ export interface LinkMessage {
   skip?: Skip;
 }
 
+/** A link message as the pipeline routed it, and whether its id was stored before (then nothing new is sent). */
+export interface SubmittedLinkMessage {
+  event: NewEvent;
+  duplicate: boolean;
+}
+
 /**
  * Stores a link's messages in its source through the event pipeline, like any event, each to
  * the link's pixels. Their message ids are deterministic, so storing them again (a retried
  * postback) changes nothing. Resolves once they are durable, with each message as routed.
  */
-export async function submitLinkMessages(context: LinkContext, link: Link, items: readonly LinkMessage[]): Promise<NewEvent[]> {
+export async function submitLinkMessages(
+  context: LinkContext,
+  link: Link,
+  items: readonly LinkMessage[],
+): Promise<SubmittedLinkMessage[]> {
   if (items.length === 0) return [];
   const { own, ofSource } = await integrationsOfLink(context, link);
-  const { accepted, rejected } = await context.pipeline.submit({
+  const { accepted, rejected, duplicateIds } = await context.pipeline.submit({
     sourceId: link.sourceId,
     receivedAt: new Date(),
     facts: NO_REQUEST,
+    serverMade: true,
     messages: items.map(({ message, skip }) => ({
       input: message,
       integrations: linkIntegrations(message, own, ofSource, link.includeSourceIntegrations, context.destinations),
@@ -57,7 +68,8 @@ export async function submitLinkMessages(context: LinkContext, link: Link, items
   });
   // The server makes these messages: one that fails validation is our bug, not the sender's.
   if (rejected.length > 0) throw new Error(`a smart-link message failed validation: ${JSON.stringify(rejected)}`);
-  return accepted;
+  const duplicates = new Set(duplicateIds);
+  return accepted.map((event) => ({ event, duplicate: duplicates.has(event.message.messageId) }));
 }
 
 /** Why an event is not sent, or undefined: mapped to no Snapchat event, or outside the window. */

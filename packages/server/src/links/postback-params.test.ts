@@ -66,6 +66,24 @@ describe('parsePostbackParams', () => {
     });
   });
 
+  it('refuses amounts of a billion or more and currencies that are no ISO 4217 code', () => {
+    expect(parsePostbackParams({ click_id: 'C1', event: 'sale', value: '1000000000000', currency: 'BTC' })).toEqual({
+      ok: false,
+      errors: [
+        'value: "1000000000000" is not an amount; use digits and a decimal point, like 9.99',
+        'currency: "BTC" is not an ISO 4217 currency code (like USD or EUR)',
+      ],
+    });
+    expect(parsePostbackParams({ click_id: 'C1', event: 'sale', value: '999999999999' })).toEqual({
+      ok: false,
+      errors: ['value: 999999999999 is out of range; amounts are from 0 to under 1000000000'],
+    });
+    expect(parsePostbackParams({ click_id: 'C1', event: 'sale', value: '999999999.99', currency: 'eur' })).toMatchObject({
+      ok: true,
+      params: { value: 999999999.99, currency: 'EUR' },
+    });
+  });
+
   it('refuses amounts written with a decimal comma rather than guessing', () => {
     const result = parsePostbackParams({ click_id: 'C1', event: 'sale', value: '9,99' });
     expect(result.ok).toBe(false);

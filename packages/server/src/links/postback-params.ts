@@ -1,4 +1,5 @@
 import { LIMITS, type Traits } from '@datafirst/protocol';
+import { isSnapCurrency } from '@datafirst/snapchat';
 import type { ConversionKind } from '@datafirst/store';
 import { parseConversionKind, POSTBACK_EVENT_NAMES } from './conversion-events.js';
 
@@ -70,15 +71,21 @@ export function parsePostbackParams(input: Record<string, unknown>): PostbackPar
   const rawValue = given(input.value);
   let value: number | null = null;
   if (rawValue !== undefined) {
-    if (DECIMAL.test(rawValue)) value = Number(rawValue);
-    else errors.push(`value: ${JSON.stringify(rawValue)} is not an amount; use digits and a decimal point, like 9.99`);
+    if (!DECIMAL.test(rawValue))
+      errors.push(`value: ${JSON.stringify(rawValue)} is not an amount; use digits and a decimal point, like 9.99`);
+    else if (Number(rawValue) >= LIMITS.maxConversionValue)
+      errors.push(`value: ${rawValue} is out of range; amounts are from 0 to under ${LIMITS.maxConversionValue}`);
+    else value = Number(rawValue);
   }
 
   const rawCurrency = given(input.currency);
   let currency: string | null = null;
   if (rawCurrency !== undefined) {
-    if (/^[A-Za-z]{3}$/.test(rawCurrency)) currency = rawCurrency.toUpperCase();
-    else errors.push(`currency: ${JSON.stringify(rawCurrency)} is not a three-letter currency code`);
+    if (!/^[A-Za-z]{3}$/.test(rawCurrency))
+      errors.push(`currency: ${JSON.stringify(rawCurrency)} is not a three-letter currency code`);
+    else if (!isSnapCurrency(rawCurrency.toUpperCase()))
+      errors.push(`currency: ${JSON.stringify(rawCurrency)} is not an ISO 4217 currency code (like USD or EUR)`);
+    else currency = rawCurrency.toUpperCase();
   }
 
   const txid = given(input.txid) ?? null;

@@ -129,19 +129,30 @@ async function handle(context: LinkContext, req: Request, res: Response): Promis
     })),
   );
 
+  // The answer says what happens to each event: an id stored before is sent no more than it was.
+  const allStoredBefore = events.every((event) => event.duplicate);
   res.json({
     success: true,
     duplicate,
-    ...(duplicate ? { note: 'this txid was already recorded: the conversion counts once and nothing is sent again' } : {}),
+    ...(duplicate ? { note: duplicateNote(allStoredBefore) } : {}),
     conversion: conversionJson(conversion),
-    events: planned.map((event, index) => ({
-      event: event.linkEvent,
-      name: event.name,
-      snapchat_event: event.snapchatEvent,
-      message_id: event.messageId,
-      ...(duplicate ? {} : { deliveries: deliveriesJson(events[index]!) }),
-    })),
+    events: planned.map((event, index) => {
+      const submitted = events[index]!;
+      return {
+        event: event.linkEvent,
+        name: event.name,
+        snapchat_event: event.snapchatEvent,
+        message_id: event.messageId,
+        ...(submitted.duplicate ? { duplicate: true } : { deliveries: deliveriesJson(submitted.event) }),
+      };
+    }),
   });
+}
+
+function duplicateNote(allStoredBefore: boolean): string {
+  return allStoredBefore
+    ? 'this txid was already recorded: the conversion counts once and nothing is sent again'
+    : 'this txid was already recorded: the conversion counts once; its events an earlier try left unstored are stored now';
 }
 
 function deliveriesJson(event: NewEvent) {

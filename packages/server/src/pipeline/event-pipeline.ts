@@ -1,10 +1,12 @@
 import type { DestinationRegistry } from '@datafirst/destination';
 import { LIMITS, validateMessage, type Message, type MessageError } from '@datafirst/protocol';
-import type { Integration, NewEvent, Store } from '@datafirst/store';
+import type { AppendResult, Integration, NewEvent, Store } from '@datafirst/store';
 import type { Metrics } from '../metrics.js';
 import type { SourceDirectory } from '../source-directory.js';
 import { enrichMessage, type RequestFacts } from './enrich.js';
 import { routeDeliveries, type Skip } from './route.js';
+import { reservedPrefixOf } from './server-message-ids.js';
+import { withoutSuppressed, withoutWriteKey } from './suppression.js';
 
 export interface PipelineOptions {
   store: Store;
@@ -43,15 +45,24 @@ export interface Submission {
    */
   bodyBytes?: number;
   messages: readonly SubmittedMessage[];
+  /**
+   * True for events the server makes itself (smart-link clicks, postbacks, warehouse syncs): only
+   * they may carry the message ids of `server-message-ids.ts`. Unset, the messages are a sender's.
+   */
+  serverMade?: boolean;
 }
 
 export interface SubmissionResult {
-  /** The messages that passed validation, enriched, with the deliveries they were routed to. */
+  /** The messages that passed validation (and are not of a suppressed person), enriched, with their deliveries. */
   accepted: NewEvent[];
   rejected: MessageError[];
   stored: number;
   /** Accepted but already stored (same source and messageId): not stored or sent twice. */
   duplicates: number;
+  /** The message ids of those duplicates. */
+  duplicateIds: string[];
+  /** Accepted messages of suppressed people (erased with `suppress`): dropped, neither stored nor sent. */
+  suppressed: number;
 }
 
 /** Facts for events the server makes itself: no request of a visitor's stands behind them. */
@@ -77,7 +88,13 @@ export class EventPipeline {
     const events: NewEvent[] = [];
     let sourceIntegrations: Integration[] | undefined;
     for (const [index, item] of submission.messages.entries()) {
-      const checked = validate(item.input, index, this.options.maxMessageBytes ?? LIMITS.maxMessageBytes, submission.bodyBytes);
+      const checked = validate(
+        withoutWriteKey(item.input),
+        index,
+        this.options.maxMessageBytes ?? LIMITS.maxMessageBytes,
+        submission.bodyBytes,
+        submission.serverMade === true,
+      );
       if (!checked.ok) {
         rejected.push(checked.error);
         continue;
@@ -93,22 +110,31 @@ export class EventPipeline {
       events.push({ message, deliveries: routeDeliveries(message, integrations, destinations, item.skip) });
     }
 
-    const { stored, duplicates } =
-      events.length > 0 ? await store.appendEvents(submission.sourceId, events) : { stored: 0, duplicates: 0 };
+    // People erased with suppression are dropped here, and not counted as stored.
+    const { kept, dropped } = await withoutSuppressed(store, events);
+    const nothing: AppendResult = { stored: 0, duplicates: 0, duplicateIds: [] };
+    const { stored, duplicates, duplicateIds } = kept.length > 0 ? await store.appendEvents(submission.sourceId, kept) : nothing;
     metrics.received.inc({ source: submission.sourceId }, stored);
     if (duplicates > 0) metrics.duplicates.inc({ source: submission.sourceId }, duplicates);
     if (rejected.length > 0) metrics.rejected.inc({ reason: 'message' }, rejected.length);
     if (stored > 0) this.options.onStored?.();
-    return { accepted: events, rejected, stored, duplicates };
+    return { accepted: kept, rejected, stored, duplicates, duplicateIds, suppressed: dropped };
   }
 }
 
 type Validated = { ok: true; message: Message } | { ok: false; error: MessageError };
 
-/** The message checked against its schema and the size limit, or why it is refused. */
-function validate(input: unknown, index: number, maxBytes: number, bodyBytes = Infinity): Validated {
+/** The message checked against its schema, the size limit and the server's id namespace, or why it is refused. */
+function validate(input: unknown, index: number, maxBytes: number, bodyBytes = Infinity, serverMade = false): Validated {
   const messageId = (input as { messageId?: unknown } | null)?.messageId;
   const id = typeof messageId === 'string' ? messageId : undefined;
+  const reserved = id === undefined || serverMade ? undefined : reservedPrefixOf(id);
+  if (reserved !== undefined) {
+    return {
+      ok: false,
+      error: { index, messageId: id, errors: [`messageId: ids starting with "${reserved}" are made by the server`] },
+    };
+  }
   if (bodyBytes > maxBytes && Buffer.byteLength(JSON.stringify(input ?? null)) > maxBytes) {
     return { ok: false, error: { index, messageId: id, errors: [`message: larger than ${maxBytes} bytes`] } };
   }

@@ -10,8 +10,12 @@ export function describeEventsAndDeliveries(createDatabase: CreateTestDatabase):
       const { store } = under;
       const { source, integration } = await sourceWithIntegration(store);
       const event = { message: message('m-1'), deliveries: [pending(integration.id)] };
-      expect(await store.appendEvents(source.id, [event])).toEqual({ stored: 1, duplicates: 0 });
-      expect(await store.appendEvents(source.id, [event, event])).toEqual({ stored: 0, duplicates: 2 });
+      expect(await store.appendEvents(source.id, [event])).toEqual({ stored: 1, duplicates: 0, duplicateIds: [] });
+      expect(await store.appendEvents(source.id, [event, event])).toEqual({
+        stored: 0,
+        duplicates: 2,
+        duplicateIds: ['m-1', 'm-1'],
+      });
       expect(await store.listEvents({})).toHaveLength(1);
       expect((await store.countDeliveries()).pending).toBe(1);
     });

@@ -6,8 +6,10 @@ import { describeIntegrations } from './integrations.contract.js';
 import { describeLeases } from './leases.contract.js';
 import { describeLinks } from './links.contract.js';
 import { describeMatchQuality } from './match-quality.contract.js';
+import { describePrivacy } from './privacy.contract.js';
 import { describeProfiles } from './profiles.contract.js';
 import { describeReplay } from './replay.contract.js';
+import { describeSessions } from './sessions.contract.js';
 import { describeSources } from './sources.contract.js';
 
 export type { CreateTestDatabase, StoreOptions, TestDatabase } from './harness.js';
@@ -27,5 +29,7 @@ export function describeStoreContract(engine: string, createDatabase: CreateTest
     describeHealth(createDatabase);
     describeMatchQuality(createDatabase);
     describeLinks(createDatabase);
+    describeSessions(createDatabase);
+    describePrivacy(createDatabase);
   });
 }

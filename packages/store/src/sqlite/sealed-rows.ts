@@ -70,9 +70,10 @@ export function findSourceRow(
  * cannot be opened: no key, or another key than they were sealed with. With a key, seals the
  * secrets still stored as they are, so setting DATAFIRST_SECRET_KEY on an existing database
  * encrypts what it already holds. Idempotent, so processes sharing the file may all run it.
+ * True when it sealed something now.
  */
-export function sealStoredSecrets(db: Database.Database, secrets: SealedSecrets): void {
-  const check = db.transaction(() => {
+export function sealStoredSecrets(db: Database.Database, secrets: SealedSecrets): boolean {
+  const check = db.transaction((): boolean => {
     // Opening every secret is the check: sources and integrations are few.
     const sources = db.prepare<[], SourceRow>('SELECT * FROM sources').all();
     const integrations = db.prepare<[], IntegrationRow>('SELECT * FROM integrations').all();
@@ -85,7 +86,8 @@ export function sealStoredSecrets(db: Database.Database, secrets: SealedSecrets)
       const stored = JSON.parse(row.config) as Record<string, unknown>;
       return { row, stored, config: secrets.openConfig(row.id, stored) };
     });
-    if (!secrets.sealing) return;
+    if (!secrets.sealing) return false;
+    let sealed = 0;
 
     const updateSource = db.prepare<
       {
@@ -103,6 +105,7 @@ export function sealStoredSecrets(db: Database.Database, secrets: SealedSecrets)
     for (const { row, current, previous } of openedSources) {
       if (isSealed(row.write_key) && (row.previous_write_key === null || isSealed(row.previous_write_key))) continue;
       const sealedPrevious = previous === null ? null : writeKeyColumns(row.id, previous, secrets);
+      sealed++;
       updateSource.run({
         id: row.id,
         ...writeKeyColumns(row.id, current, secrets),
@@ -112,10 +115,12 @@ export function sealStoredSecrets(db: Database.Database, secrets: SealedSecrets)
     }
     const updateConfig = db.prepare<[string, string], never>('UPDATE integrations SET config = ? WHERE id = ?');
     for (const { row, stored, config } of openedConfigs) {
-      if (secrets.hasPlainSecret(stored)) updateConfig.run(configColumn(row.id, config, secrets), row.id);
+      if (!secrets.hasPlainSecret(stored)) continue;
+      sealed++;
+      updateConfig.run(configColumn(row.id, config, secrets), row.id);
     }
+    return sealed > 0;
   });
   // Only sealing writes: without a key, reading needs no write lock.
-  if (secrets.sealing) check.immediate();
-  else check();
+  return secrets.sealing ? check.immediate() : check();
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -66,7 +66,7 @@ describe('SQLite engine', () => {
         .map((row) => row.version),
     );
     expect(versions).toEqual(MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 12]);
   });
 
   it('migrates a file written before reason codes, identifiers and ad click ids, keeping its data', async () => {
@@ -162,6 +162,63 @@ describe('SQLite engine', () => {
       await opened.close();
     }
     expect((await open().listSources()).map((s) => s.name)).toEqual(['normal', 'full']);
+  });
+
+  /** The bytes of the database file and its WAL, as anyone who can read them sees them. */
+  const fileBytes = () =>
+    [path, `${path}-wal`]
+      .filter((file) => existsSync(file))
+      .map((file) => readFileSync(file).toString('latin1'))
+      .join('');
+
+  it('creates the database, its WAL and shared-memory files readable by their owner only', async () => {
+    const opened = open();
+    await opened.createSource({ name: 'Private', writeKey: 'wk_private' });
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('leaves no plain secret in the file or its WAL once a secret key sealed them', async () => {
+    const plain = open();
+    await sourceWithIntegration(plain, { secret: 'old-plain-secret-in-the-file' });
+    await plain.close();
+    expect(fileBytes()).toContain('old-plain-secret-in-the-file');
+    open({ secretKey: SECRET_KEY });
+    expect(fileBytes()).not.toContain('old-plain-secret-in-the-file');
+    expect(fileBytes()).not.toContain('wk_original_key');
+  });
+
+  it("leaves no byte of an erased person's email in the file or its WAL", async () => {
+    const opened = open();
+    const { source, integration } = await sourceWithIntegration(opened);
+    const identify = message('erase-me', {
+      type: 'identify',
+      userId: 'user-erased',
+      traits: { email: 'erased.person@example.com' },
+    });
+    await opened.appendEvents(source.id, [
+      { message: identify, deliveries: [{ integrationId: integration.id, status: 'pending' }] },
+    ]);
+    expect(fileBytes()).toContain('erased.person@example.com');
+    expect(await opened.privacy.erasePerson({ email: 'erased.person@example.com' })).toEqual({
+      events: 1,
+      profiles: 2,
+      clicks: 0,
+    });
+    expect(fileBytes()).not.toContain('erased.person@example.com');
+    expect(fileBytes()).not.toContain('user-erased');
+  });
+
+  it('leaves no byte of events deleted by retention in the file or its WAL', async () => {
+    const opened = open();
+    const { source } = await sourceWithIntegration(opened);
+    const old = message('expired-event', {
+      receivedAt: new Date(Date.now() - 40 * 86_400_000).toISOString(),
+      traits: { email: 'old.visitor@example.com' },
+    });
+    await opened.appendEvents(source.id, [{ message: old, deliveries: [] }]);
+    expect(fileBytes()).toContain('old.visitor@example.com');
+    expect(await opened.privacy.deleteEventsBefore(Date.now() - 30 * 86_400_000)).toBe(1);
+    expect(fileBytes()).not.toContain('old.visitor@example.com');
   });
 
   it('refuses a secret key shorter than 32 characters, leaving nothing open', () => {

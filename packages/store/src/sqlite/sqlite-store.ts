@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EnrichedMessage, Traits } from '@datafirst/protocol';
@@ -29,6 +29,8 @@ import { SqliteAdminStore } from './admin-store.js';
 import { databaseClock, type DatabaseClock } from './clock.js';
 import { flag, iso, json, parse } from './columns.js';
 import { SqliteLinkStore } from './link-store.js';
+import { SqlitePrivacyStore } from './privacy-store.js';
+import { SqliteSessionStore } from './session-store.js';
 import { MIGRATIONS } from './migrations.js';
 import type { DeliveryAttemptRow, DeliveryRow, EventRow, IntegrationRow, SourceRow } from './rows.js';
 import { configColumn, findSourceRow, sealStoredSecrets, toIntegration, toSource, writeKeyColumns } from './sealed-rows.js';
@@ -53,8 +55,10 @@ export interface SqliteStoreOptions {
 
 /** Opens (creating and migrating as needed) a SQLite store. */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  if (options.path !== ':memory:') ownerOnlyFile(options.path);
   const db = new Database(options.path);
+  // Deleted rows are zeroed in their pages: erased and expired personal data leaves the file.
+  db.pragma('secure_delete = ON');
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('foreign_keys = ON');
@@ -63,12 +67,33 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   try {
     migrate(db);
     const secrets = createSealedSecrets(createSecretBox(options.secretKey), options.secretConfigKeys ?? []);
-    sealStoredSecrets(db, secrets);
+    if (sealStoredSecrets(db, secrets)) removeOldPages(db);
     return new SqliteStore(db, secrets);
   } catch (error) {
     db.close(); // e.g. the wrong secret key: nothing may stay open on a refused start
     throw error;
   }
+}
+
+/**
+ * Creates the database file readable by its owner only (0600), or narrows an existing one to it.
+ * SQLite gives its -wal and -shm files the database file's mode, so they are private too.
+ */
+function ownerOnlyFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
+  for (const journal of [`${path}-wal`, `${path}-shm`]) if (existsSync(journal)) chmodSync(journal, 0o600);
+}
+
+/**
+ * After secrets were sealed in place, their plain text may survive in the WAL and in freed pages:
+ * checkpoint and empty the WAL, rebuild the file, and empty the WAL again.
+ */
+function removeOldPages(db: Database.Database): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.exec('VACUUM');
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 function migrate(db: Database.Database): void {
@@ -151,6 +176,8 @@ class SqliteStore implements Store {
   private pendingAppends: PendingAppend[] = [];
   readonly links: SqliteLinkStore;
   readonly admin: SqliteAdminStore;
+  readonly sessions: SqliteSessionStore;
+  readonly privacy: SqlitePrivacyStore;
   private readonly now: DatabaseClock;
   private readonly statements;
   private readonly appendTransaction;
@@ -163,6 +190,8 @@ class SqliteStore implements Store {
     this.now = databaseClock(db);
     this.links = new SqliteLinkStore(db, this.now);
     this.admin = new SqliteAdminStore(db, secrets, this.now);
+    this.sessions = new SqliteSessionStore(db, this.now);
+    this.privacy = new SqlitePrivacyStore(db, this.now);
     this.appendTransaction = db.transaction(this.appendTransactionBody.bind(this));
     this.completeTransaction = db.transaction(this.completeTransactionBody.bind(this));
     this.statements = {
@@ -389,7 +418,7 @@ class SqliteStore implements Store {
 
   private appendGroup(sourceId: string, events: NewEvent[], now: number): AppendResult {
     const s = this.statements;
-    let stored = 0;
+    const duplicateIds: string[] = [];
     for (const { message, deliveries } of events) {
       const name = message.type === 'track' ? message.event : message.name;
       const inserted = s.insertEvent.run(
@@ -400,8 +429,10 @@ class SqliteStore implements Store {
         Date.parse(message.receivedAt),
         JSON.stringify(message),
       );
-      if (inserted.changes === 0) continue;
-      stored++;
+      if (inserted.changes === 0) {
+        duplicateIds.push(message.messageId);
+        continue;
+      }
       for (const delivery of deliveries) {
         s.insertDelivery.run({
           eventId: inserted.lastInsertRowid,
@@ -416,7 +447,7 @@ class SqliteStore implements Store {
       if (message.type === 'identify') this.mergeProfile(sourceId, message, now);
       if (message.type === 'alias') this.linkProfiles(sourceId, message, now);
     }
-    return { stored, duplicates: events.length - stored };
+    return { stored: events.length - duplicateIds.length, duplicates: duplicateIds.length, duplicateIds };
   }
 
   private mergeProfile(sourceId: string, message: EnrichedMessage, now: number): void {

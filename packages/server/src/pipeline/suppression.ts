@@ -1,0 +1,24 @@
+import { identitiesOf, identityHashes, type NewEvent, type Store } from '@datafirst/store';
+
+/**
+ * The events of people not on the suppression list (erased with `suppress: true`), and how many
+ * were dropped. One look-up for the whole submission, by the hashes of each event's identifiers.
+ */
+export async function withoutSuppressed(store: Store, events: NewEvent[]): Promise<{ kept: NewEvent[]; dropped: number }> {
+  if (events.length === 0) return { kept: events, dropped: 0 };
+  const hashes = events.map((event) => identityHashes(identitiesOf(event.message)));
+  const suppressed = await store.privacy.suppressedAmong([...new Set(hashes.flat())]);
+  if (suppressed.size === 0) return { kept: events, dropped: 0 };
+  const kept = events.filter((_, index) => !hashes[index]!.some((hash) => suppressed.has(hash)));
+  return { kept, dropped: events.length - kept.length };
+}
+
+/**
+ * A message without the `writeKey` a sender may have put in it (Segment's libraries allow one per
+ * message): the key authenticates the request and must never be stored or shown with the event.
+ */
+export function withoutWriteKey(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || !('writeKey' in input)) return input;
+  const { writeKey: _writeKey, ...rest } = input as Record<string, unknown>;
+  return rest;
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { identityHashes } from '../identity-hashes.js';
+import { hoursAgo, message, pending, sourceWithIntegration, useStore, type CreateTestDatabase } from './harness.js';
+
+export function describePrivacy(createDatabase: CreateTestDatabase): void {
+  describe('retention', () => {
+    const under = useStore(createDatabase);
+
+    it('deletes events received before the cutoff with their deliveries, keeping their outcomes as daily counts', async () => {
+      const { store } = under;
+      const { source, integration } = await sourceWithIntegration(store);
+      const old = hoursAgo(24 * 40);
+      await store.appendEvents(source.id, [
+        { message: message('old-1', { receivedAt: old }), deliveries: [pending(integration.id)] },
+        {
+          message: message('old-2', { receivedAt: old }),
+          deliveries: [{ integrationId: integration.id, status: 'skipped', reason: 'no consent', reasonCode: 'no_consent' }],
+        },
+        { message: message('old-3', { receivedAt: old }), deliveries: [pending(integration.id)] },
+        { message: message('new-1'), deliveries: [pending(integration.id)] },
+      ]);
+      expect(await store.privacy.deleteEventsBefore(Date.now() - 30 * 24 * 3_600_000)).toBe(3);
+      expect((await store.listEvents({})).map((event) => event.message.messageId)).toEqual(['new-1']);
+      expect(await store.countDeliveries()).toMatchObject({ pending: 1, skipped: 0 });
+      const day = old.slice(0, 10);
+      expect(await store.privacy.dailyDeliveryCounts()).toEqual([
+        { day, integrationId: integration.id, status: 'pending', reasonCode: null, count: 2 },
+        { day, integrationId: integration.id, status: 'skipped', reasonCode: 'no_consent', count: 1 },
+      ]);
+      expect(await store.privacy.deleteEventsBefore(Date.now() - 30 * 24 * 3_600_000)).toBe(0);
+    });
+  });
+
+  describe('erasure and suppression', () => {
+    const under = useStore(createDatabase);
+
+    it("erases a person's events (by email, and every event of the ids they carry), profiles and clicks", async () => {
+      const { store } = under;
+      const { source, integration } = await sourceWithIntegration(store);
+      const link = await store.links.createLink({
+        sourceId: source.id,
+        name: 'Link',
+        destinationUrl: 'https://offer.example/',
+        offerType: 'tracking_link',
+        integrationIds: [],
+        includeSourceIntegrations: true,
+        clickIdParam: 'sub',
+        conversionWindowDays: 28,
+        events: {},
+        currency: null,
+      });
+      await store.links.recordClick({
+        id: 'click-jane',
+        linkId: link.id,
+        adClickId: null,
+        ip: null,
+        userAgent: null,
+        referrer: null,
+        query: [],
+        url: 'https://c.example/go/x',
+        destination: 'https://offer.example/',
+        gpc: false,
+      });
+      const identify = message('jane-identify', {
+        type: 'identify',
+        userId: 'user-jane',
+        anonymousId: 'anon-jane',
+        traits: { email: ' Jane@Example.com ' },
+      });
+      await store.appendEvents(source.id, [
+        { message: identify, deliveries: [pending(integration.id)] },
+        { message: message('jane-later', { anonymousId: 'anon-jane' }), deliveries: [pending(integration.id)] },
+        {
+          message: message('jane-click', { anonymousId: 'click-jane', context: { traits: { email: 'jane@example.com' } } }),
+          deliveries: [],
+        },
+        { message: message('someone-else', { anonymousId: 'anon-bob' }), deliveries: [pending(integration.id)] },
+      ]);
+      expect(await store.privacy.erasePerson({ email: 'JANE@example.com' })).toEqual({ events: 3, profiles: 2, clicks: 1 });
+      expect((await store.listEvents({})).map((event) => event.message.messageId)).toEqual(['someone-else']);
+      expect(await store.getProfileTraits(source.id, 'user-jane', 'anon-jane')).toBeUndefined();
+      expect(await store.links.getClick('click-jane')).toBeUndefined();
+      expect(await store.privacy.erasePerson({ phone: '+1 555 0100' })).toEqual({ events: 0, profiles: 0, clicks: 0 });
+    });
+
+    it('erases by user id, anonymous id or phone (its digits)', async () => {
+      const { store } = under;
+      const { source } = await sourceWithIntegration(store);
+      await store.appendEvents(source.id, [
+        { message: message('by-user', { userId: 'u-1', anonymousId: 'a-x' }), deliveries: [] },
+        { message: message('by-anon', { anonymousId: 'a-2' }), deliveries: [] },
+        {
+          message: message('by-phone', { anonymousId: 'a-3', context: { traits: { phone: '+1 (555) 010-0200' } } }),
+          deliveries: [],
+        },
+      ]);
+      expect(await store.privacy.erasePerson({ userId: 'u-1' })).toMatchObject({ events: 1 });
+      expect(await store.privacy.erasePerson({ anonymousId: 'a-2' })).toMatchObject({ events: 1 });
+      expect(await store.privacy.erasePerson({ phone: '15550100200' })).toMatchObject({ events: 1 });
+      expect(await store.listEvents({})).toEqual([]);
+    });
+
+    it('with suppress, lists the given identifiers and the ids found with them', async () => {
+      const { store } = under;
+      const { source } = await sourceWithIntegration(store);
+      await store.appendEvents(source.id, [
+        {
+          message: message('sup-1', { userId: 'u-sup', anonymousId: 'a-sup', traits: { email: 'sup@example.com' } }),
+          deliveries: [],
+        },
+      ]);
+      expect(await store.privacy.erasePerson({ email: 'sup@example.com' }, { suppress: true })).toMatchObject({ events: 1 });
+      const probe = [
+        ...identityHashes({ email: 'SUP@example.com' }),
+        ...identityHashes({ userId: 'u-sup' }),
+        ...identityHashes({ anonymousId: 'a-sup' }),
+        ...identityHashes({ userId: 'u-other' }),
+      ];
+      expect(await store.privacy.suppressedAmong(probe)).toEqual(new Set(probe.slice(0, 3)));
+    });
+
+    it('keeps a suppression list of identifier hashes', async () => {
+      const { store } = under;
+      const hashes = identityHashes({ email: 'jane@example.com', userId: 'user-jane' });
+      await store.privacy.suppress(hashes);
+      await store.privacy.suppress(hashes);
+      const probe = [...identityHashes({ email: ' JANE@example.com' }), ...identityHashes({ email: 'bob@example.com' })];
+      expect(await store.privacy.suppressedAmong(probe)).toEqual(new Set([probe[0]]));
+      expect(await store.privacy.suppressedAmong([])).toEqual(new Set());
+    });
+  });
+}

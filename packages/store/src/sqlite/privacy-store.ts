@@ -1,0 +1,174 @@
+import type Database from 'better-sqlite3';
+import { identityHashes, normalEmail, normalPhone } from '../identity-hashes.js';
+import type { DailyDeliveryCount, ErasureCounts, ErasureRequest, PrivacyStore } from '../privacy.js';
+import type { DatabaseClock } from './clock.js';
+
+/** Events deleted per transaction by retention, so that other writers wait milliseconds, not seconds. */
+const RETENTION_CHUNK = 2000;
+
+// The identifiers of an event or profile as erasure compares them (see identity-hashes.ts).
+const EVENT_MATCH = `
+  (@userId IS NOT NULL AND json_extract(message, '$.userId') = @userId)
+  OR (@anonymousId IS NOT NULL AND json_extract(message, '$.anonymousId') = @anonymousId)
+  OR (@email IS NOT NULL AND (lower(trim(json_extract(message, '$.traits.email'))) = @email
+                              OR lower(trim(json_extract(message, '$.context.traits.email'))) = @email))
+  OR (@phone IS NOT NULL AND (df_digits(json_extract(message, '$.traits.phone')) = @phone
+                              OR df_digits(json_extract(message, '$.context.traits.phone')) = @phone))`;
+
+type MatchParams = { userId: string | null; anonymousId: string | null; email: string | null; phone: string | null };
+
+/**
+ * Retention, erasure and suppression in SQLite. The connection runs with `secure_delete`, so
+ * deleted rows are zeroed in their pages; a TRUNCATE checkpoint then empties the WAL, where the
+ * old pages would otherwise survive.
+ */
+export class SqlitePrivacyStore implements PrivacyStore {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly now: DatabaseClock,
+  ) {
+    db.function('df_digits', { deterministic: true }, (value: unknown) =>
+      typeof value === 'string' ? normalPhone(value) : null,
+    );
+  }
+
+  async deleteEventsBefore(before: number): Promise<number> {
+    const chunk = this.db.transaction((cutoff: number) => {
+      const ids = this.db
+        .prepare<[number, number], { id: number }>('SELECT id FROM events WHERE received_at < ? ORDER BY id LIMIT ?')
+        .all(cutoff, RETENTION_CHUNK)
+        .map((row) => row.id);
+      if (ids.length === 0) return 0;
+      const list = JSON.stringify(ids);
+      this.db
+        .prepare<[string], never>(
+          `INSERT INTO delivery_daily_counts (day, integration_id, status, reason_code, count)
+           SELECT strftime('%Y-%m-%d', e.received_at / 1000, 'unixepoch'), d.integration_id, d.status,
+                  coalesce(d.reason_code, ''), count(*)
+           FROM deliveries d JOIN events e ON e.id = d.event_id
+           WHERE e.id IN (SELECT value FROM json_each(?))
+           GROUP BY 1, 2, 3, 4
+           ON CONFLICT (day, integration_id, status, reason_code) DO UPDATE SET count = count + excluded.count`,
+        )
+        .run(list);
+      return this.db.prepare<[string], never>('DELETE FROM events WHERE id IN (SELECT value FROM json_each(?))').run(list)
+        .changes;
+    });
+    let deleted = 0;
+    for (;;) {
+      const count = chunk.immediate(before);
+      deleted += count;
+      if (count < RETENTION_CHUNK) break;
+      // Let requests waiting on the event loop in between chunks.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (deleted > 0) this.truncateJournal();
+    return deleted;
+  }
+
+  async dailyDeliveryCounts(): Promise<DailyDeliveryCount[]> {
+    return this.db
+      .prepare<[], { day: string; integration_id: string; status: string; reason_code: string; count: number }>(
+        'SELECT * FROM delivery_daily_counts ORDER BY day, integration_id, status, reason_code',
+      )
+      .all()
+      .map((row) => ({
+        day: row.day,
+        integrationId: row.integration_id,
+        status: row.status,
+        reasonCode: row.reason_code === '' ? null : row.reason_code,
+        count: row.count,
+      }));
+  }
+
+  async erasePerson(request: ErasureRequest, options: { suppress?: boolean } = {}): Promise<ErasureCounts> {
+    const params: MatchParams = {
+      userId: request.userId?.trim() || null,
+      anonymousId: request.anonymousId?.trim() || null,
+      email: request.email === undefined ? null : normalEmail(request.email) || null,
+      phone: request.phone === undefined ? null : normalPhone(request.phone) || null,
+    };
+    if (Object.values(params).every((value) => value === null)) return { events: 0, profiles: 0, clicks: 0 };
+    const counts = this.db
+      .transaction(() => {
+        // The person's ids: those given, and those their matching events and profiles carry.
+        const users = new Set<string>(params.userId ? [params.userId] : []);
+        const anonymous = new Set<string>(params.anonymousId ? [params.anonymousId] : []);
+        const matched = this.db
+          .prepare<MatchParams, { user_id: unknown; anonymous_id: unknown }>(
+            `SELECT json_extract(message, '$.userId') AS user_id, json_extract(message, '$.anonymousId') AS anonymous_id
+             FROM events WHERE ${EVENT_MATCH}`,
+          )
+          .all(params);
+        const profiles = this.db
+          .prepare<MatchParams, { key: string; user_id: unknown }>(
+            `SELECT key, json_extract(traits, '$.userId') AS user_id FROM profiles
+             WHERE (@email IS NOT NULL AND lower(trim(json_extract(traits, '$.email'))) = @email)
+                OR (@phone IS NOT NULL AND df_digits(json_extract(traits, '$.phone')) = @phone)
+                OR (@userId IS NOT NULL AND json_extract(traits, '$.userId') = @userId)`,
+          )
+          .all(params);
+        for (const row of matched) {
+          if (typeof row.user_id === 'string') users.add(row.user_id);
+          if (typeof row.anonymous_id === 'string') anonymous.add(row.anonymous_id);
+        }
+        for (const row of profiles) {
+          if (typeof row.user_id === 'string') users.add(row.user_id);
+          if (row.key.startsWith('a:')) anonymous.add(row.key.slice(2));
+        }
+        const ids = { users: JSON.stringify([...users]), anonymous: JSON.stringify([...anonymous]) };
+        const events = this.db
+          .prepare<typeof ids, never>(
+            `DELETE FROM events
+             WHERE json_extract(message, '$.userId') IN (SELECT value FROM json_each(@users))
+                OR json_extract(message, '$.anonymousId') IN (SELECT value FROM json_each(@anonymous))`,
+          )
+          .run(ids).changes;
+        const keys = JSON.stringify([...[...users].map((id) => `u:${id}`), ...[...anonymous].map((id) => `a:${id}`)]);
+        const profileCount = this.db
+          .prepare<[string, string], never>(
+            'DELETE FROM profiles WHERE key IN (SELECT value FROM json_each(?)) OR key IN (SELECT value FROM json_each(?))',
+          )
+          .run(keys, JSON.stringify(profiles.map((row) => row.key))).changes;
+        // A smart link's events carry the click id as their anonymous id; its conversions go with it.
+        const clicks = this.db
+          .prepare<[string], never>('DELETE FROM link_clicks WHERE id IN (SELECT value FROM json_each(?))')
+          .run(ids.anonymous).changes;
+        if (options.suppress) {
+          const found = [...[...users].map((userId) => ({ userId })), ...[...anonymous].map((anonymousId) => ({ anonymousId }))];
+          this.suppressNow([request, ...found].flatMap(identityHashes));
+        }
+        return { events, profiles: profileCount, clicks };
+      })
+      .immediate();
+    this.truncateJournal();
+    return counts;
+  }
+
+  async suppress(hashes: readonly string[]): Promise<void> {
+    this.db.transaction(() => this.suppressNow(hashes)).immediate();
+  }
+
+  private suppressNow(hashes: readonly string[]): void {
+    const insert = this.db.prepare<[string, number], never>(
+      'INSERT INTO suppressed_identities (hash, created_at) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING',
+    );
+    const now = this.now();
+    for (const hash of hashes) insert.run(hash, now);
+  }
+
+  async suppressedAmong(hashes: readonly string[]): Promise<Set<string>> {
+    if (hashes.length === 0) return new Set();
+    const rows = this.db
+      .prepare<[string], { hash: string }>(
+        'SELECT hash FROM suppressed_identities WHERE hash IN (SELECT value FROM json_each(?))',
+      )
+      .all(JSON.stringify(hashes));
+    return new Set(rows.map((row) => row.hash));
+  }
+
+  /** Moves every page into the file and empties the WAL, so no deleted row lingers in old page images. */
+  private truncateJournal(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+}
