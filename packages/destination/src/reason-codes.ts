@@ -17,6 +17,7 @@ export const REASON_CODES = {
   missing_event_source_url: { outcome: 'failed', label: 'No page URL' },
   too_old: { outcome: 'failed', label: 'Too old' },
   missing_app_data: { outcome: 'failed', label: 'No app data' },
+  invalid_row: { outcome: 'failed', label: 'Row could not become an event' },
   unknown_destination: { outcome: 'failed', label: 'Unknown destination' },
   // The destination refused it.
   event_rejected: { outcome: 'failed', label: 'Refused by the destination' },

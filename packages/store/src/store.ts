@@ -1,6 +1,7 @@
 import type { EnrichedMessage, Traits } from '@datafirst/protocol';
 import type { AdminStore } from './admin.js';
 import type { LinkStore } from './links.js';
+import type { SyncStore } from './syncs.js';
 
 /** A place events come from (a website, a backend); authenticated by its write key. */
 export interface Source {
@@ -248,6 +249,9 @@ export interface Store {
 
   /** Source management, delivery health and match quality, for the admin API. */
   readonly admin: AdminStore;
+
+  /** Warehouses, syncs, their runs and row states. */
+  readonly syncs: SyncStore;
 
   close(): Promise<void>;
 }

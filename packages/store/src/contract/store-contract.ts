@@ -9,6 +9,7 @@ import { describeLinks } from './links.contract.js';
 import { describeMatchQuality } from './match-quality.contract.js';
 import { describeProfiles } from './profiles.contract.js';
 import { describeSources } from './sources.contract.js';
+import { describeSyncs } from './syncs.contract.js';
 
 export type { CreateTestDatabase, StoreOptions, TestDatabase } from './harness.js';
 
@@ -27,5 +28,6 @@ export function describeStoreContract(engine: string, createDatabase: CreateTest
     describeHealth(createDatabase);
     describeMatchQuality(createDatabase);
     describeLinks(createDatabase);
+    describeSyncs(createDatabase);
   });
 }

@@ -1,5 +1,6 @@
 import { ADMIN_MIGRATION } from './admin-migration.js';
 import { LINKS_MIGRATION } from './link-migration.js';
+import { SYNCS_MIGRATION } from './sync-migration.js';
 
 /**
  * Versioned schema migrations, applied in order inside a transaction each. Never edit a shipped
@@ -126,4 +127,5 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE UNIQUE INDEX link_clicks_by_ad_click ON link_clicks(link_id, ad_click_id) WHERE ad_click_id IS NOT NULL;
     `,
   },
+  SYNCS_MIGRATION,
 ];

@@ -85,6 +85,10 @@ export function sealStoredSecrets(db: Database.Database, secrets: SealedSecrets)
       const stored = JSON.parse(row.config) as Record<string, unknown>;
       return { row, stored, config: secrets.openConfig(row.id, stored) };
     });
+    const warehouses = db
+      .prepare<[], { id: string; url: string }>('SELECT id, url FROM warehouses')
+      .all()
+      .map((row) => ({ row, url: secrets.openWarehouseUrl(row.id, row.url) }));
     if (!secrets.sealing) return;
 
     const updateSource = db.prepare<
@@ -113,6 +117,10 @@ export function sealStoredSecrets(db: Database.Database, secrets: SealedSecrets)
     const updateConfig = db.prepare<[string, string], never>('UPDATE integrations SET config = ? WHERE id = ?');
     for (const { row, stored, config } of openedConfigs) {
       if (secrets.hasPlainSecret(stored)) updateConfig.run(configColumn(row.id, config, secrets), row.id);
+    }
+    const updateUrl = db.prepare<[string, string], never>('UPDATE warehouses SET url = ? WHERE id = ?');
+    for (const { row, url } of warehouses) {
+      if (!isSealed(row.url)) updateUrl.run(secrets.sealWarehouseUrl(row.id, url), row.id);
     }
   });
   // Only sealing writes: without a key, reading needs no write lock.

@@ -29,6 +29,7 @@ import { SqliteAdminStore } from './admin-store.js';
 import { databaseClock, type DatabaseClock } from './clock.js';
 import { flag, iso, json, parse } from './columns.js';
 import { SqliteLinkStore } from './link-store.js';
+import { SqliteSyncStore } from './sync-store.js';
 import { MIGRATIONS } from './migrations.js';
 import type { DeliveryAttemptRow, DeliveryRow, EventRow, IntegrationRow, SourceRow } from './rows.js';
 import { configColumn, findSourceRow, sealStoredSecrets, toIntegration, toSource, writeKeyColumns } from './sealed-rows.js';
@@ -151,6 +152,7 @@ class SqliteStore implements Store {
   private pendingAppends: PendingAppend[] = [];
   readonly links: SqliteLinkStore;
   readonly admin: SqliteAdminStore;
+  readonly syncs: SqliteSyncStore;
   private readonly now: DatabaseClock;
   private readonly statements;
   private readonly appendTransaction;
@@ -163,6 +165,7 @@ class SqliteStore implements Store {
     this.now = databaseClock(db);
     this.links = new SqliteLinkStore(db, this.now);
     this.admin = new SqliteAdminStore(db, secrets, this.now);
+    this.syncs = new SqliteSyncStore(db, secrets, this.now);
     this.appendTransaction = db.transaction(this.appendTransactionBody.bind(this));
     this.completeTransaction = db.transaction(this.completeTransactionBody.bind(this));
     this.statements = {
