@@ -9,9 +9,9 @@ export function cellText(value: unknown): string | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
   if (Buffer.isBuffer(value)) return value.toString('utf8');
   const text =
-    typeof value === 'object' || typeof value === 'function'
-      ? JSON.stringify(value)
-      : String(value as string | number | boolean | bigint | symbol);
+    typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint'
+      ? String(value)
+      : (JSON.stringify(value) ?? '');
   return text.trim() === '' ? undefined : text.trim();
 }
 
