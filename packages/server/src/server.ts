@@ -65,7 +65,7 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
     onStored: worker ? () => worker.wake() : undefined,
   });
 
-  const syncs = warehouseSyncs({ store, pipeline, directory, destinations, logger });
+  const syncs = warehouseSyncs({ store, pipeline, directory, destinations, logger, leaseMs: config.leaseMs });
   // Scheduled syncs run where the worker runs; one run per sync at a time across processes.
   const scheduler = worker ? new SyncScheduler({ store, runner: syncs.runner, logger }) : undefined;
 
@@ -186,7 +186,7 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
     honorGpc: config.honorGpc,
     onStored: () => worker.wake(),
   });
-  const syncs = warehouseSyncs({ store, pipeline, directory, destinations, logger });
+  const syncs = warehouseSyncs({ store, pipeline, directory, destinations, logger, leaseMs: config.leaseMs });
   const scheduler = new SyncScheduler({ store, runner: syncs.runner, logger });
   worker.start();
   scheduler.start();

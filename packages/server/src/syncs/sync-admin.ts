@@ -14,6 +14,8 @@ export interface WarehouseSyncsOptions {
   directory: SourceDirectory;
   destinations: DestinationRegistry;
   logger?: Logger;
+  /** How long a sync run's lease lasts without renewal (a dead process's run is taken over after it). */
+  leaseMs?: number;
 }
 
 /** Warehouse syncs for the collector: the admin routes, and the runner that runs on-demand runs. */
