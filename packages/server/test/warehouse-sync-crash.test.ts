@@ -9,7 +9,7 @@ import { receivedEvents } from './snapchat-harness.js';
 
 // A kill -9 in the middle of a large run: the next run resumes, every row arrives exactly once.
 
-const ROWS = 60_000;
+const ROWS = 40_000;
 const PIXEL = '7c2e4f1a-3b5d-4e6f-8a9b-0c1d2e3f4a5b';
 const dir = mkdtempSync(join(tmpdir(), 'datafirst-sync-crash-'));
 const running: (DatafirstProcess | MockProcess)[] = [];
@@ -18,11 +18,14 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Short leases, so the second life takes over the dead one's run quickly; no worker in the first. */
+/**
+ * Short leases, so the second life takes over the dead one's run soon; a request timeout long
+ * enough that a slow machine never times out (and retries) a send; no worker in the first life.
+ */
 const env = (mockUrl: string, worker: boolean) => ({
   SNAPCHAT_API_URL: mockUrl,
-  SNAPCHAT_TIMEOUT_MS: '1000',
-  DATAFIRST_LEASE_MS: '2000',
+  SNAPCHAT_TIMEOUT_MS: '8000',
+  DATAFIRST_LEASE_MS: '9000',
   DATAFIRST_WORKER: worker ? '1' : '0',
 });
 
@@ -99,7 +102,7 @@ it('resumes a run killed with SIGKILL and delivers every row exactly once', asyn
 
   const second = await startDatafirst({ dbPath, env: env(mock.url, true) });
   running.push(second);
-  // The dead run's lease lapses after 2 s; until then the sync is busy.
+  // The dead run's lease lapses after 9 s; until then the sync is busy.
   let resumed: Record<string, any> = {};
   await expect
     .poll(async () => (resumed = await call(second, 'POST', `/v1/admin/syncs/${sync.id}/run`)).status, { timeout: 10_000 })
