@@ -224,6 +224,59 @@ try {
     e2eLatencies.length >= steady.requests.total && pct(99) < 1000,
   );
 
+  // 6. A 1,000,000-row warehouse model (a SQLite file) synced into the store, worker off.
+  const SYNC_ROWS = Number(process.env.BENCH_SYNC_ROWS ?? 1_000_000);
+  const warehousePath = join(dir, 'warehouse.sqlite');
+  const warehouse = new Database(warehousePath);
+  warehouse.exec('CREATE TABLE sales (sale_id INTEGER PRIMARY KEY, email TEXT, amount REAL, currency TEXT, sold_at INTEGER)');
+  const insertSale = warehouse.prepare('INSERT INTO sales VALUES (?, ?, ?, ?, ?)');
+  const soldAt = Math.floor(Date.now() / 1000) - 3600;
+  warehouse.transaction(() => {
+    for (let i = 1; i <= SYNC_ROWS; i++) insertSale.run(i, `buyer${i}@example.com`, 10 + (i % 90), 'USD', soldAt);
+  })();
+  warehouse.close();
+  const syncServer = await datafirst(join(dir, 'sync.db'), {
+    DATAFIRST_WORKER: '0',
+    SNAPCHAT_API_URL: 'http://127.0.0.1:9',
+    SNAP_PIXEL_ID: PIXEL,
+    SNAP_ACCESS_TOKEN: 'bench',
+  });
+  const adminCall = async (method, path, body) =>
+    (
+      await fetch(`${syncServer.url}/v1/admin${path}`, {
+        method,
+        headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
+        body: body && JSON.stringify(body),
+      })
+    ).json();
+  const [source] = (await adminCall('GET', '/sources')).sources;
+  const wh = await adminCall('POST', '/warehouses', { name: 'bench', kind: 'sqlite', config: { url: `file:${warehousePath}` } });
+  const sync = await adminCall('POST', '/syncs', {
+    name: 'bench',
+    warehouse_id: wh.id,
+    source_id: source.id,
+    query: 'select * from sales',
+    primary_key: 'sale_id',
+    mapping: { event: { value: 'Order Completed' }, timestamp: 'sold_at', email: 'email', value: 'amount', currency: 'currency' },
+  });
+  const syncStarted = performance.now();
+  const { run_id: runId } = await adminCall('POST', `/syncs/${sync.id}/run`);
+  let syncRun;
+  do {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    syncRun = await adminCall('GET', `/syncs/${sync.id}/runs/${runId}`);
+  } while (syncRun.status !== 'succeeded' && syncRun.status !== 'failed');
+  const syncSeconds = (performance.now() - syncStarted) / 1000;
+  const syncPeak = peakRssMb(syncServer.child);
+  await stop(syncServer.child);
+  const rowsPerSecond = syncRun.counts.sent / syncSeconds;
+  row(
+    '6. warehouse sync of a 1,000,000-row model',
+    `${Math.round(rowsPerSecond).toLocaleString('en')} rows/s (${syncRun.counts.sent} of ${SYNC_ROWS} rows stored in ${syncSeconds.toFixed(1)} s, ${syncRun.status}), peak RSS ${syncPeak.toFixed(0)} MB`,
+    '>= 20,000 rows/s, RSS < 200 MB',
+    syncRun.status === 'succeeded' && syncRun.counts.sent === SYNC_ROWS && rowsPerSecond >= 20_000 && syncPeak < 200,
+  );
+
   // 5. Memory.
   const peak = Math.max(ingestPeak, workerPeak, e2ePeak);
   row(

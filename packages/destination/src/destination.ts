@@ -96,6 +96,11 @@ export interface Destination<Config = Record<string, unknown>, Event = unknown> 
   readonly identifiers: readonly IdentifierInfo[];
   /** Events one request may carry. */
   readonly maxBatchSize: number;
+  /**
+   * How old an event may be (by its time) for the platform to take it, when it has a limit:
+   * producers of old events (warehouse syncs) skip older ones before storing them.
+   */
+  readonly maxEventAgeMs?: number;
   /** The event names a message may be mapped to, for the admin UI's `event_map` editor. */
   readonly eventVocabulary?: EventVocabulary;
 

@@ -39,6 +39,11 @@ export const REASON_CODES = {
     label: 'No app data',
     fix: "Set the integration's app settings, or send the app's id with app events; then replay",
   },
+  invalid_row: {
+    outcome: 'failed',
+    label: 'Row could not become an event',
+    fix: 'Fix the row in the source; the next run sends it',
+  },
   unknown_destination: { outcome: 'failed', label: 'Unknown destination' },
   // The destination refused it.
   event_rejected: { outcome: 'failed', label: 'Refused by the destination' },

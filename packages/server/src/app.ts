@@ -1,6 +1,6 @@
 import type { RequestListener } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { DestinationRegistry } from '@datafirst/destination';
 import type { Store } from '@datafirst/store';
 import type { Logger } from 'pino';
@@ -35,6 +35,8 @@ export interface AppOptions {
   maxBatchBytes: number;
   /** Aborted when the server starts shutting down: long-lived responses (live streams) end. */
   closing?: AbortSignal;
+  /** More admin API routes (warehouse syncs), behind the admin authentication. */
+  adminRoutes?: Router[];
   /** Extra routes mounted last (the demo shop and the Snapchat mock in demo mode). */
   extra?: RequestHandler[];
 }
@@ -84,7 +86,7 @@ function createExpressApp(options: AppOptions): Express {
       tagPath: options.tagPath,
       logger: options.logger,
       closing: options.closing,
-      routes: [links.adminRoutes],
+      routes: [links.adminRoutes, ...(options.adminRoutes ?? [])],
     }),
   );
   app.use('/admin', adminUi(publicDir));

@@ -13,6 +13,8 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { EventPipeline } from './pipeline/event-pipeline.js';
 import { SourceDirectory } from './source-directory.js';
 import { RetentionSweeper } from './privacy/retention-sweeper.js';
+import { warehouseSyncs } from './syncs/sync-admin.js';
+import { SyncScheduler } from './syncs/sync-scheduler.js';
 import { DeliveryWorker } from './worker/delivery-worker.js';
 
 /** Where the built-in Snapchat mock is mounted in demo mode. */
@@ -67,6 +69,10 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
     onStored: worker ? () => worker.wake() : undefined,
   });
 
+  const syncs = warehouseSyncs({ store, pipeline, directory, destinations, logger, leaseMs: config.leaseMs });
+  // Scheduled syncs run where the worker runs; one run per sync at a time across processes.
+  const scheduler = worker ? new SyncScheduler({ store, runner: syncs.runner, logger }) : undefined;
+
   const extra = [];
   if (config.demo) {
     const mock = createSnapchatMock({ basePath: MOCK_PATH });
@@ -91,11 +97,13 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
     cookieDomain: config.cookieDomain,
     maxBatchBytes: config.maxBatchBytes,
     closing: shutdown.signal,
+    adminRoutes: [syncs.adminRoutes],
     extra,
   });
   handler = app;
   worker?.start();
   sweeper?.start();
+  scheduler?.start();
   logger.debug({ port, demo: config.demo }, 'datafirst started');
 
   let closing: Promise<void> | undefined;
@@ -114,6 +122,8 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
           server.closeIdleConnections();
         });
         await sweeper?.stop();
+        await scheduler?.stop();
+        await syncs.runner.stop();
         await worker?.stop();
         await store.close();
       })();
@@ -169,12 +179,30 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   }
   const logger = createLogger(config.logLevel);
   const store = openStore(config);
-  const worker = createWorker(config, store, destinationsFor(config.snapchatApiUrl, config), logger, createMetrics(store));
+  const destinations = destinationsFor(config.snapchatApiUrl, config);
+  const metrics = createMetrics(store);
+  const worker = createWorker(config, store, destinations, logger, metrics);
   const sweeper = new RetentionSweeper({ store, retentionDays: config.retentionDays, logger });
+  const directory = new SourceDirectory(store);
+  // Scheduled syncs produce events here, through the same pipeline as the collector's.
+  const pipeline = new EventPipeline({
+    store,
+    directory,
+    destinations,
+    metrics,
+    consentDefault: config.consentDefault,
+    honorGpc: config.honorGpc,
+    onStored: () => worker.wake(),
+  });
+  const syncs = warehouseSyncs({ store, pipeline, directory, destinations, logger, leaseMs: config.leaseMs });
+  const scheduler = new SyncScheduler({ store, runner: syncs.runner, logger });
   worker.start();
   sweeper.start();
+  scheduler.start();
   return {
     async close() {
+      await scheduler.stop();
+      await syncs.runner.stop();
       await sweeper.stop();
       await worker.stop();
       await store.close();

@@ -1,7 +1,7 @@
 import type { EnrichedMessage } from '@datafirst/protocol';
 import type { BuildRefusalStatus, ConfigField, Destination, ReasonCode, SendReport } from '@datafirst/destination';
 import { ACTION_SOURCES, assetIdFor, resolveActionSource, toActionSource } from './action-source.js';
-import { toSnapEvent, type SkipReason } from './build-event.js';
+import { MAX_EVENT_AGE_MS, toSnapEvent, type SkipReason } from './build-event.js';
 import { withSnapchatIds } from './click-id.js';
 import type { SendResult, SnapchatClient } from './client.js';
 import { validateSnapchatConfig } from './config-validation.js';
@@ -278,6 +278,7 @@ export function createSnapchatDestination(client: SnapchatClient): Destination<S
     fields: SNAPCHAT_FIELDS,
     identifiers: SNAP_IDENTIFIERS,
     maxBatchSize: MAX_EVENTS_PER_REQUEST,
+    maxEventAgeMs: MAX_EVENT_AGE_MS,
     eventVocabulary: {
       eventNames: SNAP_EVENT_NAMES,
       defaultEventMap: { [PAGE_EVENT_KEY]: 'PAGE_VIEW', [SCREEN_EVENT_KEY]: 'PAGE_VIEW', ...DEFAULT_EVENT_MAP },

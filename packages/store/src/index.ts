@@ -51,6 +51,27 @@ export type {
 } from './admin.js';
 export type { DailyDeliveryCount, ErasureCounts, ErasureRequest, PrivacyStore, SessionStore, StoredSession } from './privacy.js';
 export { identitiesOf, identityHashes } from './identity-hashes.js';
+export type {
+  NewSync,
+  NewWarehouse,
+  RunStart,
+  Sync,
+  SyncKind,
+  SyncMode,
+  SyncPatch,
+  SyncRowError,
+  SyncRowRecord,
+  SyncRowState,
+  SyncRun,
+  SyncRunCounts,
+  SyncRunStatus,
+  SyncRunUpdate,
+  SyncStore,
+  Warehouse,
+  WarehouseKind,
+  WarehousePatch,
+} from './syncs.js';
+export { emptyRunCounts } from './syncs.js';
 export { createSecretBox, isSealed, MIN_SECRET_KEY_LENGTH, SecretKeyError } from './secret-box.js';
 export type { SecretBox } from './secret-box.js';
 export { newId, randomToken } from './ids.js';

@@ -2,8 +2,8 @@ import { isSealed, type SecretBox } from './secret-box.js';
 
 /**
  * Which stored values are secrets and how they are sealed at rest, apart from any database: a
- * source's write keys, and the integration config keys the caller names (a destination's secret
- * fields). Sealed values are bound to their row and field, so one copied elsewhere does not open.
+ * source's write keys, the integration config keys the caller names (a destination's secret
+ * fields), and warehouse connection URLs. Sealed values are bound to their row and field, so one copied elsewhere does not open.
  */
 export interface SealedSecrets {
   /** True when a secret key is set: secrets are written sealed. */
@@ -20,10 +20,15 @@ export interface SealedSecrets {
   openConfig(integrationId: string, stored: Record<string, unknown>): Record<string, unknown>;
   /** True when a stored config holds a secret not sealed yet (written before a key was set). */
   hasPlainSecret(stored: Record<string, unknown>): boolean;
+  /** A warehouse connection URL (it may hold a password) as stored: sealed. */
+  sealWarehouseUrl(warehouseId: string, url: string): string;
+  /** A stored warehouse URL opened. */
+  openWarehouseUrl(warehouseId: string, stored: string): string;
 }
 
 const writeKeyContext = (sourceId: string) => `source ${sourceId} write_key`;
 const configContext = (integrationId: string, key: string) => `integration ${integrationId} ${key}`;
+const warehouseContext = (warehouseId: string) => `warehouse ${warehouseId} url`;
 
 /** Seals with `box` the write keys and the config values under `secretConfigKeys`. */
 export function createSealedSecrets(box: SecretBox, secretConfigKeys: readonly string[]): SealedSecrets {
@@ -52,5 +57,7 @@ export function createSealedSecrets(box: SecretBox, secretConfigKeys: readonly s
       return config;
     },
     hasPlainSecret: (stored) => secretConfigKeys.some((key) => typeof stored[key] === 'string' && !isSealed(stored[key])),
+    sealWarehouseUrl: (warehouseId, url) => (isSealed(url) ? url : box.seal(url, warehouseContext(warehouseId))),
+    openWarehouseUrl: (warehouseId, stored) => box.open(stored, warehouseContext(warehouseId)),
   };
 }

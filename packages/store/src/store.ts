@@ -2,6 +2,7 @@ import type { EnrichedMessage, Traits } from '@datafirst/protocol';
 import type { AdminStore } from './admin.js';
 import type { LinkStore } from './links.js';
 import type { PrivacyStore, SessionStore } from './privacy.js';
+import type { SyncStore } from './syncs.js';
 
 /** A place events come from (a website, a backend); authenticated by its write key. */
 export interface Source {
@@ -278,6 +279,8 @@ export interface Store {
 
   /** Retention, erasure and the suppression list. */
   readonly privacy: PrivacyStore;
+  /** Warehouses, syncs, their runs and row states. */
+  readonly syncs: SyncStore;
 
   close(): Promise<void>;
 }

@@ -67,6 +67,8 @@ export function adminRouter(options: AdminOptions): Router {
 const requireJsonBodies: RequestHandler = (req, res, next) => {
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   if (!hasBody || req.is('application/json')) return next();
+  // Endpoints that read a file (a sync's CSV upload and its preview) stream it themselves.
+  if (req.is('text/csv') && /\/(upload|preview)$/.test(req.path)) return next();
   res.status(415).json({
     error: `send the body as JSON with Content-Type: application/json (got ${JSON.stringify(req.headers['content-type'] ?? 'none')})`,
   });

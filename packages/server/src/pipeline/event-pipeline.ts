@@ -83,7 +83,25 @@ export class EventPipeline {
 
   /** Runs every step for a submission. Rejected messages are reported, never stored. */
   async submit(submission: Submission): Promise<SubmissionResult> {
-    const { store, directory, destinations, metrics } = this.options;
+    const { store, metrics } = this.options;
+    const { accepted: events, rejected } = await this.prepare(submission);
+    // People erased with suppression are dropped here, and not counted as stored.
+    const { kept, dropped } = await withoutSuppressed(store, events);
+    const nothing: AppendResult = { stored: 0, duplicates: 0, duplicateIds: [] };
+    const { stored, duplicates, duplicateIds } = kept.length > 0 ? await store.appendEvents(submission.sourceId, kept) : nothing;
+    metrics.received.inc({ source: submission.sourceId }, stored);
+    if (duplicates > 0) metrics.duplicates.inc({ source: submission.sourceId }, duplicates);
+    if (rejected.length > 0) metrics.rejected.inc({ reason: 'message' }, rejected.length);
+    if (stored > 0) this.options.onStored?.();
+    return { accepted: kept, rejected, stored, duplicates, duplicateIds, suppressed: dropped };
+  }
+
+  /**
+   * Validates, enriches and routes a submission without storing anything: what `submit` would
+   * append, for previews (a warehouse sync's first rows as the events they would become).
+   */
+  async prepare(submission: Submission): Promise<{ accepted: NewEvent[]; rejected: MessageError[] }> {
+    const { directory, destinations } = this.options;
     const rejected: MessageError[] = [];
     const events: NewEvent[] = [];
     let sourceIntegrations: Integration[] | undefined;
@@ -109,16 +127,7 @@ export class EventPipeline {
       const integrations = item.integrations ?? (sourceIntegrations ??= await directory.integrationsOf(submission.sourceId));
       events.push({ message, deliveries: routeDeliveries(message, integrations, destinations, item.skip) });
     }
-
-    // People erased with suppression are dropped here, and not counted as stored.
-    const { kept, dropped } = await withoutSuppressed(store, events);
-    const nothing: AppendResult = { stored: 0, duplicates: 0, duplicateIds: [] };
-    const { stored, duplicates, duplicateIds } = kept.length > 0 ? await store.appendEvents(submission.sourceId, kept) : nothing;
-    metrics.received.inc({ source: submission.sourceId }, stored);
-    if (duplicates > 0) metrics.duplicates.inc({ source: submission.sourceId }, duplicates);
-    if (rejected.length > 0) metrics.rejected.inc({ reason: 'message' }, rejected.length);
-    if (stored > 0) this.options.onStored?.();
-    return { accepted: kept, rejected, stored, duplicates, duplicateIds, suppressed: dropped };
+    return { accepted: events, rejected };
   }
 }
 

@@ -11,6 +11,7 @@ import { describeProfiles } from './profiles.contract.js';
 import { describeReplay } from './replay.contract.js';
 import { describeSessions } from './sessions.contract.js';
 import { describeSources } from './sources.contract.js';
+import { describeSyncs } from './syncs.contract.js';
 
 export type { CreateTestDatabase, StoreOptions, TestDatabase } from './harness.js';
 
@@ -31,5 +32,6 @@ export function describeStoreContract(engine: string, createDatabase: CreateTest
     describeLinks(createDatabase);
     describeSessions(createDatabase);
     describePrivacy(createDatabase);
+    describeSyncs(createDatabase);
   });
 }

@@ -1,6 +1,7 @@
 import { ADMIN_MIGRATION } from './admin-migration.js';
 import { LINKS_MIGRATION } from './link-migration.js';
 import { PRIVACY_MIGRATION } from './privacy-migration.js';
+import { SYNCS_MIGRATION } from './sync-migration.js';
 
 /**
  * Versioned schema migrations, applied in order inside a transaction each. Never edit a shipped
@@ -128,4 +129,5 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     `,
   },
   PRIVACY_MIGRATION,
+  SYNCS_MIGRATION,
 ];

@@ -86,6 +86,10 @@ export function sealStoredSecrets(db: Database.Database, secrets: SealedSecrets)
       const stored = JSON.parse(row.config) as Record<string, unknown>;
       return { row, stored, config: secrets.openConfig(row.id, stored) };
     });
+    const warehouses = db
+      .prepare<[], { id: string; url: string }>('SELECT id, url FROM warehouses')
+      .all()
+      .map((row) => ({ row, url: secrets.openWarehouseUrl(row.id, row.url) }));
     if (!secrets.sealing) return false;
     let sealed = 0;
 
@@ -118,6 +122,12 @@ export function sealStoredSecrets(db: Database.Database, secrets: SealedSecrets)
       if (!secrets.hasPlainSecret(stored)) continue;
       sealed++;
       updateConfig.run(configColumn(row.id, config, secrets), row.id);
+    }
+    const updateUrl = db.prepare<[string, string], never>('UPDATE warehouses SET url = ? WHERE id = ?');
+    for (const { row, url } of warehouses) {
+      if (isSealed(row.url)) continue;
+      sealed++;
+      updateUrl.run(secrets.sealWarehouseUrl(row.id, url), row.id);
     }
     return sealed > 0;
   });

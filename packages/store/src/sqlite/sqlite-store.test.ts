@@ -52,6 +52,7 @@ describe('SQLite engine', () => {
       JSON.stringify([
         db.prepare('SELECT write_key, previous_write_key FROM sources').all(),
         db.prepare('SELECT config FROM integrations').all(),
+        db.prepare('SELECT url FROM warehouses').all(),
       ]),
     );
 
@@ -66,7 +67,7 @@ describe('SQLite engine', () => {
         .map((row) => row.version),
     );
     expect(versions).toEqual(MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 12]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 12, 15]);
   });
 
   it('migrates a file written before reason codes, identifiers and ad click ids, keeping its data', async () => {
@@ -145,6 +146,18 @@ describe('SQLite engine', () => {
     expect(rawSecrets()).not.toContain('wk_original_key');
     await sealed.updateIntegration(integration.id, { config: { account: 'acc-1', api_secret: 'new-secret' } });
     expect(rawSecrets()).not.toContain('new-secret');
+  });
+
+  it('stores warehouse URLs sealed, and seals those stored as they are once a key is set', async () => {
+    const plain = open();
+    await plain.syncs.createWarehouse({ name: 'Old', kind: 'postgres', url: 'postgres://u:old-db-password@h/db' });
+    expect(rawSecrets()).toContain('old-db-password');
+    await plain.close();
+    const sealed = open({ secretKey: SECRET_KEY });
+    expect(rawSecrets()).not.toContain('old-db-password');
+    const created = await sealed.syncs.createWarehouse({ name: 'New', kind: 'mysql', url: 'mysql://u:new-db-password@h/db' });
+    expect(rawSecrets()).not.toContain('new-db-password');
+    expect((await sealed.syncs.getWarehouse(created.id))?.url).toBe('mysql://u:new-db-password@h/db');
   });
 
   it('keeps config values as they are when no config key is named secret', async () => {

@@ -31,6 +31,7 @@ import { flag, iso, json, parse } from './columns.js';
 import { SqliteLinkStore } from './link-store.js';
 import { SqlitePrivacyStore } from './privacy-store.js';
 import { SqliteSessionStore } from './session-store.js';
+import { SqliteSyncStore } from './sync-store.js';
 import { MIGRATIONS } from './migrations.js';
 import type { DeliveryAttemptRow, DeliveryRow, EventRow, IntegrationRow, SourceRow } from './rows.js';
 import { configColumn, findSourceRow, sealStoredSecrets, toIntegration, toSource, writeKeyColumns } from './sealed-rows.js';
@@ -178,6 +179,7 @@ class SqliteStore implements Store {
   readonly admin: SqliteAdminStore;
   readonly sessions: SqliteSessionStore;
   readonly privacy: SqlitePrivacyStore;
+  readonly syncs: SqliteSyncStore;
   private readonly now: DatabaseClock;
   private readonly statements;
   private readonly appendTransaction;
@@ -192,6 +194,7 @@ class SqliteStore implements Store {
     this.admin = new SqliteAdminStore(db, secrets, this.now);
     this.sessions = new SqliteSessionStore(db, this.now);
     this.privacy = new SqlitePrivacyStore(db, this.now);
+    this.syncs = new SqliteSyncStore(db, secrets, this.now);
     this.appendTransaction = db.transaction(this.appendTransactionBody.bind(this));
     this.completeTransaction = db.transaction(this.completeTransactionBody.bind(this));
     this.statements = {

@@ -1,0 +1,77 @@
+import mysql from 'mysql2';
+import type { Row } from './mapping.js';
+import { describeTarget, WarehouseError, type RowBatch, type WarehouseConnection } from './warehouse-connection.js';
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+function explain(error: unknown, target: string): WarehouseError {
+  const { code, message } = error as { code?: string; message?: string };
+  if (code === 'ER_ACCESS_DENIED_ERROR') return new WarehouseError(`MySQL at ${target} refused the login: ${message}`);
+  if (code === 'ER_BAD_DB_ERROR') return new WarehouseError(`MySQL at ${target}: ${message}`);
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH') {
+    return new WarehouseError(`cannot reach MySQL at ${target}: ${code}`);
+  }
+  return new WarehouseError(`cannot connect to MySQL at ${target}: ${message ?? String(error)}`);
+}
+
+/** Connects to MySQL or MariaDB; the session's transactions are READ ONLY. */
+export async function connectMysql(url: string): Promise<WarehouseConnection> {
+  const target = describeTarget(url);
+  const connection = mysql.createConnection({
+    uri: url.replace(/^mariadb:/, 'mysql:'),
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    // DATETIME has no zone: read it as UTC. Big numbers as text, so no key loses digits.
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
+  connection.on('error', () => undefined);
+  const promised = connection.promise();
+  try {
+    await promised.connect();
+    await promised.query('SET SESSION TRANSACTION READ ONLY');
+  } catch (error) {
+    connection.destroy();
+    throw explain(error, target);
+  }
+  return {
+    async tables() {
+      const [rows] = await promised.query(
+        `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1`,
+      );
+      return (rows as { name: string }[]).map((row) => row.name);
+    },
+    rows: (query, batchSize) => mysqlRows(connection, query, batchSize),
+    async close() {
+      await promised.end().catch(() => connection.destroy());
+    },
+  };
+}
+
+/** Streams the result row by row (the driver pauses the socket while a batch is handled). */
+async function* mysqlRows(connection: mysql.Connection, query: string, batchSize: number): AsyncGenerator<RowBatch> {
+  let columns: string[] = [];
+  const running = connection.query(query);
+  running.on('fields', (fields: { name: string }[] | undefined) => (columns = (fields ?? []).map((field) => field.name)));
+  const stream = running.stream({ highWaterMark: batchSize });
+  let rows: Row[] = [];
+  let yielded = false;
+  let finished = false;
+  try {
+    for await (const row of stream as AsyncIterable<Row>) {
+      rows.push(row);
+      if (rows.length >= batchSize) {
+        yielded = true;
+        yield { columns, rows };
+        rows = [];
+      }
+    }
+    finished = true;
+  } catch (error) {
+    throw new WarehouseError(`the query failed: ${(error as Error).message}`);
+  } finally {
+    // A reader that stopped early leaves the rest of the result on the wire: drop the connection.
+    if (!finished) connection.destroy();
+  }
+  if (rows.length > 0 || !yielded) yield { columns, rows };
+}

@@ -1,0 +1,82 @@
+import pg from 'pg';
+import type { Row } from './mapping.js';
+import { describeTarget, WarehouseError, type RowBatch, type WarehouseConnection } from './warehouse-connection.js';
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
+
+// A `timestamp` column has no zone: read it as UTC, not as this machine's local time.
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
+    oid === TIMESTAMP_WITHOUT_TIME_ZONE && format !== 'binary'
+      ? (text: string) => new Date(`${text.replace(' ', 'T')}Z`)
+      : (pg.types.getTypeParser(oid, format ?? 'text') as unknown)) as typeof pg.types.getTypeParser,
+};
+
+/** What the server's error says, with its code where it names a common mistake. */
+function explain(error: unknown, target: string): WarehouseError {
+  const { code, message } = error as { code?: string; message?: string };
+  if (code === '28P01' || code === '28000') return new WarehouseError(`PostgreSQL at ${target} refused the login: ${message}`);
+  if (code === '3D000') return new WarehouseError(`PostgreSQL at ${target}: ${message}`);
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH') {
+    return new WarehouseError(`cannot reach PostgreSQL at ${target}: ${code}`);
+  }
+  return new WarehouseError(`cannot connect to PostgreSQL at ${target}: ${message ?? String(error)}`);
+}
+
+/** Connects to PostgreSQL; every query runs in a READ ONLY transaction. */
+export async function connectPostgres(url: string): Promise<WarehouseConnection> {
+  const target = describeTarget(url);
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    types,
+    application_name: 'datafirst',
+  });
+  // A dropped connection emits 'error' on the client; the query in flight rejects with it too.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw explain(error, target);
+  }
+  return {
+    async tables() {
+      const result = await client.query<{ name: string }>(
+        `SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
+         WHERE table_schema NOT IN ('pg_catalog', 'information_schema')
+           AND has_table_privilege(quote_ident(table_schema) || '.' || quote_ident(table_name), 'SELECT')
+         ORDER BY 1`,
+      );
+      return result.rows.map((row) => row.name);
+    },
+    rows: (query, batchSize) => postgresRows(client, query, batchSize),
+    async close() {
+      await client.end().catch(() => undefined);
+    },
+  };
+}
+
+/** Reads through a server-side cursor, `batchSize` rows per FETCH. */
+async function* postgresRows(client: pg.Client, query: string, batchSize: number): AsyncGenerator<RowBatch> {
+  const sql = query.trim().replace(/;\s*$/, '');
+  await client.query('BEGIN TRANSACTION READ ONLY');
+  try {
+    try {
+      await client.query(`DECLARE datafirst_rows NO SCROLL CURSOR FOR ${sql}`);
+    } catch (error) {
+      throw new WarehouseError(`the query failed: ${(error as Error).message}`);
+    }
+    for (;;) {
+      const result = await client.query<Row>(`FETCH ${Math.max(1, Math.floor(batchSize))} FROM datafirst_rows`);
+      const columns = result.fields.map((field) => field.name);
+      yield { columns, rows: result.rows };
+      if (result.rows.length < batchSize) break;
+    }
+  } finally {
+    // Also when the reader stops early (a preview): the cursor ends with the transaction.
+    await client.query('ROLLBACK').catch(() => undefined);
+  }
+}

@@ -1,0 +1,63 @@
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import type { Row } from './mapping.js';
+import { WarehouseError, type RowBatch, type WarehouseConnection } from './warehouse-connection.js';
+
+/** The file a `file:` URL names. */
+function sqlitePath(url: string): string {
+  try {
+    return fileURLToPath(url.startsWith('file:///') || !url.startsWith('file:/') ? url : `file://${url.slice('file:'.length)}`);
+  } catch {
+    throw new WarehouseError(`not a SQLite file URL: use file:/path/to/database.sqlite`);
+  }
+}
+
+/** Opens a SQLite file read-only (it must exist); queries may not write (`query_only`). */
+export async function connectSqlite(url: string): Promise<WarehouseConnection> {
+  const path = sqlitePath(url);
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma('query_only = ON');
+    db.pragma('busy_timeout = 5000');
+  } catch (error) {
+    throw new WarehouseError(`cannot open the SQLite file ${path}: ${(error as Error).message}`);
+  }
+  return {
+    async tables() {
+      return db
+        .prepare<[], { name: string }>(
+          `SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+        )
+        .all()
+        .map((row) => row.name);
+    },
+    rows: (query, batchSize) => sqliteRows(db, query, batchSize),
+    async close() {
+      db.close();
+    },
+  };
+}
+
+async function* sqliteRows(db: Database.Database, query: string, batchSize: number): AsyncGenerator<RowBatch> {
+  let statement: Database.Statement<[], Row>;
+  try {
+    statement = db.prepare<[], Row>(query);
+  } catch (error) {
+    throw new WarehouseError(`the query failed: ${(error as Error).message}`);
+  }
+  if (!statement.reader) throw new WarehouseError('the query returns no rows: give a SELECT');
+  const columns = statement.columns().map((column) => column.name);
+  let rows: Row[] = [];
+  let yielded = false;
+  // Safe integers: a 64-bit key must not lose digits (it is the row's identity).
+  for (const row of statement.safeIntegers(false).iterate()) {
+    rows.push(row);
+    if (rows.length >= batchSize) {
+      yielded = true;
+      yield { columns, rows };
+      rows = [];
+    }
+  }
+  if (rows.length > 0 || !yielded) yield { columns, rows };
+}

@@ -1,0 +1,56 @@
+import type { Store } from '@datafirst/store';
+import type { Logger } from 'pino';
+import type { SyncRunner } from './sync-runner.js';
+
+export interface SyncSchedulerOptions {
+  store: Store;
+  runner: SyncRunner;
+  logger?: Logger;
+  /** How often to look for due syncs (default 15 s). */
+  intervalMs?: number;
+}
+
+/**
+ * Runs scheduled syncs when due, in the worker process. Several workers may run it on one
+ * database: the store's lease lets one of them run a sync, and the others skip it.
+ */
+export class SyncScheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private tick: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly options: SyncSchedulerOptions) {}
+
+  /** Looks for due syncs now and every interval. */
+  start(): void {
+    const look = () => {
+      this.tick = this.tick.then(() => this.runDue());
+    };
+    look();
+    this.timer = setInterval(look, this.options.intervalMs ?? 15_000);
+    this.timer.unref();
+  }
+
+  /** Runs every due sync, one after the other (a sync's run streams; memory stays flat). */
+  private async runDue(): Promise<void> {
+    const { store, runner, logger } = this.options;
+    try {
+      for (const id of await store.syncs.dueSyncs()) {
+        if (this.stopped) return;
+        const sync = await store.syncs.getSync(id);
+        if (!sync) continue;
+        const requested = await runner.start(sync, 'schedule');
+        if (requested.started) await requested.done;
+      }
+    } catch (error) {
+      logger?.error({ err: error }, 'running scheduled syncs failed');
+    }
+  }
+
+  /** Stops looking and waits for a run in progress to end. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.tick;
+  }
+}
