@@ -27,6 +27,8 @@ export const page = {
   storage: {} as Record<string, string | undefined>,
   posts: [] as Sent[],
   beacons: [] as Sent[],
+  /** Whether `sendBeacon` takes a beacon (browsers refuse one over their in-flight quota). */
+  beaconAccepted: true,
   /** How the collector answers a POST: a status, or a rejection for a network error. */
   answer: (_sent: Sent): Promise<number> => Promise.resolve(200),
   leave: [] as (() => void)[],
@@ -138,10 +140,10 @@ export function post(url: string, body: string): Promise<number> {
   return page.answer(sent);
 }
 
-/** Records a beacon. */
+/** Records a beacon the browser accepts, and answers whether it did (`page.beaconAccepted`). */
 export function beacon(url: string, body: string): boolean {
-  page.beacons.push({ url, body });
-  return true;
+  if (page.beaconAccepted) page.beacons.push({ url, body });
+  return page.beaconAccepted;
 }
 
 /** A timer, fake when the test fakes timers. */
