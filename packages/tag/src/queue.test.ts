@@ -231,6 +231,21 @@ describe('createQueue', () => {
     expect(postedIds()).toEqual([['m1']]);
   });
 
+  it('takes no rejection of the request in flight, as the page goes, for a failure to beacon again', async () => {
+    // Chromium fires pagehide, then rejects the page's keepalive fetch (the request goes on without
+    // the page), then fires visibilitychange.
+    const reply = deferred();
+    page.answer = () => reply.promise;
+    createQueue(API, KEY)(message('m1'));
+    await vi.advanceTimersByTimeAsync(50);
+    page.leave[0]!();
+    reply.fail(new TypeError('Failed to fetch'));
+    await vi.advanceTimersByTimeAsync(0);
+    page.leave[0]!();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect([postedIds(), page.beacons, storedIds()]).toEqual([[['m1']], [], []]);
+  });
+
   it('puts the batch in flight back into storage when the page lives on to see it fail', async () => {
     const reply = deferred();
     page.answer = () => (page.posts.length === 1 ? reply.promise : Promise.resolve(200));

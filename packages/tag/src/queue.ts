@@ -44,13 +44,15 @@ export function createQueue(api: string, writeKey: string): (message: TagMessage
       return [];
     }
   };
-  // This tab's messages, oldest first, the batch in flight included until it is answered.
+  // This tab's messages, oldest first: the batch in flight stays among them until it is answered,
+  // or until the page is hidden, when the browser takes that keepalive request over.
   let pending = load();
   // The batch in flight: posted, not answered yet.
   let inFlight: TagMessage[] = [];
-  // The batch that was in flight when the page was hidden: the browser finishes that keepalive
-  // request on its own, so storage no longer holds it (unless this page lives on to see it fail).
-  let handedOver: TagMessage[] = [];
+  // Whether the page was hidden or left while `inFlight` was unanswered. The browser then carries
+  // that keepalive request on, and rejects the page's promise as the page goes (between pagehide and
+  // visibilitychange): that rejection is no failure, and the batch must not go back into the queue.
+  let handedOver = false;
   let timer: Timer | 0 = 0;
   let failures = 0;
 
@@ -58,7 +60,7 @@ export function createQueue(api: string, writeKey: string): (message: TagMessage
     const skipped = pending.concat(gone).map((message) => message.messageId);
     const merged = load()
       .filter((message) => !skipped.includes(message.messageId))
-      .concat(without(pending, handedOver))
+      .concat(pending)
       .slice(-QUEUE_CAP);
     writeStored(key, JSON.stringify(merged));
   };
@@ -74,12 +76,14 @@ export function createQueue(api: string, writeKey: string): (message: TagMessage
   const flush = async (): Promise<void> => {
     if (inFlight.length || !pending.length) return;
     const batch = (inFlight = nextBatch(pending));
-    // A rejection is a network error (offline, blocked, CORS) and is retried like a 5xx.
-    const answered = await post(url, batchBody(batch, writeKey)).then(isFinalAnswer, () => false);
-    // The page is still here to act on the answer: a delivered batch leaves storage, one to retry
-    // goes back into it if the page was hidden meanwhile.
-    inFlight = handedOver = [];
-    if (answered) pending = without(pending, batch);
+    // A rejection is a network error (offline, blocked, CORS) and is retried like a 5xx, unless the
+    // request was handed over to the browser (see `handedOver`).
+    const answered = await post(url, batchBody(batch, writeKey)).then(isFinalAnswer, () => handedOver);
+    // A delivered batch leaves storage; one to retry stays in it, or goes back into it if the page
+    // was hidden meanwhile and lives on to see an answer that says so.
+    inFlight = [];
+    handedOver = false;
+    pending = answered ? without(pending, batch) : batch.concat(without(pending, batch));
     persist(batch);
     if (!answered) return schedule(backoff(failures++));
     failures = 0;
@@ -93,12 +97,13 @@ export function createQueue(api: string, writeKey: string): (message: TagMessage
     // request, and what is left goes with the next page. A beacon cannot carry headers, so the write
     // key rides in the query. Browsers fire both visibilitychange and pagehide on the way out: a
     // message goes by beacon once.
-    handedOver = inFlight;
+    handedOver ||= inFlight.length > 0;
     const waiting = nextBatch(without(pending, inFlight));
-    const beaconed =
-      waiting.length && beacon(`${url}?writeKey=${encodeURIComponent(writeKey)}`, batchBody(waiting, writeKey)) ? waiting : [];
-    pending = without(pending, beaconed);
-    persist(beaconed);
+    const taken = inFlight.concat(
+      waiting.length && beacon(`${url}?writeKey=${encodeURIComponent(writeKey)}`, batchBody(waiting, writeKey)) ? waiting : [],
+    );
+    pending = without(pending, taken);
+    persist(taken);
   });
 
   return (message) => {
