@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { expect, test, type Request } from '@playwright/test';
 import { startDatafirst, type DatafirstProcess, type MockEvent } from './support/datafirst.js';
+import { beaconsSent, spyOnBeacons } from './support/tag-page.js';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
@@ -41,6 +42,9 @@ test('a purchase in the demo shop reaches the Snapchat mock with the hashed emai
   const requests: Request[] = [];
   page.on('request', (request) => requests.push(request));
   const tagMessages = recordTagMessages(requests);
+  // A call made right before the shop navigates (add to cart, buy) leaves by beacon, which
+  // Playwright's network events do not see.
+  await spyOnBeacons(context);
 
   await page.goto(`${datafirst.url}/?ScCid=e2e-click`);
   await page.click('a[data-product="SKU-1"]');
@@ -58,7 +62,8 @@ test('a purchase in the demo shop reaches the Snapchat mock with the hashed emai
   const scid = (await context.cookies()).find((cookie) => cookie.name === '_scid')?.value;
   expect(scid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
-  const orderCompleted = tagMessages().find((m) => m.event === 'Order Completed');
+  const beaconed = (await beaconsSent(page)).flatMap((beacon) => beacon.messages);
+  const orderCompleted = [...tagMessages(), ...beaconed].find((m) => m.event === 'Order Completed');
   expect(orderCompleted, 'the tag sent Order Completed').toBeTruthy();
 
   // Five page loads: home, product, cart, checkout, thanks.

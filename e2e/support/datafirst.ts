@@ -22,6 +22,8 @@ export interface DatafirstProcess {
   admin<T = unknown>(path: string): Promise<T>;
   /** Events the built-in Snapchat mock accepted. */
   mockEvents(): Promise<MockEvent[]>;
+  /** A counter of `GET /metrics`, summed over its labels (0 before it first counts). */
+  counter(name: string): Promise<number>;
 }
 
 export interface MockEvent {
@@ -82,5 +84,12 @@ export async function startDatafirst(options: { dbPath?: string; env?: Record<st
     },
     admin: (path) => get(path, { Authorization: `Bearer ${ADMIN_TOKEN}` }),
     mockEvents: async () => ((await get('/snapchat-mock/__mock/events')) as { events: MockEvent[] }).events,
+    async counter(name) {
+      const res = await fetch(`${url}/metrics`, { dispatcher: agent });
+      const text = await res.text();
+      // Prometheus text format: `name{labels} value` or `name value`, one sample a line.
+      const samples = text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
+      return samples.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    },
   };
 }

@@ -118,8 +118,8 @@ export function recordTagRequests(page: Page): TagRequest[] {
 }
 
 /**
- * The messages of these requests in the order they were first sent, each once: a message still
- * unanswered when its page went is sent again by the next page, and the collector keeps one.
+ * The messages of these requests in the order they were first sent, each once: a message whose
+ * request failed is sent again, and the collector keeps one.
  */
 export function messagesOf(requests: TagRequest[]): Record<string, any>[] {
   const seen = new Set<string>();

@@ -13,6 +13,7 @@ import type { Metrics } from './metrics.js';
 import { packageFile } from './package-files.js';
 import type { EventPipeline } from './pipeline/event-pipeline.js';
 import type { SourceDirectory } from './source-directory.js';
+import { loadTagAsset, serveTagAsset } from './tag-asset.js';
 
 export interface AppOptions {
   store: Store;
@@ -70,10 +71,7 @@ function createExpressApp(options: AppOptions): Express {
   app.set('trust proxy', options.trustProxy);
   app.set('etag', false);
 
-  app.get(options.tagPath, (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=300').type('text/javascript');
-    res.sendFile(packageFile('@datafirst/tag', 'dist', '_df.js'));
-  });
+  app.get(options.tagPath, serveTagAsset(loadTagAsset(packageFile('@datafirst/tag', 'dist', '_df.js'))));
 
   const links = smartLinks(options);
   app.use(

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 type Listener = () => void;
 let listeners: Record<string, Listener[]>;
 let cookieWrites: string[];
+let cookieJar: string;
 let fakeDocument: Record<string, unknown>;
 
 /** Loads browser.ts afresh against the globals set up for this test. */
@@ -14,13 +15,14 @@ const load = async () => {
 beforeEach(() => {
   listeners = {};
   cookieWrites = [];
+  cookieJar = '_dfid=df-1; _scid=sc-1';
   fakeDocument = {
     title: 'Shoes',
     referrer: 'https://search.example/',
     hidden: false,
     currentScript: { dataset: { writeKey: 'wk_1' }, src: 'https://shop.example/_df.js' },
     get cookie() {
-      return '_dfid=df-1; _scid=sc-1';
+      return cookieJar;
     },
     set cookie(value: string) {
       cookieWrites.push(value);
@@ -72,13 +74,56 @@ describe('browser', () => {
     const browser = await load();
     expect(browser.readCookie('_scid')).toBe('sc-1');
     browser.writeCookie('_scclid', 'cid-1', 28, 'shop.example');
-    expect(cookieWrites).toEqual(['_scclid=cid-1;path=/;max-age=2419200;samesite=lax;secure;domain=shop.example']);
+    expect(cookieWrites).toEqual(['_scclid=cid-1; path=/; max-age=2419200; sameSite=Lax; secure; domain=shop.example']);
+  });
+
+  it.each([
+    ['_scid=abc', '_scid', 'abc'],
+    ['a=1; _scid=abc; b=2', '_scid', 'abc'],
+    ['_scid=Opaque_Token-32chars.x~y', '_scid', 'Opaque_Token-32chars.x~y'],
+    ['x_scid=wrong; _scid=right', '_scid', 'right'],
+    ['_scclid=abc; _scid=xyz', '_scid', 'xyz'],
+    ['_scid=a=b', '_scid', 'a=b'],
+    ['_scid=', '_scid', ''],
+    // URI-decoded, as the collector reads its Cookie header, so that what the tag wrote reads back as it was.
+    ['_scclid=a%3Bdomain=evil.example', '_scclid', 'a;domain=evil.example'],
+  ])('reads %s as %s = %s', async (jar, name, value) => {
+    cookieJar = jar;
+    expect((await load()).readCookie(name)).toBe(value);
+  });
+
+  it('reads nothing when the cookie is missing', async () => {
+    cookieJar = '_scidx=1; a_scid=2';
+    const browser = await load();
+    expect(browser.readCookie('_scid')).toBeUndefined();
+    cookieJar = '';
+    expect(browser.readCookie('_scid')).toBeUndefined();
+  });
+
+  it.each([
+    [
+      ['_dfid', 'b1f7e8a2-1c3d-4e5f-8a9b-0c1d2e3f4a5b', 395, undefined] as const,
+      '_dfid=b1f7e8a2-1c3d-4e5f-8a9b-0c1d2e3f4a5b; path=/; max-age=34128000; sameSite=Lax; secure',
+    ],
+    [
+      ['_scid', 'x', 395, 'shop.example'] as const,
+      '_scid=x; path=/; max-age=34128000; sameSite=Lax; secure; domain=shop.example',
+    ],
+    [['_scid', '', 0, undefined] as const, '_scid=; path=/; max-age=0; sameSite=Lax; secure'],
+    // A crafted ScCid in a link cannot add attributes: its `;` is encoded.
+    [
+      ['_scclid', 'a;domain=evil.example', 28, undefined] as const,
+      '_scclid=a%3Bdomain=evil.example; path=/; max-age=2419200; sameSite=Lax; secure',
+    ],
+  ])('writes %j as %s', async ([name, value, days, domain], assignment) => {
+    (await load()).writeCookie(name, value, days, domain);
+    expect(cookieWrites).toEqual([assignment]);
   });
 
   it('writes cookies without Secure on http', async () => {
     vi.stubGlobal('location', { href: 'http://shop.example/', protocol: 'http:' });
     (await load()).writeCookie('_dfid', 'df-1', 395);
-    expect(cookieWrites).toEqual(['_dfid=df-1;path=/;max-age=34128000;samesite=lax']);
+    expect(cookieWrites).toEqual(['_dfid=df-1; path=/; max-age=34128000; sameSite=Lax']);
   });
 
   it('keeps values in localStorage', async () => {

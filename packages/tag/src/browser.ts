@@ -1,7 +1,8 @@
 // The only module that touches window, document, navigator, storage and the network, so that the
 // rest of the tag runs in node: unit tests replace this module with a fake (see fake-browser.ts).
 import type { Datafirst } from '../types/df.js';
-import { cookieAssignment, cookieValue } from './cookies.js';
+import Cookies from 'js-cookie';
+import { cookieAttributes } from './cookies.js';
 import { safe } from './safe.js';
 
 // localStorage throws on access in sandboxed frames and where storage is disabled; a plain object
@@ -53,14 +54,20 @@ export function globalPrivacyControl(): boolean {
   return !!(navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
 }
 
-/** The value of a first-party cookie. */
+/**
+ * The value of a first-party cookie, URI-decoded as js-cookie and the collector read it: a value the
+ * tag wrote reads back as it was, and the collector sees the same value in the Cookie header.
+ */
 export function readCookie(name: string): string | undefined {
-  return cookieValue(document.cookie, name);
+  return Cookies.get(name);
 }
 
-/** Stores a first-party cookie for `days`; 0 deletes it. */
+/**
+ * Stores a first-party cookie for `days`; 0 deletes it. js-cookie URI-encodes the value (`;` and `,`
+ * included), so that a crafted `ScCid` in a link cannot add attributes.
+ */
 export function writeCookie(name: string, value: string, days: number, domain?: string): void {
-  document.cookie = cookieAssignment(name, value, days, location.protocol === 'https:', domain);
+  Cookies.set(name, value, cookieAttributes(days, location.protocol === 'https:', domain));
 }
 
 /** A value from localStorage. */

@@ -35,7 +35,7 @@ function fakePage(url: string) {
     },
     set cookie(assignment: string) {
       cookieWrites.push(assignment);
-      const [pair, ...attributes] = assignment.split(';');
+      const [pair, ...attributes] = assignment.split('; ');
       const [name = '', value = ''] = pair!.split('='); // split always gives a first part
       if (attributes.includes('max-age=0')) delete cookies[name];
       else cookies[name] = value;
@@ -136,9 +136,9 @@ describe('the built tag', () => {
       },
     ]);
     expect(page.cookieWrites).toEqual([
-      `_dfid=${anonymousId};path=/;max-age=34128000;samesite=lax;secure`,
-      `_scclid=cid-9d2b1c64;path=/;max-age=2419200;samesite=lax;secure`,
-      `_scid=${cookie1};path=/;max-age=34128000;samesite=lax;secure`,
+      `_dfid=${anonymousId}; path=/; max-age=34128000; sameSite=Lax; secure`,
+      `_scclid=cid-9d2b1c64; path=/; max-age=2419200; sameSite=Lax; secure`,
+      `_scid=${cookie1}; path=/; max-age=34128000; sameSite=Lax; secure`,
     ]);
     expect(page.context.localStorage['_df_q:wk_test']).toBe('[]');
   });

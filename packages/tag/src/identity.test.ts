@@ -18,8 +18,8 @@ describe('createIdentity', () => {
     expect(ids.snapchat.cookie1).toMatch(UUID);
     expect(ids.snapchat.clickId).toBeUndefined();
     expect(page.cookieWrites).toEqual([
-      `_dfid=${ids.anonymousId};path=/;max-age=34128000;samesite=lax;secure`,
-      `_scid=${ids.snapchat.cookie1};path=/;max-age=34128000;samesite=lax;secure`,
+      `_dfid=${ids.anonymousId}; path=/; max-age=34128000; sameSite=Lax; secure`,
+      `_scid=${ids.snapchat.cookie1}; path=/; max-age=34128000; sameSite=Lax; secure`,
     ]);
   });
 
@@ -47,12 +47,12 @@ describe('createIdentity', () => {
     page.cookies = { _dfid: 'df-1', _scid: 'sc-1' };
     const ids = createIdentity({ attributionDays: '7' }).read(LANDING, true);
     expect(ids.snapchat.clickId).toBe('cid-9D2B');
-    expect(page.cookieWrites).toEqual(['_scclid=cid-9D2B;path=/;max-age=604800;samesite=lax;secure']);
+    expect(page.cookieWrites).toEqual(['_scclid=cid-9D2B; path=/; max-age=604800; sameSite=Lax; secure']);
   });
 
   it('keeps a click id for 28 days unless told otherwise', () => {
     createIdentity({}).read(LANDING, true);
-    expect(page.cookieWrites).toContain('_scclid=cid-9D2B;path=/;max-age=2419200;samesite=lax;secure');
+    expect(page.cookieWrites).toContain('_scclid=cid-9D2B; path=/; max-age=2419200; sameSite=Lax; secure');
   });
 
   it('replaces an older click id with the latest one, and leaves the same one alone', () => {
@@ -60,14 +60,14 @@ describe('createIdentity', () => {
     const identity = createIdentity({});
     expect(identity.read(LANDING, true).snapchat.clickId).toBe('cid-9D2B');
     identity.read(LANDING, true);
-    expect(page.cookieWrites).toEqual(['_scclid=cid-9D2B;path=/;max-age=2419200;samesite=lax;secure']);
+    expect(page.cookieWrites).toEqual(['_scclid=cid-9D2B; path=/; max-age=2419200; sameSite=Lax; secure']);
   });
 
   it('creates no Snapchat cookie without advertising consent, but sends those already there', () => {
     const identity = createIdentity({});
     const ids = identity.read(LANDING, false);
     expect(ids.snapchat).toEqual({ clickId: 'cid-9D2B', cookie1: undefined });
-    expect(page.cookieWrites).toEqual([`_dfid=${ids.anonymousId};path=/;max-age=34128000;samesite=lax;secure`]);
+    expect(page.cookieWrites).toEqual([`_dfid=${ids.anonymousId}; path=/; max-age=34128000; sameSite=Lax; secure`]);
 
     page.cookies = { _dfid: 'df-1', _scid: 'sc-1', _scclid: 'cid-old' };
     expect(identity.read('https://shop.example/', false).snapchat).toEqual({ clickId: 'cid-old', cookie1: 'sc-1' });
@@ -76,7 +76,7 @@ describe('createIdentity', () => {
   it('writes cookies for the configured domain, and without Secure on http', () => {
     page.secure = false;
     const ids = createIdentity({ cookieDomain: 'shop.example' }).read('http://shop.example/', false);
-    expect(page.cookieWrites).toEqual([`_dfid=${ids.anonymousId};path=/;max-age=34128000;samesite=lax;domain=shop.example`]);
+    expect(page.cookieWrites).toEqual([`_dfid=${ids.anonymousId}; path=/; max-age=34128000; sameSite=Lax; domain=shop.example`]);
   });
 
   it('forgets every cookie on reset, and starts a new visitor after it', () => {
@@ -84,9 +84,9 @@ describe('createIdentity', () => {
     const identity = createIdentity({ cookieDomain: 'shop.example' });
     identity.reset();
     expect(page.cookieWrites).toEqual([
-      '_dfid=;path=/;max-age=0;samesite=lax;secure;domain=shop.example',
-      '_scid=;path=/;max-age=0;samesite=lax;secure;domain=shop.example',
-      '_scclid=;path=/;max-age=0;samesite=lax;secure;domain=shop.example',
+      '_dfid=; path=/; max-age=0; sameSite=Lax; secure; domain=shop.example',
+      '_scid=; path=/; max-age=0; sameSite=Lax; secure; domain=shop.example',
+      '_scclid=; path=/; max-age=0; sameSite=Lax; secure; domain=shop.example',
     ]);
     const ids = identity.read('https://shop.example/', true);
     expect(ids.anonymousId).not.toBe('df-1');

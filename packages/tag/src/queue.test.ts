@@ -163,7 +163,7 @@ describe('createQueue', () => {
     expect(page.storage[queueKey(KEY)]).toBeUndefined();
   });
 
-  it('beacons the queue when the page is hidden, with the write key in the query, and keeps it', () => {
+  it('beacons the queue when the page is hidden, with the write key in the query, and takes it out of storage', () => {
     const push = createQueue(API, KEY);
     push(message('m1'));
     push(message('m2'));
@@ -174,7 +174,91 @@ describe('createQueue', () => {
         body: JSON.stringify({ batch: [message('m1'), message('m2')], sentAt: '2025-06-02T10:00:05.000Z', writeKey: KEY }),
       },
     ]);
-    expect(storedIds()).toEqual(['m1', 'm2']);
+    // The browser delivers a beacon after the page is gone; kept, the next page would send it again.
+    expect(storedIds()).toEqual([]);
+  });
+
+  it('does not send again on the next page what it beaconed as the page went', async () => {
+    const push = createQueue(API, KEY);
+    push(message('m1'));
+    push(message('m2'));
+    for (const leave of page.leave) leave();
+    const beaconed = page.beacons.length;
+    createQueue(API, KEY);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect([beaconed, postedIds()]).toEqual([1, []]);
+  });
+
+  it('beacons a message once, though browsers fire both visibilitychange and pagehide on the way out', () => {
+    createQueue(API, KEY)(message('m1'));
+    for (const leave of page.leave) leave();
+    for (const leave of page.leave) leave();
+    expect(page.beacons.map((request) => (JSON.parse(request.body) as { batch: TagMessage[] }).batch.length)).toEqual([1]);
+  });
+
+  it('does not fetch what it beaconed when the page lives on after being hidden', async () => {
+    createQueue(API, KEY)(message('m1'));
+    for (const leave of page.leave) leave();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(page.posts).toEqual([]);
+  });
+
+  it('keeps in storage what the browser refused to beacon, for the next page', async () => {
+    page.beaconAccepted = false;
+    createQueue(API, KEY)(message('m1'));
+    for (const leave of page.leave) leave();
+    expect(storedIds()).toEqual(['m1']);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(postedIds()).toEqual([['m1']]);
+  });
+
+  it('leaves the batch in flight to the browser when the page goes, and beacons only what came after it', async () => {
+    const reply = deferred();
+    page.answer = () => reply.promise;
+    const push = createQueue(API, KEY);
+    push(message('m1'));
+    await vi.advanceTimersByTimeAsync(50);
+    push(message('m2'));
+    for (const leave of page.leave) leave();
+    expect(
+      page.beacons.map((request) => (JSON.parse(request.body) as { batch: TagMessage[] }).batch.map((m) => m.messageId)),
+    ).toEqual([['m2']]);
+    // The keepalive request finishes without the page; the next page sends neither message again.
+    expect(storedIds()).toEqual([]);
+    page.answer = () => Promise.resolve(200);
+    createQueue(API, KEY);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(postedIds()).toEqual([['m1']]);
+  });
+
+  it('takes no rejection of the request in flight, as the page goes, for a failure to beacon again', async () => {
+    // Chromium fires pagehide, then rejects the page's keepalive fetch (the request goes on without
+    // the page), then fires visibilitychange.
+    const reply = deferred();
+    page.answer = () => reply.promise;
+    createQueue(API, KEY)(message('m1'));
+    await vi.advanceTimersByTimeAsync(50);
+    page.leave[0]!();
+    reply.fail(new TypeError('Failed to fetch'));
+    await vi.advanceTimersByTimeAsync(0);
+    page.leave[0]!();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect([postedIds(), page.beacons, storedIds()]).toEqual([[['m1']], [], []]);
+  });
+
+  it('puts the batch in flight back into storage when the page lives on to see it fail', async () => {
+    const reply = deferred();
+    page.answer = () => (page.posts.length === 1 ? reply.promise : Promise.resolve(200));
+    createQueue(API, KEY)(message('m1'));
+    await vi.advanceTimersByTimeAsync(50);
+    for (const leave of page.leave) leave();
+    expect(storedIds()).toEqual([]);
+    reply.answer(503);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(storedIds()).toEqual(['m1']);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(postedIds()).toEqual([['m1'], ['m1']]);
+    expect(storedIds()).toEqual([]);
   });
 
   it('beacons nothing when nothing is queued', () => {

@@ -1,7 +1,8 @@
 // A stand-in for browser.ts in unit tests (vi.mock): the page, its cookies, storage and network,
 // held in plain objects that tests set up and inspect. It keeps browser.ts's exports and signatures.
+import Cookies from 'js-cookie';
 import type { Datafirst } from '../../types/df.js';
-import { cookieAssignment, cookieValue } from '../cookies.js';
+import { cookieAttributes } from '../cookies.js';
 
 /** One request the tag made. */
 export interface Sent {
@@ -26,6 +27,8 @@ export const page = {
   storage: {} as Record<string, string | undefined>,
   posts: [] as Sent[],
   beacons: [] as Sent[],
+  /** Whether `sendBeacon` takes a beacon (browsers refuse one over their in-flight quota). */
+  beaconAccepted: true,
   /** How the collector answers a POST: a status, or a rejection for a network error. */
   answer: (_sent: Sent): Promise<number> => Promise.resolve(200),
   leave: [] as (() => void)[],
@@ -88,19 +91,35 @@ export function globalPrivacyControl(): boolean {
   return page.gpc;
 }
 
-/** Reads a cookie from the jar as `document.cookie` would show it. */
+// js-cookie, which the tag's cookies go through, reads and writes the global `document.cookie`.
+// Node has no document, so the fake page lends it one over its jar: an assignment is recorded in
+// `page.cookieWrites` and applied to `page.cookies` (`max-age=0` deletes).
+Object.defineProperty(globalThis, 'document', {
+  configurable: true,
+  value: {
+    get cookie() {
+      return Object.entries(page.cookies)
+        .map(([name, value]) => `${name}=${value}`)
+        .join('; ');
+    },
+    set cookie(assignment: string) {
+      page.cookieWrites.push(assignment);
+      const [pair = '', ...attributes] = assignment.split('; ');
+      const name = pair.slice(0, pair.indexOf('='));
+      if (attributes.includes('max-age=0')) delete page.cookies[name];
+      else page.cookies[name] = pair.slice(name.length + 1);
+    },
+  },
+});
+
+/** Reads a cookie from the jar as the tag does. */
 export function readCookie(name: string): string | undefined {
-  const jar = Object.entries(page.cookies)
-    .map(([key, value]) => `${key}=${value}`)
-    .join('; ');
-  return cookieValue(jar, name);
+  return Cookies.get(name);
 }
 
-/** Records the `document.cookie` assignment and applies it to the jar. */
+/** Writes a cookie as the tag does, Secure when `page.secure`. */
 export function writeCookie(name: string, value: string, days: number, domain?: string): void {
-  page.cookieWrites.push(cookieAssignment(name, value, days, page.secure, domain));
-  if (days > 0) page.cookies[name] = encodeURIComponent(value);
-  else delete page.cookies[name];
+  Cookies.set(name, value, cookieAttributes(days, page.secure, domain));
 }
 
 /** Reads the fake localStorage. */
@@ -121,10 +140,10 @@ export function post(url: string, body: string): Promise<number> {
   return page.answer(sent);
 }
 
-/** Records a beacon. */
+/** Records a beacon the browser accepts, and answers whether it did (`page.beaconAccepted`). */
 export function beacon(url: string, body: string): boolean {
-  page.beacons.push({ url, body });
-  return true;
+  if (page.beaconAccepted) page.beacons.push({ url, body });
+  return page.beaconAccepted;
 }
 
 /** A timer, fake when the test fakes timers. */
