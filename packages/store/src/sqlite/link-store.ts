@@ -211,8 +211,8 @@ export class SqliteLinkStore implements LinkStore {
 
   async listLinks(sourceId?: string): Promise<Link[]> {
     const rows = sourceId
-      ? this.db.prepare<[string], LinkRow>('SELECT * FROM links WHERE source_id = ? ORDER BY created_at, id').all(sourceId)
-      : this.db.prepare<[], LinkRow>('SELECT * FROM links ORDER BY created_at, id').all();
+      ? this.db.prepare<[string], LinkRow>('SELECT * FROM links WHERE source_id = ? ORDER BY created_at, rowid').all(sourceId)
+      : this.db.prepare<[], LinkRow>('SELECT * FROM links ORDER BY created_at, rowid').all();
     return this.withIntegrations(rows);
   }
 

@@ -294,7 +294,7 @@ class SqliteStore implements Store {
   async listSources(): Promise<Source[]> {
     const now = this.now();
     return this.db
-      .prepare<[], SourceRow>('SELECT * FROM sources ORDER BY created_at, id')
+      .prepare<[], SourceRow>('SELECT * FROM sources ORDER BY created_at, rowid')
       .all()
       .map((row) => toSource(row, this.secrets, now));
   }
@@ -342,9 +342,9 @@ class SqliteStore implements Store {
   async listIntegrations(sourceId?: string): Promise<Integration[]> {
     const rows = sourceId
       ? this.db
-          .prepare<[string], IntegrationRow>('SELECT * FROM integrations WHERE source_id = ? ORDER BY created_at, id')
+          .prepare<[string], IntegrationRow>('SELECT * FROM integrations WHERE source_id = ? ORDER BY created_at, rowid')
           .all(sourceId)
-      : this.db.prepare<[], IntegrationRow>('SELECT * FROM integrations ORDER BY created_at, id').all();
+      : this.db.prepare<[], IntegrationRow>('SELECT * FROM integrations ORDER BY created_at, rowid').all();
     return rows.map((row) => toIntegration(row, this.secrets));
   }
 

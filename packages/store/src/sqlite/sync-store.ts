@@ -171,7 +171,7 @@ export class SqliteSyncStore implements SyncStore {
 
   async listWarehouses(): Promise<Warehouse[]> {
     return this.db
-      .prepare<[], WarehouseRow>('SELECT * FROM warehouses ORDER BY created_at, id')
+      .prepare<[], WarehouseRow>('SELECT * FROM warehouses ORDER BY created_at, rowid')
       .all()
       .map((row) => this.toWarehouse(row));
   }
@@ -236,7 +236,7 @@ export class SqliteSyncStore implements SyncStore {
   }
 
   async listSyncs(): Promise<Sync[]> {
-    return this.db.prepare<[], SyncRow>('SELECT * FROM syncs ORDER BY created_at, id').all().map(toSync);
+    return this.db.prepare<[], SyncRow>('SELECT * FROM syncs ORDER BY created_at, rowid').all().map(toSync);
   }
 
   async updateSync(id: string, patch: SyncPatch): Promise<Sync | undefined> {
