@@ -155,6 +155,7 @@ async function runBatch(
       sourceId: sync.sourceId,
       receivedAt: new Date(context.now()),
       facts: NO_REQUEST,
+      serverMade: true,
       messages: outgoing.map((item) => ({ input: item.message })),
     });
     const rejected = new Map(result.rejected.map((error) => [error.index, error.errors.join('; ')]));
