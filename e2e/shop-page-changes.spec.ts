@@ -64,8 +64,11 @@ test('a visit of the demo shop, page after page, sends each call once and the co
       'page',
     ].sort(),
   );
-  expect([...timesSent.values()]).toEqual(stored.map(() => 1));
-  expect([...timesSent.keys()].sort()).toEqual(stored.map((event) => event.message.messageId).sort());
+  // No call left the browser twice. (A keepalive request sent as the page goes is not always seen by
+  // Playwright, so the collector's own duplicate counter is the check that nothing arrived twice.)
+  expect([...timesSent.entries()].filter(([, times]) => times > 1)).toEqual([]);
+  const storedIds = new Set(stored.map((event) => event.message.messageId));
+  expect([...timesSent.keys()].filter((id) => !storedIds.has(id))).toEqual([]);
   expect(await datafirst.counter('datafirst_events_duplicate_total')).toBe(0);
   expect(await queued(page)).toEqual([]);
 
