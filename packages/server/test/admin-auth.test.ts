@@ -134,6 +134,8 @@ describe('admin UI sessions', () => {
       body: { error: 'session expired or signed out: sign in again' },
     });
     expect(await session.call('GET', '/v1/admin/session')).toEqual({ status: 401, body: { error: 'not signed in' } });
+    // The admin UI asks at page load with ?probe=1, and "not signed in" is then an answer, not an error.
+    expect(await session.call('GET', '/v1/admin/session?probe=1')).toEqual({ status: 200, body: { signed_in: false } });
   });
 
   it('keeps sessions, and sign-outs, across a restart', async () => {

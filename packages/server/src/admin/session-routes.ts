@@ -34,6 +34,9 @@ export function sessionRoutes(options: AdminAuthOptions): Router {
   router.get('/session', (req, res, next) => {
     sessionOf(req, options.sessions)
       .then((session) => {
+        // `?probe=1` is the admin UI asking at page load: "not yet" is an answer there, not an error
+        // (a 401 would show in the browser's console on every visit to the sign-in page).
+        if (!session && req.query.probe === '1') return void res.json({ signed_in: false });
         if (!session) return void res.status(401).json({ error: 'not signed in' });
         res.json(sessionJson(session));
       })

@@ -138,7 +138,9 @@ window.addEventListener('hashchange', () => {
 
 // On load: a session cookie from before (HttpOnly, so only the server can tell) means signed in.
 try {
-  startSession(await api('GET', 'session'));
+  const session = await api('GET', 'session?probe=1');
+  if (session.signed_in === false) signedIn = false;
+  else startSession(session);
 } catch {
   signedIn = false;
 }
