@@ -103,7 +103,8 @@ function adminExpressApp(options: AppOptions, linkAdminRoutes: Router): Express 
       directory: options.directory,
       adminToken: options.adminToken,
       destinations: options.destinations,
-      tagPath: options.tagPath,
+      // The snippet is pasted into the shop's pages: it loads the tag from the public URL.
+      tagSrc: `${options.publicUrl}${options.tagPath}`,
       logger: options.logger,
       closing: options.closing,
       routes: [linkAdminRoutes, ...(options.adminRoutes ?? [])],

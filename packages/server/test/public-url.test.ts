@@ -56,6 +56,17 @@ describe('DATAFIRST_PUBLIC_URL', () => {
     );
   });
 
+  it("loads the tag from the public URL in a new source's snippet", async () => {
+    const res = await collector.admin('/v1/admin/sources', {
+      method: 'POST',
+      headers: FORGED,
+      body: JSON.stringify({ name: 'snippet' }),
+    });
+    const body = await json(res);
+    expect(res.status).toBe(201);
+    expect(body.snippet).toContain(`src="${PUBLIC_URL}/_df.js"`);
+  });
+
   it('stores a click followed with a forged Host with the public URL, and sends that to Snapchat', async () => {
     const { integrationId, pixelId } = await sourceWithPixel(collector, 'forged-click');
     const link = await createLink(collector, {
