@@ -39,16 +39,20 @@ export interface MockEvent {
 export async function startDatafirst(options: { dbPath?: string; env?: Record<string, string> } = {}): Promise<DatafirstProcess> {
   const dir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'datafirst-e2e-'));
   const dbPath = options.dbPath ?? join(dir!, 'datafirst.db');
-  const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--host', '127.0.0.1', '--db', dbPath], {
-    env: {
-      ...process.env,
-      DATAFIRST_ADMIN_TOKEN: ADMIN_TOKEN,
-      DATAFIRST_WRITE_KEY: WRITE_KEY,
-      LOG_LEVEL: 'warn',
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    [cli, 'start', '--port', '0', '--host', '127.0.0.1', '--admin-port', '0', '--db', dbPath],
+    {
+      env: {
+        ...process.env,
+        DATAFIRST_ADMIN_TOKEN: ADMIN_TOKEN,
+        DATAFIRST_WRITE_KEY: WRITE_KEY,
+        LOG_LEVEL: 'warn',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
