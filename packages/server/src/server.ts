@@ -39,7 +39,7 @@ export interface RunningDatafirst {
   close(): Promise<void>;
 }
 
-/** Opens the store, bootstraps the default source, starts the HTTP server and the worker. */
+/** Opens the store, bootstraps the default source, starts the public and admin listeners and the worker. */
 export async function startDatafirst(config: Config): Promise<RunningDatafirst> {
   const logger = createLogger(config.logLevel);
   const store = openStore(config);
@@ -68,6 +68,7 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
     host: config.adminHost,
   }).catch(async (error: unknown) => {
     await closeListener(publicListener);
+    await store.close();
     throw error;
   });
   const { url, port } = publicListener;
