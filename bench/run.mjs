@@ -16,6 +16,7 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const CLI = here('../packages/server/dist/cli.js');
 const MOCK = here('../packages/snapchat/dist/mock-cli.js');
 const WRITE_KEY = 'wk_bench';
+const ADMIN_TOKEN = 'bench-admin-token-of-24-characters';
 const PIXEL = '6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a';
 const dir = mkdtempSync(join(tmpdir(), 'datafirst-bench-'));
 const children = [];
@@ -23,8 +24,11 @@ const children = [];
 // As `npm start` and the `datafirst` command run it: V8 keeps the heap bounded instead of growing lazily.
 const HEAP = '--max-old-space-size=160';
 
-/** Starts a child process and resolves with its URL once it prints one. */
-function start(args, env = {}) {
+/**
+ * Starts a child process and resolves with its URL once it prints one; with `withAdmin`, also
+ * with the admin listener's URL (`adminUrl`), which Datafirst prints on a line of its own.
+ */
+function start(args, env = {}, withAdmin = false) {
   const child = spawn(process.execPath, args, {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -35,7 +39,8 @@ function start(args, env = {}) {
     const onData = (chunk) => {
       output += chunk;
       const match = /(http:\/\/[\w.:-]+)/.exec(output);
-      if (match) resolve({ child, url: match[1] });
+      const admin = /Admin listener on (http:\/\/[\w.:-]+)/.exec(output);
+      if (match && (!withAdmin || admin)) resolve({ child, url: match[1], adminUrl: admin?.[1] });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -99,11 +104,11 @@ function checkOk(result, label) {
 }
 
 async function datafirst(db, env = {}) {
-  return start([HEAP, CLI, 'start', '--port', '0', '--host', '127.0.0.1', '--db', db], {
-    DATAFIRST_ADMIN_TOKEN: 'bench-admin-token-of-24-characters',
-    DATAFIRST_WRITE_KEY: WRITE_KEY,
-    ...env,
-  });
+  return start(
+    [HEAP, CLI, 'start', '--port', '0', '--host', '127.0.0.1', '--admin-port', '0', '--db', db],
+    { DATAFIRST_ADMIN_TOKEN: ADMIN_TOKEN, DATAFIRST_WRITE_KEY: WRITE_KEY, ...env },
+    true,
+  );
 }
 
 function pendingCount(db) {
@@ -243,9 +248,9 @@ try {
   });
   const adminCall = async (method, path, body) =>
     (
-      await fetch(`${syncServer.url}/v1/admin${path}`, {
+      await fetch(`${syncServer.adminUrl}/v1/admin${path}`, {
         method,
-        headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
         body: body && JSON.stringify(body),
       })
     ).json();

@@ -40,7 +40,7 @@ test('a marketer maps grand_total to the value, sees the preview, saves, and the
 }) => {
   await sendOrder('order-unmapped');
   const { integrations } = await datafirst.admin<{ integrations: { id: string }[] }>('/v1/admin/integrations');
-  await page.goto(`${datafirst.url}/admin/#/integrations/${integrations[0]!.id}`);
+  await page.goto(`${datafirst.adminUrl}/admin/#/integrations/${integrations[0]!.id}`);
   await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
 

@@ -125,7 +125,7 @@ test("the debugger and the admin API show each event with the payload sent and S
     body: { status: 'VALID', reason: 'Events have been processed successfully.' },
   });
 
-  await page.goto(`${datafirst.url}/debugger`);
+  await page.goto(`${datafirst.adminUrl}/debugger`);
   await page.fill('#token', 'e2e-admin-token-of-24-characters');
   await page.click('button[type=submit]');
   const row = page.locator(`details[data-event-id="${viewed.id}"]`);

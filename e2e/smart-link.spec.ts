@@ -33,7 +33,7 @@ function escape(text: string): string {
 }
 
 async function adminPost<T = any>(path: string, body: unknown = {}): Promise<T> {
-  const res = await fetch(`${datafirst.url}${path}`, {
+  const res = await fetch(`${datafirst.adminUrl}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),

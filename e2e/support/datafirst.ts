@@ -12,15 +12,18 @@ export const WRITE_KEY = 'wk_e2e_demo';
 
 /** A Datafirst server started as a real child process, in demo mode, on its own database. */
 export interface DatafirstProcess {
+  /** The public listener: ingest, the tag, the demo shop, links, postbacks. */
   url: string;
+  /** The admin listener: admin API and UI, `/metrics`, the Snapchat mock. */
+  adminUrl: string;
   dbPath: string;
   process: ChildProcess;
   output(): string;
   /** Ends the process (SIGTERM by default) and waits for it. */
   stop(signal?: NodeJS.Signals): Promise<void>;
-  /** Admin API GET, parsed. */
+  /** Admin API GET (admin listener, admin token), parsed. */
   admin<T = unknown>(path: string): Promise<T>;
-  /** Events the built-in Snapchat mock accepted. */
+  /** Events the built-in Snapchat mock accepted (its inspection routes need the admin token). */
   mockEvents(): Promise<MockEvent[]>;
   /** A counter of `GET /metrics`, summed over its labels (0 before it first counts). */
   counter(name: string): Promise<number>;
@@ -32,30 +35,35 @@ export interface MockEvent {
   event: Record<string, any>;
 }
 
-/** Starts `datafirst start` in demo mode on a free port with a fresh (or given) SQLite file. */
+/** Starts `datafirst start` in demo mode on free ports with a fresh (or given) SQLite file. */
 export async function startDatafirst(options: { dbPath?: string; env?: Record<string, string> } = {}): Promise<DatafirstProcess> {
   const dir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'datafirst-e2e-'));
   const dbPath = options.dbPath ?? join(dir!, 'datafirst.db');
-  const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--host', '127.0.0.1', '--db', dbPath], {
-    env: {
-      ...process.env,
-      DATAFIRST_ADMIN_TOKEN: ADMIN_TOKEN,
-      DATAFIRST_WRITE_KEY: WRITE_KEY,
-      LOG_LEVEL: 'warn',
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    [cli, 'start', '--port', '0', '--host', '127.0.0.1', '--admin-port', '0', '--db', dbPath],
+    {
+      env: {
+        ...process.env,
+        DATAFIRST_ADMIN_TOKEN: ADMIN_TOKEN,
+        DATAFIRST_WRITE_KEY: WRITE_KEY,
+        LOG_LEVEL: 'warn',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
+  const [url, adminUrl] = await new Promise<[string, string]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`datafirst did not start:\n${output}`)), 20_000);
     child.stdout.on('data', () => {
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) {
+      const publicMatch = /listening on (http:\/\/\S+)/.exec(output);
+      const adminMatch = /Admin listener on (http:\/\/\S+)/.exec(output);
+      if (publicMatch && adminMatch) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve([publicMatch[1]!, adminMatch[1]!]);
       }
     });
     child.once('exit', (code) => reject(new Error(`datafirst exited with ${code}:\n${output}`)));
@@ -63,13 +71,14 @@ export async function startDatafirst(options: { dbPath?: string; env?: Record<st
   // A pool of its own: a restarted server may get this one's port, and must not inherit its
   // dead keep-alive sockets.
   const agent = new Agent();
-  const get = async (path: string, headers: Record<string, string> = {}): Promise<any> => {
-    const res = await fetch(url + path, { headers, dispatcher: agent });
+  const adminGet = async (path: string): Promise<any> => {
+    const res = await fetch(adminUrl + path, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` }, dispatcher: agent });
     if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
     return res.json();
   };
   return {
     url,
+    adminUrl,
     dbPath,
     process: child,
     output: () => output,
@@ -82,10 +91,10 @@ export async function startDatafirst(options: { dbPath?: string; env?: Record<st
       }
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
-    admin: (path) => get(path, { Authorization: `Bearer ${ADMIN_TOKEN}` }),
-    mockEvents: async () => ((await get('/snapchat-mock/__mock/events')) as { events: MockEvent[] }).events,
+    admin: (path) => adminGet(path),
+    mockEvents: async () => ((await adminGet('/snapchat-mock/__mock/events')) as { events: MockEvent[] }).events,
     async counter(name) {
-      const res = await fetch(`${url}/metrics`, { dispatcher: agent });
+      const res = await fetch(`${adminUrl}/metrics`, { dispatcher: agent });
       const text = await res.text();
       // Prometheus text format: `name{labels} value` or `name value`, one sample a line.
       const samples = text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));

@@ -36,19 +36,33 @@ export interface AppOptions {
   maxBatchBytes: number;
   /** Aborted when the server starts shutting down: long-lived responses (live streams) end. */
   closing?: AbortSignal;
+  /** The collector's public base URL: smart-link and postback URLs start with it. */
+  publicUrl: string;
   /** More admin API routes (warehouse syncs), behind the admin authentication. */
   adminRoutes?: Router[];
-  /** Extra routes mounted last (the demo shop and the Snapchat mock in demo mode). */
-  extra?: RequestHandler[];
+  /** Extra public routes, mounted last (the demo shop in demo mode). */
+  publicExtra?: RequestHandler[];
+  /** Extra admin-listener routes, mounted last (the Snapchat mock in demo mode). */
+  adminExtra?: RequestHandler[];
+}
+
+/** The request handlers of the two listeners. */
+export interface Apps {
+  /** Ingest, the tag, smart links, postbacks and `/healthz` (and the demo shop): what the Internet reaches. */
+  publicApp: RequestListener;
+  /** Admin API and UI, `/metrics` (and the demo's Snapchat mock): never on the shop's origin. */
+  adminApp: RequestListener;
 }
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
 /**
- * Builds the collector's HTTP request handler: the ingest API on a plain fast path, then an
- * Express app for the tag, admin API, debugger and metrics. Does not listen.
+ * Builds the request handlers of the collector's two listeners. The public one runs the ingest
+ * API on a plain fast path, then an Express app for the tag, smart links and postbacks; the
+ * admin one serves the admin API and UI and the metrics. A script on the shop's pages shares
+ * the public origin, so nothing that acts as the admin is there. Does not listen.
  */
-export function createApp(options: AppOptions): RequestListener {
+export function createApps(options: AppOptions): Apps {
   const ingest = createIngestHandler({
     pipeline: options.pipeline,
     directory: options.directory,
@@ -59,21 +73,29 @@ export function createApp(options: AppOptions): RequestListener {
     cookieDomain: options.cookieDomain,
     maxBodyBytes: options.maxBatchBytes,
   });
-  const app = createExpressApp(options);
-  return (req, res) => {
-    if (!ingest(req, res)) app(req, res);
+  const links = smartLinks(options);
+  const publicExpress = publicExpressApp(options, links.publicRoutes);
+  return {
+    publicApp: (req, res) => {
+      if (!ingest(req, res)) publicExpress(req, res);
+    },
+    adminApp: adminExpressApp(options, links.adminRoutes),
   };
 }
 
-function createExpressApp(options: AppOptions): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', options.trustProxy);
-  app.set('etag', false);
-
+/** The public listener's Express app: the tag, smart links and postbacks, `/healthz`, the demo shop. */
+function publicExpressApp(options: AppOptions, linkRoutes: Router): Express {
+  const app = baseApp(options);
   app.get(options.tagPath, serveTagAsset(loadTagAsset(packageFile('@datafirst/tag', 'dist', '_df.js'))));
+  app.use(linkRoutes);
+  app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  for (const handler of options.publicExtra ?? []) app.use(handler);
+  return withFallbacks(app, options);
+}
 
-  const links = smartLinks(options);
+/** The admin listener's Express app: admin API and UI, `/metrics`, `/healthz`, the demo's mock. */
+function adminExpressApp(options: AppOptions, linkAdminRoutes: Router): Express {
+  const app = baseApp(options);
   app.use(
     '/v1/admin',
     adminRouter({
@@ -81,25 +103,35 @@ function createExpressApp(options: AppOptions): Express {
       directory: options.directory,
       adminToken: options.adminToken,
       destinations: options.destinations,
-      tagPath: options.tagPath,
+      // The snippet is pasted into the shop's pages: it loads the tag from the public URL.
+      tagSrc: `${options.publicUrl}${options.tagPath}`,
       logger: options.logger,
       closing: options.closing,
-      routes: [links.adminRoutes, ...(options.adminRoutes ?? [])],
+      routes: [linkAdminRoutes, ...(options.adminRoutes ?? [])],
     }),
   );
   app.use('/admin', adminUi(publicDir));
-  app.use(links.publicRoutes);
-
   app.get('/metrics', async (_req, res) => {
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
-
   // The debugger lives in the admin UI now; old links and bookmarks land there (relative, for proxies).
   app.get('/debugger', (_req, res) => res.redirect(302, 'admin/#/debugger'));
+  for (const handler of options.adminExtra ?? []) app.use(handler);
+  return withFallbacks(app, options);
+}
 
-  for (const handler of options.extra ?? []) app.use(handler);
+/** An Express app with the settings both listeners share. */
+function baseApp(options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy);
+  app.set('etag', false);
+  return app;
+}
 
+/** Ends an app with a 404 for every other path and an error handler that keeps Express's statuses. */
+function withFallbacks(app: Express, options: AppOptions): Express {
   app.use((_req, res) => void res.status(404).json({ error: 'not found' }));
   // Errors thrown by Express's own middleware (e.g. a body over the size limit) keep their status.
   app.use(((thrown: unknown, _req, res, _next) => {

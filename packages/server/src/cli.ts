@@ -32,17 +32,21 @@ async function main(argv: string[]): Promise<void> {
   const config = withKeptAdminToken(loadConfig(rest, process.env));
   const running = await startDatafirst(config);
 
-  const lines = [`Datafirst is listening on ${running.url}`];
+  const lines = [
+    `Datafirst is listening on ${running.url}`,
+    `Admin listener on ${running.adminUrl} (admin API and UI, metrics; keep it off the Internet)`,
+  ];
   if (config.demo) {
     lines.push(`  Demo shop:        ${running.url}/?ScCid=test-click`);
-    lines.push(`  Snapchat mock:    ${running.snapchatApiUrl} (demo mode: no SNAP_PIXEL_ID / SNAP_ACCESS_TOKEN given)`);
+    lines.push(`  Snapchat mock:    ${running.snapchatApiUrl} (demo mode: nothing reaches Snapchat)`);
   } else {
     lines.push(`  Snapchat API:     ${running.snapchatApiUrl}`);
   }
-  lines.push(`  Admin UI:         ${running.url}/admin/`);
-  lines.push(`  Live debugger:    ${running.url}/admin/#/debugger`);
   lines.push(`  Browser tag:      ${running.url}${config.tagPath}`);
-  lines.push(`  Admin API:        ${running.url}/v1/admin   Metrics: ${running.url}/metrics`);
+  if (running.publicUrl !== running.url) lines.push(`  Public URL:       ${running.publicUrl} (links and postbacks)`);
+  lines.push(`  Admin UI:         ${running.adminUrl}/admin/`);
+  lines.push(`  Live debugger:    ${running.adminUrl}/admin/#/debugger`);
+  lines.push(`  Admin API:        ${running.adminUrl}/v1/admin   Metrics: ${running.adminUrl}/metrics`);
   // Printed once, when it is made: a log that shows it at every start keeps a copy of it for ever.
   if (running.source && running.sourceCreated && !config.writeKey)
     lines.push(`  Write key:        ${running.source.writeKey} (source ${running.source.id}; shown only now)`);

@@ -19,6 +19,13 @@ function errorMessage(run: () => unknown): string {
 const DEFAULTS: Config = {
   port: 8080,
   host: '0.0.0.0',
+  adminPort: 8081,
+  adminHost: '127.0.0.1',
+  publicUrl: undefined,
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 30_000,
+  idleTimeoutMs: 65_000,
+  maxConnectionsPerAddress: 1000,
   dbPath: resolve('data/datafirst.db'),
   durability: 'normal',
   adminToken: expect.stringMatching(/^[\w-]{32}$/),
@@ -123,6 +130,19 @@ const SNAPCHAT_ITSELF: Partial<Config> = { demo: false, snapchatApiUrl: 'https:/
 const EVERY_OPTION: [keyof typeof OPTIONS, string, string[] | undefined, Partial<Config>, Record<string, string>][] = [
   ['port', '9090', ['--port', '9090'], { port: 9090 }, {}],
   ['host', '127.0.0.1', ['--host', '127.0.0.1'], { host: '127.0.0.1' }, {}],
+  ['adminPort', '9091', ['--admin-port', '9091'], { adminPort: 9091 }, {}],
+  ['adminHost', '0.0.0.0', ['--admin-host', '0.0.0.0'], { adminHost: '0.0.0.0' }, {}],
+  [
+    'publicUrl',
+    'https://shop.example/df/',
+    ['--public-url', 'https://shop.example/df/'],
+    { publicUrl: 'https://shop.example/df' },
+    {},
+  ],
+  ['headersTimeout', '5000', ['--headers-timeout', '5000'], { headersTimeoutMs: 5000 }, {}],
+  ['bodyTimeout', '20000', ['--body-timeout', '20000'], { bodyTimeoutMs: 20_000 }, {}],
+  ['idleTimeout', '5000', ['--idle-timeout', '5000'], { idleTimeoutMs: 5000 }, {}],
+  ['maxConnectionsPerAddress', '50', ['--max-connections-per-address', '50'], { maxConnectionsPerAddress: 50 }, {}],
   ['db', 'other.db', ['--db', 'other.db'], { dbPath: resolve('other.db') }, {}],
   ['durability', 'full', ['--durability', 'full'], { durability: 'full' }, {}],
   [
@@ -250,6 +270,18 @@ describe('bad values', () => {
   it('refuses a lease no longer than the request timeout', () => {
     expect(errorMessage(() => loadConfig(['--request-timeout', '5000', '--lease', '5000'], {}))).toBe(
       'invalid lease: 5000 ms must exceed the request timeout (5000 ms)',
+    );
+  });
+
+  it('refuses a body timeout shorter than the headers timeout', () => {
+    expect(errorMessage(() => loadConfig(['--headers-timeout', '5000', '--body-timeout', '4000'], {}))).toBe(
+      'invalid body timeout: 4000 ms must be at least the headers timeout (5000 ms)',
+    );
+  });
+
+  it('refuses one port for both listeners', () => {
+    expect(errorMessage(() => loadConfig(['--port', '9000', '--admin-port', '9000'], {}))).toBe(
+      'invalid admin port: 9000 is the public port too; the admin listener needs its own',
     );
   });
 

@@ -5,8 +5,20 @@ import { flagName, OPTION_LIST, OPTIONS, SNAPCHAT_API, type Option } from './opt
 
 /** Everything `datafirst start` needs, parsed once at start from flags and the environment. */
 export interface Config {
+  /** The public listener: ingest, the tag, smart links, postbacks, `/healthz` (and the demo shop). */
   port: number;
   host: string;
+  /** The admin listener: admin API and UI, `/metrics` (and the demo's Snapchat mock). */
+  adminPort: number;
+  adminHost: string;
+  /** Where the public listener is reached from outside; unset, its own address. */
+  publicUrl?: string;
+  /** How long a request's headers, and the whole request, may take to arrive; how long an idle connection stays. */
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  idleTimeoutMs: number;
+  /** Open connections one client address may hold on the public listener. */
+  maxConnectionsPerAddress: number;
   /** SQLite database file. */
   dbPath: string;
   /** `full` also survives power loss (fsync per commit); `normal` survives a process crash. */
@@ -92,10 +104,30 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
     );
   }
   const givenAdminToken = read(OPTIONS.adminToken);
+  const headersTimeoutMs = read(OPTIONS.headersTimeout);
+  const bodyTimeoutMs = read(OPTIONS.bodyTimeout);
+  // Node refuses a request timeout shorter than the headers timeout: say so in our words.
+  if (bodyTimeoutMs < headersTimeoutMs) {
+    throw new Error(`invalid body timeout: ${bodyTimeoutMs} ms must be at least the headers timeout (${headersTimeoutMs} ms)`);
+  }
+
+  const port = read(OPTIONS.port);
+  const adminPort = read(OPTIONS.adminPort);
+  // One port cannot keep the admin off the public origin (0 takes a free port for each).
+  if (port !== 0 && port === adminPort) {
+    throw new Error(`invalid admin port: ${adminPort} is the public port too; the admin listener needs its own`);
+  }
 
   const config: Config = {
-    port: read(OPTIONS.port),
+    port,
     host: read(OPTIONS.host),
+    adminPort,
+    adminHost: read(OPTIONS.adminHost),
+    publicUrl: read(OPTIONS.publicUrl),
+    headersTimeoutMs,
+    bodyTimeoutMs,
+    idleTimeoutMs: read(OPTIONS.idleTimeout),
+    maxConnectionsPerAddress: read(OPTIONS.maxConnectionsPerAddress),
     dbPath: read(OPTIONS.db),
     durability: read(OPTIONS.durability),
     adminToken: givenAdminToken ?? randomBytes(24).toString('base64url'),

@@ -1,5 +1,5 @@
-export { createApp } from './app.js';
-export type { AppOptions } from './app.js';
+export { createApps } from './app.js';
+export type { AppOptions, Apps } from './app.js';
 export { loadConfig } from './config.js';
 export type { Config } from './config.js';
 export { startDatafirst, MOCK_PATH } from './server.js';

@@ -16,7 +16,9 @@ describe("the README's table of options", () => {
   it('has a row per option, secrets marked as such', () => {
     const rows = optionsMarkdown().trimEnd().split('\n').slice(2);
     expect(rows).toHaveLength(OPTION_LIST.length);
-    expect(rows).toContain('| `PORT` | `--port <n>` | `8080` | port to listen on; `0` takes any free port |');
+    expect(rows).toContain(
+      '| `PORT` | `--port <n>` | `8080` | port of the public listener (ingest, the tag, smart links, postbacks, `/healthz`); `0` takes any free port |',
+    );
     expect(rows).toContain('| `DATAFIRST_WORKER` | `--no-worker` | `1` | `0` runs the collector without the delivery worker |');
     expect(rows).toContain(
       "| `SNAP_ACCESS_TOKEN` | none: secret (`--access-token` still works, with a warning) | — | the Conversions API token of `SNAP_PIXEL_ID`'s pixel |",

@@ -7,6 +7,13 @@ describe('the options table', () => {
     expect(OPTION_LIST.map((option) => option.env)).toEqual([
       'PORT',
       'HOST',
+      'DATAFIRST_ADMIN_PORT',
+      'DATAFIRST_ADMIN_HOST',
+      'DATAFIRST_PUBLIC_URL',
+      'DATAFIRST_HEADERS_TIMEOUT_MS',
+      'DATAFIRST_BODY_TIMEOUT_MS',
+      'DATAFIRST_IDLE_TIMEOUT_MS',
+      'DATAFIRST_MAX_CONNECTIONS_PER_ADDRESS',
       'DATAFIRST_DB',
       'DATAFIRST_DURABILITY',
       'DATAFIRST_ADMIN_TOKEN',

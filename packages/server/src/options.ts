@@ -66,7 +66,7 @@ export const OPTIONS = {
     flag: value('<n>'),
     default: '8080',
     parse: wholeNumber(0, 65535),
-    help: 'port to listen on; `0` takes any free port',
+    help: 'port of the public listener (ingest, the tag, smart links, postbacks, `/healthz`); `0` takes any free port',
     secret: false,
   },
   host: {
@@ -75,7 +75,76 @@ export const OPTIONS = {
     flag: value('<addr>'),
     default: '0.0.0.0',
     parse: text,
-    help: 'address to bind',
+    help: 'address the public listener binds',
+    secret: false,
+  },
+  adminPort: {
+    name: 'admin-port',
+    env: 'DATAFIRST_ADMIN_PORT',
+    flag: value('<n>'),
+    default: '8081',
+    parse: wholeNumber(0, 65535),
+    help:
+      "port of the admin listener (admin API and UI, `/metrics`, the demo mock): never on the shop's origin, " +
+      'so no script on its pages can reach it; `0` takes any free port',
+    secret: false,
+  },
+  adminHost: {
+    name: 'admin-host',
+    env: 'DATAFIRST_ADMIN_HOST',
+    flag: value('<addr>'),
+    default: '127.0.0.1',
+    parse: text,
+    help: 'address the admin listener binds; only this machine by default',
+    secret: false,
+  },
+  publicUrl: {
+    name: 'public-url',
+    env: 'DATAFIRST_PUBLIC_URL',
+    flag: value('<url>'),
+    defaultText: "the public listener's address",
+    parse: httpUrl,
+    help:
+      'the URL the public listener is reached at from the Internet, path prefix included (`https://shop.example/df`); ' +
+      'smart-link, postback and snippet URLs are built from it, never from request headers',
+    secret: false,
+  },
+  headersTimeout: {
+    name: 'headers-timeout',
+    env: 'DATAFIRST_HEADERS_TIMEOUT_MS',
+    flag: value('<ms>'),
+    default: '10000',
+    parse: wholeNumber(100),
+    help: "how long a client may take to send a request's headers, in milliseconds, on both listeners",
+    secret: false,
+  },
+  bodyTimeout: {
+    name: 'body-timeout',
+    env: 'DATAFIRST_BODY_TIMEOUT_MS',
+    flag: value('<ms>'),
+    default: '30000',
+    parse: wholeNumber(100),
+    help: 'how long a client may take to send a whole request, body included, in milliseconds; at least the headers timeout',
+    secret: false,
+  },
+  idleTimeout: {
+    name: 'idle-timeout',
+    env: 'DATAFIRST_IDLE_TIMEOUT_MS',
+    flag: value('<ms>'),
+    default: '65000',
+    parse: wholeNumber(100),
+    help: "how long an idle keep-alive connection stays open, in milliseconds; longer than a load balancer's idle timeout",
+    secret: false,
+  },
+  maxConnectionsPerAddress: {
+    name: 'max-connections-per-address',
+    env: 'DATAFIRST_MAX_CONNECTIONS_PER_ADDRESS',
+    flag: value('<n>'),
+    default: '1000',
+    parse: wholeNumber(1),
+    help:
+      'open connections one client address may hold on the public listener; more are closed at once. ' +
+      'High, because a proxy or load balancer in front shows as one address',
     secret: false,
   },
   db: {

@@ -1,13 +1,15 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { RequestListener } from 'node:http';
+import type { RequestHandler } from 'express';
 import { DestinationRegistry, secretKeys } from '@datafirst/destination';
 import { SNAPCHAT_FIELDS, SnapchatClient, createSnapchatDestination, createSnapchatMock } from '@datafirst/snapchat';
 import { openSqliteStore, type Source, type Store } from '@datafirst/store';
 import type { Logger } from 'pino';
-import { createApp } from './app.js';
+import { createApps } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import type { Config } from './config.js';
 import { shopRouter } from './demo/shop.js';
+import { demoSnapchatMock, MOCK_PATH } from './demo/snapchat-mock-route.js';
+import { closeListener, listen, type ListenerTimeouts } from './listener.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { EventPipeline } from './pipeline/event-pipeline.js';
@@ -17,13 +19,18 @@ import { warehouseSyncs } from './syncs/sync-admin.js';
 import { SyncScheduler } from './syncs/sync-scheduler.js';
 import { DeliveryWorker } from './worker/delivery-worker.js';
 
-/** Where the built-in Snapchat mock is mounted in demo mode. */
-export const MOCK_PATH = '/snapchat-mock';
+export { MOCK_PATH };
 
 /** A running Datafirst: collector, and worker unless disabled. */
 export interface RunningDatafirst {
+  /** The public listener, as this machine reaches it: ingest, the tag, links, postbacks, `/healthz`. */
   url: string;
   port: number;
+  /** The admin listener: admin API and UI, `/metrics`, the demo's Snapchat mock. */
+  adminUrl: string;
+  adminPort: number;
+  /** Where generated URLs (links, postbacks) point: DATAFIRST_PUBLIC_URL, else `url`. */
+  publicUrl: string;
   snapchatApiUrl: string;
   /** The bootstrapped source, if any (demo mode always has one). */
   source?: Source;
@@ -32,7 +39,7 @@ export interface RunningDatafirst {
   close(): Promise<void>;
 }
 
-/** Opens the store, bootstraps the default source, starts the HTTP server and the worker. */
+/** Opens the store, bootstraps the default source, starts the public and admin listeners and the worker. */
 export async function startDatafirst(config: Config): Promise<RunningDatafirst> {
   const logger = createLogger(config.logLevel);
   const store = openStore(config);
@@ -40,17 +47,35 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
   // Aborted when closing begins: live streams (the debugger's) end, or the server would wait on them.
   const shutdown = new AbortController();
 
-  let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(503).end();
-  const server = createServer((req, res) => handler(req, res));
-  server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
+  // Both listen before anything else starts, so a port in use fails the start cleanly. Until
+  // the apps exist they answer 503.
+  let publicHandler: RequestListener = (_req, res) => res.writeHead(503).end();
+  let adminHandler: RequestListener = (_req, res) => res.writeHead(503).end();
+  const timeouts: ListenerTimeouts = {
+    headersTimeoutMs: config.headersTimeoutMs,
+    bodyTimeoutMs: config.bodyTimeoutMs,
+    idleTimeoutMs: config.idleTimeoutMs,
+  };
+  const publicListener = await listen((req, res) => publicHandler(req, res), {
+    ...timeouts,
+    port: config.port,
+    host: config.host,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
   });
-  const port = (server.address() as AddressInfo).port;
-  const localHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const url = `http://${localHost}:${port}`;
-  const snapchatApiUrl = config.snapchatApiUrl || `http://127.0.0.1:${port}${MOCK_PATH}`;
+  const adminListener = await listen((req, res) => adminHandler(req, res), {
+    ...timeouts,
+    port: config.adminPort,
+    host: config.adminHost,
+  }).catch(async (error: unknown) => {
+    await closeListener(publicListener);
+    await store.close();
+    throw error;
+  });
+  const { url, port } = publicListener;
+  const publicUrl = config.publicUrl ?? url;
+  // The worker reaches the demo mock on the admin listener; a wildcard bind is reached on loopback.
+  const adminLoopback = config.adminHost === '0.0.0.0' ? `http://127.0.0.1:${adminListener.port}` : adminListener.url;
+  const snapchatApiUrl = config.snapchatApiUrl || `${adminLoopback}${MOCK_PATH}`;
 
   const metrics = createMetrics(store);
   const directory = new SourceDirectory(store);
@@ -73,15 +98,13 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
   // Scheduled syncs run where the worker runs; one run per sync at a time across processes.
   const scheduler = worker ? new SyncScheduler({ store, runner: syncs.runner, logger }) : undefined;
 
-  const extra = [];
+  const publicExtra: RequestHandler[] = [];
+  const adminExtra: RequestHandler[] = [];
   if (config.demo) {
-    const mock = createSnapchatMock({ basePath: MOCK_PATH });
-    extra.push((req: IncomingMessage, res: ServerResponse, next: () => void) =>
-      req.url === MOCK_PATH || req.url?.startsWith(`${MOCK_PATH}/`) ? mock.handle(req, res) : next(),
-    );
-    if (boot) extra.push(shopRouter(boot.source.writeKey, config.tagPath));
+    adminExtra.push(demoSnapchatMock(createSnapchatMock({ basePath: MOCK_PATH }), config.adminToken));
+    if (boot) publicExtra.push(shopRouter(boot.source.writeKey, config.tagPath, adminListener.url));
   }
-  const app = createApp({
+  const apps = createApps({
     store,
     directory,
     metrics,
@@ -96,20 +119,26 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
     attributionDays: config.attributionDays,
     cookieDomain: config.cookieDomain,
     maxBatchBytes: config.maxBatchBytes,
+    publicUrl,
     closing: shutdown.signal,
     adminRoutes: [syncs.adminRoutes],
-    extra,
+    publicExtra,
+    adminExtra,
   });
-  handler = app;
+  publicHandler = apps.publicApp;
+  adminHandler = apps.adminApp;
   worker?.start();
   sweeper?.start();
   scheduler?.start();
-  logger.debug({ port, demo: config.demo }, 'datafirst started');
+  logger.debug({ port, adminPort: adminListener.port, demo: config.demo }, 'datafirst started');
 
   let closing: Promise<void> | undefined;
   return {
     url,
     port,
+    adminUrl: adminListener.url,
+    adminPort: adminListener.port,
+    publicUrl,
     snapchatApiUrl,
     source: boot?.source,
     sourceCreated: boot?.created ?? false,
@@ -117,10 +146,7 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
       closing ??= (async () => {
         // Stop accepting; requests already in flight finish (their writes are durable before they answer).
         shutdown.abort();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
+        await Promise.all([closeListener(publicListener), closeListener(adminListener)]);
         await sweeper?.stop();
         await scheduler?.stop();
         await syncs.runner.stop();

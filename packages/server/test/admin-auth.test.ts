@@ -39,7 +39,7 @@ describe('admin authentication', () => {
   });
 
   it('refuses a wrong Bearer token with 401 and a WWW-Authenticate challenge', async () => {
-    const res = await fetch(`${collector.url}/v1/admin/sources`, { headers: { authorization: 'Bearer wrong' } });
+    const res = await fetch(`${collector.adminUrl}/v1/admin/sources`, { headers: { authorization: 'Bearer wrong' } });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer');
     expect(await res.json()).toEqual({ error: 'invalid admin token' });
@@ -70,7 +70,7 @@ describe('admin authentication', () => {
 
 describe('admin UI sessions', () => {
   it('signs in with the admin token: an HttpOnly, SameSite=Strict cookie and a CSRF token', async () => {
-    const res = await fetch(`${collector.url}/v1/admin/session`, {
+    const res = await fetch(`${collector.adminUrl}/v1/admin/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ token: ADMIN_TOKEN }),
@@ -122,7 +122,7 @@ describe('admin UI sessions', () => {
       body: { csrf_token: session.csrfToken, expires_at: expect.any(String) },
     });
     expect((await session.call('DELETE', '/v1/admin/session', undefined, { 'x-csrf-token': '' })).status).toBe(403);
-    const out = await fetch(`${collector.url}/v1/admin/session`, {
+    const out = await fetch(`${collector.adminUrl}/v1/admin/session`, {
       method: 'DELETE',
       headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken },
     });
@@ -168,7 +168,7 @@ describe('admin UI sessions', () => {
 describe('failed sign-in limit', () => {
   /** Signs in with `token`, as if from `forwardedFor` when given; answers the status and Retry-After. */
   async function tryToken(target: TestCollector, token: string, forwardedFor?: string) {
-    const res = await fetch(`${target.url}/v1/admin/session`, {
+    const res = await fetch(`${target.adminUrl}/v1/admin/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
       body: JSON.stringify({ token }),
@@ -181,7 +181,7 @@ describe('failed sign-in limit', () => {
     try {
       for (let i = 0; i < 5; i++) expect((await tryToken(limited, `wrong-${i}`)).status).toBe(401);
       for (let i = 0; i < 5; i++) {
-        const res = await fetch(`${limited.url}/v1/admin/sources`, { headers: { authorization: `Bearer wrong-${i}` } });
+        const res = await fetch(`${limited.adminUrl}/v1/admin/sources`, { headers: { authorization: `Bearer wrong-${i}` } });
         expect(res.status).toBe(401);
       }
       const refused = await tryToken(limited, 'wrong-again');
@@ -189,7 +189,9 @@ describe('failed sign-in limit', () => {
       expect(refused.wait).toBeGreaterThanOrEqual(55);
       expect(refused.wait).toBeLessThanOrEqual(60);
       expect(refused.body).toEqual({ error: `too many failed sign-ins: try again in ${refused.wait} s` });
-      expect((await fetch(`${limited.url}/v1/admin/sources`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(429);
+      expect((await fetch(`${limited.adminUrl}/v1/admin/sources`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(
+        429,
+      );
       // The lockout is for guessers: the admin's own token still works, as a session and as a Bearer.
       expect((await tryToken(limited, ADMIN_TOKEN)).status).toBe(201);
       expect((await limited.admin('/v1/admin/sources')).status).toBe(200);
@@ -226,13 +228,13 @@ describe('failed sign-in limit', () => {
 
 describe('admin UI pages', () => {
   it('redirects /admin to admin/ relatively, so it works under a proxy path', async () => {
-    const res = await fetch(`${collector.url}/admin?x=1`, { redirect: 'manual' });
+    const res = await fetch(`${collector.adminUrl}/admin?x=1`, { redirect: 'manual' });
     expect(res.status).toBe(301);
     expect(res.headers.get('location')).toBe('admin/?x=1');
   });
 
   it('serves the UI with a strict Content-Security-Policy and security headers', async () => {
-    const res = await fetch(`${collector.url}/admin/`);
+    const res = await fetch(`${collector.adminUrl}/admin/`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(res.headers.get('content-security-policy')).toBe(
@@ -245,14 +247,14 @@ describe('admin UI pages', () => {
     expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
     const html = await res.text();
     expect(html).not.toMatch(/<script>|<script [^>]*>[^<]+<\/script>|\son\w+=|style=/);
-    const script = await fetch(`${collector.url}/admin/assets/app.js`);
+    const script = await fetch(`${collector.adminUrl}/admin/assets/app.js`);
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(script.headers.get('content-security-policy')).not.toBeNull();
   });
 
   it("sends /debugger to the admin UI's live debugger", async () => {
-    const res = await fetch(`${collector.url}/debugger`, { redirect: 'manual' });
+    const res = await fetch(`${collector.adminUrl}/debugger`, { redirect: 'manual' });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('admin/#/debugger');
   });

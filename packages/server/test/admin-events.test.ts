@@ -236,9 +236,8 @@ describe('GET /v1/admin/delivery-health', () => {
     const broken = await createSource(collector, 'Outage');
     const pixel = await createIntegration(collector, broken.id, { name: 'Outage pixel' });
     // The mock fails the next send with a 503: a retry.
-    const fault = await fetch(`${collector.snapchatApiUrl}/__mock/faults`, {
+    const fault = await collector.admin('/snapchat-mock/__mock/faults', {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ mode: 'status', status: 503, count: 1, route: 'send' }),
     });
     expect(fault.status).toBe(200);

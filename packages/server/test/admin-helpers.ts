@@ -29,7 +29,7 @@ export async function anonymous(
   headers: Record<string, string> = {},
 ) {
   return answer(
-    await fetch(collector.url + path, {
+    await fetch(collector.adminUrl + path, {
       method,
       headers: { 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -46,7 +46,7 @@ export interface UiSession {
 
 /** Signs in as the admin UI does, with `POST /v1/admin/session`. */
 export async function signIn(collector: TestCollector, token: string): Promise<UiSession> {
-  const res = await fetch(`${collector.url}/v1/admin/session`, {
+  const res = await fetch(`${collector.adminUrl}/v1/admin/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ token }),
@@ -101,7 +101,7 @@ export interface EventStream {
 /** Opens `GET /v1/admin/events/stream` (with the Bearer token unless headers are given). */
 export async function openStream(collector: TestCollector, query = '', headers?: Record<string, string>): Promise<EventStream> {
   const controller = new AbortController();
-  const res = await fetch(`${collector.url}/v1/admin/events/stream${query}`, {
+  const res = await fetch(`${collector.adminUrl}/v1/admin/events/stream${query}`, {
     headers: headers ?? { authorization: `Bearer ${ADMIN_TOKEN}` },
     signal: controller.signal,
   });

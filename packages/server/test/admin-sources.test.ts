@@ -30,7 +30,7 @@ describe('POST /v1/admin/sources', () => {
       created_at: expect.any(String),
       snippet: expect.stringContaining(body.write_key),
     });
-    expect(body.snippet).toContain('src="/_df.js"');
+    expect(body.snippet).toContain(`src="${collector.url}/_df.js"`);
     expect(await ingest(body.write_key)).toBe(200);
   });
 

@@ -170,7 +170,7 @@ describe('pixels are independent lanes', () => {
 
   async function integration(datafirst: DatafirstProcess, body: Record<string, unknown>): Promise<{ id: string }> {
     const sources = await datafirst.admin<{ sources: { id: string }[] }>('/v1/admin/sources');
-    const res = await fetch(`${datafirst.url}/v1/admin/integrations`, {
+    const res = await fetch(`${datafirst.adminUrl}/v1/admin/integrations`, {
       method: 'POST',
       headers: { authorization: 'Bearer e2e-admin-token-of-24-characters', 'content-type': 'application/json' },
       body: JSON.stringify({ source_id: sources.sources[0]!.id, vendor: 'snapchat', ...body }),
@@ -216,7 +216,7 @@ describe('pixels are independent lanes', () => {
     expect(slowReceived).toBeLessThan(20);
 
     // Fixing the token requeues the parked deliveries.
-    const patched = await fetch(`${datafirst.url}/v1/admin/integrations/${broken.id}`, {
+    const patched = await fetch(`${datafirst.adminUrl}/v1/admin/integrations/${broken.id}`, {
       method: 'PATCH',
       headers: { authorization: 'Bearer e2e-admin-token-of-24-characters', 'content-type': 'application/json' },
       body: JSON.stringify({ config: { access_token: 'other-token' } }),
@@ -241,7 +241,7 @@ describe('dead letters', () => {
     expect((await statuses())[0]!.deliveries[0]!.reason).toMatch(/^gave up after \d+ tries: /);
     await mock.clearFaults();
 
-    const replay = await fetch(`${datafirst.url}/v1/admin/deliveries/replay`, {
+    const replay = await fetch(`${datafirst.adminUrl}/v1/admin/deliveries/replay`, {
       method: 'POST',
       headers: { authorization: 'Bearer e2e-admin-token-of-24-characters', 'content-type': 'application/json' },
       body: JSON.stringify({ reason: 'gave up' }),
@@ -273,7 +273,7 @@ describe('a disabled integration', () => {
     const collector = await server({ DATAFIRST_WORKER: '0' });
     const ids = await sendPageViews(collector.url, 'off', 5, 5);
     const { integrations } = await collector.admin<{ integrations: { id: string }[] }>('/v1/admin/integrations');
-    const patched = await fetch(`${collector.url}/v1/admin/integrations/${integrations[0]!.id}`, {
+    const patched = await fetch(`${collector.adminUrl}/v1/admin/integrations/${integrations[0]!.id}`, {
       method: 'PATCH',
       headers: { authorization: 'Bearer e2e-admin-token-of-24-characters', 'content-type': 'application/json' },
       body: JSON.stringify({ enabled: false }),

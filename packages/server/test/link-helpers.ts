@@ -81,7 +81,7 @@ export async function postback(collector: TestCollector, params: Record<string, 
 
 /** Live (not test) events the built-in mock accepted for one pixel. */
 export async function mockEvents(collector: TestCollector, pixelId: string, test = false): Promise<MockEvent[]> {
-  const { events } = await json<{ events: MockEvent[] }>(await fetch(`${collector.url}/snapchat-mock/__mock/events`));
+  const { events } = await json<{ events: MockEvent[] }>(await collector.admin('/snapchat-mock/__mock/events'));
   return events.filter((e) => e.assetId === pixelId && e.test === test);
 }
 
@@ -90,7 +90,7 @@ export async function mockRequests(
   collector: TestCollector,
   pixelId: string,
 ): Promise<{ path: string; body: { data: Record<string, any>[] } }[]> {
-  const { requests } = await json<{ requests: any[] }>(await fetch(`${collector.url}/snapchat-mock/__mock/requests`));
+  const { requests } = await json<{ requests: any[] }>(await collector.admin('/snapchat-mock/__mock/requests'));
   return requests.filter((r) => r.assetId === pixelId && r.route === 'v3.send');
 }
 

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 async function metrics(): Promise<string> {
-  const res = await fetch(`${collector.url}/metrics`);
+  const res = await fetch(`${collector.adminUrl}/metrics`);
   expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   return res.text();
 }

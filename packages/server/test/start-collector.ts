@@ -7,11 +7,12 @@ import { startDatafirst, type RunningDatafirst } from '../src/server.js';
 export const ADMIN_TOKEN = 'test-admin-token-of-24-characters';
 export const WRITE_KEY = 'wk_test_source';
 
-/** A whole Datafirst (demo mode: built-in Snapchat mock) on port 0 with a fresh SQLite file. */
+/** A whole Datafirst (demo mode: built-in Snapchat mock) on free ports with a fresh SQLite file. */
 export interface TestCollector extends RunningDatafirst {
   dbPath: string;
-  /** POSTs a body (string as is, object as JSON) to a path. */
+  /** POSTs a body (string as is, object as JSON) to a path of the public listener. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** A request with the admin token to a path of the admin listener. */
   admin(path: string, init?: RequestInit): Promise<Response>;
   stopAndClean(): Promise<void>;
 }
@@ -24,7 +25,7 @@ export async function startTestCollector(
 ): Promise<TestCollector> {
   const dir = restartOf ? dirname(restartOf.dbPath) : mkdtempSync(join(tmpdir(), 'datafirst-test-'));
   const dbPath = join(dir, 'datafirst.db');
-  const config = loadConfig(['--port', '0', '--host', '127.0.0.1', '--db', dbPath, ...flags], {
+  const config = loadConfig(['--port', '0', '--host', '127.0.0.1', '--admin-port', '0', '--db', dbPath, ...flags], {
     DATAFIRST_ADMIN_TOKEN: ADMIN_TOKEN,
     DATAFIRST_WRITE_KEY: WRITE_KEY,
     LOG_LEVEL: 'silent',
@@ -43,7 +44,7 @@ export async function startTestCollector(
       });
     },
     admin(path, init = {}) {
-      return fetch(running.url + path, {
+      return fetch(running.adminUrl + path, {
         ...init,
         headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
       });

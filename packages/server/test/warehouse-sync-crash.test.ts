@@ -30,7 +30,7 @@ const env = (mockUrl: string, worker: boolean) => ({
 });
 
 async function call(server: DatafirstProcess, method: string, path: string, body?: unknown): Promise<Record<string, any>> {
-  const res = await fetch(server.url + path, {
+  const res = await fetch(server.adminUrl + path, {
     method,
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),

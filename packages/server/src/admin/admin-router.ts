@@ -21,8 +21,8 @@ export interface AdminOptions {
   directory: SourceDirectory;
   adminToken: string;
   destinations: DestinationRegistry;
-  /** Where the browser tag is served, for the snippets shown with new write keys. */
-  tagPath: string;
+  /** The browser tag's public URL (public base URL + tag path), for the snippets shown with new write keys. */
+  tagSrc: string;
   logger?: Logger;
   /** Aborted when the server shuts down; live event streams end then. */
   closing?: AbortSignal;
@@ -50,7 +50,7 @@ export function adminRouter(options: AdminOptions): Router {
   router.use(express.json({ limit: '1mb' }));
   router.use(sessionRoutes(auth));
   router.use(requireAdmin(auth));
-  router.use(sourceRoutes({ store, directory, tagPath: options.tagPath, logger }));
+  router.use(sourceRoutes({ store, directory, tagSrc: options.tagSrc, logger }));
   router.use(integrationRoutes({ store, directory, destinations, logger }));
   router.use(eventRoutes({ store, destinations, sessions: auth.sessions, logger, closing: options.closing }));
   router.use(insightRoutes({ store, destinations, logger }));

@@ -10,8 +10,8 @@ import { maskSecret } from './mask.js';
 export interface SourceRoutesOptions {
   store: Store;
   directory: SourceDirectory;
-  /** Where the tag is served, for the snippet shown with a new write key. */
-  tagPath: string;
+  /** The tag's public URL, for the snippet shown with a new write key. */
+  tagSrc: string;
   logger?: Logger;
 }
 
@@ -60,7 +60,7 @@ export function sourceRoutes(options: SourceRoutesOptions): Router {
       // The only answer that shows the write key (and the snippet carrying it): afterwards it is masked.
       res
         .status(201)
-        .json({ ...sourceJson(source, 0), write_key: source.writeKey, snippet: renderSnippet(source.writeKey, options.tagPath) });
+        .json({ ...sourceJson(source, 0), write_key: source.writeKey, snippet: renderSnippet(source.writeKey, options.tagSrc) });
     }),
   );
 
@@ -105,7 +105,7 @@ export function sourceRoutes(options: SourceRoutesOptions): Router {
       res.json({
         ...(await withCount(source)),
         write_key: source.writeKey,
-        snippet: renderSnippet(source.writeKey, options.tagPath),
+        snippet: renderSnippet(source.writeKey, options.tagSrc),
       });
     }),
   );

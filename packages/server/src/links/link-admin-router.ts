@@ -4,7 +4,6 @@ import { BadRequest } from '../admin/admin-input.js';
 import { adminRoute } from '../admin/admin-route.js';
 import { clickJson, conversionJson, statsJson, summarizeClick } from './attribution.js';
 import type { LinkEventMap } from './conversion-events.js';
-import { publicBaseUrl } from './link-context.js';
 import { checkLinkSettings } from './link-settings.js';
 import type { LinkContext } from './link-context.js';
 import { sendLinkTestEvent } from './link-test-event.js';
@@ -52,7 +51,7 @@ export function linkAdminRouter(options: LinkAdminOptions): Router {
         events: settings.events!,
         currency: settings.currency ?? null,
       });
-      res.status(201).json(linkJson(link, publicBaseUrl(req)));
+      res.status(201).json(linkJson(link, options.publicUrl));
     }),
   );
 
@@ -60,7 +59,7 @@ export function linkAdminRouter(options: LinkAdminOptions): Router {
     '/links',
     route(async (req, res) => {
       const sourceId = typeof req.query.source_id === 'string' ? req.query.source_id : undefined;
-      const base = publicBaseUrl(req);
+      const base = options.publicUrl;
       const links = await store.links.listLinks(sourceId);
       const withTotals = await Promise.all(
         links.map(async (link) => ({
@@ -76,7 +75,7 @@ export function linkAdminRouter(options: LinkAdminOptions): Router {
     '/links/:id',
     route(async (req, res) => {
       const link = await findLink(req, res);
-      if (link) res.json(linkJson(link, publicBaseUrl(req)));
+      if (link) res.json(linkJson(link, options.publicUrl));
     }),
   );
 
@@ -89,7 +88,7 @@ export function linkAdminRouter(options: LinkAdminOptions): Router {
       if (!checked.ok) throw new BadRequest(checked.errors);
       if (checked.settings.integrationIds) await checkIntegrations(checked.settings.integrationIds);
       const updated = await store.links.updateLink(current.id, checked.settings);
-      res.json(linkJson(updated!, publicBaseUrl(req)));
+      res.json(linkJson(updated!, options.publicUrl));
     }),
   );
 
@@ -143,7 +142,7 @@ export function linkAdminRouter(options: LinkAdminOptions): Router {
     route(async (req, res) => {
       const link = await findLink(req, res);
       if (!link) return;
-      res.json(await sendLinkTestEvent(options, link, (req.body ?? {}) as Record<string, unknown>, publicBaseUrl(req)));
+      res.json(await sendLinkTestEvent(options, link, (req.body ?? {}) as Record<string, unknown>, options.publicUrl));
     }),
   );
 
@@ -161,7 +160,7 @@ export function linkAdminRouter(options: LinkAdminOptions): Router {
         postback_key: key,
         rotated,
         created_at: saved.createdAt,
-        postback_url: `${publicBaseUrl(req)}/v1/postback?key=${key}&click_id={click_id}&event={event}&value={value}&currency={currency}&txid={txid}`,
+        postback_url: `${options.publicUrl}/v1/postback?key=${key}&click_id={click_id}&event={event}&value={value}&currency={currency}&txid={txid}`,
       });
     }),
   );

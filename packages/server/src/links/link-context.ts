@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import type { DestinationRegistry } from '@datafirst/destination';
 import type { EnrichedMessage } from '@datafirst/protocol';
 import type { Integration, Link, NewEvent, Store } from '@datafirst/store';
@@ -17,6 +16,12 @@ export interface LinkContext {
   destinations: DestinationRegistry;
   logger: Logger;
   consent: ConsentPolicy;
+  /**
+   * The collector's public base URL (`DATAFIRST_PUBLIC_URL`, else the public listener's address):
+   * every URL the links make starts with it. Never built from `Host` or `X-Forwarded-*`, which
+   * the sender chooses.
+   */
+  publicUrl: string;
 }
 
 /** The integrations attached to a link (undefined where one was deleted) and those of its source. */
@@ -78,16 +83,4 @@ export function skipReasonFor(linkEvent: string, snapchatEvent: string | null, w
     return { code: 'event_disabled', detail: `disabled: the link sends no Snapchat event for ${linkEvent}` };
   }
   return window;
-}
-
-/**
- * The collector's public base URL as the caller reached it: scheme and host (through trusted
- * proxies), and the path prefix a proxy announces in `X-Forwarded-Prefix` when it serves the
- * collector under a path of the site.
- */
-export function publicBaseUrl(req: Request): string {
-  const trusted = Boolean(req.app.get('trust proxy'));
-  const prefix = trusted ? req.get('x-forwarded-prefix')?.trim() : undefined;
-  const safePrefix = prefix && /^\/[\w\-./]*$/.test(prefix) ? prefix.replace(/\/+$/, '') : '';
-  return `${req.protocol}://${req.host}${safePrefix}`;
 }

@@ -6,7 +6,7 @@ import { notAClick } from './click-filter.js';
 import { clickEvent, type LinkEventMap } from './conversion-events.js';
 import { queryPairs, redirectUrl } from './destination.js';
 import { clickConsent, clickMessage } from './link-messages.js';
-import { publicBaseUrl, skipReasonFor, submitLinkMessages, type LinkContext } from './link-context.js';
+import { skipReasonFor, submitLinkMessages, type LinkContext } from './link-context.js';
 
 /** Click ids: 16 letters and digits, about 95 random bits, so no one can name another fan's click by guessing. */
 export const CLICK_ID_LENGTH = 16;
@@ -52,7 +52,7 @@ async function follow(context: LinkContext, req: Request, res: Response): Promis
   if (skip !== undefined) {
     context.logger.debug({ link: link.id, why: skip }, 'smart link followed without counting a click');
   } else {
-    const url = `${publicBaseUrl(req)}/go/${link.id}${rawQuery === '' ? '' : `?${rawQuery}`}`;
+    const url = `${context.publicUrl}/go/${link.id}${rawQuery === '' ? '' : `?${rawQuery}`}`;
     const clickId = randomToken(CLICK_ID_LENGTH);
     const destination = redirectUrl(link.destinationUrl, rawQuery, link.clickIdParam, clickId);
     // The fan reaches the offer even if storing fails: a lost click beats a lost visitor.

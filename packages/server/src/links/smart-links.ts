@@ -16,6 +16,8 @@ export interface SmartLinkOptions {
   logger: Logger;
   consentDefault: 'granted' | 'denied';
   honorGpc: boolean;
+  /** The collector's public base URL, which link and postback URLs start with. */
+  publicUrl: string;
 }
 
 /**
@@ -30,6 +32,7 @@ export function smartLinks(options: SmartLinkOptions): { publicRoutes: Router; a
     destinations: options.destinations,
     logger: options.logger,
     consent: { consentDefault: options.consentDefault, honorGpc: options.honorGpc },
+    publicUrl: options.publicUrl,
   };
   const publicRoutes = express.Router();
   publicRoutes.use(redirectRouter(context));
