@@ -34,6 +34,8 @@ export interface AppOptions {
   cookieDomain?: string;
   /** Largest ingest request body, in bytes, after decompression. */
   maxBatchBytes: number;
+  /** Deepest nesting in one ingested message; `LIMITS.maxJsonDepth` when unset. */
+  maxJsonDepth?: number;
   /** Aborted when the server starts shutting down: long-lived responses (live streams) end. */
   closing?: AbortSignal;
   /** More admin API routes (warehouse syncs), behind the admin authentication. */
@@ -58,6 +60,7 @@ export function createApp(options: AppOptions): RequestListener {
     attributionDays: options.attributionDays,
     cookieDomain: options.cookieDomain,
     maxBodyBytes: options.maxBatchBytes,
+    maxJsonDepth: options.maxJsonDepth,
   });
   const app = createExpressApp(options);
   return (req, res) => {

@@ -96,6 +96,7 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
     attributionDays: config.attributionDays,
     cookieDomain: config.cookieDomain,
     maxBatchBytes: config.maxBatchBytes,
+    maxJsonDepth: config.maxJsonDepth,
     closing: shutdown.signal,
     adminRoutes: [syncs.adminRoutes],
     extra,

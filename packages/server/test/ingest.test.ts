@@ -54,6 +54,48 @@ describe('POST /v1/batch', () => {
     expect(body.error).toMatch(/^malformed JSON: /);
   });
 
+  it('refuses properties nested 3,000 deep with 400 naming the depth limit, and takes 32 levels', async () => {
+    // The message is level 1 and its properties, the outermost of nested(n), level 2: nested(31) makes 32.
+    const nested = (levels: number): unknown => {
+      let value: unknown = 'bottom';
+      for (let i = 0; i < levels; i++) value = { a: value };
+      return value;
+    };
+    const deep = await collector.post('/v1/batch', {
+      writeKey: WRITE_KEY,
+      batch: [track('deep-1', { properties: nested(3000) })],
+    });
+    expect(deep.status).toBe(400);
+    expect(await deep.json()).toEqual({
+      success: false,
+      error: 'JSON nested too deeply: a message may nest objects and arrays at most 32 levels',
+    });
+    const single = await collector.post('/v1/track', { writeKey: WRITE_KEY, ...track('deep-2', { properties: nested(32) }) });
+    expect(single.status).toBe(400);
+    const atLimit = await collector.post('/v1/batch', {
+      writeKey: WRITE_KEY,
+      batch: [track('deep-3', { properties: nested(31) })],
+    });
+    expect(atLimit.status).toBe(200);
+    const stored = await storedMessageIds();
+    expect(stored).toContain('deep-3');
+    expect(stored).not.toContain('deep-1');
+    expect(stored).not.toContain('deep-2');
+  });
+
+  it('refuses a body with bytes that are not UTF-8 with 400 saying so', async () => {
+    const text = JSON.stringify({ writeKey: WRITE_KEY, batch: [track('latin1-1', { properties: { name: 'JOSÉ' } })] });
+    const bytes = Buffer.from(text, 'latin1'); // É as the single byte 0xC9: not UTF-8
+    const res = await fetch(collector.url + '/v1/batch', {
+      method: 'POST',
+      body: bytes,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ success: false, error: 'body is not valid UTF-8: send JSON encoded as UTF-8' });
+    expect(await storedMessageIds()).not.toContain('latin1-1');
+  });
+
   it('answers 200 naming each bad message and why, as Segment does, and keeps the good messages of the same batch', async () => {
     const res = await collector.post('/v1/batch', {
       writeKey: WRITE_KEY,

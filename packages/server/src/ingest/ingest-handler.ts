@@ -8,6 +8,7 @@ import { clientIp, isSecure } from './client-address.js';
 import { identityCookies, parseCookies, type CookiePolicy } from './cookies.js';
 import { allowOrigin, answerPreflight } from './cors.js';
 import { ENDPOINTS, type Endpoint } from './endpoints.js';
+import { jsonDepth } from './json-depth.js';
 import { BodyError, readBody } from './read-body.js';
 import { SOURCE_CONFIG_PATHS, sourceConfigAnswer } from './source-config.js';
 import { writeKeyOf } from './write-key.js';
@@ -24,6 +25,8 @@ export interface IngestOptions {
   cookieDomain?: string;
   /** Largest request body, in bytes, after decompression; `LIMITS.maxBodyBytes` when unset. */
   maxBodyBytes?: number;
+  /** Deepest nesting of objects and arrays in one message; `LIMITS.maxJsonDepth` when unset. */
+  maxJsonDepth?: number;
   now?: () => Date;
 }
 
@@ -118,7 +121,28 @@ function answerSourceConfig(req: IncomingMessage, res: ServerResponse, query: UR
     });
 }
 
-function parseBody(text: string): Record<string, unknown> {
+// Fatal: a body with bytes that are not UTF-8 is refused rather than stored with U+FFFD in place
+// of what the sender meant (an email or a name, garbled and then hashed).
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body's text, or a 400 when its bytes are not UTF-8. */
+function decodeBody(bytes: Buffer): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new IngestError(400, 'body is not valid UTF-8: send JSON encoded as UTF-8');
+  }
+}
+
+/**
+ * The body as a JSON object, or a 400 saying why not. Nesting is measured on the text, before
+ * parsing: a batch's envelope (`{"batch":[`) adds two levels to its messages'.
+ */
+function parseBody(text: string, endpoint: Endpoint, maxJsonDepth: number): Record<string, unknown> {
+  const envelope = endpoint.kind === 'single' ? 0 : 2;
+  if (jsonDepth(text, maxJsonDepth + envelope) > maxJsonDepth + envelope) {
+    throw new IngestError(400, `JSON nested too deeply: a message may nest objects and arrays at most ${maxJsonDepth} levels`);
+  }
   if (text.trim() === '') throw new IngestError(400, 'empty body: expected a JSON object');
   let parsed: unknown;
   try {
@@ -157,7 +181,7 @@ async function handle(
   query: URLSearchParams,
   options: IngestOptions,
 ): Promise<void> {
-  const body = parseBody(bytes.toString('utf8'));
+  const body = parseBody(decodeBody(bytes), endpoint, options.maxJsonDepth ?? LIMITS.maxJsonDepth);
   const writeKey = writeKeyOf(req.headers, body, query.get('writeKey'));
   if (!writeKey)
     throw new IngestError(401, 'missing write key: send it as the Basic auth user, writeKey in the body, or ?writeKey=');
