@@ -237,7 +237,34 @@ describe('enrichment', () => {
       '_scclid=new-click; Max-Age=2419200; Path=/; SameSite=Lax',
     ]);
     expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
-    expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+  });
+
+  it('answers with credentials only for its own site and the origins the source allows; others may send without', async () => {
+    const send = (origin: string) =>
+      collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: [track(`cors-${origin}`)] }, { origin });
+    // The test collector listens on 127.0.0.1: that is its own site, on any port.
+    const own = await send('http://127.0.0.1:3000');
+    expect([own.status, own.headers.get('access-control-allow-credentials')]).toEqual([200, 'true']);
+    const foreign = await send('https://evil.example');
+    expect(foreign.status).toBe(200);
+    expect(foreign.headers.get('access-control-allow-origin')).toBe('https://evil.example');
+    expect(foreign.headers.get('access-control-allow-credentials')).toBeNull();
+    const preflight = await fetch(collector.url + '/v1/batch', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+
+    const sources = (await (await collector.admin('/v1/admin/sources')).json()) as { sources: { id: string }[] };
+    const id = sources.sources[0]!.id;
+    const patch = await collector.admin(`/v1/admin/sources/${id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ allowed_origins: ['https://partner.example'] }),
+    });
+    expect(patch.status).toBe(200);
+    expect((await send('https://partner.example')).headers.get('access-control-allow-credentials')).toBe('true');
+    expect((await send('https://evil.example')).headers.get('access-control-allow-credentials')).toBeNull();
+    await collector.admin(`/v1/admin/sources/${id}`, { method: 'PATCH', body: JSON.stringify({ allowed_origins: [] }) });
   });
 
   it('sets no Snapchat cookie for a message without advertising consent, only _dfid', async () => {

@@ -112,6 +112,7 @@ function answerSourceConfig(req: IncomingMessage, res: ServerResponse, query: UR
   options.directory
     .sourceForWriteKey(writeKey)
     .then((source) => {
+      if (source) allowOrigin(req, res, source.allowedOrigins);
       if (source) reply(res, 200, sourceConfigAnswer(source));
       else reply(res, 401, { success: false, error: 'unknown write key' });
     })
@@ -187,6 +188,7 @@ async function handle(
     throw new IngestError(401, 'missing write key: send it as the Basic auth user, writeKey in the body, or ?writeKey=');
   const source = await options.directory.sourceForWriteKey(writeKey);
   if (!source) throw new IngestError(401, 'unknown write key');
+  allowOrigin(req, res, source.allowedOrigins);
 
   const raw = messagesOf(endpoint, body);
   const receivedAt = options.now?.() ?? new Date();

@@ -9,7 +9,7 @@ import type {
 } from '../admin.js';
 import { newWriteKey } from '../ids.js';
 import type { SealedSecrets } from '../sealed-secrets.js';
-import type { DeliveryStatus, Source } from '../store.js';
+import type { DeliveryStatus, Source, SourceChanges } from '../store.js';
 import type { DatabaseClock } from './clock.js';
 import { iso } from './columns.js';
 import type { DeliveryAttemptRow, DeliveryRow, SourceRow } from './rows.js';
@@ -56,8 +56,20 @@ export class SqliteAdminStore implements AdminStore {
     return row && toSource(row, this.secrets, this.now());
   }
 
-  async renameSource(id: string, name: string): Promise<Source | undefined> {
-    const changed = this.db.prepare<[string, string], never>('UPDATE sources SET name = ? WHERE id = ?').run(name, id).changes;
+  async updateSource(id: string, changes: SourceChanges): Promise<Source | undefined> {
+    const changed = this.db
+      .prepare<{ id: string; name: string | null; origins: string | null; rps: number | null; setRps: number }, never>(
+        `UPDATE sources SET name = coalesce(@name, name), allowed_origins = coalesce(@origins, allowed_origins),
+           rate_limit_rps = CASE WHEN @setRps THEN @rps ELSE rate_limit_rps END
+         WHERE id = @id`,
+      )
+      .run({
+        id,
+        name: changes.name ?? null,
+        origins: changes.allowedOrigins ? JSON.stringify(changes.allowedOrigins) : null,
+        rps: changes.rateLimitRps ?? null,
+        setRps: changes.rateLimitRps === undefined ? 0 : 1,
+      }).changes;
     return changed > 0 ? this.source(id) : undefined;
   }
 
@@ -101,7 +113,7 @@ export class SqliteAdminStore implements AdminStore {
   }
 
   async deleteSource(id: string): Promise<boolean> {
-    return this.db
+    const deleted = this.db
       .transaction(() => {
         // Deliveries a worker holds are left to finish; later ones find no integration and are skipped.
         this.db
@@ -112,10 +124,22 @@ export class SqliteAdminStore implements AdminStore {
                AND integration_id IN (SELECT id FROM integrations WHERE source_id = @id)`,
           )
           .run({ id, now: this.now() });
+        const deleted = this.db.prepare<[string], never>('DELETE FROM sources WHERE id = ?').run(id).changes > 0;
+        // Its events hold raw PII, and nothing will send them any more; their deliveries go by ON
+        // DELETE CASCADE, but for those a worker holds, which finish first (kept with their event).
+        this.db
+          .prepare<{ id: string; now: number }, never>(
+            `DELETE FROM events WHERE source_id = @id
+               AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.status = 'pending' AND d.lease_until >= @now)`,
+          )
+          .run({ id, now: this.now() });
         // Integrations (and anything else of the source) go by ON DELETE CASCADE.
-        return this.db.prepare<[string], never>('DELETE FROM sources WHERE id = ?').run(id).changes > 0;
+        return deleted;
       })
       .immediate();
+    // secure_delete zeroed the rows in the file; this empties the WAL, where old pages would linger.
+    if (deleted) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return deleted;
   }
 
   async deliveryHealth(query: HealthQuery): Promise<DeliveryHealth> {

@@ -282,6 +282,8 @@ class SqliteStore implements Store {
       previous_write_key_hash: null,
       previous_key_expires_at: null,
       created_at: this.now(),
+      allowed_origins: '[]',
+      rate_limit_rps: null,
     };
     this.db
       .prepare<SourceRow, never>(
