@@ -1,4 +1,5 @@
 import type { EnrichedMessage, Traits } from '@datafirst/protocol';
+import { boundProfile } from './profile-bounds.js';
 import type { Person } from './store.js';
 
 /**
@@ -6,6 +7,7 @@ import type { Person } from './store.js';
  * is kept under two keys, `u:<userId>` and `a:<anonymousId>`; each identify call merges its
  * traits into both, later values winning per field. An alias call links the id a person was
  * known by (`previousId`) to their `userId`: what either knew is merged and kept under both.
+ * Profiles keep identity traits only, bounded (profile-bounds.ts).
  */
 
 const userKey = (userId: string) => `u:${userId}`;
@@ -25,9 +27,9 @@ export function profileUpdate(message: EnrichedMessage): { keys: string[]; trait
   return { keys: keys.filter((key): key is string => Boolean(key)), traits };
 }
 
-/** A stored profile with an update merged in: the update wins per field. */
+/** A stored profile with an update merged in, the update winning per field, bounded as a profile must be. */
 export function mergeTraits(stored: Traits | undefined, update: Traits): Traits {
-  return { ...(stored ?? {}), ...update };
+  return boundProfile({ ...(stored ?? {}), ...boundProfile(update) });
 }
 
 /** The profile keys a person may be found under. */
