@@ -18,12 +18,19 @@ export function identifyTraits(message: EnrichedMessage): Traits {
   return { ...(message.context.traits ?? {}), ...(message.traits ?? {}) };
 }
 
-/** What an identify call adds to the profiles: the keys it updates and the traits to merge in. */
-export function profileUpdate(message: EnrichedMessage): { keys: string[]; traits: Traits } {
+/**
+ * What an identify call adds to the profiles: the keys it updates and the traits to merge in.
+ * `anonymousOnly` (an untrusted sender, such as a browser): only the anonymous id's profile, so
+ * nobody can attach their own email to someone else's user id.
+ */
+export function profileUpdate(message: EnrichedMessage, anonymousOnly = false): { keys: string[]; traits: Traits } {
   // The userId is kept with the traits, so a later anonymous event of the same visitor still
   // carries the person's external id.
   const traits = { ...identifyTraits(message), ...(message.userId ? { userId: message.userId } : {}) };
-  const keys = [message.userId && userKey(message.userId), message.anonymousId && anonymousKey(message.anonymousId)];
+  const keys = [
+    !anonymousOnly && message.userId && userKey(message.userId),
+    message.anonymousId && anonymousKey(message.anonymousId),
+  ];
   return { keys: keys.filter((key): key is string => Boolean(key)), traits };
 }
 

@@ -152,6 +152,12 @@ export interface NewDelivery {
 export interface NewEvent {
   message: EnrichedMessage;
   deliveries: NewDelivery[];
+  /**
+   * The sender cannot prove who the user is (a browser, whose write key is public): its identify
+   * calls add traits to its own anonymous id's profile only, never to a user id's, and its alias
+   * calls link no profiles. Unset, the sender is trusted (a server, whose write key is secret).
+   */
+  anonymousProfileOnly?: boolean;
 }
 
 export interface AppendResult {

@@ -217,6 +217,7 @@ async function handle(
     batchSentAt: typeof body.sentAt === 'string' ? body.sentAt : undefined,
     bodyBytes: bytes.length,
     messages,
+    fromBrowser,
   });
 
   setIdentityCookies(res, accepted.at(-1)?.message, facts.cookies, {

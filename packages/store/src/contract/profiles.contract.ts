@@ -139,6 +139,54 @@ export function describeProfiles(createDatabase: CreateTestDatabase): void {
       expect(profile!.userId).toBe('u-big');
     });
 
+    it("lets an untrusted sender's identify add traits to its anonymous id only, never to the user id's profile", async () => {
+      const { store } = under;
+      const { source } = await sourceWithIntegration(store);
+      const identify = (messageId: string, anonymousId: string, email: string) =>
+        message(messageId, { type: 'identify', event: undefined, userId: 'victim', anonymousId, traits: { email } });
+      await store.appendEvents(source.id, [{ message: identify('srv-1', 'anon-v', 'victim@example.com'), deliveries: [] }]);
+      await store.appendEvents(source.id, [
+        { message: identify('web-1', 'anon-attacker', 'attacker@example.com'), deliveries: [], anonymousProfileOnly: true },
+      ]);
+      expect(await store.getProfileTraits(source.id, 'victim')).toEqual({ email: 'victim@example.com', userId: 'victim' });
+      expect(await store.getProfileTraits(source.id, undefined, 'anon-attacker')).toEqual({
+        email: 'attacker@example.com',
+        userId: 'victim',
+      });
+      // A trusted sender (a server, its write key secret) still updates the user's profile.
+      await store.appendEvents(source.id, [{ message: identify('srv-2', 'anon-v', 'new@example.com'), deliveries: [] }]);
+      expect(await store.getProfileTraits(source.id, 'victim')).toEqual({ email: 'new@example.com', userId: 'victim' });
+    });
+
+    it("links no profiles for an untrusted sender's alias", async () => {
+      const { store } = under;
+      const { source } = await sourceWithIntegration(store);
+      await store.appendEvents(source.id, [
+        {
+          message: message('ua-1', {
+            type: 'identify',
+            event: undefined,
+            anonymousId: 'anon-evil',
+            traits: { email: 'evil@example.com' },
+          }),
+          deliveries: [],
+          anonymousProfileOnly: true,
+        },
+        {
+          message: message('ua-2', {
+            type: 'alias',
+            event: undefined,
+            anonymousId: undefined,
+            previousId: 'anon-evil',
+            userId: 'victim-2',
+          }),
+          deliveries: [],
+          anonymousProfileOnly: true,
+        },
+      ]);
+      expect(await store.getProfileTraits(source.id, 'victim-2')).toBeUndefined();
+    });
+
     it("links an alias's previousId to its userId: either id then finds what both knew", async () => {
       const { store } = under;
       const { source } = await sourceWithIntegration(store);

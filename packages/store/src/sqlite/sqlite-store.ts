@@ -424,7 +424,7 @@ class SqliteStore implements Store {
   private appendGroup(sourceId: string, events: NewEvent[], now: number): AppendResult {
     const s = this.statements;
     const duplicateIds: string[] = [];
-    for (const { message, deliveries } of events) {
+    for (const { message, deliveries, anonymousProfileOnly } of events) {
       const name = message.type === 'track' ? message.event : message.name;
       const inserted = s.insertEvent.run(
         sourceId,
@@ -449,14 +449,14 @@ class SqliteStore implements Store {
           now,
         });
       }
-      if (message.type === 'identify') this.mergeProfile(sourceId, message, now);
-      if (message.type === 'alias') this.linkProfiles(sourceId, message, now);
+      if (message.type === 'identify') this.mergeProfile(sourceId, message, now, anonymousProfileOnly === true);
+      if (message.type === 'alias' && anonymousProfileOnly !== true) this.linkProfiles(sourceId, message, now);
     }
     return { stored: events.length - duplicateIds.length, duplicates: duplicateIds.length, duplicateIds };
   }
 
-  private mergeProfile(sourceId: string, message: EnrichedMessage, now: number): void {
-    const { keys, traits } = profileUpdate(message);
+  private mergeProfile(sourceId: string, message: EnrichedMessage, now: number, anonymousOnly: boolean): void {
+    const { keys, traits } = profileUpdate(message, anonymousOnly);
     for (const key of keys) {
       const row = this.statements.getProfile.get(sourceId, key);
       const merged = mergeTraits(row && (JSON.parse(row.traits) as Traits), traits);
