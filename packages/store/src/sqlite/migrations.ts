@@ -2,6 +2,7 @@ import { ADMIN_MIGRATION } from './admin-migration.js';
 import { LINKS_MIGRATION } from './link-migration.js';
 import { PRIVACY_MIGRATION } from './privacy-migration.js';
 import { SYNCS_MIGRATION } from './sync-migration.js';
+import { DELIVERY_COUNTS_MIGRATION } from './delivery-counts-migration.js';
 import { SOURCE_SETTINGS_MIGRATION } from './source-settings-migration.js';
 
 /**
@@ -132,4 +133,5 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   PRIVACY_MIGRATION,
   SYNCS_MIGRATION,
   SOURCE_SETTINGS_MIGRATION,
+  DELIVERY_COUNTS_MIGRATION,
 ];
