@@ -239,6 +239,23 @@ describe('enrichment', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
   });
 
+  it("answers 429 with Retry-After past a source's rate_limit_rps, and never limits a source without one", async () => {
+    const sources = (await (await collector.admin('/v1/admin/sources')).json()) as { sources: { id: string }[] };
+    const path = `/v1/admin/sources/${sources.sources[0]!.id}`;
+    const send = (n: number) => collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: [track(`rate-${n}`)] });
+    const unlimited = await Promise.all(Array.from({ length: 20 }, (_, n) => send(n)));
+    expect(unlimited.map((res) => res.status)).toEqual(Array.from({ length: 20 }, () => 200));
+
+    await collector.admin(path, { method: 'PATCH', body: JSON.stringify({ rate_limit_rps: 2 }) });
+    const limited = [await send(100), await send(101), await send(102)];
+    expect(limited.map((res) => res.status)).toEqual([200, 200, 429]);
+    expect(limited[2]!.headers.get('retry-after')).toBe('1');
+    expect(await limited[2]!.json()).toEqual({ success: false, error: 'rate limit: this source may send 2 requests a second' });
+    expect(await storedMessageIds()).not.toContain('rate-102');
+    await collector.admin(path, { method: 'PATCH', body: JSON.stringify({ rate_limit_rps: null }) });
+    expect((await send(103)).status).toBe(200);
+  });
+
   it('answers with credentials only for its own site and the origins the source allows; others may send without', async () => {
     const send = (origin: string) =>
       collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: [track(`cors-${origin}`)] }, { origin });

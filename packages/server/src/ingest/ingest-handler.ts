@@ -11,6 +11,7 @@ import { ENDPOINTS, type Endpoint } from './endpoints.js';
 import { jsonDepth } from './json-depth.js';
 import { BodyError, readBody } from './read-body.js';
 import { SOURCE_CONFIG_PATHS, sourceConfigAnswer } from './source-config.js';
+import { SourceRateLimiter } from './source-rate-limit.js';
 import { writeKeyOf } from './write-key.js';
 
 export interface IngestOptions {
@@ -37,6 +38,7 @@ class IngestError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -51,6 +53,7 @@ class IngestError extends Error {
  */
 export function createIngestHandler(options: IngestOptions): IngestHandler {
   const maxBodyBytes = options.maxBodyBytes ?? LIMITS.maxBodyBytes;
+  const limiter = new SourceRateLimiter();
   return (req, res) => {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
@@ -72,11 +75,11 @@ export function createIngestHandler(options: IngestOptions): IngestHandler {
       return true;
     }
     readBody(req, maxBodyBytes)
-      .then((body) => handle(endpoint, req, res, body, query, options))
+      .then((body) => handle(endpoint, req, res, body, query, options, limiter))
       .catch((error: unknown) => {
         if (error instanceof IngestError || error instanceof BodyError) {
           options.metrics.rejected.inc({ reason: 'request' });
-          reply(res, error.status, { success: false, error: error.message });
+          reply(res, error.status, { success: false, error: error.message }, error instanceof IngestError ? error.headers : {});
           return;
         }
         options.logger.error({ err: error }, 'ingest failed');
@@ -181,6 +184,7 @@ async function handle(
   bytes: Buffer,
   query: URLSearchParams,
   options: IngestOptions,
+  limiter: SourceRateLimiter,
 ): Promise<void> {
   const body = parseBody(decodeBody(bytes), endpoint, options.maxJsonDepth ?? LIMITS.maxJsonDepth);
   const writeKey = writeKeyOf(req.headers, body, query.get('writeKey'));
@@ -189,6 +193,14 @@ async function handle(
   const source = await options.directory.sourceForWriteKey(writeKey);
   if (!source) throw new IngestError(401, 'unknown write key');
   allowOrigin(req, res, source.allowedOrigins);
+  if (source.rateLimitRps !== null) {
+    const waitS = limiter.take(source.id, source.rateLimitRps, (options.now?.() ?? new Date()).getTime());
+    if (waitS > 0) {
+      throw new IngestError(429, `rate limit: this source may send ${source.rateLimitRps} requests a second`, {
+        'retry-after': String(waitS),
+      });
+    }
+  }
 
   const raw = messagesOf(endpoint, body);
   const receivedAt = options.now?.() ?? new Date();

@@ -22,6 +22,7 @@ import type {
   Store,
 } from '../store.js';
 import { newId, newWriteKey } from '../ids.js';
+import { takeFairShare } from '../fair-share.js';
 import { aliasKeys, aliasProfiles, mergeTraits, personKeys, profileUpdate, traitsOfPerson } from '../profile-merge.js';
 import { createSecretBox } from '../secret-box.js';
 import { createSealedSecrets, type SealedSecrets } from '../sealed-secrets.js';
@@ -149,10 +150,15 @@ function toAttempt(row: DeliveryAttemptRow): DeliveryAttempt {
 /** A list of identifiers as stored: each once, in the order first given. */
 const identifiersColumn = (identifiers: readonly string[]) => JSON.stringify([...new Set(identifiers)]);
 
+/** Most events one group commit writes: two full batches, a few milliseconds of work. */
+const MAX_EVENTS_PER_COMMIT = 5000;
+
 /** An append waiting for the next group commit. */
 interface PendingAppend {
   sourceId: string;
   events: NewEvent[];
+  /** Its number of events: what it costs a commit. */
+  size: number;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
@@ -388,7 +394,7 @@ class SqliteStore implements Store {
 
   appendEvents(sourceId: string, events: NewEvent[]): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
-      this.pendingAppends.push({ sourceId, events, resolve, reject });
+      this.pendingAppends.push({ sourceId, events, size: events.length, resolve, reject });
       if (this.pendingAppends.length === 1) setImmediate(() => this.commitAppends());
     });
   }
@@ -396,11 +402,14 @@ class SqliteStore implements Store {
   /**
    * Group commit: every append requested during one turn of the event loop goes into a single
    * transaction. A commit, not an insert, is what costs (the WAL write), so concurrent requests
-   * share one; each caller is answered only once the commit holding its events is done.
+   * share one; each caller is answered only once the commit holding its events is done. One
+   * commit holds at most MAX_EVENTS_PER_COMMIT events, taken round-robin by source, and the rest
+   * wait for the next turn: a source flooding the collector delays its own events, not others'.
    */
   private commitAppends(): void {
-    const appends = this.pendingAppends;
-    this.pendingAppends = [];
+    const { taken: appends, rest } = takeFairShare(this.pendingAppends, MAX_EVENTS_PER_COMMIT);
+    this.pendingAppends = rest;
+    if (rest.length > 0) setImmediate(() => this.commitAppends());
     try {
       const results = this.appendTransaction.immediate(appends);
       appends.forEach((append, i) => append.resolve(results[i]!));
