@@ -3,6 +3,7 @@ import { LINKS_MIGRATION } from './link-migration.js';
 import { PRIVACY_MIGRATION } from './privacy-migration.js';
 import { SYNCS_MIGRATION } from './sync-migration.js';
 import { DELIVERY_COUNTS_MIGRATION } from './delivery-counts-migration.js';
+import { MATCH_QUALITY_MIGRATION } from './match-quality-migration.js';
 import { SOURCE_SETTINGS_MIGRATION } from './source-settings-migration.js';
 
 /**
@@ -134,4 +135,5 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   SYNCS_MIGRATION,
   SOURCE_SETTINGS_MIGRATION,
   DELIVERY_COUNTS_MIGRATION,
+  MATCH_QUALITY_MIGRATION,
 ];
