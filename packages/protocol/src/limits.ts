@@ -8,6 +8,12 @@ export const LIMITS = {
   maxBodyBytes: 4 * 1024 * 1024,
   /** Default largest single message, serialised, in bytes (the collector's `--max-message-bytes`). */
   maxMessageBytes: 64 * 1024,
+  /**
+   * Default deepest nesting of objects and arrays in one message, the message itself being level 1
+   * (the collector's `--max-json-depth`). Real events nest a few levels; thousands would cost every
+   * later JSON step (SQLite's JSON functions refuse them).
+   */
+  maxJsonDepth: 32,
   /** Most messages in one batch. */
   maxBatchMessages: 2500,
   /** Longest id or name (messageId, userId, anonymousId, event, name). */

@@ -34,6 +34,8 @@ export interface AppOptions {
   cookieDomain?: string;
   /** Largest ingest request body, in bytes, after decompression. */
   maxBatchBytes: number;
+  /** Deepest nesting in one ingested message; `LIMITS.maxJsonDepth` when unset. */
+  maxJsonDepth?: number;
   /** Aborted when the server starts shutting down: long-lived responses (live streams) end. */
   closing?: AbortSignal;
   /** The collector's public base URL: smart-link and postback URLs start with it. */
@@ -72,6 +74,7 @@ export function createApps(options: AppOptions): Apps {
     attributionDays: options.attributionDays,
     cookieDomain: options.cookieDomain,
     maxBodyBytes: options.maxBatchBytes,
+    maxJsonDepth: options.maxJsonDepth,
   });
   const links = smartLinks(options);
   const publicExpress = publicExpressApp(options, links.publicRoutes);

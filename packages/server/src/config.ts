@@ -57,6 +57,8 @@ export interface Config {
   maxBatchBytes: number;
   /** Largest single message, serialised, in bytes. */
   maxMessageBytes: number;
+  /** Deepest nesting of objects and arrays in one ingested message. */
+  maxJsonDepth: number;
   /** Deadline of one request to Snapchat. */
   requestTimeoutMs: number;
   /** How long a worker owns what it leased; always longer than a request may take. */
@@ -149,6 +151,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
     cookieDomain: read(OPTIONS.cookieDomain),
     maxBatchBytes: read(OPTIONS.maxBatchBytes),
     maxMessageBytes: read(OPTIONS.maxMessageBytes),
+    maxJsonDepth: read(OPTIONS.maxJsonDepth),
     requestTimeoutMs,
     leaseMs,
     retryWindowMs,

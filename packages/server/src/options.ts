@@ -325,6 +325,15 @@ export const OPTIONS = {
     help: 'largest single message, serialised, in bytes; a larger one is listed as rejected in the answer',
     secret: false,
   },
+  maxJsonDepth: {
+    name: 'max-json-depth',
+    env: 'DATAFIRST_MAX_JSON_DEPTH',
+    flag: value('<n>'),
+    default: String(LIMITS.maxJsonDepth),
+    parse: wholeNumber(4, 1000),
+    help: 'deepest nesting of objects and arrays in one message, the message being level 1; a deeper request gets `400`',
+    secret: false,
+  },
   requestTimeout: {
     name: 'request-timeout',
     env: 'SNAPCHAT_TIMEOUT_MS',

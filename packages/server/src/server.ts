@@ -120,6 +120,7 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
     cookieDomain: config.cookieDomain,
     maxBatchBytes: config.maxBatchBytes,
     publicUrl,
+    maxJsonDepth: config.maxJsonDepth,
     closing: shutdown.signal,
     adminRoutes: [syncs.adminRoutes],
     publicExtra,

@@ -26,6 +26,8 @@ describe('POST /v1/admin/sources', () => {
       name: 'Blog',
       write_key: expect.stringMatching(WRITE_KEY_SHAPE),
       previous_key_expires_at: null,
+      allowed_origins: [],
+      rate_limit_rps: null,
       integrations: 0,
       created_at: expect.any(String),
       snippet: expect.stringContaining(body.write_key),
@@ -91,6 +93,8 @@ describe('GET /v1/admin/sources', () => {
       name: 'Listed',
       write_key: expect.stringMatching(MASKED),
       previous_key_expires_at: null,
+      allowed_origins: [],
+      rate_limit_rps: null,
       integrations: 1,
       created_at: expect.any(String),
     });
@@ -125,8 +129,8 @@ describe('PATCH /v1/admin/sources/:id', () => {
     expect(await call(collector, 'PATCH', `/v1/admin/sources/${source.id}`, {})).toEqual({
       status: 400,
       body: {
-        error: 'name: required (the only field a source has to change)',
-        errors: ['name: required (the only field a source has to change)'],
+        error: 'name, allowed_origins or rate_limit_rps: give at least one to change',
+        errors: ['name, allowed_origins or rate_limit_rps: give at least one to change'],
       },
     });
     expect((await call(collector, 'PATCH', `/v1/admin/sources/${source.id}`, { name: '' })).status).toBe(400);
@@ -138,6 +142,32 @@ describe('PATCH /v1/admin/sources/:id', () => {
       status: 404,
       body: { error: 'no such source' },
     });
+  });
+});
+
+describe('source settings: allowed_origins and rate_limit_rps', () => {
+  it('sets and clears them, and refuses what is not an origin or a rate', async () => {
+    const source = await createSource(collector, 'Settings');
+    const path = `/v1/admin/sources/${source.id}`;
+    const set = await call(collector, 'PATCH', path, { allowed_origins: ['https://partner.example'], rate_limit_rps: 20 });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ name: 'Settings', allowed_origins: ['https://partner.example'], rate_limit_rps: 20 });
+    expect((await call(collector, 'PATCH', path, { rate_limit_rps: null })).body).toMatchObject({
+      allowed_origins: ['https://partner.example'],
+      rate_limit_rps: null,
+    });
+    expect(await call(collector, 'PATCH', path, { allowed_origins: ['https://partner.example/page'] })).toEqual({
+      status: 400,
+      body: {
+        error:
+          'allowed_origins: a list of origins such as "https://shop.example" (scheme, host and port only); "https://partner.example/page" is not one',
+        errors: [
+          'allowed_origins: a list of origins such as "https://shop.example" (scheme, host and port only); "https://partner.example/page" is not one',
+        ],
+      },
+    });
+    expect((await call(collector, 'PATCH', path, { rate_limit_rps: 0 })).status).toBe(400);
+    expect((await call(collector, 'PATCH', path, { rate_limit_rps: '5' })).status).toBe(400);
   });
 });
 

@@ -54,6 +54,48 @@ describe('POST /v1/batch', () => {
     expect(body.error).toMatch(/^malformed JSON: /);
   });
 
+  it('refuses properties nested 3,000 deep with 400 naming the depth limit, and takes 32 levels', async () => {
+    // The message is level 1 and its properties, the outermost of nested(n), level 2: nested(31) makes 32.
+    const nested = (levels: number): unknown => {
+      let value: unknown = 'bottom';
+      for (let i = 0; i < levels; i++) value = { a: value };
+      return value;
+    };
+    const deep = await collector.post('/v1/batch', {
+      writeKey: WRITE_KEY,
+      batch: [track('deep-1', { properties: nested(3000) })],
+    });
+    expect(deep.status).toBe(400);
+    expect(await deep.json()).toEqual({
+      success: false,
+      error: 'JSON nested too deeply: a message may nest objects and arrays at most 32 levels',
+    });
+    const single = await collector.post('/v1/track', { writeKey: WRITE_KEY, ...track('deep-2', { properties: nested(32) }) });
+    expect(single.status).toBe(400);
+    const atLimit = await collector.post('/v1/batch', {
+      writeKey: WRITE_KEY,
+      batch: [track('deep-3', { properties: nested(31) })],
+    });
+    expect(atLimit.status).toBe(200);
+    const stored = await storedMessageIds();
+    expect(stored).toContain('deep-3');
+    expect(stored).not.toContain('deep-1');
+    expect(stored).not.toContain('deep-2');
+  });
+
+  it('refuses a body with bytes that are not UTF-8 with 400 saying so', async () => {
+    const text = JSON.stringify({ writeKey: WRITE_KEY, batch: [track('latin1-1', { properties: { name: 'JOSÉ' } })] });
+    const bytes = Buffer.from(text, 'latin1'); // É as the single byte 0xC9: not UTF-8
+    const res = await fetch(collector.url + '/v1/batch', {
+      method: 'POST',
+      body: bytes,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ success: false, error: 'body is not valid UTF-8: send JSON encoded as UTF-8' });
+    expect(await storedMessageIds()).not.toContain('latin1-1');
+  });
+
   it('answers 200 naming each bad message and why, as Segment does, and keeps the good messages of the same batch', async () => {
     const res = await collector.post('/v1/batch', {
       writeKey: WRITE_KEY,
@@ -195,7 +237,51 @@ describe('enrichment', () => {
       '_scclid=new-click; Max-Age=2419200; Path=/; SameSite=Lax',
     ]);
     expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
-    expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+  });
+
+  it("answers 429 with Retry-After past a source's rate_limit_rps, and never limits a source without one", async () => {
+    const sources = (await (await collector.admin('/v1/admin/sources')).json()) as { sources: { id: string }[] };
+    const path = `/v1/admin/sources/${sources.sources[0]!.id}`;
+    const send = (n: number) => collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: [track(`rate-${n}`)] });
+    const unlimited = await Promise.all(Array.from({ length: 20 }, (_, n) => send(n)));
+    expect(unlimited.map((res) => res.status)).toEqual(Array.from({ length: 20 }, () => 200));
+
+    await collector.admin(path, { method: 'PATCH', body: JSON.stringify({ rate_limit_rps: 2 }) });
+    const limited = [await send(100), await send(101), await send(102)];
+    expect(limited.map((res) => res.status)).toEqual([200, 200, 429]);
+    expect(limited[2]!.headers.get('retry-after')).toBe('1');
+    expect(await limited[2]!.json()).toEqual({ success: false, error: 'rate limit: this source may send 2 requests a second' });
+    expect(await storedMessageIds()).not.toContain('rate-102');
+    await collector.admin(path, { method: 'PATCH', body: JSON.stringify({ rate_limit_rps: null }) });
+    expect((await send(103)).status).toBe(200);
+  });
+
+  it('answers with credentials only for its own site and the origins the source allows; others may send without', async () => {
+    const send = (origin: string) =>
+      collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: [track(`cors-${origin}`)] }, { origin });
+    // The test collector listens on 127.0.0.1: that is its own site, on any port.
+    const own = await send('http://127.0.0.1:3000');
+    expect([own.status, own.headers.get('access-control-allow-credentials')]).toEqual([200, 'true']);
+    const foreign = await send('https://evil.example');
+    expect(foreign.status).toBe(200);
+    expect(foreign.headers.get('access-control-allow-origin')).toBe('https://evil.example');
+    expect(foreign.headers.get('access-control-allow-credentials')).toBeNull();
+    const preflight = await fetch(collector.url + '/v1/batch', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+
+    const sources = (await (await collector.admin('/v1/admin/sources')).json()) as { sources: { id: string }[] };
+    const id = sources.sources[0]!.id;
+    const patch = await collector.admin(`/v1/admin/sources/${id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ allowed_origins: ['https://partner.example'] }),
+    });
+    expect(patch.status).toBe(200);
+    expect((await send('https://partner.example')).headers.get('access-control-allow-credentials')).toBe('true');
+    expect((await send('https://evil.example')).headers.get('access-control-allow-credentials')).toBeNull();
+    await collector.admin(`/v1/admin/sources/${id}`, { method: 'PATCH', body: JSON.stringify({ allowed_origins: [] }) });
   });
 
   it('sets no Snapchat cookie for a message without advertising consent, only _dfid', async () => {

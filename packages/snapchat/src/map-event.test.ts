@@ -158,7 +158,7 @@ describe('mapEventName: event_map', () => {
 });
 
 describe('mapEventName: the message names its Snapchat event', () => {
-  const config = { pixel_id: 'p', access_token: 't', event_map: { 'Order Completed': null } };
+  const config = { pixel_id: 'p', access_token: 't', event_map: { 'Order Completed': 'ADD_CART' } };
   test.each([
     ['a standard event, over the integration map', 'PURCHASE', { name: 'PURCHASE' }],
     ['any case', 'sign_up', { name: 'SIGN_UP' }],
@@ -167,5 +167,18 @@ describe('mapEventName: the message names its Snapchat event', () => {
   ])('%s', (_, eventName, expected) => {
     const message = { type: 'track' as const, event: 'Order Completed', context: { snapchat: { eventName } } };
     expect(mapEventName(message, config)).toEqual(expected);
+  });
+});
+
+describe('mapEventName: an event the admin switched off stays off', () => {
+  const off = { pixel_id: 'p', access_token: 't', event_map: { 'Order Completed': null, page: null } };
+  test.each([
+    [
+      'a track the sender names PURCHASE',
+      { type: 'track' as const, event: 'order completed', context: { snapchat: { eventName: 'PURCHASE' } } },
+    ],
+    ['a page the sender names PAGE_VIEW', { type: 'page' as const, context: { snapchat: { eventName: 'PAGE_VIEW' } } }],
+  ])('%s', (_, message) => {
+    expect(mapEventName(message, off)).toEqual({ skip: 'disabled' });
   });
 });

@@ -46,28 +46,36 @@ function toMapping(target: string | null): EventNameMapping {
   return isSnapEventName(name) ? { name: name as SnapEventName } : { skip: 'unmapped' };
 }
 
+/** The integration's own `event_map` entry for a message: a name, `null` (switched off), or `undefined`. */
+function ownEntry(message: Message, eventMap: Readonly<Record<string, string | null>>): string | null | undefined {
+  if (message.type === 'page' || message.type === 'screen') {
+    const key = message.type === 'page' ? PAGE_EVENT_KEY : SCREEN_EVENT_KEY;
+    return Object.hasOwn(eventMap, key) ? eventMap[key] : undefined;
+  }
+  if (message.type !== 'track' || typeof message.event !== 'string' || message.event.trim() === '') return undefined;
+  return lookup(eventMap, message.event);
+}
+
 /**
- * The Snapchat event name for a message. `context.snapchat.eventName`, when present, decides.
+ * The Snapchat event name for a message. An event the admin switched off (`null` in `event_map`)
+ * stays off whatever the sender says; else `context.snapchat.eventName`, when present, decides.
  * `page` → the `event_map` entry for "page", else PAGE_VIEW; `screen` → the entry for "screen",
  * else PAGE_VIEW. `track` → the integration's `event_map` (exact name, then ignoring case and
  * separators), then the defaults the same way, then the event's own name when it is a Snapchat
  * event name in any case (`purchase`, `CUSTOM_EVENT_1`). `identify` is never sent itself.
  */
 export function mapEventName(message: Message, config: SnapchatConfig): EventNameMapping {
+  const own = ownEntry(message, config.event_map ?? {});
+  // The sender is anyone with the write key: it must not turn back on what the admin turned off.
+  if (own === null) return { skip: 'disabled' };
   // A sender that already decided (a smart link's per-link mapping, an offline upload) names the
   // Snapchat event itself, or turns it off with null.
   const chosen = message.context?.snapchat?.eventName;
   if (chosen !== undefined) return toMapping(chosen);
-  const eventMap = config.event_map ?? {};
-  if (message.type === 'page' || message.type === 'screen') {
-    const key = message.type === 'page' ? PAGE_EVENT_KEY : SCREEN_EVENT_KEY;
-    const own = Object.hasOwn(eventMap, key) ? eventMap[key] : undefined;
-    return own === undefined ? { name: 'PAGE_VIEW' } : toMapping(own);
-  }
+  if (message.type === 'page' || message.type === 'screen') return own === undefined ? { name: 'PAGE_VIEW' } : toMapping(own);
   if (message.type !== 'track' || typeof message.event !== 'string' || message.event.trim() === '') {
     return { skip: 'unmapped' };
   }
-  const own = lookup(eventMap, message.event);
   // Not `??`: an own `null` switches the event off and must not fall through to the defaults.
   const target = own !== undefined ? own : lookup(DEFAULT_EVENT_MAP, message.event);
   if (target !== undefined) return toMapping(target);

@@ -1,12 +1,12 @@
-import type { DeliveryStatus, Source } from './store.js';
+import type { DeliveryStatus, Source, SourceChanges } from './store.js';
 
 /**
  * Source management and the numbers the admin UI shows (delivery health, match quality), beside
  * the core Store so that each stays small.
  */
 export interface AdminStore {
-  /** Renames a source; undefined when there is no such source. */
-  renameSource(id: string, name: string): Promise<Source | undefined>;
+  /** Changes a source's name or settings; undefined when there is no such source. */
+  updateSource(id: string, changes: SourceChanges): Promise<Source | undefined>;
   /**
    * Gives a source a new write key. The current key keeps working for `graceMs` (0: it stops at
    * once), so pages and servers can be updated without losing events. A key rotated out earlier
@@ -14,8 +14,8 @@ export interface AdminStore {
    */
   rotateWriteKey(id: string, graceMs: number): Promise<Source | undefined>;
   /**
-   * Deletes a source and its integrations; their waiting deliveries are skipped. Stored events
-   * stay, so the debugger keeps the record of what was sent.
+   * Deletes a source, its integrations and its stored events (the raw PII they hold) with their
+   * deliveries; deliveries a worker holds right now finish, then find no integration.
    */
   deleteSource(id: string): Promise<boolean>;
   /** Delivery outcomes per minute since `since`, the backlog and the last error. */

@@ -17,6 +17,7 @@ export type {
   ReplayableStatus,
   ReplayFilter,
   Source,
+  SourceChanges,
   Store,
 } from './store.js';
 export type {

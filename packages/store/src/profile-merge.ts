@@ -1,4 +1,5 @@
 import type { EnrichedMessage, Traits } from '@datafirst/protocol';
+import { boundProfile } from './profile-bounds.js';
 import type { Person } from './store.js';
 
 /**
@@ -6,6 +7,7 @@ import type { Person } from './store.js';
  * is kept under two keys, `u:<userId>` and `a:<anonymousId>`; each identify call merges its
  * traits into both, later values winning per field. An alias call links the id a person was
  * known by (`previousId`) to their `userId`: what either knew is merged and kept under both.
+ * Profiles keep identity traits only, bounded (profile-bounds.ts).
  */
 
 const userKey = (userId: string) => `u:${userId}`;
@@ -16,18 +18,25 @@ export function identifyTraits(message: EnrichedMessage): Traits {
   return { ...(message.context.traits ?? {}), ...(message.traits ?? {}) };
 }
 
-/** What an identify call adds to the profiles: the keys it updates and the traits to merge in. */
-export function profileUpdate(message: EnrichedMessage): { keys: string[]; traits: Traits } {
+/**
+ * What an identify call adds to the profiles: the keys it updates and the traits to merge in.
+ * `anonymousOnly` (an untrusted sender, such as a browser): only the anonymous id's profile, so
+ * nobody can attach their own email to someone else's user id.
+ */
+export function profileUpdate(message: EnrichedMessage, anonymousOnly = false): { keys: string[]; traits: Traits } {
   // The userId is kept with the traits, so a later anonymous event of the same visitor still
   // carries the person's external id.
   const traits = { ...identifyTraits(message), ...(message.userId ? { userId: message.userId } : {}) };
-  const keys = [message.userId && userKey(message.userId), message.anonymousId && anonymousKey(message.anonymousId)];
+  const keys = [
+    !anonymousOnly && message.userId && userKey(message.userId),
+    message.anonymousId && anonymousKey(message.anonymousId),
+  ];
   return { keys: keys.filter((key): key is string => Boolean(key)), traits };
 }
 
-/** A stored profile with an update merged in: the update wins per field. */
+/** A stored profile with an update merged in, the update winning per field, bounded as a profile must be. */
 export function mergeTraits(stored: Traits | undefined, update: Traits): Traits {
-  return { ...(stored ?? {}), ...update };
+  return boundProfile({ ...(stored ?? {}), ...boundProfile(update) });
 }
 
 /** The profile keys a person may be found under. */

@@ -12,6 +12,17 @@ export interface Source {
   createdAt: string;
   /** Set while the key a rotation replaced still works: until then (ISO 8601). */
   previousKeyExpiresAt?: string;
+  /** Origins (`https://shop.example`) whose pages get CORS answers with credentials, beside the collector's own site. */
+  allowedOrigins: string[];
+  /** Most ingest requests a second; null: no limit (the default: a site never throttles its own traffic). */
+  rateLimitRps: number | null;
+}
+
+/** What an admin may change of a source; a field left out stays as it is. */
+export interface SourceChanges {
+  name?: string;
+  allowedOrigins?: string[];
+  rateLimitRps?: number | null;
 }
 
 /** A destination attached to a source: one account of one ad platform. */
@@ -141,6 +152,12 @@ export interface NewDelivery {
 export interface NewEvent {
   message: EnrichedMessage;
   deliveries: NewDelivery[];
+  /**
+   * The sender cannot prove who the user is (a browser, whose write key is public): its identify
+   * calls add traits to its own anonymous id's profile only, never to a user id's, and its alias
+   * calls link no profiles. Unset, the sender is trusted (a server, whose write key is secret).
+   */
+  anonymousProfileOnly?: boolean;
 }
 
 export interface AppendResult {

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import type { Source, Store } from '@datafirst/store';
+import type { Source, SourceChanges, Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import { renderSnippet } from '../demo/shop.js';
 import type { SourceDirectory } from '../source-directory.js';
@@ -27,9 +27,49 @@ function sourceJson(source: Source, integrations: number) {
     name: source.name,
     write_key: maskSecret(source.writeKey),
     previous_key_expires_at: source.previousKeyExpiresAt ?? null,
+    allowed_origins: source.allowedOrigins,
+    rate_limit_rps: source.rateLimitRps,
     integrations,
     created_at: source.createdAt,
   };
+}
+
+const MAX_ALLOWED_ORIGINS = 50;
+const MAX_RATE_LIMIT_RPS = 100_000;
+
+/** `allowed_origins`: a list of origins as browsers send them (`https://shop.example`, no path), or errors. */
+function checkOrigins(value: unknown, errors: string[]): string[] {
+  const problem = 'allowed_origins: a list of origins such as "https://shop.example" (scheme, host and port only)';
+  if (!Array.isArray(value) || value.length > MAX_ALLOWED_ORIGINS) {
+    errors.push(`${problem}, at most ${MAX_ALLOWED_ORIGINS}`);
+    return [];
+  }
+  const origins: string[] = [];
+  for (const item of value) {
+    let origin: string | undefined;
+    try {
+      const url = new URL(String(item));
+      if ((url.protocol === 'https:' || url.protocol === 'http:') && url.origin === item) origin = url.origin;
+    } catch {
+      origin = undefined;
+    }
+    if (origin === undefined) {
+      errors.push(`${problem}; ${JSON.stringify(item)} is not one`);
+      return [];
+    }
+    origins.push(origin);
+  }
+  return [...new Set(origins)];
+}
+
+/** `rate_limit_rps`: requests a second above 0, or null for no limit; else an error. */
+function checkRate(value: unknown, errors: string[]): number | null {
+  if (value === null) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_RATE_LIMIT_RPS) {
+    errors.push(`rate_limit_rps: requests a second, above 0 and at most ${MAX_RATE_LIMIT_RPS}, or null for no limit`);
+    return null;
+  }
+  return value;
 }
 
 /** Sources: create, list, read, rename, rotate the write key, delete. */
@@ -77,11 +117,16 @@ export function sourceRoutes(options: SourceRoutesOptions): Router {
     '/sources/:id',
     route(async (req, res) => {
       const body = objectBody(req.body);
-      const errors = knownFields(body, ['name'], ['id', 'write_key', 'created_at']);
-      if (body.name === undefined && errors.length === 0) errors.push('name: required (the only field a source has to change)');
-      const name = body.name === undefined ? '' : checkName(body.name, errors);
+      const errors = knownFields(body, ['name', 'allowed_origins', 'rate_limit_rps'], ['id', 'write_key', 'created_at']);
+      const changes: SourceChanges = {};
+      if (body.name !== undefined) changes.name = checkName(body.name, errors);
+      if (body.allowed_origins !== undefined) changes.allowedOrigins = checkOrigins(body.allowed_origins, errors);
+      if (body.rate_limit_rps !== undefined) changes.rateLimitRps = checkRate(body.rate_limit_rps, errors);
+      if (Object.keys(changes).length === 0 && errors.length === 0) {
+        errors.push('name, allowed_origins or rate_limit_rps: give at least one to change');
+      }
       throwIfAny(errors);
-      const source = await store.admin.renameSource(String(req.params.id), name);
+      const source = await store.admin.updateSource(String(req.params.id), changes);
       if (!source) return void res.status(404).json({ error: 'no such source' });
       directory.invalidate();
       res.json(await withCount(source));

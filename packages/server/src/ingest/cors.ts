@@ -21,17 +21,58 @@ export function allowedHeaders(requested: string | undefined): string {
   return list;
 }
 
+// Second-level labels under which registries sell names (shop.co.uk): a site is then three labels.
+// Without the full public suffix list this errs towards a smaller site, never a larger one.
+const SECOND_LEVEL = /^(?:co|com|net|org|gov|edu|ac|or|ne|go)$/;
+
+/** The site of a host name (schemeless, ports aside): its registrable domain, or the host itself for IPs and one-label names. */
+export function siteOf(host: string): string {
+  const name = host.toLowerCase().replace(/\.$/, '');
+  if (/^[\d.]+$/.test(name) || name.includes(':')) return name; // IPv4 or IPv6
+  const labels = name.split('.');
+  const keep = labels.length >= 3 && SECOND_LEVEL.test(labels.at(-2)!) && labels.at(-1)!.length === 2 ? 3 : 2;
+  return labels.slice(-keep).join('.');
+}
+
+/** The host name of a Host header or an origin's authority, without its port. */
+function hostName(authority: string): string {
+  return authority.startsWith('[') ? authority.slice(0, authority.indexOf(']') + 1) : authority.replace(/:\d*$/, '');
+}
+
 /**
- * Lets a page of another origin read the answer and receive its first-party cookies: the tag may
- * be served from another origin than the site's (e.g. a collect. subdomain).
+ * Whether an origin may send with credentials (cookies) and read the answer: a page on the same
+ * site as the collector (`https://www.shop.example` for `collect.shop.example`, ports aside), or
+ * one the source lists in `allowed_origins`.
  */
-export function allowOrigin(req: IncomingMessage, res: ServerResponse): void {
-  const origin = req.headers.origin;
-  if (origin) {
-    res.setHeader('access-control-allow-origin', origin);
-    res.setHeader('access-control-allow-credentials', 'true');
-    res.setHeader('vary', 'Origin');
+export function isCredentialedOrigin(
+  origin: string,
+  collectorHost: string | undefined,
+  allowedOrigins: readonly string[],
+): boolean {
+  if (allowedOrigins.includes(origin)) return true;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
   }
+  if (collectorHost === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) return false;
+  return siteOf(hostName(url.host)) === siteOf(hostName(collectorHost));
+}
+
+/**
+ * Lets a page of another origin send and read the answer. Only pages the collector trusts get
+ * credentials (their first-party cookies): its own site, where the tag is usually served from
+ * another origin (a collect. subdomain), and the source's `allowedOrigins`. Any other page may
+ * still send, without credentials. Called again once the source is known, to add its origins.
+ */
+export function allowOrigin(req: IncomingMessage, res: ServerResponse, allowedOrigins: readonly string[] = []): void {
+  const origin = req.headers.origin;
+  if (!origin) return;
+  res.setHeader('access-control-allow-origin', origin);
+  res.setHeader('vary', 'Origin');
+  if (isCredentialedOrigin(origin, req.headers.host, allowedOrigins)) res.setHeader('access-control-allow-credentials', 'true');
+  else res.removeHeader('access-control-allow-credentials');
 }
 
 /** Answers a CORS preflight for a path that takes `methods`. */

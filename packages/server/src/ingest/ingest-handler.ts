@@ -8,8 +8,10 @@ import { clientIp, isSecure } from './client-address.js';
 import { identityCookies, parseCookies, type CookiePolicy } from './cookies.js';
 import { allowOrigin, answerPreflight } from './cors.js';
 import { ENDPOINTS, type Endpoint } from './endpoints.js';
+import { jsonDepth } from './json-depth.js';
 import { BodyError, readBody } from './read-body.js';
 import { SOURCE_CONFIG_PATHS, sourceConfigAnswer } from './source-config.js';
+import { SourceRateLimiter } from './source-rate-limit.js';
 import { writeKeyOf } from './write-key.js';
 
 export interface IngestOptions {
@@ -24,6 +26,8 @@ export interface IngestOptions {
   cookieDomain?: string;
   /** Largest request body, in bytes, after decompression; `LIMITS.maxBodyBytes` when unset. */
   maxBodyBytes?: number;
+  /** Deepest nesting of objects and arrays in one message; `LIMITS.maxJsonDepth` when unset. */
+  maxJsonDepth?: number;
   now?: () => Date;
 }
 
@@ -34,6 +38,7 @@ class IngestError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -48,6 +53,7 @@ class IngestError extends Error {
  */
 export function createIngestHandler(options: IngestOptions): IngestHandler {
   const maxBodyBytes = options.maxBodyBytes ?? LIMITS.maxBodyBytes;
+  const limiter = new SourceRateLimiter();
   return (req, res) => {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
@@ -69,11 +75,11 @@ export function createIngestHandler(options: IngestOptions): IngestHandler {
       return true;
     }
     readBody(req, maxBodyBytes)
-      .then((body) => handle(endpoint, req, res, body, query, options))
+      .then((body) => handle(endpoint, req, res, body, query, options, limiter))
       .catch((error: unknown) => {
         if (error instanceof IngestError || error instanceof BodyError) {
           options.metrics.rejected.inc({ reason: 'request' });
-          reply(res, error.status, { success: false, error: error.message });
+          reply(res, error.status, { success: false, error: error.message }, error instanceof IngestError ? error.headers : {});
           return;
         }
         options.logger.error({ err: error }, 'ingest failed');
@@ -109,6 +115,7 @@ function answerSourceConfig(req: IncomingMessage, res: ServerResponse, query: UR
   options.directory
     .sourceForWriteKey(writeKey)
     .then((source) => {
+      if (source) allowOrigin(req, res, source.allowedOrigins);
       if (source) reply(res, 200, sourceConfigAnswer(source));
       else reply(res, 401, { success: false, error: 'unknown write key' });
     })
@@ -118,7 +125,28 @@ function answerSourceConfig(req: IncomingMessage, res: ServerResponse, query: UR
     });
 }
 
-function parseBody(text: string): Record<string, unknown> {
+// Fatal: a body with bytes that are not UTF-8 is refused rather than stored with U+FFFD in place
+// of what the sender meant (an email or a name, garbled and then hashed).
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body's text, or a 400 when its bytes are not UTF-8. */
+function decodeBody(bytes: Buffer): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new IngestError(400, 'body is not valid UTF-8: send JSON encoded as UTF-8');
+  }
+}
+
+/**
+ * The body as a JSON object, or a 400 saying why not. Nesting is measured on the text, before
+ * parsing: a batch's envelope (`{"batch":[`) adds two levels to its messages'.
+ */
+function parseBody(text: string, endpoint: Endpoint, maxJsonDepth: number): Record<string, unknown> {
+  const envelope = endpoint.kind === 'single' ? 0 : 2;
+  if (jsonDepth(text, maxJsonDepth + envelope) > maxJsonDepth + envelope) {
+    throw new IngestError(400, `JSON nested too deeply: a message may nest objects and arrays at most ${maxJsonDepth} levels`);
+  }
   if (text.trim() === '') throw new IngestError(400, 'empty body: expected a JSON object');
   let parsed: unknown;
   try {
@@ -156,13 +184,23 @@ async function handle(
   bytes: Buffer,
   query: URLSearchParams,
   options: IngestOptions,
+  limiter: SourceRateLimiter,
 ): Promise<void> {
-  const body = parseBody(bytes.toString('utf8'));
+  const body = parseBody(decodeBody(bytes), endpoint, options.maxJsonDepth ?? LIMITS.maxJsonDepth);
   const writeKey = writeKeyOf(req.headers, body, query.get('writeKey'));
   if (!writeKey)
     throw new IngestError(401, 'missing write key: send it as the Basic auth user, writeKey in the body, or ?writeKey=');
   const source = await options.directory.sourceForWriteKey(writeKey);
   if (!source) throw new IngestError(401, 'unknown write key');
+  allowOrigin(req, res, source.allowedOrigins);
+  if (source.rateLimitRps !== null) {
+    const waitS = limiter.take(source.id, source.rateLimitRps, (options.now?.() ?? new Date()).getTime());
+    if (waitS > 0) {
+      throw new IngestError(429, `rate limit: this source may send ${source.rateLimitRps} requests a second`, {
+        'retry-after': String(waitS),
+      });
+    }
+  }
 
   const raw = messagesOf(endpoint, body);
   const receivedAt = options.now?.() ?? new Date();
@@ -191,6 +229,7 @@ async function handle(
     batchSentAt: typeof body.sentAt === 'string' ? body.sentAt : undefined,
     bodyBytes: bytes.length,
     messages,
+    fromBrowser,
   });
 
   setIdentityCookies(res, accepted.at(-1)?.message, facts.cookies, {

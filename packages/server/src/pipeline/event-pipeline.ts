@@ -50,6 +50,13 @@ export interface Submission {
    * they may carry the message ids of `server-message-ids.ts`. Unset, the messages are a sender's.
    */
   serverMade?: boolean;
+  /**
+   * True when a browser sent the messages (the request had an Origin): a browser's write key is
+   * public, so its identify calls may add traits to its own anonymous id only, never to a user id's
+   * profile (anyone could attach their email to someone else's purchases), and its alias calls link
+   * no profiles. Server-side senders, whose key is secret, are trusted with user ids.
+   */
+  fromBrowser?: boolean;
 }
 
 export interface SubmissionResult {
@@ -125,7 +132,8 @@ export class EventPipeline {
         enrichers: this.enrichers,
       });
       const integrations = item.integrations ?? (sourceIntegrations ??= await directory.integrationsOf(submission.sourceId));
-      events.push({ message, deliveries: routeDeliveries(message, integrations, destinations, item.skip) });
+      const deliveries = routeDeliveries(message, integrations, destinations, item.skip);
+      events.push(submission.fromBrowser ? { message, deliveries, anonymousProfileOnly: true } : { message, deliveries });
     }
     return { accepted: events, rejected };
   }

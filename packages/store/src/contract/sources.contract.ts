@@ -68,7 +68,7 @@ export function describeSources(createDatabase: CreateTestDatabase): void {
     it('answers undefined for an unknown source', async () => {
       const { store } = under;
       expect(await store.admin.rotateWriteKey('src_nope', 0)).toBeUndefined();
-      expect(await store.admin.renameSource('src_nope', 'x')).toBeUndefined();
+      expect(await store.admin.updateSource('src_nope', { name: 'x' })).toBeUndefined();
       expect(await store.admin.deleteSource('src_nope')).toBe(false);
     });
   });
@@ -79,23 +79,45 @@ export function describeSources(createDatabase: CreateTestDatabase): void {
     it('renames a source and keeps its key', async () => {
       const { store } = under;
       const { source } = await sourceWithIntegration(store);
-      expect(await store.admin.renameSource(source.id, 'Main shop')).toEqual({ ...source, name: 'Main shop' });
+      expect(await store.admin.updateSource(source.id, { name: 'Main shop' })).toEqual({ ...source, name: 'Main shop' });
     });
 
-    it('deletes a source with its integrations and skips its waiting deliveries, keeping the events', async () => {
+    it('starts a source with no allowed origins and no rate limit, and changes each setting alone', async () => {
+      const { store } = under;
+      const { source } = await sourceWithIntegration(store);
+      expect(source).toMatchObject({ allowedOrigins: [], rateLimitRps: null });
+      const origins = ['https://shop.example', 'https://checkout.example:8443'];
+      expect(await store.admin.updateSource(source.id, { allowedOrigins: origins })).toEqual({
+        ...source,
+        allowedOrigins: origins,
+      });
+      expect(await store.admin.updateSource(source.id, { rateLimitRps: 50 })).toEqual({
+        ...source,
+        allowedOrigins: origins,
+        rateLimitRps: 50,
+      });
+      expect(await store.admin.updateSource(source.id, { rateLimitRps: null, name: 'Shop' })).toEqual({
+        ...source,
+        name: 'Shop',
+        allowedOrigins: origins,
+        rateLimitRps: null,
+      });
+      expect(await store.findSourceByWriteKey(source.writeKey)).toMatchObject({ allowedOrigins: origins, rateLimitRps: null });
+    });
+
+    it('deletes a source with its integrations and its events, whose raw PII goes with them', async () => {
       const { store } = under;
       const { source, integration } = await sourceWithIntegration(store);
-      await store.appendEvents(source.id, [{ message: message('d-1'), deliveries: [pending(integration.id)] }]);
+      const other = await store.createSource({ name: 'Other' });
+      const withEmail = message('d-1', { type: 'identify', traits: { email: 'jane@example.com' } });
+      await store.appendEvents(source.id, [{ message: withEmail, deliveries: [pending(integration.id)] }]);
+      await store.appendEvents(other.id, [{ message: message('kept-1'), deliveries: [] }]);
       expect(await store.admin.deleteSource(source.id)).toBe(true);
       expect(await store.getSource(source.id)).toBeUndefined();
       expect(await store.getIntegration(integration.id)).toBeUndefined();
       expect(await store.findSourceByWriteKey('wk_original_key')).toBeUndefined();
-      const [event] = await store.listEvents({});
-      expect(event!.deliveries[0]).toMatchObject({
-        status: 'skipped',
-        reason: 'integration_deleted: its source was deleted',
-        reasonCode: 'integration_deleted',
-      });
+      const events = await store.listEvents({});
+      expect(events.map((event) => [event.sourceId, event.message.messageId])).toEqual([[other.id, 'kept-1']]);
     });
   });
 

@@ -9,7 +9,7 @@ import type {
 } from '../admin.js';
 import { newWriteKey } from '../ids.js';
 import type { SealedSecrets } from '../sealed-secrets.js';
-import type { DeliveryStatus, Source } from '../store.js';
+import type { DeliveryStatus, Source, SourceChanges } from '../store.js';
 import type { DatabaseClock } from './clock.js';
 import { iso } from './columns.js';
 import type { DeliveryAttemptRow, DeliveryRow, SourceRow } from './rows.js';
@@ -33,15 +33,8 @@ interface MatchParams {
   integrationId: string | null;
 }
 
-// The deliveries of the day's events, per integration; both windows are counted in one pass.
-const DAY_DELIVERIES_SQL = `
-  FROM events e
-  JOIN deliveries d ON d.event_id = e.id
-  JOIN integrations i ON i.id = d.integration_id`;
-const DAY_FILTER_SQL = `
-  WHERE e.received_at >= @day
-    AND (@sourceId IS NULL OR e.source_id = @sourceId)
-    AND (@integrationId IS NULL OR d.integration_id = @integrationId)`;
+/** The start of the minute `ms` falls in, as match quality buckets deliveries. */
+const minuteOf = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 
 /** The SQLite AdminStore: source management, delivery health and match quality. */
 export class SqliteAdminStore implements AdminStore {
@@ -56,8 +49,20 @@ export class SqliteAdminStore implements AdminStore {
     return row && toSource(row, this.secrets, this.now());
   }
 
-  async renameSource(id: string, name: string): Promise<Source | undefined> {
-    const changed = this.db.prepare<[string, string], never>('UPDATE sources SET name = ? WHERE id = ?').run(name, id).changes;
+  async updateSource(id: string, changes: SourceChanges): Promise<Source | undefined> {
+    const changed = this.db
+      .prepare<{ id: string; name: string | null; origins: string | null; rps: number | null; setRps: number }, never>(
+        `UPDATE sources SET name = coalesce(@name, name), allowed_origins = coalesce(@origins, allowed_origins),
+           rate_limit_rps = CASE WHEN @setRps THEN @rps ELSE rate_limit_rps END
+         WHERE id = @id`,
+      )
+      .run({
+        id,
+        name: changes.name ?? null,
+        origins: changes.allowedOrigins ? JSON.stringify(changes.allowedOrigins) : null,
+        rps: changes.rateLimitRps ?? null,
+        setRps: changes.rateLimitRps === undefined ? 0 : 1,
+      }).changes;
     return changed > 0 ? this.source(id) : undefined;
   }
 
@@ -101,7 +106,7 @@ export class SqliteAdminStore implements AdminStore {
   }
 
   async deleteSource(id: string): Promise<boolean> {
-    return this.db
+    const deleted = this.db
       .transaction(() => {
         // Deliveries a worker holds are left to finish; later ones find no integration and are skipped.
         this.db
@@ -112,10 +117,22 @@ export class SqliteAdminStore implements AdminStore {
                AND integration_id IN (SELECT id FROM integrations WHERE source_id = @id)`,
           )
           .run({ id, now: this.now() });
+        const deleted = this.db.prepare<[string], never>('DELETE FROM sources WHERE id = ?').run(id).changes > 0;
+        // Its events hold raw PII, and nothing will send them any more; their deliveries go by ON
+        // DELETE CASCADE, but for those a worker holds, which finish first (kept with their event).
+        this.db
+          .prepare<{ id: string; now: number }, never>(
+            `DELETE FROM events WHERE source_id = @id
+               AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.status = 'pending' AND d.lease_until >= @now)`,
+          )
+          .run({ id, now: this.now() });
         // Integrations (and anything else of the source) go by ON DELETE CASCADE.
-        return this.db.prepare<[string], never>('DELETE FROM sources WHERE id = ?').run(id).changes > 0;
+        return deleted;
       })
       .immediate();
+    // secure_delete zeroed the rows in the file; this empties the WAL, where old pages would linger.
+    if (deleted) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return deleted;
   }
 
   async deliveryHealth(query: HealthQuery): Promise<DeliveryHealth> {
@@ -203,26 +220,29 @@ export class SqliteAdminStore implements AdminStore {
 
   async matchQuality(query: MatchQualityQuery): Promise<IntegrationMatchQuality[]> {
     const params: MatchParams = {
-      hour: query.now - HOUR_MS,
-      day: query.now - DAY_MS,
+      hour: minuteOf(query.now - HOUR_MS),
+      day: minuteOf(query.now - DAY_MS),
       sourceId: query.sourceId ?? null,
       integrationId: query.integrationId ?? null,
     };
-    const totals = this.db
-      .prepare<MatchParams, { integration_id: string; integration_name: string; day: number; hour: number }>(
-        `SELECT d.integration_id, i.name AS integration_name, count(*) AS day, coalesce(sum(e.received_at >= @hour), 0) AS hour
-         ${DAY_DELIVERIES_SQL} ${DAY_FILTER_SQL}
-         GROUP BY d.integration_id ORDER BY i.name, d.integration_id`,
+    // Minutes that left the day are never read again.
+    this.db.prepare<[number], never>('DELETE FROM match_quality_minutes WHERE minute < ?').run(params.day);
+    // Precomputed per minute as deliveries are written (match-quality-migration.ts): at most a
+    // day of minutes per integration is read, and no message or payload.
+    const rows = this.db
+      .prepare<MatchParams, { integration_id: string; integration_name: string; identifier: string; day: number; hour: number }>(
+        `SELECT m.integration_id, i.name AS integration_name, m.identifier,
+           sum(m.count) AS day, coalesce(sum(CASE WHEN m.minute >= @hour THEN m.count END), 0) AS hour
+         FROM match_quality_minutes m JOIN integrations i ON i.id = m.integration_id
+         WHERE m.minute >= @day
+           AND (@sourceId IS NULL OR m.source_id = @sourceId)
+           AND (@integrationId IS NULL OR m.integration_id = @integrationId)
+         GROUP BY m.integration_id, m.identifier
+         ORDER BY i.name, m.integration_id, m.identifier`,
       )
       .all(params);
-    // The identifiers each delivery recorded: no message or payload is read.
-    const carried = this.db
-      .prepare<MatchParams, { integration_id: string; identifier: string; day: number; hour: number }>(
-        `SELECT d.integration_id, j.value AS identifier, count(*) AS day, coalesce(sum(e.received_at >= @hour), 0) AS hour
-         ${DAY_DELIVERIES_SQL}, json_each(d.identifiers) j ${DAY_FILTER_SQL}
-         GROUP BY d.integration_id, j.value ORDER BY d.integration_id, j.value`,
-      )
-      .all(params);
+    const totals = rows.filter((row) => row.identifier === '' && row.day > 0);
+    const carried = rows.filter((row) => row.identifier !== '');
     const windows = new Map(
       totals.map((row): [string, { lastHour: IdentifierCounts; lastDay: IdentifierCounts }] => [
         row.integration_id,
@@ -230,7 +250,8 @@ export class SqliteAdminStore implements AdminStore {
       ]),
     );
     for (const row of carried) {
-      const counts = windows.get(row.integration_id)!;
+      const counts = windows.get(row.integration_id);
+      if (!counts || row.day === 0) continue;
       counts.lastHour.carrying[row.identifier] = row.hour;
       counts.lastDay.carrying[row.identifier] = row.day;
     }

@@ -2,6 +2,9 @@ import { ADMIN_MIGRATION } from './admin-migration.js';
 import { LINKS_MIGRATION } from './link-migration.js';
 import { PRIVACY_MIGRATION } from './privacy-migration.js';
 import { SYNCS_MIGRATION } from './sync-migration.js';
+import { DELIVERY_COUNTS_MIGRATION } from './delivery-counts-migration.js';
+import { MATCH_QUALITY_MIGRATION } from './match-quality-migration.js';
+import { SOURCE_SETTINGS_MIGRATION } from './source-settings-migration.js';
 
 /**
  * Versioned schema migrations, applied in order inside a transaction each. Never edit a shipped
@@ -130,4 +133,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   },
   PRIVACY_MIGRATION,
   SYNCS_MIGRATION,
+  SOURCE_SETTINGS_MIGRATION,
+  DELIVERY_COUNTS_MIGRATION,
+  MATCH_QUALITY_MIGRATION,
 ];

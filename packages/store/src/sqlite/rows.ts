@@ -13,6 +13,9 @@ export interface SourceRow {
   previous_write_key_hash: string | null;
   previous_key_expires_at: number | null;
   created_at: number;
+  /** JSON array of origins. */
+  allowed_origins: string;
+  rate_limit_rps: number | null;
 }
 
 export interface IntegrationRow {

@@ -13,6 +13,8 @@ export function toSource(row: SourceRow, secrets: SealedSecrets, now: number): S
     name: row.name,
     writeKey: secrets.openWriteKey(row.id, row.write_key),
     createdAt: iso(row.created_at),
+    allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+    rateLimitRps: row.rate_limit_rps,
     ...(expires !== null && expires > now ? { previousKeyExpiresAt: iso(expires) } : {}),
   };
 }

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCollector, WRITE_KEY, type TestCollector } from './start-collector.js';
+
+let collector: TestCollector;
+beforeAll(async () => {
+  collector = await startTestCollector(['--no-worker']);
+});
+afterAll(() => collector.stopAndClean());
+
+/** A batch of 8 identify calls for one user, each with 1,000 junk traits: about 470 KB. */
+function bigIdentifyBatch(batch: number): string {
+  const messages = Array.from({ length: 8 }, (_, i) => ({
+    type: 'identify',
+    userId: 'victim-user',
+    messageId: `big-${batch}-${i}`,
+    traits: {
+      email: 'jane@example.com',
+      ...Object.fromEntries(Array.from({ length: 1000 }, (_, k) => [`t${batch}_${i}_${k}`, 'x'.repeat(48)])),
+    },
+  }));
+  return JSON.stringify({ writeKey: WRITE_KEY, batch: messages });
+}
+
+describe('one visitor growing a profile', () => {
+  it('leaves a later request of the same user fast after 20 identify batches of about 470 KB', async () => {
+    for (let batch = 0; batch < 20; batch++) {
+      const body = bigIdentifyBatch(batch);
+      expect(body.length).toBeGreaterThan(470_000);
+      expect((await collector.post('/v1/batch', body)).status).toBe(200);
+    }
+    const later = bigIdentifyBatch(20);
+    const started = performance.now();
+    const res = await collector.post('/v1/batch', later);
+    const elapsed = performance.now() - started;
+    expect(res.status).toBe(200);
+    // Unbounded, the profile had grown to about 9.6 MB and every identify call rewrote it whole.
+    expect(elapsed).toBeLessThan(500);
+  });
+});
