@@ -2,7 +2,8 @@
 // Delivery health: delivered, retried and failed tries per minute as a chart, the backlog, and the
 // last error; refreshed every few seconds.
 import { api } from '../api.js';
-import { badge, clock, date, field, fill, h, relative, select, svg, timeEl } from '../dom.js';
+import { barChart } from '../bar-chart.js';
+import { badge, clock, date, field, fill, h, relative, select, timeEl } from '../dom.js';
 
 const REFRESH_MS = 5_000;
 const WINDOWS = [
@@ -92,121 +93,19 @@ function summary(health) {
   );
 }
 
-/** Stacked bars per minute, drawn as SVG; the same numbers are in a table for screen readers. */
+/** Tries per minute as stacked bars. */
 function chart(health) {
   const minutes = health.per_minute;
-  const width = 720;
-  const height = 200;
-  const pad = { left: 36, right: 8, top: 10, bottom: 24 };
-  const innerW = width - pad.left - pad.right;
-  const innerH = height - pad.top - pad.bottom;
-  const busiest = Math.max(0, ...minutes.map((m) => m.delivered + m.retried + m.failed));
-  const scale = niceMax(Math.max(1, busiest));
-  const slot = innerW / minutes.length;
-  const bar = Math.max(1, slot - (slot > 4 ? 2 : 0.5));
-  const y = (value) => pad.top + innerH - (value / scale) * innerH;
-
-  const bars = [];
-  minutes.forEach((m, index) => {
-    let base = 0;
-    for (const [key] of SERIES) {
-      const value = m[key];
-      if (value === 0) continue;
-      bars.push(
-        svg(
-          'rect',
-          {
-            class: key,
-            x: (pad.left + index * slot).toFixed(1),
-            y: y(base + value).toFixed(1),
-            width: bar.toFixed(1),
-            height: (y(base) - y(base + value)).toFixed(1),
-          },
-          svg('title', {}, `${clock(m.minute)}: ${value} ${key}`),
-        ),
-      );
-      base += value;
-    }
+  return barChart({
+    caption: `Tries per minute, last ${health.window_minutes} minutes`,
+    description: 'Bar chart of delivered, retried and failed tries per minute.',
+    series: SERIES,
+    rows: minutes,
+    axisLabel: (index) => clock(minutes[index].minute).slice(0, 5),
+    rowLabel: (index) => timeEl(minutes[index].minute),
+    rowHeading: 'Minute',
+    emptyText: 'No tries in this window.',
   });
-  const ticks = [0, scale / 2, scale].map((value) => [
-    svg('line', { class: 'grid', x1: pad.left, x2: width - pad.right, y1: y(value), y2: y(value) }),
-    svg('text', { class: 'axis', x: pad.left - 6, y: y(value) + 4, 'text-anchor': 'end' }, String(Math.round(value))),
-  ]);
-  const every = Math.max(1, Math.round(minutes.length / 6));
-  const labels = minutes
-    .map((m, index) =>
-      index % every === 0
-        ? svg(
-            'text',
-            { class: 'axis', x: pad.left + index * slot + slot / 2, y: height - 6, 'text-anchor': 'middle' },
-            clock(m.minute).slice(0, 5),
-          )
-        : null,
-    )
-    .filter(Boolean);
-
-  const busy = minutes.filter((m) => m.delivered + m.retried + m.failed > 0);
-  return h(
-    'figure',
-    { class: 'chart card' },
-    h('figcaption', {}, `Tries per minute, last ${health.window_minutes} minutes`),
-    h(
-      'ul',
-      { class: 'legend' },
-      SERIES.map(([key, label]) => h('li', { class: key }, label)),
-    ),
-    svg(
-      'svg',
-      {
-        viewBox: `0 0 ${width} ${height}`,
-        role: 'img',
-        'aria-label': `Bar chart of delivered, retried and failed tries per minute. ${busy.length} of ${minutes.length} minutes had tries; the busiest had ${busiest}.`,
-      },
-      ticks,
-      bars,
-      labels,
-    ),
-    h(
-      'details',
-      {},
-      h('summary', {}, 'Show the numbers'),
-      busy.length === 0
-        ? h('p', { class: 'muted' }, 'No tries in this window.')
-        : h(
-            'table',
-            { class: 'data compact' },
-            h(
-              'thead',
-              {},
-              h(
-                'tr',
-                {},
-                h('th', { scope: 'col' }, 'Minute'),
-                SERIES.map(([, label]) => h('th', { scope: 'col' }, label)),
-              ),
-            ),
-            h(
-              'tbody',
-              {},
-              busy.map((m) =>
-                h(
-                  'tr',
-                  {},
-                  h('th', { scope: 'row' }, timeEl(m.minute)),
-                  SERIES.map(([key]) => h('td', {}, String(m[key]))),
-                ),
-              ),
-            ),
-          ),
-    ),
-  );
-}
-
-// A round top for the y axis whose half is a whole number too (the middle grid line).
-function niceMax(value) {
-  const power = 10 ** Math.max(0, Math.floor(Math.log10(value)));
-  for (const step of [2, 4, 6, 8, 10]) if (step * power >= value) return step * power;
-  return 10 * power;
 }
 
 function lastError(error) {
