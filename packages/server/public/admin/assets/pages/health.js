@@ -4,6 +4,7 @@
 import { api } from '../api.js';
 import { barChart } from '../bar-chart.js';
 import { badge, clock, date, field, fill, h, relative, select, timeEl } from '../dom.js';
+import { labels, loadVocabulary } from '../vocabulary.js';
 
 const REFRESH_MS = 5_000;
 const WINDOWS = [
@@ -20,7 +21,7 @@ const SERIES = [
 
 /** Draws the health page (?integration= and ?minutes= narrow it). */
 export async function render(main, ctx) {
-  const { integrations } = await api('GET', 'integrations', undefined, { signal: ctx.signal });
+  const [{ integrations }] = await Promise.all([api('GET', 'integrations', undefined, { signal: ctx.signal }), loadVocabulary()]);
   if (ctx.signal.aborted) return;
   const state = { integration: ctx.query.get('integration') ?? '', minutes: ctx.query.get('minutes') ?? '60' };
   const integrationSelect = select(
@@ -35,9 +36,14 @@ export async function render(main, ctx) {
   async function load() {
     const params = new URLSearchParams({ minutes: state.minutes });
     if (state.integration) params.set('integration_id', state.integration);
-    const health = await api('GET', `delivery-health?${params}`, undefined, { signal: ctx.signal });
+    const parkedParams = new URLSearchParams({ status: 'blocked', limit: '500' });
+    if (state.integration) parkedParams.set('integration_id', state.integration);
+    const [health, { events: parkedEvents }] = await Promise.all([
+      api('GET', `delivery-health?${params}`, undefined, { signal: ctx.signal }),
+      api('GET', `events?${parkedParams}`, undefined, { signal: ctx.signal }),
+    ]);
     if (ctx.signal.aborted) return;
-    fill(content, summary(health), chart(health), lastError(health.last_error));
+    fill(content, summary(health), chart(health), parked(health.backlog.blocked, parkedEvents), lastError(health.last_error));
     updated.textContent = `Updated at ${new Date().toLocaleTimeString()}; refreshes every 5 seconds.`;
   }
   const change = () => {
@@ -88,8 +94,8 @@ function summary(health) {
       backlog.oldest_pending_at ? relative(backlog.oldest_pending_at).replace(/ ago$/, '') : '–',
       backlog.oldest_pending_at ? `since ${clock(backlog.oldest_pending_at)}` : 'nothing waiting',
     ),
-    stat('Parked', backlog.blocked, 'credentials refused', backlog.blocked ? 'failed' : ''),
-    stat('Dead letters', backlog.dead, 'gave up; can be replayed', backlog.dead ? 'failed' : ''),
+    stat('Dead letters', backlog.dead, 'failed for good; can be sent again', backlog.dead ? 'failed' : ''),
+    stat('Parked', backlog.blocked, 'waiting for a fix, see below', backlog.blocked ? 'pending' : ''),
   );
 }
 
@@ -106,6 +112,68 @@ function chart(health) {
     rowHeading: 'Minute',
     emptyText: 'No tries in this window.',
   });
+}
+
+/**
+ * Parked deliveries, apart from failures: they wait for a setting to be fixed and are sent again
+ * by themselves once it is. Grouped by integration and reason, each with what fixes it.
+ */
+function parked(count, events) {
+  const groups = new Map();
+  for (const event of events) {
+    for (const delivery of event.deliveries) {
+      if (delivery.status !== 'blocked') continue;
+      const key = `${delivery.integration_id} ${delivery.reason_code ?? ''}`;
+      const group = groups.get(key) ?? { delivery, count: 0 };
+      group.count += 1;
+      groups.set(key, group);
+    }
+  }
+  return h(
+    'section',
+    { class: `card parked ${count ? '' : 'ok'}`, 'aria-labelledby': 'parked' },
+    h('h2', { id: 'parked' }, `Parked deliveries (${count})`),
+    count === 0
+      ? h('p', {}, 'Nothing is parked: no integration is waiting for a fix.')
+      : [
+          h('p', {}, 'These are not failures: they wait for a setting to be fixed, then are sent again by themselves.'),
+          h(
+            'table',
+            { class: 'data compact' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ['Integration', 'Parked', 'Why', 'What fixes it'].map((t) => h('th', { scope: 'col' }, t)),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              [...groups.values()].map(({ delivery, count: parkedCount }) =>
+                h(
+                  'tr',
+                  {},
+                  h(
+                    'th',
+                    { scope: 'row' },
+                    h('a', { href: `#/integrations/${encodeURIComponent(delivery.integration_id)}` }, delivery.integration_name),
+                  ),
+                  h('td', { class: 'num' }, String(parkedCount)),
+                  h('td', {}, labels.reasons[delivery.reason_code] ?? delivery.reason ?? '–'),
+                  h(
+                    'td',
+                    { class: 'fix' },
+                    labels.fixes[delivery.reason_code] ?? 'Check the integration’s settings, then resume it.',
+                  ),
+                ),
+              ),
+            ),
+          ),
+        ],
+  );
 }
 
 function lastError(error) {
