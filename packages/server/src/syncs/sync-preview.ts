@@ -69,6 +69,7 @@ export async function previewRows(
       sourceId: sync.sourceId,
       receivedAt: now,
       facts: NO_REQUEST,
+      serverMade: true, // a row's id is `sync:…`, a server-made id
       messages: [{ input: mapped.message }],
     });
     const event = prepared.accepted[0];

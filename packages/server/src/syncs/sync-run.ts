@@ -155,6 +155,7 @@ async function runBatch(
       sourceId: sync.sourceId,
       receivedAt: new Date(context.now()),
       facts: NO_REQUEST,
+      serverMade: true, // a row's id is `sync:…`, a server-made id
       messages: outgoing.map((item) => ({ input: item.message })),
     });
     const rejected = new Map(result.rejected.map((error) => [error.index, error.errors.join('; ')]));

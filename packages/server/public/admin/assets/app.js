@@ -13,6 +13,8 @@ import * as linksPage from './pages/links.js';
 import * as matchPage from './pages/match-quality.js';
 import * as signInPage from './pages/sign-in.js';
 import * as sourcesPage from './pages/sources.js';
+import * as syncDetail from './pages/sync-detail.js';
+import * as syncsPage from './pages/syncs.js';
 import * as testPage from './pages/test-event.js';
 
 const ROUTES = [
@@ -23,6 +25,8 @@ const ROUTES = [
   { pattern: /^\/links\/(new)$/, nav: '#/links', page: linkForm },
   { pattern: /^\/links\/([\w-]+)\/edit$/, nav: '#/links', page: linkForm },
   { pattern: /^\/links\/([\w-]+)$/, nav: '#/links', page: linkDetail },
+  { pattern: /^\/syncs$/, nav: '#/syncs', page: syncsPage },
+  { pattern: /^\/syncs\/([\w-]+)$/, nav: '#/syncs', page: syncDetail },
   { pattern: /^\/test$/, nav: '#/test', page: testPage },
   { pattern: /^\/debugger$/, nav: '#/debugger', page: debuggerPage },
   { pattern: /^\/match-quality$/, nav: '#/match-quality', page: matchPage },

@@ -1,8 +1,9 @@
 // @ts-check
 // A smart link's settings, new or existing: where it sends fans, which pixels hear about its
 // clicks and conversions (picked by name), and which Snapchat event each link event becomes.
-import { api, ApiError, errorMessages } from '../api.js';
-import { errorList, field, fill, h, select, showFieldErrors, toast } from '../dom.js';
+import { api } from '../api.js';
+import { errorList, field, fill, h, select, toast } from '../dom.js';
+import { showFormError } from './form-errors.js';
 
 const OFFER_TYPES = [
   ['tracking_link', 'Tracking link'],
@@ -143,15 +144,7 @@ export async function render(main, ctx) {
       toast(link ? 'Smart link saved.' : `Smart link “${saved.name}” created: copy its URL below.`);
       ctx.navigate(`#/links/${encodeURIComponent(saved.id)}`);
     } catch (error) {
-      const rest = showFieldErrors(form, error instanceof ApiError ? error.errors : errorMessages(error));
-      const next = errorList(rest);
-      errors.replaceWith(next);
-      errors = next;
-      const first = form.querySelector('[aria-invalid="true"]') ?? next;
-      if (first instanceof HTMLElement) {
-        first.tabIndex = first.tabIndex < 0 ? -1 : first.tabIndex;
-        first.focus();
-      }
+      errors = showFormError(form, errors, error);
     }
   });
 
