@@ -101,3 +101,56 @@ test('an operator adds a SQLite warehouse, creates a sync, maps the previewed co
       ['PURCHASE', 42.5, 'EUR'],
     ]);
 });
+
+test('an operator creates a CSV sync, previews a file, uploads it and sees the run with its row error', async ({ page }) => {
+  const now = new Date().toISOString();
+  const csv = `order,date,email,total\nC-1,${now},cat@example.com,12.00\nC-2,${now},dan@example.com,n/a\n`;
+  const file = { name: 'phone-sales.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) };
+
+  await signInTo(page, datafirst, '#/syncs');
+  await page.getByLabel('Sync name').fill('Phone sales');
+  await page.getByLabel('Reads').selectOption('csv');
+  await page.getByLabel('Primary key column').fill('order');
+  await page.getByRole('button', { name: 'Create sync' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Phone sales');
+
+  await page.getByLabel('CSV file').setInputFiles(file);
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(page.locator('.preview')).toContainText('Columns: order, date, email, total');
+  const lines = page.locator('fieldset.mapping tbody tr');
+  for (const [target, column] of [
+    ['timestamp', 'date'],
+    ['email', 'email'],
+    ['value', 'total'],
+    ['order_id', 'order'],
+  ] as const) {
+    await page.getByRole('button', { name: 'Add a target' }).click();
+    await lines.last().getByLabel('Target', { exact: true }).fill(target);
+    await lines
+      .last()
+      .getByLabel(/^Column for/)
+      .selectOption(column);
+  }
+  await page.getByRole('button', { name: 'Add a target' }).click();
+  await lines.last().getByLabel('Target', { exact: true }).fill('currency');
+  await lines
+    .last()
+    .getByLabel(/^Column for/)
+    .selectOption({ label: 'one value for every row…' });
+  await lines
+    .last()
+    .getByLabel(/^Value for/)
+    .fill('EUR');
+  await page.getByRole('button', { name: 'Save mapping' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Mapping saved.' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Upload and send' }).click();
+  const run = page.locator('.runs tbody tr').first();
+  await expect(run.locator('.badge')).toHaveText('succeeded');
+  await expect(run.locator('[data-count="queried"]')).toHaveText('2');
+  await expect(run.locator('[data-count="sent"]')).toHaveText('1');
+  await expect(run.locator('[data-count="failed"]')).toHaveText('1');
+  await expect(run.locator('.row-errors li')).toHaveCount(1);
+  await expect(run.locator('.row-errors li')).toContainText('C-2');
+  await page.screenshot({ path: '/tmp/df-csv-sync.png', fullPage: true });
+});
