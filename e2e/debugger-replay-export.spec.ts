@@ -77,9 +77,12 @@ test('an operator filters the orders, sees their Snapchat names, sends a failed 
   const cards = page.locator('#events details.event');
   await expect(cards).toHaveCount(3);
   // The site's event name, and beside it the Snapchat event it was sent as.
-  await expect(page.locator('#events summary .name', { hasText: 'page' })).toHaveText('page → PAGE_VIEW');
+  const pageView = page.locator('#events details.event').filter({ has: page.locator('summary .name', { hasText: /^page$/ }) });
+  await expect(pageView.locator('summary .destination-name')).toHaveText('→ PAGE_VIEW');
   const delivered = await eventByMessageId('dbg-order-ok');
-  await expect(page.locator(`details[data-event-id="${delivered.id}"] summary .name`)).toHaveText('Order Completed → PURCHASE');
+  const deliveredSummary = page.locator(`details[data-event-id="${delivered.id}"] summary`);
+  await expect(deliveredSummary.locator('.name')).toHaveText('Order Completed');
+  await expect(deliveredSummary.locator('.destination-name')).toHaveText('→ PURCHASE');
 
   await page.getByLabel('Event name').fill('Order Completed');
   await expect(cards).toHaveCount(2);

@@ -230,7 +230,8 @@ function summaryOf(event, sourceName) {
     'summary',
     {},
     h('span', { class: 'time' }, timeEl(event.received_at)),
-    h('span', { class: 'name' }, event.name || event.message.type, destinationNames(event)),
+    h('span', { class: 'name' }, event.name || event.message.type),
+    destinationNames(event),
     h('span', { class: 'source muted' }, sourceName.get(event.source_id) ?? event.source_id),
     h('span', { class: 'badges' }, badges),
     h('span', { class: 'ids-compact muted', 'aria-label': 'Identifiers present' }, presentIds(event)),
@@ -240,7 +241,7 @@ function summaryOf(event, sourceName) {
 /** The Snapchat event names the deliveries were mapped to (" → PURCHASE"), once each. */
 function destinationNames(event) {
   const names = [...new Set(event.deliveries.map((d) => d.payload?.event?.event_name).filter(Boolean))];
-  return names.length ? h('span', { class: 'destination-name muted' }, ` → ${names.join(', ')}`) : null;
+  return names.length ? h('span', { class: 'destination-name muted' }, `→ ${names.join(', ')}`) : null;
 }
 
 /** Offers a value as a JSON file download. */
