@@ -1,4 +1,5 @@
 import { expect, test, type Page, type Response } from '@playwright/test';
+import { adminBase } from './support/admin.js';
 import { ADMIN_TOKEN, startDatafirst, type DatafirstProcess } from './support/datafirst.js';
 
 // The admin UI in real Chromium against a real `datafirst start` (demo mode: deliveries go to the
@@ -45,7 +46,7 @@ async function everythingOn(page: Page): Promise<string> {
 }
 
 async function signIn(page: Page, route = '#/sources') {
-  await page.goto(`${datafirst.url}/admin/${route}`);
+  await page.goto(`${adminBase(datafirst)}/admin/${route}`);
   await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('navigation', { name: 'Admin' })).toBeVisible();
@@ -61,7 +62,7 @@ test("an operator sets up a pixel, tests it, and watches a page's event arrive i
   let snippet = '';
 
   await test.step('sign in with the admin token', async () => {
-    await page.goto(`${datafirst.url}/admin/`);
+    await page.goto(`${adminBase(datafirst)}/admin/`);
     await page.getByLabel('Admin token').fill('not-the-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('alert')).toHaveText('That admin token was not accepted.');
@@ -165,7 +166,7 @@ test("an operator sets up a pixel, tests it, and watches a page's event arrive i
 
   await test.step('the access token stays masked on every page and in every answer', async () => {
     for (const route of ['#/sources', '#/integrations', '#/test', '#/debugger', '#/match-quality', '#/health']) {
-      await page.goto(`${datafirst.url}/admin/${route}`);
+      await page.goto(`${adminBase(datafirst)}/admin/${route}`);
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
       await page.waitForTimeout(700); // let the page's data arrive (the debugger's stream never goes idle)
       const shown = await everythingOn(page);

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { adminBase } from './support/admin.js';
 import { ADMIN_TOKEN, startDatafirst, WRITE_KEY, type DatafirstProcess } from './support/datafirst.js';
 
 // A marketer maps the checkout's `grand_total` to Snapchat's value in the integration editor of
@@ -40,7 +41,7 @@ test('a marketer maps grand_total to the value, sees the preview, saves, and the
 }) => {
   await sendOrder('order-unmapped');
   const { integrations } = await datafirst.admin<{ integrations: { id: string }[] }>('/v1/admin/integrations');
-  await page.goto(`${datafirst.url}/admin/#/integrations/${integrations[0]!.id}`);
+  await page.goto(`${adminBase(datafirst)}/admin/#/integrations/${integrations[0]!.id}`);
   await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
+import { adminBase } from './support/admin.js';
 import { ADMIN_TOKEN, startDatafirst, type DatafirstProcess, type MockEvent } from './support/datafirst.js';
 
 // The offer a smart link points to lives on another site: a page that shows the parameters it
@@ -33,7 +34,7 @@ function escape(text: string): string {
 }
 
 async function adminPost<T = any>(path: string, body: unknown = {}): Promise<T> {
-  const res = await fetch(`${datafirst.url}${path}`, {
+  const res = await fetch(`${adminBase(datafirst)}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),

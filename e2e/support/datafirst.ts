@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, fetch } from 'undici';
+import { adminBase } from './admin.js';
 
 const cli = fileURLToPath(new URL('../../packages/server/dist/cli.js', import.meta.url));
 
@@ -63,12 +64,12 @@ export async function startDatafirst(options: { dbPath?: string; env?: Record<st
   // A pool of its own: a restarted server may get this one's port, and must not inherit its
   // dead keep-alive sockets.
   const agent = new Agent();
-  const get = async (path: string, headers: Record<string, string> = {}): Promise<any> => {
-    const res = await fetch(url + path, { headers, dispatcher: agent });
+  const get = async (path: string, headers: Record<string, string> = {}, base = url): Promise<any> => {
+    const res = await fetch(base + path, { headers, dispatcher: agent });
     if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
     return res.json();
   };
-  return {
+  const handle: DatafirstProcess = {
     url,
     dbPath,
     process: child,
@@ -82,7 +83,7 @@ export async function startDatafirst(options: { dbPath?: string; env?: Record<st
       }
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
-    admin: (path) => get(path, { Authorization: `Bearer ${ADMIN_TOKEN}` }),
+    admin: (path) => get(path, { Authorization: `Bearer ${ADMIN_TOKEN}` }, adminBase(handle)),
     mockEvents: async () => ((await get('/snapchat-mock/__mock/events')) as { events: MockEvent[] }).events,
     async counter(name) {
       const res = await fetch(`${url}/metrics`, { dispatcher: agent });
@@ -92,4 +93,5 @@ export async function startDatafirst(options: { dbPath?: string; env?: Record<st
       return samples.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
     },
   };
+  return handle;
 }
