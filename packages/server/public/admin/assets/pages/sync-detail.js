@@ -77,7 +77,11 @@ export async function render(main, ctx) {
           if (error.status === 400) return null;
           throw error;
         });
-        toast(run ? `Uploaded: ${run.counts.sent} rows sent.` : 'The upload failed: see the run below.');
+        toast(
+          run
+            ? `Uploaded: ${run.counts.sent} ${run.counts.sent === 1 ? 'row' : 'rows'} sent.`
+            : 'The upload failed: see the run below.',
+        );
       } else {
         await api('POST', `syncs/${id}/run`, {});
         toast('Run started.');
