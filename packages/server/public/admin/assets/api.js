@@ -52,20 +52,21 @@ export function apiUrl(path) {
  * Calls the admin API; resolves with the JSON answer, or throws an ApiError.
  * @param {'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'} method
  * @param {string} path
- * @param {unknown} [body] sent as JSON
+ * @param {unknown} [body] sent as JSON; a File or Blob is sent as it is, as CSV (an upload)
  * @param {{ signal?: AbortSignal }} [options]
  */
 export async function api(method, path, body, { signal } = {}) {
   /** @type {Record<string, string>} */
   const headers = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const file = body instanceof Blob;
+  if (body !== undefined) headers['content-type'] = file ? 'text/csv' : 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res;
   try {
     res = await fetch(apiUrl(path), {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : file ? body : JSON.stringify(body),
       credentials: 'same-origin',
       signal,
     });

@@ -7,15 +7,26 @@ import * as debuggerPage from './pages/debugger.js';
 import * as healthPage from './pages/health.js';
 import * as integrationForm from './pages/integration-form.js';
 import * as integrationsPage from './pages/integrations.js';
+import * as linkDetail from './pages/link-detail.js';
+import * as linkForm from './pages/link-form.js';
+import * as linksPage from './pages/links.js';
 import * as matchPage from './pages/match-quality.js';
 import * as signInPage from './pages/sign-in.js';
 import * as sourcesPage from './pages/sources.js';
+import * as syncDetail from './pages/sync-detail.js';
+import * as syncsPage from './pages/syncs.js';
 import * as testPage from './pages/test-event.js';
 
 const ROUTES = [
   { pattern: /^\/sources$/, nav: '#/sources', page: sourcesPage },
   { pattern: /^\/integrations$/, nav: '#/integrations', page: integrationsPage },
   { pattern: /^\/integrations\/(new|[\w-]+)$/, nav: '#/integrations', page: integrationForm },
+  { pattern: /^\/links$/, nav: '#/links', page: linksPage },
+  { pattern: /^\/links\/(new)$/, nav: '#/links', page: linkForm },
+  { pattern: /^\/links\/([\w-]+)\/edit$/, nav: '#/links', page: linkForm },
+  { pattern: /^\/links\/([\w-]+)$/, nav: '#/links', page: linkDetail },
+  { pattern: /^\/syncs$/, nav: '#/syncs', page: syncsPage },
+  { pattern: /^\/syncs\/([\w-]+)$/, nav: '#/syncs', page: syncDetail },
   { pattern: /^\/test$/, nav: '#/test', page: testPage },
   { pattern: /^\/debugger$/, nav: '#/debugger', page: debuggerPage },
   { pattern: /^\/match-quality$/, nav: '#/match-quality', page: matchPage },

@@ -203,3 +203,36 @@ export function toast(message, tone = 'info') {
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => region.replaceChildren(), 5000);
 }
+
+/**
+ * Shows an API's errors beside the fields they concern: an error `name: reason` goes under the
+ * control named `name` (marked invalid, read with it by screen readers), in words; errors naming
+ * no field of the form go in the returned list, for a banner. Clears the previous errors first.
+ * @param {HTMLElement} form
+ * @param {string[]} errors
+ * @returns {string[]} the errors no field took
+ */
+export function showFieldErrors(form, errors) {
+  for (const node of form.querySelectorAll('.field-error')) node.remove();
+  for (const input of form.querySelectorAll('[aria-invalid]')) {
+    input.removeAttribute('aria-invalid');
+    input.setAttribute('aria-describedby', (input.getAttribute('aria-describedby') ?? '').replace(/\s*\S+-error$/, '').trim());
+  }
+  const unplaced = [];
+  for (const error of errors) {
+    const match = /^([a-z_]+)(?:\.[\w.[\]-]+)?: (.*)$/s.exec(error);
+    const control = match && form.querySelector(`[name="${match[1]}"]`);
+    const wrapper = control?.closest('.field, fieldset');
+    if (!control || !wrapper || !match) {
+      unplaced.push(error);
+      continue;
+    }
+    control.id ||= uid();
+    const label = wrapper.querySelector('label, legend')?.textContent ?? match[1];
+    const note = h('p', { class: 'field-error', id: `${control.id}-error` }, `${label}: ${match[2]}`);
+    wrapper.append(note);
+    control.setAttribute('aria-invalid', 'true');
+    control.setAttribute('aria-describedby', `${control.getAttribute('aria-describedby') ?? ''} ${note.id}`.trim());
+  }
+  return unplaced;
+}

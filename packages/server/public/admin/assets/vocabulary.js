@@ -4,8 +4,11 @@
 // keeps a copy of the server's words.
 import { api } from './api.js';
 
-/** Labels filled in by `loadVocabulary`: identifier key → { short, long }, reason code → label. */
-export const labels = { identifiers: {}, reasons: {} };
+/**
+ * Labels filled in by `loadVocabulary`: identifier key → { short, long }, reason code → label,
+ * and reason code → what fixes it (for the codes that have a fix).
+ */
+export const labels = { identifiers: {}, reasons: {}, fixes: {} };
 
 let loading = null;
 
@@ -18,7 +21,10 @@ export function loadVocabulary() {
           labels.identifiers[info.key] = { short: info.shortLabel, long: info.label };
         }
       }
-      for (const { code, label } of reasonCodes) labels.reasons[code] = label;
+      for (const { code, label, fix } of reasonCodes) {
+        labels.reasons[code] = label;
+        if (fix) labels.fixes[code] = fix;
+      }
       return destinations;
     },
     (error) => {

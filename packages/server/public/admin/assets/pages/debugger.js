@@ -3,8 +3,8 @@
 // one is updated in place as its deliveries move on. Every stage is shown: the message received,
 // the payload mapped for Snapchat (personal data hashed), and Snapchat's answer, the retry
 // schedule, or the reason it was not sent.
-import { api, apiUrl } from '../api.js';
-import { badge, clock, date, field, fill, h, jsonBlock, relative, select, timeEl } from '../dom.js';
+import { api, apiUrl, errorMessage } from '../api.js';
+import { badge, clock, date, field, fill, h, jsonBlock, relative, select, timeEl, toast } from '../dom.js';
 import { labels, loadVocabulary } from '../vocabulary.js';
 import { identifierLabel, identifierList } from './identifiers.js';
 
@@ -40,6 +40,7 @@ export async function render(main, ctx) {
   });
   const pauseButton = h('button', { type: 'button', class: 'secondary' }, 'Pause');
   const clearButton = h('button', { type: 'button', class: 'secondary' }, 'Clear');
+  const exportButton = h('button', { type: 'button', class: 'secondary' }, 'Export as JSON');
   const status = h('p', { class: 'live-status', role: 'status' });
   const list = h('div', { class: 'events', id: 'events' });
   const empty = h(
@@ -54,6 +55,7 @@ export async function render(main, ctx) {
   }
 
   const cards = new Map(); // event id → its <details>
+  const shown = new Map(); // event id → the event as last received, for the export
   const seenNames = new Set();
   let stream = null;
   let paused = false;
@@ -111,6 +113,7 @@ export async function render(main, ctx) {
 
   function clear() {
     cards.clear();
+    shown.clear();
     list.replaceChildren();
     empty.hidden = false;
   }
@@ -131,9 +134,11 @@ export async function render(main, ctx) {
       while (list.children.length > MAX_SHOWN) {
         const last = list.lastElementChild;
         cards.delete(Number(last.dataset.eventId));
+        shown.delete(Number(last.dataset.eventId));
         last.remove();
       }
     }
+    shown.set(event.id, event);
     card.className = `event ${overall(event)}`;
     card.replaceChildren(summaryOf(event, sourceName), bodyOf(event));
     if (fresh) card.classList.add('arrived');
@@ -165,6 +170,12 @@ export async function render(main, ctx) {
     } else connect();
   });
   clearButton.addEventListener('click', clear);
+  exportButton.addEventListener('click', () => {
+    // What the list shows, newest first, as the admin API gave it.
+    const events = [...shown.values()].sort((a, b) => b.id - a.id);
+    downloadJson(`datafirst-events-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, { filters, events });
+    toast(`Exported ${events.length} ${events.length === 1 ? 'event' : 'events'}.`);
+  });
 
   // "Next try in 12 s" stays true while the page is open.
   const ticker = setInterval(() => {
@@ -187,7 +198,7 @@ export async function render(main, ctx) {
       field('Status', statusSelect),
       field('Event name', nameInput),
       names,
-      h('div', { class: 'buttons' }, pauseButton, clearButton),
+      h('div', { class: 'buttons' }, pauseButton, clearButton, exportButton),
     ),
     status,
     empty,
@@ -220,10 +231,43 @@ function summaryOf(event, sourceName) {
     {},
     h('span', { class: 'time' }, timeEl(event.received_at)),
     h('span', { class: 'name' }, event.name || event.message.type),
+    destinationNames(event),
     h('span', { class: 'source muted' }, sourceName.get(event.source_id) ?? event.source_id),
     h('span', { class: 'badges' }, badges),
     h('span', { class: 'ids-compact muted', 'aria-label': 'Identifiers present' }, presentIds(event)),
   );
+}
+
+/** The Snapchat event names the deliveries were mapped to (" → PURCHASE"), once each. */
+function destinationNames(event) {
+  const names = [...new Set(event.deliveries.map((d) => d.payload?.event?.event_name).filter(Boolean))];
+  return names.length ? h('span', { class: 'destination-name muted' }, `→ ${names.join(', ')}`) : null;
+}
+
+/** Offers a value as a JSON file download. */
+function downloadJson(filename, value) {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' }));
+  const link = h('a', { href: url, download: filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** A button that sends a failed or dead delivery again (the live stream then shows its new state). */
+function replayButton(delivery) {
+  const button = h('button', { type: 'button', class: 'secondary small' }, 'Send again');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await api('POST', `deliveries/${encodeURIComponent(delivery.id)}/replay`, {});
+      toast(`Queued again for ${delivery.integration_name}.`);
+    } catch (error) {
+      button.disabled = false;
+      toast(errorMessage(error), 'error');
+    }
+  });
+  return button;
 }
 
 function presentIds(event) {
@@ -392,11 +436,22 @@ function outcomeParts(delivery) {
       return [
         'Gave up after retrying',
         reasonOf(delivery),
-        h('p', { class: 'hint' }, 'Dead letters can be replayed with POST /v1/admin/deliveries/replay.'),
+        h(
+          'p',
+          { class: 'hint' },
+          'Sending it again queues it with the same event_id, so Snapchat counts it once. ',
+          replayButton(delivery),
+        ),
         historyOf(delivery),
         answerOf(delivery),
       ];
     default:
-      return ['Failed', reasonOf(delivery), answerOf(delivery), historyOf(delivery)];
+      return [
+        'Failed',
+        reasonOf(delivery),
+        h('p', { class: 'hint' }, 'Once the cause is fixed, send it again: ', replayButton(delivery)),
+        answerOf(delivery),
+        historyOf(delivery),
+      ];
   }
 }

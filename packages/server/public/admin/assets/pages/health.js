@@ -2,7 +2,9 @@
 // Delivery health: delivered, retried and failed tries per minute as a chart, the backlog, and the
 // last error; refreshed every few seconds.
 import { api } from '../api.js';
-import { badge, clock, date, field, fill, h, relative, select, svg, timeEl } from '../dom.js';
+import { barChart } from '../bar-chart.js';
+import { badge, clock, date, field, fill, h, relative, select, timeEl } from '../dom.js';
+import { labels, loadVocabulary } from '../vocabulary.js';
 
 const REFRESH_MS = 5_000;
 const WINDOWS = [
@@ -19,7 +21,7 @@ const SERIES = [
 
 /** Draws the health page (?integration= and ?minutes= narrow it). */
 export async function render(main, ctx) {
-  const { integrations } = await api('GET', 'integrations', undefined, { signal: ctx.signal });
+  const [{ integrations }] = await Promise.all([api('GET', 'integrations', undefined, { signal: ctx.signal }), loadVocabulary()]);
   if (ctx.signal.aborted) return;
   const state = { integration: ctx.query.get('integration') ?? '', minutes: ctx.query.get('minutes') ?? '60' };
   const integrationSelect = select(
@@ -34,9 +36,14 @@ export async function render(main, ctx) {
   async function load() {
     const params = new URLSearchParams({ minutes: state.minutes });
     if (state.integration) params.set('integration_id', state.integration);
-    const health = await api('GET', `delivery-health?${params}`, undefined, { signal: ctx.signal });
+    const parkedParams = new URLSearchParams({ status: 'blocked', limit: '500' });
+    if (state.integration) parkedParams.set('integration_id', state.integration);
+    const [health, { events: parkedEvents }] = await Promise.all([
+      api('GET', `delivery-health?${params}`, undefined, { signal: ctx.signal }),
+      api('GET', `events?${parkedParams}`, undefined, { signal: ctx.signal }),
+    ]);
     if (ctx.signal.aborted) return;
-    fill(content, summary(health), chart(health), lastError(health.last_error));
+    fill(content, summary(health), chart(health), parked(health.backlog.blocked, parkedEvents), lastError(health.last_error));
     updated.textContent = `Updated at ${new Date().toLocaleTimeString()}; refreshes every 5 seconds.`;
   }
   const change = () => {
@@ -87,92 +94,50 @@ function summary(health) {
       backlog.oldest_pending_at ? relative(backlog.oldest_pending_at).replace(/ ago$/, '') : '–',
       backlog.oldest_pending_at ? `since ${clock(backlog.oldest_pending_at)}` : 'nothing waiting',
     ),
-    stat('Parked', backlog.blocked, 'credentials refused', backlog.blocked ? 'failed' : ''),
-    stat('Dead letters', backlog.dead, 'gave up; can be replayed', backlog.dead ? 'failed' : ''),
+    stat('Dead letters', backlog.dead, 'failed for good; can be sent again', backlog.dead ? 'failed' : ''),
+    stat('Parked', backlog.blocked, 'waiting for a fix, see below', backlog.blocked ? 'pending' : ''),
   );
 }
 
-/** Stacked bars per minute, drawn as SVG; the same numbers are in a table for screen readers. */
+/** Tries per minute as stacked bars. */
 function chart(health) {
   const minutes = health.per_minute;
-  const width = 720;
-  const height = 200;
-  const pad = { left: 36, right: 8, top: 10, bottom: 24 };
-  const innerW = width - pad.left - pad.right;
-  const innerH = height - pad.top - pad.bottom;
-  const busiest = Math.max(0, ...minutes.map((m) => m.delivered + m.retried + m.failed));
-  const scale = niceMax(Math.max(1, busiest));
-  const slot = innerW / minutes.length;
-  const bar = Math.max(1, slot - (slot > 4 ? 2 : 0.5));
-  const y = (value) => pad.top + innerH - (value / scale) * innerH;
-
-  const bars = [];
-  minutes.forEach((m, index) => {
-    let base = 0;
-    for (const [key] of SERIES) {
-      const value = m[key];
-      if (value === 0) continue;
-      bars.push(
-        svg(
-          'rect',
-          {
-            class: key,
-            x: (pad.left + index * slot).toFixed(1),
-            y: y(base + value).toFixed(1),
-            width: bar.toFixed(1),
-            height: (y(base) - y(base + value)).toFixed(1),
-          },
-          svg('title', {}, `${clock(m.minute)}: ${value} ${key}`),
-        ),
-      );
-      base += value;
-    }
+  return barChart({
+    caption: `Tries per minute, last ${health.window_minutes} minutes`,
+    description: 'Bar chart of delivered, retried and failed tries per minute.',
+    series: SERIES,
+    rows: minutes,
+    axisLabel: (index) => clock(minutes[index].minute).slice(0, 5),
+    rowLabel: (index) => timeEl(minutes[index].minute),
+    rowHeading: 'Minute',
+    emptyText: 'No tries in this window.',
   });
-  const ticks = [0, scale / 2, scale].map((value) => [
-    svg('line', { class: 'grid', x1: pad.left, x2: width - pad.right, y1: y(value), y2: y(value) }),
-    svg('text', { class: 'axis', x: pad.left - 6, y: y(value) + 4, 'text-anchor': 'end' }, String(Math.round(value))),
-  ]);
-  const every = Math.max(1, Math.round(minutes.length / 6));
-  const labels = minutes
-    .map((m, index) =>
-      index % every === 0
-        ? svg(
-            'text',
-            { class: 'axis', x: pad.left + index * slot + slot / 2, y: height - 6, 'text-anchor': 'middle' },
-            clock(m.minute).slice(0, 5),
-          )
-        : null,
-    )
-    .filter(Boolean);
+}
 
-  const busy = minutes.filter((m) => m.delivered + m.retried + m.failed > 0);
+/**
+ * Parked deliveries, apart from failures: they wait for a setting to be fixed and are sent again
+ * by themselves once it is. Grouped by integration and reason, each with what fixes it.
+ */
+function parked(count, events) {
+  const groups = new Map();
+  for (const event of events) {
+    for (const delivery of event.deliveries) {
+      if (delivery.status !== 'blocked') continue;
+      const key = `${delivery.integration_id} ${delivery.reason_code ?? ''}`;
+      const group = groups.get(key) ?? { delivery, count: 0 };
+      group.count += 1;
+      groups.set(key, group);
+    }
+  }
   return h(
-    'figure',
-    { class: 'chart card' },
-    h('figcaption', {}, `Tries per minute, last ${health.window_minutes} minutes`),
-    h(
-      'ul',
-      { class: 'legend' },
-      SERIES.map(([key, label]) => h('li', { class: key }, label)),
-    ),
-    svg(
-      'svg',
-      {
-        viewBox: `0 0 ${width} ${height}`,
-        role: 'img',
-        'aria-label': `Bar chart of delivered, retried and failed tries per minute. ${busy.length} of ${minutes.length} minutes had tries; the busiest had ${busiest}.`,
-      },
-      ticks,
-      bars,
-      labels,
-    ),
-    h(
-      'details',
-      {},
-      h('summary', {}, 'Show the numbers'),
-      busy.length === 0
-        ? h('p', { class: 'muted' }, 'No tries in this window.')
-        : h(
+    'section',
+    { class: `card parked ${count ? '' : 'ok'}`, 'aria-labelledby': 'parked' },
+    h('h2', { id: 'parked' }, `Parked deliveries (${count})`),
+    count === 0
+      ? h('p', {}, 'Nothing is parked: no integration is waiting for a fix.')
+      : [
+          h('p', {}, 'These are not failures: they wait for a setting to be fixed, then are sent again by themselves.'),
+          h(
             'table',
             { class: 'data compact' },
             h(
@@ -181,32 +146,34 @@ function chart(health) {
               h(
                 'tr',
                 {},
-                h('th', { scope: 'col' }, 'Minute'),
-                SERIES.map(([, label]) => h('th', { scope: 'col' }, label)),
+                ['Integration', 'Parked', 'Why', 'What fixes it'].map((t) => h('th', { scope: 'col' }, t)),
               ),
             ),
             h(
               'tbody',
               {},
-              busy.map((m) =>
+              [...groups.values()].map(({ delivery, count: parkedCount }) =>
                 h(
                   'tr',
                   {},
-                  h('th', { scope: 'row' }, timeEl(m.minute)),
-                  SERIES.map(([key]) => h('td', {}, String(m[key]))),
+                  h(
+                    'th',
+                    { scope: 'row' },
+                    h('a', { href: `#/integrations/${encodeURIComponent(delivery.integration_id)}` }, delivery.integration_name),
+                  ),
+                  h('td', { class: 'num' }, String(parkedCount)),
+                  h('td', {}, labels.reasons[delivery.reason_code] ?? delivery.reason ?? '–'),
+                  h(
+                    'td',
+                    { class: 'fix' },
+                    labels.fixes[delivery.reason_code] ?? 'Check the integration’s settings, then resume it.',
+                  ),
                 ),
               ),
             ),
           ),
-    ),
+        ],
   );
-}
-
-// A round top for the y axis whose half is a whole number too (the middle grid line).
-function niceMax(value) {
-  const power = 10 ** Math.max(0, Math.floor(Math.log10(value)));
-  for (const step of [2, 4, 6, 8, 10]) if (step * power >= value) return step * power;
-  return 10 * power;
 }
 
 function lastError(error) {
