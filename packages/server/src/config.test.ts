@@ -325,6 +325,7 @@ describe('secrets on the command line', () => {
   it.each([
     ['--admin-token', 'DATAFIRST_ADMIN_TOKEN'],
     ['--write-key', 'DATAFIRST_WRITE_KEY'],
+    ['--access-token', 'SNAP_ACCESS_TOKEN'],
   ])('refuses %s, naming %s instead', (flag, variable) => {
     expect(errorMessage(() => loadConfig([flag, 'some-secret'], {}))).toBe(
       `${flag} is not accepted: a flag shows its secret in the process list (ps); set ${variable} instead`,
@@ -333,28 +334,5 @@ describe('secrets on the command line', () => {
 
   it('has no flag for the secret key', () => {
     expect(() => loadConfig(['--secret-key', 'k'.repeat(32)], {})).toThrow("Unknown option '--secret-key'");
-  });
-
-  it('still takes --access-token, with a warning naming SNAP_ACCESS_TOKEN', () => {
-    const { config, warnings } = parseConfig(['--pixel-id', PIXEL, '--access-token', 'token-1'], {});
-    expect([config.snapPixelId, config.snapAccessToken]).toEqual([PIXEL, 'token-1']);
-    expect(warnings).toEqual([
-      '--access-token shows its secret in the process list (ps) and will stop working; set SNAP_ACCESS_TOKEN instead',
-    ]);
-  });
-
-  it('prints that warning to stderr when loading the config', () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    loadConfig(['--pixel-id', PIXEL, '--access-token', 'token-1'], {});
-    expect(warn.mock.calls).toEqual([
-      [
-        'datafirst: warning: --access-token shows its secret in the process list (ps) and will stop working; set SNAP_ACCESS_TOKEN instead',
-      ],
-    ]);
-  });
-
-  it('lets --access-token win over SNAP_ACCESS_TOKEN while it works', () => {
-    const config = loadConfig(['--access-token', 'from-flag'], { SNAP_PIXEL_ID: PIXEL, SNAP_ACCESS_TOKEN: 'from-env' });
-    expect(config.snapAccessToken).toBe('from-flag');
   });
 });

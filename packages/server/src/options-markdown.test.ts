@@ -21,7 +21,7 @@ describe("the README's table of options", () => {
     );
     expect(rows).toContain('| `DATAFIRST_WORKER` | `--no-worker` | `1` | `0` runs the collector without the delivery worker |');
     expect(rows).toContain(
-      "| `SNAP_ACCESS_TOKEN` | none: secret (`--access-token` still works, with a warning) | — | the Conversions API token of `SNAP_PIXEL_ID`'s pixel |",
+      "| `SNAP_ACCESS_TOKEN` | none: secret | — | the Conversions API token of `SNAP_PIXEL_ID`'s pixel |",
     );
   });
 

@@ -56,7 +56,7 @@ describe('the options table', () => {
     expect(secrets.map((option) => [option.env, option.flag.kind])).toEqual([
       ['DATAFIRST_ADMIN_TOKEN', 'retired'],
       ['DATAFIRST_SECRET_KEY', 'none'],
-      ['SNAP_ACCESS_TOKEN', 'deprecated'],
+      ['SNAP_ACCESS_TOKEN', 'retired'],
       ['DATAFIRST_WRITE_KEY', 'retired'],
     ]);
   });

@@ -211,7 +211,7 @@ export const OPTIONS = {
   accessToken: {
     name: 'access-token',
     env: 'SNAP_ACCESS_TOKEN',
-    flag: { kind: 'deprecated', arg: '<t>' },
+    flag: { kind: 'retired' },
     parse: text,
     help: "the Conversions API token of `SNAP_PIXEL_ID`'s pixel",
     secret: true,

@@ -8,7 +8,7 @@ let collector: TestCollector;
 
 beforeAll(async () => {
   mock = await startSnapchatMock();
-  collector = await startTestCollector(['--snapchat-url', mock.url, '--pixel-id', PIXEL, '--access-token', 'metrics-token']);
+  collector = await startTestCollector(['--snapchat-url', mock.url, '--pixel-id', PIXEL], { SNAP_ACCESS_TOKEN: 'metrics-token' });
 });
 afterAll(async () => {
   await collector?.stopAndClean();

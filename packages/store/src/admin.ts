@@ -38,8 +38,10 @@ export interface MinuteOutcomes {
   delivered: number;
   /** Tries that failed and were scheduled again. */
   retried: number;
-  /** Tries that failed for good (refused, dead-lettered, or credentials refused). */
+  /** Tries that failed for good (refused, or dead-lettered). */
   failed: number;
+  /** Tries that were parked until a setting is fixed (credentials refused, no page URL…): not failures. */
+  parked: number;
 }
 
 /** The last try that went wrong. */

@@ -67,15 +67,21 @@ export function insightRoutes(options: InsightRoutesOptions): Router {
       const perMinute = Array.from({ length: minutes }, (_, index) => {
         const minute = new Date(first + index * MINUTE_MS).toISOString();
         const found = byMinute.get(minute);
-        return { minute, delivered: found?.delivered ?? 0, retried: found?.retried ?? 0, failed: found?.failed ?? 0 };
+        return {
+          minute,
+          delivered: found?.delivered ?? 0,
+          retried: found?.retried ?? 0,
+          failed: found?.failed ?? 0,
+          parked: found?.parked ?? 0,
+        };
       });
-      const total = (key: 'delivered' | 'retried' | 'failed') => perMinute.reduce((sum, m) => sum + m[key], 0);
+      const total = (key: 'delivered' | 'retried' | 'failed' | 'parked') => perMinute.reduce((sum, m) => sum + m[key], 0);
       const { backlog, lastError } = health;
       res.json({
         window_minutes: minutes,
         integration_id: integrationId ?? null,
         per_minute: perMinute,
-        totals: { delivered: total('delivered'), retried: total('retried'), failed: total('failed') },
+        totals: { delivered: total('delivered'), retried: total('retried'), failed: total('failed'), parked: total('parked') },
         backlog: {
           pending: backlog.pending,
           due: backlog.due,

@@ -48,6 +48,13 @@ export function describeEventsAndDeliveries(createDatabase: CreateTestDatabase):
       expect(await store.listEvents({ integrationId: 'int_other' })).toEqual([]);
       expect((await store.listEvents({ afterId: oldest!.id })).map((e) => e.message.messageId)).toEqual(['f-2']);
       expect((await store.listEvents({ limit: 1 })).map((e) => e.message.messageId)).toEqual(['f-2']);
+      // "page" finds every page view, named or not, as in an event mapping.
+      await store.appendEvents(source.id, [
+        { message: message('f-3', { type: 'page', event: undefined }), deliveries: [] },
+        { message: message('f-4', { type: 'page', event: undefined, name: 'Pricing' }), deliveries: [] },
+      ]);
+      expect((await store.listEvents({ name: 'page' })).map((e) => e.message.messageId)).toEqual(['f-4', 'f-3']);
+      expect((await store.listEvents({ name: 'Pricing' })).map((e) => e.message.messageId)).toEqual(['f-4']);
     });
 
     it('keeps the reason code and identifiers a new delivery is given', async () => {

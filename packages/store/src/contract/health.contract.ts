@@ -75,5 +75,26 @@ export function describeHealth(createDatabase: CreateTestDatabase): void {
       ]);
       expect(health.lastError).toMatchObject({ status: 'dead', reason: 'gave up', reasonCode: 'retry_window_exhausted' });
     });
+
+    it('counts a parked try apart from the failures, which are failed for good only', async () => {
+      const { store } = under;
+      const { source, integration } = await sourceWithIntegration(store);
+      await store.appendEvents(
+        source.id,
+        ['p-1', 'p-2'].map((id) => ({ message: message(id), deliveries: [pending(integration.id)] })),
+      );
+      const leased = await store.leaseDeliveries({ owner: 'w', limit: 2, leaseMs: 1000 });
+      await store.completeDeliveries('w', [
+        {
+          deliveryId: leased[0]!.delivery.id,
+          status: 'blocked',
+          reason: 'missing_event_source_url: no page',
+          reasonCode: 'missing_event_source_url',
+        },
+        { deliveryId: leased[1]!.delivery.id, status: 'failed', reason: 'refused', reasonCode: 'event_rejected' },
+      ]);
+      const health = await store.admin.deliveryHealth({ since: Date.now() - 60_000, now: Date.now() });
+      expect(health.perMinute.map(({ failed, parked }) => ({ failed, parked }))).toEqual([{ failed: 1, parked: 1 }]);
+    });
   });
 }

@@ -143,11 +143,12 @@ export class SqliteAdminStore implements AdminStore {
       errorsSince: query.now - DAY_MS,
     };
     const minutes = this.db
-      .prepare<HealthParams, { minute: number; delivered: number; retried: number; failed: number }>(
+      .prepare<HealthParams, { minute: number; delivered: number; retried: number; failed: number; parked: number }>(
         `SELECT (a.at / ${MINUTE_MS}) * ${MINUTE_MS} AS minute,
            sum(a.status = 'delivered') AS delivered,
            sum(a.status = 'pending') AS retried,
-           sum(a.status IN ('failed', 'dead', 'blocked')) AS failed
+           sum(a.status IN ('failed', 'dead')) AS failed,
+           sum(a.status = 'blocked') AS parked
          FROM delivery_attempts a
          WHERE a.at >= @since
            AND (@integrationId IS NULL OR a.delivery_id IN (SELECT id FROM deliveries WHERE integration_id = @integrationId))
@@ -194,6 +195,7 @@ export class SqliteAdminStore implements AdminStore {
         delivered: row.delivered,
         retried: row.retried,
         failed: row.failed,
+        parked: row.parked,
       })),
       backlog: {
         pending: pending.pending,

@@ -592,7 +592,11 @@ class SqliteStore implements Store {
       where.push('e.source_id = @sourceId');
       params.sourceId = query.sourceId;
     }
-    if (query.name) {
+    if (query.name === 'page') {
+      // "page" stands for every page view, as it does in an event mapping: most have no name.
+      where.push("(e.type = 'page' OR e.name = @name)");
+      params.name = query.name;
+    } else if (query.name) {
       where.push('e.name = @name');
       params.name = query.name;
     }
