@@ -1,13 +1,8 @@
 import { expect, type Page } from '@playwright/test';
-import { ADMIN_TOKEN, type DatafirstProcess } from './datafirst.js';
+import { ADMIN_TOKEN, adminBase, type DatafirstProcess } from './datafirst.js';
 
-/**
- * Where the admin UI and API of a running Datafirst are served. Every spec reaches the admin
- * through this one function, so moving the admin to another listener changes only this line.
- */
-export function adminBase(datafirst: DatafirstProcess): string {
-  return datafirst.adminUrl;
-}
+// The admin's address comes from `adminBase` (support/datafirst.ts): the one place to change it.
+export { adminBase };
 
 /** Opens an admin page (`#/links`) and signs in with the admin token. */
 export async function signInTo(page: Page, datafirst: DatafirstProcess, route: string): Promise<void> {

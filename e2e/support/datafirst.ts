@@ -10,6 +10,14 @@ const cli = fileURLToPath(new URL('../../packages/server/dist/cli.js', import.me
 export const ADMIN_TOKEN = 'e2e-admin-token-of-24-characters';
 export const WRITE_KEY = 'wk_e2e_demo';
 
+/**
+ * Where the admin UI and API of a running Datafirst are served. Every spec reaches the admin
+ * through this one function, so moving the admin to another listener changes only this line.
+ */
+export function adminBase(datafirst: Pick<DatafirstProcess, 'adminUrl'>): string {
+  return datafirst.adminUrl;
+}
+
 /** A Datafirst server started as a real child process, in demo mode, on its own database. */
 export interface DatafirstProcess {
   /** The public listener: ingest, the tag, the demo shop, links, postbacks. */
