@@ -179,7 +179,7 @@ describe('no double counting', () => {
     expect(ingest.status).toBe(400);
     expect(await ingest.json()).toEqual({
       success: false,
-      error: '2 of 2 messages were invalid; the other 0 were stored',
+      error: 'no valid message: all 2 were invalid',
       accepted: 0,
       rejected: [
         { index: 0, messageId: 'pb:ORDER-5001', errors: ['messageId: ids starting with "pb:" are made by the server'] },

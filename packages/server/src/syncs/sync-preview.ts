@@ -70,6 +70,8 @@ export async function previewRows(
       receivedAt: now,
       facts: NO_REQUEST,
       messages: [{ input: mapped.message }],
+      // Its `sync:` message ids are the server's own.
+      serverMade: true,
     });
     const event = prepared.accepted[0];
     if (!event) {

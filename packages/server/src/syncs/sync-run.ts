@@ -156,6 +156,8 @@ async function runBatch(
       receivedAt: new Date(context.now()),
       facts: NO_REQUEST,
       messages: outgoing.map((item) => ({ input: item.message })),
+      // Its `sync:` message ids are the server's own.
+      serverMade: true,
     });
     const rejected = new Map(result.rejected.map((error) => [error.index, error.errors.join('; ')]));
     for (const [index, item] of outgoing.entries()) {
