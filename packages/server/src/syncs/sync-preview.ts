@@ -71,6 +71,8 @@ export async function previewRows(
       facts: NO_REQUEST,
       serverMade: true,
       messages: [{ input: mapped.message }],
+      // Its `sync:` message ids are the server's own.
+      serverMade: true,
     });
     const event = prepared.accepted[0];
     if (!event) {

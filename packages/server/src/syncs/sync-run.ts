@@ -157,6 +157,8 @@ async function runBatch(
       facts: NO_REQUEST,
       serverMade: true,
       messages: outgoing.map((item) => ({ input: item.message })),
+      // Its `sync:` message ids are the server's own.
+      serverMade: true,
     });
     const rejected = new Map(result.rejected.map((error) => [error.index, error.errors.join('; ')]));
     for (const [index, item] of outgoing.entries()) {
