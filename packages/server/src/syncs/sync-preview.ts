@@ -69,10 +69,9 @@ export async function previewRows(
       sourceId: sync.sourceId,
       receivedAt: now,
       facts: NO_REQUEST,
-      serverMade: true,
+      serverMade: true, // a row's id is `sync:…`, a server-made id
       messages: [{ input: mapped.message }],
       // Its `sync:` message ids are the server's own.
-      serverMade: true,
     });
     const event = prepared.accepted[0];
     if (!event) {

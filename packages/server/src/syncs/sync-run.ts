@@ -155,10 +155,9 @@ async function runBatch(
       sourceId: sync.sourceId,
       receivedAt: new Date(context.now()),
       facts: NO_REQUEST,
-      serverMade: true,
+      serverMade: true, // a row's id is `sync:…`, a server-made id
       messages: outgoing.map((item) => ({ input: item.message })),
       // Its `sync:` message ids are the server's own.
-      serverMade: true,
     });
     const rejected = new Map(result.rejected.map((error) => [error.index, error.errors.join('; ')]));
     for (const [index, item] of outgoing.entries()) {
