@@ -20,9 +20,7 @@ describe("the README's table of options", () => {
       '| `PORT` | `--port <n>` | `8080` | port of the public listener (ingest, the tag, smart links, postbacks, `/healthz`); `0` takes any free port |',
     );
     expect(rows).toContain('| `DATAFIRST_WORKER` | `--no-worker` | `1` | `0` runs the collector without the delivery worker |');
-    expect(rows).toContain(
-      "| `SNAP_ACCESS_TOKEN` | none: secret | — | the Conversions API token of `SNAP_PIXEL_ID`'s pixel |",
-    );
+    expect(rows).toContain("| `SNAP_ACCESS_TOKEN` | none: secret | — | the Conversions API token of `SNAP_PIXEL_ID`'s pixel |");
   });
 
   it('replaces only what is between the markers', () => {
