@@ -219,7 +219,7 @@ describe('GET /v1/admin/delivery-health', () => {
       window_minutes: 5,
       integration_id: pixel.id,
       per_minute: expect.any(Array),
-      totals: { delivered: 2, retried: 0, failed: 0 },
+      totals: { delivered: 2, retried: 0, failed: 0, parked: 0 },
       backlog: { pending: 0, due: 0, oldest_pending_at: null, blocked: 0, dead: 0 },
       last_error: null,
     });
