@@ -12,7 +12,7 @@ import { demoSnapchatMock, MOCK_PATH } from './demo/snapchat-mock-route.js';
 import { closeListener, listen, type ListenerTimeouts } from './listener.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { EventPipeline } from './pipeline/event-pipeline.js';
+import { EventPipeline, type PipelineOptions } from './pipeline/event-pipeline.js';
 import { SourceDirectory } from './source-directory.js';
 import { RetentionSweeper } from './privacy/retention-sweeper.js';
 import { warehouseSyncs } from './syncs/sync-admin.js';
@@ -83,16 +83,7 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
   const worker = config.worker ? createWorker(config, store, destinations, logger, metrics) : undefined;
   // Retention runs beside the worker: a collector without one leaves it to the worker process.
   const sweeper = config.worker ? new RetentionSweeper({ store, retentionDays: config.retentionDays, logger }) : undefined;
-  const pipeline = new EventPipeline({
-    store,
-    directory,
-    destinations,
-    metrics,
-    consentDefault: config.consentDefault,
-    honorGpc: config.honorGpc,
-    maxMessageBytes: config.maxMessageBytes,
-    onStored: worker ? () => worker.wake() : undefined,
-  });
+  const pipeline = createPipeline(config, { store, directory, destinations, metrics }, worker && (() => worker.wake()));
 
   const syncs = warehouseSyncs({ store, pipeline, directory, destinations, logger, leaseMs: config.leaseMs });
   // Scheduled syncs run where the worker runs; one run per sync at a time across processes.
@@ -169,6 +160,21 @@ function openStore(config: Config): Store {
   });
 }
 
+/** A process's event pipeline, with the configured consent and limits; `wake` tells an in-process worker. */
+function createPipeline(
+  config: Config,
+  parts: Pick<PipelineOptions, 'store' | 'directory' | 'destinations' | 'metrics'>,
+  wake?: () => void,
+): EventPipeline {
+  return new EventPipeline({
+    ...parts,
+    consentDefault: config.consentDefault,
+    honorGpc: config.honorGpc,
+    maxMessageBytes: config.maxMessageBytes,
+    onStored: wake,
+  });
+}
+
 /** The destinations this deployment sends to: Snapchat's Conversions API at `apiUrl`. */
 function destinationsFor(apiUrl: string, config: Config): DestinationRegistry {
   const snapchat = new SnapchatClient({ baseUrl: apiUrl, timeoutMs: config.requestTimeoutMs });
@@ -212,15 +218,7 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   const sweeper = new RetentionSweeper({ store, retentionDays: config.retentionDays, logger });
   const directory = new SourceDirectory(store);
   // Scheduled syncs produce events here, through the same pipeline as the collector's.
-  const pipeline = new EventPipeline({
-    store,
-    directory,
-    destinations,
-    metrics,
-    consentDefault: config.consentDefault,
-    honorGpc: config.honorGpc,
-    onStored: () => worker.wake(),
-  });
+  const pipeline = createPipeline(config, { store, directory, destinations, metrics }, () => worker.wake());
   const syncs = warehouseSyncs({ store, pipeline, directory, destinations, logger, leaseMs: config.leaseMs });
   const scheduler = new SyncScheduler({ store, runner: syncs.runner, logger });
   worker.start();
