@@ -7,9 +7,7 @@ export default defineConfig({
   testMatch: '**/*.spec.ts',
   fullyParallel: false,
   workers: 2,
-  // One retry, reported as "flaky" in the output: _df.reset() in tag-identity.spec.ts loses an event
-  // about one run in three since the tag stopped re-sending after page changes (a known bug, to fix).
-  retries: 1,
+  retries: 0,
   timeout: 60_000,
   reporter: [['list']],
   use: {

@@ -1,6 +1,16 @@
 import config from './playwright.config.js';
 import { startDatafirst, type DatafirstProcess } from './support/datafirst.js';
-import { documentCookies, expect, messagesOf, recordTagRequests, settle, test, testSite, UUID_V4 } from './support/tag-page.js';
+import {
+  documentCookies,
+  expect,
+  messagesOf,
+  queueDrained,
+  recordTagRequests,
+  settle,
+  test,
+  testSite,
+  UUID_V4,
+} from './support/tag-page.js';
 
 // Two hosts of one site, www.shop.test and shop.test, both resolved to the collector on 127.0.0.1.
 // Chromium counts a page fulfilled by Playwright's routing as a public address, and stops a public
@@ -61,6 +71,7 @@ test('with the same cookie domain on the tag and the collector, each identity co
     ['_scid', '.shop.test'],
   ]);
 
+  await queueDrained(page);
   await page.goto(other);
   await settle(page, datafirst, other);
   const [, onOtherHost] = messagesOf(sent);

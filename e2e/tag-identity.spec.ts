@@ -1,12 +1,11 @@
 import { startDatafirst, type DatafirstProcess } from './support/datafirst.js';
 import {
-  beaconsSent,
+  queueDrained,
   documentCookies,
   expect,
   messagesOf,
   recordTagRequests,
   settle,
-  spyOnBeacons,
   test,
   testSite,
   UUID_V4,
@@ -32,19 +31,19 @@ test('a click in sccid or SCCID is kept, and the latest click wins on the pages 
   const landing = site.page('landing.html', { data: tagData });
   const next = site.page('next.html', { data: tagData });
   const sent = recordTagRequests(page);
-  // A page view still queued as its page goes leaves by beacon, which Playwright does not see.
-  await spyOnBeacons(context);
 
   await page.goto(`${landing}?sccid=click-lower`);
   await expect.poll(async () => (await documentCookies(page))._scclid).toBe('click-lower');
+  await queueDrained(page);
   await page.goto(`${landing}?SCCID=click-upper`);
   await expect.poll(async () => (await documentCookies(page))._scclid).toBe('click-upper');
+  await queueDrained(page);
   await page.goto(next);
 
   const events = await waitForMockEvents(datafirst, site.root, 3);
   const scid = (await documentCookies(page))._scid;
   expect(scid).toMatch(UUID_V4);
-  const pageViews = messagesOf([...sent, ...(await beaconsSent(page))])
+  const pageViews = messagesOf(sent)
     .filter((m) => m.type === 'page')
     .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
   const byId = new Map(events.map((event) => [event.event_id, event]));
@@ -102,6 +101,7 @@ test('_df.reset() forgets the user id and the cookies, and the next call is a ne
 
   await page.goto(`${landing}?ScCid=click-reset`);
   await page.evaluate(() => _df.identify('user-reset', { email: 'reset@example.com' }));
+  await queueDrained(page);
   await page.goto(account);
   await settle(page, datafirst, site.root);
   const before = await documentCookies(page);
