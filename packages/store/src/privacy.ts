@@ -64,4 +64,6 @@ export interface PrivacyStore {
   suppress(hashes: readonly string[]): Promise<void>;
   /** Which of `hashes` are on the suppression list. */
   suppressedAmong(hashes: readonly string[]): Promise<Set<string>>;
+  /** Whether anyone is on the suppression list: mostly no one, and ingest then hashes nothing. */
+  hasSuppressed(): Promise<boolean>;
 }

@@ -122,7 +122,9 @@ export function describePrivacy(createDatabase: CreateTestDatabase): void {
     it('keeps a suppression list of identifier hashes', async () => {
       const { store } = under;
       const hashes = identityHashes({ email: 'jane@example.com', userId: 'user-jane' });
+      expect(await store.privacy.hasSuppressed()).toBe(false);
       await store.privacy.suppress(hashes);
+      expect(await store.privacy.hasSuppressed()).toBe(true);
       await store.privacy.suppress(hashes);
       const probe = [...identityHashes({ email: ' JANE@example.com' }), ...identityHashes({ email: 'bob@example.com' })];
       expect(await store.privacy.suppressedAmong(probe)).toEqual(new Set([probe[0]]));

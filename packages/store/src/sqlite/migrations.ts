@@ -5,6 +5,7 @@ import { SYNCS_MIGRATION } from './sync-migration.js';
 import { DELIVERY_COUNTS_MIGRATION } from './delivery-counts-migration.js';
 import { MATCH_QUALITY_MIGRATION } from './match-quality-migration.js';
 import { SOURCE_SETTINGS_MIGRATION } from './source-settings-migration.js';
+import { MATCH_QUALITY_TALLY_MIGRATION } from './match-quality-tally-migration.js';
 
 /**
  * Versioned schema migrations, applied in order inside a transaction each. Never edit a shipped
@@ -136,4 +137,5 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   SOURCE_SETTINGS_MIGRATION,
   DELIVERY_COUNTS_MIGRATION,
   MATCH_QUALITY_MIGRATION,
+  MATCH_QUALITY_TALLY_MIGRATION,
 ];

@@ -23,10 +23,18 @@ type MatchParams = { userId: string | null; anonymousId: string | null; email: s
  * old pages would otherwise survive.
  */
 export class SqlitePrivacyStore implements PrivacyStore {
+  // Asked on every ingest request: prepared once.
+  private readonly suppressedIn;
+  private readonly anySuppressed;
+
   constructor(
     private readonly db: Database.Database,
     private readonly now: DatabaseClock,
   ) {
+    this.suppressedIn = db.prepare<[string], { hash: string }>(
+      'SELECT hash FROM suppressed_identities WHERE hash IN (SELECT value FROM json_each(?))',
+    );
+    this.anySuppressed = db.prepare<[], { found: number }>('SELECT EXISTS (SELECT 1 FROM suppressed_identities) AS found');
     db.function('df_digits', { deterministic: true }, (value: unknown) =>
       typeof value === 'string' ? normalPhone(value) : null,
     );
@@ -159,12 +167,12 @@ export class SqlitePrivacyStore implements PrivacyStore {
 
   async suppressedAmong(hashes: readonly string[]): Promise<Set<string>> {
     if (hashes.length === 0) return new Set();
-    const rows = this.db
-      .prepare<[string], { hash: string }>(
-        'SELECT hash FROM suppressed_identities WHERE hash IN (SELECT value FROM json_each(?))',
-      )
-      .all(JSON.stringify(hashes));
+    const rows = this.suppressedIn.all(JSON.stringify(hashes));
     return new Set(rows.map((row) => row.hash));
+  }
+
+  async hasSuppressed(): Promise<boolean> {
+    return this.anySuppressed.get()!.found === 1;
   }
 
   /** Moves every page into the file and empties the WAL, so no deleted row lingers in old page images. */

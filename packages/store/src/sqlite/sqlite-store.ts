@@ -1,3 +1,4 @@
+import { MatchQualityTally } from './match-quality-tally.js';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -224,6 +225,10 @@ class SqliteStore implements Store {
            created_at, updated_at, retry_from)
          VALUES (@eventId, @integrationId, @status, @now, @reason, @reasonCode, @identifiers, @now, @now, @now)`,
       ),
+      addMatchQuality: db.prepare<[string, number, string, string, number], never>(
+        `INSERT INTO match_quality_minutes (integration_id, minute, source_id, identifier, count) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (integration_id, minute, source_id, identifier) DO UPDATE SET count = count + excluded.count`,
+      ),
       getProfile: db.prepare<[string, string], { traits: string }>('SELECT traits FROM profiles WHERE source_id = ? AND key = ?'),
       upsertProfile: db.prepare<[string, string, string, number], never>(
         `INSERT INTO profiles (source_id, key, traits, updated_at) VALUES (?, ?, ?, ?)
@@ -427,20 +432,24 @@ class SqliteStore implements Store {
 
   private appendTransactionBody(appends: PendingAppend[]): AppendResult[] {
     const now = this.now();
-    return appends.map(({ sourceId, events }) => this.appendGroup(sourceId, events, now));
+    const tally = new MatchQualityTally();
+    const results = appends.map(({ sourceId, events }) => this.appendGroup(sourceId, events, now, tally));
+    for (const row of tally.rows()) this.statements.addMatchQuality.run(...row);
+    return results;
   }
 
-  private appendGroup(sourceId: string, events: NewEvent[], now: number): AppendResult {
+  private appendGroup(sourceId: string, events: NewEvent[], now: number, tally: MatchQualityTally): AppendResult {
     const s = this.statements;
     const duplicateIds: string[] = [];
     for (const { message, deliveries, anonymousProfileOnly } of events) {
       const name = message.type === 'track' ? message.event : message.name;
+      const receivedAt = Date.parse(message.receivedAt);
       const inserted = s.insertEvent.run(
         sourceId,
         message.messageId,
         message.type,
         name ?? null,
-        Date.parse(message.receivedAt),
+        receivedAt,
         JSON.stringify(message),
       );
       if (inserted.changes === 0) {
@@ -448,15 +457,17 @@ class SqliteStore implements Store {
         continue;
       }
       for (const delivery of deliveries) {
+        const identifiers = [...new Set(delivery.identifiers)];
         s.insertDelivery.run({
           eventId: inserted.lastInsertRowid,
           integrationId: delivery.integrationId,
           status: delivery.status,
           reason: delivery.reason ?? null,
           reasonCode: delivery.reasonCode ?? null,
-          identifiers: identifiersColumn(delivery.identifiers ?? []),
+          identifiers: JSON.stringify(identifiers),
           now,
         });
+        tally.add(delivery.integrationId, sourceId, receivedAt, identifiers);
       }
       if (message.type === 'identify') this.mergeProfile(sourceId, message, now, anonymousProfileOnly === true);
       if (message.type === 'alias' && anonymousProfileOnly !== true) this.linkProfiles(sourceId, message, now);
