@@ -6,24 +6,30 @@
  * identifiers still go through a trigger: they come one by one anyway.
  */
 export class MatchQualityTally {
-  // Key: integration, minute, source and identifier, joined by a character none of them holds.
-  private readonly minutes = new Map<string, number>();
+  // Per integration, minute and source (joined by a character none of them holds): the count of
+  // each identifier, where identifier '' counts every delivery.
+  private readonly minutes = new Map<string, Map<string, number>>();
 
   /** Counts one delivery row written for an event received at `receivedAt` (ms). */
   add(integrationId: string, sourceId: string, receivedAt: number, identifiers: readonly string[]): void {
-    const minute = Math.floor(receivedAt / 60_000) * 60_000;
-    // Identifier '' counts every delivery; any other, those that carried that identifier.
-    for (const identifier of ['', ...identifiers]) {
-      const key = [integrationId, minute, sourceId, identifier].join('\u0000');
-      this.minutes.set(key, (this.minutes.get(key) ?? 0) + 1);
-    }
+    const key = `${integrationId}\u0000${Math.floor(receivedAt / 60_000) * 60_000}\u0000${sourceId}`;
+    let counts = this.minutes.get(key);
+    if (!counts) this.minutes.set(key, (counts = new Map<string, number>()));
+    counts.set('', (counts.get('') ?? 0) + 1);
+    for (const identifier of identifiers) counts.set(identifier, (counts.get(identifier) ?? 0) + 1);
   }
 
   /** The increments, as `[integrationId, minute, sourceId, identifier, n]`. */
   rows(): [string, number, string, string, number][] {
-    return [...this.minutes].map(([key, n]) => {
-      const [integrationId, minute, sourceId, identifier] = key.split('\u0000') as [string, string, string, string];
-      return [integrationId, Number(minute), sourceId, identifier, n];
+    return [...this.minutes].flatMap(([key, counts]) => {
+      const [integrationId, minute, sourceId] = key.split('\u0000') as [string, string, string];
+      return [...counts].map(([identifier, n]): [string, number, string, string, number] => [
+        integrationId,
+        Number(minute),
+        sourceId,
+        identifier,
+        n,
+      ]);
     });
   }
 }
