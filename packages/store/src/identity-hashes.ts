@@ -9,19 +9,47 @@ export const normalEmail = (email: string): string => email.trim().toLowerCase()
 export const normalPhone = (phone: string): string => phone.replace(/\D/g, '');
 
 /**
+ * The kinds of identifier the store hashes. A hash is of `kind:value`, so the same text as a
+ * user id and as an order id gives two different hashes.
+ */
+export type IdentityKind = 'user' | 'anon' | 'email' | 'phone' | 'order' | 'click';
+
+const trim = (value: string) => value.trim();
+
+/** How each kind is normalised before it is hashed, so `Jane@Example.com ` matches `jane@example.com`. */
+const NORMALISE: Readonly<Record<IdentityKind, (value: string) => string>> = {
+  user: trim,
+  anon: trim,
+  email: normalEmail,
+  phone: normalPhone,
+  order: trim,
+  click: trim,
+};
+
+/**
+ * The SHA-256 of an identifier as the store keeps it instead of the identifier: normalised and
+ * kind-prefixed; undefined when nothing is left once normalised.
+ */
+export function identityDigest(kind: IdentityKind, value: string): Buffer | undefined {
+  const normal = NORMALISE[kind](value);
+  return normal === '' ? undefined : createHash('sha256').update(`${kind}:${normal}`).digest();
+}
+
+/**
  * The hashes a person is suppressed by: one per identifier, kind-prefixed and normalised, so the
  * list holds no raw identifier and `Jane@Example.com ` matches `jane@example.com`.
  */
 export function identityHashes(person: ErasureRequest): string[] {
-  const entries: [string, string | undefined][] = [
-    ['user', person.userId?.trim() || undefined],
-    ['anon', person.anonymousId?.trim() || undefined],
-    ['email', person.email === undefined ? undefined : normalEmail(person.email) || undefined],
-    ['phone', person.phone === undefined ? undefined : normalPhone(person.phone) || undefined],
+  const entries: [IdentityKind, string | undefined][] = [
+    ['user', person.userId],
+    ['anon', person.anonymousId],
+    ['email', person.email],
+    ['phone', person.phone],
   ];
-  return entries
-    .filter((entry): entry is [string, string] => entry[1] !== undefined)
-    .map(([kind, value]) => createHash('sha256').update(`${kind}:${value}`).digest('hex'));
+  return entries.flatMap(([kind, value]) => {
+    const digest = value === undefined ? undefined : identityDigest(kind, value);
+    return digest ? [digest.toString('hex')] : [];
+  });
 }
 
 /** The identifiers a message carries: its ids, and the email and phone of its traits. */
