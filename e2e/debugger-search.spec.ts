@@ -78,6 +78,10 @@ test('an operator finds a customer’s events by the email they bought with, the
   await expect(order.locator('summary .destination-name')).toHaveText('→ PURCHASE');
   await expect(page.locator('#search-note')).toContainText('Showing the events whose email is search.buyer@EXAMPLE.com');
   await expect(page).toHaveURL(/#\/debugger\?email=search\.buyer%40EXAMPLE\.com/);
+  // The search is in the page's address: reloading (or a shared link) shows the same events.
+  await page.reload();
+  await expect(page.getByLabel('Search', { exact: true })).toHaveValue('search.buyer@EXAMPLE.com');
+  await expect(cards).toHaveCount(buyerEvents.length);
 
   // By click id: the other visit, found by the ScCid it landed with.
   await page.getByLabel('Find by').selectOption({ label: 'Click id (ScCid)' });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { EnrichedMessage, Message } from '@datafirst/protocol';
 import type { ErasureRequest } from './privacy.js';
 
@@ -10,9 +10,9 @@ export const normalPhone = (phone: string): string => phone.replace(/\D/g, '');
 
 /**
  * The kinds of identifier the store hashes. A hash is of `kind:value`, so the same text as a
- * user id and as an order id gives two different hashes.
+ * user id and as an anonymous id gives two different hashes.
  */
-export type IdentityKind = 'user' | 'anon' | 'email' | 'phone' | 'order' | 'click';
+export type IdentityKind = 'user' | 'anon' | 'email' | 'phone';
 
 const trim = (value: string) => value.trim();
 
@@ -22,9 +22,14 @@ const NORMALISE: Readonly<Record<IdentityKind, (value: string) => string>> = {
   anon: trim,
   email: normalEmail,
   phone: normalPhone,
-  order: trim,
-  click: trim,
 };
+
+// `crypto.hash` (Node 20.12 and later) hashes a short text in half the time a Hash object takes,
+// which ingest feels: the email of every event that carries one is hashed for search.
+const sha256: (text: string) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'buffer')
+    : (text) => crypto.createHash('sha256').update(text).digest();
 
 /**
  * The SHA-256 of an identifier as the store keeps it instead of the identifier: normalised and
@@ -32,7 +37,7 @@ const NORMALISE: Readonly<Record<IdentityKind, (value: string) => string>> = {
  */
 export function identityDigest(kind: IdentityKind, value: string): Buffer | undefined {
   const normal = NORMALISE[kind](value);
-  return normal === '' ? undefined : createHash('sha256').update(`${kind}:${normal}`).digest();
+  return normal === '' ? undefined : sha256(`${kind}:${normal}`);
 }
 
 /**

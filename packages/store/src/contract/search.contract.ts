@@ -86,7 +86,7 @@ export function describeSearch(createDatabase: CreateTestDatabase): void {
       await shopDay();
       expect(await found({ userId: 'user-nobody' })).toEqual([]);
       expect(await found({ clickId: '   ' })).toEqual([]);
-      // An id is not an order id: each kind of identifier is hashed apart.
+      // Each identifier is looked for where it belongs: a user id is no order id.
       expect(await found({ orderId: 'user-jane' })).toEqual([]);
     });
   });

@@ -1,4 +1,4 @@
-import { keysOfSearch, type SearchKind } from '../search-keys.js';
+import { keysOfSearch, type SearchKeys } from '../search-keys.js';
 import type { EventQuery, EventSearch } from '../store.js';
 
 /** The parameters of an event list query, named as its SQL names them. */
@@ -10,14 +10,14 @@ export type EventListParams = {
   updatedSince?: number;
   integrationId?: string | null;
   status?: string | null;
-} & Partial<Record<SearchKind, Buffer>>;
+} & Partial<Record<keyof SearchKeys, string | Buffer>>;
 
 /** The columns of the events table that hold each search key (event-search-migration.ts). */
-const KEY_COLUMNS: readonly [Exclude<SearchKind, 'email'>, string][] = [
-  ['user', 'user_key'],
-  ['anon', 'anonymous_key'],
-  ['order', 'order_key'],
-  ['click', 'click_key'],
+const KEY_COLUMNS: readonly [Exclude<keyof SearchKeys, 'emailHash'>, string][] = [
+  ['userId', 'user_id'],
+  ['anonymousId', 'anonymous_id'],
+  ['orderId', 'order_id'],
+  ['clickId', 'click_id'],
 ];
 
 /**
@@ -73,20 +73,24 @@ export function eventListQuery(query: EventQuery): { sql: string; params: EventL
  */
 function searchConditions(search: EventSearch, where: string[], params: EventListParams): void {
   const keys = keysOfSearch(search);
-  for (const [kind, column] of KEY_COLUMNS) {
-    const key = keys[kind];
-    if (key === undefined) continue;
-    where.push(`e.${column} = @${kind}`);
-    params[kind] = key;
+  if (Object.values(keys).includes(null)) {
+    where.push('0'); // a blank identifier: no event carries it
+    return;
   }
-  if (keys.email === undefined) return;
+  for (const [key, column] of KEY_COLUMNS) {
+    const value = keys[key];
+    if (value === undefined || value === null) continue;
+    where.push(`e.${column} = @${key}`);
+    params[key] = value;
+  }
+  if (keys.emailHash === undefined || keys.emailHash === null) return;
   where.push(
     `e.id IN (
-       SELECT id FROM events WHERE email_key = @email
-       UNION SELECT p.id FROM events m JOIN events p ON p.user_key = m.user_key AND p.source_id = m.source_id
-         WHERE m.email_key = @email AND m.user_key IS NOT NULL
-       UNION SELECT p.id FROM events m JOIN events p ON p.anonymous_key = m.anonymous_key AND p.source_id = m.source_id
-         WHERE m.email_key = @email AND m.anonymous_key IS NOT NULL)`,
+       SELECT id FROM events WHERE email_hash = @emailHash
+       UNION SELECT p.id FROM events m JOIN events p ON p.user_id = m.user_id AND p.source_id = m.source_id
+         WHERE m.email_hash = @emailHash AND m.user_id IS NOT NULL
+       UNION SELECT p.id FROM events m JOIN events p ON p.anonymous_id = m.anonymous_id AND p.source_id = m.source_id
+         WHERE m.email_hash = @emailHash AND m.anonymous_id IS NOT NULL)`,
   );
-  params.email = keys.email;
+  params.emailHash = keys.emailHash;
 }

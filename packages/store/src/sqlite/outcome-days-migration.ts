@@ -1,8 +1,14 @@
 import type { Migration } from './migrations.js';
 
-// A delivery's outcome as trends count it: a dead letter failed for good, like a refusal.
-const OUTCOME = (status: string) => `CASE ${status} WHEN 'dead' THEN 'failed' ELSE ${status} END`;
-const OUTCOMES = `('delivered', 'skipped', 'failed', 'dead')`;
+/**
+ * A delivery's outcome as trends count it, in SQL: a dead letter failed for good, like a
+ * refusal; NULL while it has none (pending, parked). A CASE, not `status IN (…)`: a trigger runs
+ * for every delivery stored, and SQLite builds an IN list's lookup table on each run, which cost
+ * the store's appends a quarter of their speed.
+ */
+const OUTCOME = (status: string) =>
+  `CASE ${status} WHEN 'delivered' THEN 'delivered' WHEN 'skipped' THEN 'skipped' WHEN 'failed' THEN 'failed' WHEN 'dead' THEN 'failed' END`;
+const HAS_OUTCOME = (status: string) => `${OUTCOME(status)} IS NOT NULL`;
 // UTC days since 1970-01-01 of the event's receipt.
 const DAY = 'e.received_at / 86400000';
 
@@ -45,11 +51,11 @@ export const OUTCOME_DAYS_MIGRATION: Migration = {
     INSERT INTO delivery_outcome_days (day, integration_id, source_id, outcome, count)
       SELECT ${DAY}, d.integration_id, e.source_id, ${OUTCOME('d.status')}, count(*)
       FROM deliveries d JOIN events e ON e.id = d.event_id
-      WHERE d.status IN ${OUTCOMES}
+      WHERE ${HAS_OUTCOME('d.status')}
       GROUP BY 1, 2, 3, 4;
 
     -- Deliveries skipped as they are stored (unmapped, no consent); the rest are pending then.
-    CREATE TRIGGER outcome_days_on_insert AFTER INSERT ON deliveries WHEN NEW.status IN ${OUTCOMES} BEGIN
+    CREATE TRIGGER outcome_days_on_insert AFTER INSERT ON deliveries WHEN ${HAS_OUTCOME('NEW.status')} BEGIN
       INSERT INTO delivery_outcome_days (day, integration_id, source_id, outcome, count)
         SELECT ${DAY}, NEW.integration_id, e.source_id, ${OUTCOME('NEW.status')}, 1
         FROM events e WHERE e.id = NEW.event_id
@@ -57,15 +63,15 @@ export const OUTCOME_DAYS_MIGRATION: Migration = {
     END;
 
     CREATE TRIGGER outcome_days_on_change AFTER UPDATE OF status ON deliveries
-      WHEN OLD.status <> NEW.status AND (OLD.status IN ${OUTCOMES} OR NEW.status IN ${OUTCOMES}) BEGIN
+      WHEN OLD.status <> NEW.status AND (${HAS_OUTCOME('OLD.status')} OR ${HAS_OUTCOME('NEW.status')}) BEGIN
       UPDATE delivery_outcome_days SET count = count - 1
-        WHERE OLD.status IN ${OUTCOMES}
+        WHERE ${HAS_OUTCOME('OLD.status')}
           AND integration_id = OLD.integration_id
           AND (day, source_id) = (SELECT e.received_at / 86400000, e.source_id FROM events e WHERE e.id = OLD.event_id)
           AND outcome = ${OUTCOME('OLD.status')};
       INSERT INTO delivery_outcome_days (day, integration_id, source_id, outcome, count)
         SELECT ${DAY}, NEW.integration_id, e.source_id, ${OUTCOME('NEW.status')}, 1
-        FROM events e WHERE NEW.status IN ${OUTCOMES} AND e.id = NEW.event_id
+        FROM events e WHERE ${HAS_OUTCOME('NEW.status')} AND e.id = NEW.event_id
         ON CONFLICT (day, integration_id, source_id, outcome) DO UPDATE SET count = count + 1;
       -- Nothing moves a delivery on from delivered, so revenue is only ever added.
       INSERT INTO purchase_value_days (day, integration_id, source_id, currency, purchases, value_micros)

@@ -221,8 +221,9 @@ class SqliteStore implements Store {
         never
       >(
         `INSERT INTO events (source_id, message_id, type, name, received_at, message,
-           user_key, anonymous_key, email_key, order_key, click_key)
-         VALUES (@sourceId, @messageId, @type, @name, @receivedAt, @message, @user, @anon, @email, @order, @click)
+           user_id, anonymous_id, email_hash, order_id, click_id)
+         VALUES (@sourceId, @messageId, @type, @name, @receivedAt, @message,
+           @userId, @anonymousId, @emailHash, @orderId, @clickId)
          ON CONFLICT (source_id, message_id) DO NOTHING`,
       ),
       insertDelivery: db.prepare<

@@ -166,7 +166,8 @@ export async function render(main, ctx) {
 
   /**
    * Runs the search: the API checks it first (an email must be an address, say), and its reason
-   * shows beside the search box; the live stream then follows the matching events.
+   * shows beside the search box; the live stream then follows the matching events. Resolves
+   * with whether the search now applies.
    */
   async function runSearch() {
     showFieldErrors(filterForm, []);
@@ -178,11 +179,12 @@ export async function render(main, ctx) {
       } catch (error) {
         if (!(error instanceof ApiError) || error.status !== 400) throw error;
         showFieldErrors(filterForm, error.errors);
-        return;
+        return false;
       }
     }
     Object.assign(search, wanted);
     applyFilters();
+    return true;
   }
 
   function clear() {
@@ -306,7 +308,15 @@ export async function render(main, ctx) {
     empty,
     list,
   );
-  connect();
+  if (search.text) {
+    // A search in the page's address is checked like a typed one: a refused one shows its reason,
+    // and the list every event.
+    search.text = '';
+    runSearch().then(
+      (applied) => applied || applyFilters(),
+      () => applyFilters(),
+    );
+  } else connect();
 
   return () => {
     clearInterval(ticker);
