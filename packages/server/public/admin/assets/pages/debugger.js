@@ -11,15 +11,16 @@ import { identifierLabel, identifierList } from './identifiers.js';
 const MAX_SHOWN = 200;
 const STATUSES = ['pending', 'delivered', 'skipped', 'failed', 'blocked', 'dead'];
 /**
- * What the search box finds events by: the events API's parameter, its label, and an example.
- * @type {[param: string, label: string, example: string][]}
+ * What the search box finds events by: the events API's parameter, its label, the words for it
+ * in a sentence, and an example.
+ * @type {[param: string, label: string, words: string, example: string][]}
  */
 const SEARCHES = [
-  ['email', 'Email', 'jane@example.com'],
-  ['user_id', 'User id', 'the id your site gives the user'],
-  ['anonymous_id', 'Anonymous id', 'e.g. the _dfid cookie'],
-  ['order_id', 'Order id', 'properties.order_id, e.g. 1001'],
-  ['click_id', 'Click id (ScCid)', 'the ScCid of the ad click'],
+  ['email', 'Email', 'email', 'jane@example.com'],
+  ['user_id', 'User id', 'user id', 'the id your site gives the user'],
+  ['anonymous_id', 'Anonymous id', 'anonymous id', 'e.g. the _dfid cookie'],
+  ['order_id', 'Order id', 'order id', 'properties.order_id, e.g. 1001'],
+  ['click_id', 'Click id (ScCid)', 'ad click id (ScCid)', 'the ScCid of the ad click'],
 ];
 
 /** Draws the debugger and opens the live stream; returns the cleanup that closes it. */
@@ -152,13 +153,13 @@ export async function render(main, ctx) {
   /** Says what the search finds, so a list of one person's events is not taken for all events. */
   function describeSearch() {
     clearSearchButton.hidden = !search.text;
-    const label = SEARCHES.find(([param]) => param === search.by)?.[1].toLowerCase() ?? search.by;
+    const words = SEARCHES.find(([param]) => param === search.by)?.[2] ?? search.by;
     searchNote.hidden = !search.text;
     searchNote.textContent = !search.text
       ? ''
       : search.by === 'email'
         ? `Showing the events whose email is ${search.text} (compared by its hash, in any case), and the events of the user and anonymous ids that carried it.`
-        : `Showing the events whose ${label} is ${search.text}.`;
+        : `Showing the events whose ${words} is ${search.text}.`;
     empty.textContent = search.text
       ? 'No event matches this search yet: new matching events appear here as they arrive.'
       : 'Waiting for events… Open your site (or the demo shop) in another tab: events appear here as they arrive.';
@@ -328,7 +329,7 @@ export async function render(main, ctx) {
 
 /** The search box's example for a kind of search. */
 function placeholderOf(param) {
-  return SEARCHES.find(([key]) => key === param)?.[2] ?? '';
+  return SEARCHES.find(([key]) => key === param)?.[3] ?? '';
 }
 
 /** The worst state of an event's deliveries, for the card's colour edge. */

@@ -113,7 +113,7 @@ function summary(trends) {
     stat('Skipped', totals.skipped, 'not sent on purpose'),
     stat('Failed', totals.failed, 'failed for good', totals.failed ? 'failed' : ''),
     stat('Purchases', totals.purchases, 'delivered'),
-    stat('Revenue', revenueText(totals.revenue), 'of delivered purchases'),
+    stat('Revenue', revenueText(totals.revenue), 'of delivered purchases', 'revenue'),
   );
 }
 
@@ -144,7 +144,8 @@ function outcomeTable(caption, heading, rows, labelOf) {
       h(
         'tr',
         {},
-        [heading, 'Delivered', 'Skipped', 'Failed', 'Purchases', 'Revenue'].map((t) => h('th', { scope: 'col' }, t)),
+        h('th', { scope: 'col' }, heading),
+        ['Delivered', 'Skipped', 'Failed', 'Purchases', 'Revenue'].map((t) => h('th', { scope: 'col', class: 'num' }, t)),
       ),
     ),
     h(
@@ -153,7 +154,8 @@ function outcomeTable(caption, heading, rows, labelOf) {
       rows.map((row) =>
         h(
           'tr',
-          {},
+          // A quiet day (or pixel) is there for the record, but should not catch the eye.
+          { class: row.delivered + row.skipped + row.failed === 0 ? 'quiet' : null },
           h('th', { scope: 'row' }, labelOf(row)),
           ['delivered', 'skipped', 'failed', 'purchases'].map((key) => h('td', { class: 'num' }, String(row[key]))),
           h('td', { class: 'num' }, revenueText(row.revenue)),
