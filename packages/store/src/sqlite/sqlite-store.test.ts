@@ -253,7 +253,7 @@ describe('SQLite engine', () => {
     ]);
   });
 
-  it('searches through the identity-hash indexes, never by reading every event', async () => {
+  it('searches through the search-key indexes, never by reading every event', async () => {
     await open().close();
     store = undefined;
     const searches: EventSearch[] = [
