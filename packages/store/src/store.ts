@@ -214,8 +214,8 @@ export interface ReplayFilter {
 }
 
 /**
- * Who or what to find events by; every identifier given must match. Each is compared by its
- * identity hash (see identity-hashes.ts), so no raw identifier is stored or compared for it.
+ * Who or what to find events by; every identifier given must match (see search-keys.ts). The
+ * email is compared by its identity hash only: no raw email is stored or compared for it.
  */
 export interface EventSearch {
   userId?: string;

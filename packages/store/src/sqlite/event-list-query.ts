@@ -67,7 +67,7 @@ export function eventListQuery(query: EventQuery): { sql: string; params: EventL
 }
 
 /**
- * A search's conditions, on the events' identity-hash columns. An email also finds the events of
+ * A search's conditions, on the events' search-key columns. An email also finds the events of
  * the user and anonymous ids that the events carrying it had, in the same source: a shop sends
  * the email once (identify), and its page views and orders with the ids only.
  */
