@@ -58,6 +58,13 @@ export interface SendReport {
   request: { url: string; body: unknown };
 }
 
+/** What a purchase is worth. */
+export interface Purchase {
+  value: number;
+  /** ISO 4217 code. */
+  currency: string;
+}
+
 /** An identifier the destination matches people by, in the order the admin UI shows them. */
 export interface IdentifierInfo {
   key: string;
@@ -120,6 +127,11 @@ export interface Destination<Config = Record<string, unknown>, Event = unknown> 
    * event also holds what the person's profile added.
    */
   identifiersOf(message: EnrichedMessage, event?: Event): string[];
+  /**
+   * What a built event reports as a purchase (its value and currency), when it is one: the
+   * revenue trends count once it is delivered.
+   */
+  purchaseOf?(event: Event): Purchase | undefined;
   /** Sends one request's worth of events (at most `maxBatchSize`, one `batchKey`). */
   send(config: Config, events: Event[]): Promise<SendReport>;
   /** Sends events to the destination's validation endpoint, where it has one: checked, not counted. */

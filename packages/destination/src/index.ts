@@ -12,6 +12,7 @@ export type {
   Destination,
   EventVocabulary,
   IdentifierInfo,
+  Purchase,
   RetryCode,
   SendOutcome,
   SendReport,

@@ -109,3 +109,23 @@ describe('the Snapchat destination: build', () => {
     expect(!built.ok && built.detail).toMatch(/^[a-z_]+: /);
   });
 });
+
+describe('the Snapchat destination: purchases', () => {
+  const built = (input: EnrichedMessage, config: object = CONFIG) => {
+    const result = snapchat.build(input, { ...CONFIG, ...config }, { now: NOW });
+    if (!result.ok) throw new Error(result.detail);
+    return result.event;
+  };
+
+  test('reports the value and currency of a PURCHASE, as sent', () => {
+    const order = message({ event: 'Order Completed', properties: { revenue: 59.97, currency: 'eur' } });
+    expect(snapchat.purchaseOf!(built(order))).toEqual({ value: 59.97, currency: 'EUR' });
+  });
+
+  test('reports no purchase for another event, even one with a value, nor for an event mapped away from PURCHASE', () => {
+    const cart = message({ event: 'Product Added', properties: { price: 10, currency: 'EUR' } });
+    expect(snapchat.purchaseOf!(built(cart))).toBeUndefined();
+    const order = message({ event: 'Order Completed', properties: { revenue: 10, currency: 'EUR' } });
+    expect(snapchat.purchaseOf!(built(order, { event_map: { 'Order Completed': 'CUSTOM_EVENT_1' } }))).toBeUndefined();
+  });
+});

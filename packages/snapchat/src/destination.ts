@@ -1,5 +1,5 @@
 import type { EnrichedMessage } from '@datafirst/protocol';
-import type { BuildRefusalStatus, ConfigField, Destination, ReasonCode, SendReport } from '@datafirst/destination';
+import type { BuildRefusalStatus, ConfigField, Destination, Purchase, ReasonCode, SendReport } from '@datafirst/destination';
 import { ACTION_SOURCES, assetIdFor, resolveActionSource, toActionSource } from './action-source.js';
 import { MAX_EVENT_AGE_MS, toSnapEvent, type SkipReason } from './build-event.js';
 import { withSnapchatIds } from './click-id.js';
@@ -297,12 +297,20 @@ export function createSnapchatDestination(client: SnapchatClient): Destination<S
       return { ok: false, status, code, detail: `${built.reason}: ${built.detail}` };
     },
     identifiersOf: snapIdentifiersOf,
+    purchaseOf: snapPurchaseOf,
     send: async (config, events) => report(await client.send(config, events), config, events),
     validate: async (config, events, testEventCode) =>
       report(await client.validate(config, events, testEventCode), config, events),
     enrichContext: withSnapchatIds,
     sampleMessage: sampleSnapMessage,
   };
+}
+
+/** A PURCHASE's value and currency (the build refuses one without them, so a built one has both). */
+export function snapPurchaseOf(event: SnapV3Event): Purchase | undefined {
+  const { value, currency } = event.custom_data ?? {};
+  if (event.event_name !== 'PURCHASE' || typeof value !== 'number' || typeof currency !== 'string') return undefined;
+  return { value, currency };
 }
 
 function positiveOr(value: unknown, fallback: number): number {

@@ -1,3 +1,4 @@
+import type { Revenue } from './links.js';
 import type { DeliveryStatus, Source, SourceChanges } from './store.js';
 
 /**
@@ -22,6 +23,36 @@ export interface AdminStore {
   deliveryHealth(query: HealthQuery): Promise<DeliveryHealth>;
   /** Per integration, how many events of the last hour and day carried each identifier. */
   matchQuality(query: MatchQualityQuery): Promise<IntegrationMatchQuality[]>;
+  /**
+   * What deliveries came to per UTC day of their event's receipt, per integration and source,
+   * from counts kept as deliveries reach an outcome (never by reading events). The counts outlive
+   * the events: retention and erasure do not lower them.
+   */
+  dailyOutcomes(query: DailyOutcomesQuery): Promise<DailyOutcomes[]>;
+}
+
+export interface DailyOutcomesQuery {
+  /** The first day to report, `YYYY-MM-DD` (UTC). */
+  from: string;
+  sourceId?: string;
+  integrationId?: string;
+}
+
+/** One day's outcomes of one integration's deliveries for one source. */
+export interface DailyOutcomes {
+  /** `YYYY-MM-DD` (UTC). */
+  day: string;
+  sourceId: string;
+  integrationId: string;
+  delivered: number;
+  /** Not sent on purpose (unmapped, no consent, switched off…). */
+  skipped: number;
+  /** Failed for good: refused, or retried until the retry window ran out (dead letters). */
+  failed: number;
+  /** Delivered events that were purchases. */
+  purchases: number;
+  /** What those purchases were worth, per currency: never added across currencies. */
+  revenue: Revenue;
 }
 
 export interface HealthQuery {

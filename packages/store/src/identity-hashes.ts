@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { EnrichedMessage, Message } from '@datafirst/protocol';
 import type { ErasureRequest } from './privacy.js';
 
@@ -9,19 +9,52 @@ export const normalEmail = (email: string): string => email.trim().toLowerCase()
 export const normalPhone = (phone: string): string => phone.replace(/\D/g, '');
 
 /**
+ * The kinds of identifier the store hashes. A hash is of `kind:value`, so the same text as a
+ * user id and as an anonymous id gives two different hashes.
+ */
+export type IdentityKind = 'user' | 'anon' | 'email' | 'phone';
+
+const trim = (value: string) => value.trim();
+
+/** How each kind is normalised before it is hashed, so `Jane@Example.com ` matches `jane@example.com`. */
+const NORMALISE: Readonly<Record<IdentityKind, (value: string) => string>> = {
+  user: trim,
+  anon: trim,
+  email: normalEmail,
+  phone: normalPhone,
+};
+
+// `crypto.hash` (Node 20.12 and later) hashes a short text in half the time a Hash object takes,
+// which ingest feels: the email of every event that carries one is hashed for search.
+const sha256: (text: string) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'buffer')
+    : (text) => crypto.createHash('sha256').update(text).digest();
+
+/**
+ * The SHA-256 of an identifier as the store keeps it instead of the identifier: normalised and
+ * kind-prefixed; undefined when nothing is left once normalised.
+ */
+export function identityDigest(kind: IdentityKind, value: string): Buffer | undefined {
+  const normal = NORMALISE[kind](value);
+  return normal === '' ? undefined : sha256(`${kind}:${normal}`);
+}
+
+/**
  * The hashes a person is suppressed by: one per identifier, kind-prefixed and normalised, so the
  * list holds no raw identifier and `Jane@Example.com ` matches `jane@example.com`.
  */
 export function identityHashes(person: ErasureRequest): string[] {
-  const entries: [string, string | undefined][] = [
-    ['user', person.userId?.trim() || undefined],
-    ['anon', person.anonymousId?.trim() || undefined],
-    ['email', person.email === undefined ? undefined : normalEmail(person.email) || undefined],
-    ['phone', person.phone === undefined ? undefined : normalPhone(person.phone) || undefined],
+  const entries: [IdentityKind, string | undefined][] = [
+    ['user', person.userId],
+    ['anon', person.anonymousId],
+    ['email', person.email],
+    ['phone', person.phone],
   ];
-  return entries
-    .filter((entry): entry is [string, string] => entry[1] !== undefined)
-    .map(([kind, value]) => createHash('sha256').update(`${kind}:${value}`).digest('hex'));
+  return entries.flatMap(([kind, value]) => {
+    const digest = value === undefined ? undefined : identityDigest(kind, value);
+    return digest ? [digest.toString('hex')] : [];
+  });
 }
 
 /** The identifiers a message carries: its ids, and the email and phone of its traits. */

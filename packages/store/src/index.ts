@@ -6,6 +6,7 @@ export type {
   DeliveryStatus,
   EventQuery,
   EventRecord,
+  EventSearch,
   Integration,
   IntegrationPatch,
   LeasedDelivery,
@@ -14,6 +15,7 @@ export type {
   NewEvent,
   NewIntegration,
   Person,
+  Purchase,
   ReplayableStatus,
   ReplayFilter,
   Source,
@@ -42,6 +44,8 @@ export type {
 } from './links.js';
 export type {
   AdminStore,
+  DailyOutcomes,
+  DailyOutcomesQuery,
   DeliveryHealth,
   HealthQuery,
   IdentifierCounts,

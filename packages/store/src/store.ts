@@ -130,6 +130,15 @@ export interface DeliveryResult {
   retryInMs?: number;
   /** Count this result as a try (false for a batch split, which is not the event's fault). */
   countsAsAttempt?: boolean;
+  /** The purchase the built event reports (its value and currency), for revenue once delivered. */
+  purchase?: Purchase;
+}
+
+/** What a purchase event is worth, as the destination was sent it. */
+export interface Purchase {
+  value: number;
+  /** ISO 4217 code. */
+  currency: string;
 }
 
 /** An event with every delivery it produced, for the debugger. */
@@ -204,6 +213,24 @@ export interface ReplayFilter {
   reasonCode?: string;
 }
 
+/**
+ * Who or what to find events by; every identifier given must match (see search-keys.ts). The
+ * email is compared by its identity hash only: no raw email is stored or compared for it.
+ */
+export interface EventSearch {
+  userId?: string;
+  anonymousId?: string;
+  /**
+   * Events whose traits carry this email, and the events of the user and anonymous ids that
+   * carried it (a shop's later page views and orders come with its ids only).
+   */
+  email?: string;
+  /** `properties.order_id`. */
+  orderId?: string;
+  /** The ad click id of the event's context (`context.snapchat.clickId`, from `ScCid`). */
+  clickId?: string;
+}
+
 export interface EventQuery {
   sourceId?: string;
   integrationId?: string;
@@ -214,6 +241,8 @@ export interface EventQuery {
   afterId?: number;
   /** Only events with a delivery changed at or after this (epoch ms), for live updates. */
   updatedSince?: number;
+  /** Only events of this person, order or click. */
+  search?: EventSearch;
 }
 
 /**

@@ -87,31 +87,3 @@ export function throwIfAny(errors: string[]): void {
 export function queryString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
-
-/** The debugger's filters: source, integration, delivery status, event name, and how many. */
-export interface EventFilters {
-  sourceId?: string;
-  integrationId?: string;
-  status?: DeliveryStatus;
-  name?: string;
-  limit: number;
-}
-
-/** Reads the event filters shared by the events list and the live stream. */
-export function eventFilters(query: Record<string, unknown>, defaultLimit = 50): EventFilters {
-  const errors: string[] = [];
-  const status = queryString(query.status);
-  if (status !== undefined && !DELIVERY_STATUSES.includes(status as DeliveryStatus)) {
-    errors.push(`status: one of ${DELIVERY_STATUSES.join(', ')}`);
-  }
-  const limit = query.limit === undefined ? defaultLimit : Number(query.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) errors.push('limit: an integer from 1 to 500');
-  throwIfAny(errors);
-  return {
-    sourceId: queryString(query.source_id),
-    integrationId: queryString(query.integration_id),
-    status: status as DeliveryStatus | undefined,
-    name: queryString(query.name),
-    limit,
-  };
-}

@@ -15,6 +15,7 @@ import { FailedLoginLimiter } from './login-limiter.js';
 import { apiSecurityHeaders } from './security-headers.js';
 import { sessionRoutes } from './session-routes.js';
 import { sourceRoutes } from './source-routes.js';
+import { trendRoutes } from './trend-routes.js';
 
 export interface AdminOptions {
   store: Store;
@@ -35,7 +36,7 @@ export interface AdminOptions {
 /**
  * The management API under `/v1/admin`: session sign-in for the UI, then (Bearer admin token or
  * session cookie + CSRF token) sources, integrations, test events, events and their live stream,
- * delivery health and match quality.
+ * delivery health, match quality and trends.
  */
 export function adminRouter(options: AdminOptions): Router {
   const { store, directory, destinations, logger } = options;
@@ -54,6 +55,7 @@ export function adminRouter(options: AdminOptions): Router {
   router.use(integrationRoutes({ store, directory, destinations, logger }));
   router.use(eventRoutes({ store, destinations, sessions: auth.sessions, logger, closing: options.closing }));
   router.use(insightRoutes({ store, destinations, logger }));
+  router.use(trendRoutes({ store, logger }));
   router.use(erasureRoutes({ store, logger }));
   for (const routes of options.routes ?? []) router.use(routes);
   router.use(adminErrors(logger));

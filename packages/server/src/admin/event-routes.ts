@@ -3,7 +3,8 @@ import { isReasonCode, type DestinationRegistry } from '@datafirst/destination';
 import type { ReplayableStatus, Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import { adminAuthOf } from './admin-auth.js';
-import { BadRequest, eventFilters, knownFields, objectBody, queryString, throwIfAny } from './admin-input.js';
+import { BadRequest, knownFields, objectBody, queryString, throwIfAny } from './admin-input.js';
+import { eventFilters } from './event-filters.js';
 import { adminRoute } from './admin-route.js';
 import type { AdminSessions } from './admin-session.js';
 import { eventJson } from './event-json.js';
@@ -47,7 +48,7 @@ export function eventRoutes(options: EventRoutesOptions): Router {
   router.get(
     '/events',
     route(async (req, res) => {
-      const filters = eventFilters(req.query);
+      const filters = eventFilters(req.query, ['after_id']);
       const afterId = req.query.after_id === undefined ? undefined : Number(req.query.after_id);
       if (afterId !== undefined && !Number.isInteger(afterId)) throw new BadRequest(['after_id: an event id (integer)']);
       const events = await store.listEvents({ ...filters, afterId });

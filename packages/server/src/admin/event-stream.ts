@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { DestinationRegistry } from '@datafirst/destination';
 import type { EventRecord, Store } from '@datafirst/store';
 import type { Logger } from 'pino';
-import type { EventFilters } from './admin-input.js';
+import type { EventFilters } from './event-filters.js';
 import { eventFingerprint, eventJson } from './event-json.js';
 
 export interface EventStreamOptions {
@@ -142,11 +142,18 @@ export class EventStreams {
         return;
       }
       const pollStarted = Date.now();
-      const { sourceId, integrationId, name, status } = filters;
-      const fresh = await store.listEvents({ sourceId, integrationId, name, status, afterId: lastId, limit: PER_POLL });
+      const { sourceId, integrationId, name, status, search } = filters;
+      const fresh = await store.listEvents({ sourceId, integrationId, name, status, search, afterId: lastId, limit: PER_POLL });
       // Changes are read without the status filter: an event shown as pending must still be
       // seen becoming delivered, even when the filter asks for pending ones.
-      const changed = await store.listEvents({ sourceId, integrationId, name, updatedSince: changedSince, limit: PER_POLL });
+      const changed = await store.listEvents({
+        sourceId,
+        integrationId,
+        name,
+        search,
+        updatedSince: changedSince,
+        limit: PER_POLL,
+      });
       changedSince = pollStarted - CHANGE_MARGIN_MS;
       for (const record of fresh.reverse()) {
         lastId = Math.max(lastId, record.id);

@@ -7,7 +7,7 @@ import { adminRoute } from '../admin/admin-route.js';
 import type { EventPipeline } from '../pipeline/event-pipeline.js';
 import type { SourceDirectory } from '../source-directory.js';
 import { csvRows } from './csv-rows.js';
-import { missingColumns, parseMapping } from './mapping.js';
+import { MAPPING_TARGETS, missingColumns, parseMapping } from './mapping.js';
 import { checkSyncFields } from './sync-input.js';
 import { runJson, syncJson } from './sync-json.js';
 import { PREVIEW_ROWS, previewRows } from './sync-preview.js';
@@ -101,6 +101,14 @@ export function syncRoutes(options: SyncRoutesOptions): Router {
     '/syncs',
     route(async (_req, res) => {
       res.json({ syncs: (await store.syncs.listSyncs()).map(syncJson) });
+    }),
+  );
+
+  // Before /syncs/:id, which would take "targets" for an id. The UI's mapping editor offers these.
+  router.get(
+    '/syncs/targets',
+    route(async (_req, res) => {
+      res.json({ targets: MAPPING_TARGETS, required: ['event'], property_target: 'properties.<name>' });
     }),
   );
 

@@ -5,7 +5,7 @@ import {
   type SendOutcome,
   type SendReport,
 } from '@datafirst/destination';
-import type { DeliveryResult, DeliveryStatus, Integration, LeasedDelivery, Store } from '@datafirst/store';
+import type { DeliveryResult, DeliveryStatus, Integration, LeasedDelivery, Purchase, Store } from '@datafirst/store';
 import type { Traits } from '@datafirst/protocol';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
@@ -37,6 +37,8 @@ interface Ready {
   leased: LeasedDelivery;
   event: unknown;
   identifiers: string[];
+  /** What the event is worth when it is a purchase: revenue once delivered. */
+  purchase: Purchase | undefined;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -166,7 +168,12 @@ export class IntegrationLane {
         continue;
       }
       const event: unknown = built.event;
-      const ready = { leased, event, identifiers: destination.identifiersOf(message, event) };
+      const ready = {
+        leased,
+        event,
+        identifiers: destination.identifiersOf(message, event),
+        purchase: destination.purchaseOf?.(event),
+      };
       const batch = batches.get(built.batchKey);
       if (batch) batch.push(ready);
       else batches.set(built.batchKey, [ready]);
@@ -286,6 +293,7 @@ function recorder(sent: SendReport, batch: readonly Ready[]): Recorder {
     response: sent.response,
     httpStatus: sent.status ?? null,
     identifiers: batch[index]!.identifiers,
+    purchase: batch[index]!.purchase,
   });
 }
 

@@ -9,9 +9,11 @@ import { describeMatchQuality } from './match-quality.contract.js';
 import { describePrivacy } from './privacy.contract.js';
 import { describeProfiles } from './profiles.contract.js';
 import { describeReplay } from './replay.contract.js';
+import { describeSearch } from './search.contract.js';
 import { describeSessions } from './sessions.contract.js';
 import { describeSources } from './sources.contract.js';
 import { describeSyncs } from './syncs.contract.js';
+import { describeTrends } from './trends.contract.js';
 
 export type { CreateTestDatabase, StoreOptions, TestDatabase } from './harness.js';
 
@@ -24,11 +26,13 @@ export function describeStoreContract(engine: string, createDatabase: CreateTest
     describeSources(createDatabase);
     describeIntegrations(createDatabase);
     describeEventsAndDeliveries(createDatabase);
+    describeSearch(createDatabase);
     describeLeases(createDatabase);
     describeReplay(createDatabase);
     describeProfiles(createDatabase);
     describeHealth(createDatabase);
     describeMatchQuality(createDatabase);
+    describeTrends(createDatabase);
     describeLinks(createDatabase);
     describeSessions(createDatabase);
     describePrivacy(createDatabase);

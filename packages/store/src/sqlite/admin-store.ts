@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type {
   AdminStore,
+  DailyOutcomes,
+  DailyOutcomesQuery,
   DeliveryHealth,
   HealthQuery,
   IdentifierCounts,
@@ -12,6 +14,7 @@ import type { SealedSecrets } from '../sealed-secrets.js';
 import type { DeliveryStatus, Source, SourceChanges } from '../store.js';
 import type { DatabaseClock } from './clock.js';
 import { iso } from './columns.js';
+import { readDailyOutcomes } from './daily-outcomes.js';
 import type { DeliveryAttemptRow, DeliveryRow, SourceRow } from './rows.js';
 import { toSource, writeKeyColumns } from './sealed-rows.js';
 
@@ -36,7 +39,7 @@ interface MatchParams {
 /** The start of the minute `ms` falls in, as match quality buckets deliveries. */
 const minuteOf = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 
-/** The SQLite AdminStore: source management, delivery health and match quality. */
+/** The SQLite AdminStore: source management, delivery health, match quality and trends. */
 export class SqliteAdminStore implements AdminStore {
   constructor(
     private readonly db: Database.Database,
@@ -262,5 +265,9 @@ export class SqliteAdminStore implements AdminStore {
       integrationName: row.integration_name,
       ...windows.get(row.integration_id)!,
     }));
+  }
+
+  async dailyOutcomes(query: DailyOutcomesQuery): Promise<DailyOutcomes[]> {
+    return readDailyOutcomes(this.db, query);
   }
 }

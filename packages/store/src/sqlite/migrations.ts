@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { ADMIN_MIGRATION } from './admin-migration.js';
 import { LINKS_MIGRATION } from './link-migration.js';
 import { PRIVACY_MIGRATION } from './privacy-migration.js';
@@ -6,12 +7,23 @@ import { DELIVERY_COUNTS_MIGRATION } from './delivery-counts-migration.js';
 import { MATCH_QUALITY_MIGRATION } from './match-quality-migration.js';
 import { SOURCE_SETTINGS_MIGRATION } from './source-settings-migration.js';
 import { MATCH_QUALITY_TALLY_MIGRATION } from './match-quality-tally-migration.js';
+import { EVENT_SEARCH_MIGRATION } from './event-search-migration.js';
+import { OUTCOME_DAYS_MIGRATION } from './outcome-days-migration.js';
+
+/** One schema change. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  /** What SQL cannot compute (hashes), run after `sql` in the same transaction. */
+  backfill?(db: Database.Database): void;
+}
 
 /**
  * Versioned schema migrations, applied in order inside a transaction each. Never edit a shipped
  * migration: add a new one.
  */
-export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'sources, integrations, events, deliveries, profiles',
@@ -138,4 +150,6 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   DELIVERY_COUNTS_MIGRATION,
   MATCH_QUALITY_MIGRATION,
   MATCH_QUALITY_TALLY_MIGRATION,
+  EVENT_SEARCH_MIGRATION,
+  OUTCOME_DAYS_MIGRATION,
 ];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeStoreContract } from '../contract/store-contract.js';
 import { message, SECRET_CONFIG_KEYS, SECRET_KEY, sourceWithIntegration } from '../contract/harness.js';
-import type { Store } from '../store.js';
+import type { EventQuery, EventSearch, Store } from '../store.js';
+import { eventListQuery } from './event-list-query.js';
 import { MIGRATIONS } from './migrations.js';
 import { openSqliteStore } from './sqlite-store.js';
 
@@ -146,7 +148,7 @@ describe('SQLite engine', () => {
         .map((row) => row.version),
     );
     expect(versions).toEqual(MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 12, 15, 20, 21, 22, 23]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 12, 15, 20, 21, 22, 23, 30, 31]);
   });
 
   it('migrates a file written before reason codes, identifiers and ad click ids, keeping its data', async () => {
@@ -202,6 +204,86 @@ describe('SQLite engine', () => {
         .map((row) => row.name),
     );
     expect(indexes).toEqual(['link_clicks_by_ad_click', 'link_clicks_by_link', 'sqlite_autoindex_link_clicks_1']);
+  });
+
+  it('keys the events stored before search existed, and counts their outcomes for trends', async () => {
+    const old = new Database(path);
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at INTEGER)');
+    for (const migration of [...MIGRATIONS].filter((m) => m.version <= 22).sort((a, b) => a.version - b.version)) {
+      old.exec(migration.sql);
+      old.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(migration.version, migration.name);
+    }
+    const received = Date.parse('2025-06-01T12:00:00.000Z');
+    const order = message('m-order', {
+      userId: 'user-old',
+      properties: { order_id: 'A-1' },
+      context: { traits: { email: 'Old@Example.com' }, snapchat: { clickId: 'click-old' } },
+    });
+    old.exec(`
+      INSERT INTO sources (id, name, write_key, created_at) VALUES ('src_old', 'Old', 'wk_old', 1);
+      INSERT INTO integrations (id, source_id, vendor, name, enabled, config, consent_categories, created_at, updated_at)
+        VALUES ('int_old', 'src_old', 'example', 'Old pixel', 1, '{}', '[]', 1, 1);
+      INSERT INTO events (id, source_id, message_id, type, name, received_at, message) VALUES
+        (1, 'src_old', 'm-order', 'track', 'Order Completed', ${received}, '${JSON.stringify(order)}'),
+        (2, 'src_old', 'm-view', 'track', 'Product Viewed', ${received}, '${JSON.stringify(message('m-view', { userId: 'user-old' }))}');
+      INSERT INTO deliveries (id, event_id, integration_id, status, next_attempt_at, created_at, updated_at) VALUES
+        (1, 1, 'int_old', 'delivered', 1, 1, 1), (2, 2, 'int_old', 'skipped', 1, 1, 1);
+    `);
+    old.close();
+
+    const migrated = open();
+    const found = async (search: EventSearch) => (await migrated.listEvents({ search })).map((e) => e.message.messageId);
+    expect(await found({ email: 'old@example.com' })).toEqual(['m-view', 'm-order']);
+    expect(await found({ orderId: 'A-1' })).toEqual(['m-order']);
+    expect(await found({ clickId: 'click-old' })).toEqual(['m-order']);
+    // Only the hash of the email is kept beside the message: SHA-256 of "email:" and its normal form.
+    const keys = raw((db) => db.prepare<[], { email_hash: Buffer; user_id: string }>('SELECT * FROM events WHERE id = 1').get()!);
+    expect(keys.email_hash.toString('hex')).toBe(createHash('sha256').update('email:old@example.com').digest('hex'));
+    expect(keys.user_id).toBe('user-old');
+    expect(await migrated.admin.dailyOutcomes({ from: '2025-06-01' })).toEqual([
+      {
+        day: '2025-06-01',
+        sourceId: 'src_old',
+        integrationId: 'int_old',
+        delivered: 1,
+        skipped: 1,
+        failed: 0,
+        purchases: 0,
+        revenue: {},
+      },
+    ]);
+  });
+
+  it('searches through the search-key indexes, never by reading every event', async () => {
+    await open().close();
+    store = undefined;
+    const searches: EventSearch[] = [
+      { userId: 'u' },
+      { anonymousId: 'a' },
+      { email: 'jane@example.com' },
+      { orderId: '1001' },
+      { clickId: 'c' },
+      { email: 'jane@example.com', userId: 'u' },
+    ];
+    const filters: EventQuery[] = [{}, { sourceId: 'src_1', name: 'page' }, { status: 'failed', integrationId: 'int_1' }];
+    for (const search of searches) {
+      for (const filter of filters) {
+        const { sql, params } = eventListQuery({ ...filter, search });
+        const plan = raw((db) =>
+          db
+            .prepare<typeof params, { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+            .all(params)
+            .map((row) => row.detail),
+        );
+        expect(
+          plan.filter((step) => step.startsWith('SCAN')),
+          JSON.stringify({ search, filter }),
+        ).toEqual([]);
+        expect(plan.join('\n')).toMatch(
+          /USING (COVERING )?INDEX events_by_(user_id|anonymous_id|email_hash|order_id|click_id)\b/,
+        );
+      }
+    }
   });
 
   it('stores write keys and the given secret config keys sealed, other config values as they are', async () => {

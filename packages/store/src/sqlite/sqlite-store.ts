@@ -24,11 +24,13 @@ import type {
 } from '../store.js';
 import { newId, newWriteKey } from '../ids.js';
 import { takeFairShare } from '../fair-share.js';
+import { searchKeysOf, type SearchKeys } from '../search-keys.js';
 import { aliasKeys, aliasProfiles, mergeTraits, personKeys, profileUpdate, traitsOfPerson } from '../profile-merge.js';
 import { createSecretBox } from '../secret-box.js';
 import { createSealedSecrets, type SealedSecrets } from '../sealed-secrets.js';
 import { SqliteAdminStore } from './admin-store.js';
 import { databaseClock, type DatabaseClock } from './clock.js';
+import { eventListQuery, type EventListParams } from './event-list-query.js';
 import { flag, iso, json, parse } from './columns.js';
 import { SqliteLinkStore } from './link-store.js';
 import { SqlitePrivacyStore } from './privacy-store.js';
@@ -115,6 +117,7 @@ function migrate(db: Database.Database): void {
     if (applied.has(migration.version)) continue;
     db.transaction(() => {
       db.exec(migration.sql);
+      migration.backfill?.(db);
       record.run(migration.version, migration.name, Date.now());
     }).immediate();
   }
@@ -177,6 +180,8 @@ interface CompleteParams {
   response: string | null;
   counts: number;
   retryInMs: number | null;
+  purchaseValue: number | null;
+  purchaseCurrency: string | null;
   now: number;
 }
 
@@ -205,9 +210,22 @@ class SqliteStore implements Store {
     this.appendTransaction = db.transaction(this.appendTransactionBody.bind(this));
     this.completeTransaction = db.transaction(this.completeTransactionBody.bind(this));
     this.statements = {
-      insertEvent: db.prepare<[string, string, string, string | null, number, string], never>(
-        `INSERT INTO events (source_id, message_id, type, name, received_at, message)
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, message_id) DO NOTHING`,
+      insertEvent: db.prepare<
+        {
+          sourceId: string;
+          messageId: string;
+          type: string;
+          name: string | null;
+          receivedAt: number;
+          message: string;
+        } & SearchKeys,
+        never
+      >(
+        `INSERT INTO events (source_id, message_id, type, name, received_at, message,
+           user_id, anonymous_id, email_hash, order_id, click_id)
+         VALUES (@sourceId, @messageId, @type, @name, @receivedAt, @message,
+           @userId, @anonymousId, @emailHash, @orderId, @clickId)
+         ON CONFLICT (source_id, message_id) DO NOTHING`,
       ),
       insertDelivery: db.prepare<
         {
@@ -264,6 +282,8 @@ class SqliteStore implements Store {
         `UPDATE deliveries SET status = @status, reason = @reason, reason_code = @reasonCode,
            identifiers = coalesce(@identifiers, identifiers), payload = coalesce(@payload, payload),
            response = coalesce(@response, response), attempts = attempts + @counts,
+           purchase_value = coalesce(@purchaseValue, purchase_value),
+           purchase_currency = coalesce(@purchaseCurrency, purchase_currency),
            next_attempt_at = coalesce(@now + @retryInMs, next_attempt_at), lease_owner = NULL, lease_until = 0,
            updated_at = @now
          WHERE id = @id AND lease_owner = @owner`,
@@ -444,14 +464,15 @@ class SqliteStore implements Store {
     for (const { message, deliveries, anonymousProfileOnly } of events) {
       const name = message.type === 'track' ? message.event : message.name;
       const receivedAt = Date.parse(message.receivedAt);
-      const inserted = s.insertEvent.run(
+      const inserted = s.insertEvent.run({
         sourceId,
-        message.messageId,
-        message.type,
-        name ?? null,
+        messageId: message.messageId,
+        type: message.type,
+        name: name ?? null,
         receivedAt,
-        JSON.stringify(message),
-      );
+        message: JSON.stringify(message),
+        ...searchKeysOf(message),
+      });
       if (inserted.changes === 0) {
         duplicateIds.push(message.messageId);
         continue;
@@ -579,6 +600,8 @@ class SqliteStore implements Store {
         response: lastResponseJson,
         counts,
         retryInMs: result.retryInMs ?? null,
+        purchaseValue: result.purchase?.value ?? null,
+        purchaseCurrency: result.purchase?.currency ?? null,
         now,
       }).changes;
       // A lease that expired and was taken by another worker is theirs now: record nothing.
@@ -589,51 +612,8 @@ class SqliteStore implements Store {
   }
 
   async listEvents(query: EventQuery): Promise<EventRecord[]> {
-    const where: string[] = [];
-    const params: {
-      limit: number;
-      sourceId?: string;
-      name?: string;
-      afterId?: number;
-      updatedSince?: number;
-      integrationId?: string | null;
-      status?: string | null;
-    } = { limit: Math.min(Math.max(query.limit ?? 50, 1), 500) };
-    if (query.sourceId) {
-      where.push('e.source_id = @sourceId');
-      params.sourceId = query.sourceId;
-    }
-    if (query.name === 'page') {
-      // "page" stands for every page view, as it does in an event mapping: most have no name.
-      where.push("(e.type = 'page' OR e.name = @name)");
-      params.name = query.name;
-    } else if (query.name) {
-      where.push('e.name = @name');
-      params.name = query.name;
-    }
-    if (query.afterId !== undefined) {
-      where.push('e.id > @afterId');
-      params.afterId = query.afterId;
-    }
-    if (query.updatedSince !== undefined) {
-      // IN (subquery) lets SQLite walk the deliveries_by_updated index instead of every event.
-      where.push('e.id IN (SELECT event_id FROM deliveries WHERE updated_at >= @updatedSince)');
-      params.updatedSince = query.updatedSince;
-    }
-    if (query.integrationId || query.status) {
-      where.push(
-        `EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id
-           AND (@integrationId IS NULL OR d.integration_id = @integrationId) AND (@status IS NULL OR d.status = @status))`,
-      );
-      params.integrationId = query.integrationId ?? null;
-      params.status = query.status ?? null;
-    }
-    const events = this.db
-      .prepare<typeof params, Pick<EventRow, 'id' | 'source_id' | 'message'>>(
-        `SELECT e.id, e.source_id, e.message FROM events e ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY e.id DESC LIMIT @limit`,
-      )
-      .all(params);
+    const { sql, params } = eventListQuery(query);
+    const events = this.db.prepare<EventListParams, Pick<EventRow, 'id' | 'source_id' | 'message'>>(sql).all(params);
     if (events.length === 0) return [];
     const eventIds = JSON.stringify(events.map((event) => event.id));
     const history = new Map<number, DeliveryAttempt[]>();

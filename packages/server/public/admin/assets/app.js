@@ -16,6 +16,7 @@ import * as sourcesPage from './pages/sources.js';
 import * as syncDetail from './pages/sync-detail.js';
 import * as syncsPage from './pages/syncs.js';
 import * as testPage from './pages/test-event.js';
+import * as trendsPage from './pages/trends.js';
 
 const ROUTES = [
   { pattern: /^\/sources$/, nav: '#/sources', page: sourcesPage },
@@ -31,6 +32,7 @@ const ROUTES = [
   { pattern: /^\/debugger$/, nav: '#/debugger', page: debuggerPage },
   { pattern: /^\/match-quality$/, nav: '#/match-quality', page: matchPage },
   { pattern: /^\/health$/, nav: '#/health', page: healthPage },
+  { pattern: /^\/trends$/, nav: '#/trends', page: trendsPage },
 ];
 const DEFAULT_ROUTE = '#/sources';
 

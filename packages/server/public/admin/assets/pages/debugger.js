@@ -3,13 +3,25 @@
 // one is updated in place as its deliveries move on. Every stage is shown: the message received,
 // the payload mapped for Snapchat (personal data hashed), and Snapchat's answer, the retry
 // schedule, or the reason it was not sent.
-import { api, apiUrl, errorMessage } from '../api.js';
-import { badge, clock, date, field, fill, h, jsonBlock, relative, select, timeEl, toast } from '../dom.js';
+import { api, apiUrl, ApiError, errorMessage } from '../api.js';
+import { badge, clock, date, field, fill, h, jsonBlock, relative, select, showFieldErrors, timeEl, toast } from '../dom.js';
 import { labels, loadVocabulary } from '../vocabulary.js';
 import { identifierLabel, identifierList } from './identifiers.js';
 
 const MAX_SHOWN = 200;
 const STATUSES = ['pending', 'delivered', 'skipped', 'failed', 'blocked', 'dead'];
+/**
+ * What the search box finds events by: the events API's parameter, its label, the words for it
+ * in a sentence, and an example.
+ * @type {[param: string, label: string, words: string, example: string][]}
+ */
+const SEARCHES = [
+  ['email', 'Email', 'email', 'jane@example.com'],
+  ['user_id', 'User id', 'user id', 'the id your site gives the user'],
+  ['anonymous_id', 'Anonymous id', 'anonymous id', 'e.g. the _dfid cookie'],
+  ['order_id', 'Order id', 'order id', 'properties.order_id, e.g. 1001'],
+  ['click_id', 'Click id (ScCid)', 'ad click id (ScCid)', 'the ScCid of the ad click'],
+];
 
 /** Draws the debugger and opens the live stream; returns the cleanup that closes it. */
 export async function render(main, ctx) {
@@ -26,6 +38,9 @@ export async function render(main, ctx) {
     status: ctx.query.get('status') ?? '',
     name: ctx.query.get('name') ?? '',
   };
+  // One search at a time, kept in the page's address under the API's name (`#/debugger?email=…`).
+  const searched = SEARCHES.find(([param]) => ctx.query.get(param));
+  const search = { by: searched?.[0] ?? 'email', text: searched ? (ctx.query.get(searched[0]) ?? '') : '' };
 
   const sourceSelect = select({ name: 'source' }, [['', 'All sources'], ...sources.map((s) => [s.id, s.name])], filters.source);
   const integrationSelect = select({ name: 'integration' }, integrationOptions(), filters.integration);
@@ -38,6 +53,22 @@ export async function render(main, ctx) {
     autocomplete: 'off',
     placeholder: 'e.g. Order Completed',
   });
+  const searchBy = select(
+    { name: 'search_by' },
+    SEARCHES.map(([param, label]) => [param, label]),
+    search.by,
+  );
+  const searchInput = h('input', {
+    type: 'search',
+    name: search.by,
+    value: search.text,
+    autocomplete: 'off',
+    spellcheck: false,
+    placeholder: placeholderOf(search.by),
+  });
+  const searchButton = h('button', { type: 'submit', class: 'primary' }, 'Search');
+  const clearSearchButton = h('button', { type: 'button', class: 'secondary', hidden: !search.text }, 'Clear search');
+  const searchNote = h('p', { class: 'search-note muted', id: 'search-note' });
   const pauseButton = h('button', { type: 'button', class: 'secondary' }, 'Pause');
   const clearButton = h('button', { type: 'button', class: 'secondary' }, 'Clear');
   const exportButton = h('button', { type: 'button', class: 'secondary' }, 'Export as JSON');
@@ -65,13 +96,20 @@ export async function render(main, ctx) {
     status.textContent = text;
   }
 
-  function connect() {
-    stream?.close();
+  /** The events API's parameters for the filters and the search. */
+  function queryOf() {
     const params = new URLSearchParams({ limit: '100' });
     if (filters.source) params.set('source_id', filters.source);
     if (filters.integration) params.set('integration_id', filters.integration);
     if (filters.status) params.set('status', filters.status);
     if (filters.name) params.set('name', filters.name);
+    if (search.text) params.set(search.by, search.text);
+    return params;
+  }
+
+  function connect() {
+    stream?.close();
+    const params = queryOf();
     setStatus('connecting', 'Connecting…');
     const source = new EventSource(apiUrl(`events/stream?${params}`));
     stream = source;
@@ -106,9 +144,48 @@ export async function render(main, ctx) {
     integrationSelect.value = filters.integration;
     filters.status = statusSelect.value;
     filters.name = nameInput.value.trim();
-    ctx.replaceQuery(filters);
+    ctx.replaceQuery({ ...filters, ...(search.text ? { [search.by]: search.text } : {}) });
     clear();
+    describeSearch();
     if (!paused) connect();
+  }
+
+  /** Says what the search finds, so a list of one person's events is not taken for all events. */
+  function describeSearch() {
+    clearSearchButton.hidden = !search.text;
+    const words = SEARCHES.find(([param]) => param === search.by)?.[2] ?? search.by;
+    searchNote.hidden = !search.text;
+    searchNote.textContent = !search.text
+      ? ''
+      : search.by === 'email'
+        ? `Showing the events whose email is ${search.text} (compared by its hash, in any case), and the events of the user and anonymous ids that carried it.`
+        : `Showing the events whose ${words} is ${search.text}.`;
+    empty.textContent = search.text
+      ? 'No event matches this search yet: new matching events appear here as they arrive.'
+      : 'Waiting for events… Open your site (or the demo shop) in another tab: events appear here as they arrive.';
+  }
+
+  /**
+   * Runs the search: the API checks it first (an email must be an address, say), and its reason
+   * shows beside the search box; the live stream then follows the matching events. Resolves
+   * with whether the search now applies.
+   */
+  async function runSearch() {
+    showFieldErrors(filterForm, []);
+    const wanted = { by: searchBy.value, text: searchInput.value.trim() };
+    if (wanted.text) {
+      const params = new URLSearchParams({ limit: '1', [wanted.by]: wanted.text });
+      try {
+        await api('GET', `events?${params}`, undefined, { signal: ctx.signal });
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 400) throw error;
+        showFieldErrors(filterForm, error.errors);
+        return false;
+      }
+    }
+    Object.assign(search, wanted);
+    applyFilters();
+    return true;
   }
 
   function clear() {
@@ -159,6 +236,18 @@ export async function render(main, ctx) {
     clearTimeout(typing);
     typing = setTimeout(applyFilters, 400);
   });
+  searchBy.addEventListener('change', () => {
+    searchInput.name = searchBy.value;
+    searchInput.placeholder = placeholderOf(searchBy.value);
+    if (searchInput.value.trim()) runSearch().catch((error) => toast(errorMessage(error), 'error'));
+  });
+  clearSearchButton.addEventListener('click', () => {
+    searchInput.value = '';
+    search.text = '';
+    showFieldErrors(filterForm, []);
+    applyFilters();
+    searchInput.focus();
+  });
   pauseButton.addEventListener('click', () => {
     paused = !paused;
     pauseButton.textContent = paused ? 'Resume' : 'Pause';
@@ -173,9 +262,33 @@ export async function render(main, ctx) {
   exportButton.addEventListener('click', () => {
     // What the list shows, newest first, as the admin API gave it.
     const events = [...shown.values()].sort((a, b) => b.id - a.id);
-    downloadJson(`datafirst-events-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, { filters, events });
+    const query = { ...filters, ...(search.text ? { [search.by]: search.text } : {}) };
+    downloadJson(`datafirst-events-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, { filters: query, events });
     toast(`Exported ${events.length} ${events.length === 1 ? 'event' : 'events'}.`);
   });
+
+  const filterForm = h(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': 'Filter and search events', novalidate: true },
+    h(
+      'div',
+      { class: 'search' },
+      field('Find by', searchBy),
+      field('Search', searchInput),
+      h('div', { class: 'buttons' }, searchButton, clearSearchButton),
+    ),
+    field('Source', sourceSelect),
+    field('Integration', integrationSelect),
+    field('Status', statusSelect),
+    field('Event name', nameInput),
+    names,
+    h('div', { class: 'buttons' }, pauseButton, clearButton, exportButton),
+  );
+  filterForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    runSearch().catch((error) => toast(errorMessage(error), 'error'));
+  });
+  describeSearch();
 
   // "Next try in 12 s" stays true while the page is open.
   const ticker = setInterval(() => {
@@ -190,21 +303,21 @@ export async function render(main, ctx) {
       { class: 'lead' },
       'Events as they arrive and what became of each: the message received, the payload mapped for Snapchat (personal data hashed), and Snapchat’s answer, the retry schedule, or why it was not sent.',
     ),
-    h(
-      'form',
-      { class: 'filters', role: 'search', 'aria-label': 'Filter events', onsubmit: (e) => e.preventDefault() },
-      field('Source', sourceSelect),
-      field('Integration', integrationSelect),
-      field('Status', statusSelect),
-      field('Event name', nameInput),
-      names,
-      h('div', { class: 'buttons' }, pauseButton, clearButton, exportButton),
-    ),
+    filterForm,
+    searchNote,
     status,
     empty,
     list,
   );
-  connect();
+  if (search.text) {
+    // A search in the page's address is checked like a typed one: a refused one shows its reason,
+    // and the list every event.
+    search.text = '';
+    runSearch().then(
+      (applied) => applied || applyFilters(),
+      () => applyFilters(),
+    );
+  } else connect();
 
   return () => {
     clearInterval(ticker);
@@ -212,6 +325,11 @@ export async function render(main, ctx) {
     stream?.close();
     stream = null;
   };
+}
+
+/** The search box's example for a kind of search. */
+function placeholderOf(param) {
+  return SEARCHES.find(([key]) => key === param)?.[3] ?? '';
 }
 
 /** The worst state of an event's deliveries, for the card's colour edge. */

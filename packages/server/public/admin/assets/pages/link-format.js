@@ -1,5 +1,5 @@
 // @ts-check
-// How the smart-link pages write amounts: revenue per currency ("12.50 USD · 3.00 EUR").
+// How the pages write amounts (smart links, trends): revenue per currency ("12.50 USD · 3.00 EUR").
 
 /** Revenue by currency in one line, or an en dash when there is none. */
 export function revenueText(/** @type {Record<string, number>} */ revenue) {

@@ -13,14 +13,15 @@ const POLL_MS = 1000;
 /** Draws #/syncs/:id; returns the cleanup that stops watching a run. */
 export async function render(main, ctx) {
   const id = encodeURIComponent(ctx.params[0]);
-  const [sync, { runs }] = await Promise.all([
+  const [sync, { runs }, targets] = await Promise.all([
     api('GET', `syncs/${id}`, undefined, { signal: ctx.signal }),
     api('GET', `syncs/${id}/runs`, undefined, { signal: ctx.signal }),
+    api('GET', 'syncs/targets', undefined, { signal: ctx.signal }),
   ]);
   if (ctx.signal.aborted) return;
   const csv = sync.kind === 'csv';
   const columnsOfMapping = Object.values(sync.mapping).filter((s) => typeof s === 'string');
-  const mapping = mappingEditor(sync.mapping, [sync.primary_key, ...columnsOfMapping]);
+  const mapping = mappingEditor(sync.mapping, [sync.primary_key, ...columnsOfMapping], targets);
   const previewArea = h('div', { class: 'preview', 'aria-live': 'polite' });
   const history = h('div', { class: 'runs' }, runTable(runs));
   let timer;

@@ -3,42 +3,29 @@
 // each taking a column of the rows (the columns the last preview found) or one value for every row.
 import { h, select } from '../dom.js';
 
-// The targets the admin API knows (README, "Warehouse and offline conversions"); it refuses others
-// with a reason, shown beside the mapping.
-const TARGETS = [
-  'event',
-  'timestamp',
-  'user_id',
-  'email',
-  'phone',
-  'first_name',
-  'last_name',
-  'city',
-  'state',
-  'zip',
-  'country',
-  'click_id',
-  'ip',
-  'user_agent',
-  'page_url',
-  'value',
-  'currency',
-  'order_id',
-];
 const FIXED = '\u0000fixed'; // the column choice meaning "one value for every row"
+
+/**
+ * @typedef {object} MappingTargets what `GET /v1/admin/syncs/targets` answers: the one list of
+ *   targets, kept by the server, which refuses others with a reason shown beside the mapping
+ * @property {string[]} targets
+ * @property {string[]} required
+ * @property {string} property_target the pattern of the free targets, `properties.<name>`
+ */
 
 /**
  * The editor for a mapping (target → column name, or { value }) over the given columns. Its
  * `value()` is the mapping to save; `setColumns` swaps the column choices (after a preview).
  * @param {Record<string, string | { value: unknown }>} mapping
  * @param {string[]} columns
+ * @param {MappingTargets} known the targets the API takes
  */
-export function mappingEditor(mapping, columns) {
+export function mappingEditor(mapping, columns, { targets: names, required, property_target: propertyTarget }) {
   let known = columns;
   const targets = h(
     'datalist',
     { id: 'mapping-targets' },
-    TARGETS.map((t) => h('option', { value: t })),
+    names.map((t) => h('option', { value: t })),
   );
   const body = h('tbody', {});
   const lines = [];
@@ -87,8 +74,8 @@ export function mappingEditor(mapping, columns) {
       h('legend', {}, 'Column mapping'),
       h(
         'p',
-        { class: 'hint' },
-        'Targets: event, email, phone, value, currency, order_id, timestamp, click_id… or properties.<name>.',
+        { class: 'hint', id: 'mapping-targets-hint' },
+        `Targets: ${names.join(', ')}, or ${propertyTarget}. Required: ${required.join(', ')}.`,
       ),
       targets,
       h(

@@ -1,0 +1,96 @@
+import { keysOfSearch, type SearchKeys } from '../search-keys.js';
+import type { EventQuery, EventSearch } from '../store.js';
+
+/** The parameters of an event list query, named as its SQL names them. */
+export type EventListParams = {
+  limit: number;
+  sourceId?: string;
+  name?: string;
+  afterId?: number;
+  updatedSince?: number;
+  integrationId?: string | null;
+  status?: string | null;
+} & Partial<Record<keyof SearchKeys, string | Buffer>>;
+
+/** The columns of the events table that hold each search key (event-search-migration.ts). */
+const KEY_COLUMNS: readonly [Exclude<keyof SearchKeys, 'emailHash'>, string][] = [
+  ['userId', 'user_id'],
+  ['anonymousId', 'anonymous_id'],
+  ['orderId', 'order_id'],
+  ['clickId', 'click_id'],
+];
+
+/**
+ * The SQL that lists the events matching a query, newest first, with its parameters: the
+ * debugger's filters and search. Every condition is one an index answers.
+ */
+export function eventListQuery(query: EventQuery): { sql: string; params: EventListParams } {
+  const where: string[] = [];
+  const params: EventListParams = { limit: Math.min(Math.max(query.limit ?? 50, 1), 500) };
+  if (query.sourceId) {
+    // With a search, its index finds a person's few events: `+` keeps SQLite from walking the
+    // source's (every event of a shop) instead, as it would for an email's list of ids.
+    where.push(query.search ? '+e.source_id = @sourceId' : 'e.source_id = @sourceId');
+    params.sourceId = query.sourceId;
+  }
+  if (query.name === 'page') {
+    // "page" stands for every page view, as it does in an event mapping: most have no name.
+    where.push("(e.type = 'page' OR e.name = @name)");
+    params.name = query.name;
+  } else if (query.name) {
+    where.push('e.name = @name');
+    params.name = query.name;
+  }
+  if (query.afterId !== undefined) {
+    where.push('e.id > @afterId');
+    params.afterId = query.afterId;
+  }
+  if (query.updatedSince !== undefined) {
+    // IN (subquery) lets SQLite walk the deliveries_by_updated index instead of every event.
+    where.push('e.id IN (SELECT event_id FROM deliveries WHERE updated_at >= @updatedSince)');
+    params.updatedSince = query.updatedSince;
+  }
+  if (query.integrationId || query.status) {
+    where.push(
+      `EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id
+         AND (@integrationId IS NULL OR d.integration_id = @integrationId) AND (@status IS NULL OR d.status = @status))`,
+    );
+    params.integrationId = query.integrationId ?? null;
+    params.status = query.status ?? null;
+  }
+  if (query.search) searchConditions(query.search, where, params);
+  return {
+    sql: `SELECT e.id, e.source_id, e.message FROM events e ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          ORDER BY e.id DESC LIMIT @limit`,
+    params,
+  };
+}
+
+/**
+ * A search's conditions, on the events' search-key columns. An email also finds the events of
+ * the user and anonymous ids that the events carrying it had, in the same source: a shop sends
+ * the email once (identify), and its page views and orders with the ids only.
+ */
+function searchConditions(search: EventSearch, where: string[], params: EventListParams): void {
+  const keys = keysOfSearch(search);
+  if (Object.values(keys).includes(null)) {
+    where.push('0'); // a blank identifier: no event carries it
+    return;
+  }
+  for (const [key, column] of KEY_COLUMNS) {
+    const value = keys[key];
+    if (value === undefined || value === null) continue;
+    where.push(`e.${column} = @${key}`);
+    params[key] = value;
+  }
+  if (keys.emailHash === undefined || keys.emailHash === null) return;
+  where.push(
+    `e.id IN (
+       SELECT id FROM events WHERE email_hash = @emailHash
+       UNION SELECT p.id FROM events m JOIN events p ON p.user_id = m.user_id AND p.source_id = m.source_id
+         WHERE m.email_hash = @emailHash AND m.user_id IS NOT NULL
+       UNION SELECT p.id FROM events m JOIN events p ON p.anonymous_id = m.anonymous_id AND p.source_id = m.source_id
+         WHERE m.email_hash = @emailHash AND m.anonymous_id IS NOT NULL)`,
+  );
+  params.emailHash = keys.emailHash;
+}
