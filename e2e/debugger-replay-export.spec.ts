@@ -92,7 +92,7 @@ test('an operator filters the orders, sees their Snapchat names, sends a failed 
   const failed = await eventByMessageId('dbg-order-bad');
   const failedCard = page.locator(`details[data-event-id="${failed.id}"]`);
   await failedCard.locator('summary').click();
-  await page.screenshot({ path: '/tmp/df-debugger.png', fullPage: true });
+  await page.screenshot({ path: test.info().outputPath('debugger.png'), fullPage: true });
   await failedCard.getByRole('button', { name: 'Send again' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Queued again for' })).toBeVisible();
   await expect.poll(async () => (await eventByMessageId('dbg-order-bad')).deliveries[0]?.attempts, { timeout: 15_000 }).toBe(2);
@@ -135,5 +135,5 @@ test('delivery health shows parked deliveries apart from failures, with what fix
   await expect(row).toHaveCount(1);
   await expect(row.locator('td.fix')).toHaveText(fix);
   await expect(page.locator('.stat', { hasText: 'Parked' }).locator('.value')).toHaveText('1');
-  await page.screenshot({ path: '/tmp/df-health.png', fullPage: true });
+  await page.screenshot({ path: test.info().outputPath('health.png'), fullPage: true });
 });

@@ -48,7 +48,7 @@ test('an operator creates a smart link by pixel name, copies it, and sees a fanâ
   await expect(destination).toHaveAttribute('aria-invalid', 'true');
   await expect(page.locator('.field-error')).toHaveCount(1);
   await expect(page.locator('.field-error')).toContainText('Destination URL:');
-  await page.screenshot({ path: '/tmp/df-link-form-error.png', fullPage: true });
+  await page.screenshot({ path: test.info().outputPath('link-form-error.png'), fullPage: true });
 
   await destination.fill(`${offerUrl}/landing?aff=7`);
   await page.getByRole('button', { name: 'Create smart link' }).click();
@@ -96,7 +96,7 @@ test('an operator creates a smart link by pixel name, copies it, and sees a fanâ
   await expect(conversion).toContainText('purchase');
   await expect(conversion).toContainText('19.99 USD');
   await expect(conversion).toContainText('tx-pages-1');
-  await page.screenshot({ path: '/tmp/df-link-detail.png', fullPage: true });
+  await page.screenshot({ path: test.info().outputPath('link-detail.png'), fullPage: true });
 
   // A test event reaches the pixel (the built-in mock).
   await page.getByRole('button', { name: 'Send test event' }).click();
@@ -109,5 +109,5 @@ test('an operator creates a smart link by pixel name, copies it, and sees a fanâ
   await expect(row.locator('td').nth(2)).toHaveText('1'); // clicks
   await expect(row.locator('td').nth(4)).toHaveText('1'); // purchases
   await expect(row.locator('td').nth(5)).toHaveText('19.99 USD');
-  await page.screenshot({ path: '/tmp/df-links-list.png', fullPage: true });
+  await page.screenshot({ path: test.info().outputPath('links-list.png'), fullPage: true });
 });

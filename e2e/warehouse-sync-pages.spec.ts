@@ -43,7 +43,7 @@ test('an operator adds a SQLite warehouse, creates a sync, maps the previewed co
   await page.getByRole('button', { name: 'Add warehouse' }).click();
   await expect(page.getByLabel('Database URL or file')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.locator('.field-error')).toContainText('Database URL or file:');
-  await page.screenshot({ path: '/tmp/df-warehouse-error.png', fullPage: true });
+  await page.screenshot({ path: test.info().outputPath('warehouse-error.png'), fullPage: true });
 
   await page.getByLabel('Database URL or file').fill(`file:${salesDb}`);
   await page.getByRole('button', { name: 'Add warehouse' }).click();
@@ -84,7 +84,7 @@ test('an operator adds a SQLite warehouse, creates a sync, maps the previewed co
   await expect(run.locator('[data-count="queried"]')).toHaveText('2');
   await expect(run.locator('[data-count="sent"]')).toHaveText('2');
   await expect(run.locator('[data-count="failed"]')).toHaveText('0');
-  await page.screenshot({ path: '/tmp/df-sync-detail.png', fullPage: true });
+  await page.screenshot({ path: test.info().outputPath('sync-detail.png'), fullPage: true });
 
   // The rows arrive at Snapchat as offline purchases with their amounts.
   await expect
@@ -152,5 +152,5 @@ test('an operator creates a CSV sync, previews a file, uploads it and sees the r
   await expect(run.locator('[data-count="failed"]')).toHaveText('1');
   await expect(run.locator('.row-errors li')).toHaveCount(1);
   await expect(run.locator('.row-errors li')).toContainText('C-2');
-  await page.screenshot({ path: '/tmp/df-csv-sync.png', fullPage: true });
+  await page.screenshot({ path: test.info().outputPath('csv-sync.png'), fullPage: true });
 });
