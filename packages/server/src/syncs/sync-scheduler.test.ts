@@ -193,4 +193,28 @@ describe('SyncScheduler', () => {
     expect(await runsOf(b.store, sync)).toHaveLength(2);
     expect(storedEvents()).toEqual({ events: ROWS, ids: ROWS });
   });
+
+  it('lets a worker shut down mid-run: the run stops at its next batch, and the next scheduled run resumes it', async () => {
+    const a = startWorker();
+    const sync = await scheduledSync(a.store);
+    a.scheduler.start();
+    await expect.poll(async () => (await runsOf(a.store, sync)).map((run) => run.status)).toEqual(['sending']);
+
+    // As on SIGTERM: the runs stop first, then the scheduler, without waiting for the whole run.
+    const stopped = a.runner.stop();
+    releaseRun();
+    await stopped;
+    await a.scheduler.stop();
+    const [cut] = await runsOf(a.store, sync);
+    expect(cut).toMatchObject({ status: 'failed', error: 'stopped: the process shut down; the next run resumes' });
+    expect(cut!.counts.sent).toBe(500);
+
+    const b = startWorker();
+    b.scheduler.start();
+    clock += 60 * MINUTE;
+    await expect.poll(async () => (await runsOf(b.store, sync)).map((run) => run.status)).toEqual(['failed', 'succeeded']);
+    const [, resumed] = await runsOf(b.store, sync);
+    expect(resumed!.counts).toMatchObject({ queried: ROWS, unchanged: 500, added: ROWS - 500, sent: ROWS - 500 });
+    expect(storedEvents()).toEqual({ events: ROWS, ids: ROWS });
+  });
 });
