@@ -14,15 +14,15 @@ const ROWS = 25_000;
 const PIXEL = '7c2e4f1a-3b5d-4e6f-8a9b-0c1d2e3f4a5b';
 
 /**
- * The first life holds the run's lease briefly (renewed every half second while it lives), so
+ * The first life holds the run's lease briefly (renewed every third of a second while it lives), so
  * the second life takes the dead run over soon; it has no worker, so its short lease leases no
  * delivery. The second life sends: a lease and request timeout long enough that a slow machine
  * never times out (and retries) a send.
  */
 const firstLife = (mockUrl: string) => ({
   SNAPCHAT_API_URL: mockUrl,
-  SNAPCHAT_TIMEOUT_MS: '1000',
-  DATAFIRST_LEASE_MS: '1500',
+  SNAPCHAT_TIMEOUT_MS: '500',
+  DATAFIRST_LEASE_MS: '1000',
   DATAFIRST_WORKER: '0',
 });
 const secondLife = (mockUrl: string) => ({
