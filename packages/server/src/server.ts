@@ -140,8 +140,9 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
         shutdown.abort();
         await Promise.all([closeListener(publicListener), closeListener(adminListener)]);
         await sweeper?.stop();
-        await scheduler?.stop();
+        // Runs stop at their next batch (the next run resumes them); then no new one is looked for.
         await syncs.runner.stop();
+        await scheduler?.stop();
         await worker?.stop();
         await store.close();
       })();
@@ -226,8 +227,8 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   scheduler.start();
   return {
     async close() {
-      await scheduler.stop();
       await syncs.runner.stop();
+      await scheduler.stop();
       await sweeper.stop();
       await worker.stop();
       await store.close();

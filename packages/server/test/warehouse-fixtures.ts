@@ -170,3 +170,99 @@ export async function csvSales(): Promise<SalesTable> {
     close: async () => undefined,
   };
 }
+
+/** A large sales table (sale_id 1…n, sold an hour ago, in epoch seconds), for runs long enough to be killed midway. */
+export interface LargeSales {
+  engine: 'postgres' | 'mysql' | 'sqlite' | 'csv';
+  /** The warehouse to create, or undefined for a CSV sync. */
+  warehouse?: { kind: 'postgres' | 'mysql' | 'sqlite'; url: string };
+  query?: string;
+  /** The whole table as a CSV file, header first. */
+  csv(): string;
+  close(): Promise<void>;
+}
+
+const soldAnHourAgo = () => Math.floor(Date.now() / 1000) - 3600;
+const largeSale = (i: number, soldAt: number) => [i, `buyer${i}@example.com`, 10 + (i % 90), soldAt] as const;
+
+function largeCsv(rows: number, soldAt: number): string {
+  const lines = Array.from({ length: rows }, (_, i) => largeSale(i + 1, soldAt).join(','));
+  return ['sale_id,email,amount,sold_at', ...lines].join('\n') + '\n';
+}
+
+/** A large SQLite file. */
+export async function largeSqliteSales(rows: number): Promise<LargeSales> {
+  const dir = mkdtempSync(join(tmpdir(), 'datafirst-warehouse-'));
+  const path = join(dir, 'sales.sqlite');
+  const soldAt = soldAnHourAgo();
+  const db = new Database(path);
+  db.exec('CREATE TABLE sales (sale_id INTEGER PRIMARY KEY, email TEXT, amount REAL, sold_at INTEGER)');
+  const insert = db.prepare('INSERT INTO sales VALUES (?, ?, ?, ?)');
+  db.transaction(() => {
+    for (let i = 1; i <= rows; i++) insert.run(...largeSale(i, soldAt));
+  })();
+  db.close();
+  return {
+    engine: 'sqlite',
+    warehouse: { kind: 'sqlite', url: `file:${path}` },
+    query: 'select * from sales order by sale_id',
+    csv: () => largeCsv(rows, soldAt),
+    close: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A large PostgreSQL table in a schema of its own, filled by one INSERT … SELECT. */
+export async function largePostgresSales(rows: number): Promise<LargeSales> {
+  const server = await postgresServer();
+  const schema = uniqueName('df_large');
+  const soldAt = soldAnHourAgo();
+  const client = new pg.Client({ connectionString: server.url });
+  await client.connect();
+  await client.query(`CREATE SCHEMA ${schema}`);
+  await client.query(`CREATE TABLE ${schema}.sales (sale_id bigint PRIMARY KEY, email text, amount numeric, sold_at bigint)`);
+  await client.query(
+    `INSERT INTO ${schema}.sales SELECT i, 'buyer' || i || '@example.com', 10 + i % 90, $2 FROM generate_series(1, $1::int) AS i`,
+    [rows, soldAt],
+  );
+  return {
+    engine: 'postgres',
+    warehouse: { kind: 'postgres', url: server.url },
+    query: `select * from ${schema}.sales order by sale_id`,
+    csv: () => largeCsv(rows, soldAt),
+    async close() {
+      await client.query(`DROP SCHEMA ${schema} CASCADE`);
+      await client.end();
+      await server.stop();
+    },
+  };
+}
+
+/** A large MySQL/MariaDB table of its own, filled a thousand rows a statement. */
+export async function largeMysqlSales(rows: number): Promise<LargeSales> {
+  const server = await mysqlServer();
+  const table = uniqueName('df_large');
+  const soldAt = soldAnHourAgo();
+  const connection = await mysql.createConnection({ uri: server.url });
+  await connection.query(`CREATE TABLE ${table} (sale_id BIGINT PRIMARY KEY, email TEXT, amount DECIMAL(10, 2), sold_at BIGINT)`);
+  for (let first = 1; first <= rows; first += 1000) {
+    const chunk = Array.from({ length: Math.min(1000, rows - first + 1) }, (_, i) => largeSale(first + i, soldAt));
+    await connection.query(`INSERT INTO ${table} VALUES ?`, [chunk]);
+  }
+  return {
+    engine: 'mysql',
+    warehouse: { kind: 'mysql', url: server.url },
+    query: `select * from ${table} order by sale_id`,
+    csv: () => largeCsv(rows, soldAt),
+    async close() {
+      await connection.query(`DROP TABLE ${table}`);
+      await connection.end();
+      await server.stop();
+    },
+  };
+}
+
+/** A large CSV file, uploaded whole. */
+export async function largeCsvSales(rows: number): Promise<LargeSales> {
+  const soldAt = soldAnHourAgo();
+  return { engine: 'csv', csv: () => largeCsv(rows, soldAt), close: async () => undefined };
+}

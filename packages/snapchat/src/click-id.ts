@@ -22,10 +22,19 @@ export function clickIdFromUrl(url: string | undefined): string | undefined {
  * the `_scclid` cookie; and the `_scid` cookie unless the sender gave one.
  */
 export function withSnapchatIds(context: MessageContext, cookies: Readonly<Record<string, string>>): MessageContext {
-  const snapchat = { ...(context.snapchat ?? {}) };
-  snapchat.clickId = clickIdFromUrl(context.page?.url) ?? snapchat.clickId ?? cookies._scclid;
-  snapchat.cookie1 ??= cookies._scid;
-  if (snapchat.clickId === undefined) delete snapchat.clickId;
-  if (snapchat.cookie1 === undefined) delete snapchat.cookie1;
-  return { ...context, snapchat };
+  const given = context.snapchat ?? {};
+  const clickId = clickIdFromUrl(context.page?.url) ?? given.clickId ?? cookies._scclid;
+  const cookie1 = given.cookie1 ?? cookies._scid;
+  // Copied key by key, rather than spread and then `delete`d from: this runs for every event, and
+  // V8's object spread measured several times slower on these objects.
+  const snapchat: Record<string, unknown> = {};
+  for (const key of Object.keys(given)) {
+    if (key !== 'clickId' && key !== 'cookie1') snapchat[key] = (given as Record<string, unknown>)[key];
+  }
+  if (clickId !== undefined) snapchat.clickId = clickId;
+  if (cookie1 !== undefined) snapchat.cookie1 = cookie1;
+  const enriched: Record<string, unknown> = {};
+  for (const key of Object.keys(context)) enriched[key] = (context as Record<string, unknown>)[key];
+  enriched.snapchat = snapchat;
+  return enriched;
 }

@@ -152,11 +152,41 @@ function validate(input: unknown, index: number, maxBytes: number, bodyBytes = I
       error: { index, messageId: id, errors: [`messageId: ids starting with "${reserved}" are made by the server`] },
     };
   }
-  if (bodyBytes > maxBytes && Buffer.byteLength(JSON.stringify(input ?? null)) > maxBytes) {
+  if (bodyBytes > maxBytes && jsonBytesAtMost(input) > maxBytes && Buffer.byteLength(JSON.stringify(input ?? null)) > maxBytes) {
     return { ok: false, error: { index, messageId: id, errors: [`message: larger than ${maxBytes} bytes`] } };
   }
   const result = validateMessage(input);
   return result.ok
     ? { ok: true, message: result.message }
     : { ok: false, error: { index, messageId: id, errors: result.errors } };
+}
+
+/**
+ * An upper bound on the bytes of a value's JSON: a character takes at most 6 bytes (`\u0000`), a
+ * number at most 25, each key or item its quotes, colon and comma. Messages without a request
+ * body to bound them (server-made ones: link clicks, postbacks, warehouse rows) are far below the
+ * limit; this walk says so in a tenth of the time of serialising them to measure.
+ */
+function jsonBytesAtMost(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return 2 + 6 * value.length;
+    case 'number':
+    case 'bigint':
+      return 25;
+    case 'boolean':
+      return 5;
+    case 'object': {
+      if (value === null) return 4;
+      let bytes = 2;
+      if (Array.isArray(value)) {
+        for (const item of value as unknown[]) bytes += 1 + jsonBytesAtMost(item);
+        return bytes;
+      }
+      for (const [key, item] of Object.entries(value)) bytes += 4 + 6 * key.length + jsonBytesAtMost(item);
+      return bytes;
+    }
+    default:
+      return 0; // undefined and functions are left out of JSON
+  }
 }

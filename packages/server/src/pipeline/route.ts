@@ -59,29 +59,29 @@ export function routeDeliveries(
   for (const integration of integrations) {
     if (!integration.enabled) continue;
     const destination = destinations.get(integration.vendor);
-    const delivery = { integrationId: integration.id, identifiers: destination?.identifiersOf(message) ?? [] };
+    const identifiers = destination?.identifiersOf(message) ?? [];
+    const delivery = (status: NewDelivery['status'], reasonCode?: ReasonCode, reason?: string): NewDelivery =>
+      reasonCode === undefined
+        ? { integrationId: integration.id, identifiers, status }
+        : { integrationId: integration.id, identifiers, status, reasonCode, reason };
     const missing = integration.consentCategories.filter((category) => granted[category] !== true);
     // A producer's skip is final: a paused integration must not send it once it is resumed.
     if (skip) {
-      deliveries.push({ ...delivery, status: 'skipped', reasonCode: skip.code, reason: skip.detail });
+      deliveries.push(delivery('skipped', skip.code, skip.detail));
     } else if (destination && excludedBySender(message.integrations, destination)) {
-      deliveries.push({
-        ...delivery,
-        status: 'skipped',
-        reasonCode: 'excluded_by_sender',
-        reason: `excluded_by_sender: the message's integrations switch ${destination.name} off`,
-      });
+      deliveries.push(
+        delivery(
+          'skipped',
+          'excluded_by_sender',
+          `excluded_by_sender: the message's integrations switch ${destination.name} off`,
+        ),
+      );
     } else if (integration.pausedReason) {
-      deliveries.push({
-        ...delivery,
-        status: 'blocked',
-        reasonCode: 'credentials_refused',
-        reason: `paused: ${integration.pausedReason}`,
-      });
+      deliveries.push(delivery('blocked', 'credentials_refused', `paused: ${integration.pausedReason}`));
     } else if (missing.length > 0) {
-      deliveries.push({ ...delivery, status: 'skipped', reasonCode: 'no_consent', reason: `no_consent: ${missing.join(', ')}` });
+      deliveries.push(delivery('skipped', 'no_consent', `no_consent: ${missing.join(', ')}`));
     } else {
-      deliveries.push({ ...delivery, status: 'pending' });
+      deliveries.push(delivery('pending'));
     }
   }
   return deliveries;

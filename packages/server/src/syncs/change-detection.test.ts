@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decideRow, rowHash } from './change-detection.js';
+import { decideRow, rowHash, rowHasher } from './change-detection.js';
 import { parseMapping } from './mapping.js';
 
 const mapping = parseMapping({ event: { value: 'Order Completed' }, email: 'customer_email', value: 'amount' }, []);
@@ -23,5 +24,30 @@ describe('decideRow', () => {
     ['a changed row, upsert mode', { hash: 'old', status: 'sent' }, 'upsert', { change: 'changed', send: true }],
   ] as const)('%s', (_name, previous, mode, expected) => {
     expect(decideRow('h', previous, mode)).toEqual(expected);
+  });
+});
+
+describe('rowHasher', () => {
+  it('gives the hashes earlier versions stored: SHA-256 of the JSON of [target, cell] pairs, its first 128 bits', () => {
+    const mixed = parseMapping(
+      { event: { value: 'Order Completed' }, email: 'e', value: 'amount', 'properties.vip': { value: true }, order_id: 'id' },
+      [],
+    );
+    // Each row with the cell texts it is hashed by: trimmed, and null when empty.
+    const rows: [Record<string, unknown>, (string | null)[]][] = [
+      [{ e: ' Jane@Example.com ', amount: 12.5, id: 7 }, ['Jane@Example.com', '12.5', '7']],
+      [{ e: 'quote " and \\ and \u2028 and é', amount: null, id: '' }, ['quote " and \\ and \u2028 and é', null, null]],
+      [{ amount: 0, id: 10n }, [null, '0', '10']],
+    ];
+    for (const [row, [email, value, orderId]] of rows) {
+      const text = JSON.stringify([
+        ['event', 'Order Completed'],
+        ['email', email],
+        ['value', value],
+        ['properties.vip', true],
+        ['order_id', orderId],
+      ]);
+      expect(rowHasher(mixed)(row)).toBe(createHash('sha256').update(text).digest('hex').slice(0, 32));
+    }
   });
 });

@@ -1,18 +1,41 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { SyncMode, SyncRowState } from '@datafirst/store';
 import type { Mapping, Row } from './mapping.js';
 import { cellText } from './row-values.js';
 
+/** SHA-256 of a text, hex: the one-shot `crypto.hash` where Node has it (20.12+), which skips a Hash object per call. */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
+
 /**
- * A hash of the row's mapped columns (in mapping order), so that a run can tell a changed row
- * from an unchanged one without keeping the rows themselves. 128 bits of SHA-256, hex.
+ * A function that hashes a row's mapped columns (in mapping order), so that a run can tell a
+ * changed row from an unchanged one without keeping the rows themselves. 128 bits of SHA-256,
+ * hex, of the JSON text `[[target, cell text or null], …]` (static values as given). The hashes
+ * are stored: this text must never change, or every row of every sync would look changed once.
+ * The JSON of the targets and static values is written once per mapping, not once per row.
  */
+export function rowHasher(mapping: Mapping): (row: Row) => string {
+  const parts = [...mapping].map(([target, source]) =>
+    'column' in source
+      ? { prefix: `[${JSON.stringify(target)},`, column: source.column }
+      : { prefix: JSON.stringify([target, source.value]), column: undefined },
+  );
+  return (row) => {
+    let text = '[';
+    for (let i = 0; i < parts.length; i++) {
+      const { prefix, column } = parts[i]!;
+      if (i > 0) text += ',';
+      text += column === undefined ? prefix : `${prefix}${JSON.stringify(cellText(row[column]) ?? null)}]`;
+    }
+    return sha256Hex(`${text}]`).slice(0, 32);
+  };
+}
+
+/** The hash of one row's mapped columns (see {@link rowHasher}). */
 export function rowHash(row: Row, mapping: Mapping): string {
-  const cells = [...mapping].map(([target, source]) => [
-    target,
-    'column' in source ? (cellText(row[source.column]) ?? null) : source.value,
-  ]);
-  return createHash('sha256').update(JSON.stringify(cells)).digest('hex').slice(0, 32);
+  return rowHasher(mapping)(row);
 }
 
 /** How a row compares with what the last runs saw of it. */

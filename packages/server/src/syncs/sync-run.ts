@@ -2,7 +2,7 @@ import type { Message } from '@datafirst/protocol';
 import type { Store, Sync, SyncRowError, SyncRowRecord, SyncRun, SyncRunCounts } from '@datafirst/store';
 import { emptyRunCounts } from '@datafirst/store';
 import { NO_REQUEST, type EventPipeline } from '../pipeline/event-pipeline.js';
-import { decideRow, rowHash } from './change-detection.js';
+import { decideRow, rowHasher } from './change-detection.js';
 import { missingColumns, parseMapping, rowMessage, type Mapping, type Row } from './mapping.js';
 import { cellText } from './row-values.js';
 import { syncMessageId } from './sync-message-id.js';
@@ -55,6 +55,7 @@ export async function executeRun(
 ): Promise<SyncRun> {
   const { store } = context;
   const mapping = storedMapping(sync);
+  const hashRow = rowHasher(mapping);
   const counts: SyncRunCounts = emptyRunCounts();
   const rowErrors: SyncRowError[] = [];
   const noteError = (error: SyncRowError) => {
@@ -71,7 +72,7 @@ export async function executeRun(
         checkedColumns = true;
         await store.syncs.updateRun(run.id, { status: 'sending' });
       }
-      await runBatch(context, sync, mapping, batch.rows, counts, noteError);
+      await runBatch(context, sync, { mapping, hashRow }, batch.rows, counts, noteError);
       await store.syncs.updateRun(run.id, { counts, rowErrors });
     }
     await store.syncs.finishRun(run.id, context.owner, { status: 'succeeded', counts, rowErrors, error: null });
@@ -86,7 +87,7 @@ export async function executeRun(
 async function runBatch(
   context: RunContext,
   sync: Sync,
-  mapping: Mapping,
+  { mapping, hashRow }: { mapping: Mapping; hashRow: (row: Row) => string },
   rows: readonly Row[],
   counts: SyncRunCounts,
   noteError: (error: SyncRowError) => void,
@@ -115,7 +116,7 @@ async function runBatch(
   );
   const oldest = context.maxEventAgeMs === undefined ? -Infinity : context.now() - context.maxEventAgeMs;
   for (const { key, row } of keyed) {
-    const hash = rowHash(row, mapping);
+    const hash = hashRow(row);
     const previous = states.get(key);
     const decision = decideRow(hash, previous, sync.mode);
     counts[decision.change]++;

@@ -19,7 +19,10 @@ export interface SyncRunnerOptions {
   logger?: Logger;
   /** How long a run's lease lasts without renewal (default 60 s); renewed a few times within it. */
   leaseMs?: number;
-  /** Rows read, compared and stored at a time (default 1,000). */
+  /**
+   * Rows read, compared and stored at a time (default 500): a few hundred rows share one commit
+   * and one look-up of row states, and a batch's objects still die young (1,000 measured slower).
+   */
   batchSize?: number;
   /** The connectors by engine (default: PostgreSQL, MySQL, SQLite). */
   connectors?: Readonly<Record<WarehouseKind, WarehouseConnector>>;
@@ -48,7 +51,7 @@ export class SyncRunner {
 
   constructor(private readonly options: SyncRunnerOptions) {
     this.leaseMs = options.leaseMs ?? 60_000;
-    this.batchSize = options.batchSize ?? 1_000;
+    this.batchSize = options.batchSize ?? 500;
     this.connectors = options.connectors ?? WAREHOUSE_CONNECTORS;
   }
 

@@ -6,7 +6,7 @@ export interface SyncSchedulerOptions {
   store: Store;
   runner: SyncRunner;
   logger?: Logger;
-  /** How often to look for due syncs (default 15 s). */
+  /** How often to look for due syncs (default 15 s): a scheduled run starts at most this late. */
   intervalMs?: number;
 }
 
@@ -16,7 +16,7 @@ export interface SyncSchedulerOptions {
  */
 export class SyncScheduler {
   private timer: NodeJS.Timeout | undefined;
-  private tick: Promise<void> = Promise.resolve();
+  private looking: Promise<void> | undefined;
   private stopped = false;
 
   constructor(private readonly options: SyncSchedulerOptions) {}
@@ -24,7 +24,8 @@ export class SyncScheduler {
   /** Looks for due syncs now and every interval. */
   start(): void {
     const look = () => {
-      this.tick = this.tick.then(() => this.runDue());
+      // A look lasts as long as the runs it starts: the next one waits for the next interval.
+      this.looking ??= this.runDue().finally(() => (this.looking = undefined));
     };
     look();
     this.timer = setInterval(look, this.options.intervalMs ?? 15_000);
@@ -51,6 +52,6 @@ export class SyncScheduler {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.tick;
+    await this.looking;
   }
 }

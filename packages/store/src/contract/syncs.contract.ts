@@ -158,5 +158,25 @@ export function describeSyncs(createDatabase: CreateTestDatabase): void {
       ]);
       expect([...(await store.syncs.rowStates(other.id, ['1'])).values()]).toEqual([{ hash: 'other', status: 'skipped' }]);
     });
+
+    it('records a large batch of row states at once, every one of them', async () => {
+      const { store } = under;
+      const { sync } = await warehouseSync(store);
+      const keys = Array.from({ length: 1234 }, (_, i) => `row-${i}`);
+      await store.syncs.recordRows(
+        sync.id,
+        keys.map((key, i) => ({ key, hash: `h${i}`, status: 'sent' as const })),
+      );
+      await store.syncs.recordRows(
+        sync.id,
+        keys.slice(0, 250).map((key) => ({ key, hash: 'again', status: 'failed' as const })),
+      );
+      const states = await store.syncs.rowStates(sync.id, keys);
+      expect(states.size).toBe(1234);
+      expect(states.get('row-0')).toEqual({ hash: 'again', status: 'failed' });
+      expect(states.get('row-249')).toEqual({ hash: 'again', status: 'failed' });
+      expect(states.get('row-250')).toEqual({ hash: 'h250', status: 'sent' });
+      expect(states.get('row-1233')).toEqual({ hash: 'h1233', status: 'sent' });
+    });
   });
 }

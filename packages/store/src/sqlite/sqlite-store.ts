@@ -56,6 +56,11 @@ export interface SqliteStoreOptions {
   secretKey?: string;
   /** The integration config keys that hold secrets (the destinations' secret fields); default none. */
   secretConfigKeys?: readonly string[];
+  /**
+   * The clock due times, leases and record times are read from (epoch ms); the database's by
+   * default. Tests move it on, to see what a schedule does an hour later without waiting an hour.
+   */
+  clock?: () => number;
 }
 
 /** Opens (creating and migrating as needed) a SQLite store. */
@@ -73,7 +78,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     migrate(db);
     const secrets = createSealedSecrets(createSecretBox(options.secretKey), options.secretConfigKeys ?? []);
     if (sealStoredSecrets(db, secrets)) removeOldPages(db);
-    return new SqliteStore(db, secrets);
+    return new SqliteStore(db, secrets, options.clock);
   } catch (error) {
     db.close(); // e.g. the wrong secret key: nothing may stay open on a refused start
     throw error;
@@ -200,8 +205,9 @@ class SqliteStore implements Store {
   constructor(
     private readonly db: Database.Database,
     private readonly secrets: SealedSecrets,
+    clock?: DatabaseClock,
   ) {
-    this.now = databaseClock(db);
+    this.now = clock ?? databaseClock(db);
     this.links = new SqliteLinkStore(db, this.now);
     this.admin = new SqliteAdminStore(db, secrets, this.now);
     this.sessions = new SqliteSessionStore(db, this.now);

@@ -72,6 +72,9 @@ interface SyncRunRow {
 
 const MINUTE_MS = 60_000;
 
+/** Row states per INSERT when a batch is recorded (5 parameters each, far below SQLite's limit). */
+const ROWS_PER_STATEMENT = 100;
+
 /** The statuses of a run that has not ended. */
 const UNFINISHED = `('queued', 'querying', 'sending')`;
 
@@ -117,12 +120,23 @@ export class SqliteSyncStore implements SyncStore {
     private readonly secrets: SealedSecrets,
     private readonly now: DatabaseClock,
   ) {
-    const upsertRow = db.prepare<{ syncId: string; key: string; hash: string; status: string; now: number }, never>(
-      `INSERT INTO sync_rows (sync_id, row_key, hash, status, updated_at) VALUES (@syncId, @key, @hash, @status, @now)
-       ON CONFLICT (sync_id, row_key) DO UPDATE SET hash = excluded.hash, status = excluded.status, updated_at = excluded.updated_at`,
-    );
+    // Row states are written a batch at a time, ROWS_PER_STATEMENT rows per statement: one call
+    // into SQLite per row was a quarter of the recording's time.
+    const upsertRows = (count: number) =>
+      db.prepare<unknown[], never>(
+        `INSERT INTO sync_rows (sync_id, row_key, hash, status, updated_at)
+         VALUES ${Array.from({ length: count }, () => '(?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (sync_id, row_key) DO UPDATE SET hash = excluded.hash, status = excluded.status, updated_at = excluded.updated_at`,
+      );
+    const upsertMany = upsertRows(ROWS_PER_STATEMENT);
+    const upsertOne = upsertRows(1);
     this.recordRowsTransaction = db.transaction((syncId: string, rows: readonly SyncRowRecord[], now: number) => {
-      for (const row of rows) upsertRow.run({ syncId, key: row.key, hash: row.hash, status: row.status, now });
+      const values = (chunk: readonly SyncRowRecord[]) => chunk.flatMap((row) => [syncId, row.key, row.hash, row.status, now]);
+      let start = 0;
+      for (; start + ROWS_PER_STATEMENT <= rows.length; start += ROWS_PER_STATEMENT) {
+        upsertMany.run(values(rows.slice(start, start + ROWS_PER_STATEMENT)));
+      }
+      for (const row of rows.slice(start)) upsertOne.run(values([row]));
     });
   }
 
