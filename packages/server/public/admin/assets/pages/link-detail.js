@@ -5,7 +5,7 @@
 import { api, errorMessage, errorMessages } from '../api.js';
 import { barChart } from '../bar-chart.js';
 import { badge, copyButton, date, errorList, field, fill, h, jsonBlock, select, timeEl, toast } from '../dom.js';
-import { revenueText } from './link-format.js';
+import { LINK_EVENTS, revenueText } from './link-format.js';
 
 /** @type {[key: string, label: string][]} */
 const SERIES = [
@@ -14,14 +14,6 @@ const SERIES = [
   ['purchases', 'Purchases'],
 ];
 const DAYS_SHOWN = 30;
-const TEST_EVENTS = [
-  ['click', 'Click'],
-  ['new_subscriber', 'New subscriber'],
-  ['first_purchase', 'First purchase'],
-  ['repeat_purchase', 'Repeat purchase'],
-  ['message_received', 'Message received'],
-  ['fan_sent_3_messages', 'Fan sent 3 messages'],
-];
 
 /** Draws #/links/:id. */
 export async function render(main, ctx) {
@@ -245,7 +237,7 @@ function conversionTable(conversions) {
 }
 
 function testEvent(link) {
-  const which = select({ name: 'event' }, TEST_EVENTS, 'click');
+  const which = select({ name: 'event' }, LINK_EVENTS, 'click');
   const result = h('div', { class: 'test-result', 'aria-live': 'polite' });
   const send = h('button', { type: 'submit', class: 'primary' }, 'Send test event');
   const form = h('form', { class: 'toolbar' }, field('Link event', which), send);

@@ -4,22 +4,12 @@
 import { api } from '../api.js';
 import { errorList, field, fill, h, select, toast } from '../dom.js';
 import { showFormError } from './form-errors.js';
+import { LINK_EVENTS } from './link-format.js';
 
 const OFFER_TYPES = [
   ['tracking_link', 'Tracking link'],
   ['free_trial', 'Free trial'],
 ];
-// The link events in the order a fan meets them, with what each means.
-/** @type {[key: string, label: string][]} */
-const LINK_EVENTS = [
-  ['click', 'Click on the link'],
-  ['new_subscriber', 'New subscriber'],
-  ['first_purchase', 'First purchase'],
-  ['repeat_purchase', 'Repeat purchase'],
-  ['message_received', 'Message received'],
-  ['fan_sent_3_messages', 'Fan sent 3 messages'],
-];
-
 /** Draws the form: #/links/new, or #/links/:id/edit. */
 export async function render(main, ctx) {
   const id = ctx.params[0] === 'new' ? null : ctx.params[0];
