@@ -1,5 +1,7 @@
 import type { EnrichedMessage, Traits } from '@datafirst/protocol';
 import type { AdminStore } from './admin.js';
+import type { LaneStore } from './lanes.js';
+import type { LimitStore } from './limits.js';
 import type { LinkStore } from './links.js';
 import type { PrivacyStore, SessionStore } from './privacy.js';
 import type { SyncStore } from './syncs.js';
@@ -185,6 +187,11 @@ export interface LeaseRequest {
   leaseMs: number;
   /** Only this integration's deliveries (a worker lane). */
   integrationId?: string;
+  /**
+   * With `integrationId`: lease only while `owner` holds that integration's lane (`lanes`), on
+   * the database's clock, so a worker whose lane was taken over sends no more of it.
+   */
+  requireLane?: boolean;
 }
 
 /** Whose profile to look up. */
@@ -327,6 +334,12 @@ export interface Store {
   readonly privacy: PrivacyStore;
   /** Warehouses, syncs, their runs and row states. */
   readonly syncs: SyncStore;
+
+  /** Which worker owns each integration's delivery lane. */
+  readonly lanes: LaneStore;
+
+  /** Failed sign-ins and ingest rate limits, shared by every collector on the database. */
+  readonly limits: LimitStore;
 
   close(): Promise<void>;
 }

@@ -3,7 +3,9 @@ import { describeEventsAndDeliveries } from './events-and-deliveries.contract.js
 import type { CreateTestDatabase } from './harness.js';
 import { describeHealth } from './health.contract.js';
 import { describeIntegrations } from './integrations.contract.js';
+import { describeLanes } from './lanes.contract.js';
 import { describeLeases } from './leases.contract.js';
+import { describeLimits } from './limits.contract.js';
 import { describeLinks } from './links.contract.js';
 import { describeMatchQuality } from './match-quality.contract.js';
 import { describePrivacy } from './privacy.contract.js';
@@ -28,6 +30,7 @@ export function describeStoreContract(engine: string, createDatabase: CreateTest
     describeEventsAndDeliveries(createDatabase);
     describeSearch(createDatabase);
     describeLeases(createDatabase);
+    describeLanes(createDatabase);
     describeReplay(createDatabase);
     describeProfiles(createDatabase);
     describeHealth(createDatabase);
@@ -35,6 +38,7 @@ export function describeStoreContract(engine: string, createDatabase: CreateTest
     describeTrends(createDatabase);
     describeLinks(createDatabase);
     describeSessions(createDatabase);
+    describeLimits(createDatabase);
     describePrivacy(createDatabase);
     describeSyncs(createDatabase);
   });

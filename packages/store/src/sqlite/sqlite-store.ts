@@ -32,6 +32,8 @@ import { SqliteAdminStore } from './admin-store.js';
 import { databaseClock, type DatabaseClock } from './clock.js';
 import { eventListQuery, type EventListParams } from './event-list-query.js';
 import { flag, iso, json, parse } from './columns.js';
+import { SqliteLaneStore } from './lane-store.js';
+import { SqliteLimitStore } from './limit-store.js';
 import { SqliteLinkStore } from './link-store.js';
 import { SqlitePrivacyStore } from './privacy-store.js';
 import { SqliteSessionStore } from './session-store.js';
@@ -172,7 +174,7 @@ interface PendingAppend {
   reject: (error: unknown) => void;
 }
 
-type LeaseParams = { owner: string; leaseMs: number; now: number; limit: number; integration?: string };
+type LeaseParams = { owner: string; leaseMs: number; now: number; limit: number; integration?: string; requireLane?: number };
 
 interface CompleteParams {
   id: number;
@@ -197,6 +199,8 @@ class SqliteStore implements Store {
   readonly sessions: SqliteSessionStore;
   readonly privacy: SqlitePrivacyStore;
   readonly syncs: SqliteSyncStore;
+  readonly lanes: SqliteLaneStore;
+  readonly limits: SqliteLimitStore;
   private readonly now: DatabaseClock;
   private readonly statements;
   private readonly appendTransaction;
@@ -213,6 +217,8 @@ class SqliteStore implements Store {
     this.sessions = new SqliteSessionStore(db, this.now);
     this.privacy = new SqlitePrivacyStore(db, this.now);
     this.syncs = new SqliteSyncStore(db, secrets, this.now);
+    this.lanes = new SqliteLaneStore(db, this.now);
+    this.limits = new SqliteLimitStore(db, this.now);
     this.appendTransaction = db.transaction(this.appendTransactionBody.bind(this));
     this.completeTransaction = db.transaction(this.completeTransactionBody.bind(this));
     this.statements = {
@@ -272,6 +278,8 @@ class SqliteStore implements Store {
          WHERE id IN (
            SELECT id FROM deliveries
            WHERE integration_id = @integration AND status = 'pending' AND next_attempt_at <= @now AND lease_until < @now
+             AND (@requireLane = 0 OR EXISTS (
+               SELECT 1 FROM lane_leases l WHERE l.integration_id = @integration AND l.owner = @owner AND l.lease_until > @now))
            ORDER BY next_attempt_at, id LIMIT @limit)
          RETURNING *`,
       ),
@@ -538,7 +546,11 @@ class SqliteStore implements Store {
     const leasedAt = this.now();
     const params = { owner: request.owner, leaseMs: request.leaseMs, now: leasedAt, limit: request.limit };
     const rows = request.integrationId
-      ? this.statements.leaseForIntegration.all({ ...params, integration: request.integrationId })
+      ? this.statements.leaseForIntegration.all({
+          ...params,
+          integration: request.integrationId,
+          requireLane: request.requireLane === true ? 1 : 0,
+        })
       : this.statements.lease.all(params);
     if (rows.length === 0) return [];
     // One query for all the leased deliveries' events, and one for their integrations.
