@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { DestinationRegistry } from '@datafirst/destination';
 import type { Store } from '@datafirst/store';
 import type { Logger } from 'pino';
@@ -29,17 +30,32 @@ export interface DeliveryWorkerOptions {
 
 const HOUR_MS = 60 * 60 * 1000;
 
+/** Most time between two rounds of lane keeping: how soon a worker that joins gets lanes. */
+const MAX_RENEW_EVERY_MS = 5_000;
+
 /**
  * The delivery worker: finds integrations with due deliveries and runs one lane per integration.
  * Every acknowledged event is delivered at least once; its id (the messageId) stays the same
- * across tries, so the destination counts it once. Several workers may share one database: leases
- * make sure no delivery is sent by two of them at once.
+ * across tries, so the destination counts it once. Several workers may share one database:
+ * delivery leases make sure no delivery is sent by two of them at once, and each integration's
+ * lane is owned by one worker at a time (the store's `lanes`), so its rate limit holds for the
+ * whole deployment and the lanes spread across the workers.
  */
 export class DeliveryWorker {
-  readonly owner = `worker-${randomUUID()}`;
+  /** Names the process (host and pid) in lane owners and leases, so an operator can tell who holds what. */
+  readonly owner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly settings: LaneSettings;
   private readonly pollIntervalMs: number;
+  private readonly renewEveryMs: number;
   private readonly lanes = new Map<string, IntegrationLane>();
+  /** The lanes this worker owns, as of its last round of lane keeping. */
+  private held = new Set<string>();
+  /** Lanes asked for at the last round and not given (another worker's, or over the share): asked again at the next renewal. */
+  private refused = new Set<string>();
+  /** Lanes being given up: their sends finish, then the store frees them. */
+  private readonly handingOver = new Set<string>();
+  private handOver: Promise<void> | undefined;
+  private keptAt = -Infinity;
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
@@ -60,6 +76,8 @@ export class DeliveryWorker {
       maxInFlight: options.maxInFlight ?? 2,
       now: options.now ?? Date.now,
     };
+    // Three renewals fit in a lease: one store hiccup does not lose the lanes.
+    this.renewEveryMs = Math.min(this.settings.leaseMs / 3, MAX_RENEW_EVERY_MS);
   }
 
   /** Starts looking for work in the background. */
@@ -69,12 +87,19 @@ export class DeliveryWorker {
     this.loop = this.run();
   }
 
-  /** Stops taking new work and resolves once in-flight sends are recorded. */
+  /** Stops taking new work and resolves once in-flight sends are recorded; its lanes are free at once. */
   async stop(): Promise<void> {
     this.running = false;
     this.wakeUp?.();
     await this.loop;
+    await this.handOver;
     await Promise.all([...this.lanes.values()].map((lane) => lane.stop()));
+    try {
+      await this.options.store.lanes.releaseLanes(this.owner);
+    } catch (error) {
+      // Not fatal: the lanes are free anyway once their lease runs out.
+      this.options.logger.warn({ err: error }, 'could not free the lanes; they are free once their lease runs out');
+    }
   }
 
   /** Cuts the idle wait short: new events were just stored. */
@@ -85,7 +110,11 @@ export class DeliveryWorker {
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        for (const integrationId of await this.options.store.dueIntegrations()) {
+        const due = await this.options.store.dueIntegrations();
+        const unasked = due.some((id) => !this.held.has(id) && !this.refused.has(id));
+        if (unasked || Date.now() - this.keptAt >= this.renewEveryMs) await this.keepLanes(due);
+        for (const integrationId of due) {
+          if (!this.held.has(integrationId) || this.handingOver.has(integrationId)) continue;
           let lane = this.lanes.get(integrationId);
           if (!lane) {
             lane = new IntegrationLane(integrationId, this.settings);
@@ -98,6 +127,52 @@ export class DeliveryWorker {
       }
       if (this.running) await this.idle();
     }
+  }
+
+  /**
+   * A round of lane keeping: renews the lanes this worker owns, takes free ones with due work up
+   * to its fair share, stops the lanes another worker took over, and gives up those over its
+   * share (idle ones first) so that a worker that joined gets some.
+   */
+  private async keepLanes(due: readonly string[]): Promise<void> {
+    this.keptAt = Date.now();
+    const { held, share } = await this.options.store.lanes.claimLanes({
+      owner: this.owner,
+      leaseMs: this.settings.leaseMs,
+      integrationIds: due,
+    });
+    this.held = new Set(held);
+    this.refused = new Set(due.filter((id) => !this.held.has(id)));
+    for (const integrationId of this.lanes.keys()) {
+      // Its lease ran out and another worker took it: the lane leases no more of it, and stops.
+      if (!this.held.has(integrationId) && !this.handingOver.has(integrationId)) void this.retire(integrationId);
+    }
+    const keep = held.filter((id) => !this.handingOver.has(id));
+    if (keep.length <= share || this.handOver) return;
+    const busy = (id: string) => (this.lanes.get(id)?.active ? 1 : 0);
+    const excess = [...keep].sort((a, b) => busy(a) - busy(b)).slice(0, keep.length - share);
+    for (const id of excess) this.handingOver.add(id);
+    this.handOver = this.giveUp(excess).finally(() => {
+      for (const id of excess) this.handingOver.delete(id);
+      this.handOver = undefined;
+    });
+  }
+
+  /** Lets the lanes' sends finish, then frees them for another worker. */
+  private async giveUp(integrationIds: string[]): Promise<void> {
+    await Promise.all(integrationIds.map((id) => this.retire(id)));
+    try {
+      await this.options.store.lanes.releaseLanes(this.owner, integrationIds);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not give up lanes; they are free once their lease runs out');
+    }
+  }
+
+  /** Stops this process's lane of an integration and forgets it (a new one starts if the lane comes back). */
+  private async retire(integrationId: string): Promise<void> {
+    const lane = this.lanes.get(integrationId);
+    this.lanes.delete(integrationId);
+    await lane?.stop();
   }
 
   private idle(): Promise<void> {

@@ -117,7 +117,14 @@ export class IntegrationLane {
   /** Leases up to `limit` of this integration's due deliveries. */
   private lease(limit: number): Promise<LeasedDelivery[]> {
     const s = this.settings;
-    return s.store.leaseDeliveries({ owner: s.owner, integrationId: this.integrationId, limit, leaseMs: s.leaseMs });
+    // Only while this worker owns the lane: once another took it over, this lane sends no more.
+    return s.store.leaseDeliveries({
+      owner: s.owner,
+      integrationId: this.integrationId,
+      limit,
+      leaseMs: s.leaseMs,
+      requireLane: true,
+    });
   }
 
   /** Builds the leased deliveries' events, sends them batch by batch, and records every outcome. */
