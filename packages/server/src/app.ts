@@ -68,6 +68,7 @@ export function createApps(options: AppOptions): Apps {
   const ingest = createIngestHandler({
     pipeline: options.pipeline,
     directory: options.directory,
+    limits: options.store.limits,
     logger: options.logger,
     metrics: options.metrics,
     trustProxy: options.trustProxy,

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Store } from '@datafirst/store';
+import type { LaneState, Store } from '@datafirst/store';
 
 /** The Prometheus metrics Datafirst exposes at `GET /metrics`. */
 export interface Metrics {
@@ -32,6 +32,7 @@ export function createMetrics(store: Store): Metrics {
       for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
     },
   });
+  laneGauges(store, registry);
   return {
     registry,
     received: counter('datafirst_events_received_total', 'Events stored by the collector', ['source']),
@@ -52,4 +53,49 @@ export function createMetrics(store: Store): Metrics {
       registers: [registry],
     }),
   };
+}
+
+/**
+ * Per integration: which worker owns its lane, its backlog and how long the oldest pending
+ * delivery has waited. Read from the store at scrape time, in one query shared by the three
+ * gauges (a scrape collects them together); any process's `/metrics` tells the same.
+ */
+function laneGauges(store: Store, registry: Registry): void {
+  let reading: Promise<LaneState[]> | undefined;
+  const states = () =>
+    (reading ??= store.lanes.laneStates().finally(() => {
+      reading = undefined;
+    }));
+  new Gauge({
+    name: 'datafirst_lane_owner',
+    help: "1 for the worker that owns an integration's delivery lane (a lane no worker holds has no sample)",
+    labelNames: ['integration', 'owner'],
+    registers: [registry],
+    async collect() {
+      // Owners change: only the current ones may stay.
+      this.reset();
+      for (const lane of await states())
+        if (lane.owner !== null) this.set({ integration: lane.integrationId, owner: lane.owner }, 1);
+    },
+  });
+  new Gauge({
+    name: 'datafirst_lane_backlog',
+    help: 'Pending deliveries of an integration, due now or at a later retry',
+    labelNames: ['integration'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const lane of await states()) this.set({ integration: lane.integrationId }, lane.pending);
+    },
+  });
+  new Gauge({
+    name: 'datafirst_lane_oldest_pending_seconds',
+    help: "How long an integration's oldest pending delivery has waited since it was created; 0 with none",
+    labelNames: ['integration'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const lane of await states()) this.set({ integration: lane.integrationId }, (lane.oldestPendingAgeMs ?? 0) / 1000);
+    },
+  });
 }

@@ -60,3 +60,43 @@ it('counts received, rejected, delivered and retried events per integration, wit
   expect(sample(text, 'datafirst_delivery_latency_seconds_count', { integration })).toBe(2);
   expect(text).toContain('# TYPE datafirst_deliveries_dead_lettered_total counter');
 });
+
+it("reports each integration's lane owner, backlog and oldest pending age, read from the store at scrape time", async () => {
+  const integrations = (await (await collector.admin('/v1/admin/integrations')).json()) as { integrations: { id: string }[] };
+  const { id: integration } = integrations.integrations[0]!;
+  // This collector's worker owns the lane; its name says the host and process.
+  const owned = await metrics();
+  const ownerLine = owned.split('\n').find((line) => line.startsWith(`datafirst_lane_owner{integration="${integration}"`));
+  expect(ownerLine).toMatch(new RegExp(`owner=".+-${process.pid}-[0-9a-f]{8}"} 1$`));
+  expect(sample(owned, 'datafirst_lane_backlog', { integration })).toBe(0);
+  expect(sample(owned, 'datafirst_lane_oldest_pending_seconds', { integration })).toBe(0);
+
+  // A collector without a worker on a database of its own: the events wait, and no one owns the lane.
+  const idle = await startTestCollector(['--no-worker', '--snapchat-url', mock.url, '--pixel-id', PIXEL], {
+    SNAP_ACCESS_TOKEN: 'metrics-token',
+  });
+  try {
+    const page = (messageId: string) => ({
+      type: 'page',
+      messageId,
+      anonymousId: 'a',
+      context: { page: { url: 'https://shop.example.com/' } },
+    });
+    expect((await idle.post('/v1/batch', { writeKey: WRITE_KEY, batch: [page('w-1'), page('w-2'), page('w-3')] })).status).toBe(
+      200,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const waiting = await (await fetch(`${idle.adminUrl}/metrics`)).text();
+    const [{ id: waitingIntegration }] = (
+      (await (await idle.admin('/v1/admin/integrations')).json()) as { integrations: { id: string }[] }
+    ).integrations as [{ id: string }];
+    expect(sample(waiting, 'datafirst_lane_backlog', { integration: waitingIntegration })).toBe(3);
+    expect(sample(waiting, 'datafirst_lane_oldest_pending_seconds', { integration: waitingIntegration })).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(sample(waiting, 'datafirst_lane_owner', { integration: waitingIntegration })).toBeUndefined();
+    expect(waiting).toContain('# TYPE datafirst_lane_owner gauge');
+  } finally {
+    await idle.stopAndClean();
+  }
+});

@@ -56,7 +56,7 @@ export type {
 } from './admin.js';
 export type { DailyDeliveryCount, ErasureCounts, ErasureRequest, PrivacyStore, SessionStore, StoredSession } from './privacy.js';
 export type { LaneClaim, LaneHolding, LaneState, LaneStore } from './lanes.js';
-export type { LimitStore, RecentFailures, WindowAnswer } from './limits.js';
+export type { LimitStore, RecentFailures, TokenAnswer } from './limits.js';
 export { identitiesOf, identityHashes } from './identity-hashes.js';
 export type {
   NewSync,

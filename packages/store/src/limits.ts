@@ -1,6 +1,6 @@
 /**
  * Limits that must hold across every collector sharing the database, counted in the database on
- * its clock: failed admin sign-ins, and requests a second for sources with an ingest rate limit.
+ * its clock: failed admin sign-ins, and the token buckets of sources with an ingest rate limit.
  */
 export interface LimitStore {
   /**
@@ -16,11 +16,11 @@ export interface LimitStore {
   recentFailedSignIns(key: string, windowMs: number, limit: number): Promise<RecentFailures>;
 
   /**
-   * Counts one request under `key` in the current fixed window of `windowMs` (windows start at
-   * multiples of `windowMs` on the database's clock), unless `limit` requests were counted there
-   * already: then nothing is counted and the answer says how long until the window ends.
+   * Takes one token from `key`'s bucket, which holds at most `burst` tokens (full at first) and
+   * refills at `rate` tokens a second on the database's clock. With none left it takes nothing
+   * and says how long until one will be there.
    */
-  countRequest(key: string, limit: number, windowMs: number): Promise<WindowAnswer>;
+  takeToken(key: string, rate: number, burst: number): Promise<TokenAnswer>;
 }
 
 export interface RecentFailures {
@@ -30,9 +30,9 @@ export interface RecentFailures {
   times: number[];
 }
 
-export interface WindowAnswer {
-  /** True when the request was counted (it is within the limit). */
-  allowed: boolean;
-  /** Milliseconds until the current window ends, on the database's clock. */
-  windowEndsInMs: number;
+export interface TokenAnswer {
+  /** True when a token was taken: the request may go ahead. */
+  taken: boolean;
+  /** When none was: milliseconds until one will be (0 when one was taken). */
+  waitMs: number;
 }

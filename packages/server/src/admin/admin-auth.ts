@@ -37,10 +37,10 @@ export function sessionOf(req: Request, sessions: AdminSessions): Promise<AdminS
  * sign-ins. A correct token is always let in: the limit is for guessers, and must not let them
  * lock the admin out. Answers (and returns false) when the token is wrong: 429 over the limit.
  */
-export function checkAdminToken(req: Request, res: Response, token: string, options: AdminAuthOptions): boolean {
+export async function checkAdminToken(req: Request, res: Response, token: string, options: AdminAuthOptions): Promise<boolean> {
   if (sameSecret(token, options.adminToken)) return true;
   const ip = req.ip ?? 'unknown';
-  const wait = options.limiter.retryAfterSeconds(ip);
+  const wait = await options.limiter.retryAfterSeconds(ip);
   if (wait !== undefined) {
     res
       .status(429)
@@ -48,7 +48,7 @@ export function checkAdminToken(req: Request, res: Response, token: string, opti
       .json({ error: `too many failed sign-ins: try again in ${wait} s` });
     return false;
   }
-  options.limiter.fail(ip);
+  await options.limiter.fail(ip);
   res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'invalid admin token' });
   return false;
 }
@@ -76,7 +76,7 @@ async function admit(req: Request, res: Response, next: NextFunction, options: A
         .json({ error: 'missing admin token: send Authorization: Bearer <token>' });
       return;
     }
-    if (!checkAdminToken(req, res, token, options)) return;
+    if (!(await checkAdminToken(req, res, token, options))) return;
     res.locals.adminAuth = { via: 'token' } satisfies AdminAuth;
     next();
     return;

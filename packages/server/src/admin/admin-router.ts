@@ -43,7 +43,7 @@ export function adminRouter(options: AdminOptions): Router {
   const auth: AdminAuthOptions = {
     adminToken: options.adminToken,
     sessions: new AdminSessions(options.adminToken, store.sessions),
-    limiter: new FailedLoginLimiter(options.maxFailedSignIns ?? 10, 60_000),
+    limiter: new FailedLoginLimiter(store.limits, options.maxFailedSignIns ?? 10, 60_000),
   };
   const router = express.Router();
   router.use(apiSecurityHeaders());

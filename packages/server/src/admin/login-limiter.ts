@@ -1,3 +1,5 @@
+import type { LimitStore } from '@datafirst/store';
+
 /** The key under which every failure counts, whatever address it came from. */
 const ANY_ADDRESS = '*';
 
@@ -7,49 +9,33 @@ const ANY_ADDRESS = '*';
  * the per-token limit is what bounds a distributed guesser. It only slows guessers down and makes them
  * visible: the token's length is what makes guessing hopeless, and a correct token is always let in,
  * so no flood of wrong guesses can lock the admin out.
- * In memory: each collector process counts its own; a restart forgives.
+ * Counted in the database (the store's `limits`), on its clock: every collector sharing it sees the
+ * same failures, so a guesser gains nothing by spreading over them, and a restart forgives nothing.
  */
 export class FailedLoginLimiter {
-  private readonly failures = new Map<string, number[]>();
-
   constructor(
+    private readonly store: LimitStore,
     private readonly maxPerAddress = 10,
     private readonly windowMs = 60_000,
-    private readonly now: () => number = Date.now,
     private readonly maxPerToken = 10 * maxPerAddress,
   ) {}
 
   /** Seconds until `ip` may try a wrong token again, or undefined when it may try now. */
-  retryAfterSeconds(ip: string): number | undefined {
-    const waits = [this.wait(ip, this.maxPerAddress), this.wait(ANY_ADDRESS, this.maxPerToken)].filter(
-      (wait) => wait !== undefined,
-    );
-    return waits.length === 0 ? undefined : Math.max(...waits);
+  async retryAfterSeconds(ip: string): Promise<number | undefined> {
+    const waits = await Promise.all([this.wait(ip, this.maxPerAddress), this.wait(ANY_ADDRESS, this.maxPerToken)]);
+    const known = waits.filter((wait) => wait !== undefined);
+    return known.length === 0 ? undefined : Math.max(...known);
   }
 
   /** Records a failed attempt from `ip`. */
-  fail(ip: string): void {
-    this.record(ip, this.maxPerAddress);
-    this.record(ANY_ADDRESS, this.maxPerToken);
+  async fail(ip: string): Promise<void> {
+    await this.store.recordFailedSignIn([ip, ANY_ADDRESS], this.windowMs);
   }
 
-  private wait(key: string, max: number): number | undefined {
-    const recent = this.recent(key);
-    if (recent.length < max) return undefined;
-    return Math.max(1, Math.ceil((recent[recent.length - max]! + this.windowMs - this.now()) / 1000));
-  }
-
-  private record(key: string, max: number): void {
-    const recent = this.recent(key);
-    recent.push(this.now());
-    this.failures.delete(key); // re-inserted last, so the map stays in order of last failure
-    this.failures.set(key, recent.slice(-max));
-    // Spoofed or rotating addresses must not grow this without bound: forget the quietest.
-    if (this.failures.size > 10_000) this.failures.delete(this.failures.keys().next().value!);
-  }
-
-  private recent(key: string): number[] {
-    const since = this.now() - this.windowMs;
-    return (this.failures.get(key) ?? []).filter((at) => at > since);
+  private async wait(key: string, max: number): Promise<number | undefined> {
+    const { now, times } = await this.store.recentFailedSignIns(key, this.windowMs, max);
+    if (times.length < max) return undefined;
+    // The oldest of the last `max` failures leaving the window lets one more try in.
+    return Math.max(1, Math.ceil((times[0]! + this.windowMs - now) / 1000));
   }
 }

@@ -26,7 +26,7 @@ export function sessionRoutes(options: AdminAuthOptions): Router {
       res.status(400).json({ error: 'token: the admin token is required', errors: ['token: the admin token is required'] });
       return;
     }
-    if (!checkAdminToken(req, res, body.token.trim(), options)) return;
+    if (!(await checkAdminToken(req, res, body.token.trim(), options))) return;
     const { session, cookie } = await options.sessions.issue();
     res.status(201).append('Set-Cookie', sessionCookie(cookie, req.secure)).json(sessionJson(session));
   };

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LIMITS, type EnrichedMessage } from '@datafirst/protocol';
+import type { LimitStore } from '@datafirst/store';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { EventPipeline } from '../pipeline/event-pipeline.js';
@@ -17,6 +18,8 @@ import { writeKeyOf } from './write-key.js';
 export interface IngestOptions {
   pipeline: EventPipeline;
   directory: SourceDirectory;
+  /** Where sources' rate limits are counted, for every collector alike. */
+  limits: LimitStore;
   logger: Logger;
   metrics: Metrics;
   trustProxy: number | boolean;
@@ -53,7 +56,7 @@ class IngestError extends Error {
  */
 export function createIngestHandler(options: IngestOptions): IngestHandler {
   const maxBodyBytes = options.maxBodyBytes ?? LIMITS.maxBodyBytes;
-  const limiter = new SourceRateLimiter();
+  const limiter = new SourceRateLimiter(options.limits);
   return (req, res) => {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
@@ -194,7 +197,7 @@ async function handle(
   if (!source) throw new IngestError(401, 'unknown write key');
   allowOrigin(req, res, source.allowedOrigins);
   if (source.rateLimitRps !== null) {
-    const waitS = limiter.take(source.id, source.rateLimitRps, (options.now?.() ?? new Date()).getTime());
+    const waitS = await limiter.take(source.id, source.rateLimitRps);
     if (waitS > 0) {
       throw new IngestError(429, `rate limit: this source may send ${source.rateLimitRps} requests a second`, {
         'retry-after': String(waitS),

@@ -2,10 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { sleep, useStore, type CreateTestDatabase } from './harness.js';
 
 const MINUTE = 60_000;
-// Windows this long are not crossed during a test (one starts at each whole hour).
-const HOUR = 3_600_000;
 
-/** Limits every collector on one database shares: failed sign-ins and request windows. */
+/** Limits every collector on one database shares: failed sign-ins and token buckets. */
 export function describeLimits(createDatabase: CreateTestDatabase): void {
   describe('shared limits', () => {
     const under = useStore(createDatabase);
@@ -42,29 +40,34 @@ export function describeLimits(createDatabase: CreateTestDatabase): void {
       expect((await reopened.limits.recentFailedSignIns('203.0.113.7', MINUTE, 10)).times).toHaveLength(1);
     });
 
-    it('counts requests up to the limit in a window, refuses the rest, and keeps each key apart', async () => {
+    it("takes a bucket's burst at once, then refuses and says how long until the next token, for each key apart", async () => {
       const { limits } = under.store;
       const answers = [];
-      for (let i = 0; i < 4; i++) answers.push(await limits.countRequest('ingest:src_a', 3, HOUR));
-      expect(answers.map((a) => a.allowed)).toEqual([true, true, true, false]);
-      expect(answers[3]!.windowEndsInMs).toBeGreaterThan(0);
-      expect(answers[3]!.windowEndsInMs).toBeLessThanOrEqual(HOUR);
-      expect((await limits.countRequest('ingest:src_b', 3, HOUR)).allowed).toBe(true);
-      // The count is in the database: a store opened on it again (another collector) sees it.
+      for (let i = 0; i < 4; i++) answers.push(await limits.takeToken('ingest:src_a', 0.5, 3));
+      expect(answers.map((a) => a.taken)).toEqual([true, true, true, false]);
+      expect(answers.slice(0, 3).map((a) => a.waitMs)).toEqual([0, 0, 0]);
+      // One token every 2 s: the next is at most 2 s away, and a few ms have passed since the burst.
+      expect(answers[3]!.waitMs).toBeGreaterThan(1500);
+      expect(answers[3]!.waitMs).toBeLessThanOrEqual(2000);
+      expect((await limits.takeToken('ingest:src_b', 0.5, 3)).taken).toBe(true);
+      // The bucket is in the database: a store opened on it again (another collector) sees it empty.
       const reopened = await under.reopen();
-      expect((await reopened.limits.countRequest('ingest:src_a', 3, HOUR)).allowed).toBe(false);
-      expect((await reopened.limits.countRequest('ingest:src_b', 3, HOUR)).allowed).toBe(true);
+      expect((await reopened.limits.takeToken('ingest:src_a', 0.5, 3)).taken).toBe(false);
+      expect((await reopened.limits.takeToken('ingest:src_b', 0.5, 3)).taken).toBe(true);
     });
 
-    it('starts every window with a fresh count', async () => {
+    it('refills a bucket at its rate on the database clock, never beyond its burst', async () => {
       const { limits } = under.store;
-      // Start just inside a fresh 200 ms window, so the two first requests share one.
-      await sleep((await limits.countRequest('warm-up', 1, 200)).windowEndsInMs + 5);
-      expect((await limits.countRequest('ingest:src_a', 1, 200)).allowed).toBe(true);
-      const refused = await limits.countRequest('ingest:src_a', 1, 200);
-      expect(refused.allowed).toBe(false);
-      await sleep(refused.windowEndsInMs + 5);
-      expect((await limits.countRequest('ingest:src_a', 1, 200)).allowed).toBe(true);
+      expect((await limits.takeToken('ingest:src_a', 20, 1)).taken).toBe(true);
+      const refused = await limits.takeToken('ingest:src_a', 20, 1);
+      expect(refused.taken).toBe(false);
+      expect(refused.waitMs).toBeLessThanOrEqual(50);
+      await sleep(refused.waitMs + 10);
+      expect((await limits.takeToken('ingest:src_a', 20, 1)).taken).toBe(true);
+      await sleep(200);
+      // Four tokens' time passed, but the bucket holds one.
+      expect((await limits.takeToken('ingest:src_a', 20, 1)).taken).toBe(true);
+      expect((await limits.takeToken('ingest:src_a', 20, 1)).taken).toBe(false);
     });
   });
 }

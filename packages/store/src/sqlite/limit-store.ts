@@ -1,23 +1,34 @@
 import type Database from 'better-sqlite3';
-import type { LimitStore, RecentFailures, WindowAnswer } from '../limits.js';
+import type { LimitStore, RecentFailures, TokenAnswer } from '../limits.js';
 import type { DatabaseClock } from './clock.js';
 
-/** Shared limits in SQLite: a row per failed sign-in, a counter per key and request window. */
+/** The tokens a bucket holds at @now: what it had, refilled since, at most its burst. */
+const REFILLED = 'min(@burst, tokens + max(0, @now - updated_at) * @rate / 1000.0)';
+
+type BucketParams = { key: string; rate: number; burst: number; now: number };
+
+/** Shared limits in SQLite: a row per failed sign-in, a row per token bucket. */
 export class SqliteLimitStore implements LimitStore {
   private readonly statements;
+  private readonly takeTransaction;
 
   constructor(
     private readonly db: Database.Database,
     private readonly now: DatabaseClock,
   ) {
     this.statements = {
-      count: db.prepare<{ key: string; start: number; limit: number }, { count: number }>(
-        `INSERT INTO request_windows (key, window_start, count) VALUES (@key, @start, 1)
-         ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1 WHERE count < @limit
-         RETURNING count`,
+      take: db.prepare<BucketParams, { tokens: number }>(
+        `INSERT INTO rate_buckets (key, tokens, updated_at) VALUES (@key, @burst - 1, @now)
+         ON CONFLICT (key) DO UPDATE SET tokens = ${REFILLED} - 1, updated_at = @now WHERE ${REFILLED} >= 1
+         RETURNING tokens`,
       ),
-      dropOldWindows: db.prepare<[string, number], never>('DELETE FROM request_windows WHERE key = ? AND window_start < ?'),
+      tokens: db.prepare<BucketParams, { tokens: number }>(`SELECT ${REFILLED} AS tokens FROM rate_buckets WHERE key = @key`),
     };
+    this.takeTransaction = db.transaction((params: BucketParams): TokenAnswer => {
+      if (this.statements.take.get(params)) return { taken: true, waitMs: 0 };
+      const tokens = this.statements.tokens.get(params)?.tokens ?? 0;
+      return { taken: false, waitMs: Math.max(1, Math.ceil(((1 - tokens) / params.rate) * 1000)) };
+    });
   }
 
   async recordFailedSignIn(keys: readonly string[], windowMs: number): Promise<void> {
@@ -43,12 +54,7 @@ export class SqliteLimitStore implements LimitStore {
     return { now, times };
   }
 
-  async countRequest(key: string, limit: number, windowMs: number): Promise<WindowAnswer> {
-    const now = this.now();
-    const start = now - (now % windowMs);
-    const counted = this.statements.count.get({ key, start, limit });
-    // The first request of a window is the moment to forget the windows before it.
-    if (counted?.count === 1) this.statements.dropOldWindows.run(key, start);
-    return { allowed: counted !== undefined, windowEndsInMs: start + windowMs - now };
+  async takeToken(key: string, rate: number, burst: number): Promise<TokenAnswer> {
+    return this.takeTransaction.immediate({ key, rate, burst, now: this.now() });
   }
 }

@@ -3,12 +3,12 @@ import type { Migration } from './migrations.js';
 /**
  * Migration 34: what several workers and collectors on one database share. Lane leases say which
  * worker sends each integration's deliveries; live workers are counted to share lanes fairly;
- * failed sign-ins and ingest request windows make the admin lockout and a source's rate limit
+ * failed sign-ins and ingest token buckets make the admin lockout and a source's rate limit
  * hold across collectors. Every time is epoch ms on the database's clock.
  */
 export const SHARED_STATE_MIGRATION: Migration = {
   version: 34,
-  name: 'lane leases, live workers, failed sign-ins and ingest request windows shared across processes',
+  name: 'lane leases, live workers, failed sign-ins and rate-limit buckets shared across processes',
   sql: `
     -- One row per integration whose lane a worker holds (or held: lease_until past, free to take).
     CREATE TABLE lane_leases (
@@ -34,12 +34,11 @@ export const SHARED_STATE_MIGRATION: Migration = {
     CREATE INDEX failed_sign_ins_by_key ON failed_sign_ins(key, at);
     CREATE INDEX failed_sign_ins_by_time ON failed_sign_ins(at);
 
-    -- Requests counted per key (a rate-limited source) and fixed window; old windows are dropped.
-    CREATE TABLE request_windows (
-      key           TEXT NOT NULL,
-      window_start  INTEGER NOT NULL,
-      count         INTEGER NOT NULL,
-      PRIMARY KEY (key, window_start)
+    -- A token bucket per key (a rate-limited source): tokens left as of updated_at.
+    CREATE TABLE rate_buckets (
+      key         TEXT PRIMARY KEY,
+      tokens      REAL NOT NULL,
+      updated_at  INTEGER NOT NULL
     ) WITHOUT ROWID;
   `,
 };
