@@ -55,6 +55,10 @@ export class DeliveryWorker {
   /** Lanes being given up: their sends finish, then the store frees them. */
   private readonly handingOver = new Set<string>();
   private handOver: Promise<void> | undefined;
+  /** Cuts short a hand-over's wait for its buckets to fill: the worker is stopping. */
+  private stopResting: (() => void) | undefined;
+  /** Lanes whose buckets were not full again when the worker stopped: left to their lease running out. */
+  private readonly unrested = new Set<string>();
   private keptAt = -Infinity;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -87,15 +91,27 @@ export class DeliveryWorker {
     this.loop = this.run();
   }
 
-  /** Stops taking new work and resolves once in-flight sends are recorded; its lanes are free at once. */
+  /**
+   * Stops taking new work and resolves once in-flight sends are recorded. Its lanes are freed at
+   * once, but for those that sent too recently to be handed over (see IntegrationLane.msUntilRested).
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.wakeUp?.();
+    this.stopResting?.();
     await this.loop;
     await this.handOver;
-    await Promise.all([...this.lanes.values()].map((lane) => lane.stop()));
+    const lanes = [...this.lanes.values()];
+    await Promise.all(lanes.map((lane) => lane.stop()));
+    for (const lane of lanes) if (lane.msUntilRested() > 0) this.unrested.add(lane.integrationId);
     try {
-      await this.options.store.lanes.releaseLanes(this.owner);
+      // A lane whose bucket is not full again stays this worker's until its lease runs out (no
+      // wait at shutdown): its next owner starts with a full bucket.
+      if (this.unrested.size === 0) await this.options.store.lanes.releaseLanes(this.owner);
+      else {
+        const rested = [...this.held].filter((id) => !this.unrested.has(id));
+        await this.options.store.lanes.releaseLanes(this.owner, rested);
+      }
     } catch (error) {
       // Not fatal: the lanes are free anyway once their lease runs out.
       this.options.logger.warn({ err: error }, 'could not free the lanes; they are free once their lease runs out');
@@ -158,9 +174,27 @@ export class DeliveryWorker {
     });
   }
 
-  /** Lets the lanes' sends finish, then frees them for another worker. */
+  /** Lets the lanes' sends finish and their buckets fill again, then frees them for another worker. */
   private async giveUp(integrationIds: string[]): Promise<void> {
+    const lanes = integrationIds.flatMap((id) => this.lanes.get(id) ?? []);
     await Promise.all(integrationIds.map((id) => this.retire(id)));
+    const rest = Math.max(0, ...lanes.map((lane) => lane.msUntilRested()));
+    if (rest > 0) {
+      const rested =
+        this.running &&
+        (await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(true), rest);
+          this.stopResting = () => {
+            clearTimeout(timer);
+            resolve(false);
+          };
+        }));
+      this.stopResting = undefined;
+      if (!rested) {
+        for (const id of integrationIds) this.unrested.add(id);
+        return;
+      }
+    }
     try {
       await this.options.store.lanes.releaseLanes(this.owner, integrationIds);
     } catch (error) {

@@ -76,6 +76,15 @@ export class IntegrationLane {
     });
   }
 
+  /**
+   * Milliseconds until this lane's rate-limit bucket is full again. A worker that takes the lane
+   * over starts with a full one, so the lane is handed over only then: the integration never
+   * gets more than its rate and one burst from the two together.
+   */
+  msUntilRested(): number {
+    return this.bucket?.msUntilFull() ?? 0;
+  }
+
   /** Finishes in-flight sends and stops. */
   async stop(): Promise<void> {
     this.stopping = true;

@@ -34,6 +34,12 @@ export class TokenBucket {
     return Math.ceil(((1 - this.tokens) / this.rate) * 1000);
   }
 
+  /** Milliseconds until the bucket is full again: from then on, whoever sends next may use a whole burst. */
+  msUntilFull(): number {
+    this.refill();
+    return Math.ceil(((this.burst - this.tokens) / this.rate) * 1000);
+  }
+
   private refill(): void {
     const now = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.updatedAt) / 1000) * this.rate);
