@@ -350,8 +350,8 @@ export const OPTIONS = {
     defaultText: 'twice the request timeout',
     parse: number(0),
     help:
-      "how long a worker owns the deliveries it is sending, in milliseconds; a crashed worker's deliveries " +
-      'are sent again after it. More than the request timeout',
+      "how long a worker owns the deliveries it is sending and its integrations' lanes, in milliseconds; a crashed " +
+      "worker's deliveries are sent again after it, and its lanes taken over. More than the request timeout",
     secret: false,
   },
   retryWindow: {
