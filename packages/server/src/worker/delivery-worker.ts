@@ -43,6 +43,7 @@ export class DeliveryWorker {
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
+  private stopListening: (() => void) | undefined;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
@@ -66,18 +67,22 @@ export class DeliveryWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    // Told by the store when deliveries are queued, here or (on PostgreSQL) by another machine;
+    // polling stays, for what no one announces (a retry falling due).
+    this.stopListening = this.options.store.onDeliveriesQueued(() => this.wake());
     this.loop = this.run();
   }
 
   /** Stops taking new work and resolves once in-flight sends are recorded. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopListening?.();
     this.wakeUp?.();
     await this.loop;
     await Promise.all([...this.lanes.values()].map((lane) => lane.stop()));
   }
 
-  /** Cuts the idle wait short: new events were just stored. */
+  /** Cuts the idle wait short: new deliveries were just queued. */
   wake(): void {
     this.wakeUp?.();
   }

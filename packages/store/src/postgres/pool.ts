@@ -6,12 +6,9 @@ export const NOW_MS_SQL = `floor(extract(epoch FROM clock_timestamp()) * 1000)::
 // bigint (int8) and numeric (what sum() of a bigint gives) come back as numbers: every count, id
 // and epoch-ms time the store keeps is far below 2^53.
 const NUMERIC_OIDS = new Set([20, 1700]);
-const types: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    NUMERIC_OIDS.has(oid) && format !== 'binary'
-      ? Number
-      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
-};
+const parseText = (oid: number): ((text: string) => unknown) =>
+  NUMERIC_OIDS.has(oid) ? Number : (pg.types.getTypeParser(oid, 'text') as (text: string) => unknown);
+const types = { getTypeParser: parseText };
 
 /** How the store reaches PostgreSQL. */
 export interface PoolOptions {
