@@ -48,6 +48,9 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
   for (let attempt = 0; ; attempt++) {
     const client = await pool.connect();
     let broken = false;
+    // The connection lost between two statements emits 'error' on the client: unheard, it would end the process.
+    const lost = () => (broken = true);
+    client.on('error', lost);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -59,6 +62,7 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
       throw error;
     } finally {
       // A connection whose rollback failed is not given to anyone else.
+      client.off('error', lost);
       client.release(broken);
     }
   }
