@@ -1,5 +1,6 @@
 #!/usr/bin/env -S node --max-old-space-size=160
 import { adminTokenPath, withKeptAdminToken } from './admin-token-file.js';
+import { maskUrl } from './admin/mask.js';
 import { loadConfig } from './config.js';
 import { helpText } from './options-help.js';
 import { startDatafirst, startWorker } from './server.js';
@@ -55,7 +56,7 @@ async function main(argv: string[]): Promise<void> {
   } else if (config.adminTokenKept) {
     lines.push(`  Admin token:      kept in ${adminTokenPath(config)} (generated at the first start)`);
   }
-  lines.push(`  Database:         ${config.dbPath}`);
+  lines.push(`  Database:         ${config.databaseUrl ? `PostgreSQL ${maskUrl(config.databaseUrl)}` : config.dbPath}`);
   console.log(lines.join('\n'));
 
   onShutdown(() => running.close());

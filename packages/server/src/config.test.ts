@@ -27,6 +27,7 @@ const DEFAULTS: Config = {
   idleTimeoutMs: 65_000,
   maxConnectionsPerAddress: 1000,
   dbPath: resolve('data/datafirst.db'),
+  databaseUrl: undefined,
   durability: 'normal',
   adminToken: expect.stringMatching(/^[\w-]{32}$/),
   adminTokenGenerated: true,
@@ -145,6 +146,13 @@ const EVERY_OPTION: [keyof typeof OPTIONS, string, string[] | undefined, Partial
   ['idleTimeout', '5000', ['--idle-timeout', '5000'], { idleTimeoutMs: 5000 }, {}],
   ['maxConnectionsPerAddress', '50', ['--max-connections-per-address', '50'], { maxConnectionsPerAddress: 50 }, {}],
   ['db', 'other.db', ['--db', 'other.db'], { dbPath: resolve('other.db') }, {}],
+  [
+    'databaseUrl',
+    'postgres://df:pw@db.internal:5432/datafirst',
+    ['--database-url', 'postgres://df:pw@db.internal:5432/datafirst'],
+    { databaseUrl: 'postgres://df:pw@db.internal:5432/datafirst' },
+    {},
+  ],
   ['durability', 'full', ['--durability', 'full'], { durability: 'full' }, {}],
   [
     'adminToken',
@@ -223,6 +231,13 @@ describe('every option', () => {
 });
 
 describe('bad values', () => {
+  it('refuses a database URL that is not postgres:// without repeating it, password and all', () => {
+    const url = 'mysql://df:hunter2@db.internal/datafirst';
+    expect(() => loadConfig(['--database-url', url], {})).toThrow(/^invalid database url: not a postgres:\/\/ URL/);
+    expect(() => loadConfig([], { DATAFIRST_DATABASE_URL: url })).not.toThrow(/hunter2/);
+    expect(() => loadConfig([], { DATAFIRST_DATABASE_URL: url })).toThrow(/invalid database url/);
+  });
+
   it.each([
     [['--port', '70000'], {}, 'invalid port: 70000 (a whole number from 0 to 65535), from --port'],
     [[], { PORT: 'http' }, 'invalid port: http (a whole number from 0 to 65535), from PORT'],

@@ -21,6 +21,8 @@ export interface Config {
   maxConnectionsPerAddress: number;
   /** SQLite database file. */
   dbPath: string;
+  /** PostgreSQL instead of SQLite, when set; it may hold a password: never logged as it is. */
+  databaseUrl?: string;
   /** `full` also survives power loss (fsync per commit); `normal` survives a process crash. */
   durability: 'normal' | 'full';
   adminToken: string;
@@ -131,6 +133,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
     idleTimeoutMs: read(OPTIONS.idleTimeout),
     maxConnectionsPerAddress: read(OPTIONS.maxConnectionsPerAddress),
     dbPath: read(OPTIONS.db),
+    databaseUrl: read(OPTIONS.databaseUrl),
     durability: read(OPTIONS.durability),
     adminToken: givenAdminToken ?? randomBytes(24).toString('base64url'),
     adminTokenGenerated: givenAdminToken === undefined,

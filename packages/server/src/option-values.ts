@@ -84,6 +84,17 @@ export const httpUrl: Parse<string> = (value) => {
   return value.replace(/\/$/, '');
 };
 
+/**
+ * A PostgreSQL connection URL. It may hold a password, so a bad one is refused with a plain Error
+ * that never repeats it (an InvalidValue's message would).
+ */
+export const postgresUrl: Parse<string> = (value) => {
+  if (!URL.canParse(value) || !/^postgres(ql)?:$/.test(new URL(value).protocol)) {
+    throw new Error('invalid database url: not a postgres:// URL (for example postgres://user:password@host:5432/datafirst)');
+  }
+  return value;
+};
+
 /** A file path, made absolute against the working directory at start. */
 export const filePath: Parse<string> = (value) => resolve(value);
 

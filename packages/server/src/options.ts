@@ -12,6 +12,7 @@ import {
   number,
   onOff,
   oneOf,
+  postgresUrl,
   proxyHops,
   text,
   wholeNumber,
@@ -153,7 +154,19 @@ export const OPTIONS = {
     flag: value('<file>'),
     default: './data/datafirst.db',
     parse: filePath,
-    help: 'SQLite database file',
+    help: 'SQLite database file (unless `DATAFIRST_DATABASE_URL` selects PostgreSQL)',
+    secret: false,
+  },
+  databaseUrl: {
+    name: 'database-url',
+    env: 'DATAFIRST_DATABASE_URL',
+    flag: value('<url>'),
+    defaultText: 'none: SQLite at `DATAFIRST_DB`',
+    parse: postgresUrl,
+    help:
+      'PostgreSQL instead of SQLite (`postgres://user:password@host:5432/datafirst`), for every command: several ' +
+      'collectors and workers on several machines share it. Give a password through the variable (a flag shows in `ps`); ' +
+      'startup lines mask it. Deleted rows leave the tables at (auto)vacuum, which is yours to run',
     secret: false,
   },
   durability: {
@@ -164,7 +177,8 @@ export const OPTIONS = {
     parse: oneOf('normal', 'full'),
     help:
       '`normal`: an acknowledged event survives a crash of the process (SQLite WAL, `synchronous=NORMAL`). ' +
-      '`full`: it also survives power loss or an OS crash (fsync on every commit), at some throughput cost',
+      '`full`: it also survives power loss or an OS crash (fsync on every commit), at some throughput cost. ' +
+      'On PostgreSQL, `normal` commits with `synchronous_commit=off` and `full` waits for the WAL flush',
     secret: false,
   },
   adminToken: {

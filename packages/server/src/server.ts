@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import type { RequestHandler } from 'express';
 import { DestinationRegistry, secretKeys } from '@datafirst/destination';
 import { SNAPCHAT_FIELDS, SnapchatClient, createSnapchatDestination, createSnapchatMock } from '@datafirst/snapchat';
-import { openSqliteStore, type Source, type Store } from '@datafirst/store';
+import { openPostgresStore, openSqliteStore, type Source, type Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import { createApps } from './app.js';
 import { bootstrap } from './bootstrap.js';
@@ -42,7 +42,7 @@ export interface RunningDatafirst {
 /** Opens the store, bootstraps the default source, starts the public and admin listeners and the worker. */
 export async function startDatafirst(config: Config): Promise<RunningDatafirst> {
   const logger = createLogger(config.logLevel);
-  const store = openStore(config);
+  const store = await openStore(config, logger);
   const boot = await bootstrap(store, config);
   // Aborted when closing begins: live streams (the debugger's) end, or the server would wait on them.
   const shutdown = new AbortController();
@@ -83,7 +83,7 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
   const worker = config.worker ? createWorker(config, store, destinations, logger, metrics) : undefined;
   // Retention runs beside the worker: a collector without one leaves it to the worker process.
   const sweeper = config.worker ? new RetentionSweeper({ store, retentionDays: config.retentionDays, logger }) : undefined;
-  const pipeline = createPipeline(config, { store, directory, destinations, metrics }, worker && (() => worker.wake()));
+  const pipeline = createPipeline(config, { store, directory, destinations, metrics });
 
   const syncs = warehouseSyncs({ store, pipeline, directory, destinations, logger, leaseMs: config.leaseMs });
   // Scheduled syncs run where the worker runs; one run per sync at a time across processes.
@@ -151,28 +151,32 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
   };
 }
 
-/** Opens the configured database, sealing the secrets every destination declares. */
-function openStore(config: Config): Store {
-  return openSqliteStore({
-    path: config.dbPath,
-    durability: config.durability,
-    secretKey: config.secretKey,
-    secretConfigKeys: secretKeys(SNAPCHAT_FIELDS),
+/**
+ * Opens the configured database, sealing the secrets every destination declares: PostgreSQL when
+ * a database URL is given, else the SQLite file.
+ */
+async function openStore(config: Config, logger: Logger): Promise<Store> {
+  const secrets = { durability: config.durability, secretKey: config.secretKey, secretConfigKeys: secretKeys(SNAPCHAT_FIELDS) };
+  if (!config.databaseUrl) return openSqliteStore({ path: config.dbPath, ...secrets });
+  return openPostgresStore({
+    url: config.databaseUrl,
+    ...secrets,
+    // A lost connection (the database restarted) fails the calls that needed it, which retry; it
+    // never ends the process. The error says what went wrong, never the URL.
+    onError: (error) => logger.warn({ err: { message: error.message } }, 'database connection lost'),
   });
 }
 
-/** A process's event pipeline, with the configured consent and limits; `wake` tells an in-process worker. */
+/** A process's event pipeline, with the configured consent and limits (workers hear of its events from the store). */
 function createPipeline(
   config: Config,
   parts: Pick<PipelineOptions, 'store' | 'directory' | 'destinations' | 'metrics'>,
-  wake?: () => void,
 ): EventPipeline {
   return new EventPipeline({
     ...parts,
     consentDefault: config.consentDefault,
     honorGpc: config.honorGpc,
     maxMessageBytes: config.maxMessageBytes,
-    onStored: wake,
   });
 }
 
@@ -212,14 +216,14 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
     throw new Error("a worker on its own needs SNAPCHAT_API_URL (demo mode sends to the collector's built-in mock)");
   }
   const logger = createLogger(config.logLevel);
-  const store = openStore(config);
+  const store = await openStore(config, logger);
   const destinations = destinationsFor(config.snapchatApiUrl, config);
   const metrics = createMetrics(store);
   const worker = createWorker(config, store, destinations, logger, metrics);
   const sweeper = new RetentionSweeper({ store, retentionDays: config.retentionDays, logger });
   const directory = new SourceDirectory(store);
   // Scheduled syncs produce events here, through the same pipeline as the collector's.
-  const pipeline = createPipeline(config, { store, directory, destinations, metrics }, () => worker.wake());
+  const pipeline = createPipeline(config, { store, directory, destinations, metrics });
   const syncs = warehouseSyncs({ store, pipeline, directory, destinations, logger, leaseMs: config.leaseMs });
   const scheduler = new SyncScheduler({ store, runner: syncs.runner, logger });
   worker.start();

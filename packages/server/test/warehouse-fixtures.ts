@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { mysqlServer, postgresServer, uniqueName } from './databases.js';
+import { mysqlServer, postgresServer, uniqueName } from '../../store/test/databases.js';
 
 /** One sale as the tests' `sales` tables hold it. `amount` is text, so a row can hold a bad one. */
 export interface Sale {

@@ -42,7 +42,7 @@ export interface DailyDeliveryCount {
 /**
  * Retention and erasure: raw events are where raw personal data lives, so they are deleted after
  * the retention period (outcomes kept as daily counts) and on request, and deleted data leaves
- * the database file too. Suppressed people (by identifier hashes) are dropped at ingest.
+ * the database's files too (SQLite at once; PostgreSQL when vacuum reclaims the rows). Suppressed people (by identifier hashes) are dropped at ingest.
  */
 export interface PrivacyStore {
   /**
@@ -55,7 +55,8 @@ export interface PrivacyStore {
   /**
    * Deletes every event of the person (those carrying any given identifier, and every event of the
    * user and anonymous ids those carry), their profiles, and the smart-link clicks (with their
-   * conversions) they came from; then makes sure no deleted byte stays in the file. With
+   * conversions) they came from. SQLite then makes sure no deleted byte stays in its file;
+   * PostgreSQL's deleted rows are gone at COMMIT, their space reclaimed by (auto)vacuum. With
    * `suppress`, in the same transaction, puts the hashes of the given identifiers and of the user
    * and anonymous ids found on the suppression list.
    */

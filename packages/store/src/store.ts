@@ -253,8 +253,8 @@ export interface EventQuery {
 }
 
 /**
- * Durable storage behind one async interface. SQLite implements it today; the interface is async
- * so that a PostgreSQL store can slot in.
+ * Durable storage behind one async interface: SQLite (one file, the embedded default) and
+ * PostgreSQL (several collectors and workers on one database) implement it.
  */
 export interface Store {
   createSource(input: { name: string; writeKey?: string }): Promise<Source>;
@@ -320,6 +320,13 @@ export interface Store {
 
   /** Deliveries by status, for the backlog and health views. */
   countDeliveries(): Promise<Record<DeliveryStatus, number>>;
+
+  /**
+   * Calls `listener` when deliveries were queued (stored pending, or made pending again), by this
+   * process or, on a shared database server, any other; returns the function that stops it. A
+   * wake-up only: workers still look on their own now and then, so none is ever required.
+   */
+  onDeliveriesQueued(listener: () => void): () => void;
 
   /** Smart links, their clicks and conversions, and postback keys. */
   readonly links: LinkStore;

@@ -12,3 +12,15 @@ export function maskConfig(config: Record<string, unknown>, secretKeys: readonly
   }
   return masked;
 }
+
+/** A URL with its password masked: enough to see where it points, never enough to log in. */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === '') return url;
+    parsed.password = '****';
+    return parsed.toString();
+  } catch {
+    return '****';
+  }
+}

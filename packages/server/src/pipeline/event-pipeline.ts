@@ -17,8 +17,6 @@ export interface PipelineOptions {
   honorGpc: boolean;
   /** Largest single message, serialised, in bytes; `LIMITS.maxMessageBytes` when unset. */
   maxMessageBytes?: number;
-  /** Called after events are stored, so an in-process worker can send them at once. */
-  onStored?: () => void;
 }
 
 /** One message a producer hands in, and where it may go. */
@@ -78,7 +76,7 @@ export const NO_REQUEST: RequestFacts = { cookies: {}, gpc: false };
 /**
  * The one way in for events, whoever produces them (the ingest API, smart-link clicks,
  * postbacks, warehouse syncs): validate → enrich → route to integrations → append durably →
- * count in metrics → wake the worker. Resolves only once the events are durable, so a producer
+ * count in metrics (the store tells the workers). Resolves only once the events are durable, so a producer
  * may acknowledge them.
  */
 export class EventPipeline {
@@ -99,7 +97,6 @@ export class EventPipeline {
     metrics.received.inc({ source: submission.sourceId }, stored);
     if (duplicates > 0) metrics.duplicates.inc({ source: submission.sourceId }, duplicates);
     if (rejected.length > 0) metrics.rejected.inc({ reason: 'message' }, rejected.length);
-    if (stored > 0) this.options.onStored?.();
     return { accepted: kept, rejected, stored, duplicates, duplicateIds, suppressed: dropped };
   }
 

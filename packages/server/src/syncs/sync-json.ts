@@ -1,16 +1,5 @@
 import type { Sync, SyncRun, Warehouse } from '@datafirst/store';
-
-/** A URL with its password masked: enough to see where it points, never enough to log in. */
-export function maskUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password === '') return url;
-    parsed.password = '****';
-    return parsed.toString();
-  } catch {
-    return '****';
-  }
-}
+import { maskUrl } from '../admin/mask.js';
 
 /** A warehouse as the admin API shows it: the URL's password masked. */
 export function warehouseJson(warehouse: Warehouse) {

@@ -3,7 +3,8 @@ import type { Store, WarehouseKind } from '@datafirst/store';
 import type { Logger } from 'pino';
 import { checkName, knownFields, objectBody, throwIfAny } from '../admin/admin-input.js';
 import { adminRoute } from '../admin/admin-route.js';
-import { maskUrl, warehouseJson } from './sync-json.js';
+import { maskUrl } from '../admin/mask.js';
+import { warehouseJson } from './sync-json.js';
 import { checkWarehouseUrl, WarehouseError } from './warehouse-connection.js';
 import { WAREHOUSE_CONNECTORS, WAREHOUSE_KINDS } from './warehouse-connectors.js';
 

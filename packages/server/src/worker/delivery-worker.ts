@@ -63,6 +63,7 @@ export class DeliveryWorker {
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
+  private stopListening: (() => void) | undefined;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
@@ -88,6 +89,9 @@ export class DeliveryWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    // Told by the store when deliveries are queued, here or (on PostgreSQL) by another machine;
+    // polling stays, for what no one announces (a retry falling due).
+    this.stopListening = this.options.store.onDeliveriesQueued(() => this.wake());
     this.loop = this.run();
   }
 
@@ -97,6 +101,7 @@ export class DeliveryWorker {
    */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopListening?.();
     this.wakeUp?.();
     this.stopResting?.();
     await this.loop;
@@ -118,7 +123,7 @@ export class DeliveryWorker {
     }
   }
 
-  /** Cuts the idle wait short: new events were just stored. */
+  /** Cuts the idle wait short: new deliveries were just queued. */
   wake(): void {
     this.wakeUp?.();
   }

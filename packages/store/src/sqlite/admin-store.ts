@@ -5,11 +5,11 @@ import type {
   DailyOutcomesQuery,
   DeliveryHealth,
   HealthQuery,
-  IdentifierCounts,
   IntegrationMatchQuality,
   MatchQualityQuery,
 } from '../admin.js';
 import { newWriteKey } from '../ids.js';
+import { assembleMatchQuality, matchQualityWindows, type MatchQualityRow } from '../match-quality.js';
 import type { SealedSecrets } from '../sealed-secrets.js';
 import type { DeliveryStatus, Source, SourceChanges } from '../store.js';
 import type { DatabaseClock } from './clock.js';
@@ -35,9 +35,6 @@ interface MatchParams {
   sourceId: string | null;
   integrationId: string | null;
 }
-
-/** The start of the minute `ms` falls in, as match quality buckets deliveries. */
-const minuteOf = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 
 /** The SQLite AdminStore: source management, delivery health, match quality and trends. */
 export class SqliteAdminStore implements AdminStore {
@@ -225,8 +222,7 @@ export class SqliteAdminStore implements AdminStore {
 
   async matchQuality(query: MatchQualityQuery): Promise<IntegrationMatchQuality[]> {
     const params: MatchParams = {
-      hour: minuteOf(query.now - HOUR_MS),
-      day: minuteOf(query.now - DAY_MS),
+      ...matchQualityWindows(query),
       sourceId: query.sourceId ?? null,
       integrationId: query.integrationId ?? null,
     };
@@ -235,7 +231,7 @@ export class SqliteAdminStore implements AdminStore {
     // Precomputed per minute as deliveries are written (match-quality-migration.ts): at most a
     // day of minutes per integration is read, and no message or payload.
     const rows = this.db
-      .prepare<MatchParams, { integration_id: string; integration_name: string; identifier: string; day: number; hour: number }>(
+      .prepare<MatchParams, MatchQualityRow>(
         `SELECT m.integration_id, i.name AS integration_name, m.identifier,
            sum(m.count) AS day, coalesce(sum(CASE WHEN m.minute >= @hour THEN m.count END), 0) AS hour
          FROM match_quality_minutes m JOIN integrations i ON i.id = m.integration_id
@@ -246,25 +242,7 @@ export class SqliteAdminStore implements AdminStore {
          ORDER BY i.name, m.integration_id, m.identifier`,
       )
       .all(params);
-    const totals = rows.filter((row) => row.identifier === '' && row.day > 0);
-    const carried = rows.filter((row) => row.identifier !== '');
-    const windows = new Map(
-      totals.map((row): [string, { lastHour: IdentifierCounts; lastDay: IdentifierCounts }] => [
-        row.integration_id,
-        { lastHour: { events: row.hour, carrying: {} }, lastDay: { events: row.day, carrying: {} } },
-      ]),
-    );
-    for (const row of carried) {
-      const counts = windows.get(row.integration_id);
-      if (!counts || row.day === 0) continue;
-      counts.lastHour.carrying[row.identifier] = row.hour;
-      counts.lastDay.carrying[row.identifier] = row.day;
-    }
-    return totals.map((row) => ({
-      integrationId: row.integration_id,
-      integrationName: row.integration_name,
-      ...windows.get(row.integration_id)!,
-    }));
+    return assembleMatchQuality(rows);
   }
 
   async dailyOutcomes(query: DailyOutcomesQuery): Promise<DailyOutcomes[]> {

@@ -17,34 +17,15 @@ import type {
   OfferType,
   PostbackKey,
   RecordedConversion,
-  Revenue,
 } from '../links.js';
 import { randomToken } from '../ids.js';
+import { addConversions, emptyCounts, rangeMs, summariseClicks, type ClickTotalRow } from '../link-counts.js';
 import type { DatabaseClock } from './clock.js';
 import { flag, iso, isoOrNull } from './columns.js';
 import type { ConversionRow, LinkClickRow, LinkIntegrationRow, LinkRow, PostbackKeyRow } from './rows.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 /** Link ids: 10 characters, about 59 random bits, short enough for an ad's URL field. */
 const LINK_ID_LENGTH = 10;
-
-// Sums of amounts carry binary noise (0.1 + 0.2); no currency has more than 4 decimals.
-const roundMoney = (amount: number) => Math.round(amount * 1e6) / 1e6;
-
-function addMoney(revenue: Revenue, currency: string, amount: number): void {
-  revenue[currency] = roundMoney((revenue[currency] ?? 0) + amount);
-}
-
-function emptyCounts(): LinkCounts {
-  return { clicks: 0, subscribers: 0, purchases: 0, renewals: 0, messages: 0, revenue: {}, revenueOutsideWindow: {} };
-}
-
-function rangeMs(range: DateRange | undefined): { from: number; to: number } {
-  const from = range?.from ? Date.parse(`${range.from}T00:00:00.000Z`) : 0;
-  const to = range?.to ? Date.parse(`${range.to}T00:00:00.000Z`) + DAY_MS - 1 : Number.MAX_SAFE_INTEGER;
-  return { from, to };
-}
 
 function toLink(row: LinkRow, integrationIds: string[]): Link {
   return {
@@ -102,15 +83,6 @@ function toPostbackKey(row: PostbackKeyRow): PostbackKey {
 }
 
 type ClickInsert = Omit<LinkClickRow, 'source_id'>;
-
-/** A click's conversions of one kind and currency, for its lifetime totals. */
-interface ClickTotalRow {
-  click_id: string;
-  kind: string;
-  currency: string | null;
-  n: number;
-  total: number | null;
-}
 
 /** The SQLite side of smart links; shares the store's connection, so its writes are as durable. */
 export class SqliteLinkStore implements LinkStore {
@@ -292,20 +264,7 @@ export class SqliteLinkStore implements LinkStore {
          WHERE click_id IN (SELECT value FROM json_each(?)) GROUP BY click_id, kind, currency`,
       )
       .all(JSON.stringify(clicks.map((click) => click.id)));
-    const summaries = new Map(
-      clicks.map((click): [string, ClickSummary] => [
-        click.id,
-        { ...click, subscribed: false, purchases: 0, messages: 0, revenue: {} },
-      ]),
-    );
-    for (const row of totals) {
-      const summary = summaries.get(row.click_id)!;
-      if (row.kind === 'subscribe') summary.subscribed = true;
-      if (row.kind === 'purchase') summary.purchases += row.n;
-      if (row.kind === 'message') summary.messages += row.n;
-      if (row.total !== null) addMoney(summary.revenue, row.currency ?? '', row.total);
-    }
-    return [...summaries.values()];
+    return summariseClicks(clicks, totals);
   }
 
   async recordConversion(input: NewConversion): Promise<RecordedConversion> {
@@ -383,7 +342,6 @@ export class SqliteLinkStore implements LinkStore {
       day(row.day).clicks += row.n;
       totals.clicks += row.n;
     }
-    // A subscriber is a click's first subscription; a re-subscription adds revenue, not a subscriber.
     const conversions = this.db
       .prepare<
         [string, number, number],
@@ -403,19 +361,7 @@ export class SqliteLinkStore implements LinkStore {
          GROUP BY day, c.kind, c.within_window, c.currency`,
       )
       .all(linkId, from, to);
-    for (const row of conversions) {
-      for (const counts of [day(row.day), totals]) {
-        counts.subscribers += row.new_subscribers;
-        if (row.kind === 'purchase') counts.purchases += row.n;
-        if (row.kind === 'renewal') counts.renewals += row.n;
-        if (row.kind === 'message') counts.messages += row.n;
-        if (row.total !== null) {
-          const currency = row.currency ?? '';
-          addMoney(counts.revenue, currency, row.total);
-          if (row.within_window === 0) addMoney(counts.revenueOutsideWindow, currency, row.total);
-        }
-      }
-    }
+    for (const row of conversions) addConversions([day(row.day), totals], { ...row, within_window: row.within_window === 1 });
     return {
       totals,
       days: [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, counts]) => ({ date, ...counts })),

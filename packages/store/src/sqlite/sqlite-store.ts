@@ -1,4 +1,4 @@
-import { MatchQualityTally } from './match-quality-tally.js';
+import { MatchQualityTally } from '../match-quality-tally.js';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -194,6 +194,8 @@ interface CompleteParams {
 
 class SqliteStore implements Store {
   private pendingAppends: PendingAppend[] = [];
+  /** Told when an append queued deliveries: every process on the file is this one's, or polls. */
+  private readonly queuedListeners = new Set<() => void>();
   readonly links: SqliteLinkStore;
   readonly admin: SqliteAdminStore;
   readonly sessions: SqliteSessionStore;
@@ -452,11 +454,15 @@ class SqliteStore implements Store {
     try {
       const results = this.appendTransaction.immediate(appends);
       appends.forEach((append, i) => append.resolve(results[i]!));
+      if (appends.some((append) => append.events.some((event) => event.deliveries.some((d) => d.status === 'pending')))) {
+        this.deliveriesQueued();
+      }
     } catch {
       // One bad group must not fail the others: retry them one transaction each.
       for (const append of appends) {
         try {
           append.resolve(this.appendTransaction.immediate([append])[0]!);
+          this.deliveriesQueued();
         } catch (error) {
           append.reject(error);
         }
@@ -750,6 +756,17 @@ class SqliteStore implements Store {
         from: filter.from ?? null,
         to: filter.to ?? null,
       }).changes;
+  }
+
+  onDeliveriesQueued(listener: () => void): () => void {
+    this.queuedListeners.add(listener);
+    return () => {
+      this.queuedListeners.delete(listener);
+    };
+  }
+
+  private deliveriesQueued(): void {
+    for (const listener of this.queuedListeners) listener();
   }
 
   async countDeliveries(): Promise<Record<DeliveryStatus, number>> {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 
-// The real databases the warehouse tests read from. Each comes from an environment variable when
+// The real databases the tests use: the PostgreSQL store's, and the warehouses syncs read from. Each comes from an environment variable when
 // it is set (DATAFIRST_TEST_DATABASE_URL, DATAFIRST_TEST_MYSQL_URL); else a private throwaway
 // server is started from the installed binaries (initdb + pg_ctl, mariadb-install-db + mariadbd)
 // on a free port in a temporary directory. Without either the tests fail, saying what to install:
@@ -117,6 +117,42 @@ export async function postgresServer(): Promise<TestDatabaseServer> {
     () => output,
   );
   return { url, stop: () => stopServer(child, dir) };
+}
+
+/** A fresh schema of its own on a PostgreSQL server: its URL (which selects it) and how to drop it. */
+export interface TestSchema {
+  /** The server's URL with `options=-c search_path=<schema>`: every connection made from it uses the schema. */
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates an empty schema with a unique name on `serverUrl`. A schema is made and dropped in
+ * milliseconds where a database takes a checkpoint, so each test can have one, in parallel.
+ */
+export async function postgresSchema(serverUrl: string): Promise<TestSchema> {
+  const schema = uniqueName('df');
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE SCHEMA ${schema}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
 }
 
 /** MySQL or MariaDB: DATAFIRST_TEST_MYSQL_URL, or a private MariaDB server. */

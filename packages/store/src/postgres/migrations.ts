@@ -1,0 +1,54 @@
+import type pg from 'pg';
+import { SCHEMA_V1 } from './schema.js';
+
+/** One schema change. */
+export interface PostgresMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * PostgreSQL's schema migrations, applied in order, one transaction each. The schema starts at
+ * its own version 1 (SQLite's history is not replayed). Never edit a shipped migration: add one.
+ */
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  { version: 1, name: 'sources, integrations, events, deliveries, links, privacy, syncs, trends', sql: SCHEMA_V1 },
+];
+
+/**
+ * The key of the session advisory lock that migrations (and the sealing of stored secrets) run
+ * under: per schema, so that stores on other schemas of one database do not wait for each other.
+ */
+export const MIGRATION_LOCK_SQL = `hashtext('datafirst migrations ' || current_schema())`;
+
+/**
+ * Brings the schema to the latest version. Processes starting at once on one database take
+ * turns under an advisory lock: the first migrates, the others find it done. `whileLocked` runs
+ * before the lock is released (the sealing of stored secrets, which must not race either).
+ */
+export async function migrate(client: pg.ClientBase, whileLocked: () => Promise<void>): Promise<void> {
+  await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_SQL})`);
+  try {
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const applied = new Set(rows.map((row) => row.version));
+    for (const migration of [...POSTGRES_MIGRATIONS].sort((a, b) => a.version - b.version)) {
+      if (applied.has(migration.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    }
+    await whileLocked();
+  } finally {
+    await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK_SQL})`);
+  }
+}

@@ -1,0 +1,72 @@
+import pg from 'pg';
+
+/** The database's clock in epoch ms, as SQL: the wall clock now, not the transaction's start. */
+export const NOW_MS_SQL = `floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
+
+// bigint (int8) and numeric (what sum() of a bigint gives) come back as numbers: every count, id
+// and epoch-ms time the store keeps is far below 2^53.
+const NUMERIC_OIDS = new Set([20, 1700]);
+const parseText = (oid: number): ((text: string) => unknown) =>
+  NUMERIC_OIDS.has(oid) ? Number : (pg.types.getTypeParser(oid, 'text') as (text: string) => unknown);
+const types = { getTypeParser: parseText };
+
+/** How the store reaches PostgreSQL. */
+export interface PoolOptions {
+  url: string;
+  /** Most connections this process opens; default 10. */
+  poolSize?: number;
+  /** `normal` commits without waiting for the WAL flush (synchronous_commit=off); `full` (default) waits. */
+  durability?: 'normal' | 'full';
+  /** Told about errors of idle connections (the server went away); they never crash the process. */
+  onError?: (error: Error) => void;
+}
+
+/** A pool of connections, with the store's type parsing. */
+export function createPool(options: PoolOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    types,
+    // A database that cannot be reached fails a request in seconds (ingest answers 503) rather than hanging it.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    ...(options.durability === 'normal' ? { options: '-c synchronous_commit=off' } : {}),
+  });
+  // An idle client losing its connection emits 'error' on the pool: unhandled, it would end the process.
+  pool.on('error', (error) => options.onError?.(error));
+  return pool;
+}
+
+/** A SQL client: the pool, or one connection inside a transaction. */
+export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+/** PostgreSQL error codes a transaction is retried on: it lost a deadlock, or a serialisation race. */
+const RETRIED_CODES = new Set(['40P01', '40001']);
+
+/** Runs `work` in a transaction on one connection; commits, or rolls back and rethrows. Retries a lost deadlock. */
+export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const client = await pool.connect();
+    let broken = false;
+    // The connection lost between two statements emits 'error' on the client: unheard, it would end the process.
+    const lost = () => (broken = true);
+    client.on('error', lost);
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => (broken = true));
+      if (attempt < 3 && RETRIED_CODES.has((error as { code?: string }).code ?? '')) continue;
+      throw error;
+    } finally {
+      // A connection whose rollback failed is not given to anyone else.
+      client.off('error', lost);
+      client.release(broken);
+    }
+  }
+}
+
+/** The number of rows a statement changed. */
+export const changed = (result: pg.QueryResult): number => result.rowCount ?? 0;

@@ -1,0 +1,138 @@
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { postgresSchema, postgresServer, type TestDatabaseServer, type TestSchema } from '../../test/databases.js';
+import { describeStoreContract } from '../contract/store-contract.js';
+import { message, SECRET_CONFIG_KEYS, SECRET_KEY, sourceWithIntegration } from '../contract/harness.js';
+import type { Store } from '../store.js';
+import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { openPostgresStore } from './postgres-store.js';
+
+// One server for the file (DATAFIRST_TEST_DATABASE_URL, or a private one), a fresh schema per test.
+let server: Promise<TestDatabaseServer> | undefined;
+const serverUrl = async () => (await (server ??= postgresServer())).url;
+afterAll(async () => {
+  await (await server)?.stop();
+});
+
+describeStoreContract('PostgreSQL', async () => {
+  const schema = await postgresSchema(await serverUrl());
+  return {
+    // Commits need not wait for the disk in tests: nothing here survives a crash of the server anyway.
+    open: (options) => openPostgresStore({ url: schema.url, poolSize: 4, durability: 'normal', ...options }),
+    destroy: () => schema.drop(),
+  };
+});
+
+// What only a PostgreSQL server can show: concurrent starts, its raw rows, NOTIFY across connections.
+describe('PostgreSQL engine', () => {
+  let schema: TestSchema;
+  const stores: Store[] = [];
+  beforeAll(async () => {
+    await serverUrl();
+  });
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+    await schema?.drop();
+  });
+
+  const open = async (options: { secretKey?: string } = {}) => {
+    const store = await openPostgresStore({ url: schema.url, poolSize: 2, secretConfigKeys: SECRET_CONFIG_KEYS, ...options });
+    stores.push(store);
+    return store;
+  };
+
+  /** Runs a query on the schema outside the store. */
+  async function raw<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
+    const client = new pg.Client({ connectionString: schema.url });
+    await client.connect();
+    try {
+      return (await client.query<T>(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('migrates once when several processes open a fresh database at the same moment', async () => {
+    schema = await postgresSchema(await serverUrl());
+    const opened = await Promise.all(Array.from({ length: 6 }, () => open()));
+    const versions = await raw<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(versions.map((row) => row.version)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.version));
+    // Every one of them works on the one schema.
+    const { source } = await sourceWithIntegration(opened[0]!);
+    expect((await opened[5]!.getSource(source.id))?.name).toBe('Shop');
+  });
+
+  it('holds the migration lock while one process migrates: a second waits for it', async () => {
+    schema = await postgresSchema(await serverUrl());
+    const holder = new pg.Client({ connectionString: schema.url });
+    await holder.connect();
+    try {
+      await holder.query(`SELECT pg_advisory_lock(hashtext('datafirst migrations ' || current_schema()))`);
+      let opened = false;
+      const opening = open().then((store) => ((opened = true), store));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(opened).toBe(false);
+      expect(
+        await raw("SELECT 1 FROM information_schema.tables WHERE table_name = 'events' AND table_schema = current_schema()"),
+      ).toEqual([]);
+      await holder.query(`SELECT pg_advisory_unlock(hashtext('datafirst migrations ' || current_schema()))`);
+      await opening;
+      expect(opened).toBe(true);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it("wakes another process's worker through NOTIFY when deliveries are queued", async () => {
+    schema = await postgresSchema(await serverUrl());
+    const collector = await open();
+    const worker = await open();
+    const { source, integration } = await sourceWithIntegration(collector);
+    let wakeUps = 0;
+    let woken: () => void = () => undefined;
+    const stop = worker.onDeliveriesQueued(() => {
+      wakeUps++;
+      woken();
+    });
+    // The listener looks once when it connects (work may have been queued before); then on each NOTIFY.
+    await expect.poll(() => wakeUps).toBe(1);
+    const notified = new Promise<void>((resolve) => (woken = resolve));
+    await collector.appendEvents(source.id, [
+      { message: message('n-1'), deliveries: [{ integrationId: integration.id, status: 'pending' }] },
+    ]);
+    await notified;
+    expect(wakeUps).toBe(2);
+    // Skipped deliveries queue no work: no wake-up.
+    await collector.appendEvents(source.id, [
+      { message: message('n-2'), deliveries: [{ integrationId: integration.id, status: 'skipped', reason: 'unmapped' }] },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(wakeUps).toBe(2);
+    stop();
+  });
+
+  it('keeps no secret in plain text in the tables once a secret key is set', async () => {
+    schema = await postgresSchema(await serverUrl());
+    const store = await open({ secretKey: SECRET_KEY });
+    const { source } = await sourceWithIntegration(store, { secret: 'plain-api-secret', writeKey: 'wk_plain_key' });
+    await store.admin.rotateWriteKey(source.id, 60_000);
+    await store.syncs.createWarehouse({ name: 'DW', kind: 'postgres', url: 'postgres://u:hunter2@db.example/dw' });
+    const stored = JSON.stringify([
+      await raw('SELECT write_key, previous_write_key FROM sources'),
+      await raw('SELECT config FROM integrations'),
+      await raw('SELECT url FROM warehouses'),
+    ]);
+    expect(stored).toContain('enc:v1:');
+    for (const secret of ['plain-api-secret', 'wk_plain_key', 'hunter2']) expect(stored).not.toContain(secret);
+  });
+
+  it('stores concurrent appends of one messageId once, across processes', async () => {
+    schema = await postgresSchema(await serverUrl());
+    const [a, b] = await Promise.all([open(), open()]);
+    const { source, integration } = await sourceWithIntegration(a);
+    const event = { message: message('same-1'), deliveries: [{ integrationId: integration.id, status: 'pending' as const }] };
+    const results = await Promise.all([a.appendEvents(source.id, [event]), b.appendEvents(source.id, [event])]);
+    expect(results.map((r) => r.stored).sort()).toEqual([0, 1]);
+    expect((await a.countDeliveries()).pending).toBe(1);
+  });
+});

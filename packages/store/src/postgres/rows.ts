@@ -1,0 +1,137 @@
+import type { Delivery, DeliveryAttempt, DeliveryStatus, Integration, Source } from '../store.js';
+import type { SealedSecrets } from '../sealed-secrets.js';
+
+/**
+ * Each table's row as node-postgres returns it (with the store's type parsing: bigint as
+ * number). Times are epoch ms, JSON is text, booleans are booleans.
+ */
+
+/** An epoch-ms column as ISO 8601. */
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** An epoch-ms column that may be NULL, as ISO 8601 or null. */
+export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+/** A JSON text column as data (null when NULL). */
+export const parse = (text: string | null): unknown => (text === null ? null : (JSON.parse(text) as unknown));
+
+/** Data as a JSON text column (null for undefined). */
+export const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+
+export interface SourceRow {
+  id: string;
+  name: string;
+  write_key: string;
+  write_key_hash: string | null;
+  previous_write_key: string | null;
+  previous_write_key_hash: string | null;
+  previous_key_expires_at: number | null;
+  created_at: number;
+  allowed_origins: string;
+  rate_limit_rps: number | null;
+}
+
+export interface IntegrationRow {
+  id: string;
+  source_id: string;
+  vendor: string;
+  name: string;
+  enabled: boolean;
+  config: string;
+  consent_categories: string;
+  paused_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeliveryRow {
+  id: number;
+  event_id: number;
+  integration_id: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number;
+  reason: string | null;
+  reason_code: string | null;
+  identifiers: string;
+  payload: string | null;
+  response: string | null;
+  created_at: number;
+  updated_at: number;
+  retry_from: number;
+}
+
+export interface DeliveryAttemptRow {
+  id: number;
+  delivery_id: number;
+  at: number;
+  status: string;
+  http_status: number | null;
+  reason: string | null;
+  reason_code: string | null;
+}
+
+/** A source as the store returns it, its write key opened. */
+export function toSource(row: SourceRow, secrets: SealedSecrets, now: number): Source {
+  const expires = row.previous_key_expires_at;
+  return {
+    id: row.id,
+    name: row.name,
+    writeKey: secrets.openWriteKey(row.id, row.write_key),
+    createdAt: iso(row.created_at),
+    allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+    rateLimitRps: row.rate_limit_rps,
+    ...(expires !== null && expires > now ? { previousKeyExpiresAt: iso(expires) } : {}),
+  };
+}
+
+/** An integration as the store returns it, its secrets opened. */
+export function toIntegration(row: IntegrationRow, secrets: SealedSecrets): Integration {
+  return {
+    id: row.id,
+    sourceId: row.source_id,
+    vendor: row.vendor,
+    name: row.name,
+    enabled: row.enabled,
+    config: secrets.openConfig(row.id, JSON.parse(row.config) as Record<string, unknown>),
+    consentCategories: JSON.parse(row.consent_categories) as string[],
+    pausedReason: row.paused_reason,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+/** The `config` column for an integration's config: JSON with its secrets sealed. */
+export function configColumn(integrationId: string, config: Record<string, unknown>, secrets: SealedSecrets): string {
+  return JSON.stringify(secrets.sealConfig(integrationId, config));
+}
+
+export function toDelivery(row: DeliveryRow): Delivery {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    integrationId: row.integration_id,
+    status: row.status as DeliveryStatus,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    reason: row.reason,
+    reasonCode: row.reason_code,
+    identifiers: JSON.parse(row.identifiers) as string[],
+    payload: parse(row.payload),
+    response: parse(row.response),
+    updatedAt: iso(row.updated_at),
+    retryFrom: row.retry_from,
+  };
+}
+
+export function toAttempt(row: DeliveryAttemptRow): DeliveryAttempt {
+  return {
+    at: iso(row.at),
+    status: row.status as DeliveryStatus,
+    httpStatus: row.http_status,
+    reason: row.reason,
+    reasonCode: row.reason_code,
+  };
+}
