@@ -1,5 +1,6 @@
 import { keysOfSearch, type SearchKeys } from '../search-keys.js';
 import type { EventQuery, EventSearch } from '../store.js';
+import { emailKeyOf } from './email-key.js';
 
 /** The parameters of an event list query, named as its SQL names them. */
 export type EventListParams = {
@@ -10,7 +11,7 @@ export type EventListParams = {
   updatedSince?: number;
   integrationId?: string | null;
   status?: string | null;
-} & Partial<Record<keyof SearchKeys, string | Buffer>>;
+} & Partial<Record<keyof SearchKeys, string | Buffer>> & { emailKey?: number };
 
 /** The columns of the events table that hold each search key (event-search-migration.ts). */
 const KEY_COLUMNS: readonly [Exclude<keyof SearchKeys, 'emailHash'>, string][] = [
@@ -84,13 +85,16 @@ function searchConditions(search: EventSearch, where: string[], params: EventLis
     params[key] = value;
   }
   if (keys.emailHash === undefined || keys.emailHash === null) return;
+  // The index holds the email key (email-key.ts); the whole hash tells apart emails that share one.
+  const carrying = (table: string) => `${table}.email_key = @emailKey AND ${table}.email_hash = @emailHash`;
   where.push(
     `e.id IN (
-       SELECT id FROM events WHERE email_hash = @emailHash
+       SELECT id FROM events c WHERE ${carrying('c')}
        UNION SELECT p.id FROM events m JOIN events p ON p.user_id = m.user_id AND p.source_id = m.source_id
-         WHERE m.email_hash = @emailHash AND m.user_id IS NOT NULL
+         WHERE ${carrying('m')} AND m.user_id IS NOT NULL
        UNION SELECT p.id FROM events m JOIN events p ON p.anonymous_id = m.anonymous_id AND p.source_id = m.source_id
-         WHERE m.email_hash = @emailHash AND m.anonymous_id IS NOT NULL)`,
+         WHERE ${carrying('m')} AND m.anonymous_id IS NOT NULL)`,
   );
   params.emailHash = keys.emailHash;
+  params.emailKey = emailKeyOf(keys.emailHash)!;
 }
