@@ -1,5 +1,6 @@
 import { keysOfSearch, type SearchKeys } from '../search-keys.js';
 import type { EventQuery, EventSearch } from '../store.js';
+import { EVENT_BLOCK_BITS, emailKeyOf } from './email-key.js';
 
 /** The parameters of an event list query, named as its SQL names them. */
 export type EventListParams = {
@@ -10,7 +11,7 @@ export type EventListParams = {
   updatedSince?: number;
   integrationId?: string | null;
   status?: string | null;
-} & Partial<Record<keyof SearchKeys, string | Buffer>>;
+} & Partial<Record<keyof SearchKeys, string | Buffer>> & { emailKey?: number };
 
 /** The columns of the events table that hold each search key (event-search-migration.ts). */
 const KEY_COLUMNS: readonly [Exclude<keyof SearchKeys, 'emailHash'>, string][] = [
@@ -58,9 +59,10 @@ export function eventListQuery(query: EventQuery): { sql: string; params: EventL
     params.integrationId = query.integrationId ?? null;
     params.status = query.status ?? null;
   }
-  if (query.search) searchConditions(query.search, where, params);
+  const withs: string[] = [];
+  if (query.search) searchConditions(query.search, where, withs, params);
   return {
-    sql: `SELECT e.id, e.source_id, e.message FROM events e ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    sql: `${withs.length ? `WITH RECURSIVE ${withs.join(', ')} ` : ''}SELECT e.id, e.source_id, e.message FROM events e ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
           ORDER BY e.id DESC LIMIT @limit`,
     params,
   };
@@ -71,7 +73,7 @@ export function eventListQuery(query: EventQuery): { sql: string; params: EventL
  * the user and anonymous ids that the events carrying it had, in the same source: a shop sends
  * the email once (identify), and its page views and orders with the ids only.
  */
-function searchConditions(search: EventSearch, where: string[], params: EventListParams): void {
+function searchConditions(search: EventSearch, where: string[], withs: string[], params: EventListParams): void {
   const keys = keysOfSearch(search);
   if (Object.values(keys).includes(null)) {
     where.push('0'); // a blank identifier: no event carries it
@@ -84,13 +86,23 @@ function searchConditions(search: EventSearch, where: string[], params: EventLis
     params[key] = value;
   }
   if (keys.emailHash === undefined || keys.emailHash === null) return;
+  // The events carrying the email: its key looked up in each block of events (email-key.ts), the
+  // whole hash compared on what the key finds. CROSS JOIN keeps the blocks the outer loop.
+  withs.push(
+    `email_blocks(block) AS (
+       SELECT 0 UNION ALL SELECT block + 1 FROM email_blocks WHERE block < (SELECT max(id) FROM events) >> ${EVENT_BLOCK_BITS})`,
+    `carriers AS (
+       SELECT c.id, c.source_id, c.user_id, c.anonymous_id FROM email_blocks CROSS JOIN events c
+       WHERE c.id >> ${EVENT_BLOCK_BITS} = email_blocks.block AND c.email_key = @emailKey AND c.email_hash = @emailHash)`,
+  );
   where.push(
     `e.id IN (
-       SELECT id FROM events WHERE email_hash = @emailHash
-       UNION SELECT p.id FROM events m JOIN events p ON p.user_id = m.user_id AND p.source_id = m.source_id
-         WHERE m.email_hash = @emailHash AND m.user_id IS NOT NULL
-       UNION SELECT p.id FROM events m JOIN events p ON p.anonymous_id = m.anonymous_id AND p.source_id = m.source_id
-         WHERE m.email_hash = @emailHash AND m.anonymous_id IS NOT NULL)`,
+       SELECT id FROM carriers
+       UNION SELECT p.id FROM carriers m JOIN events p ON p.user_id = m.user_id AND p.source_id = m.source_id
+         WHERE m.user_id IS NOT NULL
+       UNION SELECT p.id FROM carriers m JOIN events p ON p.anonymous_id = m.anonymous_id AND p.source_id = m.source_id
+         WHERE m.anonymous_id IS NOT NULL)`,
   );
   params.emailHash = keys.emailHash;
+  params.emailKey = emailKeyOf(keys.emailHash)!;
 }

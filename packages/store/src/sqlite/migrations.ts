@@ -9,6 +9,7 @@ import { SOURCE_SETTINGS_MIGRATION } from './source-settings-migration.js';
 import { MATCH_QUALITY_TALLY_MIGRATION } from './match-quality-tally-migration.js';
 import { EVENT_SEARCH_MIGRATION } from './event-search-migration.js';
 import { OUTCOME_DAYS_MIGRATION } from './outcome-days-migration.js';
+import { EMAIL_KEY_MIGRATION } from './email-key-migration.js';
 import { SHARED_STATE_MIGRATION } from './shared-state-migration.js';
 
 /** One schema change. */
@@ -153,5 +154,6 @@ export const MIGRATIONS: readonly Migration[] = [
   MATCH_QUALITY_TALLY_MIGRATION,
   EVENT_SEARCH_MIGRATION,
   OUTCOME_DAYS_MIGRATION,
+  EMAIL_KEY_MIGRATION,
   SHARED_STATE_MIGRATION,
 ];

@@ -25,6 +25,7 @@ import type {
 import { newId, newWriteKey } from '../ids.js';
 import { takeFairShare } from '../fair-share.js';
 import { searchKeysOf, type SearchKeys } from '../search-keys.js';
+import { emailKeyOf } from './email-key.js';
 import { aliasKeys, aliasProfiles, mergeTraits, personKeys, profileUpdate, traitsOfPerson } from '../profile-merge.js';
 import { createSecretBox } from '../secret-box.js';
 import { createSealedSecrets, type SealedSecrets } from '../sealed-secrets.js';
@@ -232,13 +233,14 @@ class SqliteStore implements Store {
           name: string | null;
           receivedAt: number;
           message: string;
+          emailKey: number | null;
         } & SearchKeys,
         never
       >(
         `INSERT INTO events (source_id, message_id, type, name, received_at, message,
-           user_id, anonymous_id, email_hash, order_id, click_id)
+           user_id, anonymous_id, email_hash, email_key, order_id, click_id)
          VALUES (@sourceId, @messageId, @type, @name, @receivedAt, @message,
-           @userId, @anonymousId, @emailHash, @orderId, @clickId)
+           @userId, @anonymousId, @emailHash, @emailKey, @orderId, @clickId)
          ON CONFLICT (source_id, message_id) DO NOTHING`,
       ),
       insertDelivery: db.prepare<
@@ -484,6 +486,7 @@ class SqliteStore implements Store {
     for (const { message, deliveries, anonymousProfileOnly } of events) {
       const name = message.type === 'track' ? message.event : message.name;
       const receivedAt = Date.parse(message.receivedAt);
+      const keys = searchKeysOf(message);
       const inserted = s.insertEvent.run({
         sourceId,
         messageId: message.messageId,
@@ -491,7 +494,8 @@ class SqliteStore implements Store {
         name: name ?? null,
         receivedAt,
         message: JSON.stringify(message),
-        ...searchKeysOf(message),
+        ...keys,
+        emailKey: emailKeyOf(keys.emailHash),
       });
       if (inserted.changes === 0) {
         duplicateIds.push(message.messageId);
