@@ -24,7 +24,7 @@ import type {
 } from '../store.js';
 import { newId, newWriteKey } from '../ids.js';
 import { takeFairShare } from '../fair-share.js';
-import { searchKeysOf, type SearchKeys } from '../search-keys.js';
+import { searchKeysOf } from '../search-keys.js';
 import { aliasKeys, aliasProfiles, mergeTraits, personKeys, profileUpdate, traitsOfPerson } from '../profile-merge.js';
 import { createSecretBox } from '../secret-box.js';
 import { createSealedSecrets, type SealedSecrets } from '../sealed-secrets.js';
@@ -216,38 +216,46 @@ class SqliteStore implements Store {
     this.appendTransaction = db.transaction(this.appendTransactionBody.bind(this));
     this.completeTransaction = db.transaction(this.completeTransactionBody.bind(this));
     this.statements = {
+      // Positional parameters: binding an object by name costs a property look-up per column, per event.
       insertEvent: db.prepare<
-        {
-          sourceId: string;
-          messageId: string;
-          type: string;
-          name: string | null;
-          receivedAt: number;
-          message: string;
-        } & SearchKeys,
+        [
+          sourceId: string,
+          messageId: string,
+          type: string,
+          name: string | null,
+          receivedAt: number,
+          message: string,
+          userId: string | null,
+          anonymousId: string | null,
+          emailHash: Buffer | null,
+          orderId: string | null,
+          clickId: string | null,
+        ],
         never
       >(
         `INSERT INTO events (source_id, message_id, type, name, received_at, message,
            user_id, anonymous_id, email_hash, order_id, click_id)
-         VALUES (@sourceId, @messageId, @type, @name, @receivedAt, @message,
-           @userId, @anonymousId, @emailHash, @orderId, @clickId)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (source_id, message_id) DO NOTHING`,
       ),
       insertDelivery: db.prepare<
-        {
-          eventId: number | bigint;
-          integrationId: string;
-          status: string;
-          reason: string | null;
-          reasonCode: string | null;
-          identifiers: string;
-          now: number;
-        },
+        [
+          eventId: number | bigint,
+          integrationId: string,
+          status: string,
+          reason: string | null,
+          reasonCode: string | null,
+          identifiers: string,
+          nextAttemptAt: number,
+          createdAt: number,
+          updatedAt: number,
+          retryFrom: number,
+        ],
         never
       >(
-        `INSERT INTO deliveries (event_id, integration_id, status, next_attempt_at, reason, reason_code, identifiers,
-           created_at, updated_at, retry_from)
-         VALUES (@eventId, @integrationId, @status, @now, @reason, @reasonCode, @identifiers, @now, @now, @now)`,
+        `INSERT INTO deliveries (event_id, integration_id, status, reason, reason_code, identifiers,
+           next_attempt_at, created_at, updated_at, retry_from)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       addMatchQuality: db.prepare<[string, number, string, string, number], never>(
         `INSERT INTO match_quality_minutes (integration_id, minute, source_id, identifier, count) VALUES (?, ?, ?, ?, ?)
@@ -470,30 +478,39 @@ class SqliteStore implements Store {
     for (const { message, deliveries, anonymousProfileOnly } of events) {
       const name = message.type === 'track' ? message.event : message.name;
       const receivedAt = Date.parse(message.receivedAt);
-      const inserted = s.insertEvent.run({
+      const keys = searchKeysOf(message);
+      const inserted = s.insertEvent.run(
         sourceId,
-        messageId: message.messageId,
-        type: message.type,
-        name: name ?? null,
+        message.messageId,
+        message.type,
+        name ?? null,
         receivedAt,
-        message: JSON.stringify(message),
-        ...searchKeysOf(message),
-      });
+        JSON.stringify(message),
+        keys.userId,
+        keys.anonymousId,
+        keys.emailHash,
+        keys.orderId,
+        keys.clickId,
+      );
       if (inserted.changes === 0) {
         duplicateIds.push(message.messageId);
         continue;
       }
       for (const delivery of deliveries) {
         const identifiers = [...new Set(delivery.identifiers)];
-        s.insertDelivery.run({
-          eventId: inserted.lastInsertRowid,
-          integrationId: delivery.integrationId,
-          status: delivery.status,
-          reason: delivery.reason ?? null,
-          reasonCode: delivery.reasonCode ?? null,
-          identifiers: JSON.stringify(identifiers),
+        s.insertDelivery.run(
+          inserted.lastInsertRowid,
+          delivery.integrationId,
+          delivery.status,
+          delivery.reason ?? null,
+          delivery.reasonCode ?? null,
+          JSON.stringify(identifiers),
+          // Due, created, updated and in its retry window from the moment it is stored.
           now,
-        });
+          now,
+          now,
+          now,
+        );
         tally.add(delivery.integrationId, sourceId, receivedAt, identifiers);
       }
       if (message.type === 'identify') this.mergeProfile(sourceId, message, now, anonymousProfileOnly === true);
