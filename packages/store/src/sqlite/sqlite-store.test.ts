@@ -338,6 +338,22 @@ describe('SQLite engine', () => {
     expect((await open().listSources()).map((s) => s.name)).toEqual(['normal', 'full']);
   });
 
+  it('copies committed pages from the WAL into the database file while the store is open, on a thread of its own', async () => {
+    const { integration, source } = await sourceWithIntegration(open());
+    const filled = statSync(path).size;
+    // About 3 MB of pages: far below the WAL size at which the committing connection checkpoints itself.
+    const events = Array.from({ length: 3000 }, (_, i) => ({
+      message: message(`wal-${i}`, { properties: { note: 'x'.repeat(500) } }),
+      deliveries: [{ integrationId: integration.id, status: 'pending' as const }],
+    }));
+    await store!.appendEvents(source.id, events);
+    expect(statSync(`${path}-wal`).size).toBeGreaterThan(2_000_000);
+    const deadline = Date.now() + 10_000;
+    while (statSync(path).size <= filled && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(statSync(path).size).toBeGreaterThan(filled + 2_000_000);
+    expect((await store!.countDeliveries()).pending).toBe(3000);
+  });
+
   /** The bytes of the database file and its WAL, as anyone who can read them sees them. */
   const fileBytes = () =>
     [path, `${path}-wal`]

@@ -29,6 +29,7 @@ import { aliasKeys, aliasProfiles, mergeTraits, personKeys, profileUpdate, trait
 import { createSecretBox } from '../secret-box.js';
 import { createSealedSecrets, type SealedSecrets } from '../sealed-secrets.js';
 import { SqliteAdminStore } from './admin-store.js';
+import { startCheckpointer, WRITER_CHECKPOINT_PAGES, type Checkpointer } from './checkpointer.js';
 import { databaseClock, type DatabaseClock } from './clock.js';
 import { eventListQuery, type EventListParams } from './event-list-query.js';
 import { flag, iso, json, parse } from './columns.js';
@@ -78,7 +79,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     migrate(db);
     const secrets = createSealedSecrets(createSecretBox(options.secretKey), options.secretConfigKeys ?? []);
     if (sealStoredSecrets(db, secrets)) removeOldPages(db);
-    return new SqliteStore(db, secrets, options.clock);
+    // Checkpoints on a thread of their own (checkpointer.ts); an in-memory database has no WAL.
+    let checkpointer: Checkpointer | undefined;
+    if (options.path !== ':memory:') {
+      db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+      checkpointer = startCheckpointer(options.path, options.durability === 'full' ? 'FULL' : 'NORMAL');
+    }
+    return new SqliteStore(db, secrets, options.clock, checkpointer);
   } catch (error) {
     db.close(); // e.g. the wrong secret key: nothing may stay open on a refused start
     throw error;
@@ -206,6 +213,7 @@ class SqliteStore implements Store {
     private readonly db: Database.Database,
     private readonly secrets: SealedSecrets,
     clock?: DatabaseClock,
+    private readonly checkpointer?: Checkpointer,
   ) {
     this.now = clock ?? databaseClock(db);
     this.links = new SqliteLinkStore(db, this.now);
@@ -768,6 +776,9 @@ class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    // The checkpointer's connection first: the last connection to close copies what is left of
+    // the WAL into the file and removes it.
+    await this.checkpointer?.close();
     this.db.close();
   }
 }
