@@ -38,6 +38,7 @@ import { SqlitePrivacyStore } from './privacy-store.js';
 import { SqliteSessionStore } from './session-store.js';
 import { SqliteSyncStore } from './sync-store.js';
 import { MIGRATIONS } from './migrations.js';
+import { MultiRowInsert } from './multi-row-insert.js';
 import type { DeliveryAttemptRow, DeliveryRow, EventRow, IntegrationRow, SourceRow } from './rows.js';
 import { configColumn, findSourceRow, sealStoredSecrets, toIntegration, toSource, writeKeyColumns } from './sealed-rows.js';
 
@@ -169,6 +170,9 @@ const identifiersColumn = (identifiers: readonly string[]) => JSON.stringify([..
 /** Most events one group commit writes: two full batches, a few milliseconds of work. */
 const MAX_EVENTS_PER_COMMIT = 5000;
 
+/** Most rows one INSERT of an append writes (see multi-row-insert.ts): 220 values of events. */
+const ROWS_PER_INSERT = 20;
+
 /** An append waiting for the next group commit. */
 interface PendingAppend {
   sourceId: string;
@@ -206,6 +210,8 @@ class SqliteStore implements Store {
   readonly syncs: SqliteSyncStore;
   private readonly now: DatabaseClock;
   private readonly statements;
+  private readonly insertEvents;
+  private readonly insertDeliveries;
   private readonly appendTransaction;
   private readonly completeTransaction;
 
@@ -223,48 +229,25 @@ class SqliteStore implements Store {
     this.syncs = new SqliteSyncStore(db, secrets, this.now);
     this.appendTransaction = db.transaction(this.appendTransactionBody.bind(this));
     this.completeTransaction = db.transaction(this.completeTransactionBody.bind(this));
+    // Values by position: binding an object by name costs a property look-up per column, per event.
+    this.insertEvents = new MultiRowInsert<{ id: number; message_id: string }>(
+      db,
+      `INSERT INTO events (source_id, message_id, type, name, received_at, message,
+         user_id, anonymous_id, email_hash, order_id, click_id)`,
+      11,
+      // A repeat (of a stored event, or of one earlier in the same statement) returns no row.
+      'ON CONFLICT (source_id, message_id) DO NOTHING RETURNING id, message_id',
+      ROWS_PER_INSERT,
+    );
+    this.insertDeliveries = new MultiRowInsert(
+      db,
+      `INSERT INTO deliveries (event_id, integration_id, status, reason, reason_code, identifiers,
+         next_attempt_at, created_at, updated_at, retry_from)`,
+      10,
+      '',
+      ROWS_PER_INSERT,
+    );
     this.statements = {
-      // Positional parameters: binding an object by name costs a property look-up per column, per event.
-      insertEvent: db.prepare<
-        [
-          sourceId: string,
-          messageId: string,
-          type: string,
-          name: string | null,
-          receivedAt: number,
-          message: string,
-          userId: string | null,
-          anonymousId: string | null,
-          emailHash: Buffer | null,
-          orderId: string | null,
-          clickId: string | null,
-        ],
-        never
-      >(
-        `INSERT INTO events (source_id, message_id, type, name, received_at, message,
-           user_id, anonymous_id, email_hash, order_id, click_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (source_id, message_id) DO NOTHING`,
-      ),
-      insertDelivery: db.prepare<
-        [
-          eventId: number | bigint,
-          integrationId: string,
-          status: string,
-          reason: string | null,
-          reasonCode: string | null,
-          identifiers: string,
-          nextAttemptAt: number,
-          createdAt: number,
-          updatedAt: number,
-          retryFrom: number,
-        ],
-        never
-      >(
-        `INSERT INTO deliveries (event_id, integration_id, status, reason, reason_code, identifiers,
-           next_attempt_at, created_at, updated_at, retry_from)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
       addMatchQuality: db.prepare<[string, number, string, string, number], never>(
         `INSERT INTO match_quality_minutes (integration_id, minute, source_id, identifier, count) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (integration_id, minute, source_id, identifier) DO UPDATE SET count = count + excluded.count`,
@@ -481,48 +464,69 @@ class SqliteStore implements Store {
   }
 
   private appendGroup(sourceId: string, events: NewEvent[], now: number, tally: MatchQualityTally): AppendResult {
-    const s = this.statements;
     const duplicateIds: string[] = [];
-    for (const { message, deliveries, anonymousProfileOnly } of events) {
-      const name = message.type === 'track' ? message.event : message.name;
-      const receivedAt = Date.parse(message.receivedAt);
-      const keys = searchKeysOf(message);
-      const inserted = s.insertEvent.run(
-        sourceId,
-        message.messageId,
-        message.type,
-        name ?? null,
-        receivedAt,
-        JSON.stringify(message),
-        keys.userId,
-        keys.anonymousId,
-        keys.emailHash,
-        keys.orderId,
-        keys.clickId,
-      );
-      if (inserted.changes === 0) {
-        duplicateIds.push(message.messageId);
-        continue;
-      }
-      for (const delivery of deliveries) {
-        const identifiers = [...new Set(delivery.identifiers)];
-        s.insertDelivery.run(
-          inserted.lastInsertRowid,
-          delivery.integrationId,
-          delivery.status,
-          delivery.reason ?? null,
-          delivery.reasonCode ?? null,
-          JSON.stringify(identifiers),
-          // Due, created, updated and in its retry window from the moment it is stored.
-          now,
-          now,
-          now,
-          now,
+    for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
+      const chunk = events.slice(start, start + ROWS_PER_INSERT);
+      const receivedAts: number[] = [];
+      const values: unknown[] = [];
+      for (const { message } of chunk) {
+        const name = message.type === 'track' ? message.event : message.name;
+        const receivedAt = Date.parse(message.receivedAt);
+        const keys = searchKeysOf(message);
+        receivedAts.push(receivedAt);
+        values.push(
+          sourceId,
+          message.messageId,
+          message.type,
+          name ?? null,
+          receivedAt,
+          JSON.stringify(message),
+          keys.userId,
+          keys.anonymousId,
+          keys.emailHash,
+          keys.orderId,
+          keys.clickId,
         );
-        tally.add(delivery.integrationId, sourceId, receivedAt, identifiers);
       }
-      if (message.type === 'identify') this.mergeProfile(sourceId, message, now, anonymousProfileOnly === true);
-      if (message.type === 'alias' && anonymousProfileOnly !== true) this.linkProfiles(sourceId, message, now);
+      const ids = new Map<string, number>();
+      for (const row of this.insertEvents.statement(chunk.length).all(...values)) ids.set(row.message_id, row.id);
+
+      const deliveryValues: unknown[] = [];
+      const flushDeliveries = () => {
+        if (deliveryValues.length === 0) return;
+        this.insertDeliveries.statement(deliveryValues.length / 10).run(...deliveryValues);
+        deliveryValues.length = 0;
+      };
+      chunk.forEach(({ message, deliveries, anonymousProfileOnly }, i) => {
+        const eventId = ids.get(message.messageId);
+        if (eventId === undefined) {
+          duplicateIds.push(message.messageId);
+          return;
+        }
+        // The first event with its id was stored; a later one in the batch is its repeat.
+        ids.delete(message.messageId);
+        for (const delivery of deliveries) {
+          const identifiers = [...new Set(delivery.identifiers)];
+          // Due, created, updated and in its retry window from the moment it is stored.
+          deliveryValues.push(
+            eventId,
+            delivery.integrationId,
+            delivery.status,
+            delivery.reason ?? null,
+            delivery.reasonCode ?? null,
+            JSON.stringify(identifiers),
+            now,
+            now,
+            now,
+            now,
+          );
+          if (deliveryValues.length === ROWS_PER_INSERT * 10) flushDeliveries();
+          tally.add(delivery.integrationId, sourceId, receivedAts[i]!, identifiers);
+        }
+        if (message.type === 'identify') this.mergeProfile(sourceId, message, now, anonymousProfileOnly === true);
+        if (message.type === 'alias' && anonymousProfileOnly !== true) this.linkProfiles(sourceId, message, now);
+      });
+      flushDeliveries();
     }
     return { stored: events.length - duplicateIds.length, duplicates: duplicateIds.length, duplicateIds };
   }
