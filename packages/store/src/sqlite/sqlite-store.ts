@@ -458,13 +458,37 @@ class SqliteStore implements Store {
   private appendTransactionBody(appends: PendingAppend[]): AppendResult[] {
     const now = this.now();
     const tally = new MatchQualityTally();
-    const results = appends.map(({ sourceId, events }) => this.appendGroup(sourceId, events, now, tally));
+    // The appends of one source are written together, so that small ones (a message a request)
+    // share multi-row INSERTs too. Their order is kept: of two events with one messageId, the
+    // first is stored and the other is its repeat, as if each append had its own transaction.
+    const bySource = new Map<string, PendingAppend[]>();
+    for (const append of appends) {
+      const group = bySource.get(append.sourceId);
+      if (group) group.push(append);
+      else bySource.set(append.sourceId, [append]);
+    }
+    const results = new Map<PendingAppend, AppendResult>();
+    for (const [sourceId, group] of bySource) {
+      const events = group.length === 1 ? group[0]!.events : group.flatMap((append) => append.events);
+      const repeats = this.appendGroup(sourceId, events, now, tally);
+      let at = 0;
+      for (const append of group) {
+        const duplicateIds: string[] = [];
+        for (const { message } of append.events) if (repeats[at++]) duplicateIds.push(message.messageId);
+        results.set(append, {
+          stored: append.events.length - duplicateIds.length,
+          duplicates: duplicateIds.length,
+          duplicateIds,
+        });
+      }
+    }
     for (const row of tally.rows()) this.statements.addMatchQuality.run(...row);
-    return results;
+    return appends.map((append) => results.get(append)!);
   }
 
-  private appendGroup(sourceId: string, events: NewEvent[], now: number, tally: MatchQualityTally): AppendResult {
-    const duplicateIds: string[] = [];
+  /** Writes events of one source, and says of each whether it was a repeat (and not stored). */
+  private appendGroup(sourceId: string, events: NewEvent[], now: number, tally: MatchQualityTally): boolean[] {
+    const repeats: boolean[] = [];
     for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
       const chunk = events.slice(start, start + ROWS_PER_INSERT);
       const receivedAts: number[] = [];
@@ -499,10 +523,8 @@ class SqliteStore implements Store {
       };
       chunk.forEach(({ message, deliveries, anonymousProfileOnly }, i) => {
         const eventId = ids.get(message.messageId);
-        if (eventId === undefined) {
-          duplicateIds.push(message.messageId);
-          return;
-        }
+        repeats.push(eventId === undefined);
+        if (eventId === undefined) return;
         // The first event with its id was stored; a later one in the batch is its repeat.
         ids.delete(message.messageId);
         for (const delivery of deliveries) {
@@ -528,7 +550,7 @@ class SqliteStore implements Store {
       });
       flushDeliveries();
     }
-    return { stored: events.length - duplicateIds.length, duplicates: duplicateIds.length, duplicateIds };
+    return repeats;
   }
 
   private mergeProfile(sourceId: string, message: EnrichedMessage, now: number, anonymousOnly: boolean): void {
