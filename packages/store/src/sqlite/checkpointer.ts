@@ -47,7 +47,12 @@ export interface Checkpointer {
  */
 export function startCheckpointer(path: string, synchronous: 'NORMAL' | 'FULL'): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(SOURCE, { eval: true, workerData: { path, driver, synchronous, everyMs: CHECKPOINT_EVERY_MS } });
+  const worker = new Worker(SOURCE, {
+    eval: true,
+    workerData: { path, driver, synchronous, everyMs: CHECKPOINT_EVERY_MS },
+    // It runs a pragma on a timer: a small heap keeps the process's resident memory down.
+    resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
+  });
   // It never keeps the process alive: a process that ends without closing the store just stops it.
   worker.unref();
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
