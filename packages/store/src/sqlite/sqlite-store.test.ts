@@ -369,7 +369,10 @@ describe('SQLite engine', () => {
     await store!.appendEvents(source.id, events);
     expect(statSync(`${path}-wal`).size).toBeGreaterThan(2_000_000);
     const deadline = Date.now() + 10_000;
-    while (statSync(path).size <= filled && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    // A checkpoint writes the pages in order, so the file grows as it goes: wait for all of them.
+    while (statSync(path).size <= filled + 2_000_000 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     expect(statSync(path).size).toBeGreaterThan(filled + 2_000_000);
     expect((await store!.countDeliveries()).pending).toBe(3000);
   });
