@@ -31,10 +31,25 @@ export interface EnrichOptions {
 export function correctTimestamp(timestamp: string | undefined, sentAt: string | undefined, receivedAt: Date): string {
   const received = receivedAt.getTime();
   const at = timestamp ? Date.parse(timestamp) : NaN;
-  if (Number.isNaN(at)) return receivedAt.toISOString();
+  if (Number.isNaN(at)) return isoOf(receivedAt);
   const sent = sentAt ? Date.parse(sentAt) : NaN;
   const corrected = Number.isNaN(sent) ? at : received - (sent - at);
-  return new Date(Math.min(corrected, received)).toISOString();
+  return corrected >= received ? isoOf(receivedAt) : new Date(corrected).toISOString();
+}
+
+// The receipt time as ISO 8601, written into every message of a request (twice, when it has no
+// timestamp): made once per request rather than per message, as the messages share it.
+let lastMs = NaN;
+let lastIso = '';
+
+/** A time as ISO 8601; the last one asked for is kept. */
+function isoOf(time: Date): string {
+  const ms = time.getTime();
+  if (ms !== lastMs) {
+    lastIso = time.toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }
 
 /**
@@ -77,7 +92,7 @@ export function enrichMessage(message: Message, facts: RequestFacts, options: En
     message.sentAt ?? options.batchSentAt,
     options.receivedAt,
   );
-  enriched.receivedAt = options.receivedAt.toISOString();
+  enriched.receivedAt = isoOf(options.receivedAt);
   enriched.context = context;
   return enriched;
 }

@@ -109,6 +109,13 @@ export class EventPipeline {
     const rejected: MessageError[] = [];
     const events: NewEvent[] = [];
     let sourceIntegrations: Integration[] | undefined;
+    const enrichOptions = {
+      receivedAt: submission.receivedAt,
+      batchSentAt: submission.batchSentAt,
+      consentDefault: this.options.consentDefault,
+      honorGpc: this.options.honorGpc,
+      enrichers: this.enrichers,
+    };
     for (const [index, item] of submission.messages.entries()) {
       const checked = validate(
         withoutWriteKey(item.input),
@@ -121,13 +128,7 @@ export class EventPipeline {
         rejected.push(checked.error);
         continue;
       }
-      const message = enrichMessage(checked.message, submission.facts, {
-        receivedAt: submission.receivedAt,
-        batchSentAt: submission.batchSentAt,
-        consentDefault: this.options.consentDefault,
-        honorGpc: this.options.honorGpc,
-        enrichers: this.enrichers,
-      });
+      const message = enrichMessage(checked.message, submission.facts, enrichOptions);
       const integrations = item.integrations ?? (sourceIntegrations ??= await directory.integrationsOf(submission.sourceId));
       const deliveries = routeDeliveries(message, integrations, destinations, item.skip);
       events.push(submission.fromBrowser ? { message, deliveries, anonymousProfileOnly: true } : { message, deliveries });

@@ -20,6 +20,20 @@ export function describeEventsAndDeliveries(createDatabase: CreateTestDatabase):
       expect((await store.countDeliveries()).pending).toBe(1);
     });
 
+    it('stores a messageId repeated within one batch once, with the deliveries of its first', async () => {
+      const { store } = under;
+      const { source, integration } = await sourceWithIntegration(store);
+      const batch = Array.from({ length: 45 }, (_, i) => ({
+        message: message(i === 30 || i === 44 ? 'r-3' : `r-${i}`),
+        deliveries: [
+          i === 3 ? pending(integration.id) : { integrationId: integration.id, status: 'skipped' as const, reason: 'x' },
+        ],
+      }));
+      expect(await store.appendEvents(source.id, batch)).toEqual({ stored: 43, duplicates: 2, duplicateIds: ['r-3', 'r-3'] });
+      expect(await store.listEvents({})).toHaveLength(43);
+      expect(await store.countDeliveries()).toMatchObject({ pending: 1, skipped: 42 });
+    });
+
     it('counts deliveries by status, every status present', async () => {
       const { store } = under;
       const { source, integration } = await sourceWithIntegration(store);

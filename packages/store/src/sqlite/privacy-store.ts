@@ -26,6 +26,11 @@ export class SqlitePrivacyStore implements PrivacyStore {
   // Asked on every ingest request: prepared once.
   private readonly suppressedIn;
   private readonly anySuppressed;
+  /**
+   * What `hasSuppressed` read in this turn of the event loop, until the next: the requests read in
+   * one turn share one read (a read takes a transaction of its own: 6% of a one-message request).
+   */
+  private suppressedThisTurn: boolean | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -163,6 +168,7 @@ export class SqlitePrivacyStore implements PrivacyStore {
     );
     const now = this.now();
     for (const hash of hashes) insert.run(hash, now);
+    this.suppressedThisTurn = undefined;
   }
 
   async suppressedAmong(hashes: readonly string[]): Promise<Set<string>> {
@@ -172,7 +178,11 @@ export class SqlitePrivacyStore implements PrivacyStore {
   }
 
   async hasSuppressed(): Promise<boolean> {
-    return this.anySuppressed.get()!.found === 1;
+    if (this.suppressedThisTurn === undefined) {
+      this.suppressedThisTurn = this.anySuppressed.get()!.found === 1;
+      setImmediate(() => (this.suppressedThisTurn = undefined));
+    }
+    return this.suppressedThisTurn;
   }
 
   /** Moves every page into the file and empties the WAL, so no deleted row lingers in old page images. */

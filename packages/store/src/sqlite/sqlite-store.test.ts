@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeStoreContract } from '../contract/store-contract.js';
-import { message, SECRET_CONFIG_KEYS, SECRET_KEY, sourceWithIntegration } from '../contract/harness.js';
+import { message, pending, SECRET_CONFIG_KEYS, SECRET_KEY, sourceWithIntegration } from '../contract/harness.js';
 import type { EventQuery, EventSearch, Store } from '../store.js';
 import { eventListQuery } from './event-list-query.js';
 import { MIGRATIONS } from './migrations.js';
@@ -418,6 +418,45 @@ describe('SQLite engine', () => {
       await opened.close();
     }
     expect((await open().listSources()).map((s) => s.name)).toEqual(['normal', 'full']);
+  });
+
+  it('answers appends that share a group commit each with its own counts, the later of two with one messageId its repeat', async () => {
+    const { integration, source } = await sourceWithIntegration(open());
+    const other = await store!.createSource({ name: 'other' });
+    const event = (id: string) => ({ message: message(id), deliveries: [pending(integration.id)] });
+    // Not awaited one by one: all four go into the same commit.
+    const answers = await Promise.all([
+      store!.appendEvents(source.id, [event('g-1'), event('g-2')]),
+      store!.appendEvents(other.id, [event('g-1')]),
+      store!.appendEvents(source.id, [event('g-3'), event('g-1')]),
+      store!.appendEvents(source.id, [event('g-2')]),
+    ]);
+    expect(answers).toEqual([
+      { stored: 2, duplicates: 0, duplicateIds: [] },
+      { stored: 1, duplicates: 0, duplicateIds: [] },
+      { stored: 1, duplicates: 1, duplicateIds: ['g-1'] },
+      { stored: 0, duplicates: 1, duplicateIds: ['g-2'] },
+    ]);
+    expect((await store!.countDeliveries()).pending).toBe(4);
+  });
+
+  it('copies committed pages from the WAL into the database file while the store is open, on a thread of its own', async () => {
+    const { integration, source } = await sourceWithIntegration(open());
+    const filled = statSync(path).size;
+    // About 3 MB of pages: far below the WAL size at which the committing connection checkpoints itself.
+    const events = Array.from({ length: 3000 }, (_, i) => ({
+      message: message(`wal-${i}`, { properties: { note: 'x'.repeat(500) } }),
+      deliveries: [{ integrationId: integration.id, status: 'pending' as const }],
+    }));
+    await store!.appendEvents(source.id, events);
+    expect(statSync(`${path}-wal`).size).toBeGreaterThan(2_000_000);
+    const deadline = Date.now() + 10_000;
+    // A checkpoint writes the pages in order, so the file grows as it goes: wait for all of them.
+    while (statSync(path).size <= filled + 2_000_000 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(statSync(path).size).toBeGreaterThan(filled + 2_000_000);
+    expect((await store!.countDeliveries()).pending).toBe(3000);
   });
 
   /** The bytes of the database file and its WAL, as anyone who can read them sees them. */

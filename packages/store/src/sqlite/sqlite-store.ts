@@ -24,12 +24,13 @@ import type {
 } from '../store.js';
 import { newId, newWriteKey } from '../ids.js';
 import { takeFairShare } from '../fair-share.js';
-import { searchKeysOf, type SearchKeys } from '../search-keys.js';
+import { searchKeysOf } from '../search-keys.js';
 import { emailKeyOf } from './email-key.js';
 import { aliasKeys, aliasProfiles, mergeTraits, personKeys, profileUpdate, traitsOfPerson } from '../profile-merge.js';
 import { createSecretBox } from '../secret-box.js';
 import { createSealedSecrets, type SealedSecrets } from '../sealed-secrets.js';
 import { SqliteAdminStore } from './admin-store.js';
+import { startCheckpointer, WRITER_CHECKPOINT_PAGES, type Checkpointer } from './checkpointer.js';
 import { databaseClock, type DatabaseClock } from './clock.js';
 import { eventListQuery, type EventListParams } from './event-list-query.js';
 import { flag, iso, json, parse } from './columns.js';
@@ -40,6 +41,7 @@ import { SqlitePrivacyStore } from './privacy-store.js';
 import { SqliteSessionStore } from './session-store.js';
 import { SqliteSyncStore } from './sync-store.js';
 import { MIGRATIONS } from './migrations.js';
+import { MultiRowInsert } from './multi-row-insert.js';
 import type { DeliveryAttemptRow, DeliveryRow, EventRow, IntegrationRow, SourceRow } from './rows.js';
 import { configColumn, findSourceRow, sealStoredSecrets, toIntegration, toSource, writeKeyColumns } from './sealed-rows.js';
 
@@ -81,7 +83,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     migrate(db);
     const secrets = createSealedSecrets(createSecretBox(options.secretKey), options.secretConfigKeys ?? []);
     if (sealStoredSecrets(db, secrets)) removeOldPages(db);
-    return new SqliteStore(db, secrets, options.clock);
+    // Checkpoints on a thread of their own (checkpointer.ts); an in-memory database has no WAL.
+    let checkpointer: Checkpointer | undefined;
+    if (options.path !== ':memory:') {
+      db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+      checkpointer = startCheckpointer(options.path, options.durability === 'full' ? 'FULL' : 'NORMAL');
+    }
+    return new SqliteStore(db, secrets, options.clock, checkpointer);
   } catch (error) {
     db.close(); // e.g. the wrong secret key: nothing may stay open on a refused start
     throw error;
@@ -165,6 +173,9 @@ const identifiersColumn = (identifiers: readonly string[]) => JSON.stringify([..
 /** Most events one group commit writes: two full batches, a few milliseconds of work. */
 const MAX_EVENTS_PER_COMMIT = 5000;
 
+/** Most rows one INSERT of an append writes (see multi-row-insert.ts): 220 values of events. */
+const ROWS_PER_INSERT = 20;
+
 /** An append waiting for the next group commit. */
 interface PendingAppend {
   sourceId: string;
@@ -206,6 +217,8 @@ class SqliteStore implements Store {
   readonly limits: SqliteLimitStore;
   private readonly now: DatabaseClock;
   private readonly statements;
+  private readonly insertEvents;
+  private readonly insertDeliveries;
   private readonly appendTransaction;
   private readonly completeTransaction;
 
@@ -213,6 +226,7 @@ class SqliteStore implements Store {
     private readonly db: Database.Database,
     private readonly secrets: SealedSecrets,
     clock?: DatabaseClock,
+    private readonly checkpointer?: Checkpointer,
   ) {
     this.now = clock ?? databaseClock(db);
     this.links = new SqliteLinkStore(db, this.now);
@@ -224,41 +238,25 @@ class SqliteStore implements Store {
     this.limits = new SqliteLimitStore(db, this.now);
     this.appendTransaction = db.transaction(this.appendTransactionBody.bind(this));
     this.completeTransaction = db.transaction(this.completeTransactionBody.bind(this));
+    // Values by position: binding an object by name costs a property look-up per column, per event.
+    this.insertEvents = new MultiRowInsert<{ id: number; message_id: string }>(
+      db,
+      `INSERT INTO events (source_id, message_id, type, name, received_at, message,
+         user_id, anonymous_id, email_hash, email_key, order_id, click_id)`,
+      12,
+      // A repeat (of a stored event, or of one earlier in the same statement) returns no row.
+      'ON CONFLICT (source_id, message_id) DO NOTHING RETURNING id, message_id',
+      ROWS_PER_INSERT,
+    );
+    this.insertDeliveries = new MultiRowInsert(
+      db,
+      `INSERT INTO deliveries (event_id, integration_id, status, reason, reason_code, identifiers,
+         next_attempt_at, created_at, updated_at, retry_from)`,
+      10,
+      '',
+      ROWS_PER_INSERT,
+    );
     this.statements = {
-      insertEvent: db.prepare<
-        {
-          sourceId: string;
-          messageId: string;
-          type: string;
-          name: string | null;
-          receivedAt: number;
-          message: string;
-          emailKey: number | null;
-        } & SearchKeys,
-        never
-      >(
-        `INSERT INTO events (source_id, message_id, type, name, received_at, message,
-           user_id, anonymous_id, email_hash, email_key, order_id, click_id)
-         VALUES (@sourceId, @messageId, @type, @name, @receivedAt, @message,
-           @userId, @anonymousId, @emailHash, @emailKey, @orderId, @clickId)
-         ON CONFLICT (source_id, message_id) DO NOTHING`,
-      ),
-      insertDelivery: db.prepare<
-        {
-          eventId: number | bigint;
-          integrationId: string;
-          status: string;
-          reason: string | null;
-          reasonCode: string | null;
-          identifiers: string;
-          now: number;
-        },
-        never
-      >(
-        `INSERT INTO deliveries (event_id, integration_id, status, next_attempt_at, reason, reason_code, identifiers,
-           created_at, updated_at, retry_from)
-         VALUES (@eventId, @integrationId, @status, @now, @reason, @reasonCode, @identifiers, @now, @now, @now)`,
-      ),
       addMatchQuality: db.prepare<[string, number, string, string, number], never>(
         `INSERT INTO match_quality_minutes (integration_id, minute, source_id, identifier, count) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (integration_id, minute, source_id, identifier) DO UPDATE SET count = count + excluded.count`,
@@ -475,49 +473,100 @@ class SqliteStore implements Store {
   private appendTransactionBody(appends: PendingAppend[]): AppendResult[] {
     const now = this.now();
     const tally = new MatchQualityTally();
-    const results = appends.map(({ sourceId, events }) => this.appendGroup(sourceId, events, now, tally));
+    // The appends of one source are written together, so that small ones (a message a request)
+    // share multi-row INSERTs too. Their order is kept: of two events with one messageId, the
+    // first is stored and the other is its repeat, as if each append had its own transaction.
+    const bySource = new Map<string, PendingAppend[]>();
+    for (const append of appends) {
+      const group = bySource.get(append.sourceId);
+      if (group) group.push(append);
+      else bySource.set(append.sourceId, [append]);
+    }
+    const results = new Map<PendingAppend, AppendResult>();
+    for (const [sourceId, group] of bySource) {
+      const events = group.length === 1 ? group[0]!.events : group.flatMap((append) => append.events);
+      const repeats = this.appendGroup(sourceId, events, now, tally);
+      let at = 0;
+      for (const append of group) {
+        const duplicateIds: string[] = [];
+        for (const { message } of append.events) if (repeats[at++]) duplicateIds.push(message.messageId);
+        results.set(append, {
+          stored: append.events.length - duplicateIds.length,
+          duplicates: duplicateIds.length,
+          duplicateIds,
+        });
+      }
+    }
     for (const row of tally.rows()) this.statements.addMatchQuality.run(...row);
-    return results;
+    return appends.map((append) => results.get(append)!);
   }
 
-  private appendGroup(sourceId: string, events: NewEvent[], now: number, tally: MatchQualityTally): AppendResult {
-    const s = this.statements;
-    const duplicateIds: string[] = [];
-    for (const { message, deliveries, anonymousProfileOnly } of events) {
-      const name = message.type === 'track' ? message.event : message.name;
-      const receivedAt = Date.parse(message.receivedAt);
-      const keys = searchKeysOf(message);
-      const inserted = s.insertEvent.run({
-        sourceId,
-        messageId: message.messageId,
-        type: message.type,
-        name: name ?? null,
-        receivedAt,
-        message: JSON.stringify(message),
-        ...keys,
-        emailKey: emailKeyOf(keys.emailHash),
+  /** Writes events of one source, and says of each whether it was a repeat (and not stored). */
+  private appendGroup(sourceId: string, events: NewEvent[], now: number, tally: MatchQualityTally): boolean[] {
+    const repeats: boolean[] = [];
+    for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
+      const chunk = events.slice(start, start + ROWS_PER_INSERT);
+      const receivedAts: number[] = [];
+      const values: unknown[] = [];
+      for (const { message } of chunk) {
+        const name = message.type === 'track' ? message.event : message.name;
+        const receivedAt = Date.parse(message.receivedAt);
+        const keys = searchKeysOf(message);
+        receivedAts.push(receivedAt);
+        values.push(
+          sourceId,
+          message.messageId,
+          message.type,
+          name ?? null,
+          receivedAt,
+          JSON.stringify(message),
+          keys.userId,
+          keys.anonymousId,
+          keys.emailHash,
+          emailKeyOf(keys.emailHash),
+          keys.orderId,
+          keys.clickId,
+        );
+      }
+      const ids = new Map<string, number>();
+      for (const row of this.insertEvents.statement(chunk.length).all(...values)) ids.set(row.message_id, row.id);
+
+      const deliveryValues: unknown[] = [];
+      const flushDeliveries = () => {
+        if (deliveryValues.length === 0) return;
+        this.insertDeliveries.statement(deliveryValues.length / 10).run(...deliveryValues);
+        deliveryValues.length = 0;
+      };
+      chunk.forEach(({ message, deliveries, anonymousProfileOnly }, i) => {
+        const eventId = ids.get(message.messageId);
+        repeats.push(eventId === undefined);
+        if (eventId === undefined) return;
+        // The first event with its id was stored; a later one in the batch is its repeat.
+        ids.delete(message.messageId);
+        for (const delivery of deliveries) {
+          const identifiers = [...new Set(delivery.identifiers)];
+          // Due, created, updated and in its retry window from the moment it is stored.
+          deliveryValues.push(
+            eventId,
+            delivery.integrationId,
+            delivery.status,
+            delivery.reason ?? null,
+            delivery.reasonCode ?? null,
+            JSON.stringify(identifiers),
+            now,
+            now,
+            now,
+            now,
+          );
+          if (deliveryValues.length === ROWS_PER_INSERT * 10) flushDeliveries();
+          tally.add(delivery.integrationId, sourceId, receivedAts[i]!, identifiers);
+        }
+        if (message.type === 'identify') this.mergeProfile(sourceId, message, now, anonymousProfileOnly === true);
+        if (message.type === 'alias' && anonymousProfileOnly !== true) this.linkProfiles(sourceId, message, now);
       });
-      if (inserted.changes === 0) {
-        duplicateIds.push(message.messageId);
-        continue;
-      }
-      for (const delivery of deliveries) {
-        const identifiers = [...new Set(delivery.identifiers)];
-        s.insertDelivery.run({
-          eventId: inserted.lastInsertRowid,
-          integrationId: delivery.integrationId,
-          status: delivery.status,
-          reason: delivery.reason ?? null,
-          reasonCode: delivery.reasonCode ?? null,
-          identifiers: JSON.stringify(identifiers),
-          now,
-        });
-        tally.add(delivery.integrationId, sourceId, receivedAt, identifiers);
-      }
-      if (message.type === 'identify') this.mergeProfile(sourceId, message, now, anonymousProfileOnly === true);
-      if (message.type === 'alias' && anonymousProfileOnly !== true) this.linkProfiles(sourceId, message, now);
+      flushDeliveries();
     }
-    return { stored: events.length - duplicateIds.length, duplicates: duplicateIds.length, duplicateIds };
+    return repeats;
   }
 
   private mergeProfile(sourceId: string, message: EnrichedMessage, now: number, anonymousOnly: boolean): void {
@@ -784,6 +833,9 @@ class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    // The checkpointer's connection first: the last connection to close copies what is left of
+    // the WAL into the file and removes it.
+    await this.checkpointer?.close();
     this.db.close();
   }
 }
