@@ -28,6 +28,8 @@ import { createSealedSecrets, type SealedSecrets } from '../sealed-secrets.js';
 import { PostgresAdminStore } from './admin-store.js';
 import { DELIVERIES_CHANNEL, DeliveryNotifications } from './delivery-notifications.js';
 import { eventListQuery } from './event-list-query.js';
+import { PostgresLaneStore } from './lane-store.js';
+import { PostgresLimitStore } from './limit-store.js';
 import { PostgresLinkStore } from './link-store.js';
 import { migrate } from './migrations.js';
 import { changed, createPool, NOW_MS_SQL, transaction, type Queryable } from './pool.js';
@@ -114,6 +116,8 @@ class PostgresStore implements Store {
   readonly sessions: PostgresSessionStore;
   readonly privacy: PostgresPrivacyStore;
   readonly syncs: PostgresSyncStore;
+  readonly lanes: PostgresLaneStore;
+  readonly limits: PostgresLimitStore;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -125,6 +129,8 @@ class PostgresStore implements Store {
     this.sessions = new PostgresSessionStore(pool);
     this.privacy = new PostgresPrivacyStore(pool);
     this.syncs = new PostgresSyncStore(pool, secrets);
+    this.lanes = new PostgresLaneStore(pool);
+    this.limits = new PostgresLimitStore(pool);
   }
 
   onDeliveriesQueued(listener: () => void): () => void {
@@ -471,12 +477,21 @@ class PostgresStore implements Store {
          SELECT d.id FROM deliveries d, now
          WHERE d.status = 'pending' AND d.next_attempt_at <= now.ms AND d.lease_until < now.ms
            AND ($4::text IS NULL OR d.integration_id = $4)
+           -- requireLane: only while this owner holds the integration's lane, on the same clock.
+           AND (NOT $5::boolean OR EXISTS (
+             SELECT 1 FROM lane_leases l WHERE l.integration_id = $4 AND l.owner = $1 AND l.lease_until > now.ms))
          ORDER BY d.next_attempt_at, d.id LIMIT $2
          FOR UPDATE OF d SKIP LOCKED)
        UPDATE deliveries d SET lease_owner = $1, lease_until = now.ms + $3
        FROM due, now WHERE d.id = due.id
        RETURNING d.*, now.ms AS leased_at`,
-      [request.owner, request.limit, request.leaseMs, request.integrationId ?? null],
+      [
+        request.owner,
+        request.limit,
+        request.leaseMs,
+        request.integrationId ?? null,
+        request.requireLane === true && request.integrationId !== undefined,
+      ],
     );
     if (rows.length === 0) return [];
     rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id);
