@@ -91,6 +91,15 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 /** Most events one group commit writes. */
 const MAX_EVENTS_PER_COMMIT = 5000;
 
+/**
+ * Group commits one process runs at once. A commit waits on the database for most of its time
+ * (round trips, the WAL): while one does, the next group is built and sent. Each takes a
+ * connection of the pool for its duration. Concurrent commits are safe: a messageId stored by
+ * one is a duplicate for the other (the unique key), and the counters and profiles they share
+ * are locked in one order.
+ */
+const COMMITS_IN_FLIGHT = 3;
+
 /** An append waiting for the next group commit. */
 interface PendingAppend {
   sourceId: string;
@@ -110,7 +119,8 @@ async function databaseNow(db: Queryable): Promise<number> {
 
 class PostgresStore implements Store {
   private pendingAppends: PendingAppend[] = [];
-  private committing = false;
+  /** Group commits in flight: each a loop taking the next group while appends wait. */
+  private committers = 0;
   readonly links: PostgresLinkStore;
   readonly admin: PostgresAdminStore;
   readonly sessions: PostgresSessionStore;
@@ -233,18 +243,18 @@ class PostgresStore implements Store {
   appendEvents(sourceId: string, events: NewEvent[]): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       this.pendingAppends.push({ sourceId, events, size: events.length, resolve, reject });
-      if (!this.committing && this.pendingAppends.length === 1) setImmediate(() => void this.commitAppends());
+      if (this.committers < COMMITS_IN_FLIGHT && this.pendingAppends.length === 1) setImmediate(() => void this.commitAppends());
     });
   }
 
   /**
-   * Group commit: the appends requested while the previous commit was in flight (or during one
-   * turn of the event loop) share one transaction, taken round-robin by source up to
+   * Group commit: the appends requested while the commits in flight were (or during one turn of
+   * the event loop) share one transaction, taken round-robin by source up to
    * MAX_EVENTS_PER_COMMIT events; each caller is answered once COMMIT has returned.
    */
   private async commitAppends(): Promise<void> {
-    if (this.committing) return;
-    this.committing = true;
+    if (this.committers >= COMMITS_IN_FLIGHT || this.pendingAppends.length === 0) return;
+    this.committers++;
     try {
       while (this.pendingAppends.length > 0) {
         const { taken: appends, rest } = takeFairShare(this.pendingAppends, MAX_EVENTS_PER_COMMIT);
@@ -252,7 +262,7 @@ class PostgresStore implements Store {
         await this.commitGroup(appends);
       }
     } finally {
-      this.committing = false;
+      this.committers--;
     }
   }
 
@@ -717,7 +727,7 @@ class PostgresStore implements Store {
 
   async close(): Promise<void> {
     // Appends already accepted are committed first: their callers are waiting for the answer.
-    while (this.committing || this.pendingAppends.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (this.committers > 0 || this.pendingAppends.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     await this.notifications.close();
     await this.pool.end();
   }

@@ -394,3 +394,24 @@ export const SCHEMA_V2_SHARED_STATE = `
     updated_at  bigint NOT NULL
   );
 `;
+
+/**
+ * Version 3: a lane's due deliveries indexed in the order they are leased (next_attempt_at, then
+ * id), so that a lease can read the batch it takes and stop, rather than read and sort the lane's
+ * whole backlog: the deliveries of a backlog share a few milliseconds of next_attempt_at.
+ */
+export const SCHEMA_V3_DUE_ORDER = `
+  CREATE INDEX deliveries_due_in_order ON deliveries(integration_id, next_attempt_at, id) WHERE status = 'pending';
+  DROP INDEX deliveries_due_by_integration;
+`;
+
+/**
+ * Version 4: the delivery triggers never JIT-compile. Their statements read transition tables and
+ * expand JSON arrays, whose row estimates (100 rows per array) push a 2,000-row lease or batch of
+ * outcomes over jit_above_cost: compiling took about 280 ms per statement, for a few ms of work,
+ * on every lease and every completion, and was most of the database's time while draining.
+ */
+export const SCHEMA_V4_TRIGGERS_WITHOUT_JIT = `
+  ALTER FUNCTION df_deliveries_inserted() SET jit = off;
+  ALTER FUNCTION df_deliveries_updated() SET jit = off;
+`;
