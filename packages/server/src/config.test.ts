@@ -28,6 +28,7 @@ const DEFAULTS: Config = {
   maxConnectionsPerAddress: 1000,
   dbPath: resolve('data/datafirst.db'),
   databaseUrl: undefined,
+  databasePoolSize: 10,
   durability: 'normal',
   adminToken: expect.stringMatching(/^[\w-]{32}$/),
   adminTokenGenerated: true,
@@ -153,6 +154,7 @@ const EVERY_OPTION: [keyof typeof OPTIONS, string, string[] | undefined, Partial
     { databaseUrl: 'postgres://df:pw@db.internal:5432/datafirst' },
     {},
   ],
+  ['databasePoolSize', '4', ['--database-pool-size', '4'], { databasePoolSize: 4 }, {}],
   ['durability', 'full', ['--durability', 'full'], { durability: 'full' }, {}],
   [
     'adminToken',

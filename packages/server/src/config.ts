@@ -23,6 +23,8 @@ export interface Config {
   dbPath: string;
   /** PostgreSQL instead of SQLite, when set; it may hold a password: never logged as it is. */
   databaseUrl?: string;
+  /** Most connections of the PostgreSQL pool. */
+  databasePoolSize: number;
   /** `full` also survives power loss (fsync per commit); `normal` survives a process crash. */
   durability: 'normal' | 'full';
   adminToken: string;
@@ -134,6 +136,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
     maxConnectionsPerAddress: read(OPTIONS.maxConnectionsPerAddress),
     dbPath: read(OPTIONS.db),
     databaseUrl: read(OPTIONS.databaseUrl),
+    databasePoolSize: read(OPTIONS.databasePoolSize),
     durability: read(OPTIONS.durability),
     adminToken: givenAdminToken ?? randomBytes(24).toString('base64url'),
     adminTokenGenerated: givenAdminToken === undefined,

@@ -169,6 +169,17 @@ export const OPTIONS = {
       'startup lines mask it. Deleted rows leave the tables at (auto)vacuum, which is yours to run',
     secret: false,
   },
+  databasePoolSize: {
+    name: 'database-pool-size',
+    env: 'DATAFIRST_DATABASE_POOL_SIZE',
+    flag: value('<n>'),
+    default: '10',
+    parse: wholeNumber(1),
+    help:
+      'most PostgreSQL connections one process keeps (with `DATAFIRST_DATABASE_URL`); a worker opens one more, to ' +
+      "hear of queued work. Every collector and worker counts against the server's `max_connections`",
+    secret: false,
+  },
   durability: {
     name: 'durability',
     env: 'DATAFIRST_DURABILITY',

@@ -160,6 +160,7 @@ async function openStore(config: Config, logger: Logger): Promise<Store> {
   if (!config.databaseUrl) return openSqliteStore({ path: config.dbPath, ...secrets });
   return openPostgresStore({
     url: config.databaseUrl,
+    poolSize: config.databasePoolSize,
     ...secrets,
     // A lost connection (the database restarted) fails the calls that needed it, which retry; it
     // never ends the process. The error says what went wrong, never the URL.

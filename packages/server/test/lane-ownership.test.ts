@@ -152,8 +152,10 @@ it("sends a rate-limited pixel's events from one worker at a time, within its ra
       `${events.filter((e) => e.assetId === LIMITED_PIXEL).length} events accepted, ${resent} resent after the kill; ` +
       `at most ${maxPerSecond(times)} requests in one second (limit ${RPS}/s, burst ${BURST})`,
   );
-  // The limit was what paced them: events came in for over two seconds, a request's worth at a time.
-  expect(requests.length).toBeGreaterThanOrEqual(2 * RPS);
+  // The limit was what paced them: more requests than one second's rate and burst, never more
+  // than that within a second (below), so the sends spanned over a second at the limit. (How many
+  // more depends on how fast this machine sends the events: under load, fewer and fuller.)
+  expect(requests.length).toBeGreaterThan(RPS + BURST);
   // A token bucket lets through at most its burst and the rate times the time: in one second, RPS + BURST.
   expect(maxPerSecond(times)).toBeLessThanOrEqual(RPS + BURST);
 }, 60_000);

@@ -36,3 +36,8 @@ export interface TokenAnswer {
   /** When none was: milliseconds until one will be (0 when one was taken). */
   waitMs: number;
 }
+
+/** How long until a bucket holding `tokens` (fewer than one), refilled at `rate` a second, has one: at least 1 ms. */
+export function msUntilToken(tokens: number, rate: number): number {
+  return Math.max(1, Math.ceil(((1 - tokens) / rate) * 1000));
+}

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { SCHEMA_V1 } from './schema.js';
+import { SCHEMA_V1, SCHEMA_V2_SHARED_STATE, SCHEMA_V3_DUE_ORDER, SCHEMA_V4_TRIGGERS_WITHOUT_JIT } from './schema.js';
 
 /** One schema change. */
 export interface PostgresMigration {
@@ -14,6 +14,13 @@ export interface PostgresMigration {
  */
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   { version: 1, name: 'sources, integrations, events, deliveries, links, privacy, syncs, trends', sql: SCHEMA_V1 },
+  {
+    version: 2,
+    name: 'lane leases, live workers, failed sign-ins and rate-limit buckets shared across processes',
+    sql: SCHEMA_V2_SHARED_STATE,
+  },
+  { version: 3, name: "a lane's due deliveries indexed in lease order", sql: SCHEMA_V3_DUE_ORDER },
+  { version: 4, name: 'the delivery triggers never JIT-compile', sql: SCHEMA_V4_TRIGGERS_WITHOUT_JIT },
 ];
 
 /**

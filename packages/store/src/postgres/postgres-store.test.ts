@@ -135,4 +135,21 @@ describe('PostgreSQL engine', () => {
     expect(results.map((r) => r.stored).sort()).toEqual([0, 1]);
     expect((await a.countDeliveries()).pending).toBe(1);
   });
+  it('shares lanes exactly when workers on several processes claim them at the same moment', async () => {
+    schema = await postgresSchema(await serverUrl());
+    const workers = await Promise.all(Array.from({ length: 4 }, () => open()));
+    const { integration } = await sourceWithIntegration(workers[0]!);
+    const ids = [integration.id];
+    for (let i = 2; i <= 8; i++) ids.push((await workers[0]!.createIntegration({ ...integration, name: `Pixel ${i}` })).id);
+    const owners = workers.map((_, i) => `w${i}`);
+    await Promise.all(
+      workers.map((store, i) => store.lanes.claimLanes({ owner: owners[i]!, leaseMs: 60_000, integrationIds: [] })),
+    );
+    // Every round asks for every lane in the same order: interleaved, they would take the same ones.
+    const holdings = await Promise.all(
+      workers.map((store, i) => store.lanes.claimLanes({ owner: owners[i]!, leaseMs: 60_000, integrationIds: ids })),
+    );
+    expect(holdings.map((h) => [h.held.length, h.share])).toEqual(owners.map(() => [2, 2]));
+    expect(holdings.flatMap((h) => h.held).sort()).toEqual([...ids].sort());
+  });
 });

@@ -28,6 +28,8 @@ import { createSealedSecrets, type SealedSecrets } from '../sealed-secrets.js';
 import { PostgresAdminStore } from './admin-store.js';
 import { DELIVERIES_CHANNEL, DeliveryNotifications } from './delivery-notifications.js';
 import { eventListQuery } from './event-list-query.js';
+import { PostgresLaneStore } from './lane-store.js';
+import { PostgresLimitStore } from './limit-store.js';
 import { PostgresLinkStore } from './link-store.js';
 import { migrate } from './migrations.js';
 import { changed, createPool, NOW_MS_SQL, transaction, type Queryable } from './pool.js';
@@ -89,6 +91,15 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 /** Most events one group commit writes. */
 const MAX_EVENTS_PER_COMMIT = 5000;
 
+/**
+ * Group commits one process runs at once. A commit waits on the database for most of its time
+ * (round trips, the WAL): while one does, the next group is built and sent. Each takes a
+ * connection of the pool for its duration. Concurrent commits are safe: a messageId stored by
+ * one is a duplicate for the other (the unique key), and the counters and profiles they share
+ * are locked in one order.
+ */
+const COMMITS_IN_FLIGHT = 3;
+
 /** An append waiting for the next group commit. */
 interface PendingAppend {
   sourceId: string;
@@ -108,12 +119,15 @@ async function databaseNow(db: Queryable): Promise<number> {
 
 class PostgresStore implements Store {
   private pendingAppends: PendingAppend[] = [];
-  private committing = false;
+  /** Group commits in flight: each a loop taking the next group while appends wait. */
+  private committers = 0;
   readonly links: PostgresLinkStore;
   readonly admin: PostgresAdminStore;
   readonly sessions: PostgresSessionStore;
   readonly privacy: PostgresPrivacyStore;
   readonly syncs: PostgresSyncStore;
+  readonly lanes: PostgresLaneStore;
+  readonly limits: PostgresLimitStore;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -125,6 +139,8 @@ class PostgresStore implements Store {
     this.sessions = new PostgresSessionStore(pool);
     this.privacy = new PostgresPrivacyStore(pool);
     this.syncs = new PostgresSyncStore(pool, secrets);
+    this.lanes = new PostgresLaneStore(pool);
+    this.limits = new PostgresLimitStore(pool);
   }
 
   onDeliveriesQueued(listener: () => void): () => void {
@@ -227,18 +243,18 @@ class PostgresStore implements Store {
   appendEvents(sourceId: string, events: NewEvent[]): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       this.pendingAppends.push({ sourceId, events, size: events.length, resolve, reject });
-      if (!this.committing && this.pendingAppends.length === 1) setImmediate(() => void this.commitAppends());
+      if (this.committers < COMMITS_IN_FLIGHT && this.pendingAppends.length === 1) setImmediate(() => void this.commitAppends());
     });
   }
 
   /**
-   * Group commit: the appends requested while the previous commit was in flight (or during one
-   * turn of the event loop) share one transaction, taken round-robin by source up to
+   * Group commit: the appends requested while the commits in flight were (or during one turn of
+   * the event loop) share one transaction, taken round-robin by source up to
    * MAX_EVENTS_PER_COMMIT events; each caller is answered once COMMIT has returned.
    */
   private async commitAppends(): Promise<void> {
-    if (this.committing) return;
-    this.committing = true;
+    if (this.committers >= COMMITS_IN_FLIGHT || this.pendingAppends.length === 0) return;
+    this.committers++;
     try {
       while (this.pendingAppends.length > 0) {
         const { taken: appends, rest } = takeFairShare(this.pendingAppends, MAX_EVENTS_PER_COMMIT);
@@ -246,7 +262,7 @@ class PostgresStore implements Store {
         await this.commitGroup(appends);
       }
     } finally {
-      this.committing = false;
+      this.committers--;
     }
   }
 
@@ -471,12 +487,21 @@ class PostgresStore implements Store {
          SELECT d.id FROM deliveries d, now
          WHERE d.status = 'pending' AND d.next_attempt_at <= now.ms AND d.lease_until < now.ms
            AND ($4::text IS NULL OR d.integration_id = $4)
+           -- requireLane: only while this owner holds the integration's lane, on the same clock.
+           AND (NOT $5::boolean OR EXISTS (
+             SELECT 1 FROM lane_leases l WHERE l.integration_id = $4 AND l.owner = $1 AND l.lease_until > now.ms))
          ORDER BY d.next_attempt_at, d.id LIMIT $2
          FOR UPDATE OF d SKIP LOCKED)
        UPDATE deliveries d SET lease_owner = $1, lease_until = now.ms + $3
        FROM due, now WHERE d.id = due.id
        RETURNING d.*, now.ms AS leased_at`,
-      [request.owner, request.limit, request.leaseMs, request.integrationId ?? null],
+      [
+        request.owner,
+        request.limit,
+        request.leaseMs,
+        request.integrationId ?? null,
+        request.requireLane === true && request.integrationId !== undefined,
+      ],
     );
     if (rows.length === 0) return [];
     rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id);
@@ -702,7 +727,7 @@ class PostgresStore implements Store {
 
   async close(): Promise<void> {
     // Appends already accepted are committed first: their callers are waiting for the answer.
-    while (this.committing || this.pendingAppends.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (this.committers > 0 || this.pendingAppends.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     await this.notifications.close();
     await this.pool.end();
   }

@@ -354,3 +354,64 @@ export const SCHEMA_V1 = `
   CREATE TRIGGER deliveries_updated AFTER UPDATE ON deliveries
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION df_deliveries_updated();
 `;
+
+/**
+ * Version 2: what several workers and collectors on one database share (SQLite's migration 34).
+ * Lane leases say which worker sends each integration's deliveries; live workers are counted to
+ * share lanes fairly; failed sign-ins and ingest token buckets make the admin lockout and a
+ * source's rate limit hold across collectors. Every time is epoch ms on the database's clock.
+ */
+export const SCHEMA_V2_SHARED_STATE = `
+  -- One row per integration whose lane a worker holds (or held: lease_until past, free to take).
+  -- No foreign key: a lane asked for as its integration is deleted is dropped at the next round.
+  CREATE TABLE lane_leases (
+    integration_id  text PRIMARY KEY,
+    owner           text NOT NULL,
+    lease_until     bigint NOT NULL,
+    since           bigint NOT NULL
+  );
+  CREATE INDEX lane_leases_by_owner ON lane_leases(owner);
+
+  -- Workers alive until their last lane round's lease runs out: what a fair share divides by.
+  CREATE TABLE lane_workers (
+    owner        text PRIMARY KEY,
+    alive_until  bigint NOT NULL
+  );
+
+  -- Failed admin sign-ins, by client address and under '*' for all of them together.
+  CREATE TABLE failed_sign_ins (
+    id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    key  text NOT NULL,
+    at   bigint NOT NULL
+  );
+  CREATE INDEX failed_sign_ins_by_key ON failed_sign_ins(key, at);
+  CREATE INDEX failed_sign_ins_by_time ON failed_sign_ins(at);
+
+  -- A token bucket per key (a rate-limited source): tokens left as of updated_at.
+  CREATE TABLE rate_buckets (
+    key         text PRIMARY KEY,
+    tokens      double precision NOT NULL,
+    updated_at  bigint NOT NULL
+  );
+`;
+
+/**
+ * Version 3: a lane's due deliveries indexed in the order they are leased (next_attempt_at, then
+ * id), so that a lease can read the batch it takes and stop, rather than read and sort the lane's
+ * whole backlog: the deliveries of a backlog share a few milliseconds of next_attempt_at.
+ */
+export const SCHEMA_V3_DUE_ORDER = `
+  CREATE INDEX deliveries_due_in_order ON deliveries(integration_id, next_attempt_at, id) WHERE status = 'pending';
+  DROP INDEX deliveries_due_by_integration;
+`;
+
+/**
+ * Version 4: the delivery triggers never JIT-compile. Their statements read transition tables and
+ * expand JSON arrays, whose row estimates (100 rows per array) push a 2,000-row lease or batch of
+ * outcomes over jit_above_cost: compiling took about 280 ms per statement, for a few ms of work,
+ * on every lease and every completion, and was most of the database's time while draining.
+ */
+export const SCHEMA_V4_TRIGGERS_WITHOUT_JIT = `
+  ALTER FUNCTION df_deliveries_inserted() SET jit = off;
+  ALTER FUNCTION df_deliveries_updated() SET jit = off;
+`;

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { LaneClaim, LaneHolding, LaneState, LaneStore } from '../lanes.js';
+import { shareLanes } from '../lane-share.js';
 import type { DatabaseClock } from './clock.js';
 
 /** Lane leases in SQLite: one row per held lane, one per live worker; each round is one transaction. */
@@ -32,23 +33,16 @@ export class SqliteLaneStore implements LaneStore {
     db.prepare<[number], never>(
       'DELETE FROM lane_leases WHERE lease_until <= ? OR integration_id NOT IN (SELECT id FROM integrations)',
     ).run(now);
-    const rows = db.prepare<[], { integration_id: string; owner: string }>('SELECT integration_id, owner FROM lane_leases').all();
-    const held = rows.filter((row) => row.owner === owner).map((row) => row.integration_id);
-    const taken = new Set(rows.map((row) => row.integration_id));
-    const lanes = new Set([...taken, ...integrationIds]);
+    const rows = db
+      .prepare<[], { integrationId: string; owner: string }>('SELECT integration_id AS integrationId, owner FROM lane_leases')
+      .all();
     const workers = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM lane_workers').get()!.n;
-    const share = Math.ceil(lanes.size / workers);
-    const take = db.prepare<[string, string, number, number], never>(
+    const { held, take, share } = shareLanes(owner, rows, integrationIds, workers);
+    const insert = db.prepare<[string, string, number, number], never>(
       'INSERT INTO lane_leases (integration_id, owner, lease_until, since) VALUES (?, ?, ?, ?)',
     );
-    for (const integrationId of integrationIds) {
-      if (held.length >= share) break;
-      if (taken.has(integrationId)) continue;
-      take.run(integrationId, owner, until, now);
-      taken.add(integrationId);
-      held.push(integrationId);
-    }
-    return { held: held.sort(), share };
+    for (const integrationId of take) insert.run(integrationId, owner, until, now);
+    return { held, share };
   }
 
   async releaseLanes(owner: string, integrationIds?: readonly string[]): Promise<void> {

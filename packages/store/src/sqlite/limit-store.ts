@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { LimitStore, RecentFailures, TokenAnswer } from '../limits.js';
+import { msUntilToken, type LimitStore, type RecentFailures, type TokenAnswer } from '../limits.js';
 import type { DatabaseClock } from './clock.js';
 
 /** The tokens a bucket holds at @now: what it had, refilled since, at most its burst. */
@@ -27,7 +27,7 @@ export class SqliteLimitStore implements LimitStore {
     this.takeTransaction = db.transaction((params: BucketParams): TokenAnswer => {
       if (this.statements.take.get(params)) return { taken: true, waitMs: 0 };
       const tokens = this.statements.tokens.get(params)?.tokens ?? 0;
-      return { taken: false, waitMs: Math.max(1, Math.ceil(((1 - tokens) / params.rate) * 1000)) };
+      return { taken: false, waitMs: msUntilToken(tokens, params.rate) };
     });
   }
 
