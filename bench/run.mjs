@@ -361,111 +361,118 @@ try {
     );
   }
 
-  // 2 and 3 on PostgreSQL: collectors and workers as separate processes on one fresh database.
-  // A lane has one owner, so the delivery rows use a source with PG_PIXELS pixels, which two
-  // workers can share; each delivery is one event for one pixel.
-  const PG_PIXELS = 4;
-  const pgServer = await postgresServer();
-  stopPostgres = () => pgServer.stop();
-  const pgDatabase = uniqueName('df_bench');
-  const pgAdmin = new pg.Client({ connectionString: pgServer.url });
-  await pgAdmin.connect();
-  await pgAdmin.query(`CREATE DATABASE ${pgDatabase}`);
-  dropDatabase = async () => {
-    await pgAdmin.query(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
-    await pgAdmin.end();
-  };
-  const pgUrlObject = new URL(pgServer.url);
-  pgUrlObject.pathname = `/${pgDatabase}`;
-  const pgUrl = pgUrlObject.toString();
-  const pgMock = await start([MOCK, '--port', '0']);
-  const pgEnv = { DATAFIRST_DATABASE_URL: pgUrl, SNAPCHAT_API_URL: pgMock.url, SNAP_PIXEL_ID: PIXEL, SNAP_ACCESS_TOKEN: 'bench' };
-  const pgCollector = await start(
-    [HEAP, CLI, 'start', '--no-worker', '--port', '0', '--host', '127.0.0.1', '--admin-port', '0'],
-    { DATAFIRST_ADMIN_TOKEN: ADMIN_TOKEN, DATAFIRST_WRITE_KEY: WRITE_KEY, ...pgEnv },
-    true,
-  );
-  const pgCall = async (method, path, body) =>
-    (
-      await fetch(`${pgCollector.adminUrl}/v1/admin${path}`, {
-        method,
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        body: body && JSON.stringify(body),
-      })
-    ).json();
-  const pgBatch = await load(pgCollector.url, batchBody(20));
-  checkOk(pgBatch, 'ingest on PostgreSQL, 20 messages per request');
-  const pgIngestPerSecond = pgBatch.requests.average * 20;
-  row(
-    '2. ingest, 20 messages/request, PostgreSQL',
-    `${Math.round(pgIngestPerSecond)} events/s = ${(pgIngestPerSecond / ingestEventsPerSecond).toFixed(2)}x SQLite (p99 ${pgBatch.latency.p99} ms)`,
-    '>= 25,000 events/s',
-    pgIngestPerSecond >= 25_000,
-  );
-  // What figure 2 stored is delivered to the one pixel (a lane of its own): the delivery rows
-  // measure the PG_PIXELS-pixel source's backlog alone.
-  const pgPixelSource = await pgCall('POST', '/sources', { name: `Bench, ${PG_PIXELS} pixels` });
-  for (let i = 0; i < PG_PIXELS; i++) {
-    await pgCall('POST', '/integrations', {
-      source_id: pgPixelSource.id,
-      vendor: 'snapchat',
-      name: `Pixel ${i + 1}`,
-      enabled: true,
-      config: { pixel_id: `6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8${i}`, access_token: 'bench' },
-    });
-  }
-  const pgPool = new pg.Pool({ connectionString: pgUrl, max: 1 });
-  const pgPending = async (sourceId) =>
-    Number(
+  if (wanted(2, 3)) {
+    // 2 and 3 on PostgreSQL: collectors and workers as separate processes on one fresh database.
+    // A lane has one owner, so the delivery rows use a source with PG_PIXELS pixels, which two
+    // workers can share; each delivery is one event for one pixel.
+    const PG_PIXELS = 4;
+    const pgServer = await postgresServer();
+    stopPostgres = () => pgServer.stop();
+    const pgDatabase = uniqueName('df_bench');
+    const pgAdmin = new pg.Client({ connectionString: pgServer.url });
+    await pgAdmin.connect();
+    await pgAdmin.query(`CREATE DATABASE ${pgDatabase}`);
+    dropDatabase = async () => {
+      await pgAdmin.query(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
+      await pgAdmin.end();
+    };
+    const pgUrlObject = new URL(pgServer.url);
+    pgUrlObject.pathname = `/${pgDatabase}`;
+    const pgUrl = pgUrlObject.toString();
+    const pgMock = await start([MOCK, '--port', '0']);
+    const pgEnv = {
+      DATAFIRST_DATABASE_URL: pgUrl,
+      SNAPCHAT_API_URL: pgMock.url,
+      SNAP_PIXEL_ID: PIXEL,
+      SNAP_ACCESS_TOKEN: 'bench',
+    };
+    const pgCollector = await start(
+      [HEAP, CLI, 'start', '--no-worker', '--port', '0', '--host', '127.0.0.1', '--admin-port', '0'],
+      { DATAFIRST_ADMIN_TOKEN: ADMIN_TOKEN, DATAFIRST_WRITE_KEY: WRITE_KEY, ...pgEnv },
+      true,
+    );
+    const pgCall = async (method, path, body) =>
       (
-        await pgPool.query(
-          `SELECT count(*) AS n FROM deliveries d JOIN integrations i ON i.id = d.integration_id
-           WHERE d.status = 'pending' AND i.source_id = $1`,
-          [sourceId],
-        )
-      ).rows[0].n,
-    );
-  const pgBacklogEvents = Math.ceil(BACKLOG / PG_PIXELS);
-  /** Fills the backlog, stops the collector's view of it there, drains it with `workers` workers: deliveries a second. */
-  const pgDrain = async (workers) => {
-    checkOk(
-      await load(pgCollector.url, batchBody(20, pgPixelSource.write_key), { amount: Math.ceil(pgBacklogEvents / 20) }),
-      'PostgreSQL backlog',
-    );
-    const backlog = await pgPending(pgPixelSource.id);
-    const started = performance.now();
-    const processes = Array.from({ length: workers }, () => {
-      const child = spawn(process.execPath, [HEAP, CLI, 'worker'], {
-        env: { ...process.env, LOG_LEVEL: 'warn', ...pgEnv },
-        stdio: 'ignore',
-      });
-      children.push(child);
-      return child;
-    });
-    let left = backlog;
-    while (left > 0) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      await Promise.all(['requests', 'events'].map((what) => fetch(`${pgMock.url}/__mock/${what}`, { method: 'DELETE' })));
-      left = await pgPending(pgPixelSource.id);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const peak = Math.max(...processes.map(peakRssMb));
-    await Promise.all(processes.map(stop));
-    return { backlog, seconds, perSecond: backlog / seconds, peak };
-  };
-  for (const workers of [1, 2]) {
-    const drained = await pgDrain(workers);
+        await fetch(`${pgCollector.adminUrl}/v1/admin${path}`, {
+          method,
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+          body: body && JSON.stringify(body),
+        })
+      ).json();
+    const pgBatch = await load(pgCollector.url, batchBody(20));
+    checkOk(pgBatch, 'ingest on PostgreSQL, 20 messages per request');
+    const pgIngestPerSecond = pgBatch.requests.average * 20;
     row(
-      `3. delivery from a backlog, PostgreSQL, ${PG_PIXELS} pixels, ${workers} worker${workers > 1 ? 's' : ''}`,
-      `${Math.round(drained.perSecond)} deliveries/s (${drained.backlog} in ${drained.seconds.toFixed(1)} s, ` +
-        `worker peak RSS ${drained.peak.toFixed(0)} MB)`,
-      '> PostgreSQL figure 2',
-      drained.perSecond > pgIngestPerSecond,
+      '2. ingest, 20 messages/request, PostgreSQL',
+      `${Math.round(pgIngestPerSecond)} events/s = ${(pgIngestPerSecond / ingestEventsPerSecond).toFixed(2)}x SQLite (p99 ${pgBatch.latency.p99} ms)`,
+      '>= 25,000 events/s',
+      pgIngestPerSecond >= 25_000,
     );
+    // What figure 2 stored is delivered to the one pixel (a lane of its own): the delivery rows
+    // measure the PG_PIXELS-pixel source's backlog alone.
+    const pgPixelSource = await pgCall('POST', '/sources', { name: `Bench, ${PG_PIXELS} pixels` });
+    for (let i = 0; i < PG_PIXELS; i++) {
+      await pgCall('POST', '/integrations', {
+        source_id: pgPixelSource.id,
+        vendor: 'snapchat',
+        name: `Pixel ${i + 1}`,
+        enabled: true,
+        config: { pixel_id: `6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8${i}`, access_token: 'bench' },
+      });
+    }
+    const pgPool = new pg.Pool({ connectionString: pgUrl, max: 1 });
+    const pgPending = async (sourceId) =>
+      Number(
+        (
+          await pgPool.query(
+            `SELECT count(*) AS n FROM deliveries d JOIN integrations i ON i.id = d.integration_id
+           WHERE d.status = 'pending' AND i.source_id = $1`,
+            [sourceId],
+          )
+        ).rows[0].n,
+      );
+    const pgBacklogEvents = Math.ceil(BACKLOG / PG_PIXELS);
+    /** Fills the backlog, stops the collector's view of it there, drains it with `workers` workers: deliveries a second. */
+    const pgDrain = async (workers) => {
+      checkOk(
+        await load(pgCollector.url, batchBody(20, pgPixelSource.write_key), { amount: Math.ceil(pgBacklogEvents / 20) }),
+        'PostgreSQL backlog',
+      );
+      const backlog = await pgPending(pgPixelSource.id);
+      const started = performance.now();
+      const processes = Array.from({ length: workers }, () => {
+        const child = spawn(process.execPath, [HEAP, CLI, 'worker'], {
+          env: { ...process.env, LOG_LEVEL: 'warn', ...pgEnv },
+          stdio: 'ignore',
+        });
+        children.push(child);
+        return child;
+      });
+      let left = backlog;
+      while (left > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await Promise.all(['requests', 'events'].map((what) => fetch(`${pgMock.url}/__mock/${what}`, { method: 'DELETE' })));
+        left = await pgPending(pgPixelSource.id);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const peak = Math.max(...processes.map(peakRssMb));
+      await Promise.all(processes.map(stop));
+      return { backlog, seconds, perSecond: backlog / seconds, peak };
+    };
+    for (const workers of [1, 2]) {
+      const drained = await pgDrain(workers);
+      row(
+        `3. delivery from a backlog, PostgreSQL, ${PG_PIXELS} pixels, ${workers} worker${workers > 1 ? 's' : ''}`,
+        `${Math.round(drained.perSecond)} deliveries/s (${drained.backlog} in ${drained.seconds.toFixed(1)} s, ` +
+          `worker peak RSS ${drained.peak.toFixed(0)} MB)`,
+        '> PostgreSQL figure 2',
+        drained.perSecond > pgIngestPerSecond,
+      );
+    }
+    await pgPool.end();
+    await stop(pgCollector.child);
+    await stop(pgMock.child);
   }
-  await pgPool.end();
-  await stop(pgCollector.child);
-  await stop(pgMock.child);
 
   // 5. Memory.
   const peak = Math.max(ingestPeak, workerPeak, e2ePeak);
