@@ -14,7 +14,8 @@ import { assembleMatchQuality, matchQualityWindows, type MatchQualityRow } from 
 import type { SealedSecrets } from '../sealed-secrets.js';
 import type { DeliveryStatus, Source, SourceChanges } from '../store.js';
 import { changed, NOW_MS_SQL, transaction } from './pool.js';
-import { iso, toSource, type SourceRow } from './rows.js';
+import { iso } from '../columns.js';
+import { toSource, type SourceRow } from '../rows.js';
 import { writeKeyColumns } from './sealed-rows.js';
 
 const MINUTE_MS = 60_000;

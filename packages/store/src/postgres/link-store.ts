@@ -2,7 +2,6 @@ import type pg from 'pg';
 import type {
   ClickSummary,
   Conversion,
-  ConversionKind,
   DateRange,
   Link,
   LinkClick,
@@ -13,7 +12,6 @@ import type {
   NewClick,
   NewConversion,
   NewLink,
-  OfferType,
   PostbackKey,
   RecordedConversion,
 } from '../links.js';
@@ -27,116 +25,19 @@ import {
   type ConversionDayRow,
 } from '../link-counts.js';
 import { NOW_MS_SQL, transaction } from './pool.js';
-import { iso, isoOrNull } from './rows.js';
+import {
+  toClick,
+  toConversion,
+  toLink,
+  toPostbackKey,
+  type ConversionRow,
+  type LinkClickRow,
+  type LinkRow,
+  type PostbackKeyRow,
+} from '../link-rows.js';
 
 /** Link ids: 10 characters, about 59 random bits, short enough for an ad's URL field. */
 const LINK_ID_LENGTH = 10;
-
-interface LinkRow {
-  id: string;
-  source_id: string;
-  name: string;
-  destination_url: string;
-  offer_type: string;
-  include_source_integrations: boolean;
-  click_id_param: string;
-  conversion_window_days: number;
-  events: string;
-  currency: string | null;
-  archived_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
-interface LinkClickRow {
-  id: string;
-  link_id: string;
-  source_id: string;
-  ad_click_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  referrer: string | null;
-  query: string;
-  url: string;
-  destination: string;
-  gpc: boolean;
-  created_at: number;
-}
-
-interface ConversionRow {
-  id: number;
-  source_id: string;
-  link_id: string;
-  click_id: string;
-  txid: string;
-  kind: string;
-  value: number | null;
-  currency: string | null;
-  within_window: boolean;
-  received_at: number;
-}
-
-interface PostbackKeyRow {
-  source_id: string;
-  key_hash: string;
-  hint: string;
-  created_at: number;
-}
-
-function toLink(row: LinkRow, integrationIds: string[]): Link {
-  return {
-    id: row.id,
-    sourceId: row.source_id,
-    name: row.name,
-    destinationUrl: row.destination_url,
-    offerType: row.offer_type as OfferType,
-    integrationIds,
-    includeSourceIntegrations: row.include_source_integrations,
-    clickIdParam: row.click_id_param,
-    conversionWindowDays: row.conversion_window_days,
-    events: JSON.parse(row.events) as Link['events'],
-    currency: row.currency,
-    archivedAt: isoOrNull(row.archived_at),
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  };
-}
-
-function toClick(row: LinkClickRow): LinkClick {
-  return {
-    id: row.id,
-    linkId: row.link_id,
-    sourceId: row.source_id,
-    adClickId: row.ad_click_id,
-    ip: row.ip,
-    userAgent: row.user_agent,
-    referrer: row.referrer,
-    query: JSON.parse(row.query) as LinkClick['query'],
-    url: row.url,
-    destination: row.destination,
-    gpc: row.gpc,
-    createdAt: iso(row.created_at),
-  };
-}
-
-function toConversion(row: ConversionRow): Conversion {
-  return {
-    id: row.id,
-    sourceId: row.source_id,
-    linkId: row.link_id,
-    clickId: row.click_id,
-    txid: row.txid,
-    kind: row.kind as ConversionKind,
-    value: row.value,
-    currency: row.currency,
-    withinWindow: row.within_window,
-    receivedAt: iso(row.received_at),
-  };
-}
-
-function toPostbackKey(row: PostbackKeyRow): PostbackKey {
-  return { sourceId: row.source_id, keyHash: row.key_hash, hint: row.hint, createdAt: iso(row.created_at) };
-}
 
 /** The PostgreSQL side of smart links. */
 export class PostgresLinkStore implements LinkStore {
@@ -208,14 +109,14 @@ export class PostgresLinkStore implements LinkStore {
   }
 
   async getLink(id: string): Promise<Link | undefined> {
-    const { rows } = await this.pool.query<LinkRow>('SELECT * FROM links WHERE id = $1', [id]);
+    const { rows } = await this.pool.query<LinkRow<boolean>>('SELECT * FROM links WHERE id = $1', [id]);
     return (await this.withIntegrations(rows))[0];
   }
 
   async listLinks(sourceId?: string): Promise<Link[]> {
     const { rows } = sourceId
-      ? await this.pool.query<LinkRow>('SELECT * FROM links WHERE source_id = $1 ORDER BY created_at, seq', [sourceId])
-      : await this.pool.query<LinkRow>('SELECT * FROM links ORDER BY created_at, seq');
+      ? await this.pool.query<LinkRow<boolean>>('SELECT * FROM links WHERE source_id = $1 ORDER BY created_at, seq', [sourceId])
+      : await this.pool.query<LinkRow<boolean>>('SELECT * FROM links ORDER BY created_at, seq');
     return this.withIntegrations(rows);
   }
 
@@ -232,7 +133,7 @@ export class PostgresLinkStore implements LinkStore {
   }
 
   async recordClick(input: NewClick): Promise<{ click: LinkClick; created: boolean }> {
-    const { rows } = await this.pool.query<LinkClickRow>(
+    const { rows } = await this.pool.query<LinkClickRow<boolean>>(
       `INSERT INTO link_clicks (id, link_id, source_id, ad_click_id, ip, user_agent, referrer, query, url, destination, gpc, created_at)
        SELECT $1, id, source_id, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, ${NOW_MS_SQL}) FROM links WHERE id = $2
        ON CONFLICT DO NOTHING
@@ -253,7 +154,7 @@ export class PostgresLinkStore implements LinkStore {
     );
     if (rows[0]) return { click: toClick(rows[0]), created: true };
     if (input.adClickId !== null) {
-      const earlier = await this.pool.query<LinkClickRow>('SELECT * FROM link_clicks WHERE link_id = $1 AND ad_click_id = $2', [
+      const earlier = await this.pool.query<LinkClickRow<boolean>>('SELECT * FROM link_clicks WHERE link_id = $1 AND ad_click_id = $2', [
         input.linkId,
         input.adClickId,
       ]);
@@ -266,13 +167,13 @@ export class PostgresLinkStore implements LinkStore {
   }
 
   async getClick(id: string): Promise<LinkClick | undefined> {
-    const { rows } = await this.pool.query<LinkClickRow>('SELECT * FROM link_clicks WHERE id = $1', [id]);
+    const { rows } = await this.pool.query<LinkClickRow<boolean>>('SELECT * FROM link_clicks WHERE id = $1', [id]);
     return rows[0] && toClick(rows[0]);
   }
 
   async listClicks(linkId: string, limit: number): Promise<ClickSummary[]> {
     const clicks = (
-      await this.pool.query<LinkClickRow>(
+      await this.pool.query<LinkClickRow<boolean>>(
         'SELECT * FROM link_clicks WHERE link_id = $1 ORDER BY created_at DESC, seq DESC LIMIT $2',
         [linkId, limit],
       )
@@ -312,7 +213,7 @@ export class PostgresLinkStore implements LinkStore {
       );
       const conversion = toConversion(
         (
-          await client.query<ConversionRow>('SELECT * FROM link_conversions WHERE source_id = $1 AND txid = $2', [
+          await client.query<ConversionRow<boolean>>('SELECT * FROM link_conversions WHERE source_id = $1 AND txid = $2', [
             click.source_id,
             input.txid,
           ])
@@ -341,7 +242,7 @@ export class PostgresLinkStore implements LinkStore {
   }
 
   async listConversions(clickId: string): Promise<Conversion[]> {
-    const { rows } = await this.pool.query<ConversionRow>('SELECT * FROM link_conversions WHERE click_id = $1 ORDER BY id', [
+    const { rows } = await this.pool.query<ConversionRow<boolean>>('SELECT * FROM link_conversions WHERE click_id = $1 ORDER BY id', [
       clickId,
     ]);
     return rows.map(toConversion);

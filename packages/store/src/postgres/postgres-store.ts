@@ -34,9 +34,9 @@ import { PostgresLinkStore } from './link-store.js';
 import { migrate } from './migrations.js';
 import { changed, createPool, NOW_MS_SQL, transaction, type Queryable } from './pool.js';
 import { PostgresPrivacyStore } from './privacy-store.js';
+import { json } from '../columns.js';
 import {
   configColumn,
-  json,
   toAttempt,
   toDelivery,
   toIntegration,
@@ -45,7 +45,7 @@ import {
   type DeliveryRow,
   type IntegrationRow,
   type SourceRow,
-} from './rows.js';
+} from '../rows.js';
 import { sealStoredSecrets, writeKeyColumns } from './sealed-rows.js';
 import { PostgresSessionStore } from './session-store.js';
 import { PostgresSyncStore } from './sync-store.js';
@@ -184,7 +184,7 @@ class PostgresStore implements Store {
 
   async createIntegration(input: NewIntegration): Promise<Integration> {
     const id = newId('int');
-    const { rows } = await this.pool.query<IntegrationRow>(
+    const { rows } = await this.pool.query<IntegrationRow<boolean>>(
       `INSERT INTO integrations (id, source_id, vendor, name, enabled, config, consent_categories, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, ${NOW_MS_SQL}, ${NOW_MS_SQL}) RETURNING *`,
       [
@@ -201,16 +201,16 @@ class PostgresStore implements Store {
   }
 
   async getIntegration(id: string): Promise<Integration | undefined> {
-    const { rows } = await this.pool.query<IntegrationRow>('SELECT * FROM integrations WHERE id = $1', [id]);
+    const { rows } = await this.pool.query<IntegrationRow<boolean>>('SELECT * FROM integrations WHERE id = $1', [id]);
     return rows[0] && toIntegration(rows[0], this.secrets);
   }
 
   async listIntegrations(sourceId?: string): Promise<Integration[]> {
     const { rows } = sourceId
-      ? await this.pool.query<IntegrationRow>('SELECT * FROM integrations WHERE source_id = $1 ORDER BY created_at, seq', [
+      ? await this.pool.query<IntegrationRow<boolean>>('SELECT * FROM integrations WHERE source_id = $1 ORDER BY created_at, seq', [
           sourceId,
         ])
-      : await this.pool.query<IntegrationRow>('SELECT * FROM integrations ORDER BY created_at, seq');
+      : await this.pool.query<IntegrationRow<boolean>>('SELECT * FROM integrations ORDER BY created_at, seq');
     return rows.map((row) => toIntegration(row, this.secrets));
   }
 
@@ -219,7 +219,7 @@ class PostgresStore implements Store {
     if (!current) return undefined;
     const given = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
     const next: Integration = { ...current, ...given };
-    const { rows } = await this.pool.query<IntegrationRow>(
+    const { rows } = await this.pool.query<IntegrationRow<boolean>>(
       `UPDATE integrations SET name = $2, enabled = $3, config = $4, consent_categories = $5, updated_at = ${NOW_MS_SQL}
        WHERE id = $1 RETURNING *`,
       [id, next.name, next.enabled, configColumn(id, next.config, this.secrets), JSON.stringify(next.consentCategories)],
@@ -510,7 +510,7 @@ class PostgresStore implements Store {
         'SELECT id, source_id, message FROM events WHERE id = ANY($1::bigint[])',
         [rows.map((row) => row.event_id)],
       ),
-      this.pool.query<IntegrationRow>('SELECT * FROM integrations WHERE id = ANY($1::text[])', [
+      this.pool.query<IntegrationRow<boolean>>('SELECT * FROM integrations WHERE id = ANY($1::text[])', [
         [...new Set(rows.map((row) => row.integration_id))],
       ]),
     ]);

@@ -1,8 +1,7 @@
 import type pg from 'pg';
 import { isSealed } from '../secret-box.js';
 import type { SealedSecrets } from '../sealed-secrets.js';
-import type { SourceRow } from './rows.js';
-import { configColumn, type IntegrationRow } from './rows.js';
+import { configColumn, type IntegrationRow, type SourceRow } from '../rows.js';
 
 /** The `write_key` and `write_key_hash` columns for a source's key. */
 export function writeKeyColumns(
@@ -24,7 +23,7 @@ export async function sealStoredSecrets(client: pg.ClientBase, secrets: SealedSe
   await client.query('BEGIN');
   try {
     const sources = (await client.query<SourceRow>('SELECT * FROM sources FOR UPDATE')).rows;
-    const integrations = (await client.query<IntegrationRow>('SELECT * FROM integrations FOR UPDATE')).rows;
+    const integrations = (await client.query<IntegrationRow<boolean>>('SELECT * FROM integrations FOR UPDATE')).rows;
     const warehouses = (await client.query<{ id: string; url: string }>('SELECT id, url FROM warehouses FOR UPDATE')).rows;
     // Opening every secret is the check: sources and integrations are few.
     const openedSources = sources.map((row) => ({

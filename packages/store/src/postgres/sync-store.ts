@@ -6,100 +6,23 @@ import type {
   NewWarehouse,
   RunStart,
   Sync,
-  SyncKind,
-  SyncMode,
   SyncPatch,
-  SyncRowError,
   SyncRowRecord,
   SyncRowState,
   SyncRun,
-  SyncRunCounts,
-  SyncRunStatus,
   SyncRunUpdate,
   SyncStore,
   Warehouse,
-  WarehouseKind,
   WarehousePatch,
 } from '../syncs.js';
 import { emptyRunCounts } from '../syncs.js';
 import { changed, NOW_MS_SQL, transaction } from './pool.js';
-import { iso, isoOrNull } from './rows.js';
-
-interface WarehouseRow {
-  id: string;
-  name: string;
-  kind: string;
-  url: string;
-  created_at: number;
-  updated_at: number;
-}
-
-interface SyncRow {
-  id: string;
-  name: string;
-  kind: string;
-  warehouse_id: string | null;
-  source_id: string;
-  query: string | null;
-  primary_key: string;
-  mapping: string;
-  action_source: string;
-  mode: string;
-  every_minutes: number | null;
-  enabled: boolean;
-  created_at: number;
-  updated_at: number;
-}
-
-interface SyncRunRow {
-  id: string;
-  sync_id: string;
-  trigger: string;
-  status: string;
-  counts: string;
-  row_errors: string;
-  error: string | null;
-  started_at: number;
-  finished_at: number | null;
-}
+import { toRun, toSync, toWarehouse, type SyncRow, type SyncRunRow, type WarehouseRow } from '../sync-rows.js';
 
 const MINUTE_MS = 60_000;
 
 /** The statuses of a run that has not ended. */
 const UNFINISHED = `('queued', 'querying', 'sending')`;
-
-function toSync(row: SyncRow): Sync {
-  return {
-    id: row.id,
-    name: row.name,
-    kind: row.kind as SyncKind,
-    warehouseId: row.warehouse_id,
-    sourceId: row.source_id,
-    query: row.query,
-    primaryKey: row.primary_key,
-    mapping: JSON.parse(row.mapping) as Record<string, unknown>,
-    actionSource: row.action_source,
-    mode: row.mode as SyncMode,
-    everyMinutes: row.every_minutes,
-    enabled: row.enabled,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  };
-}
-
-function toRun(row: SyncRunRow): SyncRun {
-  return {
-    id: row.id,
-    syncId: row.sync_id,
-    trigger: row.trigger,
-    status: row.status as SyncRunStatus,
-    counts: { ...emptyRunCounts(), ...(JSON.parse(row.counts) as Partial<SyncRunCounts>) },
-    rowErrors: JSON.parse(row.row_errors) as SyncRowError[],
-    error: row.error,
-    startedAt: iso(row.started_at),
-    finishedAt: isoOrNull(row.finished_at),
-  };
-}
 
 /** The PostgreSQL implementation of {@link SyncStore}. */
 export class PostgresSyncStore implements SyncStore {
@@ -108,16 +31,6 @@ export class PostgresSyncStore implements SyncStore {
     private readonly secrets: SealedSecrets,
   ) {}
 
-  private toWarehouse(row: WarehouseRow): Warehouse {
-    return {
-      id: row.id,
-      name: row.name,
-      kind: row.kind as WarehouseKind,
-      url: this.secrets.openWarehouseUrl(row.id, row.url),
-      createdAt: iso(row.created_at),
-      updatedAt: iso(row.updated_at),
-    };
-  }
 
   async createWarehouse(input: NewWarehouse): Promise<Warehouse> {
     const id = newId('wh');
@@ -126,17 +39,17 @@ export class PostgresSyncStore implements SyncStore {
        RETURNING *`,
       [id, input.name, input.kind, this.secrets.sealWarehouseUrl(id, input.url)],
     );
-    return this.toWarehouse(rows[0]!);
+    return toWarehouse(rows[0]!, this.secrets);
   }
 
   async getWarehouse(id: string): Promise<Warehouse | undefined> {
     const { rows } = await this.pool.query<WarehouseRow>('SELECT * FROM warehouses WHERE id = $1', [id]);
-    return rows[0] && this.toWarehouse(rows[0]);
+    return rows[0] && toWarehouse(rows[0], this.secrets);
   }
 
   async listWarehouses(): Promise<Warehouse[]> {
     const { rows } = await this.pool.query<WarehouseRow>('SELECT * FROM warehouses ORDER BY created_at, seq');
-    return rows.map((row) => this.toWarehouse(row));
+    return rows.map((row) => toWarehouse(row, this.secrets));
   }
 
   async updateWarehouse(id: string, patch: WarehousePatch): Promise<Warehouse | undefined> {
@@ -145,7 +58,7 @@ export class PostgresSyncStore implements SyncStore {
        WHERE id = $1 RETURNING *`,
       [id, patch.name ?? null, patch.url === undefined ? null : this.secrets.sealWarehouseUrl(id, patch.url)],
     );
-    return rows[0] && this.toWarehouse(rows[0]);
+    return rows[0] && toWarehouse(rows[0], this.secrets);
   }
 
   async deleteWarehouse(id: string): Promise<'deleted' | 'not_found' | 'in_use'> {
@@ -161,7 +74,7 @@ export class PostgresSyncStore implements SyncStore {
 
   async createSync(input: NewSync): Promise<Sync> {
     // A new scheduled sync runs at the worker's next look.
-    const { rows } = await this.pool.query<SyncRow>(
+    const { rows } = await this.pool.query<SyncRow<boolean>>(
       `INSERT INTO syncs (id, name, kind, warehouse_id, source_id, query, primary_key, mapping, action_source, mode,
          every_minutes, enabled, next_run_at, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, ${NOW_MS_SQL}, ${NOW_MS_SQL}, ${NOW_MS_SQL})
@@ -185,17 +98,17 @@ export class PostgresSyncStore implements SyncStore {
   }
 
   async getSync(id: string): Promise<Sync | undefined> {
-    const { rows } = await this.pool.query<SyncRow>('SELECT * FROM syncs WHERE id = $1', [id]);
+    const { rows } = await this.pool.query<SyncRow<boolean>>('SELECT * FROM syncs WHERE id = $1', [id]);
     return rows[0] && toSync(rows[0]);
   }
 
   async listSyncs(): Promise<Sync[]> {
-    const { rows } = await this.pool.query<SyncRow>('SELECT * FROM syncs ORDER BY created_at, seq');
+    const { rows } = await this.pool.query<SyncRow<boolean>>('SELECT * FROM syncs ORDER BY created_at, seq');
     return rows.map(toSync);
   }
 
   async updateSync(id: string, patch: SyncPatch): Promise<Sync | undefined> {
-    const { rows } = await this.pool.query<SyncRow>(
+    const { rows } = await this.pool.query<SyncRow<boolean>>(
       `UPDATE syncs SET name = coalesce($2, name), query = CASE WHEN $3 THEN $4 ELSE query END,
          primary_key = coalesce($5, primary_key), mapping = coalesce($6, mapping), action_source = coalesce($7, action_source),
          mode = coalesce($8, mode), every_minutes = CASE WHEN $9 THEN $10::integer ELSE every_minutes END,

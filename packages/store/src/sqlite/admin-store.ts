@@ -13,10 +13,10 @@ import { assembleMatchQuality, matchQualityWindows, type MatchQualityRow } from 
 import type { SealedSecrets } from '../sealed-secrets.js';
 import type { DeliveryStatus, Source, SourceChanges } from '../store.js';
 import type { DatabaseClock } from './clock.js';
-import { iso } from './columns.js';
+import { iso } from '../columns.js';
 import { readDailyOutcomes } from './daily-outcomes.js';
-import type { DeliveryAttemptRow, DeliveryRow, SourceRow } from './rows.js';
-import { toSource, writeKeyColumns } from './sealed-rows.js';
+import { toSource, type DeliveryAttemptRow, type DeliveryRow, type SourceRow } from '../rows.js';
+import { writeKeyColumns } from './sealed-rows.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;

@@ -3,7 +3,6 @@ import type {
   ClickSummary,
   Conversion,
   ConversionHistory,
-  ConversionKind,
   DateRange,
   Link,
   LinkClick,
@@ -14,75 +13,29 @@ import type {
   NewClick,
   NewConversion,
   NewLink,
-  OfferType,
   PostbackKey,
   RecordedConversion,
 } from '../links.js';
 import { randomToken } from '../ids.js';
 import { addConversions, emptyCounts, rangeMs, summariseClicks, type ClickTotalRow } from '../link-counts.js';
 import type { DatabaseClock } from './clock.js';
-import { flag, iso, isoOrNull } from './columns.js';
-import type { ConversionRow, LinkClickRow, LinkIntegrationRow, LinkRow, PostbackKeyRow } from './rows.js';
+import {
+  toClick,
+  toConversion,
+  toLink,
+  toPostbackKey,
+  type ConversionRow,
+  type LinkClickRow,
+  type LinkIntegrationRow,
+  type LinkRow,
+  type PostbackKeyRow,
+} from '../link-rows.js';
+import { flag } from './columns.js';
 
 /** Link ids: 10 characters, about 59 random bits, short enough for an ad's URL field. */
 const LINK_ID_LENGTH = 10;
 
-function toLink(row: LinkRow, integrationIds: string[]): Link {
-  return {
-    id: row.id,
-    sourceId: row.source_id,
-    name: row.name,
-    destinationUrl: row.destination_url,
-    offerType: row.offer_type as OfferType,
-    integrationIds,
-    includeSourceIntegrations: row.include_source_integrations === 1,
-    clickIdParam: row.click_id_param,
-    conversionWindowDays: row.conversion_window_days,
-    events: JSON.parse(row.events) as Link['events'],
-    currency: row.currency,
-    archivedAt: isoOrNull(row.archived_at),
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  };
-}
-
-function toClick(row: LinkClickRow): LinkClick {
-  return {
-    id: row.id,
-    linkId: row.link_id,
-    sourceId: row.source_id,
-    adClickId: row.ad_click_id,
-    ip: row.ip,
-    userAgent: row.user_agent,
-    referrer: row.referrer,
-    query: JSON.parse(row.query) as LinkClick['query'],
-    url: row.url,
-    destination: row.destination,
-    gpc: row.gpc === 1,
-    createdAt: iso(row.created_at),
-  };
-}
-
-function toConversion(row: ConversionRow): Conversion {
-  return {
-    id: row.id,
-    sourceId: row.source_id,
-    linkId: row.link_id,
-    clickId: row.click_id,
-    txid: row.txid,
-    kind: row.kind as ConversionKind,
-    value: row.value,
-    currency: row.currency,
-    withinWindow: row.within_window === 1,
-    receivedAt: iso(row.received_at),
-  };
-}
-
-function toPostbackKey(row: PostbackKeyRow): PostbackKey {
-  return { sourceId: row.source_id, keyHash: row.key_hash, hint: row.hint, createdAt: iso(row.created_at) };
-}
-
-type ClickInsert = Omit<LinkClickRow, 'source_id'>;
+type ClickInsert = Omit<LinkClickRow<0 | 1>, 'source_id'>;
 
 /** The SQLite side of smart links; shares the store's connection, so its writes are as durable. */
 export class SqliteLinkStore implements LinkStore {
@@ -120,7 +73,7 @@ export class SqliteLinkStore implements LinkStore {
     now: number,
     insert: boolean,
   ): void {
-    const row: LinkRow = {
+    const row: LinkRow<0 | 1> = {
       id,
       source_id: link.sourceId,
       name: link.name,
@@ -137,7 +90,7 @@ export class SqliteLinkStore implements LinkStore {
     };
     if (insert) {
       this.db
-        .prepare<LinkRow, never>(
+        .prepare<LinkRow<0 | 1>, never>(
           `INSERT INTO links (id, source_id, name, destination_url, offer_type, include_source_integrations, click_id_param,
              conversion_window_days, events, currency, archived_at, created_at, updated_at)
            VALUES (@id, @source_id, @name, @destination_url, @offer_type, @include_source_integrations, @click_id_param,
@@ -146,7 +99,7 @@ export class SqliteLinkStore implements LinkStore {
         .run(row);
     } else {
       this.db
-        .prepare<LinkRow, never>(
+        .prepare<LinkRow<0 | 1>, never>(
           `UPDATE links SET name = @name, destination_url = @destination_url, offer_type = @offer_type,
              include_source_integrations = @include_source_integrations, click_id_param = @click_id_param,
              conversion_window_days = @conversion_window_days, events = @events, currency = @currency,
@@ -177,14 +130,14 @@ export class SqliteLinkStore implements LinkStore {
   }
 
   async getLink(id: string): Promise<Link | undefined> {
-    const row = this.db.prepare<[string], LinkRow>('SELECT * FROM links WHERE id = ?').get(id);
+    const row = this.db.prepare<[string], LinkRow<0 | 1>>('SELECT * FROM links WHERE id = ?').get(id);
     return row && this.withIntegrations([row])[0];
   }
 
   async listLinks(sourceId?: string): Promise<Link[]> {
     const rows = sourceId
-      ? this.db.prepare<[string], LinkRow>('SELECT * FROM links WHERE source_id = ? ORDER BY created_at, rowid').all(sourceId)
-      : this.db.prepare<[], LinkRow>('SELECT * FROM links ORDER BY created_at, rowid').all();
+      ? this.db.prepare<[string], LinkRow<0 | 1>>('SELECT * FROM links WHERE source_id = ? ORDER BY created_at, rowid').all(sourceId)
+      : this.db.prepare<[], LinkRow<0 | 1>>('SELECT * FROM links ORDER BY created_at, rowid').all();
     return this.withIntegrations(rows);
   }
 
@@ -210,7 +163,7 @@ export class SqliteLinkStore implements LinkStore {
   }
 
   private recordClickBody(input: NewClick): { click: LinkClick; created: boolean } {
-    const clickById = this.db.prepare<[string], LinkClickRow>('SELECT * FROM link_clicks WHERE id = ?');
+    const clickById = this.db.prepare<[string], LinkClickRow<0 | 1>>('SELECT * FROM link_clicks WHERE id = ?');
     const changes = this.db
       .prepare<ClickInsert, never>(
         `INSERT INTO link_clicks (id, link_id, source_id, ad_click_id, ip, user_agent, referrer, query, url, destination, gpc, created_at)
@@ -234,7 +187,7 @@ export class SqliteLinkStore implements LinkStore {
     if (changes > 0) return { click: toClick(clickById.get(input.id)!), created: true };
     if (input.adClickId !== null) {
       const earlier = this.db
-        .prepare<[string, string], LinkClickRow>('SELECT * FROM link_clicks WHERE link_id = ? AND ad_click_id = ?')
+        .prepare<[string, string], LinkClickRow<0 | 1>>('SELECT * FROM link_clicks WHERE link_id = ? AND ad_click_id = ?')
         .get(input.linkId, input.adClickId);
       if (earlier) return { click: toClick(earlier), created: false };
     }
@@ -245,13 +198,13 @@ export class SqliteLinkStore implements LinkStore {
   }
 
   async getClick(id: string): Promise<LinkClick | undefined> {
-    const row = this.db.prepare<[string], LinkClickRow>('SELECT * FROM link_clicks WHERE id = ?').get(id);
+    const row = this.db.prepare<[string], LinkClickRow<0 | 1>>('SELECT * FROM link_clicks WHERE id = ?').get(id);
     return row && toClick(row);
   }
 
   async listClicks(linkId: string, limit: number): Promise<ClickSummary[]> {
     const clicks = this.db
-      .prepare<[string, number], LinkClickRow>(
+      .prepare<[string, number], LinkClickRow<0 | 1>>(
         'SELECT * FROM link_clicks WHERE link_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
       )
       .all(linkId, limit)
@@ -273,11 +226,11 @@ export class SqliteLinkStore implements LinkStore {
 
   private recordConversionBody(input: NewConversion): RecordedConversion {
     const click = this.db
-      .prepare<[string], Pick<LinkClickRow, 'link_id' | 'source_id'>>('SELECT link_id, source_id FROM link_clicks WHERE id = ?')
+      .prepare<[string], Pick<LinkClickRow<0 | 1>, 'link_id' | 'source_id'>>('SELECT link_id, source_id FROM link_clicks WHERE id = ?')
       .get(input.clickId);
     if (!click) throw new Error(`no such click: ${input.clickId}`);
     const inserted = this.db
-      .prepare<Omit<ConversionRow, 'id'>, never>(
+      .prepare<Omit<ConversionRow<0 | 1>, 'id'>, never>(
         `INSERT INTO link_conversions (source_id, link_id, click_id, txid, kind, value, currency, within_window, received_at)
          VALUES (@source_id, @link_id, @click_id, @txid, @kind, @value, @currency, @within_window, @received_at)
          ON CONFLICT (source_id, txid) DO NOTHING`,
@@ -295,7 +248,7 @@ export class SqliteLinkStore implements LinkStore {
       });
     const conversion = toConversion(
       this.db
-        .prepare<[string, string], ConversionRow>('SELECT * FROM link_conversions WHERE source_id = ? AND txid = ?')
+        .prepare<[string, string], ConversionRow<0 | 1>>('SELECT * FROM link_conversions WHERE source_id = ? AND txid = ?')
         .get(click.source_id, input.txid)!,
     );
     // Counted up to the conversion's own row, so a repeat of it sees the same history as the first.
@@ -318,7 +271,7 @@ export class SqliteLinkStore implements LinkStore {
 
   async listConversions(clickId: string): Promise<Conversion[]> {
     return this.db
-      .prepare<[string], ConversionRow>('SELECT * FROM link_conversions WHERE click_id = ? ORDER BY id')
+      .prepare<[string], ConversionRow<0 | 1>>('SELECT * FROM link_conversions WHERE click_id = ? ORDER BY id')
       .all(clickId)
       .map(toConversion);
   }
@@ -345,7 +298,7 @@ export class SqliteLinkStore implements LinkStore {
     const conversions = this.db
       .prepare<
         [string, number, number],
-        Pick<ConversionRow, 'kind' | 'within_window' | 'currency'> & {
+        Pick<ConversionRow<0 | 1>, 'kind' | 'within_window' | 'currency'> & {
           day: string;
           n: number;
           total: number | null;

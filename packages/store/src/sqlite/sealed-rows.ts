@@ -1,23 +1,7 @@
 import type Database from 'better-sqlite3';
 import { isSealed } from '../secret-box.js';
 import type { SealedSecrets } from '../sealed-secrets.js';
-import type { Integration, Source } from '../store.js';
-import { iso } from './columns.js';
-import type { IntegrationRow, SourceRow } from './rows.js';
-
-/** A source as the store returns it, its write key opened. */
-export function toSource(row: SourceRow, secrets: SealedSecrets, now: number): Source {
-  const expires = row.previous_key_expires_at;
-  return {
-    id: row.id,
-    name: row.name,
-    writeKey: secrets.openWriteKey(row.id, row.write_key),
-    createdAt: iso(row.created_at),
-    allowedOrigins: JSON.parse(row.allowed_origins) as string[],
-    rateLimitRps: row.rate_limit_rps,
-    ...(expires !== null && expires > now ? { previousKeyExpiresAt: iso(expires) } : {}),
-  };
-}
+import { configColumn, type IntegrationRow, type SourceRow } from '../rows.js';
 
 /** The `write_key` and `write_key_hash` columns for a source's key. */
 export function writeKeyColumns(
@@ -27,27 +11,6 @@ export function writeKeyColumns(
 ): { write_key: string; write_key_hash: string | null } {
   const { sealed, digest } = secrets.sealWriteKey(sourceId, writeKey);
   return { write_key: sealed, write_key_hash: digest };
-}
-
-/** An integration as the store returns it: everyone reading one, the worker first, gets its secrets opened. */
-export function toIntegration(row: IntegrationRow, secrets: SealedSecrets): Integration {
-  return {
-    id: row.id,
-    sourceId: row.source_id,
-    vendor: row.vendor,
-    name: row.name,
-    enabled: row.enabled === 1,
-    config: secrets.openConfig(row.id, JSON.parse(row.config) as Record<string, unknown>),
-    consentCategories: JSON.parse(row.consent_categories) as string[],
-    pausedReason: row.paused_reason,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  };
-}
-
-/** The `config` column for an integration's config: JSON with its secrets sealed. */
-export function configColumn(integrationId: string, config: Record<string, unknown>, secrets: SealedSecrets): string {
-  return JSON.stringify(secrets.sealConfig(integrationId, config));
 }
 
 /** The source a write key belongs to: its current key, or the previous one within its grace period. */
@@ -78,7 +41,7 @@ export function sealStoredSecrets(db: Database.Database, secrets: SealedSecrets)
   const check = db.transaction((): boolean => {
     // Opening every secret is the check: sources and integrations are few.
     const sources = db.prepare<[], SourceRow>('SELECT * FROM sources').all();
-    const integrations = db.prepare<[], IntegrationRow>('SELECT * FROM integrations').all();
+    const integrations = db.prepare<[], IntegrationRow<0 | 1>>('SELECT * FROM integrations').all();
     const openedSources = sources.map((row) => ({
       row,
       current: secrets.openWriteKey(row.id, row.write_key),

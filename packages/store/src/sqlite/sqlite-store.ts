@@ -5,7 +5,6 @@ import Database from 'better-sqlite3';
 import type { EnrichedMessage, Traits } from '@datafirst/protocol';
 import type {
   AppendResult,
-  Delivery,
   DeliveryAttempt,
   DeliveryResult,
   DeliveryStatus,
@@ -33,7 +32,8 @@ import { SqliteAdminStore } from './admin-store.js';
 import { startCheckpointer, WRITER_CHECKPOINT_PAGES, type Checkpointer } from './checkpointer.js';
 import { databaseClock, type DatabaseClock } from './clock.js';
 import { eventListQuery, type EventListParams } from './event-list-query.js';
-import { flag, iso, json, parse } from './columns.js';
+import { json, } from '../columns.js';
+import { flag } from './columns.js';
 import { SqliteLaneStore } from './lane-store.js';
 import { SqliteLimitStore } from './limit-store.js';
 import { SqliteLinkStore } from './link-store.js';
@@ -42,8 +42,19 @@ import { SqliteSessionStore } from './session-store.js';
 import { SqliteSyncStore } from './sync-store.js';
 import { MIGRATIONS } from './migrations.js';
 import { MultiRowInsert } from './multi-row-insert.js';
-import type { DeliveryAttemptRow, DeliveryRow, EventRow, IntegrationRow, SourceRow } from './rows.js';
-import { configColumn, findSourceRow, sealStoredSecrets, toIntegration, toSource, writeKeyColumns } from './sealed-rows.js';
+import {
+  configColumn,
+  toAttempt,
+  toDelivery,
+  toIntegration,
+  toSource,
+  type DeliveryAttemptRow,
+  type DeliveryRow,
+  type EventRow,
+  type IntegrationRow,
+  type SourceRow,
+} from '../rows.js';
+import { findSourceRow, sealStoredSecrets, writeKeyColumns } from './sealed-rows.js';
 
 export interface SqliteStoreOptions {
   /** Database file; ':memory:' for a throwaway store. */
@@ -137,34 +148,6 @@ function migrate(db: Database.Database): void {
       record.run(migration.version, migration.name, Date.now());
     }).immediate();
   }
-}
-
-function toDelivery(row: DeliveryRow): Delivery {
-  return {
-    id: row.id,
-    eventId: row.event_id,
-    integrationId: row.integration_id,
-    status: row.status as DeliveryStatus,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    reason: row.reason,
-    reasonCode: row.reason_code,
-    identifiers: JSON.parse(row.identifiers) as string[],
-    payload: parse(row.payload),
-    response: parse(row.response),
-    updatedAt: iso(row.updated_at),
-    retryFrom: row.retry_from,
-  };
-}
-
-function toAttempt(row: DeliveryAttemptRow): DeliveryAttempt {
-  return {
-    at: iso(row.at),
-    status: row.status as DeliveryStatus,
-    httpStatus: row.http_status,
-    reason: row.reason,
-    reasonCode: row.reason_code,
-  };
 }
 
 /** A list of identifiers as stored: each once, in the order first given. */
@@ -288,7 +271,7 @@ class SqliteStore implements Store {
       eventsByIds: db.prepare<[string], Pick<EventRow, 'id' | 'source_id' | 'message'>>(
         'SELECT id, source_id, message FROM events WHERE id IN (SELECT value FROM json_each(?))',
       ),
-      integrationsByIds: db.prepare<[string], IntegrationRow>(
+      integrationsByIds: db.prepare<[string], IntegrationRow<0 | 1>>(
         'SELECT * FROM integrations WHERE id IN (SELECT value FROM json_each(?))',
       ),
       profilesByKeys: db.prepare<[string, string], { key: string; traits: string }>(
@@ -362,7 +345,7 @@ class SqliteStore implements Store {
   async createIntegration(input: NewIntegration): Promise<Integration> {
     const now = this.now();
     const id = newId('int');
-    const row: IntegrationRow = {
+    const row: IntegrationRow<0 | 1> = {
       id,
       source_id: input.sourceId,
       vendor: input.vendor,
@@ -375,7 +358,7 @@ class SqliteStore implements Store {
       updated_at: now,
     };
     this.db
-      .prepare<IntegrationRow, never>(
+      .prepare<IntegrationRow<0 | 1>, never>(
         `INSERT INTO integrations (id, source_id, vendor, name, enabled, config, consent_categories, created_at, updated_at)
          VALUES (@id, @source_id, @vendor, @name, @enabled, @config, @consent_categories, @created_at, @updated_at)`,
       )
@@ -384,16 +367,16 @@ class SqliteStore implements Store {
   }
 
   async getIntegration(id: string): Promise<Integration | undefined> {
-    const row = this.db.prepare<[string], IntegrationRow>('SELECT * FROM integrations WHERE id = ?').get(id);
+    const row = this.db.prepare<[string], IntegrationRow<0 | 1>>('SELECT * FROM integrations WHERE id = ?').get(id);
     return row && toIntegration(row, this.secrets);
   }
 
   async listIntegrations(sourceId?: string): Promise<Integration[]> {
     const rows = sourceId
       ? this.db
-          .prepare<[string], IntegrationRow>('SELECT * FROM integrations WHERE source_id = ? ORDER BY created_at, rowid')
+          .prepare<[string], IntegrationRow<0 | 1>>('SELECT * FROM integrations WHERE source_id = ? ORDER BY created_at, rowid')
           .all(sourceId)
-      : this.db.prepare<[], IntegrationRow>('SELECT * FROM integrations ORDER BY created_at, rowid').all();
+      : this.db.prepare<[], IntegrationRow<0 | 1>>('SELECT * FROM integrations ORDER BY created_at, rowid').all();
     return rows.map((row) => toIntegration(row, this.secrets));
   }
 

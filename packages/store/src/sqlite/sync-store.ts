@@ -6,68 +6,25 @@ import type {
   NewWarehouse,
   RunStart,
   Sync,
-  SyncKind,
-  SyncMode,
   SyncPatch,
-  SyncRowError,
   SyncRowRecord,
   SyncRowState,
   SyncRun,
-  SyncRunCounts,
-  SyncRunStatus,
   SyncRunUpdate,
   SyncStore,
   Warehouse,
-  WarehouseKind,
   WarehousePatch,
 } from '../syncs.js';
 import { emptyRunCounts } from '../syncs.js';
 import type { DatabaseClock } from './clock.js';
-import { flag, iso, isoOrNull } from './columns.js';
+import { toRun, toSync, toWarehouse, type SyncRow, type SyncRunRow, type WarehouseRow } from '../sync-rows.js';
+import { flag } from './columns.js';
 
-interface WarehouseRow {
-  id: string;
-  name: string;
-  kind: string;
-  /** Sealed when a secret key is set. */
-  url: string;
-  created_at: number;
-  updated_at: number;
-}
-
-interface SyncRow {
-  id: string;
-  name: string;
-  kind: string;
-  warehouse_id: string | null;
-  source_id: string;
-  query: string | null;
-  primary_key: string;
-  /** JSON object. */
-  mapping: string;
-  action_source: string;
-  mode: string;
-  every_minutes: number | null;
-  enabled: 0 | 1;
+/** A sync as SQLite stores it: `enabled` 0/1, and the lease columns its inserts and updates write. */
+interface SqliteSyncRow extends SyncRow<0 | 1> {
   lease_owner: string | null;
   lease_until: number;
   next_run_at: number;
-  created_at: number;
-  updated_at: number;
-}
-
-interface SyncRunRow {
-  id: string;
-  sync_id: string;
-  trigger: string;
-  status: string;
-  /** JSON SyncRunCounts. */
-  counts: string;
-  /** JSON SyncRowError[]. */
-  row_errors: string;
-  error: string | null;
-  started_at: number;
-  finished_at: number | null;
 }
 
 const MINUTE_MS = 60_000;
@@ -77,39 +34,6 @@ const ROWS_PER_STATEMENT = 100;
 
 /** The statuses of a run that has not ended. */
 const UNFINISHED = `('queued', 'querying', 'sending')`;
-
-function toSync(row: SyncRow): Sync {
-  return {
-    id: row.id,
-    name: row.name,
-    kind: row.kind as SyncKind,
-    warehouseId: row.warehouse_id,
-    sourceId: row.source_id,
-    query: row.query,
-    primaryKey: row.primary_key,
-    mapping: JSON.parse(row.mapping) as Record<string, unknown>,
-    actionSource: row.action_source,
-    mode: row.mode as SyncMode,
-    everyMinutes: row.every_minutes,
-    enabled: row.enabled === 1,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  };
-}
-
-function toRun(row: SyncRunRow): SyncRun {
-  return {
-    id: row.id,
-    syncId: row.sync_id,
-    trigger: row.trigger,
-    status: row.status as SyncRunStatus,
-    counts: { ...emptyRunCounts(), ...(JSON.parse(row.counts) as Partial<SyncRunCounts>) },
-    rowErrors: JSON.parse(row.row_errors) as SyncRowError[],
-    error: row.error,
-    startedAt: iso(row.started_at),
-    finishedAt: isoOrNull(row.finished_at),
-  };
-}
 
 /** The SQLite implementation of {@link SyncStore}, on the main store's database. */
 export class SqliteSyncStore implements SyncStore {
@@ -140,23 +64,13 @@ export class SqliteSyncStore implements SyncStore {
     });
   }
 
-  private toWarehouse(row: WarehouseRow): Warehouse {
-    return {
-      id: row.id,
-      name: row.name,
-      kind: row.kind as WarehouseKind,
-      url: this.secrets.openWarehouseUrl(row.id, row.url),
-      createdAt: iso(row.created_at),
-      updatedAt: iso(row.updated_at),
-    };
-  }
 
   private warehouseRow(id: string): WarehouseRow | undefined {
     return this.db.prepare<[string], WarehouseRow>('SELECT * FROM warehouses WHERE id = ?').get(id);
   }
 
-  private syncRow(id: string): SyncRow | undefined {
-    return this.db.prepare<[string], SyncRow>('SELECT * FROM syncs WHERE id = ?').get(id);
+  private syncRow(id: string): SqliteSyncRow | undefined {
+    return this.db.prepare<[string], SqliteSyncRow>('SELECT * FROM syncs WHERE id = ?').get(id);
   }
 
   async createWarehouse(input: NewWarehouse): Promise<Warehouse> {
@@ -175,19 +89,19 @@ export class SqliteSyncStore implements SyncStore {
         'INSERT INTO warehouses (id, name, kind, url, created_at, updated_at) VALUES (@id, @name, @kind, @url, @created_at, @updated_at)',
       )
       .run(row);
-    return this.toWarehouse(row);
+    return toWarehouse(row, this.secrets);
   }
 
   async getWarehouse(id: string): Promise<Warehouse | undefined> {
     const row = this.warehouseRow(id);
-    return row && this.toWarehouse(row);
+    return row && toWarehouse(row, this.secrets);
   }
 
   async listWarehouses(): Promise<Warehouse[]> {
     return this.db
       .prepare<[], WarehouseRow>('SELECT * FROM warehouses ORDER BY created_at, rowid')
       .all()
-      .map((row) => this.toWarehouse(row));
+      .map((row) => toWarehouse(row, this.secrets));
   }
 
   async updateWarehouse(id: string, patch: WarehousePatch): Promise<Warehouse | undefined> {
@@ -202,7 +116,7 @@ export class SqliteSyncStore implements SyncStore {
     this.db
       .prepare<WarehouseRow, never>('UPDATE warehouses SET name = @name, url = @url, updated_at = @updated_at WHERE id = @id')
       .run(updated);
-    return this.toWarehouse(updated);
+    return toWarehouse(updated, this.secrets);
   }
 
   async deleteWarehouse(id: string): Promise<'deleted' | 'not_found' | 'in_use'> {
@@ -213,7 +127,7 @@ export class SqliteSyncStore implements SyncStore {
 
   async createSync(input: NewSync): Promise<Sync> {
     const now = this.now();
-    const row: SyncRow = {
+    const row: SqliteSyncRow = {
       id: newId('sync'),
       name: input.name,
       kind: input.kind,
@@ -234,7 +148,7 @@ export class SqliteSyncStore implements SyncStore {
       updated_at: now,
     };
     this.db
-      .prepare<SyncRow, never>(
+      .prepare<SqliteSyncRow, never>(
         `INSERT INTO syncs (id, name, kind, warehouse_id, source_id, query, primary_key, mapping, action_source, mode,
            every_minutes, enabled, lease_owner, lease_until, next_run_at, created_at, updated_at)
          VALUES (@id, @name, @kind, @warehouse_id, @source_id, @query, @primary_key, @mapping, @action_source, @mode,
@@ -250,13 +164,13 @@ export class SqliteSyncStore implements SyncStore {
   }
 
   async listSyncs(): Promise<Sync[]> {
-    return this.db.prepare<[], SyncRow>('SELECT * FROM syncs ORDER BY created_at, rowid').all().map(toSync);
+    return this.db.prepare<[], SqliteSyncRow>('SELECT * FROM syncs ORDER BY created_at, rowid').all().map(toSync);
   }
 
   async updateSync(id: string, patch: SyncPatch): Promise<Sync | undefined> {
     const row = this.syncRow(id);
     if (!row) return undefined;
-    const updated: SyncRow = {
+    const updated: SqliteSyncRow = {
       ...row,
       name: patch.name ?? row.name,
       query: patch.query === undefined ? row.query : patch.query,
@@ -269,7 +183,7 @@ export class SqliteSyncStore implements SyncStore {
       updated_at: this.now(),
     };
     this.db
-      .prepare<SyncRow, never>(
+      .prepare<SqliteSyncRow, never>(
         `UPDATE syncs SET name = @name, query = @query, primary_key = @primary_key, mapping = @mapping,
            action_source = @action_source, mode = @mode, every_minutes = @every_minutes, enabled = @enabled,
            updated_at = @updated_at WHERE id = @id`,

@@ -1,47 +1,51 @@
-import type { Delivery, DeliveryAttempt, DeliveryStatus, Integration, Source } from '../store.js';
-import type { SealedSecrets } from '../sealed-secrets.js';
+import { isTrue, iso, parse, type BooleanColumn } from './columns.js';
+import type { SealedSecrets } from './sealed-secrets.js';
+import type { Delivery, DeliveryAttempt, DeliveryStatus, Integration, Source } from './store.js';
 
 /**
- * Each table's row as node-postgres returns it (with the store's type parsing: bigint as
- * number). Times are epoch ms, JSON is text, booleans are booleans.
+ * The core tables' rows as both engines return them, column for column (`SELECT *`), and each as
+ * the store returns it. A row with a boolean column takes the engine's form of it as a parameter.
  */
-
-/** An epoch-ms column as ISO 8601. */
-export const iso = (ms: number): string => new Date(ms).toISOString();
-
-/** An epoch-ms column that may be NULL, as ISO 8601 or null. */
-export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
-
-/** A JSON text column as data (null when NULL). */
-export const parse = (text: string | null): unknown => (text === null ? null : (JSON.parse(text) as unknown));
-
-/** Data as a JSON text column (null for undefined). */
-export const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
 
 export interface SourceRow {
   id: string;
   name: string;
+  /** Sealed when a secret key is set. */
   write_key: string;
   write_key_hash: string | null;
   previous_write_key: string | null;
   previous_write_key_hash: string | null;
   previous_key_expires_at: number | null;
   created_at: number;
+  /** JSON array of origins. */
   allowed_origins: string;
   rate_limit_rps: number | null;
 }
 
-export interface IntegrationRow {
+export interface IntegrationRow<Bool extends BooleanColumn = BooleanColumn> {
   id: string;
   source_id: string;
   vendor: string;
   name: string;
-  enabled: boolean;
+  enabled: Bool;
+  /** JSON object, its secret keys sealed. */
   config: string;
+  /** JSON array of strings. */
   consent_categories: string;
   paused_reason: string | null;
   created_at: number;
   updated_at: number;
+}
+
+export interface EventRow {
+  id: number;
+  source_id: string;
+  message_id: string;
+  type: string;
+  name: string | null;
+  received_at: number;
+  /** The enriched message, JSON. */
+  message: string;
 }
 
 export interface DeliveryRow {
@@ -55,6 +59,7 @@ export interface DeliveryRow {
   lease_until: number;
   reason: string | null;
   reason_code: string | null;
+  /** JSON array of identifier keys. */
   identifiers: string;
   payload: string | null;
   response: string | null;
@@ -87,14 +92,14 @@ export function toSource(row: SourceRow, secrets: SealedSecrets, now: number): S
   };
 }
 
-/** An integration as the store returns it, its secrets opened. */
+/** An integration as the store returns it: everyone reading one, the worker first, gets its secrets opened. */
 export function toIntegration(row: IntegrationRow, secrets: SealedSecrets): Integration {
   return {
     id: row.id,
     sourceId: row.source_id,
     vendor: row.vendor,
     name: row.name,
-    enabled: row.enabled,
+    enabled: isTrue(row.enabled),
     config: secrets.openConfig(row.id, JSON.parse(row.config) as Record<string, unknown>),
     consentCategories: JSON.parse(row.consent_categories) as string[],
     pausedReason: row.paused_reason,
@@ -108,6 +113,7 @@ export function configColumn(integrationId: string, config: Record<string, unkno
   return JSON.stringify(secrets.sealConfig(integrationId, config));
 }
 
+/** A delivery as the store returns it. */
 export function toDelivery(row: DeliveryRow): Delivery {
   return {
     id: row.id,
@@ -126,6 +132,7 @@ export function toDelivery(row: DeliveryRow): Delivery {
   };
 }
 
+/** One attempt at a delivery as the store returns it. */
 export function toAttempt(row: DeliveryAttemptRow): DeliveryAttempt {
   return {
     at: iso(row.at),
