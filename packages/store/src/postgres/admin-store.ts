@@ -8,18 +8,24 @@ import type {
   IntegrationMatchQuality,
   MatchQualityQuery,
 } from '../admin.js';
+import {
+  assembleDeliveryHealth,
+  lastErrorSince,
+  type BacklogRow,
+  type LastErrorRow,
+  type MinuteOutcomeRow,
+  type ParkedCountRow,
+} from '../delivery-health.js';
 import { assembleDailyOutcomes, firstDayOf, type OutcomeDayRow, type PurchaseDayRow } from '../daily-outcomes.js';
 import { newWriteKey } from '../ids.js';
 import { assembleMatchQuality, matchQualityWindows, type MatchQualityRow } from '../match-quality.js';
 import type { SealedSecrets } from '../sealed-secrets.js';
-import type { DeliveryStatus, Source, SourceChanges } from '../store.js';
+import type { Source, SourceChanges } from '../store.js';
 import { changed, NOW_MS_SQL, transaction } from './pool.js';
-import { iso } from '../columns.js';
 import { toSource, type SourceRow } from '../rows.js';
 import { writeKeyColumns } from './sealed-rows.js';
 
 const MINUTE_MS = 60_000;
-const DAY_MS = 24 * 60 * MINUTE_MS;
 
 /** The PostgreSQL AdminStore: source management, delivery health, match quality and trends. */
 export class PostgresAdminStore implements AdminStore {
@@ -86,7 +92,7 @@ export class PostgresAdminStore implements AdminStore {
   async deliveryHealth(query: HealthQuery): Promise<DeliveryHealth> {
     const integrationId = query.integrationId ?? null;
     const [minutes, pending, parked, error] = await Promise.all([
-      this.pool.query<{ minute: number; delivered: number; retried: number; failed: number; parked: number }>(
+      this.pool.query<MinuteOutcomeRow>(
         `SELECT (a.at / ${MINUTE_MS}) * ${MINUTE_MS} AS minute,
            count(*) FILTER (WHERE a.status = 'delivered') AS delivered,
            count(*) FILTER (WHERE a.status = 'pending') AS retried,
@@ -98,28 +104,17 @@ export class PostgresAdminStore implements AdminStore {
          GROUP BY 1 ORDER BY 1`,
         [query.since, integrationId],
       ),
-      this.pool.query<{ pending: number; due: number; oldest: number | null }>(
+      this.pool.query<BacklogRow>(
         `SELECT count(*) AS pending, count(*) FILTER (WHERE next_attempt_at <= $1) AS due, min(created_at) AS oldest
          FROM deliveries WHERE status = 'pending' AND ($2::text IS NULL OR integration_id = $2)`,
         [query.now, integrationId],
       ),
-      this.pool.query<{ status: string; n: number }>(
+      this.pool.query<ParkedCountRow>(
         `SELECT status, count(*) AS n FROM deliveries
          WHERE status IN ('blocked', 'dead') AND ($1::text IS NULL OR integration_id = $1) GROUP BY status`,
         [integrationId],
       ),
-      // Errors older than a day are not "the last error" any more.
-      this.pool.query<{
-        at: number;
-        status: string;
-        http_status: number | null;
-        reason: string | null;
-        reason_code: string | null;
-        delivery_id: number;
-        event_id: number;
-        integration_id: string;
-        integration_name: string | null;
-      }>(
+      this.pool.query<LastErrorRow>(
         `SELECT a.at, a.status, a.http_status, a.reason, a.reason_code, a.delivery_id, d.event_id, d.integration_id,
            i.name AS integration_name
          FROM delivery_attempts a
@@ -128,41 +123,15 @@ export class PostgresAdminStore implements AdminStore {
          WHERE a.at >= $1 AND a.status IN ('pending', 'failed', 'dead', 'blocked')
            AND ($2::text IS NULL OR d.integration_id = $2)
          ORDER BY a.at DESC, a.id DESC LIMIT 1`,
-        [query.now - DAY_MS, integrationId],
+        [lastErrorSince(query.now), integrationId],
       ),
     ]);
-    const backlog = pending.rows[0]!;
-    const parkedBy = new Map(parked.rows.map((row) => [row.status, row.n]));
-    const last = error.rows[0];
-    return {
-      perMinute: minutes.rows.map((row) => ({
-        minute: iso(row.minute),
-        delivered: row.delivered,
-        retried: row.retried,
-        failed: row.failed,
-        parked: row.parked,
-      })),
-      backlog: {
-        pending: backlog.pending,
-        due: backlog.due,
-        oldestPendingAt: backlog.oldest === null ? null : iso(backlog.oldest),
-        blocked: parkedBy.get('blocked') ?? 0,
-        dead: parkedBy.get('dead') ?? 0,
-      },
-      lastError: last
-        ? {
-            at: iso(last.at),
-            eventId: last.event_id,
-            deliveryId: last.delivery_id,
-            integrationId: last.integration_id,
-            integrationName: last.integration_name ?? '(deleted)',
-            status: last.status as DeliveryStatus,
-            httpStatus: last.http_status,
-            reason: last.reason,
-            reasonCode: last.reason_code,
-          }
-        : null,
-    };
+    return assembleDeliveryHealth({
+      minutes: minutes.rows,
+      backlog: pending.rows[0]!,
+      parked: parked.rows,
+      lastError: error.rows[0],
+    });
   }
 
   async matchQuality(query: MatchQualityQuery): Promise<IntegrationMatchQuality[]> {

@@ -154,10 +154,10 @@ export class PostgresLinkStore implements LinkStore {
     );
     if (rows[0]) return { click: toClick(rows[0]), created: true };
     if (input.adClickId !== null) {
-      const earlier = await this.pool.query<LinkClickRow<boolean>>('SELECT * FROM link_clicks WHERE link_id = $1 AND ad_click_id = $2', [
-        input.linkId,
-        input.adClickId,
-      ]);
+      const earlier = await this.pool.query<LinkClickRow<boolean>>(
+        'SELECT * FROM link_clicks WHERE link_id = $1 AND ad_click_id = $2',
+        [input.linkId, input.adClickId],
+      );
       if (earlier.rows[0]) return { click: toClick(earlier.rows[0]), created: false };
     }
     if ((await this.pool.query('SELECT 1 FROM links WHERE id = $1', [input.linkId])).rowCount === 0) {
@@ -242,9 +242,10 @@ export class PostgresLinkStore implements LinkStore {
   }
 
   async listConversions(clickId: string): Promise<Conversion[]> {
-    const { rows } = await this.pool.query<ConversionRow<boolean>>('SELECT * FROM link_conversions WHERE click_id = $1 ORDER BY id', [
-      clickId,
-    ]);
+    const { rows } = await this.pool.query<ConversionRow<boolean>>(
+      'SELECT * FROM link_conversions WHERE click_id = $1 ORDER BY id',
+      [clickId],
+    );
     return rows.map(toConversion);
   }
 

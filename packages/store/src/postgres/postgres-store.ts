@@ -207,9 +207,10 @@ class PostgresStore implements Store {
 
   async listIntegrations(sourceId?: string): Promise<Integration[]> {
     const { rows } = sourceId
-      ? await this.pool.query<IntegrationRow<boolean>>('SELECT * FROM integrations WHERE source_id = $1 ORDER BY created_at, seq', [
-          sourceId,
-        ])
+      ? await this.pool.query<IntegrationRow<boolean>>(
+          'SELECT * FROM integrations WHERE source_id = $1 ORDER BY created_at, seq',
+          [sourceId],
+        )
       : await this.pool.query<IntegrationRow<boolean>>('SELECT * FROM integrations ORDER BY created_at, seq');
     return rows.map((row) => toIntegration(row, this.secrets));
   }

@@ -31,7 +31,6 @@ export class PostgresSyncStore implements SyncStore {
     private readonly secrets: SealedSecrets,
   ) {}
 
-
   async createWarehouse(input: NewWarehouse): Promise<Warehouse> {
     const id = newId('wh');
     const { rows } = await this.pool.query<WarehouseRow>(

@@ -8,19 +8,24 @@ import type {
   IntegrationMatchQuality,
   MatchQualityQuery,
 } from '../admin.js';
+import {
+  assembleDeliveryHealth,
+  lastErrorSince,
+  type BacklogRow,
+  type LastErrorRow,
+  type MinuteOutcomeRow,
+  type ParkedCountRow,
+} from '../delivery-health.js';
 import { newWriteKey } from '../ids.js';
 import { assembleMatchQuality, matchQualityWindows, type MatchQualityRow } from '../match-quality.js';
 import type { SealedSecrets } from '../sealed-secrets.js';
-import type { DeliveryStatus, Source, SourceChanges } from '../store.js';
+import type { Source, SourceChanges } from '../store.js';
 import type { DatabaseClock } from './clock.js';
-import { iso } from '../columns.js';
 import { readDailyOutcomes } from './daily-outcomes.js';
-import { toSource, type DeliveryAttemptRow, type DeliveryRow, type SourceRow } from '../rows.js';
+import { toSource, type SourceRow } from '../rows.js';
 import { writeKeyColumns } from './sealed-rows.js';
 
 const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
 
 interface HealthParams {
   since: number;
@@ -140,10 +145,10 @@ export class SqliteAdminStore implements AdminStore {
       since: query.since,
       now: query.now,
       integrationId: query.integrationId ?? null,
-      errorsSince: query.now - DAY_MS,
+      errorsSince: lastErrorSince(query.now),
     };
     const minutes = this.db
-      .prepare<HealthParams, { minute: number; delivered: number; retried: number; failed: number; parked: number }>(
+      .prepare<HealthParams, MinuteOutcomeRow>(
         `SELECT (a.at / ${MINUTE_MS}) * ${MINUTE_MS} AS minute,
            sum(a.status = 'delivered') AS delivered,
            sum(a.status = 'pending') AS retried,
@@ -156,29 +161,21 @@ export class SqliteAdminStore implements AdminStore {
       )
       .all(params);
     const pending = this.db
-      .prepare<HealthParams, { pending: number; due: number; oldest: number | null }>(
+      .prepare<HealthParams, BacklogRow>(
         `SELECT count(*) AS pending, coalesce(sum(next_attempt_at <= @now), 0) AS due, min(created_at) AS oldest
          FROM deliveries WHERE status = 'pending' AND (@integrationId IS NULL OR integration_id = @integrationId)`,
       )
       .get(params)!;
-    const parked = new Map(
-      this.db
-        .prepare<HealthParams, { status: string; n: number }>(
-          `SELECT status, count(*) AS n FROM deliveries
-           WHERE status IN ('blocked', 'dead') AND (@integrationId IS NULL OR integration_id = @integrationId)
-           GROUP BY status`,
-        )
-        .all(params)
-        .map((row) => [row.status, row.n]),
-    );
-    // Walks the time index backwards from now and stops at the first error: cheap however many
-    // tries went well. Errors older than a day are not "the last error" any more.
+    const parked = this.db
+      .prepare<HealthParams, ParkedCountRow>(
+        `SELECT status, count(*) AS n FROM deliveries
+         WHERE status IN ('blocked', 'dead') AND (@integrationId IS NULL OR integration_id = @integrationId)
+         GROUP BY status`,
+      )
+      .all(params);
+    // Walks the time index backwards from now and stops at the first error: cheap however many tries went well.
     const error = this.db
-      .prepare<
-        HealthParams,
-        Pick<DeliveryAttemptRow, 'at' | 'status' | 'http_status' | 'reason' | 'reason_code' | 'delivery_id'> &
-          Pick<DeliveryRow, 'event_id' | 'integration_id'> & { integration_name: string | null }
-      >(
+      .prepare<HealthParams, LastErrorRow>(
         `SELECT a.at, a.status, a.http_status, a.reason, a.reason_code, a.delivery_id, d.event_id, d.integration_id,
            i.name AS integration_name
          FROM delivery_attempts a
@@ -189,35 +186,7 @@ export class SqliteAdminStore implements AdminStore {
          ORDER BY a.at DESC, a.id DESC LIMIT 1`,
       )
       .get(params);
-    return {
-      perMinute: minutes.map((row) => ({
-        minute: iso(row.minute),
-        delivered: row.delivered,
-        retried: row.retried,
-        failed: row.failed,
-        parked: row.parked,
-      })),
-      backlog: {
-        pending: pending.pending,
-        due: pending.due,
-        oldestPendingAt: pending.oldest === null ? null : iso(pending.oldest),
-        blocked: parked.get('blocked') ?? 0,
-        dead: parked.get('dead') ?? 0,
-      },
-      lastError: error
-        ? {
-            at: iso(error.at),
-            eventId: error.event_id,
-            deliveryId: error.delivery_id,
-            integrationId: error.integration_id,
-            integrationName: error.integration_name ?? '(deleted)',
-            status: error.status as DeliveryStatus,
-            httpStatus: error.http_status,
-            reason: error.reason,
-            reasonCode: error.reason_code,
-          }
-        : null,
-    };
+    return assembleDeliveryHealth({ minutes, backlog: pending, parked, lastError: error });
   }
 
   async matchQuality(query: MatchQualityQuery): Promise<IntegrationMatchQuality[]> {

@@ -136,7 +136,9 @@ export class SqliteLinkStore implements LinkStore {
 
   async listLinks(sourceId?: string): Promise<Link[]> {
     const rows = sourceId
-      ? this.db.prepare<[string], LinkRow<0 | 1>>('SELECT * FROM links WHERE source_id = ? ORDER BY created_at, rowid').all(sourceId)
+      ? this.db
+          .prepare<[string], LinkRow<0 | 1>>('SELECT * FROM links WHERE source_id = ? ORDER BY created_at, rowid')
+          .all(sourceId)
       : this.db.prepare<[], LinkRow<0 | 1>>('SELECT * FROM links ORDER BY created_at, rowid').all();
     return this.withIntegrations(rows);
   }
@@ -226,7 +228,9 @@ export class SqliteLinkStore implements LinkStore {
 
   private recordConversionBody(input: NewConversion): RecordedConversion {
     const click = this.db
-      .prepare<[string], Pick<LinkClickRow<0 | 1>, 'link_id' | 'source_id'>>('SELECT link_id, source_id FROM link_clicks WHERE id = ?')
+      .prepare<[string], Pick<LinkClickRow<0 | 1>, 'link_id' | 'source_id'>>(
+        'SELECT link_id, source_id FROM link_clicks WHERE id = ?',
+      )
       .get(input.clickId);
     if (!click) throw new Error(`no such click: ${input.clickId}`);
     const inserted = this.db

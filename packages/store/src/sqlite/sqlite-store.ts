@@ -32,7 +32,7 @@ import { SqliteAdminStore } from './admin-store.js';
 import { startCheckpointer, WRITER_CHECKPOINT_PAGES, type Checkpointer } from './checkpointer.js';
 import { databaseClock, type DatabaseClock } from './clock.js';
 import { eventListQuery, type EventListParams } from './event-list-query.js';
-import { json, } from '../columns.js';
+import { json } from '../columns.js';
 import { flag } from './columns.js';
 import { SqliteLaneStore } from './lane-store.js';
 import { SqliteLimitStore } from './limit-store.js';

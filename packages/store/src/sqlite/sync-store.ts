@@ -64,7 +64,6 @@ export class SqliteSyncStore implements SyncStore {
     });
   }
 
-
   private warehouseRow(id: string): WarehouseRow | undefined {
     return this.db.prepare<[string], WarehouseRow>('SELECT * FROM warehouses WHERE id = ?').get(id);
   }
