@@ -1,4 +1,5 @@
 import { isTrue, iso, parse, type BooleanColumn } from './columns.js';
+import type { DailyDeliveryCount } from './privacy.js';
 import type { SealedSecrets } from './sealed-secrets.js';
 import type { Delivery, DeliveryAttempt, DeliveryStatus, Integration, Source } from './store.js';
 
@@ -140,5 +141,26 @@ export function toAttempt(row: DeliveryAttemptRow): DeliveryAttempt {
     httpStatus: row.http_status,
     reason: row.reason,
     reasonCode: row.reason_code,
+  };
+}
+
+/** What retention keeps of deleted events' deliveries: one count per day, integration, status and reason code. */
+export interface DeliveryDailyCountRow {
+  day: string;
+  integration_id: string;
+  status: string;
+  /** '' for no reason code (the column is part of the primary key, so never NULL). */
+  reason_code: string;
+  count: number;
+}
+
+/** A daily delivery count as the store returns it. */
+export function toDailyDeliveryCount(row: DeliveryDailyCountRow): DailyDeliveryCount {
+  return {
+    day: row.day,
+    integrationId: row.integration_id,
+    status: row.status,
+    reasonCode: row.reason_code === '' ? null : row.reason_code,
+    count: row.count,
   };
 }

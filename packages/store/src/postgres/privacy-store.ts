@@ -1,6 +1,14 @@
 import type pg from 'pg';
-import { identityHashes, normalEmail, normalPhone } from '../identity-hashes.js';
+import {
+  erasureIdentifiers,
+  personIds,
+  profileKeysOf,
+  suppressionHashes,
+  type MatchedEvent,
+  type MatchedProfile,
+} from '../erasure.js';
 import type { DailyDeliveryCount, ErasureCounts, ErasureRequest, PrivacyStore } from '../privacy.js';
+import { toDailyDeliveryCount, type DeliveryDailyCountRow } from '../rows.js';
 import { changed, NOW_MS_SQL, transaction } from './pool.js';
 
 /** Events deleted per transaction by retention, so that other writers wait milliseconds, not seconds. */
@@ -54,72 +62,44 @@ export class PostgresPrivacyStore implements PrivacyStore {
   }
 
   async dailyDeliveryCounts(): Promise<DailyDeliveryCount[]> {
-    const { rows } = await this.pool.query<{
-      day: string;
-      integration_id: string;
-      status: string;
-      reason_code: string;
-      count: number;
-    }>('SELECT * FROM delivery_daily_counts ORDER BY day, integration_id, status, reason_code');
-    return rows.map((row) => ({
-      day: row.day,
-      integrationId: row.integration_id,
-      status: row.status,
-      reasonCode: row.reason_code === '' ? null : row.reason_code,
-      count: row.count,
-    }));
+    const { rows } = await this.pool.query<DeliveryDailyCountRow>(
+      'SELECT * FROM delivery_daily_counts ORDER BY day, integration_id, status, reason_code',
+    );
+    return rows.map(toDailyDeliveryCount);
   }
 
   async erasePerson(request: ErasureRequest, options: { suppress?: boolean } = {}): Promise<ErasureCounts> {
-    const params = [
-      request.userId?.trim() || null,
-      request.anonymousId?.trim() || null,
-      request.email === undefined ? null : normalEmail(request.email) || null,
-      request.phone === undefined ? null : normalPhone(request.phone) || null,
-    ];
-    if (params.every((value) => value === null)) return { events: 0, profiles: 0, clicks: 0 };
-    const [userId, , email, phone] = params;
+    const given = erasureIdentifiers(request);
+    if (!given) return { events: 0, profiles: 0, clicks: 0 };
+    const { userId, email, phone } = given;
+    const params = [userId, given.anonymousId, email, phone];
     return transaction(this.pool, async (client) => {
-      // The person's ids: those given, and those their matching events and profiles carry.
-      const users = new Set<string>(userId ? [userId] : []);
-      const anonymous = new Set<string>(params[1] ? [params[1]] : []);
-      const matched = await client.query<{ user_id: string | null; anonymous_id: string | null }>(
+      const matched = await client.query<MatchedEvent>(
         `SELECT m ->> 'userId' AS user_id, m ->> 'anonymousId' AS anonymous_id
          FROM (SELECT message::json AS m FROM events) e WHERE ${EVENT_MATCH}`,
         params,
       );
-      const profiles = await client.query<{ key: string; user_id: string | null }>(
+      const profiles = await client.query<MatchedProfile>(
         `SELECT key, t ->> 'userId' AS user_id FROM (SELECT key, traits::json AS t FROM profiles) p
          WHERE ($1::text IS NOT NULL AND ${EMAIL_SQL(`t ->> 'email'`)} = $1)
             OR ($2::text IS NOT NULL AND ${PHONE_SQL(`t ->> 'phone'`)} = $2)
             OR ($3::text IS NOT NULL AND t ->> 'userId' = $3)`,
         [email, phone, userId],
       );
-      for (const row of matched.rows) {
-        if (row.user_id !== null) users.add(row.user_id);
-        if (row.anonymous_id !== null) anonymous.add(row.anonymous_id);
-      }
-      for (const row of profiles.rows) {
-        if (row.user_id !== null) users.add(row.user_id);
-        if (row.key.startsWith('a:')) anonymous.add(row.key.slice(2));
-      }
+      const person = personIds(given, matched.rows, profiles.rows);
+      const { users, anonymous } = person;
       const events = changed(
         await client.query(
           `DELETE FROM events WHERE (message::json ->> 'userId') = ANY($1::text[]) OR (message::json ->> 'anonymousId') = ANY($2::text[])`,
           [[...users], [...anonymous]],
         ),
       );
-      const keys = [
-        ...[...users].map((id) => `u:${id}`),
-        ...[...anonymous].map((id) => `a:${id}`),
-        ...profiles.rows.map((row) => row.key),
-      ];
+      const keys = [...profileKeysOf(person), ...profiles.rows.map((row) => row.key)];
       const profileCount = changed(await client.query('DELETE FROM profiles WHERE key = ANY($1::text[])', [keys]));
       // A smart link's events carry the click id as their anonymous id; its conversions go with it.
       const clicks = changed(await client.query('DELETE FROM link_clicks WHERE id = ANY($1::text[])', [[...anonymous]]));
       if (options.suppress) {
-        const found = [...[...users].map((id) => ({ userId: id })), ...[...anonymous].map((id) => ({ anonymousId: id }))];
-        await this.suppressWith(client, [request, ...found].flatMap(identityHashes));
+        await this.suppressWith(client, suppressionHashes(request, person));
       }
       return { events, profiles: profileCount, clicks };
     });

@@ -1,6 +1,16 @@
 import type Database from 'better-sqlite3';
-import { identityHashes, normalEmail, normalPhone } from '../identity-hashes.js';
+import {
+  erasureIdentifiers,
+  personIds,
+  profileKeysOf,
+  suppressionHashes,
+  type ErasureIdentifiers,
+  type MatchedEvent,
+  type MatchedProfile,
+} from '../erasure.js';
+import { normalPhone } from '../identity-hashes.js';
 import type { DailyDeliveryCount, ErasureCounts, ErasureRequest, PrivacyStore } from '../privacy.js';
+import { toDailyDeliveryCount, type DeliveryDailyCountRow } from '../rows.js';
 import type { DatabaseClock } from './clock.js';
 
 /** Events deleted per transaction by retention, so that other writers wait milliseconds, not seconds. */
@@ -14,8 +24,6 @@ const EVENT_MATCH = `
                               OR lower(trim(json_extract(message, '$.context.traits.email'))) = @email))
   OR (@phone IS NOT NULL AND (df_digits(json_extract(message, '$.traits.phone')) = @phone
                               OR df_digits(json_extract(message, '$.context.traits.phone')) = @phone))`;
-
-type MatchParams = { userId: string | null; anonymousId: string | null; email: string | null; phone: string | null };
 
 /**
  * Retention, erasure and suppression in SQLite. The connection runs with `secure_delete`, so
@@ -81,55 +89,32 @@ export class SqlitePrivacyStore implements PrivacyStore {
 
   async dailyDeliveryCounts(): Promise<DailyDeliveryCount[]> {
     return this.db
-      .prepare<[], { day: string; integration_id: string; status: string; reason_code: string; count: number }>(
-        'SELECT * FROM delivery_daily_counts ORDER BY day, integration_id, status, reason_code',
-      )
+      .prepare<[], DeliveryDailyCountRow>('SELECT * FROM delivery_daily_counts ORDER BY day, integration_id, status, reason_code')
       .all()
-      .map((row) => ({
-        day: row.day,
-        integrationId: row.integration_id,
-        status: row.status,
-        reasonCode: row.reason_code === '' ? null : row.reason_code,
-        count: row.count,
-      }));
+      .map(toDailyDeliveryCount);
   }
 
   async erasePerson(request: ErasureRequest, options: { suppress?: boolean } = {}): Promise<ErasureCounts> {
-    const params: MatchParams = {
-      userId: request.userId?.trim() || null,
-      anonymousId: request.anonymousId?.trim() || null,
-      email: request.email === undefined ? null : normalEmail(request.email) || null,
-      phone: request.phone === undefined ? null : normalPhone(request.phone) || null,
-    };
-    if (Object.values(params).every((value) => value === null)) return { events: 0, profiles: 0, clicks: 0 };
+    const params = erasureIdentifiers(request);
+    if (!params) return { events: 0, profiles: 0, clicks: 0 };
     const counts = this.db
       .transaction(() => {
-        // The person's ids: those given, and those their matching events and profiles carry.
-        const users = new Set<string>(params.userId ? [params.userId] : []);
-        const anonymous = new Set<string>(params.anonymousId ? [params.anonymousId] : []);
         const matched = this.db
-          .prepare<MatchParams, { user_id: unknown; anonymous_id: unknown }>(
+          .prepare<ErasureIdentifiers, MatchedEvent>(
             `SELECT json_extract(message, '$.userId') AS user_id, json_extract(message, '$.anonymousId') AS anonymous_id
              FROM events WHERE ${EVENT_MATCH}`,
           )
           .all(params);
         const profiles = this.db
-          .prepare<MatchParams, { key: string; user_id: unknown }>(
+          .prepare<ErasureIdentifiers, MatchedProfile>(
             `SELECT key, json_extract(traits, '$.userId') AS user_id FROM profiles
              WHERE (@email IS NOT NULL AND lower(trim(json_extract(traits, '$.email'))) = @email)
                 OR (@phone IS NOT NULL AND df_digits(json_extract(traits, '$.phone')) = @phone)
                 OR (@userId IS NOT NULL AND json_extract(traits, '$.userId') = @userId)`,
           )
           .all(params);
-        for (const row of matched) {
-          if (typeof row.user_id === 'string') users.add(row.user_id);
-          if (typeof row.anonymous_id === 'string') anonymous.add(row.anonymous_id);
-        }
-        for (const row of profiles) {
-          if (typeof row.user_id === 'string') users.add(row.user_id);
-          if (row.key.startsWith('a:')) anonymous.add(row.key.slice(2));
-        }
-        const ids = { users: JSON.stringify([...users]), anonymous: JSON.stringify([...anonymous]) };
+        const person = personIds(params, matched, profiles);
+        const ids = { users: JSON.stringify([...person.users]), anonymous: JSON.stringify([...person.anonymous]) };
         const events = this.db
           .prepare<typeof ids, never>(
             `DELETE FROM events
@@ -137,7 +122,7 @@ export class SqlitePrivacyStore implements PrivacyStore {
                 OR json_extract(message, '$.anonymousId') IN (SELECT value FROM json_each(@anonymous))`,
           )
           .run(ids).changes;
-        const keys = JSON.stringify([...[...users].map((id) => `u:${id}`), ...[...anonymous].map((id) => `a:${id}`)]);
+        const keys = JSON.stringify(profileKeysOf(person));
         const profileCount = this.db
           .prepare<[string, string], never>(
             'DELETE FROM profiles WHERE key IN (SELECT value FROM json_each(?)) OR key IN (SELECT value FROM json_each(?))',
@@ -148,8 +133,7 @@ export class SqlitePrivacyStore implements PrivacyStore {
           .prepare<[string], never>('DELETE FROM link_clicks WHERE id IN (SELECT value FROM json_each(?))')
           .run(ids.anonymous).changes;
         if (options.suppress) {
-          const found = [...[...users].map((userId) => ({ userId })), ...[...anonymous].map((anonymousId) => ({ anonymousId }))];
-          this.suppressNow([request, ...found].flatMap(identityHashes));
+          this.suppressNow(suppressionHashes(request, person));
         }
         return { events, profiles: profileCount, clicks };
       })

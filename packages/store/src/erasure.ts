@@ -1,0 +1,74 @@
+import { identityHashes, normalEmail, normalPhone } from './identity-hashes.js';
+import type { ErasureRequest } from './privacy.js';
+
+/**
+ * Erasure's steps that need no database, shared by both engines: which identifiers to match,
+ * whose ids the matches add, and what to suppress. The engines keep the matching and deleting SQL.
+ */
+
+/** The identifiers erasure matches on, each as the stored side is compared (see identity-hashes.ts); null when not given. */
+export interface ErasureIdentifiers {
+  userId: string | null;
+  anonymousId: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
+/** A request's identifiers ready for matching; undefined when it names none, so there is nothing to erase. */
+export function erasureIdentifiers(request: ErasureRequest): ErasureIdentifiers | undefined {
+  const identifiers: ErasureIdentifiers = {
+    userId: request.userId?.trim() || null,
+    anonymousId: request.anonymousId?.trim() || null,
+    email: request.email === undefined ? null : normalEmail(request.email) || null,
+    phone: request.phone === undefined ? null : normalPhone(request.phone) || null,
+  };
+  return Object.values(identifiers).every((value) => value === null) ? undefined : identifiers;
+}
+
+/** The ids a matching event carries (anything but a string is no id). */
+export interface MatchedEvent {
+  user_id: unknown;
+  anonymous_id: unknown;
+}
+
+/** A matching profile: its key (`u:…` or `a:…`) and the user id its traits carry. */
+export interface MatchedProfile {
+  key: string;
+  user_id: unknown;
+}
+
+/** A person's ids: user ids and anonymous ids. */
+export interface PersonIds {
+  users: Set<string>;
+  anonymous: Set<string>;
+}
+
+/** The person's ids: those given, and those their matching events and profiles carry. */
+export function personIds(
+  given: ErasureIdentifiers,
+  events: readonly MatchedEvent[],
+  profiles: readonly MatchedProfile[],
+): PersonIds {
+  const users = new Set<string>(given.userId ? [given.userId] : []);
+  const anonymous = new Set<string>(given.anonymousId ? [given.anonymousId] : []);
+  for (const row of events) {
+    if (typeof row.user_id === 'string') users.add(row.user_id);
+    if (typeof row.anonymous_id === 'string') anonymous.add(row.anonymous_id);
+  }
+  for (const row of profiles) {
+    if (typeof row.user_id === 'string') users.add(row.user_id);
+    if (row.key.startsWith('a:')) anonymous.add(row.key.slice(2));
+  }
+  return { users, anonymous };
+}
+
+/** The profile keys of a person's ids. */
+export function profileKeysOf(ids: PersonIds): string[] {
+  return [...[...ids.users].map((id) => `u:${id}`), ...[...ids.anonymous].map((id) => `a:${id}`)];
+}
+
+/** The identity hashes to suppress after an erasure: the request's, and those of every id found. */
+export function suppressionHashes(request: ErasureRequest, ids: PersonIds): string[] {
+  const found = [...[...ids.users].map((userId) => ({ userId })), ...[...ids.anonymous].map((anonymousId) => ({ anonymousId }))];
+  return [request, ...found].flatMap(identityHashes);
+}
