@@ -18,6 +18,8 @@ import type {
   Source,
   Store,
 } from '../store.js';
+import { assembleLeases, type LeasedEventRow } from '../leased-deliveries.js';
+import { completionColumns } from '../delivery-completion.js';
 import { newId, newWriteKey } from '../ids.js';
 import { takeFairShare } from '../fair-share.js';
 import { MatchQualityTally } from '../match-quality-tally.js';
@@ -34,7 +36,6 @@ import { PostgresLinkStore } from './link-store.js';
 import { migrate } from './migrations.js';
 import { changed, createPool, NOW_MS_SQL, transaction, type Queryable } from './pool.js';
 import { PostgresPrivacyStore } from './privacy-store.js';
-import { json } from '../columns.js';
 import {
   configColumn,
   toAttempt,
@@ -108,9 +109,6 @@ interface PendingAppend {
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
-
-/** A list of identifiers as stored: each once, in the order first given. */
-const identifiersColumn = (identifiers: readonly string[]) => JSON.stringify([...new Set(identifiers)]);
 
 /** The database clock (epoch ms). */
 async function databaseNow(db: Queryable): Promise<number> {
@@ -507,69 +505,40 @@ class PostgresStore implements Store {
     if (rows.length === 0) return [];
     rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id);
     const [events, integrations] = await Promise.all([
-      this.pool.query<{ id: number; source_id: string; message: string }>(
-        'SELECT id, source_id, message FROM events WHERE id = ANY($1::bigint[])',
-        [rows.map((row) => row.event_id)],
-      ),
+      this.pool.query<LeasedEventRow>('SELECT id, source_id, message FROM events WHERE id = ANY($1::bigint[])', [
+        rows.map((row) => row.event_id),
+      ]),
       this.pool.query<IntegrationRow<boolean>>('SELECT * FROM integrations WHERE id = ANY($1::text[])', [
         [...new Set(rows.map((row) => row.integration_id))],
       ]),
     ]);
-    const eventById = new Map(events.rows.map((row) => [row.id, row]));
-    const integrationById = new Map(integrations.rows.map((row) => [row.id, toIntegration(row, this.secrets)]));
-    const leased: LeasedDelivery[] = [];
-    const orphans: DeliveryResult[] = [];
-    for (const row of rows) {
-      const integration = integrationById.get(row.integration_id);
-      const event = eventById.get(row.event_id);
-      if (!integration || !event) {
-        // The integration was deleted after the event arrived: nothing to send it to.
-        orphans.push({
-          deliveryId: row.id,
-          status: 'skipped',
-          reason: 'integration_deleted',
-          reasonCode: 'integration_deleted',
-          countsAsAttempt: false,
-        });
-        continue;
-      }
-      leased.push({
-        delivery: toDelivery(row),
-        integration,
-        event: { id: event.id, sourceId: event.source_id, message: JSON.parse(event.message) as EnrichedMessage },
-        leasedAt: row.leased_at,
-      });
-    }
+    const { leased, orphans } = assembleLeases(
+      rows,
+      events.rows,
+      integrations.rows.map((row) => toIntegration(row, this.secrets)),
+      (row) => row.leased_at,
+    );
     if (orphans.length > 0) await this.completeDeliveries(request.owner, orphans);
     return leased;
   }
 
   async completeDeliveries(owner: string, results: DeliveryResult[]): Promise<void> {
     if (results.length === 0) return;
-    // A batch's results share one answer object: serialise it once.
-    let lastResponse: unknown;
-    let lastResponseJson: string | null = null;
-    const values = results.map((result, index) => {
-      if (result.response !== lastResponse) {
-        lastResponse = result.response;
-        lastResponseJson = json(result.response);
-      }
-      return [
-        index,
-        result.deliveryId,
-        result.status,
-        result.reason ?? null,
-        result.reasonCode ?? null,
-        result.identifiers ? identifiersColumn(result.identifiers) : null,
-        json(result.payload),
-        lastResponseJson,
-        result.countsAsAttempt === false ? 0 : 1,
-        result.retryInMs ?? null,
-        result.purchase?.value ?? null,
-        result.purchase?.currency ?? null,
-        result.httpStatus ?? null,
-      ];
-    });
+    const values = completionColumns(results).map((c, index) => [
+      index,
+      c.id,
+      c.status,
+      c.reason,
+      c.reasonCode,
+      c.identifiers,
+      c.payload,
+      c.response,
+      c.counts,
+      c.retryInMs,
+      c.purchaseValue,
+      c.purchaseCurrency,
+      c.httpStatus,
+    ]);
     // One statement for the batch: the outcomes, and a try in the history of each delivery this
     // owner still held (a lease that expired and was taken by another worker is theirs now).
     await this.pool.query(

@@ -21,6 +21,8 @@ import type {
   Source,
   Store,
 } from '../store.js';
+import { assembleLeases, type LeasedEventRow } from '../leased-deliveries.js';
+import { completionColumns, type CompletionColumns } from '../delivery-completion.js';
 import { newId, newWriteKey } from '../ids.js';
 import { takeFairShare } from '../fair-share.js';
 import { searchKeysOf } from '../search-keys.js';
@@ -32,7 +34,6 @@ import { SqliteAdminStore } from './admin-store.js';
 import { startCheckpointer, WRITER_CHECKPOINT_PAGES, type Checkpointer } from './checkpointer.js';
 import { databaseClock, type DatabaseClock } from './clock.js';
 import { eventListQuery, type EventListParams } from './event-list-query.js';
-import { json } from '../columns.js';
 import { flag } from './columns.js';
 import { SqliteLaneStore } from './lane-store.js';
 import { SqliteLimitStore } from './limit-store.js';
@@ -150,9 +151,6 @@ function migrate(db: Database.Database): void {
   }
 }
 
-/** A list of identifiers as stored: each once, in the order first given. */
-const identifiersColumn = (identifiers: readonly string[]) => JSON.stringify([...new Set(identifiers)]);
-
 /** Most events one group commit writes: two full batches, a few milliseconds of work. */
 const MAX_EVENTS_PER_COMMIT = 5000;
 
@@ -171,21 +169,8 @@ interface PendingAppend {
 
 type LeaseParams = { owner: string; leaseMs: number; now: number; limit: number; integration?: string; requireLane?: number };
 
-interface CompleteParams {
-  id: number;
-  owner: string;
-  status: string;
-  reason: string | null;
-  reasonCode: string | null;
-  identifiers: string | null;
-  payload: string | null;
-  response: string | null;
-  counts: number;
-  retryInMs: number | null;
-  purchaseValue: number | null;
-  purchaseCurrency: string | null;
-  now: number;
-}
+/** What the completing UPDATE is given: a result's columns, whose lease it must be, and the time. */
+type CompleteParams = Omit<CompletionColumns, 'httpStatus'> & { owner: string; now: number };
 
 class SqliteStore implements Store {
   private pendingAppends: PendingAppend[] = [];
@@ -268,7 +253,7 @@ class SqliteStore implements Store {
            ORDER BY next_attempt_at, id LIMIT @limit)
          RETURNING *`,
       ),
-      eventsByIds: db.prepare<[string], Pick<EventRow, 'id' | 'source_id' | 'message'>>(
+      eventsByIds: db.prepare<[string], LeasedEventRow>(
         'SELECT id, source_id, message FROM events WHERE id IN (SELECT value FROM json_each(?))',
       ),
       integrationsByIds: db.prepare<[string], IntegrationRow<0 | 1>>(
@@ -596,38 +581,12 @@ class SqliteStore implements Store {
       : this.statements.lease.all(params);
     if (rows.length === 0) return [];
     // One query for all the leased deliveries' events, and one for their integrations.
-    const events = new Map(
-      this.statements.eventsByIds.all(JSON.stringify(rows.map((row) => row.event_id))).map((row) => [row.id, row]),
-    );
+    const events = this.statements.eventsByIds.all(JSON.stringify(rows.map((row) => row.event_id)));
     const integrationIds = [...new Set(rows.map((row) => row.integration_id))];
-    const integrations = new Map(
-      this.statements.integrationsByIds
-        .all(JSON.stringify(integrationIds))
-        .map((row) => [row.id, toIntegration(row, this.secrets)]),
-    );
-    const leased: LeasedDelivery[] = [];
-    const orphans: DeliveryResult[] = [];
-    for (const row of rows) {
-      const integration = integrations.get(row.integration_id);
-      const event = events.get(row.event_id);
-      if (!integration || !event) {
-        // The integration was deleted after the event arrived: nothing to send it to.
-        orphans.push({
-          deliveryId: row.id,
-          status: 'skipped',
-          reason: 'integration_deleted',
-          reasonCode: 'integration_deleted',
-          countsAsAttempt: false,
-        });
-        continue;
-      }
-      leased.push({
-        delivery: toDelivery(row),
-        integration,
-        event: { id: event.id, sourceId: event.source_id, message: JSON.parse(event.message) as EnrichedMessage },
-        leasedAt,
-      });
-    }
+    const integrations = this.statements.integrationsByIds
+      .all(JSON.stringify(integrationIds))
+      .map((row) => toIntegration(row, this.secrets));
+    const { leased, orphans } = assembleLeases(rows, events, integrations, () => leasedAt);
     if (orphans.length > 0) await this.completeDeliveries(request.owner, orphans);
     return leased;
   }
@@ -638,35 +597,11 @@ class SqliteStore implements Store {
 
   private completeTransactionBody(owner: string, results: DeliveryResult[]): void {
     const now = this.now();
-    // A batch's results share one answer object: serialise it once.
-    let lastResponse: unknown;
-    let lastResponseJson: string | null = null;
-    for (const result of results) {
-      if (result.response !== lastResponse) {
-        lastResponse = result.response;
-        lastResponseJson = json(result.response);
-      }
-      const counts = result.countsAsAttempt === false ? 0 : 1;
-      const reason = result.reason ?? null;
-      const reasonCode = result.reasonCode ?? null;
-      const changed = this.statements.complete.run({
-        id: result.deliveryId,
-        owner,
-        status: result.status,
-        reason,
-        reasonCode,
-        identifiers: result.identifiers ? identifiersColumn(result.identifiers) : null,
-        payload: json(result.payload),
-        response: lastResponseJson,
-        counts,
-        retryInMs: result.retryInMs ?? null,
-        purchaseValue: result.purchase?.value ?? null,
-        purchaseCurrency: result.purchase?.currency ?? null,
-        now,
-      }).changes;
+    for (const { httpStatus, ...columns } of completionColumns(results)) {
+      const changed = this.statements.complete.run({ ...columns, owner, now }).changes;
       // A lease that expired and was taken by another worker is theirs now: record nothing.
-      if (changed > 0 && counts > 0) {
-        this.statements.insertAttempt.run(result.deliveryId, now, result.status, result.httpStatus ?? null, reason, reasonCode);
+      if (changed > 0 && columns.counts > 0) {
+        this.statements.insertAttempt.run(columns.id, now, columns.status, httpStatus, columns.reason, columns.reasonCode);
       }
     }
   }
