@@ -1,13 +1,6 @@
-import { keysOfSearch, type SearchKeys } from '../search-keys.js';
+import { eventListLimit, SEARCH_KEY_COLUMNS } from '../event-list.js';
+import { keysOfSearch } from '../search-keys.js';
 import type { EventQuery, EventSearch } from '../store.js';
-
-/** The columns of the events table that hold each search key. */
-const KEY_COLUMNS: readonly [Exclude<keyof SearchKeys, 'emailHash'>, string][] = [
-  ['userId', 'user_id'],
-  ['anonymousId', 'anonymous_id'],
-  ['orderId', 'order_id'],
-  ['clickId', 'click_id'],
-];
 
 /** The SQL that lists the events matching a query, newest first, with its positional parameters. */
 export function eventListQuery(query: EventQuery): { sql: string; params: unknown[] } {
@@ -32,7 +25,7 @@ export function eventListQuery(query: EventQuery): { sql: string; params: unknow
     where.push(`EXISTS (SELECT 1 FROM deliveries d WHERE ${conditions.join(' AND ')})`);
   }
   if (query.search) searchConditions(query.search, where, param);
-  const limit = param(Math.min(Math.max(query.limit ?? 50, 1), 500));
+  const limit = param(eventListLimit(query));
   return {
     sql: `SELECT e.id, e.source_id, e.message FROM events e ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
           ORDER BY e.id DESC LIMIT ${limit}`,
@@ -50,7 +43,7 @@ function searchConditions(search: EventSearch, where: string[], param: (value: u
     where.push('false'); // a blank identifier: no event carries it
     return;
   }
-  for (const [key, column] of KEY_COLUMNS) {
+  for (const [key, column] of SEARCH_KEY_COLUMNS) {
     const value = keys[key];
     if (value === undefined || value === null) continue;
     where.push(`e.${column} = ${param(value)}`);

@@ -1,3 +1,4 @@
+import { eventListLimit, SEARCH_KEY_COLUMNS } from '../event-list.js';
 import { keysOfSearch, type SearchKeys } from '../search-keys.js';
 import type { EventQuery, EventSearch } from '../store.js';
 import { EVENT_BLOCK_BITS, emailKeyOf } from './email-key.js';
@@ -13,21 +14,13 @@ export type EventListParams = {
   status?: string | null;
 } & Partial<Record<keyof SearchKeys, string | Buffer>> & { emailKey?: number };
 
-/** The columns of the events table that hold each search key (event-search-migration.ts). */
-const KEY_COLUMNS: readonly [Exclude<keyof SearchKeys, 'emailHash'>, string][] = [
-  ['userId', 'user_id'],
-  ['anonymousId', 'anonymous_id'],
-  ['orderId', 'order_id'],
-  ['clickId', 'click_id'],
-];
-
 /**
  * The SQL that lists the events matching a query, newest first, with its parameters: the
  * debugger's filters and search. Every condition is one an index answers.
  */
 export function eventListQuery(query: EventQuery): { sql: string; params: EventListParams } {
   const where: string[] = [];
-  const params: EventListParams = { limit: Math.min(Math.max(query.limit ?? 50, 1), 500) };
+  const params: EventListParams = { limit: eventListLimit(query) };
   if (query.sourceId) {
     // With a search, its index finds a person's few events: `+` keeps SQLite from walking the
     // source's (every event of a shop) instead, as it would for an email's list of ids.
@@ -79,7 +72,7 @@ function searchConditions(search: EventSearch, where: string[], withs: string[],
     where.push('0'); // a blank identifier: no event carries it
     return;
   }
-  for (const [key, column] of KEY_COLUMNS) {
+  for (const [key, column] of SEARCH_KEY_COLUMNS) {
     const value = keys[key];
     if (value === undefined || value === null) continue;
     where.push(`e.${column} = @${key}`);
