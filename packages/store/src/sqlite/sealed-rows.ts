@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { isSealed } from '../secret-box.js';
 import type { SealedSecrets } from '../sealed-secrets.js';
+import { openStoredSecrets } from '../stored-secrets.js';
 import { configColumn, type IntegrationRow, type SourceRow } from '../rows.js';
 
 /** The `write_key` and `write_key_hash` columns for a source's key. */
@@ -39,25 +39,15 @@ export function findSourceRow(
  */
 export function sealStoredSecrets(db: Database.Database, secrets: SealedSecrets): boolean {
   const check = db.transaction((): boolean => {
-    // Opening every secret is the check: sources and integrations are few.
-    const sources = db.prepare<[], SourceRow>('SELECT * FROM sources').all();
-    const integrations = db.prepare<[], IntegrationRow<0 | 1>>('SELECT * FROM integrations').all();
-    const openedSources = sources.map((row) => ({
-      row,
-      current: secrets.openWriteKey(row.id, row.write_key),
-      previous: row.previous_write_key === null ? null : secrets.openWriteKey(row.id, row.previous_write_key),
-    }));
-    const openedConfigs = integrations.map((row) => {
-      const stored = JSON.parse(row.config) as Record<string, unknown>;
-      return { row, stored, config: secrets.openConfig(row.id, stored) };
-    });
-    const warehouses = db
-      .prepare<[], { id: string; url: string }>('SELECT id, url FROM warehouses')
-      .all()
-      .map((row) => ({ row, url: secrets.openWarehouseUrl(row.id, row.url) }));
+    const plain = openStoredSecrets(
+      {
+        sources: db.prepare<[], SourceRow>('SELECT * FROM sources').all(),
+        integrations: db.prepare<[], Pick<IntegrationRow, 'id' | 'config'>>('SELECT id, config FROM integrations').all(),
+        warehouses: db.prepare<[], { id: string; url: string }>('SELECT id, url FROM warehouses').all(),
+      },
+      secrets,
+    );
     if (!secrets.sealing) return false;
-    let sealed = 0;
-
     const updateSource = db.prepare<
       {
         id: string;
@@ -71,30 +61,20 @@ export function sealStoredSecrets(db: Database.Database, secrets: SealedSecrets)
       `UPDATE sources SET write_key = @write_key, write_key_hash = @write_key_hash,
          previous_write_key = @previous_write_key, previous_write_key_hash = @previous_write_key_hash WHERE id = @id`,
     );
-    for (const { row, current, previous } of openedSources) {
-      if (isSealed(row.write_key) && (row.previous_write_key === null || isSealed(row.previous_write_key))) continue;
-      const sealedPrevious = previous === null ? null : writeKeyColumns(row.id, previous, secrets);
-      sealed++;
+    for (const { id, current, previous } of plain.sources) {
+      const sealedPrevious = previous === null ? null : writeKeyColumns(id, previous, secrets);
       updateSource.run({
-        id: row.id,
-        ...writeKeyColumns(row.id, current, secrets),
+        id,
+        ...writeKeyColumns(id, current, secrets),
         previous_write_key: sealedPrevious?.write_key ?? null,
         previous_write_key_hash: sealedPrevious?.write_key_hash ?? null,
       });
     }
     const updateConfig = db.prepare<[string, string], never>('UPDATE integrations SET config = ? WHERE id = ?');
-    for (const { row, stored, config } of openedConfigs) {
-      if (!secrets.hasPlainSecret(stored)) continue;
-      sealed++;
-      updateConfig.run(configColumn(row.id, config, secrets), row.id);
-    }
+    for (const { id, config } of plain.configs) updateConfig.run(configColumn(id, config, secrets), id);
     const updateUrl = db.prepare<[string, string], never>('UPDATE warehouses SET url = ? WHERE id = ?');
-    for (const { row, url } of warehouses) {
-      if (isSealed(row.url)) continue;
-      sealed++;
-      updateUrl.run(secrets.sealWarehouseUrl(row.id, url), row.id);
-    }
-    return sealed > 0;
+    for (const { id, url } of plain.urls) updateUrl.run(secrets.sealWarehouseUrl(id, url), id);
+    return plain.sources.length + plain.configs.length + plain.urls.length > 0;
   });
   // Only sealing writes: without a key, reading needs no write lock.
   return secrets.sealing ? check.immediate() : check();
