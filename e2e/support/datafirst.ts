@@ -43,6 +43,30 @@ export interface MockEvent {
   event: Record<string, any>;
 }
 
+/**
+ * Starts `datafirst worker` on a database: the process at once (so a caller can always kill it),
+ * and `started`, which resolves once it says it started and rejects if it exits before.
+ */
+export function spawnWorker(
+  dbPath: string,
+  env: Record<string, string>,
+): { child: ChildProcess; started: Promise<ChildProcess> } {
+  const child = spawn(process.execPath, [cli, 'worker', '--db', dbPath], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const started = new Promise<ChildProcess>((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('Datafirst worker started')) resolve(child);
+    });
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.once('exit', (code) => reject(new Error(`the worker exited with ${code}:\n${output}`)));
+  });
+  return { child, started };
+}
+
 /** Starts `datafirst start` in demo mode on free ports with a fresh (or given) SQLite file. */
 export async function startDatafirst(options: { dbPath?: string; env?: Record<string, string> } = {}): Promise<DatafirstProcess> {
   const dir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'datafirst-e2e-'));

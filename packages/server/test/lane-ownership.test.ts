@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ADMIN_TOKEN, startDatafirst, WRITE_KEY, type DatafirstProcess } from '../../../e2e/support/datafirst.js';
+import { ADMIN_TOKEN, spawnWorker, startDatafirst, WRITE_KEY, type DatafirstProcess } from '../../../e2e/support/datafirst.js';
 import { startMockProcess, type MockProcess } from './mock-process.js';
 
 // Two `datafirst worker` processes and a collector without a worker on one SQLite file, sending to
@@ -18,7 +17,6 @@ const LIMITED_PIXEL = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
 const RPS = 4;
 const BURST = 2;
 const EVENTS = 1000;
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 let dir: string;
 let mock: MockProcess;
@@ -49,20 +47,9 @@ afterAll(async () => {
 
 /** Starts `datafirst worker` on the collector's database, resolving once it says it started. */
 function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [cli, 'worker', '--db', collector.dbPath], {
-    env: { ...process.env, ...env(), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { child, started } = spawnWorker(collector.dbPath, { ...env(), LOG_LEVEL: 'warn' });
   workers.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('Datafirst worker started')) resolve(child);
-    });
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.once('exit', (code) => reject(new Error(`the worker exited with ${code}:\n${output}`)));
-  });
+  return started;
 }
 
 /** Sends page views `from`..`to`-1 in requests of 5, a request every 10 ms. */

@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ADMIN_TOKEN, startDatafirst, type DatafirstProcess } from '../../../e2e/support/datafirst.js';
+import { ADMIN_TOKEN, spawnWorker, startDatafirst, type DatafirstProcess } from '../../../e2e/support/datafirst.js';
 import { startMockProcess, type MockProcess } from './mock-process.js';
 import { receivedEvents } from './snapchat-harness.js';
 import { largeSqliteSales, type LargeSales } from './warehouse-fixtures.js';
@@ -13,7 +12,6 @@ import { largeSqliteSales, type LargeSales } from './warehouse-fixtures.js';
 
 const ROWS = 5000;
 const PIXEL = '5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a';
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 let table: LargeSales;
 let mock: MockProcess;
@@ -34,20 +32,9 @@ afterAll(async () => {
 
 /** Starts `datafirst worker` on the collector's database, resolving once it says it started. */
 function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [cli, 'worker', '--db', collector.dbPath], {
-    env: { ...process.env, SNAPCHAT_API_URL: mock.url, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { child, started } = spawnWorker(collector.dbPath, { SNAPCHAT_API_URL: mock.url, LOG_LEVEL: 'warn' });
   workers.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('Datafirst worker started')) resolve(child);
-    });
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.once('exit', (code) => reject(new Error(`the worker exited with ${code}:\n${output}`)));
-  });
+  return started;
 }
 
 async function call(method: string, path: string, body?: unknown): Promise<Record<string, any>> {
