@@ -1,5 +1,6 @@
 import type { DeliveryHealth } from './admin.js';
 import { iso } from './columns.js';
+import { integrationNameOrDeleted } from './rows.js';
 import type { DeliveryStatus } from './store.js';
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -72,7 +73,7 @@ export function assembleDeliveryHealth(read: {
           eventId: last.event_id,
           deliveryId: last.delivery_id,
           integrationId: last.integration_id,
-          integrationName: last.integration_name ?? '(deleted)',
+          integrationName: integrationNameOrDeleted(last.integration_name),
           status: last.status as DeliveryStatus,
           httpStatus: last.http_status,
           reason: last.reason,

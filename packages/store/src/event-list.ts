@@ -1,5 +1,14 @@
 import type { SearchKeys } from './search-keys.js';
-import type { EventQuery } from './store.js';
+import {
+  integrationNameOrDeleted,
+  toAttempt,
+  toDelivery,
+  toStoredEvent,
+  type DeliveryAttemptRow,
+  type NamedDeliveryRow,
+  type StoredEventRow,
+} from './rows.js';
+import type { DeliveryAttempt, EventQuery, EventRecord } from './store.js';
 
 /** The columns of the events table that hold each search key, in both engines. */
 export const SEARCH_KEY_COLUMNS: readonly [Exclude<keyof SearchKeys, 'emailHash'>, string][] = [
@@ -11,3 +20,28 @@ export const SEARCH_KEY_COLUMNS: readonly [Exclude<keyof SearchKeys, 'emailHash'
 
 /** How many events a list returns: the query's limit, 50 by default, between 1 and 500. */
 export const eventListLimit = (query: EventQuery): number => Math.min(Math.max(query.limit ?? 50, 1), 500);
+
+/** The listed events, in their order, each with its deliveries and each delivery's tries (both in id order). */
+export function assembleEventRecords(
+  events: readonly StoredEventRow[],
+  deliveryRows: readonly NamedDeliveryRow[],
+  attemptRows: readonly DeliveryAttemptRow[],
+): EventRecord[] {
+  const history = new Map<number, DeliveryAttempt[]>();
+  for (const row of attemptRows) {
+    const list = history.get(row.delivery_id) ?? [];
+    list.push(toAttempt(row));
+    history.set(row.delivery_id, list);
+  }
+  const deliveries = new Map<number, EventRecord['deliveries']>();
+  for (const row of deliveryRows) {
+    const list = deliveries.get(row.event_id) ?? [];
+    list.push({
+      ...toDelivery(row),
+      integrationName: integrationNameOrDeleted(row.integration_name),
+      history: history.get(row.id) ?? [],
+    });
+    deliveries.set(row.event_id, list);
+  }
+  return events.map((row) => ({ ...toStoredEvent(row), deliveries: deliveries.get(row.id) ?? [] }));
+}

@@ -1,9 +1,5 @@
-import type { EnrichedMessage } from '@datafirst/protocol';
-import { toDelivery, type DeliveryRow, type EventRow } from './rows.js';
+import { toDelivery, toStoredEvent, type DeliveryRow, type StoredEventRow } from './rows.js';
 import type { DeliveryResult, Integration, LeasedDelivery } from './store.js';
-
-/** Of a leased delivery's event, what the worker needs. */
-export type LeasedEventRow = Pick<EventRow, 'id' | 'source_id' | 'message'>;
 
 /**
  * The leased deliveries, in the rows' order, each with its event and integration; and a
@@ -12,7 +8,7 @@ export type LeasedEventRow = Pick<EventRow, 'id' | 'source_id' | 'message'>;
  */
 export function assembleLeases<Row extends DeliveryRow>(
   rows: readonly Row[],
-  events: readonly LeasedEventRow[],
+  events: readonly StoredEventRow[],
   integrations: readonly Integration[],
   leasedAt: (row: Row) => number,
 ): { leased: LeasedDelivery[]; orphans: DeliveryResult[] } {
@@ -36,7 +32,7 @@ export function assembleLeases<Row extends DeliveryRow>(
     leased.push({
       delivery: toDelivery(row),
       integration,
-      event: { id: event.id, sourceId: event.source_id, message: JSON.parse(event.message) as EnrichedMessage },
+      event: toStoredEvent(event),
       leasedAt: leasedAt(row),
     });
   }

@@ -1,7 +1,8 @@
 import { isTrue, iso, parse, type BooleanColumn } from './columns.js';
 import type { DailyDeliveryCount } from './privacy.js';
 import type { SealedSecrets } from './sealed-secrets.js';
-import type { Delivery, DeliveryAttempt, DeliveryStatus, Integration, Source } from './store.js';
+import type { EnrichedMessage } from '@datafirst/protocol';
+import type { Delivery, DeliveryAttempt, DeliveryStatus, Integration, Source, StoredEvent } from './store.js';
 
 /**
  * The core tables' rows as both engines return them, column for column (`SELECT *`), and each as
@@ -49,6 +50,9 @@ export interface EventRow {
   message: string;
 }
 
+/** Of an event's row, what the worker and the event list read: its id, source and message. */
+export type StoredEventRow = Pick<EventRow, 'id' | 'source_id' | 'message'>;
+
 export interface DeliveryRow {
   id: number;
   event_id: number;
@@ -68,6 +72,9 @@ export interface DeliveryRow {
   updated_at: number;
   retry_from: number;
 }
+
+/** A delivery's row with its integration's name, NULL once the integration is deleted. */
+export type NamedDeliveryRow = DeliveryRow & { integration_name: string | null };
 
 export interface DeliveryAttemptRow {
   id: number;
@@ -113,6 +120,14 @@ export function toIntegration(row: IntegrationRow, secrets: SealedSecrets): Inte
 export function configColumn(integrationId: string, config: Record<string, unknown>, secrets: SealedSecrets): string {
   return JSON.stringify(secrets.sealConfig(integrationId, config));
 }
+
+/** An event as the store returns it, its message parsed. */
+export function toStoredEvent(row: StoredEventRow): StoredEvent {
+  return { id: row.id, sourceId: row.source_id, message: JSON.parse(row.message) as EnrichedMessage };
+}
+
+/** The name shown for a delivery's integration: its name, or `(deleted)` once it is gone. */
+export const integrationNameOrDeleted = (name: string | null): string => name ?? '(deleted)';
 
 /** A delivery as the store returns it. */
 export function toDelivery(row: DeliveryRow): Delivery {

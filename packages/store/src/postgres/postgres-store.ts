@@ -2,7 +2,6 @@ import type pg from 'pg';
 import type { EnrichedMessage, Traits } from '@datafirst/protocol';
 import type {
   AppendResult,
-  DeliveryAttempt,
   DeliveryResult,
   DeliveryStatus,
   EventQuery,
@@ -18,7 +17,7 @@ import type {
   Source,
   Store,
 } from '../store.js';
-import { assembleLeases, type LeasedEventRow } from '../leased-deliveries.js';
+import { assembleLeases } from '../leased-deliveries.js';
 import { completionColumns } from '../delivery-completion.js';
 import { newId, newWriteKey } from '../ids.js';
 import { takeFairShare } from '../fair-share.js';
@@ -29,6 +28,7 @@ import { createSecretBox } from '../secret-box.js';
 import { createSealedSecrets, type SealedSecrets } from '../sealed-secrets.js';
 import { PostgresAdminStore } from './admin-store.js';
 import { DELIVERIES_CHANNEL, DeliveryNotifications } from './delivery-notifications.js';
+import { assembleEventRecords } from '../event-list.js';
 import { eventListQuery } from './event-list-query.js';
 import { PostgresLaneStore } from './lane-store.js';
 import { PostgresLimitStore } from './limit-store.js';
@@ -38,12 +38,12 @@ import { changed, createPool, NOW_MS_SQL, transaction, type Queryable } from './
 import { PostgresPrivacyStore } from './privacy-store.js';
 import {
   configColumn,
-  toAttempt,
-  toDelivery,
   toIntegration,
   toSource,
   type DeliveryAttemptRow,
   type DeliveryRow,
+  type NamedDeliveryRow,
+  type StoredEventRow,
   type IntegrationRow,
   type SourceRow,
 } from '../rows.js';
@@ -505,7 +505,7 @@ class PostgresStore implements Store {
     if (rows.length === 0) return [];
     rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id);
     const [events, integrations] = await Promise.all([
-      this.pool.query<LeasedEventRow>('SELECT id, source_id, message FROM events WHERE id = ANY($1::bigint[])', [
+      this.pool.query<StoredEventRow>('SELECT id, source_id, message FROM events WHERE id = ANY($1::bigint[])', [
         rows.map((row) => row.event_id),
       ]),
       this.pool.query<IntegrationRow<boolean>>('SELECT * FROM integrations WHERE id = ANY($1::text[])', [
@@ -567,11 +567,11 @@ class PostgresStore implements Store {
 
   async listEvents(query: EventQuery): Promise<EventRecord[]> {
     const { sql, params } = eventListQuery(query);
-    const { rows: events } = await this.pool.query<{ id: number; source_id: string; message: string }>(sql, params);
+    const { rows: events } = await this.pool.query<StoredEventRow>(sql, params);
     if (events.length === 0) return [];
     const eventIds = events.map((event) => event.id);
     const [deliveryRows, attemptRows] = await Promise.all([
-      this.pool.query<DeliveryRow & { integration_name: string | null }>(
+      this.pool.query<NamedDeliveryRow>(
         `SELECT d.*, i.name AS integration_name FROM deliveries d LEFT JOIN integrations i ON i.id = d.integration_id
          WHERE d.event_id = ANY($1::bigint[]) ORDER BY d.id`,
         [eventIds],
@@ -582,24 +582,7 @@ class PostgresStore implements Store {
         [eventIds],
       ),
     ]);
-    const history = new Map<number, DeliveryAttempt[]>();
-    for (const row of attemptRows.rows) {
-      const list = history.get(row.delivery_id) ?? [];
-      list.push(toAttempt(row));
-      history.set(row.delivery_id, list);
-    }
-    const deliveries = new Map<number, EventRecord['deliveries']>();
-    for (const row of deliveryRows.rows) {
-      const list = deliveries.get(row.event_id) ?? [];
-      list.push({ ...toDelivery(row), integrationName: row.integration_name ?? '(deleted)', history: history.get(row.id) ?? [] });
-      deliveries.set(row.event_id, list);
-    }
-    return events.map((row) => ({
-      id: row.id,
-      sourceId: row.source_id,
-      message: JSON.parse(row.message) as EnrichedMessage,
-      deliveries: deliveries.get(row.id) ?? [],
-    }));
+    return assembleEventRecords(events, deliveryRows.rows, attemptRows.rows);
   }
 
   async dueIntegrations(): Promise<string[]> {

@@ -5,7 +5,6 @@ import Database from 'better-sqlite3';
 import type { EnrichedMessage, Traits } from '@datafirst/protocol';
 import type {
   AppendResult,
-  DeliveryAttempt,
   DeliveryResult,
   DeliveryStatus,
   EventQuery,
@@ -21,7 +20,7 @@ import type {
   Source,
   Store,
 } from '../store.js';
-import { assembleLeases, type LeasedEventRow } from '../leased-deliveries.js';
+import { assembleLeases } from '../leased-deliveries.js';
 import { completionColumns, type CompletionColumns } from '../delivery-completion.js';
 import { newId, newWriteKey } from '../ids.js';
 import { takeFairShare } from '../fair-share.js';
@@ -33,6 +32,7 @@ import { createSealedSecrets, type SealedSecrets } from '../sealed-secrets.js';
 import { SqliteAdminStore } from './admin-store.js';
 import { startCheckpointer, WRITER_CHECKPOINT_PAGES, type Checkpointer } from './checkpointer.js';
 import { databaseClock, type DatabaseClock } from './clock.js';
+import { assembleEventRecords } from '../event-list.js';
 import { eventListQuery, type EventListParams } from './event-list-query.js';
 import { flag } from './columns.js';
 import { SqliteLaneStore } from './lane-store.js';
@@ -45,13 +45,12 @@ import { MIGRATIONS } from './migrations.js';
 import { MultiRowInsert } from './multi-row-insert.js';
 import {
   configColumn,
-  toAttempt,
-  toDelivery,
   toIntegration,
   toSource,
   type DeliveryAttemptRow,
   type DeliveryRow,
-  type EventRow,
+  type NamedDeliveryRow,
+  type StoredEventRow,
   type IntegrationRow,
   type SourceRow,
 } from '../rows.js';
@@ -253,7 +252,7 @@ class SqliteStore implements Store {
            ORDER BY next_attempt_at, id LIMIT @limit)
          RETURNING *`,
       ),
-      eventsByIds: db.prepare<[string], LeasedEventRow>(
+      eventsByIds: db.prepare<[string], StoredEventRow>(
         'SELECT id, source_id, message FROM events WHERE id IN (SELECT value FROM json_each(?))',
       ),
       integrationsByIds: db.prepare<[string], IntegrationRow<0 | 1>>(
@@ -276,7 +275,7 @@ class SqliteStore implements Store {
         'INSERT INTO delivery_attempts (delivery_id, at, status, http_status, reason, reason_code) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       // One query each for all the deliveries, and all their tries, of a page of events.
-      deliveriesOfEvents: db.prepare<[string], DeliveryRow & { integration_name: string | null }>(
+      deliveriesOfEvents: db.prepare<[string], NamedDeliveryRow>(
         `SELECT d.*, i.name AS integration_name FROM deliveries d LEFT JOIN integrations i ON i.id = d.integration_id
          WHERE d.event_id IN (SELECT value FROM json_each(?)) ORDER BY d.id`,
       ),
@@ -608,27 +607,11 @@ class SqliteStore implements Store {
 
   async listEvents(query: EventQuery): Promise<EventRecord[]> {
     const { sql, params } = eventListQuery(query);
-    const events = this.db.prepare<EventListParams, Pick<EventRow, 'id' | 'source_id' | 'message'>>(sql).all(params);
+    const events = this.db.prepare<EventListParams, StoredEventRow>(sql).all(params);
     if (events.length === 0) return [];
     const eventIds = JSON.stringify(events.map((event) => event.id));
-    const history = new Map<number, DeliveryAttempt[]>();
-    for (const row of this.statements.attemptsOfEvents.all(eventIds)) {
-      const list = history.get(row.delivery_id) ?? [];
-      list.push(toAttempt(row));
-      history.set(row.delivery_id, list);
-    }
-    const deliveries = new Map<number, EventRecord['deliveries']>();
-    for (const row of this.statements.deliveriesOfEvents.all(eventIds)) {
-      const list = deliveries.get(row.event_id) ?? [];
-      list.push({ ...toDelivery(row), integrationName: row.integration_name ?? '(deleted)', history: history.get(row.id) ?? [] });
-      deliveries.set(row.event_id, list);
-    }
-    return events.map((row) => ({
-      id: row.id,
-      sourceId: row.source_id,
-      message: JSON.parse(row.message) as EnrichedMessage,
-      deliveries: deliveries.get(row.id) ?? [],
-    }));
+    const attempts = this.statements.attemptsOfEvents.all(eventIds);
+    return assembleEventRecords(events, this.statements.deliveriesOfEvents.all(eventIds), attempts);
   }
 
   async dueIntegrations(): Promise<string[]> {
