@@ -1,4 +1,5 @@
-import type { ClickSummary, DateRange, LinkClick, LinkCounts, Revenue } from './links.js';
+import { isTrue, type BooleanColumn } from './columns.js';
+import type { ClickSummary, DateRange, LinkClick, LinkCounts, LinkStats, Revenue } from './links.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -53,7 +54,7 @@ export function summariseClicks(clicks: readonly LinkClick[], totals: readonly C
 export interface ConversionDayRow {
   day: string;
   kind: string;
-  within_window: boolean;
+  within_window: BooleanColumn;
   currency: string | null;
   n: number;
   total: number | null;
@@ -71,7 +72,33 @@ export function addConversions(counts: readonly LinkCounts[], row: ConversionDay
     if (row.total !== null) {
       const currency = row.currency ?? '';
       addMoney(target.revenue, currency, row.total);
-      if (!row.within_window) addMoney(target.revenueOutsideWindow, currency, row.total);
+      if (!isTrue(row.within_window)) addMoney(target.revenueOutsideWindow, currency, row.total);
     }
   }
+}
+
+/** A link's clicks on one day (UTC, `YYYY-MM-DD`). */
+export interface ClickDayRow {
+  day: string;
+  n: number;
+}
+
+/** A link's stats, its totals and each day's counts in date order, from its clicks and conversions per day. */
+export function assembleLinkStats(clicks: readonly ClickDayRow[], conversions: readonly ConversionDayRow[]): LinkStats {
+  const totals = emptyCounts();
+  const days = new Map<string, LinkCounts>();
+  const day = (date: string) => {
+    let counts = days.get(date);
+    if (!counts) days.set(date, (counts = emptyCounts()));
+    return counts;
+  };
+  for (const row of clicks) {
+    day(row.day).clicks += row.n;
+    totals.clicks += row.n;
+  }
+  for (const row of conversions) addConversions([day(row.day), totals], row);
+  return {
+    totals,
+    days: [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, counts]) => ({ date, ...counts })),
+  };
 }

@@ -82,6 +82,13 @@ export function toLink(row: LinkRow, integrationIds: string[]): Link {
   };
 }
 
+/** Links as the store returns them, each with the integrations attached to it (rows in position order). */
+export function toLinks(rows: readonly LinkRow[], attached: readonly Omit<LinkIntegrationRow, 'position'>[]): Link[] {
+  const byLink = new Map<string, string[]>();
+  for (const { link_id, integration_id } of attached) byLink.set(link_id, [...(byLink.get(link_id) ?? []), integration_id]);
+  return rows.map((row) => toLink(row, byLink.get(row.id) ?? []));
+}
+
 /** A click as the store returns it. */
 export function toClick(row: LinkClickRow): LinkClick {
   return {

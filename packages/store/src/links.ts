@@ -52,6 +52,22 @@ export interface NewLink {
 
 export type LinkPatch = Partial<Omit<NewLink, 'sourceId'>> & { archived?: boolean };
 
+/**
+ * A link with a patch applied, as it is written back: fields left out stay as they are, and
+ * `archived` sets the archive time (kept when it was archived already, `now` when not) or clears it.
+ */
+export function patchedLink(
+  current: Link,
+  patch: LinkPatch,
+  now: number,
+): Omit<Link, 'archivedAt'> & { archivedAt: number | null } {
+  const { archived, ...fields } = patch;
+  const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+  const currentArchivedAt = current.archivedAt === null ? null : Date.parse(current.archivedAt);
+  const archivedAt = archived === undefined ? currentArchivedAt : archived ? (currentArchivedAt ?? now) : null;
+  return { ...current, ...defined, archivedAt };
+}
+
 /** One click on a smart link: what the fan's browser told us before we redirected it. */
 export interface LinkClick {
   /** Our click id, handed to the offer as its sub id and sent back in postbacks. */

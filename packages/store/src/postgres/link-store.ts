@@ -5,7 +5,6 @@ import type {
   DateRange,
   Link,
   LinkClick,
-  LinkCounts,
   LinkPatch,
   LinkStats,
   LinkStore,
@@ -15,12 +14,13 @@ import type {
   PostbackKey,
   RecordedConversion,
 } from '../links.js';
+import { patchedLink } from '../links.js';
 import { randomToken } from '../ids.js';
 import {
-  addConversions,
-  emptyCounts,
+  assembleLinkStats,
   rangeMs,
   summariseClicks,
+  type ClickDayRow,
   type ClickTotalRow,
   type ConversionDayRow,
 } from '../link-counts.js';
@@ -28,7 +28,7 @@ import { NOW_MS_SQL, transaction } from './pool.js';
 import {
   toClick,
   toConversion,
-  toLink,
+  toLinks,
   toPostbackKey,
   type ConversionRow,
   type LinkClickRow,
@@ -103,9 +103,7 @@ export class PostgresLinkStore implements LinkStore {
       'SELECT link_id, integration_id FROM link_integrations WHERE link_id = ANY($1::text[]) ORDER BY link_id, position',
       [rows.map((row) => row.id)],
     );
-    const byLink = new Map<string, string[]>();
-    for (const { link_id, integration_id } of attached) byLink.set(link_id, [...(byLink.get(link_id) ?? []), integration_id]);
-    return rows.map((row) => toLink(row, byLink.get(row.id) ?? []));
+    return toLinks(rows, attached);
   }
 
   async getLink(id: string): Promise<Link | undefined> {
@@ -123,12 +121,8 @@ export class PostgresLinkStore implements LinkStore {
   async updateLink(id: string, patch: LinkPatch): Promise<Link | undefined> {
     const current = await this.getLink(id);
     if (!current) return undefined;
-    const { archived, ...fields } = patch;
-    const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
-    const currentArchivedAt = current.archivedAt === null ? null : Date.parse(current.archivedAt);
     const now = (await this.pool.query<{ now: number }>(`SELECT ${NOW_MS_SQL} AS now`)).rows[0]!.now;
-    const archivedAt = archived === undefined ? currentArchivedAt : archived ? (currentArchivedAt ?? now) : null;
-    await this.writeLink(id, { ...current, ...defined, archivedAt }, false);
+    await this.writeLink(id, patchedLink(current, patch, now), false);
     return this.getLink(id);
   }
 
@@ -251,15 +245,8 @@ export class PostgresLinkStore implements LinkStore {
 
   async linkStats(linkId: string, range?: DateRange): Promise<LinkStats> {
     const { from, to } = rangeMs(range);
-    const totals = emptyCounts();
-    const days = new Map<string, LinkCounts>();
-    const day = (date: string) => {
-      let counts = days.get(date);
-      if (!counts) days.set(date, (counts = emptyCounts()));
-      return counts;
-    };
     const [clicks, conversions] = await Promise.all([
-      this.pool.query<{ day: string; n: number }>(
+      this.pool.query<ClickDayRow>(
         `SELECT df_day(created_at) AS day, count(*) AS n FROM link_clicks
          WHERE link_id = $1 AND created_at BETWEEN $2 AND $3 GROUP BY 1`,
         [linkId, from, to],
@@ -275,15 +262,7 @@ export class PostgresLinkStore implements LinkStore {
         [linkId, from, to],
       ),
     ]);
-    for (const row of clicks.rows) {
-      day(row.day).clicks += row.n;
-      totals.clicks += row.n;
-    }
-    for (const row of conversions.rows) addConversions([day(row.day), totals], row);
-    return {
-      totals,
-      days: [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, counts]) => ({ date, ...counts })),
-    };
+    return assembleLinkStats(clicks.rows, conversions.rows);
   }
 
   async setPostbackKey(sourceId: string, keyHash: string, hint: string): Promise<PostbackKey> {

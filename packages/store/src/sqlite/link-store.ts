@@ -6,7 +6,6 @@ import type {
   DateRange,
   Link,
   LinkClick,
-  LinkCounts,
   LinkPatch,
   LinkStats,
   LinkStore,
@@ -16,13 +15,21 @@ import type {
   PostbackKey,
   RecordedConversion,
 } from '../links.js';
+import { patchedLink } from '../links.js';
 import { randomToken } from '../ids.js';
-import { addConversions, emptyCounts, rangeMs, summariseClicks, type ClickTotalRow } from '../link-counts.js';
+import {
+  assembleLinkStats,
+  rangeMs,
+  summariseClicks,
+  type ClickDayRow,
+  type ClickTotalRow,
+  type ConversionDayRow,
+} from '../link-counts.js';
 import type { DatabaseClock } from './clock.js';
 import {
   toClick,
   toConversion,
-  toLink,
+  toLinks,
   toPostbackKey,
   type ConversionRow,
   type LinkClickRow,
@@ -124,9 +131,7 @@ export class SqliteLinkStore implements LinkStore {
          WHERE link_id IN (SELECT value FROM json_each(?)) ORDER BY link_id, position`,
       )
       .all(JSON.stringify(rows.map((row) => row.id)));
-    const byLink = new Map<string, string[]>();
-    for (const { link_id, integration_id } of attached) byLink.set(link_id, [...(byLink.get(link_id) ?? []), integration_id]);
-    return rows.map((row) => toLink(row, byLink.get(row.id) ?? []));
+    return toLinks(rows, attached);
   }
 
   async getLink(id: string): Promise<Link | undefined> {
@@ -146,14 +151,10 @@ export class SqliteLinkStore implements LinkStore {
   async updateLink(id: string, patch: LinkPatch): Promise<Link | undefined> {
     const current = await this.getLink(id);
     if (!current) return undefined;
-    const { archived, ...fields } = patch;
-    const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
-    const currentArchivedAt = current.archivedAt === null ? null : Date.parse(current.archivedAt);
     const now = this.now();
-    const archivedAt = archived === undefined ? currentArchivedAt : archived ? (currentArchivedAt ?? now) : null;
     this.writeLinkTransaction.immediate(
       id,
-      { ...current, ...defined, archivedAt, createdAt: Date.parse(current.createdAt) },
+      { ...patchedLink(current, patch, now), createdAt: Date.parse(current.createdAt) },
       now,
       false,
     );
@@ -282,33 +283,14 @@ export class SqliteLinkStore implements LinkStore {
 
   async linkStats(linkId: string, range?: DateRange): Promise<LinkStats> {
     const { from, to } = rangeMs(range);
-    const totals = emptyCounts();
-    const days = new Map<string, LinkCounts>();
-    const day = (date: string) => {
-      let counts = days.get(date);
-      if (!counts) days.set(date, (counts = emptyCounts()));
-      return counts;
-    };
     const clicks = this.db
-      .prepare<[string, number, number], { day: string; n: number }>(
+      .prepare<[string, number, number], ClickDayRow>(
         `SELECT date(created_at / 1000, 'unixepoch') AS day, count(*) AS n FROM link_clicks
          WHERE link_id = ? AND created_at BETWEEN ? AND ? GROUP BY day`,
       )
       .all(linkId, from, to);
-    for (const row of clicks) {
-      day(row.day).clicks += row.n;
-      totals.clicks += row.n;
-    }
     const conversions = this.db
-      .prepare<
-        [string, number, number],
-        Pick<ConversionRow<0 | 1>, 'kind' | 'within_window' | 'currency'> & {
-          day: string;
-          n: number;
-          total: number | null;
-          new_subscribers: number;
-        }
-      >(
+      .prepare<[string, number, number], ConversionDayRow>(
         `SELECT date(c.received_at / 1000, 'unixepoch') AS day, c.kind, c.within_window, c.currency,
            count(*) AS n, sum(c.value) AS total,
            count(*) FILTER (WHERE c.kind = 'subscribe' AND NOT EXISTS (
@@ -318,11 +300,7 @@ export class SqliteLinkStore implements LinkStore {
          GROUP BY day, c.kind, c.within_window, c.currency`,
       )
       .all(linkId, from, to);
-    for (const row of conversions) addConversions([day(row.day), totals], { ...row, within_window: row.within_window === 1 });
-    return {
-      totals,
-      days: [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, counts]) => ({ date, ...counts })),
-    };
+    return assembleLinkStats(clicks, conversions);
   }
 
   async setPostbackKey(sourceId: string, keyHash: string, hint: string): Promise<PostbackKey> {
