@@ -21,6 +21,7 @@ import { assembleLeases } from '../leased-deliveries.js';
 import { completionColumns } from '../delivery-completion.js';
 import { newId, newWriteKey } from '../ids.js';
 import { takeFairShare } from '../fair-share.js';
+import { MAX_EVENTS_PER_COMMIT, type PendingAppend } from '../group-commit.js';
 import { MatchQualityTally } from '../match-quality-tally.js';
 import { searchKeysOf } from '../search-keys.js';
 import { aliasKeys, aliasProfiles, mergeTraits, personKeys, profileUpdate, traitsOfPerson } from '../profile-merge.js';
@@ -89,9 +90,6 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   }
 }
 
-/** Most events one group commit writes. */
-const MAX_EVENTS_PER_COMMIT = 5000;
-
 /**
  * Group commits one process runs at once. A commit waits on the database for most of its time
  * (round trips, the WAL): while one does, the next group is built and sent. Each takes a
@@ -100,15 +98,6 @@ const MAX_EVENTS_PER_COMMIT = 5000;
  * are locked in one order.
  */
 const COMMITS_IN_FLIGHT = 3;
-
-/** An append waiting for the next group commit. */
-interface PendingAppend {
-  sourceId: string;
-  events: NewEvent[];
-  size: number;
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
-}
 
 /** The database clock (epoch ms). */
 async function databaseNow(db: Queryable): Promise<number> {

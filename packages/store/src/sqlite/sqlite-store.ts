@@ -24,6 +24,7 @@ import { assembleLeases } from '../leased-deliveries.js';
 import { completionColumns, type CompletionColumns } from '../delivery-completion.js';
 import { newId, newWriteKey } from '../ids.js';
 import { takeFairShare } from '../fair-share.js';
+import { MAX_EVENTS_PER_COMMIT, type PendingAppend } from '../group-commit.js';
 import { searchKeysOf } from '../search-keys.js';
 import { emailKeyOf } from './email-key.js';
 import { aliasKeys, aliasProfiles, mergeTraits, personKeys, profileUpdate, traitsOfPerson } from '../profile-merge.js';
@@ -150,21 +151,8 @@ function migrate(db: Database.Database): void {
   }
 }
 
-/** Most events one group commit writes: two full batches, a few milliseconds of work. */
-const MAX_EVENTS_PER_COMMIT = 5000;
-
 /** Most rows one INSERT of an append writes (see multi-row-insert.ts): 220 values of events. */
 const ROWS_PER_INSERT = 20;
-
-/** An append waiting for the next group commit. */
-interface PendingAppend {
-  sourceId: string;
-  events: NewEvent[];
-  /** Its number of events: what it costs a commit. */
-  size: number;
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
-}
 
 type LeaseParams = { owner: string; leaseMs: number; now: number; limit: number; integration?: string; requireLane?: number };
 
