@@ -79,6 +79,7 @@ export type {
   WarehousePatch,
 } from './syncs.js';
 export { emptyRunCounts } from './syncs.js';
+export { MAX_EVENTS_PER_COMMIT } from './group-commit.js';
 export { createSecretBox, isSealed, MIN_SECRET_KEY_LENGTH, SecretKeyError } from './secret-box.js';
 export type { SecretBox } from './secret-box.js';
 export { newId, randomToken } from './ids.js';

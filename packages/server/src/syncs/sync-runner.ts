@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { DestinationRegistry } from '@datafirst/destination';
-import type { Store, Sync, SyncRun } from '@datafirst/store';
+import { MAX_EVENTS_PER_COMMIT, type Store, type Sync, type SyncRun } from '@datafirst/store';
 import type { Logger } from 'pino';
 import type { EventPipeline } from '../pipeline/event-pipeline.js';
 import type { SourceDirectory } from '../source-directory.js';
@@ -53,7 +53,7 @@ export class SyncRunner {
 
   constructor(private readonly options: SyncRunnerOptions) {
     this.leaseMs = options.leaseMs ?? 60_000;
-    this.batchSize = options.batchSize ?? 5000;
+    this.batchSize = options.batchSize ?? MAX_EVENTS_PER_COMMIT;
     this.connectors = options.connectors ?? WAREHOUSE_CONNECTORS;
   }
 

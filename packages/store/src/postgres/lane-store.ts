@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { LaneClaim, LaneHolding, LaneState, LaneStore } from '../lanes.js';
 import { shareLanes, type HeldLane } from '../lane-share.js';
-import { NOW_MS_SQL, transaction } from './pool.js';
+import { databaseNow, NOW_MS_SQL, transaction } from './pool.js';
 
 /**
  * The key of the transaction-level advisory lock each round of lane keeping takes: per schema.
@@ -19,7 +19,7 @@ export class PostgresLaneStore implements LaneStore {
     return transaction(this.pool, async (client) => {
       await client.query(`SELECT pg_advisory_xact_lock(${LANES_LOCK_SQL})`);
       // Read after the lock is granted: a round that waited for another measures from its own now.
-      const now = (await client.query<{ now: number }>(`SELECT ${NOW_MS_SQL} AS now`)).rows[0]!.now;
+      const now = await databaseNow(client);
       const until = now + leaseMs;
       await client.query('DELETE FROM lane_workers WHERE alive_until <= $1', [now]);
       await client.query(

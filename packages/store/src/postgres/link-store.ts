@@ -24,7 +24,7 @@ import {
   type ClickTotalRow,
   type ConversionDayRow,
 } from '../link-counts.js';
-import { NOW_MS_SQL, transaction } from './pool.js';
+import { databaseNow, NOW_MS_SQL, transaction } from './pool.js';
 import {
   toClick,
   toConversion,
@@ -121,7 +121,7 @@ export class PostgresLinkStore implements LinkStore {
   async updateLink(id: string, patch: LinkPatch): Promise<Link | undefined> {
     const current = await this.getLink(id);
     if (!current) return undefined;
-    const now = (await this.pool.query<{ now: number }>(`SELECT ${NOW_MS_SQL} AS now`)).rows[0]!.now;
+    const now = await databaseNow(this.pool);
     await this.writeLink(id, patchedLink(current, patch, now), false);
     return this.getLink(id);
   }

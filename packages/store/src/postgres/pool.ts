@@ -10,6 +10,11 @@ const parseText = (oid: number): ((text: string) => unknown) =>
   NUMERIC_OIDS.has(oid) ? Number : (pg.types.getTypeParser(oid, 'text') as (text: string) => unknown);
 const types = { getTypeParser: parseText };
 
+/** The database clock (epoch ms). */
+export async function databaseNow(db: Queryable): Promise<number> {
+  return (await db.query<{ now: number }>(`SELECT ${NOW_MS_SQL} AS now`)).rows[0]!.now;
+}
+
 /** How the store reaches PostgreSQL. */
 export interface PoolOptions {
   url: string;

@@ -35,7 +35,7 @@ import { PostgresLaneStore } from './lane-store.js';
 import { PostgresLimitStore } from './limit-store.js';
 import { PostgresLinkStore } from './link-store.js';
 import { migrate } from './migrations.js';
-import { changed, createPool, NOW_MS_SQL, transaction, type Queryable } from './pool.js';
+import { changed, createPool, databaseNow, NOW_MS_SQL, transaction } from './pool.js';
 import { PostgresPrivacyStore } from './privacy-store.js';
 import {
   configColumn,
@@ -98,11 +98,6 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
  * are locked in one order.
  */
 const COMMITS_IN_FLIGHT = 3;
-
-/** The database clock (epoch ms). */
-async function databaseNow(db: Queryable): Promise<number> {
-  return (await db.query<{ now: number }>(`SELECT ${NOW_MS_SQL} AS now`)).rows[0]!.now;
-}
 
 class PostgresStore implements Store {
   private pendingAppends: PendingAppend[] = [];
@@ -257,12 +252,10 @@ class PostgresStore implements Store {
   private async commitGroup(appends: PendingAppend[]): Promise<void> {
     let queued = false;
     try {
-      const results = await transaction(this.pool, async (client) => {
-        const outcome = await this.appendTransactionBody(client, appends);
-        queued = outcome.queued;
-        return outcome.results;
-      });
-      appends.forEach((append, i) => append.resolve(results[i]!));
+      // Read once committed: a transaction retried after a lost deadlock runs its body again.
+      const outcome = await transaction(this.pool, (client) => this.appendTransactionBody(client, appends));
+      queued = outcome.queued;
+      appends.forEach((append, i) => append.resolve(outcome.results[i]!));
     } catch (error) {
       if (appends.length === 1 || isConnectionError(error)) {
         for (const append of appends) append.reject(error);

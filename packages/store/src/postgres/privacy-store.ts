@@ -9,7 +9,7 @@ import {
 } from '../erasure.js';
 import type { DailyDeliveryCount, ErasureCounts, ErasureRequest, PrivacyStore } from '../privacy.js';
 import { toDailyDeliveryCount, type DeliveryDailyCountRow } from '../rows.js';
-import { changed, NOW_MS_SQL, transaction } from './pool.js';
+import { changed, NOW_MS_SQL, transaction, type Queryable } from './pool.js';
 
 /** Events deleted per transaction by retention, so that other writers wait milliseconds, not seconds. */
 const RETENTION_CHUNK = 2000;
@@ -32,6 +32,9 @@ const EVENT_MATCH = `
  * operator's to schedule (the README says so): the store cannot VACUUM inside a transaction.
  */
 export class PostgresPrivacyStore implements PrivacyStore {
+  /** The suppression check in flight, which concurrent asks share. */
+  private anySuppressed: Promise<boolean> | undefined;
+
   constructor(private readonly pool: pg.Pool) {}
 
   async deleteEventsBefore(before: number): Promise<number> {
@@ -73,7 +76,7 @@ export class PostgresPrivacyStore implements PrivacyStore {
     if (!given) return { events: 0, profiles: 0, clicks: 0 };
     const { userId, email, phone } = given;
     const params = [userId, given.anonymousId, email, phone];
-    return transaction(this.pool, async (client) => {
+    const counts = await transaction(this.pool, async (client) => {
       const matched = await client.query<MatchedEvent>(
         `SELECT m ->> 'userId' AS user_id, m ->> 'anonymousId' AS anonymous_id
          FROM (SELECT message::json AS m FROM events) e WHERE ${EVENT_MATCH}`,
@@ -103,13 +106,16 @@ export class PostgresPrivacyStore implements PrivacyStore {
       }
       return { events, profiles: profileCount, clicks };
     });
+    if (options.suppress) this.anySuppressed = undefined;
+    return counts;
   }
 
   async suppress(hashes: readonly string[]): Promise<void> {
     await this.suppressWith(this.pool, hashes);
+    this.anySuppressed = undefined;
   }
 
-  private async suppressWith(db: Pick<pg.Pool, 'query'>, hashes: readonly string[]): Promise<void> {
+  private async suppressWith(db: Queryable, hashes: readonly string[]): Promise<void> {
     await db.query(
       `INSERT INTO suppressed_identities (hash, created_at) SELECT DISTINCT h, ${NOW_MS_SQL} FROM unnest($1::text[]) AS h
        ON CONFLICT (hash) DO NOTHING`,
@@ -126,8 +132,14 @@ export class PostgresPrivacyStore implements PrivacyStore {
     return new Set(rows.map((row) => row.hash));
   }
 
-  async hasSuppressed(): Promise<boolean> {
-    const { rows } = await this.pool.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM suppressed_identities) AS found');
-    return rows[0]!.found;
+  /**
+   * Every ingest request asks; requests asking at the same time share one query instead of a
+   * round trip (and a pooled connection) each. A suppression made here is seen by the next ask.
+   */
+  hasSuppressed(): Promise<boolean> {
+    return (this.anySuppressed ??= this.pool
+      .query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM suppressed_identities) AS found')
+      .then((result) => result.rows[0]!.found)
+      .finally(() => (this.anySuppressed = undefined)));
   }
 }

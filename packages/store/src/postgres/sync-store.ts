@@ -16,7 +16,7 @@ import type {
   WarehousePatch,
 } from '../syncs.js';
 import { emptyRunCounts } from '../syncs.js';
-import { changed, NOW_MS_SQL, transaction } from './pool.js';
+import { changed, databaseNow, NOW_MS_SQL, transaction, type Queryable } from './pool.js';
 import { toRun, toSync, toWarehouse, type SyncRow, type SyncRunRow, type WarehouseRow } from '../sync-rows.js';
 
 const MINUTE_MS = 60_000;
@@ -136,7 +136,7 @@ export class PostgresSyncStore implements SyncStore {
 
   async startRun(syncId: string, owner: string, leaseMs: number, trigger: string): Promise<RunStart> {
     return transaction(this.pool, async (client) => {
-      const now = (await client.query<{ now: number }>(`SELECT ${NOW_MS_SQL} AS now`)).rows[0]!.now;
+      const now = await databaseNow(client);
       const exists = await client.query('SELECT 1 FROM syncs WHERE id = $1', [syncId]);
       if (exists.rowCount === 0) throw new Error(`no sync ${syncId}`);
       const taken = await client.query(
@@ -177,7 +177,7 @@ export class PostgresSyncStore implements SyncStore {
     return changed(result) > 0;
   }
 
-  private async writeRun(db: Pick<pg.Pool, 'query'>, runId: string, update: SyncRunUpdate, finished: boolean): Promise<void> {
+  private async writeRun(db: Queryable, runId: string, update: SyncRunUpdate, finished: boolean): Promise<void> {
     await db.query(
       `UPDATE sync_runs SET status = coalesce($2, status), counts = coalesce($3, counts),
          row_errors = coalesce($4, row_errors), error = CASE WHEN $5 THEN $6 ELSE error END,

@@ -16,7 +16,7 @@ export class MultiRowInsert<Result = never> {
   constructor(
     private readonly db: Database.Database,
     private readonly head: string,
-    private readonly columns: number,
+    readonly columns: number,
     private readonly tail: string,
     readonly maxRows: number,
   ) {}

@@ -154,6 +154,10 @@ function migrate(db: Database.Database): void {
 /** Most rows one INSERT of an append writes (see multi-row-insert.ts): 220 values of events. */
 const ROWS_PER_INSERT = 20;
 
+/** Whether an append gives the workers something to send (not only skipped or parked deliveries). */
+const queuesDeliveries = (append: PendingAppend): boolean =>
+  append.events.some((event) => event.deliveries.some((delivery) => delivery.status === 'pending'));
+
 type LeaseParams = { owner: string; leaseMs: number; now: number; limit: number; integration?: string; requireLane?: number };
 
 /** What the completing UPDATE is given: a result's columns, whose lease it must be, and the time. */
@@ -409,19 +413,19 @@ class SqliteStore implements Store {
     try {
       const results = this.appendTransaction.immediate(appends);
       appends.forEach((append, i) => append.resolve(results[i]!));
-      if (appends.some((append) => append.events.some((event) => event.deliveries.some((d) => d.status === 'pending')))) {
-        this.deliveriesQueued();
-      }
+      if (appends.some(queuesDeliveries)) this.deliveriesQueued();
     } catch {
       // One bad group must not fail the others: retry them one transaction each.
+      let queued = false;
       for (const append of appends) {
         try {
           append.resolve(this.appendTransaction.immediate([append])[0]!);
-          this.deliveriesQueued();
+          queued ||= queuesDeliveries(append);
         } catch (error) {
           append.reject(error);
         }
       }
+      if (queued) this.deliveriesQueued();
     }
   }
 
@@ -459,8 +463,9 @@ class SqliteStore implements Store {
   /** Writes events of one source, and says of each whether it was a repeat (and not stored). */
   private appendGroup(sourceId: string, events: NewEvent[], now: number, tally: MatchQualityTally): boolean[] {
     const repeats: boolean[] = [];
-    for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
-      const chunk = events.slice(start, start + ROWS_PER_INSERT);
+    const { maxRows } = this.insertEvents;
+    for (let start = 0; start < events.length; start += maxRows) {
+      const chunk = events.slice(start, start + maxRows);
       const receivedAts: number[] = [];
       const values: unknown[] = [];
       for (const { message } of chunk) {
@@ -489,7 +494,7 @@ class SqliteStore implements Store {
       const deliveryValues: unknown[] = [];
       const flushDeliveries = () => {
         if (deliveryValues.length === 0) return;
-        this.insertDeliveries.statement(deliveryValues.length / 10).run(...deliveryValues);
+        this.insertDeliveries.statement(deliveryValues.length / this.insertDeliveries.columns).run(...deliveryValues);
         deliveryValues.length = 0;
       };
       chunk.forEach(({ message, deliveries, anonymousProfileOnly }, i) => {
@@ -513,7 +518,7 @@ class SqliteStore implements Store {
             now,
             now,
           );
-          if (deliveryValues.length === ROWS_PER_INSERT * 10) flushDeliveries();
+          if (deliveryValues.length === this.insertDeliveries.maxRows * this.insertDeliveries.columns) flushDeliveries();
           tally.add(delivery.integrationId, sourceId, receivedAts[i]!, identifiers);
         }
         if (message.type === 'identify') this.mergeProfile(sourceId, message, now, anonymousProfileOnly === true);
