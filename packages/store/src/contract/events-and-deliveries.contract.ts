@@ -34,6 +34,25 @@ export function describeEventsAndDeliveries(createDatabase: CreateTestDatabase):
       expect(await store.countDeliveries()).toMatchObject({ pending: 1, skipped: 42 });
     });
 
+    it('keeps each message of a batch as it was sent: line breaks, quotes, backslashes and NULs in its text', async () => {
+      const { store } = under;
+      const { source, integration } = await sourceWithIntegration(store);
+      const texts = [
+        'two\nlines\r\n',
+        'a "quoted" \\ back\\slash',
+        'nul \u0000 and tab \t',
+        '{"looks":"like JSON"}',
+        'lone \ud800 surrogate',
+      ];
+      const messages = texts.map((text, i) => message(`t-${i}`, { properties: { text, [text]: [text, { text }] } }));
+      await store.appendEvents(
+        source.id,
+        messages.map((sent) => ({ message: sent, deliveries: [pending(integration.id)] })),
+      );
+      const stored = (await store.listEvents({})).map((event) => event.message);
+      expect(stored.sort((a, b) => a.messageId.localeCompare(b.messageId))).toEqual(messages);
+    });
+
     it('counts deliveries by status, every status present', async () => {
       const { store } = under;
       const { source, integration } = await sourceWithIntegration(store);

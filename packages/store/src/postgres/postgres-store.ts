@@ -306,7 +306,6 @@ class PostgresStore implements Store {
           message.type,
           name ?? null,
           receivedAt,
-          JSON.stringify(message),
           keys.userId,
           keys.anonymousId,
           keys.emailHash,
@@ -316,11 +315,13 @@ class PostgresStore implements Store {
       });
       const { rows } = await client.query<{ id: number; source_id: string; message_id: string }>(
         `INSERT INTO events (source_id, message_id, type, name, received_at, message, user_id, anonymous_id, email_hash, order_id, click_id)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[],
-           $9::bytea[], $10::text[], $11::text[])
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], string_to_array($11, E'\n'),
+           $6::text[], $7::text[], $8::bytea[], $9::text[], $10::text[])
          ON CONFLICT (source_id, message_id) DO NOTHING
          RETURNING id, source_id, message_id`,
-        transpose(columns, 11),
+        // The messages as one text, a line each: a JSON text has no raw line break. As a text[]
+        // parameter each of their quotes would be escaped, here and again in the database.
+        [...transpose(columns, 10), messageLines(candidates)],
       );
       for (const row of rows) inserted.set(`${row.source_id}\u0000${row.message_id}`, row.id);
     }
@@ -673,6 +674,11 @@ function transpose(rows: readonly (readonly unknown[])[], width: number): unknow
   const columns = Array.from({ length: width }, (): unknown[] => []);
   for (const row of rows) for (let i = 0; i < width; i++) columns[i]!.push(row[i]);
   return columns;
+}
+
+/** The events' messages as JSON, a line each, the text `string_to_array(…, E'\n')` splits back. */
+function messageLines(candidates: readonly { event: NewEvent }[]): string {
+  return candidates.map(({ event }) => JSON.stringify(event.message)).join('\n');
 }
 
 /** Orders rows by their leading text and number columns, the order the counters are locked in. */
