@@ -99,6 +99,34 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
  */
 const COMMITS_IN_FLIGHT = 3;
 
+/*
+ * A group commit's statements, named: each connection prepares them once, where the database
+ * would otherwise parse and plan them again for every commit.
+ */
+const INSERT_EVENTS = {
+  name: 'df_insert_events',
+  // The messages come as one text, a line each (a JSON text has no raw line break): as a text[]
+  // each of their quotes would be escaped, by pg here and again by the database's array parser.
+  text: `INSERT INTO events (source_id, message_id, type, name, received_at, message, user_id, anonymous_id, email_hash, order_id, click_id)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], string_to_array($11, E'\n'),
+      $6::text[], $7::text[], $8::bytea[], $9::text[], $10::text[])
+    ON CONFLICT (source_id, message_id) DO NOTHING
+    RETURNING id, source_id, message_id`,
+};
+const INSERT_DELIVERIES = {
+  name: 'df_insert_deliveries',
+  text: `INSERT INTO deliveries (event_id, integration_id, status, reason, reason_code, identifiers,
+      next_attempt_at, created_at, updated_at, retry_from)
+    SELECT d.*, $7::bigint, $7::bigint, $7::bigint, $7::bigint
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS d`,
+};
+const ADD_MATCH_QUALITY = {
+  name: 'df_add_match_quality',
+  text: `INSERT INTO match_quality_minutes AS t (integration_id, minute, source_id, identifier, count)
+    SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[])
+    ON CONFLICT (integration_id, minute, source_id, identifier) DO UPDATE SET count = t.count + excluded.count`,
+};
+
 class PostgresStore implements Store {
   private pendingAppends: PendingAppend[] = [];
   /** Group commits in flight: each a loop taking the next group while appends wait. */
@@ -313,16 +341,10 @@ class PostgresStore implements Store {
           keys.clickId,
         ];
       });
-      const { rows } = await client.query<{ id: number; source_id: string; message_id: string }>(
-        `INSERT INTO events (source_id, message_id, type, name, received_at, message, user_id, anonymous_id, email_hash, order_id, click_id)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], string_to_array($11, E'\n'),
-           $6::text[], $7::text[], $8::bytea[], $9::text[], $10::text[])
-         ON CONFLICT (source_id, message_id) DO NOTHING
-         RETURNING id, source_id, message_id`,
-        // The messages as one text, a line each: a JSON text has no raw line break. As a text[]
-        // parameter each of their quotes would be escaped, here and again in the database.
-        [...transpose(columns, 10), messageLines(candidates)],
-      );
+      const { rows } = await client.query<{ id: number; source_id: string; message_id: string }>({
+        ...INSERT_EVENTS,
+        values: [...transpose(columns, 10), messageLines(candidates)],
+      });
       for (const row of rows) inserted.set(`${row.source_id}\u0000${row.message_id}`, row.id);
     }
     const tally = new MatchQualityTally();
@@ -350,20 +372,9 @@ class PostgresStore implements Store {
       }
     }
     if (deliveries.length > 0) {
-      await client.query(
-        `INSERT INTO deliveries (event_id, integration_id, status, reason, reason_code, identifiers,
-           next_attempt_at, created_at, updated_at, retry_from)
-         SELECT d.*, $7::bigint, $7::bigint, $7::bigint, $7::bigint
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS d`,
-        [...transpose(deliveries, 6), now],
-      );
+      await client.query({ ...INSERT_DELIVERIES, values: [...transpose(deliveries, 6), now] });
       const minutes = tally.rows().sort(compareRows);
-      await client.query(
-        `INSERT INTO match_quality_minutes AS t (integration_id, minute, source_id, identifier, count)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[])
-         ON CONFLICT (integration_id, minute, source_id, identifier) DO UPDATE SET count = t.count + excluded.count`,
-        transpose(minutes, 5),
-      );
+      await client.query({ ...ADD_MATCH_QUALITY, values: transpose(minutes, 5) });
     }
     await this.updateProfiles(client, appends, candidates, inserted, now);
     // Delivered to listeners on every machine at COMMIT, never before.
