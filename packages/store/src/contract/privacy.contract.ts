@@ -78,6 +78,7 @@ export function describePrivacy(createDatabase: CreateTestDatabase): void {
       ]);
       expect(await store.privacy.erasePerson({ email: 'JANE@example.com' })).toEqual({ events: 3, profiles: 2, clicks: 1 });
       expect((await store.listEvents({})).map((event) => event.message.messageId)).toEqual(['someone-else']);
+      expect((await store.countDeliveries()).pending).toBe(1);
       expect(await store.getProfileTraits(source.id, 'user-jane', 'anon-jane')).toBeUndefined();
       expect(await store.links.getClick('click-jane')).toBeUndefined();
       expect(await store.privacy.erasePerson({ phone: '+1 555 0100' })).toEqual({ events: 0, profiles: 0, clicks: 0 });

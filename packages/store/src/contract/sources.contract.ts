@@ -118,6 +118,7 @@ export function describeSources(createDatabase: CreateTestDatabase): void {
       expect(await store.findSourceByWriteKey('wk_original_key')).toBeUndefined();
       const events = await store.listEvents({});
       expect(events.map((event) => [event.sourceId, event.message.messageId])).toEqual([[other.id, 'kept-1']]);
+      expect(Object.values(await store.countDeliveries()).every((count) => count === 0)).toBe(true);
     });
   });
 

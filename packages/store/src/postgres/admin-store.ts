@@ -78,7 +78,7 @@ export class PostgresAdminStore implements AdminStore {
         [id],
       );
       const deleted = changed(await client.query('DELETE FROM sources WHERE id = $1', [id])) > 0;
-      // Its events hold raw PII; their deliveries go by ON DELETE CASCADE, but for those a worker holds.
+      // Its events hold raw PII; their deliveries go with them (a trigger), but for those a worker holds.
       await client.query(
         `DELETE FROM events e WHERE e.source_id = $1
            AND NOT EXISTS (SELECT 1 FROM deliveries d
