@@ -165,6 +165,21 @@ describe('compileSchema', () => {
     expect(compileSchema(schema)({ b: 1, a: 'x' })).toEqual({ a: 'x' });
   });
 
+  it('reads keys of any spelling, quotes and line breaks too', () => {
+    const key = 'a"b\'c\n`${d}`\\';
+    const schema = z.looseObject({ [key]: z.string().optional(), 2: z.number() });
+    const parse = compileSchema(schema);
+    expect(exact(parse({ x: true, [key]: 'v', 2: 1 }))).toBe(exact(schema.parse({ x: true, [key]: 'v', 2: 1 })));
+    expect(parse({ [key]: 1, 2: 1 })).toBe(UNSURE);
+  });
+
+  it('leaves records with symbol keys to Zod, which refuses them', () => {
+    const schema = z.record(z.string(), z.unknown());
+    const input = { a: 1, [Symbol('s')]: 2 };
+    expect(schema.safeParse(input).success).toBe(false);
+    expect(compileSchema(schema)(input)).toBe(UNSURE);
+  });
+
   it('runs email and URL formats with Zod itself', () => {
     const schema = z.object({ email: z.email() });
     const parse = compileSchema(schema);
