@@ -10,8 +10,14 @@ describe('clickIdFromUrl', () => {
     ['https://shop.example.com/?ScCid=', undefined],
     ['https://shop.example.com/?other=1', undefined],
     ['not a url', undefined],
+    ['/relative?ScCid=abc', undefined],
     [undefined, undefined],
   ])('reads %s as %s, keeping the value exactly', (url, expected) => {
     expect(clickIdFromUrl(url)).toBe(expected);
+  });
+
+  it('answers a URL asked for again, or another after it, as the first time', () => {
+    const urls = ['https://a.example/?ScCid=1', 'https://a.example/?ScCid=1', '/p?ScCid=2', 'https://b.example/?sccid=3'];
+    expect([...urls, ...urls].map(clickIdFromUrl)).toEqual(['1', '1', undefined, '3', '1', '1', undefined, '3']);
   });
 });

@@ -1,9 +1,21 @@
 import type { MessageContext } from '@datafirst/protocol';
 
+// The messages of a page share its URL (a batch, a visit's events): the last answer is kept.
+let lastUrl: string | undefined;
+let lastClickId: string | undefined;
+
 /** Reads the `ScCid` query parameter from a URL, matching its name in any casing. */
 export function clickIdFromUrl(url: string | undefined): string | undefined {
   // Runs for every message: most URLs carry no click id, and a full URL parse costs microseconds.
   if (!url || !/sccid=/i.test(url)) return undefined;
+  if (url !== lastUrl) {
+    lastClickId = parsedClickId(url);
+    lastUrl = url;
+  }
+  return lastClickId;
+}
+
+function parsedClickId(url: string): string | undefined {
   let params: URLSearchParams;
   try {
     params = new URL(url).searchParams;

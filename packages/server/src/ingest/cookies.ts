@@ -66,6 +66,7 @@ export function identityCookies(message: EnrichedMessage, held: Record<string, s
   refresh('_dfid', message.anonymousId);
   if (message.context.consent?.categoryPreferences?.advertising !== true) return cookies;
   refresh('_scid', message.context.snapchat?.cookie1);
-  refresh('_scclid', clickIdFromUrl(message.context.page?.url));
+  // The landing URL's click id costs a URL parse: only a browser still holding the cookie needs it.
+  if (held._scclid !== undefined) refresh('_scclid', clickIdFromUrl(message.context.page?.url));
   return cookies;
 }

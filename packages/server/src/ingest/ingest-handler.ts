@@ -61,7 +61,7 @@ export function createIngestHandler(options: IngestOptions): IngestHandler {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
-    const query = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
+    const query = queryAt < 0 ? undefined : url.slice(queryAt + 1);
     if (SOURCE_CONFIG_PATHS.includes(path)) {
       answerSourceConfig(req, res, query, options);
       return true;
@@ -93,6 +93,11 @@ export function createIngestHandler(options: IngestOptions): IngestHandler {
   };
 }
 
+/** The `?writeKey=` of a request's query string: most requests have none, and nothing to parse. */
+function writeKeyInQuery(query: string | undefined): string | null {
+  return query === undefined ? null : new URLSearchParams(query).get('writeKey');
+}
+
 function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
@@ -100,7 +105,7 @@ function reply(res: ServerResponse, status: number, body: unknown, headers: Reco
 }
 
 /** `GET /sourceConfig`: the settings RudderStack's browser SDK loads before it sends anything. */
-function answerSourceConfig(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, options: IngestOptions): void {
+function answerSourceConfig(req: IncomingMessage, res: ServerResponse, query: string | undefined, options: IngestOptions): void {
   allowOrigin(req, res);
   if (req.method === 'OPTIONS') {
     answerPreflight(req, res, 'GET');
@@ -110,7 +115,7 @@ function answerSourceConfig(req: IncomingMessage, res: ServerResponse, query: UR
     reply(res, 405, { success: false, error: 'use GET for /sourceConfig' }, { allow: 'GET, OPTIONS' });
     return;
   }
-  const writeKey = writeKeyOf(req.headers, undefined, query.get('writeKey'));
+  const writeKey = writeKeyOf(req.headers, undefined, writeKeyInQuery(query));
   if (!writeKey) {
     reply(res, 401, { success: false, error: 'missing write key: send it as ?writeKey= or the Basic auth user' });
     return;
@@ -185,12 +190,12 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   bytes: Buffer,
-  query: URLSearchParams,
+  query: string | undefined,
   options: IngestOptions,
   limiter: SourceRateLimiter,
 ): Promise<void> {
   const body = parseBody(decodeBody(bytes), endpoint, options.maxJsonDepth ?? LIMITS.maxJsonDepth);
-  const writeKey = writeKeyOf(req.headers, body, query.get('writeKey'));
+  const writeKey = writeKeyOf(req.headers, body, writeKeyInQuery(query));
   if (!writeKey)
     throw new IngestError(401, 'missing write key: send it as the Basic auth user, writeKey in the body, or ?writeKey=');
   const source = await options.directory.sourceForWriteKey(writeKey);

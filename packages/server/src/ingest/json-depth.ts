@@ -14,14 +14,10 @@ const CLOSE_BRACKET = 0x5d;
 export function jsonDepth(text: string, limit: number): number {
   let depth = 0;
   let deepest = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-    } else if (c === QUOTE) {
-      inString = true;
+    if (c === QUOTE) {
+      i = closingQuote(text, i);
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       depth++;
       if (depth > deepest) {
@@ -33,4 +29,20 @@ export function jsonDepth(text: string, limit: number): number {
     }
   }
   return deepest;
+}
+
+/**
+ * Where the string opened at `open` ends: its closing quote, or the text's end when it has none.
+ * Most of a body is inside strings, so they are skipped with `indexOf` (several times faster than
+ * looking at each character); a quote ends the string unless an odd run of backslashes escapes it.
+ */
+function closingQuote(text: string, open: number): number {
+  let at = text.indexOf('"', open + 1);
+  while (at >= 0) {
+    let backslashes = 0;
+    while (text.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return at;
+    at = text.indexOf('"', at + 1);
+  }
+  return text.length;
 }

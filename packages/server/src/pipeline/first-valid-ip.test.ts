@@ -11,6 +11,9 @@ describe('firstValidIp', () => {
     ['IPv4 with a port', '203.0.113.7:5123', '203.0.113.7'],
     ['nothing valid', 'localhost, ', undefined],
     ['an empty string', '', undefined],
+    ['one IPv4 with spaces around it', ' 203.0.113.7 ', '203.0.113.7'],
+    ['IPv6 with a zone', 'fe80::1%eth0', 'fe80::1%eth0'],
+    ['IPv4-mapped IPv6', '::ffff:203.0.113.7', '::ffff:203.0.113.7'],
   ])('%s: %j → %j', (_, list, expected) => {
     expect(firstValidIp(list)).toBe(expected);
   });

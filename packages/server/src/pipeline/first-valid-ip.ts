@@ -6,6 +6,8 @@ import { isIP } from 'node:net';
  * IPv6 in brackets or with a port, and IPv4 with a port, are reduced to the address alone.
  */
 export function firstValidIp(list: string): string | undefined {
+  // Mostly one address, which no comma, space or port spoils: the list is then its own answer.
+  if (isIP(list) !== 0) return list;
   for (const part of list.split(',')) {
     const address = withoutPort(part.trim());
     if (isIP(address) !== 0) return address;

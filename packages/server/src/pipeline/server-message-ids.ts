@@ -26,6 +26,8 @@ export function serverMessageId(kind: ServerIdKind, key: string): string {
 
 /** The reserved prefix `messageId` starts with (in any case), if any: such an id only the server may send. */
 export function reservedPrefixOf(messageId: string): string | undefined {
+  // Every reserved prefix ends in a colon, which lower-casing neither adds nor removes: most ids have none.
+  if (!messageId.includes(':')) return undefined;
   const lower = messageId.toLowerCase();
   return RESERVED_PREFIXES.find((prefix) => lower.startsWith(prefix));
 }
