@@ -1,5 +1,11 @@
 import type pg from 'pg';
-import { SCHEMA_V1, SCHEMA_V2_SHARED_STATE, SCHEMA_V3_DUE_ORDER, SCHEMA_V4_TRIGGERS_WITHOUT_JIT } from './schema.js';
+import {
+  SCHEMA_V1,
+  SCHEMA_V2_SHARED_STATE,
+  SCHEMA_V3_DUE_ORDER,
+  SCHEMA_V4_TRIGGERS_WITHOUT_JIT,
+  SCHEMA_V5_CHEAP_LEASES,
+} from './schema.js';
 
 /** One schema change. */
 export interface PostgresMigration {
@@ -21,6 +27,11 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   },
   { version: 3, name: "a lane's due deliveries indexed in lease order", sql: SCHEMA_V3_DUE_ORDER },
   { version: 4, name: 'the delivery triggers never JIT-compile', sql: SCHEMA_V4_TRIGGERS_WITHOUT_JIT },
+  {
+    version: 5,
+    name: 'leases update deliveries in place and skip the counts',
+    sql: SCHEMA_V5_CHEAP_LEASES,
+  },
 ];
 
 /**
