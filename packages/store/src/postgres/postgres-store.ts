@@ -32,6 +32,7 @@ import { DELIVERIES_CHANNEL, DeliveryNotifications } from './delivery-notificati
 import { assembleEventRecords } from '../event-list.js';
 import { eventListQuery } from './event-list-query.js';
 import { PostgresLaneStore } from './lane-store.js';
+import { leaseQuery } from './lease-query.js';
 import { PostgresLimitStore } from './limit-store.js';
 import { PostgresLinkStore } from './link-store.js';
 import { migrate } from './migrations.js';
@@ -461,27 +462,8 @@ class PostgresStore implements Store {
   }
 
   async leaseDeliveries(request: LeaseRequest): Promise<LeasedDelivery[]> {
-    // A lane's lease walks its due deliveries in the order of the index of them (integration,
-    // next_attempt_at, id) and stops at the limit, whatever the statistics say of the backlog: the
-    // clock is read once (an InitPlan) rather than joined, so the scan's order is the ORDER BY.
-    // SKIP LOCKED: workers on other machines leasing at the same moment take other rows instead of waiting.
-    const lane = request.integrationId !== undefined;
-    const { rows } = await this.pool.query<DeliveryRow & { leased_at: number }>(
-      `WITH now AS MATERIALIZED (SELECT ${NOW_MS_SQL} AS ms),
-       due AS (
-         SELECT d.id FROM deliveries d
-         WHERE ${lane ? 'd.integration_id = $4 AND ' : ''}d.status = 'pending'
-           AND d.next_attempt_at <= (SELECT ms FROM now) AND d.lease_until < (SELECT ms FROM now)
-           -- requireLane: only while this owner holds the integration's lane, on the same clock.
-           AND (NOT $5::boolean OR EXISTS (
-             SELECT 1 FROM lane_leases l WHERE l.integration_id = $4 AND l.owner = $1 AND l.lease_until > (SELECT ms FROM now)))
-         ORDER BY d.next_attempt_at, d.id LIMIT $2
-         FOR UPDATE OF d SKIP LOCKED)
-       UPDATE deliveries d SET lease_owner = $1, lease_until = now.ms + $3
-       FROM due, now WHERE d.id = due.id
-       RETURNING d.*, now.ms AS leased_at`,
-      [request.owner, request.limit, request.leaseMs, request.integrationId ?? null, request.requireLane === true && lane],
-    );
+    const { sql, params } = leaseQuery(request);
+    const { rows } = await this.pool.query<DeliveryRow & { leased_at: number }>(sql, params);
     if (rows.length === 0) return [];
     rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id);
     const [events, integrations] = await Promise.all([
