@@ -486,30 +486,34 @@ class PostgresStore implements Store {
 
   async completeDeliveries(owner: string, results: DeliveryResult[]): Promise<void> {
     if (results.length === 0) return;
-    const values = completionColumns(results).map((c, index) => [
+    const columns = completionColumns(results);
+    const values = columns.map((c, index) => [
       index,
       c.id,
       c.status,
       c.reason,
       c.reasonCode,
-      c.identifiers,
-      c.payload,
-      c.response,
       c.counts,
       c.retryInMs,
       c.purchaseValue,
       c.purchaseCurrency,
       c.httpStatus,
     ]);
+    // The JSON columns (a payload is about a kilobyte) go as one JSON array each, serialised by V8
+    // in one pass: quoting 2,000 payloads element by element into an array literal took the
+    // worker over twice as long. Each element is JSON text already: no NUL or lone surrogate in it.
+    const jsonColumn = (pick: (c: (typeof columns)[number]) => string | null) => JSON.stringify(columns.map(pick));
     // One statement for the batch: the outcomes, and a try in the history of each delivery this
     // owner still held (a lease that expired and was taken by another worker is theirs now).
     await this.pool.query(
       `WITH now AS (SELECT ${NOW_MS_SQL} AS ms),
        r AS (
-         SELECT * FROM unnest($2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-           $10::int[], $11::bigint[], $12::float8[], $13::text[], $14::int[])
-           AS r(ord, id, status, reason, reason_code, identifiers, payload, response, counts, retry_in_ms,
-             purchase_value, purchase_currency, http_status)),
+         SELECT * FROM ROWS FROM (
+           unnest($2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[], $9::float8[],
+             $10::text[], $11::int[]),
+           json_array_elements_text($12::json), json_array_elements_text($13::json), json_array_elements_text($14::json))
+           AS r(ord, id, status, reason, reason_code, counts, retry_in_ms, purchase_value, purchase_currency, http_status,
+             identifiers, payload, response)),
        updated AS (
          UPDATE deliveries d SET status = r.status, reason = r.reason, reason_code = r.reason_code,
            identifiers = coalesce(r.identifiers, d.identifiers), payload = coalesce(r.payload, d.payload),
@@ -523,7 +527,13 @@ class PostgresStore implements Store {
        INSERT INTO delivery_attempts (delivery_id, at, status, http_status, reason, reason_code)
        SELECT r.id, now.ms, r.status, r.http_status, r.reason, r.reason_code
        FROM r JOIN updated u ON u.id = r.id, now WHERE r.counts > 0 ORDER BY r.ord`,
-      [owner, ...transpose(values, 13)],
+      [
+        owner,
+        ...transpose(values, 10),
+        jsonColumn((c) => c.identifiers),
+        jsonColumn((c) => c.payload),
+        jsonColumn((c) => c.response),
+      ],
     );
   }
 
