@@ -4,7 +4,6 @@ import type { DestinationRegistry } from '@datafirst/destination';
 import type { Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
-import { BatchSlots } from './batch-slots.js';
 import { IntegrationLane, type LaneSettings } from './integration-lane.js';
 
 export interface DeliveryWorkerOptions {
@@ -25,20 +24,11 @@ export interface DeliveryWorkerOptions {
   retryWindowMs?: number;
   /** Requests in flight at once per integration (default 2). */
   maxInFlight?: number;
-  /** Leased batches in memory at once across all lanes (default 4): what bounds the worker's memory. */
-  maxBatchesInFlight?: number;
   /** The clock events are built by (age limits); leases and retries go by the database's. */
   now?: () => number;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
-
-/**
- * Batches a worker holds at once by default: two lanes' worth at two requests each, enough to
- * keep the database and the destinations busy while a batch is built, and at 2,000 events a batch
- * within the worker's memory however many lanes it holds.
- */
-const DEFAULT_BATCHES_IN_FLIGHT = 4;
 
 /** Most time between two rounds of lane keeping: how soon a worker that joins gets lanes. */
 const MAX_RENEW_EVERY_MS = 5_000;
@@ -89,7 +79,6 @@ export class DeliveryWorker {
       leaseMs: options.leaseMs ?? 60_000,
       retryWindowMs: options.retryWindowMs ?? 24 * HOUR_MS,
       maxInFlight: options.maxInFlight ?? 2,
-      batches: new BatchSlots(options.maxBatchesInFlight ?? DEFAULT_BATCHES_IN_FLIGHT),
       now: options.now ?? Date.now,
     };
     // Three renewals fit in a lease: one store hiccup does not lose the lanes.

@@ -9,7 +9,6 @@ import type { DeliveryResult, DeliveryStatus, Integration, LeasedDelivery, Purch
 import type { Traits } from '@datafirst/protocol';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
-import type { BatchSlots } from './batch-slots.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** Settings shared by every lane of a worker. */
@@ -29,8 +28,6 @@ export interface LaneSettings {
   retryWindowMs: number;
   /** Requests in flight at once per integration. */
   maxInFlight: number;
-  /** Leased batches in memory at once, shared by every lane of the worker. */
-  batches: BatchSlots;
   /** The clock events are built by (age limits); leases and retries go by the database's clock. */
   now: () => number;
 }
@@ -115,21 +112,15 @@ export class IntegrationLane {
       await sleep(Math.min(pause, 1000));
       return true;
     }
-    await s.batches.take();
-    try {
-      if (this.stopping) return false;
-      let leased = await this.lease(s.batchSize);
-      if (leased.length === 0) return false;
-      if (leased.length < s.batchSize && s.batchWaitMs > 0) {
-        // Not a full batch: let a few more arrive, then take them along in the same request.
-        await sleep(s.batchWaitMs);
-        leased = leased.concat(await this.lease(s.batchSize - leased.length));
-      }
-      await this.deliver(leased);
-      return true;
-    } finally {
-      s.batches.give();
+    let leased = await this.lease(s.batchSize);
+    if (leased.length === 0) return false;
+    if (leased.length < s.batchSize && s.batchWaitMs > 0) {
+      // Not a full batch: let a few more arrive, then take them along in the same request.
+      await sleep(s.batchWaitMs);
+      leased = leased.concat(await this.lease(s.batchSize - leased.length));
     }
+    await this.deliver(leased);
+    return true;
   }
 
   /** Leases up to `limit` of this integration's due deliveries. */
