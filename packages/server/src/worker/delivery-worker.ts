@@ -5,6 +5,7 @@ import type { Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import { IntegrationLane, type LaneSettings } from './integration-lane.js';
+import { leaseSize } from './lease-size.js';
 
 export interface DeliveryWorkerOptions {
   store: Store;
@@ -67,18 +68,22 @@ export class DeliveryWorker {
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    // A lease takes what one request of the largest destination carries; each lane cuts to its own.
+    const batchSize = options.batchSize ?? Math.max(1, ...options.destinations.all().map((d) => d.maxBatchSize));
+    const maxInFlight = options.maxInFlight ?? 2;
     this.settings = {
       store: options.store,
       destinations: options.destinations,
       logger: options.logger,
       metrics: options.metrics,
       owner: this.owner,
-      // A lease takes what one request of the largest destination carries; each lane cuts to its own.
-      batchSize: options.batchSize ?? Math.max(1, ...options.destinations.all().map((d) => d.maxBatchSize)),
+      batchSize,
+      // However many lanes are busy at once, the worker keeps at most LEASED_AT_ONCE deliveries in memory.
+      leaseSize: () => leaseSize(batchSize, this.busyLanes(), maxInFlight),
       batchWaitMs: options.batchWaitMs ?? 100,
       leaseMs: options.leaseMs ?? 60_000,
       retryWindowMs: options.retryWindowMs ?? 24 * HOUR_MS,
-      maxInFlight: options.maxInFlight ?? 2,
+      maxInFlight,
       now: options.now ?? Date.now,
     };
     // Three renewals fit in a lease: one store hiccup does not lose the lanes.
@@ -121,6 +126,13 @@ export class DeliveryWorker {
       // Not fatal: the lanes are free anyway once their lease runs out.
       this.options.logger.warn({ err: error }, 'could not free the lanes; they are free once their lease runs out');
     }
+  }
+
+  /** The lanes working through due deliveries now (idle ones hold no leases). */
+  private busyLanes(): number {
+    let busy = 0;
+    for (const lane of this.lanes.values()) if (lane.active) busy++;
+    return busy;
   }
 
   /** Cuts the idle wait short: new deliveries were just queued. */

@@ -20,6 +20,8 @@ export interface LaneSettings {
   owner: string;
   /** Events per request, at most; a destination may take fewer. */
   batchSize: number;
+  /** Deliveries a lease takes now: the batch size, less while the worker's many lanes share its memory. */
+  leaseSize: () => number;
   /** How long to let events gather before sending a batch that is not full. */
   batchWaitMs: number;
   /** How long a lease lasts: longer than a request may take, so no one else sends it meanwhile. */
@@ -112,12 +114,13 @@ export class IntegrationLane {
       await sleep(Math.min(pause, 1000));
       return true;
     }
-    let leased = await this.lease(s.batchSize);
+    const size = s.leaseSize();
+    let leased = await this.lease(size);
     if (leased.length === 0) return false;
-    if (leased.length < s.batchSize && s.batchWaitMs > 0) {
+    if (leased.length < size && s.batchWaitMs > 0) {
       // Not a full batch: let a few more arrive, then take them along in the same request.
       await sleep(s.batchWaitMs);
-      leased = leased.concat(await this.lease(s.batchSize - leased.length));
+      leased = leased.concat(await this.lease(size - leased.length));
     }
     await this.deliver(leased);
     return true;

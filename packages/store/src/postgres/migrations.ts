@@ -5,6 +5,7 @@ import {
   SCHEMA_V3_DUE_ORDER,
   SCHEMA_V4_TRIGGERS_WITHOUT_JIT,
   SCHEMA_V5_DELIVERIES_GO_WITH_THEIR_EVENTS,
+  SCHEMA_V6_CHEAP_LEASES,
 } from './schema.js';
 
 /** One schema change. */
@@ -31,6 +32,11 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     version: 5,
     name: 'deliveries go with their events by a statement trigger, not a foreign key checked per delivery',
     sql: SCHEMA_V5_DELIVERIES_GO_WITH_THEIR_EVENTS,
+  },
+  {
+    version: 6,
+    name: 'leases update deliveries in place and skip the counts',
+    sql: SCHEMA_V6_CHEAP_LEASES,
   },
 ];
 

@@ -4,6 +4,7 @@ import { postgresSchema, postgresServer, type TestDatabaseServer, type TestSchem
 import { describeStoreContract } from '../contract/store-contract.js';
 import { message, SECRET_CONFIG_KEYS, SECRET_KEY, sourceWithIntegration } from '../contract/harness.js';
 import type { Store } from '../store.js';
+import { leaseQuery } from './lease-query.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { openPostgresStore } from './postgres-store.js';
 
@@ -151,5 +152,53 @@ describe('PostgreSQL engine', () => {
     );
     expect(holdings.map((h) => [h.held.length, h.share])).toEqual(owners.map(() => [2, 2]));
     expect(holdings.flatMap((h) => h.held).sort()).toEqual([...ids].sort());
+  });
+
+  it("leases a lane's backlog in lease order, a batch at a time, by walking its index rather than sorting it", async () => {
+    schema = await postgresSchema(await serverUrl());
+    const store = await open();
+    const { source, integration } = await sourceWithIntegration(store);
+    const other = await store.createIntegration({ ...integration, name: 'Pixel 2' });
+    // 100,000 deliveries, two lanes' worth, queued as a collector's group commits queue them.
+    await store.appendEvents(source.id, [
+      { message: message('backlog-0'), deliveries: [{ integrationId: integration.id, status: 'pending' }] },
+    ]);
+    await raw(`
+      INSERT INTO events (source_id, message_id, type, name, received_at, message)
+        SELECT source_id, 'backlog-' || n, type, name, received_at, message FROM events, generate_series(1, 50000) n;
+      INSERT INTO deliveries (event_id, integration_id, status, next_attempt_at, created_at, updated_at, retry_from)
+        SELECT e.id, i.id, 'pending', d.next_attempt_at + e.id / 1000, d.created_at, d.updated_at, d.retry_from
+        FROM events e, deliveries d, (VALUES ('${integration.id}'), ('${other.id}')) i(id)
+        WHERE e.message_id <> 'backlog-0' AND d.id = (SELECT min(id) FROM deliveries);`);
+    // A fresh backlog has no statistics (no ANALYZE ran): the plan must not depend on them.
+    const request = { owner: 'w1', integrationId: integration.id, limit: 300, leaseMs: 60_000, requireLane: false };
+    const { sql, params } = leaseQuery(request);
+    const client = new pg.Client({ connectionString: schema.url });
+    await client.connect();
+    let plan: string;
+    try {
+      plan = JSON.stringify((await client.query(`EXPLAIN (FORMAT JSON) ${sql}`, params)).rows[0]);
+    } finally {
+      await client.end();
+    }
+    expect(plan).toContain('"Index Name":"deliveries_due_in_order"');
+    expect(plan).not.toContain('"Node Type":"Sort"');
+
+    const inOrder = await raw<{ id: string }>(
+      `SELECT id FROM deliveries WHERE integration_id = '${integration.id}' ORDER BY next_attempt_at, id LIMIT 600`,
+    );
+    const [first, second] = await Promise.all([
+      store.leaseDeliveries(request),
+      store.leaseDeliveries({ ...request, owner: 'w2' }),
+    ]);
+    expect([first.length, second.length]).toEqual([300, 300]);
+    const leased = [...first, ...second].map(({ delivery }) => delivery.id);
+    expect(leased.sort((a, b) => a - b)).toEqual(inOrder.map((row) => Number(row.id)).sort((a, b) => a - b));
+    expect([...first, ...second].every(({ delivery }) => delivery.integrationId === integration.id)).toBe(true);
+    // Each batch comes in lease order.
+    for (const batch of [first, second]) {
+      const ids = batch.map(({ delivery }) => delivery.id);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    }
   });
 });

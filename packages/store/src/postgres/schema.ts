@@ -434,3 +434,67 @@ export const SCHEMA_V5_DELIVERIES_GO_WITH_THEIR_EVENTS = `
   CREATE TRIGGER events_deleted AFTER DELETE ON events
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION df_events_deleted();
 `;
+
+/**
+ * Version 6: a lease writes little. Deliveries are inserted into half-full pages, so that the new
+ * version a lease writes (its owner and expiry, no indexed column) fits beside the old one: a HOT
+ * update, which touches none of the table's six indexes (about a sixth of the WAL and of the time
+ * of a lease that must insert into each). And the update trigger joins the rows that moved a
+ * count to their events once, not three times, and a lease's rows (that move none) not at all.
+ */
+export const SCHEMA_V6_CHEAP_LEASES = `
+  ALTER TABLE deliveries SET (fillfactor = 50);
+  CREATE OR REPLACE FUNCTION df_deliveries_updated() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $$
+  BEGIN
+    -- One statement, one join of the rows that moved a count to their events, for all three
+    -- counts: the rows are found first, so a lease (it moves none) looks up no event.
+    WITH moving AS MATERIALIZED (
+      SELECT n.event_id, n.integration_id, o.status AS was_status, n.status AS now_status,
+             o.identifiers AS was_identifiers, n.identifiers AS now_identifiers, n.purchase_value, n.purchase_currency
+      FROM old_rows o JOIN new_rows n ON n.id = o.id
+      WHERE o.status <> n.status OR o.identifiers <> n.identifiers),
+    -- Each one's event by its key (LATERAL … LIMIT 1: never a hash of the whole events table).
+    changed AS MATERIALIZED (
+      SELECT m.*, e.source_id, e.received_at FROM moving m
+      CROSS JOIN LATERAL (SELECT source_id, received_at FROM events WHERE id = m.event_id LIMIT 1) e),
+    -- A delivery moving on (a failed one replayed, then delivered) moves its count with it.
+    moved AS (
+      SELECT received_at / 86400000 AS day, integration_id, source_id,
+             df_outcome(was_status) AS was, df_outcome(now_status) AS now
+      FROM changed WHERE was_status <> now_status),
+    outcome_deltas AS (
+      SELECT day, integration_id, source_id, was AS outcome, -1 AS delta FROM moved WHERE was IS NOT NULL
+      UNION ALL SELECT day, integration_id, source_id, now, 1 FROM moved WHERE now IS NOT NULL),
+    outcomes AS (
+      INSERT INTO delivery_outcome_days AS t (day, integration_id, source_id, outcome, count)
+        SELECT day, integration_id, source_id, outcome, sum(delta) FROM outcome_deltas
+        GROUP BY 1, 2, 3, 4 HAVING sum(delta) <> 0 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (day, integration_id, source_id, outcome) DO UPDATE SET count = t.count + excluded.count),
+    -- Nothing moves a delivery on from delivered, so revenue is only ever added.
+    purchases AS (
+      INSERT INTO purchase_value_days AS t (day, integration_id, source_id, currency, purchases, value_micros)
+        SELECT received_at / 86400000, integration_id, source_id, purchase_currency, count(*),
+               sum(round(purchase_value * 1000000)::bigint)
+        FROM changed
+        WHERE was_status <> now_status AND now_status = 'delivered'
+          AND purchase_value IS NOT NULL AND purchase_currency IS NOT NULL
+        GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (day, integration_id, source_id, currency)
+          DO UPDATE SET purchases = t.purchases + excluded.purchases, value_micros = t.value_micros + excluded.value_micros),
+    -- The worker records what it sent (an email from the profile, say): match quality follows.
+    identifier_changes AS (
+      SELECT was_identifiers AS was, now_identifiers AS now, integration_id, source_id,
+             (received_at / 60000) * 60000 AS minute
+      FROM changed WHERE was_identifiers <> now_identifiers),
+    identifier_deltas AS (
+      SELECT integration_id, minute, source_id, j.value AS identifier, -1 AS delta
+        FROM identifier_changes, jsonb_array_elements_text(identifier_changes.was::jsonb) j
+      UNION ALL SELECT integration_id, minute, source_id, j.value, 1
+        FROM identifier_changes, jsonb_array_elements_text(identifier_changes.now::jsonb) j)
+    INSERT INTO match_quality_minutes AS t (integration_id, minute, source_id, identifier, count)
+      SELECT integration_id, minute, source_id, identifier, sum(delta) FROM identifier_deltas
+      GROUP BY 1, 2, 3, 4 HAVING sum(delta) <> 0 ORDER BY 1, 2, 3, 4
+      ON CONFLICT (integration_id, minute, source_id, identifier) DO UPDATE SET count = t.count + excluded.count;
+    RETURN NULL;
+  END $$;
+`;
