@@ -57,8 +57,8 @@ const CONTEXT = { async: false } as const;
 const LEAVES = new Set(['string', 'number', 'boolean', 'literal', 'undefined', 'null', 'enum', 'transform']);
 
 /**
- * Compiles a schema, or throws when it uses a kind of schema this compiler does not know (the
- * caller then parses with the schema alone).
+ * Compiles a schema, or throws when it uses a kind of schema this compiler does not know (arrays,
+ * intersections, defaults…): such a schema is for Zod alone.
  */
 export function compileSchema(schema: z.ZodType): CompiledSchema {
   const node = compile(schema);
