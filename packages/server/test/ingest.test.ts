@@ -96,6 +96,31 @@ describe('POST /v1/batch', () => {
     expect(await storedMessageIds()).not.toContain('latin1-1');
   });
 
+  it('answers with a Content-Length, not chunked, so the whole answer is one write', async () => {
+    const res = await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: [track('length-1')] });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-length')).toBe('16');
+    expect(res.headers.get('transfer-encoding')).toBeNull();
+    expect(await res.text()).toBe('{"success":true}');
+    const refused = await collector.post('/v1/batch', '{"batch": [', { 'content-type': 'text/plain' });
+    expect(Number(refused.headers.get('content-length'))).toBe(Buffer.byteLength(await refused.text()));
+    expect(refused.headers.get('transfer-encoding')).toBeNull();
+  });
+
+  it('takes a UTF-8 body that starts with a byte order mark, and keeps its non-ASCII text', async () => {
+    const text = JSON.stringify({ writeKey: WRITE_KEY, batch: [track('bom-1', { properties: { name: 'JOSÉ' } })] });
+    const res = await fetch(collector.url + '/v1/batch', {
+      method: 'POST',
+      body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(200);
+    const events = (await (await collector.admin('/v1/admin/events?limit=500')).json()) as {
+      events: { message: { messageId: string; properties?: { name?: string } } }[];
+    };
+    expect(events.events.find((e) => e.message.messageId === 'bom-1')?.message.properties?.name).toBe('JOSÉ');
+  });
+
   it('answers 200 naming each bad message and why, as Segment does, and keeps the good messages of the same batch', async () => {
     const res = await collector.post('/v1/batch', {
       writeKey: WRITE_KEY,

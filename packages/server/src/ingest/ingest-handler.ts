@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LIMITS, type EnrichedMessage } from '@datafirst/protocol';
 import type { LimitStore } from '@datafirst/store';
@@ -98,10 +99,24 @@ function writeKeyInQuery(query: string | undefined): string | null {
   return query === undefined ? null : new URLSearchParams(query).get('writeKey');
 }
 
+// Nearly every answer is this one: serialised once, not per request.
+const SUCCESS = JSON.stringify({ success: true });
+
+/**
+ * Answers with a JSON body (a value, or its JSON text already made) and its Content-Length.
+ * Without the length, Node sends a small answer chunked: the headers, the chunk and the
+ * terminating chunk as several buffers of one writev, where one string in one write will do.
+ */
 function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
-  res.end(JSON.stringify(body));
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
 }
 
 /** `GET /sourceConfig`: the settings RudderStack's browser SDK loads before it sends anything. */
@@ -133,17 +148,16 @@ function answerSourceConfig(req: IncomingMessage, res: ServerResponse, query: st
     });
 }
 
-// Fatal: a body with bytes that are not UTF-8 is refused rather than stored with U+FFFD in place
-// of what the sender meant (an email or a name, garbled and then hashed).
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** The body's text, or a 400 when its bytes are not UTF-8. */
+/**
+ * The body's text, or a 400 when its bytes are not UTF-8: such a body is refused rather than
+ * stored with U+FFFD in place of what the sender meant (an email or a name, garbled and then
+ * hashed). `isUtf8` checks and `toString` decodes in a fraction of the time of a fatal
+ * TextDecoder; a byte order mark is dropped, as TextDecoder drops it.
+ */
 function decodeBody(bytes: Buffer): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    throw new IngestError(400, 'body is not valid UTF-8: send JSON encoded as UTF-8');
-  }
+  if (!isUtf8(bytes)) throw new IngestError(400, 'body is not valid UTF-8: send JSON encoded as UTF-8');
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /**
@@ -251,7 +265,7 @@ async function handle(
     reply(res, 400, { success: false, error: `no valid message: all ${raw.length} were invalid`, accepted: 0, rejected });
     return;
   }
-  reply(res, 200, rejected.length > 0 ? { success: true, accepted: accepted.length, rejected } : { success: true });
+  reply(res, 200, rejected.length > 0 ? { success: true, accepted: accepted.length, rejected } : SUCCESS);
 }
 
 /** Re-issues the tag's identity cookies from the server, so they last beyond script-cookie caps. */

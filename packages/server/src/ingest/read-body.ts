@@ -76,7 +76,8 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
     decoded.on('end', () => {
       if (settled) return;
       settled = true;
-      resolve(Buffer.concat(chunks));
+      // Most bodies arrive in one chunk: no copy of it.
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
     });
     decoded.on('error', (error: Error) => {
       if (decoded === req) {

@@ -48,6 +48,19 @@ describe('SQLite engine', () => {
     }
   }
 
+  it('refuses an event whose receivedAt is not a time, rather than skip it as a repeat, and stores the rest of the commit', async () => {
+    const { integration, source } = await sourceWithIntegration(open());
+    const bad = { message: { ...message('bad-time'), receivedAt: 'yesterday' }, deliveries: [pending(integration.id)] };
+    const good = { message: message('good-time'), deliveries: [pending(integration.id)] };
+    const [refused, stored] = await Promise.allSettled([
+      store!.appendEvents(source.id, [bad]),
+      store!.appendEvents(source.id, [good]),
+    ]);
+    expect(refused).toEqual({ status: 'rejected', reason: new Error('receivedAt is not a time: "yesterday"') });
+    expect(stored).toEqual({ status: 'fulfilled', value: { stored: 1, duplicates: 0, duplicateIds: [] } });
+    expect(raw((db) => db.prepare('SELECT message_id FROM events').pluck().all())).toEqual(['good-time']);
+  });
+
   it('counts deliveries by status without reading the deliveries table: the count stays as cheap at 200,000 rows', async () => {
     const { integration, source } = await sourceWithIntegration(open());
     await store!.close();
