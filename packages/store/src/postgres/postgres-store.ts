@@ -507,20 +507,20 @@ class PostgresStore implements Store {
 
   async leaseDeliveries(request: LeaseRequest): Promise<LeasedDelivery[]> {
     const { sql, params } = leaseQuery(request);
-    const { rows } = await this.pool.query<DeliveryRow & { leased_at: number }>(sql, params);
+    const { rows } = await this.pool.query<LeasedRow>(sql, params);
     if (rows.length === 0) return [];
     rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id);
-    const [events, integrations] = await Promise.all([
-      this.pool.query<StoredEventRow>('SELECT id, source_id, message FROM events WHERE id = ANY($1::bigint[])', [
-        rows.map((row) => row.event_id),
-      ]),
-      this.pool.query<IntegrationRow<boolean>>('SELECT * FROM integrations WHERE id = ANY($1::text[])', [
-        [...new Set(rows.map((row) => row.integration_id))],
-      ]),
+    const events: StoredEventRow[] = [];
+    for (const row of rows) {
+      if (row.event_message !== null)
+        events.push({ id: row.event_id, source_id: row.event_source_id!, message: row.event_message });
+    }
+    const integrations = await this.pool.query<IntegrationRow<boolean>>('SELECT * FROM integrations WHERE id = ANY($1::text[])', [
+      [...new Set(rows.map((row) => row.integration_id))],
     ]);
     const { leased, orphans } = assembleLeases(
       rows,
-      events.rows,
+      events,
       integrations.rows.map((row) => toIntegration(row, this.secrets)),
       (row) => row.leased_at,
     );
@@ -675,6 +675,9 @@ class PostgresStore implements Store {
     await this.pool.end();
   }
 }
+
+/** A leased delivery's row as the lease returns it: with the lease's time, and its event's source and message. */
+type LeasedRow = DeliveryRow & { leased_at: number; event_source_id: string | null; event_message: string | null };
 
 /** Rows as columns: the arrays `unnest` takes, one per column. */
 function transpose(rows: readonly (readonly unknown[])[], width: number): unknown[][] {
