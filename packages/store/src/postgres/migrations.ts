@@ -7,6 +7,7 @@ import {
   SCHEMA_V5_DELIVERIES_GO_WITH_THEIR_EVENTS,
   SCHEMA_V6_CHEAP_LEASES,
   SCHEMA_V7_ATTEMPTS_GO_WITH_THEIR_DELIVERIES,
+  SCHEMA_V8_STATUS_INDEX_FOR_THE_FEW,
 } from './schema.js';
 
 /** One schema change. */
@@ -43,6 +44,11 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     version: 7,
     name: "a delivery's history goes with it by a statement trigger, not a foreign key checked per try",
     sql: SCHEMA_V7_ATTEMPTS_GO_WITH_THEIR_DELIVERIES,
+  },
+  {
+    version: 8,
+    name: 'only failed, dead and parked deliveries are indexed by status alone',
+    sql: SCHEMA_V8_STATUS_INDEX_FOR_THE_FEW,
   },
 ];
 

@@ -659,8 +659,8 @@ class PostgresStore implements Store {
 
   async countDeliveries(): Promise<Record<DeliveryStatus, number>> {
     const counts: Record<DeliveryStatus, number> = { pending: 0, delivered: 0, skipped: 0, failed: 0, blocked: 0, dead: 0 };
-    // An index-only count, on the database's CPU: no process's event loop waits for it, and no
-    // shared counter row serialises the writers of every machine.
+    // An index-only count (of deliveries_by_integration), on the database's CPU: no process's event
+    // loop waits for it, and no shared counter row serialises the writers of every machine.
     const { rows } = await this.pool.query<{ status: string; n: number }>(
       'SELECT status, count(*) AS n FROM deliveries GROUP BY status',
     );
