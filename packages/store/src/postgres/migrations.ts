@@ -6,6 +6,8 @@ import {
   SCHEMA_V4_TRIGGERS_WITHOUT_JIT,
   SCHEMA_V5_DELIVERIES_GO_WITH_THEIR_EVENTS,
   SCHEMA_V6_CHEAP_LEASES,
+  SCHEMA_V7_ATTEMPTS_GO_WITH_THEIR_DELIVERIES,
+  SCHEMA_V8_STATUS_INDEX_FOR_THE_FEW,
 } from './schema.js';
 
 /** One schema change. */
@@ -37,6 +39,16 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     version: 6,
     name: 'leases update deliveries in place and skip the counts',
     sql: SCHEMA_V6_CHEAP_LEASES,
+  },
+  {
+    version: 7,
+    name: "a delivery's history goes with it by a statement trigger, not a foreign key checked per try",
+    sql: SCHEMA_V7_ATTEMPTS_GO_WITH_THEIR_DELIVERIES,
+  },
+  {
+    version: 8,
+    name: 'only failed, dead and parked deliveries are indexed by status alone',
+    sql: SCHEMA_V8_STATUS_INDEX_FOR_THE_FEW,
   },
 ];
 

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { postgresSchema, postgresServer, type TestDatabaseServer, type TestSchema } from '../../test/databases.js';
 import { describeStoreContract } from '../contract/store-contract.js';
-import { message, SECRET_CONFIG_KEYS, SECRET_KEY, sourceWithIntegration } from '../contract/harness.js';
+import { hoursAgo, message, pending, SECRET_CONFIG_KEYS, SECRET_KEY, sourceWithIntegration } from '../contract/harness.js';
 import type { Store } from '../store.js';
 import { leaseQuery } from './lease-query.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
@@ -152,6 +152,68 @@ describe('PostgreSQL engine', () => {
     );
     expect(holdings.map((h) => [h.held.length, h.share])).toEqual(owners.map(() => [2, 2]));
     expect(holdings.flatMap((h) => h.held).sort()).toEqual([...ids].sort());
+  });
+
+  it("deletes a delivery's history with it when its event is deleted, and keeps every other's", async () => {
+    schema = await postgresSchema(await serverUrl());
+    const store = await open();
+    const { source, integration } = await sourceWithIntegration(store);
+    await store.appendEvents(source.id, [
+      { message: message('old-1', { receivedAt: hoursAgo(24 * 40) }), deliveries: [pending(integration.id)] },
+      { message: message('new-1'), deliveries: [pending(integration.id)] },
+    ]);
+    const leased = await store.leaseDeliveries({ owner: 'w1', limit: 10, leaseMs: 60_000 });
+    await store.completeDeliveries(
+      'w1',
+      leased.map(({ delivery }) => ({ deliveryId: delivery.id, status: 'delivered', httpStatus: 200 })),
+    );
+    expect(await raw('SELECT count(*)::int AS n FROM delivery_attempts')).toEqual([{ n: 2 }]);
+    expect(await store.privacy.deleteEventsBefore(Date.now() - 30 * 24 * 3_600_000)).toBe(1);
+    const [kept] = await store.listEvents({});
+    expect(kept?.message.messageId).toBe('new-1');
+    expect(kept?.deliveries[0]?.history.map((attempt) => attempt.status)).toEqual(['delivered']);
+    expect(await raw('SELECT count(*)::int AS n FROM delivery_attempts')).toEqual([{ n: 1 }]);
+  });
+
+  it('records a batch of outcomes whose payloads hold line breaks, keeping what a result leaves out', async () => {
+    schema = await postgresSchema(await serverUrl());
+    const store = await open();
+    const { source, integration } = await sourceWithIntegration(store);
+    await store.appendEvents(
+      source.id,
+      ['lines-1', 'lines-2', 'lines-3'].map((id) => ({ message: message(id), deliveries: [pending(integration.id)] })),
+    );
+    const [first, second, third] = await store.leaseDeliveries({ owner: 'w1', limit: 10, leaseMs: 60_000 });
+    await store.completeDeliveries('w1', [
+      {
+        deliveryId: first!.delivery.id,
+        status: 'pending',
+        retryInMs: 0,
+        payload: { note: 'two\nlines', empty: '' },
+        response: { body: 'a\r\nb' },
+        identifiers: ['email'],
+      },
+    ]);
+    const [again] = await store.leaseDeliveries({ owner: 'w1', limit: 1, leaseMs: 60_000 });
+    expect(again?.delivery.id).toBe(first!.delivery.id);
+    await store.completeDeliveries('w1', [
+      { deliveryId: first!.delivery.id, status: 'delivered', httpStatus: 200 },
+      { deliveryId: second!.delivery.id, status: 'delivered', payload: '', response: null, identifiers: [] },
+      { deliveryId: third!.delivery.id, status: 'failed', reason: 'refused', payload: { n: 3 } },
+    ]);
+    const rows = await raw<{ payload: string | null; response: string | null; identifiers: string; status: string }>(
+      'SELECT payload, response, identifiers, status FROM deliveries ORDER BY id',
+    );
+    expect(rows).toEqual([
+      {
+        payload: '{"note":"two\\nlines","empty":""}',
+        response: '{"body":"a\\r\\nb"}',
+        identifiers: '["email"]',
+        status: 'delivered',
+      },
+      { payload: '""', response: 'null', identifiers: '[]', status: 'delivered' },
+      { payload: '{"n":3}', response: null, identifiers: '[]', status: 'failed' },
+    ]);
   });
 
   it("leases a lane's backlog in lease order, a batch at a time, by walking its index rather than sorting it", async () => {

@@ -128,6 +128,38 @@ const ADD_MATCH_QUALITY = {
     ON CONFLICT (integration_id, minute, source_id, identifier) DO UPDATE SET count = t.count + excluded.count`,
 };
 
+/*
+ * A batch's outcomes in one statement: the deliveries' new columns, and a try in the history of
+ * each delivery this owner still held (a lease that expired and was taken by another worker is
+ * theirs now). Named, as the group commit's: a connection parses and plans it once.
+ * The JSON columns (a payload is about a kilobyte) come as one text each, a line per delivery
+ * (jsonLines), split without parsing: as JSON arrays of strings, every quote of every payload was
+ * escaped by the worker and unescaped again by the database's JSON parser.
+ */
+const COMPLETE_DELIVERIES = {
+  name: 'df_complete_deliveries',
+  text: `WITH now AS (SELECT ${NOW_MS_SQL} AS ms),
+    r AS (
+      SELECT * FROM unnest($2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[],
+          $9::float8[], $10::text[], $11::int[], string_to_array($12, E'\n', ''), string_to_array($13, E'\n', ''),
+          string_to_array($14, E'\n', ''))
+        AS r(ord, id, status, reason, reason_code, counts, retry_in_ms, purchase_value, purchase_currency, http_status,
+          identifiers, payload, response)),
+    updated AS (
+      UPDATE deliveries d SET status = r.status, reason = r.reason, reason_code = r.reason_code,
+        identifiers = coalesce(r.identifiers, d.identifiers), payload = coalesce(r.payload, d.payload),
+        response = coalesce(r.response, d.response), attempts = d.attempts + r.counts,
+        purchase_value = coalesce(r.purchase_value, d.purchase_value),
+        purchase_currency = coalesce(r.purchase_currency, d.purchase_currency),
+        next_attempt_at = coalesce(now.ms + r.retry_in_ms, d.next_attempt_at), lease_owner = NULL, lease_until = 0,
+        updated_at = now.ms
+      FROM r, now WHERE d.id = r.id AND d.lease_owner = $1
+      RETURNING d.id)
+    INSERT INTO delivery_attempts (delivery_id, at, status, http_status, reason, reason_code)
+    SELECT r.id, now.ms, r.status, r.http_status, r.reason, r.reason_code
+    FROM r JOIN updated u ON u.id = r.id, now WHERE r.counts > 0 ORDER BY r.ord`,
+};
+
 class PostgresStore implements Store {
   private pendingAppends: PendingAppend[] = [];
   /** Group commits in flight: each a loop taking the next group while appends wait. */
@@ -475,20 +507,20 @@ class PostgresStore implements Store {
 
   async leaseDeliveries(request: LeaseRequest): Promise<LeasedDelivery[]> {
     const { sql, params } = leaseQuery(request);
-    const { rows } = await this.pool.query<DeliveryRow & { leased_at: number }>(sql, params);
+    const { rows } = await this.pool.query<LeasedRow>(sql, params);
     if (rows.length === 0) return [];
     rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id);
-    const [events, integrations] = await Promise.all([
-      this.pool.query<StoredEventRow>('SELECT id, source_id, message FROM events WHERE id = ANY($1::bigint[])', [
-        rows.map((row) => row.event_id),
-      ]),
-      this.pool.query<IntegrationRow<boolean>>('SELECT * FROM integrations WHERE id = ANY($1::text[])', [
-        [...new Set(rows.map((row) => row.integration_id))],
-      ]),
+    const events: StoredEventRow[] = [];
+    for (const row of rows) {
+      if (row.event_message !== null)
+        events.push({ id: row.event_id, source_id: row.event_source_id!, message: row.event_message });
+    }
+    const integrations = await this.pool.query<IntegrationRow<boolean>>('SELECT * FROM integrations WHERE id = ANY($1::text[])', [
+      [...new Set(rows.map((row) => row.integration_id))],
     ]);
     const { leased, orphans } = assembleLeases(
       rows,
-      events.rows,
+      events,
       integrations.rows.map((row) => toIntegration(row, this.secrets)),
       (row) => row.leased_at,
     );
@@ -511,42 +543,16 @@ class PostgresStore implements Store {
       c.purchaseCurrency,
       c.httpStatus,
     ]);
-    // The JSON columns (a payload is about a kilobyte) go as one JSON array each, serialised by V8
-    // in one pass: quoting 2,000 payloads element by element into an array literal took the
-    // worker over twice as long. Each element is JSON text already: no NUL or lone surrogate in it.
-    const jsonColumn = (pick: (c: (typeof columns)[number]) => string | null) => JSON.stringify(columns.map(pick));
-    // One statement for the batch: the outcomes, and a try in the history of each delivery this
-    // owner still held (a lease that expired and was taken by another worker is theirs now).
-    await this.pool.query(
-      `WITH now AS (SELECT ${NOW_MS_SQL} AS ms),
-       r AS (
-         SELECT * FROM ROWS FROM (
-           unnest($2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[], $9::float8[],
-             $10::text[], $11::int[]),
-           json_array_elements_text($12::json), json_array_elements_text($13::json), json_array_elements_text($14::json))
-           AS r(ord, id, status, reason, reason_code, counts, retry_in_ms, purchase_value, purchase_currency, http_status,
-             identifiers, payload, response)),
-       updated AS (
-         UPDATE deliveries d SET status = r.status, reason = r.reason, reason_code = r.reason_code,
-           identifiers = coalesce(r.identifiers, d.identifiers), payload = coalesce(r.payload, d.payload),
-           response = coalesce(r.response, d.response), attempts = d.attempts + r.counts,
-           purchase_value = coalesce(r.purchase_value, d.purchase_value),
-           purchase_currency = coalesce(r.purchase_currency, d.purchase_currency),
-           next_attempt_at = coalesce(now.ms + r.retry_in_ms, d.next_attempt_at), lease_owner = NULL, lease_until = 0,
-           updated_at = now.ms
-         FROM r, now WHERE d.id = r.id AND d.lease_owner = $1
-         RETURNING d.id)
-       INSERT INTO delivery_attempts (delivery_id, at, status, http_status, reason, reason_code)
-       SELECT r.id, now.ms, r.status, r.http_status, r.reason, r.reason_code
-       FROM r JOIN updated u ON u.id = r.id, now WHERE r.counts > 0 ORDER BY r.ord`,
-      [
+    await this.pool.query({
+      ...COMPLETE_DELIVERIES,
+      values: [
         owner,
         ...transpose(values, 10),
-        jsonColumn((c) => c.identifiers),
-        jsonColumn((c) => c.payload),
-        jsonColumn((c) => c.response),
+        jsonLines(columns.map((c) => c.identifiers)),
+        jsonLines(columns.map((c) => c.payload)),
+        jsonLines(columns.map((c) => c.response)),
       ],
-    );
+    });
   }
 
   async listEvents(query: EventQuery): Promise<EventRecord[]> {
@@ -653,8 +659,8 @@ class PostgresStore implements Store {
 
   async countDeliveries(): Promise<Record<DeliveryStatus, number>> {
     const counts: Record<DeliveryStatus, number> = { pending: 0, delivered: 0, skipped: 0, failed: 0, blocked: 0, dead: 0 };
-    // An index-only count, on the database's CPU: no process's event loop waits for it, and no
-    // shared counter row serialises the writers of every machine.
+    // An index-only count (of deliveries_by_integration), on the database's CPU: no process's event
+    // loop waits for it, and no shared counter row serialises the writers of every machine.
     const { rows } = await this.pool.query<{ status: string; n: number }>(
       'SELECT status, count(*) AS n FROM deliveries GROUP BY status',
     );
@@ -670,11 +676,22 @@ class PostgresStore implements Store {
   }
 }
 
+/** A leased delivery's row as the lease returns it: with the lease's time, and its event's source and message. */
+type LeasedRow = DeliveryRow & { leased_at: number; event_source_id: string | null; event_message: string | null };
+
 /** Rows as columns: the arrays `unnest` takes, one per column. */
 function transpose(rows: readonly (readonly unknown[])[], width: number): unknown[][] {
   const columns = Array.from({ length: width }, (): unknown[] => []);
   for (const row of rows) for (let i = 0; i < width; i++) columns[i]!.push(row[i]);
   return columns;
+}
+
+/**
+ * JSON texts (or NULLs) a line each, the text `string_to_array(…, E'\n', '')` splits back: JSON as
+ * JSON.stringify writes it has no raw line break, and no JSON text is empty, so an empty line is NULL.
+ */
+function jsonLines(texts: readonly (string | null)[]): string {
+  return texts.map((text) => text ?? '').join('\n');
 }
 
 /** The events' messages as JSON, a line each, the text `string_to_array(…, E'\n')` splits back. */

@@ -498,3 +498,34 @@ export const SCHEMA_V6_CHEAP_LEASES = `
     RETURN NULL;
   END $$;
 `;
+
+/**
+ * Version 7: a delivery's history is no longer a foreign key, whose check cost every recorded try
+ * a look-up and a row lock of its delivery (about a tenth of the database's time per completed
+ * delivery), for a row the same statement had just updated: only a completion inserts tries, for
+ * the deliveries it updated. What the key did on delete is a statement trigger, as for events in
+ * version 5: deleted deliveries (their events deleted, by retention, erasure or their source's
+ * deletion) take their history with them.
+ */
+export const SCHEMA_V7_ATTEMPTS_GO_WITH_THEIR_DELIVERIES = `
+  ALTER TABLE delivery_attempts DROP CONSTRAINT delivery_attempts_delivery_id_fkey;
+  CREATE FUNCTION df_deliveries_deleted() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $$
+  BEGIN
+    DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM old_rows);
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER deliveries_deleted AFTER DELETE ON deliveries
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION df_deliveries_deleted();
+`;
+
+/**
+ * Version 8: the deliveries by status are indexed only where a look-up by status alone needs them:
+ * the failed, dead letters and parked ones (the health page, replays of dead letters), a few of
+ * a backlog. Pending and delivered ones, nearly all of them, are no longer in that index, so that
+ * their insert by ingest and their completion write one index entry less. Counting every status
+ * (the metrics) reads deliveries_by_integration instead, an index-only scan as before.
+ */
+export const SCHEMA_V8_STATUS_INDEX_FOR_THE_FEW = `
+  DROP INDEX deliveries_by_status;
+  CREATE INDEX deliveries_failed_or_parked ON deliveries(status) WHERE status IN ('failed', 'dead', 'blocked');
+`;
