@@ -51,7 +51,7 @@ export function completionColumns(results: readonly DeliveryResult[]): Completio
       reason: result.reason ?? null,
       reasonCode: result.reasonCode ?? null,
       identifiers: result.identifiers ? lastIdentifiersJson : null,
-      payload: json(result.payload),
+      payload: result.payloadJson ?? json(result.payload),
       response: lastResponseJson,
       counts: result.countsAsAttempt === false ? 0 : 1,
       retryInMs: result.retryInMs ?? null,
