@@ -54,6 +54,11 @@ export interface SendReport {
   durationMs: number;
   /** Each event as it was sent (secrets masked), in the order given, to record with its delivery. */
   payloads: unknown[];
+  /**
+   * `payloads` already as JSON text, when the destination serialised them anyway (to build the
+   * request): what is recorded then, so a batch is not serialised a second time.
+   */
+  payloadJsons?: string[];
   /** The request as sent (secrets masked), for the admin API's test answer. */
   request: { url: string; body: unknown };
 }

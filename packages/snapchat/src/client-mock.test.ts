@@ -2,6 +2,7 @@ import type { EnrichedMessage } from '@datafirst/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { toSnapEvent } from './build-event.js';
 import { SnapchatClient } from './client.js';
+import { createSnapchatDestination } from './destination.js';
 import type { SnapchatConfig } from './config.js';
 import { startSnapchatMock, type SnapchatMock } from './mock-server.js';
 import type { SnapV3Event } from './v3-event.js';
@@ -103,6 +104,21 @@ describe('the library against the mock', () => {
     expect(result.responseBody).toBe(SUCCESS);
     expect(result.outcome).toEqual({ kind: 'delivered', failed: [] });
     expect(mock.events({ assetId: PIXEL }).map((event) => event.event)).toEqual(built(CONFIG));
+  });
+
+  test('reports each sent payload also as the JSON text it serialises to, from the body sent', async () => {
+    const sent = await createSnapchatDestination(client()).send(CONFIG, built(CONFIG));
+    expect(sent.payloads).toEqual(
+      built(CONFIG).map((event) => ({ url: `${mock.url}/v3/${PIXEL}/events?access_token=***`, event })),
+    );
+    expect(sent.payloadJsons).toEqual(sent.payloads.map((payload) => JSON.stringify(payload)));
+    expect(sent.request.body).toEqual({ data: built(CONFIG) });
+  });
+
+  test('reports v2 payloads as data only: the v2 body is not made of the v3 events', async () => {
+    const sent = await createSnapchatDestination(client()).send({ ...CONFIG, api_version: 'v2' }, built(CONFIG));
+    expect(sent.payloads).toHaveLength(3);
+    expect(sent.payloadJsons).toBeUndefined();
   });
 
   test('delivers the §7 examples through v2 without record errors', async () => {

@@ -50,6 +50,7 @@ describe('SnapchatClient.send', () => {
     expect(result).toEqual({
       url: `${ORIGIN}/v3/${PIXEL}/events?access_token=***`,
       body: BODY,
+      eventJsons: [JSON.stringify(EVENT)],
       status: 200,
       responseBody: V3_OK,
       headers: { 'content-type': 'application/json' },
@@ -131,6 +132,7 @@ describe('SnapchatClient.send', () => {
     expect(result).toEqual({
       url: `${ORIGIN}/v3/${PIXEL}/events?access_token=***`,
       body: BODY,
+      eventJsons: [JSON.stringify(EVENT)],
       durationMs: expect.any(Number),
       outcome: { kind: 'retry', code: 'network_error', reason: 'connection reset (ECONNRESET): read ECONNRESET' },
     });

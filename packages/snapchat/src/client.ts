@@ -29,6 +29,8 @@ export interface SendResult {
   url: string;
   /** The request body exactly as sent. */
   body: string;
+  /** Each event's JSON as the body carries it, when the request was built from them (v3, no test event code). */
+  eventJsons?: string[];
   /** Snap's HTTP status; absent when no answer came. */
   status?: number;
   responseBody?: string;
@@ -99,12 +101,21 @@ export class SnapchatClient {
         events.length,
         this.#now(),
       );
-      return { url, body: built.body, status: response.statusCode, responseBody, headers, durationMs: elapsed(), outcome };
+      return {
+        url,
+        body: built.body,
+        eventJsons: built.eventJsons,
+        status: response.statusCode,
+        responseBody,
+        headers,
+        durationMs: elapsed(),
+        outcome,
+      };
     } catch (error) {
       const outcome: SendOutcome = deadline.aborted
         ? { kind: 'retry', code: 'timeout', reason: `timed out after ${this.#timeoutMs} ms without a complete answer` }
         : classifyNetworkError(error);
-      return { url, body: built.body, durationMs: elapsed(), outcome };
+      return { url, body: built.body, eventJsons: built.eventJsons, durationMs: elapsed(), outcome };
     }
   }
 

@@ -227,11 +227,20 @@ function report(sent: SendResult, config: SnapchatConfig, events: readonly SnapV
     response: { status: sent.status ?? null, body: parseAnswer(sent.responseBody) },
     durationMs: sent.durationMs,
     payloads: events.map((event) => ({ url: sent.url, event: v2 ? toV2Event(event, config) : event })),
+    // The same text as JSON.stringify of each payload, from the events' JSON the request was made of.
+    payloadJsons: v2 ? undefined : payloadJsonsOf(sent.url, sent.eventJsons),
     // Read only by the admin API's test answer: a worker's 2,000-event batch is not parsed back.
     get request() {
       return { url: sent.url, body: JSON.parse(sent.body) as unknown };
     },
   };
+}
+
+/** Each payload `{ url, event }` as JSON text, from each event's JSON; undefined without those. */
+function payloadJsonsOf(url: string, eventJsons: readonly string[] | undefined): string[] | undefined {
+  if (eventJsons === undefined) return undefined;
+  const head = `{"url":${JSON.stringify(url)},"event":`;
+  return eventJsons.map((eventJson) => `${head}${eventJson}}`);
 }
 
 /**

@@ -27,6 +27,7 @@ describe('buildSendRequest: v3', () => {
       url: `https://tr.snapchat.com/v3/${PIXEL}/events?access_token=tok%2Fen%2B1`,
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ data: [event(), event({ event_id: 'msg-2' })] }),
+      eventJsons: [JSON.stringify(event()), JSON.stringify(event({ event_id: 'msg-2' }))],
     });
   });
 
@@ -37,6 +38,8 @@ describe('buildSendRequest: v3', () => {
     });
     expect(request.url).toBe(`http://127.0.0.1:9090/snapchat-mock/v3/${PIXEL}/events/validate?access_token=tok%2Fen%2B1`);
     expect(request.body).toBe(JSON.stringify({ data: [{ ...event(), test_event_code: 'TEST42' }] }));
+    // Each event in the body carries the test code, unlike the event as built: no texts to record.
+    expect(request.eventJsons).toBeUndefined();
   });
 
   test('sends app events to the Snap App ID', () => {

@@ -9,6 +9,8 @@ export interface SnapRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** Each event's JSON as `body` carries it (v3 without a test event code), for recording what was sent. */
+  eventJsons?: string[];
 }
 
 /** Options of {@link buildSendRequest}. */
@@ -63,14 +65,26 @@ export function buildSendRequest(
     };
   }
   const testEventCode = options.testEventCode?.trim();
-  const data = testEventCode ? events.map((event) => ({ ...event, test_event_code: testEventCode })) : events;
-  return {
-    method: 'POST',
-    // The token goes only in the query, as Snap's own tag sends it; log URLs through maskAccessToken.
-    url: `${base}/v3/${encodeURIComponent(asset)}/events${validate}?access_token=${encodeURIComponent(config.access_token)}`,
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ data }),
-  };
+  // The token goes only in the query, as Snap's own tag sends it; log URLs through maskAccessToken.
+  const url = `${base}/v3/${encodeURIComponent(asset)}/events${validate}?access_token=${encodeURIComponent(config.access_token)}`;
+  const headers = { 'Content-Type': 'application/json' };
+  if (testEventCode) {
+    const data = events.map((event) => ({ ...event, test_event_code: testEventCode }));
+    return { method: 'POST', url, headers, body: JSON.stringify({ data }) };
+  }
+  // Each event serialised once, for the body and for the delivery records (the same text as
+  // JSON.stringify({ data: events })).
+  const serialised = events.map((event) => JSON.stringify(event));
+  const body = `{"data":[${serialised.join(',')}]}`;
+  // The records' texts are cut from the body, which is kept until they are stored anyway: V8
+  // shares the body's memory for a slice, so a batch's events are held once, not twice.
+  let at = '{"data":['.length;
+  const eventJsons = serialised.map((json) => {
+    const slice = body.slice(at, at + json.length);
+    at += json.length + 1;
+    return slice;
+  });
+  return { method: 'POST', url, headers, body, eventJsons };
 }
 
 /** Which of Snap's test tools to read: test events of the last 24 h, or test and live counts of the past hour. */

@@ -25,23 +25,33 @@ export interface CompletionColumns {
 /** A list of identifiers as stored: each once, in the order first given. */
 const identifiersColumn = (identifiers: readonly string[]) => JSON.stringify([...new Set(identifiers)]);
 
+const sameList = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((item, i) => item === b[i]);
+
 /** The columns each result writes, in the results' order. */
 export function completionColumns(results: readonly DeliveryResult[]): CompletionColumns[] {
   // A batch's results share one answer object: serialise it once.
   let lastResponse: unknown;
   let lastResponseJson: string | null = null;
+  // And mostly one list of identifiers (the events of a batch tend to look alike).
+  let lastIdentifiers: readonly string[] = [];
+  let lastIdentifiersJson = '[]';
   return results.map((result) => {
     if (result.response !== lastResponse) {
       lastResponse = result.response;
       lastResponseJson = json(result.response);
+    }
+    if (result.identifiers && !sameList(result.identifiers, lastIdentifiers)) {
+      lastIdentifiers = result.identifiers;
+      lastIdentifiersJson = identifiersColumn(result.identifiers);
     }
     return {
       id: result.deliveryId,
       status: result.status,
       reason: result.reason ?? null,
       reasonCode: result.reasonCode ?? null,
-      identifiers: result.identifiers ? identifiersColumn(result.identifiers) : null,
-      payload: json(result.payload),
+      identifiers: result.identifiers ? lastIdentifiersJson : null,
+      payload: result.payloadJson ?? json(result.payload),
       response: lastResponseJson,
       counts: result.countsAsAttempt === false ? 0 : 1,
       retryInMs: result.retryInMs ?? null,

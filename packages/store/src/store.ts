@@ -126,6 +126,8 @@ export interface DeliveryResult {
   /** When given, replaces the delivery's stored identifiers (e.g. with those the sent payload had). */
   identifiers?: string[];
   payload?: unknown;
+  /** `payload` as JSON text, when the caller has it already: stored as it is, instead of `payload`. */
+  payloadJson?: string;
   response?: unknown;
   httpStatus?: number | null;
   /** For `pending`: try again this long after now, on the database's clock. */

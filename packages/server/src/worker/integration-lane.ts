@@ -309,6 +309,7 @@ function recorder(sent: SendReport, batch: readonly Ready[]): Recorder {
     reasonCode,
     reason,
     payload: sent.payloads[index],
+    payloadJson: sent.payloadJsons?.[index],
     response: sent.response,
     httpStatus: sent.status ?? null,
     identifiers: batch[index]!.identifiers,

@@ -168,6 +168,28 @@ export function describeEventsAndDeliveries(createDatabase: CreateTestDatabase):
       ]);
     });
 
+    it('stores the JSON text of a payload when it is given, in place of serialising the payload', async () => {
+      const { store } = under;
+      const { source, integration } = await sourceWithIntegration(store);
+      await store.appendEvents(source.id, [{ message: message('j-1'), deliveries: [pending(integration.id)] }]);
+      const [leased] = await store.leaseDeliveries({ owner: 'w', limit: 1, leaseMs: 60_000 });
+      await store.completeDeliveries('w', [
+        {
+          deliveryId: leased!.delivery.id,
+          status: 'delivered',
+          payload: { sent: 1 },
+          payloadJson: '{"sent":1,"as":"text"}',
+          response: { status: 200 },
+        },
+      ]);
+      const [record] = await store.listEvents({});
+      expect(record!.deliveries[0]).toMatchObject({
+        status: 'delivered',
+        payload: { sent: 1, as: 'text' },
+        response: { status: 200 },
+      });
+    });
+
     it('does not count an outcome marked as no attempt, nor record it in the history', async () => {
       const { store } = under;
       const { source, integration } = await sourceWithIntegration(store);

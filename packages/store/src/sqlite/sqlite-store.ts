@@ -160,8 +160,44 @@ const queuesDeliveries = (append: PendingAppend): boolean =>
 
 type LeaseParams = { owner: string; leaseMs: number; now: number; limit: number; integration?: string; requireLane?: number };
 
-/** What the completing UPDATE is given: a result's columns, whose lease it must be, and the time. */
-type CompleteParams = Omit<CompletionColumns, 'httpStatus'> & { owner: string; now: number };
+/**
+ * What the completing UPDATE is given, by position: a result's columns, the time, and whose lease
+ * it must be (see the statement for the order).
+ */
+type CompleteParams = [
+  status: string,
+  reason: string | null,
+  reasonCode: string | null,
+  identifiers: string | null,
+  payload: string | null,
+  response: string | null,
+  counts: 0 | 1,
+  purchaseValue: number | null,
+  purchaseCurrency: string | null,
+  now: number,
+  retryInMs: number | null,
+  now: number,
+  id: number,
+  owner: string,
+];
+
+/** The completing UPDATE's values for one result's columns. */
+const completeParams = (columns: CompletionColumns, owner: string, now: number): CompleteParams => [
+  columns.status,
+  columns.reason,
+  columns.reasonCode,
+  columns.identifiers,
+  columns.payload,
+  columns.response,
+  columns.counts,
+  columns.purchaseValue,
+  columns.purchaseCurrency,
+  now,
+  columns.retryInMs,
+  now,
+  columns.id,
+  owner,
+];
 
 class SqliteStore implements Store {
   private pendingAppends: PendingAppend[] = [];
@@ -258,15 +294,16 @@ class SqliteStore implements Store {
       profilesByKeys: db.prepare<[string, string], { key: string; traits: string }>(
         'SELECT key, traits FROM profiles WHERE source_id = ? AND key IN (SELECT value FROM json_each(?))',
       ),
+      // Values by position (completeParams), as for the inserts: it runs once per delivery sent.
       complete: db.prepare<CompleteParams, never>(
-        `UPDATE deliveries SET status = @status, reason = @reason, reason_code = @reasonCode,
-           identifiers = coalesce(@identifiers, identifiers), payload = coalesce(@payload, payload),
-           response = coalesce(@response, response), attempts = attempts + @counts,
-           purchase_value = coalesce(@purchaseValue, purchase_value),
-           purchase_currency = coalesce(@purchaseCurrency, purchase_currency),
-           next_attempt_at = coalesce(@now + @retryInMs, next_attempt_at), lease_owner = NULL, lease_until = 0,
-           updated_at = @now
-         WHERE id = @id AND lease_owner = @owner`,
+        `UPDATE deliveries SET status = ?, reason = ?, reason_code = ?,
+           identifiers = coalesce(?, identifiers), payload = coalesce(?, payload),
+           response = coalesce(?, response), attempts = attempts + ?,
+           purchase_value = coalesce(?, purchase_value),
+           purchase_currency = coalesce(?, purchase_currency),
+           next_attempt_at = coalesce(? + ?, next_attempt_at), lease_owner = NULL, lease_until = 0,
+           updated_at = ?
+         WHERE id = ? AND lease_owner = ?`,
       ),
       insertAttempt: db.prepare<[number, number, string, number | null, string | null, string | null], never>(
         'INSERT INTO delivery_attempts (delivery_id, at, status, http_status, reason, reason_code) VALUES (?, ?, ?, ?, ?, ?)',
@@ -602,11 +639,18 @@ class SqliteStore implements Store {
 
   private completeTransactionBody(owner: string, results: DeliveryResult[]): void {
     const now = this.now();
-    for (const { httpStatus, ...columns } of completionColumns(results)) {
-      const changed = this.statements.complete.run({ ...columns, owner, now }).changes;
+    for (const columns of completionColumns(results)) {
+      const changed = this.statements.complete.run(...completeParams(columns, owner, now)).changes;
       // A lease that expired and was taken by another worker is theirs now: record nothing.
       if (changed > 0 && columns.counts > 0) {
-        this.statements.insertAttempt.run(columns.id, now, columns.status, httpStatus, columns.reason, columns.reasonCode);
+        this.statements.insertAttempt.run(
+          columns.id,
+          now,
+          columns.status,
+          columns.httpStatus,
+          columns.reason,
+          columns.reasonCode,
+        );
       }
     }
   }
