@@ -11,6 +11,7 @@ import { EVENT_SEARCH_MIGRATION } from './event-search-migration.js';
 import { OUTCOME_DAYS_MIGRATION } from './outcome-days-migration.js';
 import { EMAIL_KEY_MIGRATION } from './email-key-migration.js';
 import { SHARED_STATE_MIGRATION } from './shared-state-migration.js';
+import { DELIVERY_PAYLOADS_MIGRATION } from './delivery-payloads-migration.js';
 
 /** One schema change. */
 export interface Migration {
@@ -156,4 +157,5 @@ export const MIGRATIONS: readonly Migration[] = [
   OUTCOME_DAYS_MIGRATION,
   EMAIL_KEY_MIGRATION,
   SHARED_STATE_MIGRATION,
+  DELIVERY_PAYLOADS_MIGRATION,
 ];

@@ -6,9 +6,9 @@ import type { Migration } from './migrations.js';
  * for every delivery stored, and SQLite builds an IN list's lookup table on each run, which cost
  * the store's appends a quarter of their speed.
  */
-const OUTCOME = (status: string) =>
+export const OUTCOME = (status: string) =>
   `CASE ${status} WHEN 'delivered' THEN 'delivered' WHEN 'skipped' THEN 'skipped' WHEN 'failed' THEN 'failed' WHEN 'dead' THEN 'failed' END`;
-const HAS_OUTCOME = (status: string) => `${OUTCOME(status)} IS NOT NULL`;
+export const HAS_OUTCOME = (status: string) => `${OUTCOME(status)} IS NOT NULL`;
 // UTC days since 1970-01-01 of the event's receipt.
 const DAY = 'e.received_at / 86400000';
 

@@ -161,7 +161,7 @@ describe('SQLite engine', () => {
         .map((row) => row.version),
     );
     expect(versions).toEqual(MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 12, 15, 20, 21, 22, 23, 30, 31, 32, 34]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 12, 15, 20, 21, 22, 23, 30, 31, 32, 34, 35]);
   });
 
   it('migrates a file written before reason codes, identifiers and ad click ids, keeping its data', async () => {
@@ -265,6 +265,52 @@ describe('SQLite engine', () => {
         revenue: {},
       },
     ]);
+  });
+
+  it('keeps the payloads and answers of deliveries stored before they had a table of their own', async () => {
+    const old = new Database(path);
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at INTEGER)');
+    for (const migration of [...MIGRATIONS].filter((m) => m.version <= 34).sort((a, b) => a.version - b.version)) {
+      old.exec(migration.sql);
+      old.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(migration.version, migration.name);
+    }
+    old.exec(`
+      INSERT INTO sources (id, name, write_key, created_at) VALUES ('src_old', 'Old', 'wk_old', 1);
+      INSERT INTO integrations (id, source_id, vendor, name, enabled, config, consent_categories, created_at, updated_at)
+        VALUES ('int_old', 'src_old', 'example', 'Old pixel', 1, '{}', '[]', 1, 1);
+      INSERT INTO events (id, source_id, message_id, type, name, received_at, message) VALUES
+        (1, 'src_old', 'm-sent', 'track', 'Order Completed', 1, '${JSON.stringify(message('m-sent'))}'),
+        (2, 'src_old', 'm-queued', 'track', 'Order Completed', 1, '${JSON.stringify(message('m-queued'))}');
+      INSERT INTO deliveries (id, event_id, integration_id, status, next_attempt_at, created_at, updated_at, payload, response)
+        VALUES (1, 1, 'int_old', 'delivered', 1, 1, 1, '{"sent":1}', '{"status":"VALID"}'),
+               (2, 2, 'int_old', 'pending', 1, 1, 1, NULL, NULL);
+    `);
+    old.close();
+
+    const migrated = open();
+    const deliveries = (await migrated.listEvents({})).map((event) => event.deliveries[0]);
+    expect(deliveries.map((d) => [d!.status, d!.payload, d!.response])).toEqual([
+      ['pending', null, null],
+      ['delivered', { sent: 1 }, { status: 'VALID' }],
+    ]);
+    // Only the delivery that had something to keep has a row beside it; the deliveries have no such columns left.
+    expect(raw((db) => db.prepare('SELECT * FROM delivery_payloads').all())).toEqual([
+      { delivery_id: 1, payload: '{"sent":1}', response: '{"status":"VALID"}' },
+    ]);
+    const columns = raw((db) => db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(?)').all('deliveries'));
+    expect(columns.map((c) => c.name)).not.toContain('payload');
+  });
+
+  it('leaves no payload behind the deliveries of erased or deleted events', async () => {
+    const s = open();
+    const { source, integration } = await sourceWithIntegration(s);
+    await s.appendEvents(source.id, [{ message: message('m-1', { userId: 'erase-me' }), deliveries: [pending(integration.id)] }]);
+    const [leased] = await s.leaseDeliveries({ owner: 'w', limit: 1, leaseMs: 60_000 });
+    await s.completeDeliveries('w', [{ deliveryId: leased!.delivery.id, status: 'delivered', payload: { a: 1 }, response: {} }]);
+    const payloads = () => raw((db) => db.prepare<[], { n: number }>('SELECT count(*) AS n FROM delivery_payloads').get()!.n);
+    expect(payloads()).toBe(1);
+    await s.privacy.erasePerson({ userId: 'erase-me' });
+    expect(payloads()).toBe(0);
   });
 
   it('keys the email hashes stored before the email key, whatever the sign of their first byte', async () => {

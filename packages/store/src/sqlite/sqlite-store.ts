@@ -169,8 +169,6 @@ type CompleteParams = [
   reason: string | null,
   reasonCode: string | null,
   identifiers: string | null,
-  payload: string | null,
-  response: string | null,
   counts: 0 | 1,
   purchaseValue: number | null,
   purchaseCurrency: string | null,
@@ -187,8 +185,6 @@ const completeParams = (columns: CompletionColumns, owner: string, now: number):
   columns.reason,
   columns.reasonCode,
   columns.identifiers,
-  columns.payload,
-  columns.response,
   columns.counts,
   columns.purchaseValue,
   columns.purchaseCurrency,
@@ -266,13 +262,14 @@ class SqliteStore implements Store {
         `INSERT INTO profiles (source_id, key, traits, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (source_id, key) DO UPDATE SET traits = excluded.traits, updated_at = excluded.updated_at`,
       ),
+      // A lease leaves the last payload and answer unread: the worker builds and sends afresh.
       lease: db.prepare<LeaseParams, DeliveryRow>(
         `UPDATE deliveries SET lease_owner = @owner, lease_until = @now + @leaseMs
          WHERE id IN (
            SELECT id FROM deliveries
            WHERE status = 'pending' AND next_attempt_at <= @now AND lease_until < @now
            ORDER BY next_attempt_at, id LIMIT @limit)
-         RETURNING *`,
+         RETURNING *, NULL AS payload, NULL AS response`,
       ),
       // A separate statement, so SQLite walks the per-integration index rather than an OR.
       leaseForIntegration: db.prepare<LeaseParams, DeliveryRow>(
@@ -283,7 +280,7 @@ class SqliteStore implements Store {
              AND (@requireLane = 0 OR EXISTS (
                SELECT 1 FROM lane_leases l WHERE l.integration_id = @integration AND l.owner = @owner AND l.lease_until > @now))
            ORDER BY next_attempt_at, id LIMIT @limit)
-         RETURNING *`,
+         RETURNING *, NULL AS payload, NULL AS response`,
       ),
       eventsByIds: db.prepare<[string], StoredEventRow>(
         'SELECT id, source_id, message FROM events WHERE id IN (SELECT value FROM json_each(?))',
@@ -297,20 +294,28 @@ class SqliteStore implements Store {
       // Values by position (completeParams), as for the inserts: it runs once per delivery sent.
       complete: db.prepare<CompleteParams, never>(
         `UPDATE deliveries SET status = ?, reason = ?, reason_code = ?,
-           identifiers = coalesce(?, identifiers), payload = coalesce(?, payload),
-           response = coalesce(?, response), attempts = attempts + ?,
+           identifiers = coalesce(?, identifiers), attempts = attempts + ?,
            purchase_value = coalesce(?, purchase_value),
            purchase_currency = coalesce(?, purchase_currency),
            next_attempt_at = coalesce(? + ?, next_attempt_at), lease_owner = NULL, lease_until = 0,
            updated_at = ?
          WHERE id = ? AND lease_owner = ?`,
       ),
+      // Beside the delivery row, which then stays small (delivery-payloads-migration.ts).
+      savePayload: db.prepare<[number, string | null, string | null], never>(
+        `INSERT INTO delivery_payloads (delivery_id, payload, response) VALUES (?, ?, ?)
+         ON CONFLICT (delivery_id) DO UPDATE SET payload = coalesce(excluded.payload, payload),
+           response = coalesce(excluded.response, response)`,
+      ),
       insertAttempt: db.prepare<[number, number, string, number | null, string | null, string | null], never>(
         'INSERT INTO delivery_attempts (delivery_id, at, status, http_status, reason, reason_code) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       // One query each for all the deliveries, and all their tries, of a page of events.
       deliveriesOfEvents: db.prepare<[string], NamedDeliveryRow>(
-        `SELECT d.*, i.name AS integration_name FROM deliveries d LEFT JOIN integrations i ON i.id = d.integration_id
+        `SELECT d.*, p.payload, p.response, i.name AS integration_name
+         FROM deliveries d
+         LEFT JOIN delivery_payloads p ON p.delivery_id = d.id
+         LEFT JOIN integrations i ON i.id = d.integration_id
          WHERE d.event_id IN (SELECT value FROM json_each(?)) ORDER BY d.id`,
       ),
       attemptsOfEvents: db.prepare<[string], DeliveryAttemptRow>(
@@ -642,7 +647,11 @@ class SqliteStore implements Store {
     for (const columns of completionColumns(results)) {
       const changed = this.statements.complete.run(...completeParams(columns, owner, now)).changes;
       // A lease that expired and was taken by another worker is theirs now: record nothing.
-      if (changed > 0 && columns.counts > 0) {
+      if (changed === 0) continue;
+      if (columns.payload !== null || columns.response !== null) {
+        this.statements.savePayload.run(columns.id, columns.payload, columns.response);
+      }
+      if (columns.counts > 0) {
         this.statements.insertAttempt.run(
           columns.id,
           now,
