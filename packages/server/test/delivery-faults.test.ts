@@ -101,6 +101,25 @@ describe('delivery through faults', () => {
     expect(pause).toBeGreaterThanOrEqual(2000);
   });
 
+  it('makes the worker that takes a lane over wait out the Retry-After its killed owner was given', async () => {
+    const first = await server();
+    await mock.setFaults({ mode: 'rate_limit', retryAfter: 8, count: 1 });
+    const limited = await sendPageViews(first.url, 'limited', 5, 5);
+    await expect
+      .poll(async () => (await mock.requests()).some((r) => r.response?.status === 429), { timeout: 10_000 })
+      .toBe(true);
+    await first.stop('SIGKILL');
+    processes.splice(processes.indexOf(first), 1);
+    // Events queued after the 429 are due at once: only the lane's rest holds them back.
+    const next = await server();
+    const later = await sendPageViews(next.url, 'later', 5, 5);
+    await expectAllDelivered([...limited, ...later], 30_000);
+    const requests = (await mock.requests()).filter((r) => r.path.endsWith('/events'));
+    expect(requests[0]!.response?.status).toBe(429);
+    const pause = Date.parse(requests[1]!.receivedAt) - Date.parse(requests[0]!.receivedAt);
+    expect(pause).toBeGreaterThanOrEqual(8000);
+  });
+
   it('retries an answer slower than the timeout with the same event_ids', async () => {
     const datafirst = await server();
     await mock.setFaults({ mode: 'delay', ms: 1500, count: 1 });

@@ -20,6 +20,13 @@ export interface LaneStore {
    */
   releaseLanes(owner: string, integrationIds?: readonly string[]): Promise<void>;
 
+  /**
+   * Holds an integration's lane back for `ms` from now on the database's clock (a destination
+   * answered with Retry-After): until then no worker leases its deliveries, including one that
+   * takes the lane over meanwhile. A shorter rest never cuts a longer one short.
+   */
+  restLane(integrationId: string, ms: number): Promise<void>;
+
   /** Every integration with its lane's owner and backlog, in one query: for metrics at scrape time. */
   laneStates(): Promise<LaneState[]>;
 }

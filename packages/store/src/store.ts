@@ -285,7 +285,8 @@ export interface Store {
 
   /**
    * Leases due pending deliveries so that no other worker sends them until the lease ends. Due
-   * and lease times are on the database's clock, so workers on other machines agree on them.
+   * and lease times are on the database's clock, so workers on other machines agree on them. An
+   * integration whose lane rests (`lanes.restLane`) has none due until its rest is over.
    */
   leaseDeliveries(request: LeaseRequest): Promise<LeasedDelivery[]>;
 
@@ -295,7 +296,7 @@ export interface Store {
   /** Recent events with their deliveries, newest first. */
   listEvents(query: EventQuery): Promise<EventRecord[]>;
 
-  /** Integrations that have pending deliveries due now (the database's clock): the lanes with work. */
+  /** Integrations that have pending deliveries due now (the database's clock) and do not rest: the lanes with work. */
   dueIntegrations(): Promise<string[]>;
 
   /** Pauses an integration whose credentials were refused: its pending deliveries become blocked. */

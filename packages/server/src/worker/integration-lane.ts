@@ -267,7 +267,10 @@ export class IntegrationLane {
         );
       }
       case 'retry': {
-        if (outcome.retryAfterMs) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + outcome.retryAfterMs);
+        if (outcome.retryAfterMs) {
+          this.pausedUntil = Math.max(this.pausedUntil, Date.now() + outcome.retryAfterMs);
+          await this.restLane(outcome.retryAfterMs);
+        }
         // One retry time for the whole batch keeps it together as one request next time.
         const tries = Math.max(...batch.map((ready) => ready.leased.delivery.attempts)) + 1;
         const retryInMs = Math.max(backoffDelayMs(tries), outcome.retryAfterMs ?? 0);
@@ -289,6 +292,18 @@ export class IntegrationLane {
       }
       case 'permanent':
         return this.fail(batch, outcome, result);
+    }
+  }
+
+  /**
+   * Records the Retry-After in the database, so that a worker taking the lane over waits it out
+   * too. Failing that, this worker still waits (pausedUntil) and the batch's outcome is recorded.
+   */
+  private async restLane(ms: number): Promise<void> {
+    try {
+      await this.settings.store.lanes.restLane(this.integrationId, ms);
+    } catch (error) {
+      this.settings.logger.warn({ err: error, integration: this.integrationId }, 'could not record the Retry-After rest');
     }
   }
 

@@ -120,6 +120,29 @@ export function describeLanes(createDatabase: CreateTestDatabase): void {
       expect(free!.event.message.messageId).toBe('rl-2');
     });
 
+    it('leases nothing of a resting lane, to its owner or a worker taking it over, until the rest is over', async () => {
+      const { store } = under;
+      const { sourceId, ids } = await integrations(store, 2);
+      const [resting, other] = ids as [string, string];
+      await store.appendEvents(sourceId, [
+        { message: message('r-1'), deliveries: [pending(resting), pending(other)] },
+        { message: message('r-2'), deliveries: [pending(resting)] },
+      ]);
+      await store.lanes.restLane(resting, 400);
+      // A shorter rest asked for later (another batch's Retry-After) does not cut it short.
+      await store.lanes.restLane(resting, 1);
+      const lease = (owner: string, integrationId?: string) =>
+        store.leaseDeliveries({ owner, limit: 10, leaseMs: 60_000, integrationId });
+      expect(await lease('a', resting)).toEqual([]);
+      expect(await lease('b', resting)).toEqual([]);
+      expect(await store.dueIntegrations()).toEqual([other]);
+      // Leasing across lanes passes it by, and the other lane sends on.
+      expect((await lease('c')).map((l) => l.delivery.integrationId)).toEqual([other]);
+      await sleep(450);
+      expect(await store.dueIntegrations()).toEqual([resting]);
+      expect((await lease('b', resting)).map((l) => l.event.message.messageId)).toEqual(['r-1', 'r-2']);
+    });
+
     it("reports each integration's lane owner, its pending deliveries and how long the oldest has waited", async () => {
       const { store } = under;
       const { sourceId, ids } = await integrations(store, 2);

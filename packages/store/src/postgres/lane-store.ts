@@ -62,6 +62,14 @@ export class PostgresLaneStore implements LaneStore {
     });
   }
 
+  async restLane(integrationId: string, ms: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO lane_rests (integration_id, until) VALUES ($1, ${NOW_MS_SQL} + $2)
+       ON CONFLICT (integration_id) DO UPDATE SET until = greatest(lane_rests.until, excluded.until)`,
+      [integrationId, ms],
+    );
+  }
+
   async laneStates(): Promise<LaneState[]> {
     // The pending deliveries are counted through the partial index of pending ones.
     const { rows } = await this.pool.query<{ id: string; owner: string | null; pending: number | null; age: number | null }>(

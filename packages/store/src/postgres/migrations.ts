@@ -8,6 +8,7 @@ import {
   SCHEMA_V6_CHEAP_LEASES,
   SCHEMA_V7_ATTEMPTS_GO_WITH_THEIR_DELIVERIES,
   SCHEMA_V8_STATUS_INDEX_FOR_THE_FEW,
+  SCHEMA_V9_LANE_RESTS,
 } from './schema.js';
 
 /** One schema change. */
@@ -50,6 +51,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     name: 'only failed, dead and parked deliveries are indexed by status alone',
     sql: SCHEMA_V8_STATUS_INDEX_FOR_THE_FEW,
   },
+  { version: 9, name: 'a Retry-After rests the lane whoever owns it', sql: SCHEMA_V9_LANE_RESTS },
 ];
 
 /**

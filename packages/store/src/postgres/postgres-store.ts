@@ -581,6 +581,7 @@ class PostgresStore implements Store {
          SELECT 1 FROM deliveries d
          WHERE d.integration_id = i.id AND d.status = 'pending' AND d.next_attempt_at <= ${NOW_MS_SQL}
            AND d.lease_until < ${NOW_MS_SQL})
+         AND NOT EXISTS (SELECT 1 FROM lane_rests r WHERE r.integration_id = i.id AND r.until > ${NOW_MS_SQL})
        ORDER BY i.created_at, i.seq`,
     );
     return rows.map((row) => row.id);

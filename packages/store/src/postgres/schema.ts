@@ -529,3 +529,15 @@ export const SCHEMA_V8_STATUS_INDEX_FOR_THE_FEW = `
   DROP INDEX deliveries_by_status;
   CREATE INDEX deliveries_failed_or_parked ON deliveries(status) WHERE status IN ('failed', 'dead', 'blocked');
 `;
+
+/**
+ * Version 9: a destination's Retry-After holds the integration's lane back in the database
+ * (`lanes.restLane`), so the worker that takes the lane over next waits it out too.
+ */
+export const SCHEMA_V9_LANE_RESTS = `
+  CREATE TABLE lane_rests (
+    integration_id  text PRIMARY KEY REFERENCES integrations(id) ON DELETE CASCADE,
+    -- Until when (epoch ms, the database's clock) no worker leases the integration's deliveries.
+    until           bigint NOT NULL
+  );
+`;

@@ -62,6 +62,15 @@ export class SqliteLaneStore implements LaneStore {
       .immediate();
   }
 
+  async restLane(integrationId: string, ms: number): Promise<void> {
+    this.db
+      .prepare<[string, number], never>(
+        `INSERT INTO lane_rests (integration_id, until) VALUES (?, ?)
+         ON CONFLICT (integration_id) DO UPDATE SET until = max(until, excluded.until)`,
+      )
+      .run(integrationId, this.now() + ms);
+  }
+
   async laneStates(): Promise<LaneState[]> {
     const rows = this.db
       // The pending deliveries are counted through the partial index of pending ones (its rowids

@@ -12,6 +12,7 @@ import { OUTCOME_DAYS_MIGRATION } from './outcome-days-migration.js';
 import { EMAIL_KEY_MIGRATION } from './email-key-migration.js';
 import { SHARED_STATE_MIGRATION } from './shared-state-migration.js';
 import { DELIVERY_PAYLOADS_MIGRATION } from './delivery-payloads-migration.js';
+import { LANE_RESTS_MIGRATION } from './lane-rests-migration.js';
 
 /** One schema change. */
 export interface Migration {
@@ -158,4 +159,5 @@ export const MIGRATIONS: readonly Migration[] = [
   EMAIL_KEY_MIGRATION,
   SHARED_STATE_MIGRATION,
   DELIVERY_PAYLOADS_MIGRATION,
+  LANE_RESTS_MIGRATION,
 ];

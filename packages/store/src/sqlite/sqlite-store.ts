@@ -268,6 +268,7 @@ class SqliteStore implements Store {
          WHERE id IN (
            SELECT id FROM deliveries
            WHERE status = 'pending' AND next_attempt_at <= @now AND lease_until < @now
+             AND integration_id NOT IN (SELECT integration_id FROM lane_rests WHERE until > @now)
            ORDER BY next_attempt_at, id LIMIT @limit)
          RETURNING *, NULL AS payload, NULL AS response`,
       ),
@@ -279,6 +280,7 @@ class SqliteStore implements Store {
            WHERE integration_id = @integration AND status = 'pending' AND next_attempt_at <= @now AND lease_until < @now
              AND (@requireLane = 0 OR EXISTS (
                SELECT 1 FROM lane_leases l WHERE l.integration_id = @integration AND l.owner = @owner AND l.lease_until > @now))
+             AND NOT EXISTS (SELECT 1 FROM lane_rests r WHERE r.integration_id = @integration AND r.until > @now)
            ORDER BY next_attempt_at, id LIMIT @limit)
          RETURNING *, NULL AS payload, NULL AS response`,
       ),
@@ -678,12 +680,13 @@ class SqliteStore implements Store {
     return (
       this.db
         // Per integration through its index, so a deep backlog costs no more to look at than a short one.
-        .prepare<[number, number], { id: string }>(
+        .prepare<{ now: number }, { id: string }>(
           `SELECT id FROM integrations i WHERE EXISTS (
              SELECT 1 FROM deliveries d
-             WHERE d.integration_id = i.id AND d.status = 'pending' AND d.next_attempt_at <= ? AND d.lease_until < ?)`,
+             WHERE d.integration_id = i.id AND d.status = 'pending' AND d.next_attempt_at <= @now AND d.lease_until < @now)
+           AND NOT EXISTS (SELECT 1 FROM lane_rests r WHERE r.integration_id = i.id AND r.until > @now)`,
         )
-        .all(now, now)
+        .all({ now })
         .map((row) => row.id)
     );
   }
