@@ -53,10 +53,15 @@ describe('POST /v1/admin/users/erase', () => {
       { type: 'track', event: 'Product Viewed', messageId: 'er-later-other', anonymousId: 'anon-stays' },
     ];
     expect((await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: later })).status).toBe(200);
+    // A request holding only their events is answered as any valid one, and stores nothing.
+    const alone = await collector.post('/v1/track', { writeKey: WRITE_KEY, ...later[1], messageId: 'er-later-alone' });
+    expect(alone.status).toBe(200);
+    expect(await alone.json()).toEqual({ success: true });
     const ids = (await storedMessages()).map((message) => message.messageId);
     expect(ids).toContain('er-other');
     expect(ids).toContain('er-later-other');
-    for (const gone of ['er-identify', 'er-track', 'er-later-email', 'er-later-user']) expect(ids).not.toContain(gone);
+    for (const gone of ['er-identify', 'er-track', 'er-later-email', 'er-later-user', 'er-later-alone'])
+      expect(ids).not.toContain(gone);
   });
 
   it('refuses a request that names nobody, or with identifiers that are no text', async () => {

@@ -260,8 +260,9 @@ async function handle(
     secure: isSecure(req, options.trustProxy),
   });
   // As Segment's API answers: a request with something to keep is a success (a client that got
-  // an error would resend the whole batch), and the refused messages are listed.
-  if (accepted.length === 0) {
+  // an error would resend the whole batch), and the refused messages are listed. Messages of a
+  // suppressed person are valid, and dropped in silence: the sender must not learn who opted out.
+  if (rejected.length === raw.length) {
     reply(res, 400, { success: false, error: `no valid message: all ${raw.length} were invalid`, accepted: 0, rejected });
     return;
   }
