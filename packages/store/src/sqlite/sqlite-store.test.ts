@@ -297,7 +297,9 @@ describe('SQLite engine', () => {
     expect(raw((db) => db.prepare('SELECT * FROM delivery_payloads').all())).toEqual([
       { delivery_id: 1, payload: '{"sent":1}', response: '{"status":"VALID"}' },
     ]);
-    const columns = raw((db) => db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(?)').all('deliveries'));
+    const columns = raw((db) =>
+      db.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)').all('deliveries'),
+    );
     expect(columns.map((c) => c.name)).not.toContain('payload');
   });
 
