@@ -22,8 +22,9 @@ export function leaseQuery(request: LeaseRequest): { sql: string; params: unknow
         AND (NOT $5::boolean OR EXISTS (
           SELECT 1 FROM lane_leases l WHERE l.integration_id = $4 AND l.owner = $1 AND l.lease_until > (SELECT ms FROM now)))
         -- Not while the integration rests after a Retry-After (lanes.restLane), whoever owns its lane.
+        -- A lane's lease checks its one integration once (an InitPlan), not once per due row.
         AND NOT EXISTS (
-          SELECT 1 FROM lane_rests r WHERE r.integration_id = d.integration_id AND r.until > (SELECT ms FROM now))
+          SELECT 1 FROM lane_rests r WHERE r.integration_id = ${lane ? '$4' : 'd.integration_id'} AND r.until > (SELECT ms FROM now))
       ORDER BY d.next_attempt_at, d.id LIMIT $2
       FOR UPDATE OF d SKIP LOCKED),
     leased AS (
