@@ -105,9 +105,18 @@ describe('delivery through faults', () => {
     const first = await server();
     await mock.setFaults({ mode: 'rate_limit', retryAfter: 8, count: 1 });
     const limited = await sendPageViews(first.url, 'limited', 5, 5);
+    // Kill the owner once it has recorded the 429's outcome: it records the rest before that, so
+    // the rest is durable. Killed any earlier, no worker could know of the Retry-After.
     await expect
-      .poll(async () => (await mock.requests()).some((r) => r.response?.status === 429), { timeout: 10_000 })
+      .poll(
+        async () => {
+          const { events } = await first.admin<{ events: { deliveries: { attempts: number }[] }[] }>('/v1/admin/events?limit=10');
+          return events.some((event) => event.deliveries.some((delivery) => delivery.attempts > 0));
+        },
+        { timeout: 10_000, interval: 50 },
+      )
       .toBe(true);
+    expect((await mock.requests()).some((r) => r.response?.status === 429)).toBe(true);
     await first.stop('SIGKILL');
     processes.splice(processes.indexOf(first), 1);
     // Events queued after the 429 are due at once: only the lane's rest holds them back.
