@@ -36,7 +36,7 @@ import { leaseQuery } from './lease-query.js';
 import { PostgresLimitStore } from './limit-store.js';
 import { PostgresLinkStore } from './link-store.js';
 import { migrate } from './migrations.js';
-import { changed, createPool, databaseNow, NOW_MS_SQL, transaction } from './pool.js';
+import { changed, createPool, databaseNow, NOW_MS_SQL, queryLarge, transaction } from './pool.js';
 import { PostgresPrivacyStore } from './privacy-store.js';
 import {
   configColumn,
@@ -507,7 +507,7 @@ class PostgresStore implements Store {
 
   async leaseDeliveries(request: LeaseRequest): Promise<LeasedDelivery[]> {
     const { sql, params } = leaseQuery(request);
-    const { rows } = await this.pool.query<LeasedRow>(sql, params);
+    const { rows } = await queryLarge<LeasedRow>(this.pool, sql, params);
     if (rows.length === 0) return [];
     rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id);
     const events: StoredEventRow[] = [];

@@ -1,0 +1,58 @@
+import { setImmediate as turn } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type pg from 'pg';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { postgresServer, type TestDatabaseServer } from '../../test/databases.js';
+import { createPool, queryLarge } from './pool.js';
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+let server: Promise<TestDatabaseServer> | undefined;
+const serverUrl = async () => (await (server ??= postgresServer())).url;
+afterAll(async () => {
+  await (await server)?.stop();
+});
+
+const pools: pg.Pool[] = [];
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.end()));
+});
+
+/** A pool with no connection open yet: its first query opens one. */
+async function freshPool(): Promise<pg.Pool> {
+  const pool = createPool({ url: await serverUrl(), poolSize: 1 });
+  pools.push(pool);
+  return pool;
+}
+
+/** Whether the answer `query` gives is still in memory once nothing of ours refers to it. */
+async function answerOutlivesItsUse(query: () => Promise<pg.QueryResult>): Promise<boolean> {
+  const answer = new WeakRef(await query());
+  // A WeakRef keeps its target for the rest of the turn that made it.
+  await turn();
+  collectGarbage();
+  return answer.deref() !== undefined;
+}
+
+const SQL = 'SELECT repeat($1, 1000) AS text';
+
+describe('queryLarge', () => {
+  it("lets the answer of a connection's first query go, which pool.query keeps as long as the connection lives", async () => {
+    const pool = await freshPool();
+    // The reason queryLarge exists: if pg-pool stops keeping it, queryLarge can go.
+    expect(await answerOutlivesItsUse(() => pool.query(SQL, ['x']))).toBe(true);
+
+    const other = await freshPool();
+    expect(await answerOutlivesItsUse(() => queryLarge(other, SQL, ['x']))).toBe(false);
+  });
+
+  it('gives the rows, and closes a connection whose query failed rather than reusing it', async () => {
+    const pool = await freshPool();
+    expect((await queryLarge<{ text: string }>(pool, SQL, ['ab'])).rows[0]!.text).toHaveLength(2000);
+    await expect(queryLarge(pool, 'SELECT nothing_here', [])).rejects.toThrow(/nothing_here/);
+    expect(pool.totalCount).toBe(0);
+    expect((await queryLarge<{ n: number }>(pool, 'SELECT 1 AS n', [])).rows).toEqual([{ n: 1 }]);
+  });
+});
