@@ -118,8 +118,8 @@ const INSERT_DELIVERIES = {
   name: 'df_insert_deliveries',
   text: `INSERT INTO deliveries (event_id, integration_id, status, reason, reason_code, identifiers,
       next_attempt_at, created_at, updated_at, retry_from)
-    SELECT d.*, $7::bigint, $7::bigint, $7::bigint, $7::bigint
-    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS d`,
+    SELECT d.*, now.ms, now.ms, now.ms, now.ms
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS d, (SELECT ${NOW_MS_SQL} AS ms) AS now`,
 };
 const ADD_MATCH_QUALITY = {
   name: 'df_add_match_quality',
@@ -340,7 +340,6 @@ class PostgresStore implements Store {
     client: pg.PoolClient,
     appends: PendingAppend[],
   ): Promise<{ results: AppendResult[]; queued: boolean }> {
-    const now = await databaseNow(client);
     // The first occurrence of a (source, messageId) in the group is the one to store.
     const seen = new Set<string>();
     const candidates: { append: number; index: number; event: NewEvent; receivedAt: number }[] = [];
@@ -405,11 +404,12 @@ class PostgresStore implements Store {
       }
     }
     if (deliveries.length > 0) {
-      await client.query({ ...INSERT_DELIVERIES, values: [...transpose(deliveries, 6), now] });
+      // Created, due and in its retry window at the database's time (the statement reads its clock).
+      await client.query({ ...INSERT_DELIVERIES, values: transpose(deliveries, 6) });
       const minutes = tally.rows().sort(compareRows);
       await client.query({ ...ADD_MATCH_QUALITY, values: transpose(minutes, 5) });
     }
-    await this.updateProfiles(client, appends, candidates, inserted, now);
+    await this.updateProfiles(client, appends, candidates, inserted);
     // Delivered to listeners on every machine at COMMIT, never before.
     if (queued) await client.query('SELECT pg_notify($1, current_schema())', [DELIVERIES_CHANNEL]);
     const results = appends.map(({ events }, append): AppendResult => {
@@ -429,7 +429,6 @@ class PostgresStore implements Store {
     appends: PendingAppend[],
     candidates: { append: number; event: NewEvent }[],
     inserted: Map<string, number>,
-    now: number,
   ): Promise<void> {
     const calls = candidates.filter(
       ({ append, event }) =>
@@ -484,9 +483,9 @@ class PostgresStore implements Store {
     const values = [...written].sort().map((joined) => [...joined.split('\u0000'), JSON.stringify(profiles.get(joined))]);
     await client.query(
       `INSERT INTO profiles (source_id, key, traits, updated_at)
-       SELECT p.*, $4::bigint FROM unnest($1::text[], $2::text[], $3::text[]) AS p
+       SELECT p.*, ${NOW_MS_SQL} FROM unnest($1::text[], $2::text[], $3::text[]) AS p
        ON CONFLICT (source_id, key) DO UPDATE SET traits = excluded.traits, updated_at = excluded.updated_at`,
-      [...transpose(values, 3), now],
+      transpose(values, 3),
     );
   }
 
