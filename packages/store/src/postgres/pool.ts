@@ -43,11 +43,12 @@ export function createPool(options: PoolOptions): pg.Pool {
 }
 
 /**
- * `pool.query` for a statement with a large answer (a lease). pg-pool keeps alive the answer of
- * the query that made a pool open a connection, for as long as that connection lives: the
- * connection's listeners hold the connect callback, which holds that query's promise. A worker's
- * first leases would so stay in memory for good, one per connection (13,000 leased messages,
- * 18 MB, in a heap snapshot of a draining worker). A connection checked out first holds only itself.
+ * `pool.query` for a statement with a large answer (a lease, the events list). pg-pool keeps
+ * alive the answer of the query that made a pool open a connection, for as long as that
+ * connection lives: the connection's listeners hold the connect callback, which holds that
+ * query's promise. A worker's first leases would so stay in memory for good, one per connection
+ * (13,000 leased messages, 18 MB, in a heap snapshot of a draining worker). A connection checked
+ * out first holds only itself.
  */
 export async function queryLarge<R extends pg.QueryResultRow>(
   pool: pg.Pool,

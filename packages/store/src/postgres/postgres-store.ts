@@ -556,11 +556,13 @@ class PostgresStore implements Store {
 
   async listEvents(query: EventQuery): Promise<EventRecord[]> {
     const { sql, params } = eventListQuery(query);
-    const { rows: events } = await this.pool.query<StoredEventRow>(sql, params);
+    // Up to 500 events with their payloads and answers: large answers (queryLarge).
+    const { rows: events } = await queryLarge<StoredEventRow>(this.pool, sql, params);
     if (events.length === 0) return [];
     const eventIds = events.map((event) => event.id);
     const [deliveryRows, attemptRows] = await Promise.all([
-      this.pool.query<NamedDeliveryRow>(
+      queryLarge<NamedDeliveryRow>(
+        this.pool,
         `SELECT d.*, i.name AS integration_name FROM deliveries d LEFT JOIN integrations i ON i.id = d.integration_id
          WHERE d.event_id = ANY($1::bigint[]) ORDER BY d.id`,
         [eventIds],
