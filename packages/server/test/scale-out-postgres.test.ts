@@ -5,7 +5,7 @@ import { Agent, fetch } from 'undici';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { postgresServer, uniqueName, type TestDatabaseServer } from '../../store/test/databases.js';
 import { startMockProcess, type MockProcess } from './mock-process.js';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import { startTcpProxy, type TcpProxy } from '../../store/test/tcp-proxy.js';
 
 // Several machines, simulated: collectors and workers as separate processes on one PostgreSQL,
 // as an operator runs them behind a load balancer. What must hold whatever dies: every event a

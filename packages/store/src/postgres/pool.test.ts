@@ -1,9 +1,10 @@
-import { setImmediate as turn } from 'node:timers/promises';
+import { setTimeout as sleep, setImmediate as turn } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { postgresServer, type TestDatabaseServer } from '../../test/databases.js';
+import { startTcpProxy } from '../../test/tcp-proxy.js';
 import { createPool, queryLarge } from './pool.js';
 
 setFlagsFromString('--expose-gc');
@@ -54,5 +55,26 @@ describe('queryLarge', () => {
     await expect(queryLarge(pool, 'SELECT nothing_here', [])).rejects.toThrow(/nothing_here/);
     expect(pool.totalCount).toBe(0);
     expect((await queryLarge<{ n: number }>(pool, 'SELECT 1 AS n', [])).rows).toEqual([{ n: 1 }]);
+  });
+
+  it('fails the query, and not the process, when the connection is lost mid-query', async () => {
+    const target = new URL(await serverUrl());
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    try {
+      const viaProxy = new URL(target);
+      viaProxy.host = `127.0.0.1:${proxy.port}`;
+      const pool = createPool({ url: viaProxy.toString(), poolSize: 1 });
+      pools.push(pool);
+      const sleeping = queryLarge(pool, 'SELECT pg_sleep(10)', []);
+      await expect.poll(() => pool.totalCount - pool.idleCount).toBe(1);
+      await sleep(100);
+      // The connection reset with no word from the server, as when it stops or the network fails.
+      // Unheard, the client's 'error' would be thrown out of the test as uncaught.
+      await proxy.cut();
+      await expect(sleeping).rejects.toThrow(/ECONNRESET|terminated/);
+      expect(pool.totalCount).toBe(0);
+    } finally {
+      await proxy.close();
+    }
   });
 });

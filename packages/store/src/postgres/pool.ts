@@ -56,15 +56,19 @@ export async function queryLarge<R extends pg.QueryResultRow>(
   params: unknown[],
 ): Promise<pg.QueryResult<R>> {
   const client = await pool.connect();
-  let failure: Error | undefined;
+  let broken = false;
+  // The connection lost mid-query emits 'error' on the client: unheard, it would end the process.
+  const lost = () => (broken = true);
+  client.on('error', lost);
   try {
     return await client.query<R>(sql, params);
   } catch (error) {
-    failure = error as Error;
+    // As pool.query does: a connection that failed a query is closed, not reused.
+    broken = true;
     throw error;
   } finally {
-    // As pool.query does: a connection that failed a query is closed, not reused.
-    client.release(failure);
+    client.off('error', lost);
+    client.release(broken);
   }
 }
 
