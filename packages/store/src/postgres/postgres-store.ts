@@ -119,7 +119,8 @@ const INSERT_DELIVERIES = {
   text: `INSERT INTO deliveries (event_id, integration_id, status, reason, reason_code, identifiers,
       next_attempt_at, created_at, updated_at, retry_from)
     SELECT d.*, now.ms, now.ms, now.ms, now.ms
-    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS d, (SELECT ${NOW_MS_SQL} AS ms) AS now`,
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS d,
+      (SELECT ${NOW_MS_SQL} AS ms) AS now`,
 };
 const ADD_MATCH_QUALITY = {
   name: 'df_add_match_quality',
