@@ -50,26 +50,20 @@ export function createPool(options: PoolOptions): pg.Pool {
  * (13,000 leased messages, 18 MB, in a heap snapshot of a draining worker). A connection checked
  * out first holds only itself.
  */
-export async function queryLarge<R extends pg.QueryResultRow>(
+export function queryLarge<R extends pg.QueryResultRow>(
   pool: pg.Pool,
   sql: string,
   params: unknown[],
 ): Promise<pg.QueryResult<R>> {
-  const client = await pool.connect();
-  let broken = false;
-  // The connection lost mid-query emits 'error' on the client: unheard, it would end the process.
-  const lost = () => (broken = true);
-  client.on('error', lost);
-  try {
-    return await client.query<R>(sql, params);
-  } catch (error) {
-    // As pool.query does: a connection that failed a query is closed, not reused.
-    broken = true;
-    throw error;
-  } finally {
-    client.off('error', lost);
-    client.release(broken);
-  }
+  return onConnection(pool, async (client, spoil) => {
+    try {
+      return await client.query<R>(sql, params);
+    } catch (error) {
+      // As pool.query does: a connection that failed a query is closed, not reused.
+      spoil();
+      throw error;
+    }
+  });
 }
 
 /** A SQL client: the pool, or one connection inside a transaction. */
@@ -81,25 +75,43 @@ const RETRIED_CODES = new Set(['40P01', '40001']);
 /** Runs `work` in a transaction on one connection; commits, or rolls back and rethrows. Retries a lost deadlock. */
 export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
-    const client = await pool.connect();
-    let broken = false;
-    // The connection lost between two statements emits 'error' on the client: unheard, it would end the process.
-    const lost = () => (broken = true);
-    client.on('error', lost);
     try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
+      return await onConnection(pool, async (client, spoil) => {
+        try {
+          await client.query('BEGIN');
+          const result = await work(client);
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          // A connection whose rollback failed is not given to anyone else.
+          await client.query('ROLLBACK').catch(spoil);
+          throw error;
+        }
+      });
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => (broken = true));
       if (attempt < 3 && RETRIED_CODES.has((error as { code?: string }).code ?? '')) continue;
       throw error;
-    } finally {
-      // A connection whose rollback failed is not given to anyone else.
-      client.off('error', lost);
-      client.release(broken);
     }
+  }
+}
+
+/**
+ * Runs `work` on a connection checked out of the pool, and gives it back: closed instead when it
+ * was lost meanwhile or `work` called `spoil`. A connection lost while checked out emits 'error'
+ * on its client: unheard, that would end the process.
+ */
+async function onConnection<T>(pool: pg.Pool, work: (client: pg.PoolClient, spoil: () => void) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  const spoil = () => {
+    broken = true;
+  };
+  client.on('error', spoil);
+  try {
+    return await work(client, spoil);
+  } finally {
+    client.off('error', spoil);
+    client.release(broken);
   }
 }
 
