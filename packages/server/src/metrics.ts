@@ -13,6 +13,7 @@ export interface Metrics {
   skipped: Counter<'integration' | 'reason'>;
   deadLettered: Counter<'integration'>;
   deliveryLatency: Histogram<'integration'>;
+  storeLatency: Histogram;
 }
 
 /** Creates the metrics, with the backlog read from the store at scrape time. */
@@ -50,6 +51,14 @@ export function createMetrics(store: Store): Metrics {
       help: 'From receipt by the collector to acceptance by the destination',
       labelNames: ['integration'],
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
+      registers: [registry],
+    }),
+    // What an acknowledgement waits for: its group commit to start, and to be done. It grows
+    // before anything else when the database falls behind the load.
+    storeLatency: new Histogram({
+      name: 'datafirst_ingest_store_seconds',
+      help: "From handing a request's events to the store to their durable commit (the wait for a group commit and the commit)",
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
   };

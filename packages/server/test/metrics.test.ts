@@ -58,6 +58,10 @@ it('counts received, rejected, delivered and retried events per integration, wit
   expect(sample(text, 'datafirst_deliveries', { status: 'pending' })).toBe(0);
   expect(sample(text, 'datafirst_deliveries', { status: 'delivered' })).toBe(2);
   expect(sample(text, 'datafirst_delivery_latency_seconds_count', { integration })).toBe(2);
+  // One request's events, stored in one append: one wait for a commit, of some time.
+  expect(sample(text, 'datafirst_ingest_store_seconds_count')).toBe(1);
+  expect(sample(text, 'datafirst_ingest_store_seconds_sum')).toBeGreaterThan(0);
+  expect(sample(text, 'datafirst_ingest_store_seconds_bucket', { le: '+Inf' })).toBe(1);
   expect(text).toContain('# TYPE datafirst_deliveries_dead_lettered_total counter');
 });
 

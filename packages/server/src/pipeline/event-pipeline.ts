@@ -93,11 +93,19 @@ export class EventPipeline {
     // People erased with suppression are dropped here, and not counted as stored.
     const { kept, dropped } = await withoutSuppressed(store, events);
     const nothing: AppendResult = { stored: 0, duplicates: 0, duplicateIds: [] };
-    const { stored, duplicates, duplicateIds } = kept.length > 0 ? await store.appendEvents(submission.sourceId, kept) : nothing;
+    const { stored, duplicates, duplicateIds } = kept.length > 0 ? await this.append(submission.sourceId, kept) : nothing;
     metrics.received.inc({ source: submission.sourceId }, stored);
     if (duplicates > 0) metrics.duplicates.inc({ source: submission.sourceId }, duplicates);
     if (rejected.length > 0) metrics.rejected.inc({ reason: 'message' }, rejected.length);
     return { accepted: kept, rejected, stored, duplicates, duplicateIds, suppressed: dropped };
+  }
+
+  /** Appends durably, timing the wait for the commit (`datafirst_ingest_store_seconds`). */
+  private async append(sourceId: string, events: NewEvent[]): Promise<AppendResult> {
+    const started = performance.now();
+    const result = await this.options.store.appendEvents(sourceId, events);
+    this.options.metrics.storeLatency.observe((performance.now() - started) / 1000);
+    return result;
   }
 
   /**
