@@ -48,9 +48,16 @@ const PROPERTY_TRAITS = ['email', 'phone'] as const;
 // traits (identify-style senders), the email and phone of its properties, then the profile
 // earlier identify calls built.
 function traitSources(message: Message, profileTraits: Traits | undefined): TraitRecord[] {
-  const properties = message.properties ?? {};
-  const propertyTraits = Object.fromEntries(PROPERTY_TRAITS.map((key) => [key, properties[key]]));
-  return [message.context?.traits, message.traits, propertyTraits, profileTraits].filter(isRecord);
+  const sources: TraitRecord[] = [];
+  if (isRecord(message.context?.traits)) sources.push(message.context.traits);
+  if (isRecord(message.traits)) sources.push(message.traits);
+  const properties = message.properties;
+  // Only the email and phone of the properties are traits; a record of them only when they are there.
+  if (properties !== undefined && PROPERTY_TRAITS.some((key) => properties[key] !== undefined)) {
+    sources.push(Object.fromEntries(PROPERTY_TRAITS.map((key) => [key, properties[key]])));
+  }
+  if (isRecord(profileTraits)) sources.push(profileTraits);
+  return sources;
 }
 
 /** The name Segment users give Snap's destination in a message's `integrations` options. */
@@ -81,31 +88,36 @@ const FIELDS = {
 /** A person's field as user_data reads it from traits. */
 export type TraitField = keyof typeof FIELDS;
 
-function rawValues(source: TraitRecord, field: TraitField): unknown[] {
+/**
+ * Calls `visit` with each value a source holds for a field, in the order of its trait names (flat
+ * first, then in `address`), until `visit` returns true. A loop rather than a list of the values:
+ * this runs for every field of every event the worker builds, and most fields are absent.
+ */
+function someValue(source: TraitRecord, field: TraitField, visit: (raw: unknown) => boolean): boolean {
   const { keys, address } = FIELDS[field];
-  const nested = isRecord(source.address) ? source.address : {};
-  return [...keys.map((key) => source[key]), ...address.map((key) => nested[key])];
+  for (const key of keys) if (source[key] !== undefined && visit(source[key])) return true;
+  if (address.length === 0 || !isRecord(source.address)) return false;
+  const nested = source.address;
+  for (const key of address) if (nested[key] !== undefined && visit(nested[key])) return true;
+  return false;
 }
 
 /** The first value any source gives that survives normalisation, so a bad value falls back to a good one. */
 function firstValue(sources: TraitRecord[], field: TraitField, normalize: Normalizer): string | undefined {
-  for (const source of sources) {
-    for (const raw of rawValues(source, field)) {
-      const value = normalize(raw);
-      if (value !== undefined) return value;
-    }
-  }
+  let found: string | undefined;
+  const keep = (raw: unknown) => (found = normalize(raw)) !== undefined;
+  for (const source of sources) if (someValue(source, field, keep)) return found;
   return undefined;
 }
 
 /** Every value of the first source that gives any; a trait may hold one value or an array of them. */
 function allValues(sources: TraitRecord[], field: TraitField, normalize: Normalizer): string[] | undefined {
-  for (const source of sources) {
-    for (const raw of rawValues(source, field)) {
-      const values = (Array.isArray(raw) ? raw : [raw]).map(normalize).filter((value) => value !== undefined);
-      if (values.length > 0) return [...new Set(values)];
-    }
-  }
+  let found: string[] = [];
+  const keep = (raw: unknown) => {
+    found = (Array.isArray(raw) ? raw : [raw]).map(normalize).filter((value) => value !== undefined);
+    return found.length > 0;
+  };
+  for (const source of sources) if (someValue(source, field, keep)) return [...new Set(found)];
   return undefined;
 }
 
@@ -162,9 +174,8 @@ export function buildUserData(message: Message, profileTraits: Traits | undefine
 
 /** True when any trait source of the message holds a value for `field`, usable or not. */
 export function hasTrait(message: Message, profileTraits: Traits | undefined, field: TraitField): boolean {
-  return traitSources(message, profileTraits).some((source) =>
-    rawValues(source, field).some((value) => value !== undefined && value !== null && value !== ''),
-  );
+  const given = (value: unknown) => value !== null && value !== '';
+  return traitSources(message, profileTraits).some((source) => someValue(source, field, given));
 }
 
 /**

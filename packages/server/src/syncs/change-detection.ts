@@ -3,11 +3,8 @@ import type { SyncMode, SyncRowState } from '@datafirst/store';
 import type { Mapping, Row } from './mapping.js';
 import { cellText } from './row-values.js';
 
-/** SHA-256 of a text, hex: the one-shot `crypto.hash` where Node has it (20.12+), which skips a Hash object per call. */
-const sha256Hex: (text: string) => string =
-  typeof crypto.hash === 'function'
-    ? (text) => crypto.hash('sha256', text, 'hex')
-    : (text) => crypto.createHash('sha256').update(text).digest('hex');
+/** SHA-256 of a text, hex: the one-shot `crypto.hash`, which skips a Hash object per call. */
+const sha256Hex = (text: string): string => crypto.hash('sha256', text, 'hex');
 
 /**
  * A function that hashes a row's mapped columns (in mapping order), so that a run can tell a
