@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isJsonObject } from './json-object.js';
 
 /**
  * A schema compiled once into plain functions, for the hot path: it answers what the schema's
@@ -206,10 +207,6 @@ function withChecks(node: Node, checks: Check[] | undefined): Node {
   };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A plain object, as JSON makes them: anything else (class instances, odd prototypes) is left to Zod. */
 function isPlain(value: Record<string, unknown>): boolean {
   const prototype = Object.getPrototypeOf(value) as unknown;
@@ -248,7 +245,7 @@ function objectNode(def: Definition): Node {
         }`
       : '';
   const body = `return function parseObject(input) {
-      if (!isObject(input)) return FAIL;
+      if (!isJsonObject(input)) return FAIL;
       if (!isPlain(input)) return BAIL;
       const output = {};
       let value;
@@ -258,8 +255,10 @@ function objectNode(def: Definition): Node {
       return output;
     };`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the code is made from the schema's own keys, each a JSON string literal
-  const make = new Function('nodes', 'declared', 'isObject', 'isPlain', 'FAIL', 'BAIL', body) as (...parts: unknown[]) => Node;
-  return make(nodes, new Set(keys), isObject, isPlain, FAIL, BAIL);
+  const make = new Function('nodes', 'declared', 'isJsonObject', 'isPlain', 'FAIL', 'BAIL', body) as (
+    ...parts: unknown[]
+  ) => Node;
+  return make(nodes, new Set(keys), isJsonObject, isPlain, FAIL, BAIL);
 }
 
 function recordNode(def: Definition): Node {
@@ -270,7 +269,7 @@ function recordNode(def: Definition): Node {
   }
   const valueNode = compile(def.valueType);
   return (input) => {
-    if (!isObject(input)) return FAIL;
+    if (!isJsonObject(input)) return FAIL;
     if (!isPlain(input)) return BAIL;
     const output: Record<string, unknown> = {};
     // Zod reads every own enumerable key, symbols too (and refuses those): JSON makes none.
@@ -316,7 +315,7 @@ function discriminatedNode(def: Definition): Node {
     for (const value of tag.values ?? []) byValue.set(value, node);
   }
   return (input) => {
-    if (!isObject(input)) return FAIL;
+    if (!isJsonObject(input)) return FAIL;
     const option = byValue.get(input[discriminator]);
     return option ? option(input) : FAIL;
   };

@@ -9,6 +9,7 @@ export type {
   SnapchatContext,
   Traits,
 } from './message.js';
+export { isJsonObject } from './json-object.js';
 export { LIMITS } from './limits.js';
 export { MESSAGE_TYPES } from './message.js';
 export { messageSchema, validateMessage } from './schema.js';

@@ -173,6 +173,30 @@ describe('POST /v1/batch', () => {
     expect(await res.json()).toEqual({ success: false, error: 'batch: must be an array of messages' });
   });
 
+  it("gives each message the batch's context, its own keys winning, and refuses a message whose context is not an object", async () => {
+    const res = await collector.post('/v1/batch', {
+      writeKey: WRITE_KEY,
+      context: { locale: 'en-GB', timezone: 'Europe/London' },
+      batch: [
+        track('ctx-own', { context: { locale: 'fr-FR' } }),
+        track('ctx-none'),
+        // Spread into the batch's context, this string would become 60,000 keys, one per character.
+        track('ctx-string', { context: 'x'.repeat(60_000) }),
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      success: true,
+      accepted: 2,
+      rejected: [{ index: 2, messageId: 'ctx-string', errors: ['context: Invalid input: expected object, received string'] }],
+    });
+    const listed = await collector.admin('/v1/admin/events?limit=500');
+    const { events } = (await listed.json()) as { events: { message: { messageId: string; context: object } }[] };
+    const contextOf = (id: string) => events.find((event) => event.message.messageId === id)?.message.context;
+    expect(contextOf('ctx-own')).toMatchObject({ locale: 'fr-FR', timezone: 'Europe/London' });
+    expect(contextOf('ctx-none')).toMatchObject({ locale: 'en-GB', timezone: 'Europe/London' });
+  });
+
   it('stores a repeated messageId once and still answers 200', async () => {
     await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: [track('dup-1')] });
     const again = await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: [track('dup-1')] });

@@ -175,15 +175,18 @@ describe('no double counting', () => {
       anonymousId: 'attacker',
       properties: { revenue: 0.01 },
     };
-    const ingest = await collector.post('/v1/batch', { writeKey, batch: [forged, { ...forged, messageId: 'PB:ORDER-5001' }] });
+    // The schema trims ids, so one with a blank before the prefix would be stored under it too.
+    const variants = [forged, { ...forged, messageId: 'PB:ORDER-5001' }, { ...forged, messageId: ' \tpb:ORDER-5001' }];
+    const ingest = await collector.post('/v1/batch', { writeKey, batch: variants });
     expect(ingest.status).toBe(400);
     expect(await ingest.json()).toEqual({
       success: false,
-      error: 'no valid message: all 2 were invalid',
+      error: 'no valid message: all 3 were invalid',
       accepted: 0,
       rejected: [
         { index: 0, messageId: 'pb:ORDER-5001', errors: ['messageId: ids starting with "pb:" are made by the server'] },
         { index: 1, messageId: 'PB:ORDER-5001', errors: ['messageId: ids starting with "pb:" are made by the server'] },
+        { index: 2, messageId: ' \tpb:ORDER-5001', errors: ['messageId: ids starting with "pb:" are made by the server'] },
       ],
     });
     const real = await postback(collector, {

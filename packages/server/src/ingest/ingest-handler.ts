@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LIMITS, type EnrichedMessage } from '@datafirst/protocol';
+import { isJsonObject, LIMITS, type EnrichedMessage } from '@datafirst/protocol';
 import type { LimitStore } from '@datafirst/store';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
@@ -236,12 +236,14 @@ async function handle(
     cookies: parseCookies(req.headers.cookie),
     gpc: req.headers['sec-gpc'] === '1',
   };
-  const batchContext = typeof body.context === 'object' && body.context !== null ? body.context : undefined;
-  // A batch's context applies to each of its messages; a message's own context wins per key.
+  const batchContext = isJsonObject(body.context) ? body.context : undefined;
+  // A batch's context applies to each of its messages; a message's own context wins per key. A
+  // message whose context is not an object is left as it came, for validation to refuse: spread,
+  // a string would become an object of one key per character.
   const messages = raw.map((input) => ({
     input:
-      batchContext && typeof input === 'object' && input !== null
-        ? { ...input, context: { ...batchContext, ...((input as { context?: object }).context ?? {}) } }
+      batchContext && isJsonObject(input) && (input.context === undefined || isJsonObject(input.context))
+        ? { ...input, context: { ...batchContext, ...input.context } }
         : input,
   }));
   const { accepted, rejected } = await options.pipeline.submit({

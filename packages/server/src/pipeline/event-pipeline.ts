@@ -151,20 +151,21 @@ type Validated = { ok: true; message: Message } | { ok: false; error: MessageErr
 function validate(input: unknown, index: number, maxBytes: number, bodyBytes = Infinity, serverMade = false): Validated {
   const messageId = (input as { messageId?: unknown } | null)?.messageId;
   const id = typeof messageId === 'string' ? messageId : undefined;
-  const reserved = id === undefined || serverMade ? undefined : reservedPrefixOf(id);
+  if (bodyBytes > maxBytes && jsonBytesAtMost(input) > maxBytes && Buffer.byteLength(JSON.stringify(input ?? null)) > maxBytes) {
+    return { ok: false, error: { index, messageId: id, errors: [`message: larger than ${maxBytes} bytes`] } };
+  }
+  const result = validateMessage(input);
+  if (!result.ok) return { ok: false, error: { index, messageId: id, errors: result.errors } };
+  // The id as it is stored, once the schema has trimmed it: " pb:T2" would be stored as "pb:T2".
+  const stored = result.message.messageId;
+  const reserved = stored === undefined || serverMade ? undefined : reservedPrefixOf(stored);
   if (reserved !== undefined) {
     return {
       ok: false,
       error: { index, messageId: id, errors: [`messageId: ids starting with "${reserved}" are made by the server`] },
     };
   }
-  if (bodyBytes > maxBytes && jsonBytesAtMost(input) > maxBytes && Buffer.byteLength(JSON.stringify(input ?? null)) > maxBytes) {
-    return { ok: false, error: { index, messageId: id, errors: [`message: larger than ${maxBytes} bytes`] } };
-  }
-  const result = validateMessage(input);
-  return result.ok
-    ? { ok: true, message: result.message }
-    : { ok: false, error: { index, messageId: id, errors: result.errors } };
+  return { ok: true, message: result.message };
 }
 
 /**
