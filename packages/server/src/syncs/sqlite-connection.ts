@@ -47,17 +47,25 @@ async function* sqliteRows(db: Database.Database, query: string, batchSize: numb
     throw new WarehouseError(`the query failed: ${(error as Error).message}`);
   }
   if (!statement.reader) throw new WarehouseError('the query returns no rows: give a SELECT');
+  // `DELETE … RETURNING *` returns rows too; the file is open read-only, so it would fail as it ran.
+  if (!statement.readonly) throw new WarehouseError('the query writes: give a SELECT (a warehouse is only read)');
   const columns = statement.columns().map((column) => column.name);
   let rows: Row[] = [];
   let yielded = false;
   // Safe integers: a 64-bit key must not lose digits (it is the row's identity).
-  for (const row of statement.safeIntegers(false).iterate()) {
-    rows.push(row);
-    if (rows.length >= batchSize) {
-      yielded = true;
-      yield { columns, rows };
-      rows = [];
+  try {
+    for (const row of statement.safeIntegers(false).iterate()) {
+      rows.push(row);
+      if (rows.length >= batchSize) {
+        yielded = true;
+        yield { columns, rows };
+        rows = [];
+      }
     }
+  } catch (error) {
+    // What the query meets as it runs (a division by zero, a busy file) is the query's failure.
+    if (error instanceof Database.SqliteError) throw new WarehouseError(`the query failed: ${error.message}`);
+    throw error;
   }
   if (rows.length > 0 || !yielded) yield { columns, rows };
 }

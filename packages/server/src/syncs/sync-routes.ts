@@ -39,7 +39,9 @@ const CREATE_FIELDS = [
 const PATCH_FIELDS = ['name', 'query', 'primary_key', 'mapping', 'action_source', 'mode', 'schedule', 'enabled'];
 const MAX_RUNS_LISTED = 100;
 
-const isCsv = (req: Request) => req.is('text/csv') !== false && req.is('text/csv') !== null;
+// By the header alone: Express's req.is answers null for a request without a body, and an empty
+// file is a CSV file, to be refused for being empty rather than for its type.
+const isCsv = (req: Request) => /^text\/csv\s*(;|$)/i.test(req.headers['content-type'] ?? '');
 
 /** Syncs: create (after checking the query and its columns), list, read, update, delete; run, runs, preview, upload. */
 export function syncRoutes(options: SyncRoutesOptions): Router {
@@ -217,6 +219,12 @@ export function syncRoutes(options: SyncRoutesOptions): Router {
     route(async (req, res) => {
       const sync = await findSync(req);
       if (!sync) return void res.status(404).json({ error: 'sync not found' });
+      if (sync.kind !== 'csv') {
+        req.resume();
+        return void res
+          .status(400)
+          .json({ error: 'a warehouse sync runs its query: POST /v1/admin/syncs/:id/run (files are for CSV syncs)' });
+      }
       if (!isCsv(req))
         return void res.status(415).json({ error: 'send the file with Content-Type: text/csv (UTF-8, a header row)' });
       const requested = await runner.upload(sync, req);
