@@ -20,6 +20,16 @@ export async function call(collector: TestCollector, method: string, path: strin
   return answer(await collector.admin(path, { method, body: body === undefined ? undefined : JSON.stringify(body) }));
 }
 
+/**
+ * Marks a source server-side (its write key secret: its identify calls may write a user id's
+ * profile) or a browser source; by default the test collector's own source.
+ */
+export async function setServerSide(collector: TestCollector, serverSide: boolean, sourceId?: string): Promise<void> {
+  const id = sourceId ?? (await call(collector, 'GET', '/v1/admin/sources')).body.sources[0].id;
+  const changed = await call(collector, 'PATCH', `/v1/admin/sources/${id}`, { server_side: serverSide });
+  expect(changed).toMatchObject({ status: 200, body: { server_side: serverSide } });
+}
+
 /** Calls a path with no credentials at all. */
 export async function anonymous(
   collector: TestCollector,

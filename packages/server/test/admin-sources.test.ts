@@ -28,6 +28,7 @@ describe('POST /v1/admin/sources', () => {
       previous_key_expires_at: null,
       allowed_origins: [],
       rate_limit_rps: null,
+      server_side: false,
       integrations: 0,
       created_at: expect.any(String),
       snippet: expect.stringContaining(body.write_key),
@@ -95,6 +96,7 @@ describe('GET /v1/admin/sources', () => {
       previous_key_expires_at: null,
       allowed_origins: [],
       rate_limit_rps: null,
+      server_side: false,
       integrations: 1,
       created_at: expect.any(String),
     });
@@ -129,8 +131,8 @@ describe('PATCH /v1/admin/sources/:id', () => {
     expect(await call(collector, 'PATCH', `/v1/admin/sources/${source.id}`, {})).toEqual({
       status: 400,
       body: {
-        error: 'name, allowed_origins or rate_limit_rps: give at least one to change',
-        errors: ['name, allowed_origins or rate_limit_rps: give at least one to change'],
+        error: 'name, allowed_origins, rate_limit_rps or server_side: give at least one to change',
+        errors: ['name, allowed_origins, rate_limit_rps or server_side: give at least one to change'],
       },
     });
     expect((await call(collector, 'PATCH', `/v1/admin/sources/${source.id}`, { name: '' })).status).toBe(400);
@@ -168,6 +170,20 @@ describe('source settings: allowed_origins and rate_limit_rps', () => {
     });
     expect((await call(collector, 'PATCH', path, { rate_limit_rps: 0 })).status).toBe(400);
     expect((await call(collector, 'PATCH', path, { rate_limit_rps: '5' })).status).toBe(400);
+  });
+
+  it('marks a source server-side, whose write key is secret, and refuses what is not true or false', async () => {
+    const source = await createSource(collector, 'Backend');
+    const path = `/v1/admin/sources/${source.id}`;
+    expect((await call(collector, 'PATCH', path, { server_side: true })).body).toMatchObject({ server_side: true });
+    expect((await call(collector, 'GET', path)).body).toMatchObject({ server_side: true });
+    expect(await call(collector, 'PATCH', path, { server_side: 'yes' })).toEqual({
+      status: 400,
+      body: {
+        error: 'server_side: true for a source whose write key stays on servers, false for a browser source',
+        errors: ['server_side: true for a source whose write key stays on servers, false for a browser source'],
+      },
+    });
   });
 });
 

@@ -1,5 +1,6 @@
 import { startSnapchatMock, type SnapchatMock } from '@datafirst/snapchat';
 import { expect } from 'vitest';
+import { setServerSide } from './admin-helpers.js';
 import { createIntegration, IP, receivedEvents, settledEvents, sha256, UA } from './snapchat-harness.js';
 import { startTestCollector, type TestCollector } from './start-collector.js';
 
@@ -30,9 +31,15 @@ export async function startClientWorld(pixels: string[]): Promise<ClientWorld> {
   };
 }
 
-/** A source with one Snapchat integration for `pixel`; its write key is what the client is given. */
-export function createPixelSource(world: ClientWorld, name: string, pixel: string) {
-  return createIntegration(world.collector, name, { pixel_id: pixel, access_token: TOKEN, api_version: 'v3' });
+/**
+ * A server-side source (these libraries run on a backend, whose write key is secret, so its
+ * identify calls may write a user's profile) with one Snapchat integration for `pixel`; its write
+ * key is what the client is given.
+ */
+export async function createPixelSource(world: ClientWorld, name: string, pixel: string) {
+  const created = await createIntegration(world.collector, name, { pixel_id: pixel, access_token: TOKEN, api_version: 'v3' });
+  await setServerSide(world.collector, true, created.sourceId);
+  return created;
 }
 
 /** What every client sends: identify, page, screen, group, alias, purchase, in this order (as each library spells them). */

@@ -1,10 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setServerSide } from './admin-helpers.js';
 import { startTestCollector, WRITE_KEY, type TestCollector } from './start-collector.js';
 
 let collector: TestCollector;
 beforeAll(async () => {
   collector = await startTestCollector(['--no-worker']);
+  // A backend's source: its identify calls build the user's profile, which erasure must delete too.
+  await setServerSide(collector, true);
 });
 afterAll(() => collector.stopAndClean());
 

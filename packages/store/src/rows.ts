@@ -22,6 +22,7 @@ export interface SourceRow {
   /** JSON array of origins. */
   allowed_origins: string;
   rate_limit_rps: number | null;
+  server_side: BooleanColumn;
 }
 
 export interface IntegrationRow<Bool extends BooleanColumn = BooleanColumn> {
@@ -96,6 +97,7 @@ export function toSource(row: SourceRow, secrets: SealedSecrets, now: number): S
     createdAt: iso(row.created_at),
     allowedOrigins: JSON.parse(row.allowed_origins) as string[],
     rateLimitRps: row.rate_limit_rps,
+    serverSide: isTrue(row.server_side),
     ...(expires !== null && expires > now ? { previousKeyExpiresAt: iso(expires) } : {}),
   };
 }

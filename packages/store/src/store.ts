@@ -18,6 +18,12 @@ export interface Source {
   allowedOrigins: string[];
   /** Most ingest requests a second; null: no limit (the default: a site never throttles its own traffic). */
   rateLimitRps: number | null;
+  /**
+   * True for a source whose write key stays on servers, never in a page: its identify calls may
+   * write a user id's profile and its alias calls link profiles. False (the default) for a browser
+   * source, whose key anyone can read: its calls add traits to their own anonymous id only.
+   */
+  serverSide: boolean;
 }
 
 /** What an admin may change of a source; a field left out stays as it is. */
@@ -25,6 +31,7 @@ export interface SourceChanges {
   name?: string;
   allowedOrigins?: string[];
   rateLimitRps?: number | null;
+  serverSide?: boolean;
 }
 
 /** A destination attached to a source: one account of one ad platform. */

@@ -29,6 +29,7 @@ function sourceJson(source: Source, integrations: number) {
     previous_key_expires_at: source.previousKeyExpiresAt ?? null,
     allowed_origins: source.allowedOrigins,
     rate_limit_rps: source.rateLimitRps,
+    server_side: source.serverSide,
     integrations,
     created_at: source.createdAt,
   };
@@ -117,13 +118,21 @@ export function sourceRoutes(options: SourceRoutesOptions): Router {
     '/sources/:id',
     route(async (req, res) => {
       const body = objectBody(req.body);
-      const errors = knownFields(body, ['name', 'allowed_origins', 'rate_limit_rps'], ['id', 'write_key', 'created_at']);
+      const errors = knownFields(
+        body,
+        ['name', 'allowed_origins', 'rate_limit_rps', 'server_side'],
+        ['id', 'write_key', 'created_at'],
+      );
       const changes: SourceChanges = {};
       if (body.name !== undefined) changes.name = checkName(body.name, errors);
       if (body.allowed_origins !== undefined) changes.allowedOrigins = checkOrigins(body.allowed_origins, errors);
       if (body.rate_limit_rps !== undefined) changes.rateLimitRps = checkRate(body.rate_limit_rps, errors);
+      if (body.server_side !== undefined) {
+        if (typeof body.server_side === 'boolean') changes.serverSide = body.server_side;
+        else errors.push('server_side: true for a source whose write key stays on servers, false for a browser source');
+      }
       if (Object.keys(changes).length === 0 && errors.length === 0) {
-        errors.push('name, allowed_origins or rate_limit_rps: give at least one to change');
+        errors.push('name, allowed_origins, rate_limit_rps or server_side: give at least one to change');
       }
       throwIfAny(errors);
       const source = await store.admin.updateSource(String(req.params.id), changes);

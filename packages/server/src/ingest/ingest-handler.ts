@@ -253,7 +253,7 @@ async function handle(
     batchSentAt: typeof body.sentAt === 'string' ? body.sentAt : undefined,
     bodyBytes: bytes.length,
     messages,
-    fromBrowser,
+    publicWriteKey: !source.serverSide,
   });
 
   setIdentityCookies(res, accepted.at(-1)?.message, facts.cookies, {

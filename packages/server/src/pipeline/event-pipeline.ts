@@ -49,12 +49,13 @@ export interface Submission {
    */
   serverMade?: boolean;
   /**
-   * True when a browser sent the messages (the request had an Origin): a browser's write key is
-   * public, so its identify calls may add traits to its own anonymous id only, never to a user id's
-   * profile (anyone could attach their email to someone else's purchases), and its alias calls link
-   * no profiles. Server-side senders, whose key is secret, are trusted with user ids.
+   * True when the messages came with a browser source's write key, which is public (it is in
+   * every page, and a script can send it without a browser's Origin): their identify calls may add
+   * traits to their own anonymous id only, never to a user id's profile (anyone could attach their
+   * email to someone else's purchases), and their alias calls link no profiles. A server-side
+   * source's key is secret, so its senders are trusted with user ids, as are the server's own events.
    */
-  fromBrowser?: boolean;
+  publicWriteKey?: boolean;
 }
 
 export interface SubmissionResult {
@@ -139,7 +140,7 @@ export class EventPipeline {
       const message = enrichMessage(checked.message, submission.facts, enrichOptions);
       const integrations = item.integrations ?? (sourceIntegrations ??= await directory.integrationsOf(submission.sourceId));
       const deliveries = routeDeliveries(message, integrations, destinations, item.skip);
-      events.push(submission.fromBrowser ? { message, deliveries, anonymousProfileOnly: true } : { message, deliveries });
+      events.push(submission.publicWriteKey ? { message, deliveries, anonymousProfileOnly: true } : { message, deliveries });
     }
     return { accepted: events, rejected };
   }

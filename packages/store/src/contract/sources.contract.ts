@@ -105,6 +105,17 @@ export function describeSources(createDatabase: CreateTestDatabase): void {
       expect(await store.findSourceByWriteKey(source.writeKey)).toMatchObject({ allowedOrigins: origins, rateLimitRps: null });
     });
 
+    it('starts every source as a browser source, and marks one server-side (its key secret) and back', async () => {
+      const { store } = under;
+      const { source } = await sourceWithIntegration(store);
+      expect(source.serverSide).toBe(false);
+      expect(await store.admin.updateSource(source.id, { serverSide: true })).toEqual({ ...source, serverSide: true });
+      expect(await store.findSourceByWriteKey(source.writeKey)).toMatchObject({ serverSide: true });
+      // Another change leaves it as it is.
+      expect(await store.admin.updateSource(source.id, { name: 'Backend' })).toMatchObject({ serverSide: true });
+      expect(await store.admin.updateSource(source.id, { serverSide: false })).toMatchObject({ serverSide: false });
+    });
+
     it('deletes a source with its integrations and its events, whose raw PII goes with them', async () => {
       const { store } = under;
       const { source, integration } = await sourceWithIntegration(store);

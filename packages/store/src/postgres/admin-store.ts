@@ -37,7 +37,7 @@ export class PostgresAdminStore implements AdminStore {
   async updateSource(id: string, changes: SourceChanges): Promise<Source | undefined> {
     const { rows } = await this.pool.query<SourceRow & { now: number }>(
       `UPDATE sources SET name = coalesce($2, name), allowed_origins = coalesce($3, allowed_origins),
-         rate_limit_rps = CASE WHEN $5 THEN $4 ELSE rate_limit_rps END
+         rate_limit_rps = CASE WHEN $5 THEN $4 ELSE rate_limit_rps END, server_side = coalesce($6, server_side)
        WHERE id = $1 RETURNING *, ${NOW_MS_SQL} AS now`,
       [
         id,
@@ -45,6 +45,7 @@ export class PostgresAdminStore implements AdminStore {
         changes.allowedOrigins ? JSON.stringify(changes.allowedOrigins) : null,
         changes.rateLimitRps ?? null,
         changes.rateLimitRps !== undefined,
+        changes.serverSide ?? null,
       ],
     );
     return rows[0] && toSource(rows[0], this.secrets, rows[0].now);

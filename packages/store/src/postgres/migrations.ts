@@ -9,6 +9,7 @@ import {
   SCHEMA_V7_ATTEMPTS_GO_WITH_THEIR_DELIVERIES,
   SCHEMA_V8_STATUS_INDEX_FOR_THE_FEW,
   SCHEMA_V9_LANE_RESTS,
+  SCHEMA_V10_SERVER_SIDE_SOURCES,
 } from './schema.js';
 
 /** One schema change. */
@@ -52,6 +53,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     sql: SCHEMA_V8_STATUS_INDEX_FOR_THE_FEW,
   },
   { version: 9, name: 'a Retry-After rests the lane whoever owns it', sql: SCHEMA_V9_LANE_RESTS },
+  { version: 10, name: 'sources: server-side ones, whose write key is secret', sql: SCHEMA_V10_SERVER_SIDE_SOURCES },
 ];
 
 /**

@@ -541,3 +541,11 @@ export const SCHEMA_V9_LANE_RESTS = `
     until           bigint NOT NULL
   );
 `;
+
+/**
+ * Version 10: whether a source's write key is secret (kept on servers) or public (in pages): a
+ * server-side source's identify and alias calls are trusted with user ids, a browser source's not.
+ */
+export const SCHEMA_V10_SERVER_SIDE_SOURCES = `
+  ALTER TABLE sources ADD COLUMN server_side boolean NOT NULL DEFAULT false;
+`;

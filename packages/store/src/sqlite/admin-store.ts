@@ -22,6 +22,7 @@ import type { SealedSecrets } from '../sealed-secrets.js';
 import type { Source, SourceChanges } from '../store.js';
 import type { DatabaseClock } from './clock.js';
 import { readDailyOutcomes } from './daily-outcomes.js';
+import { flag } from './columns.js';
 import { toSource, type SourceRow } from '../rows.js';
 import { writeKeyColumns } from './sealed-rows.js';
 
@@ -56,9 +57,20 @@ export class SqliteAdminStore implements AdminStore {
 
   async updateSource(id: string, changes: SourceChanges): Promise<Source | undefined> {
     const changed = this.db
-      .prepare<{ id: string; name: string | null; origins: string | null; rps: number | null; setRps: number }, never>(
+      .prepare<
+        {
+          id: string;
+          name: string | null;
+          origins: string | null;
+          rps: number | null;
+          setRps: number;
+          serverSide: number | null;
+        },
+        never
+      >(
         `UPDATE sources SET name = coalesce(@name, name), allowed_origins = coalesce(@origins, allowed_origins),
-           rate_limit_rps = CASE WHEN @setRps THEN @rps ELSE rate_limit_rps END
+           rate_limit_rps = CASE WHEN @setRps THEN @rps ELSE rate_limit_rps END,
+           server_side = coalesce(@serverSide, server_side)
          WHERE id = @id`,
       )
       .run({
@@ -67,6 +79,7 @@ export class SqliteAdminStore implements AdminStore {
         origins: changes.allowedOrigins ? JSON.stringify(changes.allowedOrigins) : null,
         rps: changes.rateLimitRps ?? null,
         setRps: changes.rateLimitRps === undefined ? 0 : 1,
+        serverSide: changes.serverSide === undefined ? null : flag(changes.serverSide),
       }).changes;
     return changed > 0 ? this.source(id) : undefined;
   }

@@ -13,6 +13,7 @@ import { EMAIL_KEY_MIGRATION } from './email-key-migration.js';
 import { SHARED_STATE_MIGRATION } from './shared-state-migration.js';
 import { DELIVERY_PAYLOADS_MIGRATION } from './delivery-payloads-migration.js';
 import { LANE_RESTS_MIGRATION } from './lane-rests-migration.js';
+import { SERVER_SIDE_SOURCES_MIGRATION } from './server-side-sources-migration.js';
 
 /** One schema change. */
 export interface Migration {
@@ -160,4 +161,5 @@ export const MIGRATIONS: readonly Migration[] = [
   SHARED_STATE_MIGRATION,
   DELIVERY_PAYLOADS_MIGRATION,
   LANE_RESTS_MIGRATION,
+  SERVER_SIDE_SOURCES_MIGRATION,
 ];

@@ -339,6 +339,7 @@ class SqliteStore implements Store {
       created_at: this.now(),
       allowed_origins: '[]',
       rate_limit_rps: null,
+      server_side: 0,
     };
     this.db
       .prepare<SourceRow, never>(
