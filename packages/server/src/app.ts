@@ -6,7 +6,7 @@ import type { Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import { adminRouter } from './admin/admin-router.js';
 import { adminUi } from './admin/admin-ui.js';
-import { asExpressError, errorStatus } from './express-error.js';
+import { asExpressError, bodyErrorReason, errorStatus } from './express-error.js';
 import { createIngestHandler } from './ingest/ingest-handler.js';
 import { smartLinks } from './links/smart-links.js';
 import type { Metrics } from './metrics.js';
@@ -141,12 +141,7 @@ function withFallbacks(app: Express, options: AppOptions): Express {
   app.use(((thrown: unknown, _req, res, _next) => {
     const error = asExpressError(thrown);
     const status = errorStatus(error);
-    const reason =
-      error.type === 'entity.too.large'
-        ? `request body larger than ${String(error.limit)} bytes`
-        : status === 500
-          ? 'internal error'
-          : String(error.message);
+    const reason = bodyErrorReason(error) ?? (status === 500 ? 'internal error' : String(error.message));
     if (status === 500) options.logger.error({ err: thrown }, 'request failed');
     res.status(status).json({ success: false, error: reason });
   }) as express.ErrorRequestHandler);

@@ -18,3 +18,13 @@ export function asExpressError(error: unknown): ExpressError {
 export function errorStatus(error: ExpressError): number {
   return typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
 }
+
+/**
+ * Why a body parser refused a request body, as every JSON API of ours says it: malformed JSON, or
+ * a body over the limit; undefined for any other error.
+ */
+export function bodyErrorReason(error: ExpressError): string | undefined {
+  if (error.type === 'entity.parse.failed') return `malformed JSON: ${String(error.message)}`;
+  if (error.type === 'entity.too.large') return `request body larger than ${String(error.limit)} bytes`;
+  return undefined;
+}

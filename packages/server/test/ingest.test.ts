@@ -39,11 +39,13 @@ describe('POST /v1/batch', () => {
     expect(await storedMessageIds()).toContain('plain-1');
   });
 
-  it('takes the write key as the Basic auth user or as ?writeKey=', async () => {
+  it('takes the write key as the Basic auth user (the scheme in any case) or as ?writeKey=', async () => {
     const basic = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
     expect((await collector.post('/v1/batch', { batch: [track('basic-1')] }, { authorization: basic })).status).toBe(200);
+    const lower = basic.replace('Basic', 'basic');
+    expect((await collector.post('/v1/batch', { batch: [track('basic-2')] }, { authorization: lower })).status).toBe(200);
     expect((await collector.post(`/v1/batch?writeKey=${WRITE_KEY}`, { batch: [track('query-1')] })).status).toBe(200);
-    expect(await storedMessageIds()).toEqual(expect.arrayContaining(['basic-1', 'query-1']));
+    expect(await storedMessageIds()).toEqual(expect.arrayContaining(['basic-1', 'basic-2', 'query-1']));
   });
 
   it("answers malformed JSON with 400 and the parser's reason, and stores nothing", async () => {
@@ -195,6 +197,33 @@ describe('POST /v1/batch', () => {
     const contextOf = (id: string) => events.find((event) => event.message.messageId === id)?.message.context;
     expect(contextOf('ctx-own')).toMatchObject({ locale: 'fr-FR', timezone: 'Europe/London' });
     expect(contextOf('ctx-none')).toMatchObject({ locale: 'en-GB', timezone: 'Europe/London' });
+  });
+
+  it('refuses a message holding the NUL character, wherever it is, and keeps the rest of the batch', async () => {
+    const body = JSON.stringify({
+      writeKey: WRITE_KEY,
+      batch: [
+        track('nul-name', { event: 'Product\u0000Viewed' }),
+        track('nul-deep', { properties: { sku: ['a', 'b\u0000'] } }),
+        track('nul-none'),
+      ],
+    });
+    expect(body).toContain('\\u0000');
+    const res = await collector.post('/v1/batch', body);
+    expect(res.status).toBe(200);
+    const refused =
+      'message: holds the NUL character (\\u0000), which no string of an event may hold (PostgreSQL cannot store it, and no destination wants it)';
+    expect(await res.json()).toEqual({
+      success: true,
+      accepted: 1,
+      rejected: [
+        { index: 0, messageId: 'nul-name', errors: [refused] },
+        { index: 1, messageId: 'nul-deep', errors: [refused] },
+      ],
+    });
+    const stored = await storedMessageIds();
+    expect(stored).toContain('nul-none');
+    expect(stored).not.toContain('nul-name');
   });
 
   it('stores a repeated messageId once and still answers 200', async () => {

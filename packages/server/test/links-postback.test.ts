@@ -127,6 +127,18 @@ describe('postback errors', () => {
       'value: "1,50" is not an amount; use digits and a decimal point, like 9.99',
     ]);
   });
+
+  it('answers malformed JSON with 400 saying so, and no answer of it may be cached', async () => {
+    const { key } = await clickedLink('bad-json');
+    const res = await fetch(`${collector.url}/v1/postback?key=${key}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"click_id": ',
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(((await res.json()) as { error: string }).error).toMatch(/^malformed JSON: /);
+  });
 });
 
 describe('no double counting', () => {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FAN_IP,
@@ -86,6 +87,25 @@ describe('GET /go/:id', () => {
       ['sub1', expect.stringMatching(/^[A-Za-z0-9]{16}$/)],
     ]);
     expect((await clicksOf(link.id))[0].sc_click_id).toBe('lower');
+  });
+
+  it('ends the query at a raw # a client sent, so the click id reaches the offer in its query', async () => {
+    const { link } = await pixelLink('fragment');
+    // fetch and browsers drop a fragment before sending; a raw request can still carry one.
+    const url = new URL(link.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () =>
+        socket.write(
+          `GET ${url.pathname}?x=1#y HTTP/1.1\r\nHost: ${url.host}\r\nUser-Agent: ${FAN_UA}\r\nConnection: close\r\n\r\n`,
+        ),
+      );
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    const location = /^location: (.*)$/im.exec(answer)?.[1]?.trim();
+    expect(location).toMatch(/^https:\/\/offer\.example\/land\?aff=7&x=1&df_click_id=[A-Za-z0-9]{16}$/);
   });
 
   it('answers an unknown link with a plain 404 page and never redirects, whatever the query asks', async () => {

@@ -4,7 +4,7 @@ import type { Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import type { SourceDirectory } from '../source-directory.js';
 import { requireAdmin, type AdminAuthOptions } from './admin-auth.js';
-import { asExpressError, errorStatus } from '../express-error.js';
+import { asExpressError, bodyErrorReason, errorStatus } from '../express-error.js';
 import { BadRequest } from './admin-input.js';
 import { AdminSessions } from './admin-session.js';
 import { erasureRoutes } from './erasure-routes.js';
@@ -81,11 +81,9 @@ function adminErrors(logger: Logger | undefined): ErrorRequestHandler {
   return (thrown: unknown, req, res, _next) => {
     if (thrown instanceof BadRequest) return void res.status(400).json({ error: thrown.message, errors: thrown.errors });
     const error = asExpressError(thrown);
-    if (error.type === 'entity.parse.failed')
-      return void res.status(400).json({ error: `malformed JSON: ${String(error.message)}` });
-    if (error.type === 'entity.too.large')
-      return void res.status(413).json({ error: `request body larger than ${String(error.limit)} bytes` });
     const status = errorStatus(error);
+    const bodyError = bodyErrorReason(error);
+    if (bodyError !== undefined) return void res.status(status).json({ error: bodyError });
     if (status === 500) logger?.error({ err: thrown, method: req.method, path: req.path }, 'admin request failed');
     res.status(status).json({ error: status === 500 ? 'internal error' : String(error.message) });
   };

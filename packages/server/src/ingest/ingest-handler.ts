@@ -86,6 +86,11 @@ export function createIngestHandler(options: IngestOptions): IngestHandler {
           reply(res, error.status, { success: false, error: error.message }, error instanceof IngestError ? error.headers : {});
           return;
         }
+        // A client that went away mid-body is no failure of ours: nothing was read, nothing is owed.
+        if (req.readableAborted) {
+          options.logger.debug({ err: error }, 'ingest request aborted by the client');
+          return;
+        }
         options.logger.error({ err: error }, 'ingest failed');
         // Nothing was acknowledged: the sender keeps the events and retries.
         reply(res, 503, { success: false, error: 'could not store the events; retry later' }, { 'retry-after': '5' });
@@ -208,7 +213,8 @@ async function handle(
   options: IngestOptions,
   limiter: SourceRateLimiter,
 ): Promise<void> {
-  const body = parseBody(decodeBody(bytes), endpoint, options.maxJsonDepth ?? LIMITS.maxJsonDepth);
+  const text = decodeBody(bytes);
+  const body = parseBody(text, endpoint, options.maxJsonDepth ?? LIMITS.maxJsonDepth);
   const writeKey = writeKeyOf(req.headers, body, writeKeyInQuery(query));
   if (!writeKey)
     throw new IngestError(401, 'missing write key: send it as the Basic auth user, writeKey in the body, or ?writeKey=');
@@ -252,6 +258,7 @@ async function handle(
     facts,
     batchSentAt: typeof body.sentAt === 'string' ? body.sentAt : undefined,
     bodyBytes: bytes.length,
+    withoutNul: !text.includes('\\u0000'),
     messages,
     publicWriteKey: !source.serverSide,
   });

@@ -1,12 +1,15 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
+// The scheme of an Authorization header is case-insensitive (RFC 9110 §11.1).
+const BASIC = /^basic /i;
+
 /**
  * The write key a request authenticates with, as Segment's HTTP API takes it: the HTTP Basic
  * user, then `writeKey` in the body, then `?writeKey=` (for sendBeacon, which cannot set headers).
  */
 export function writeKeyOf(headers: IncomingHttpHeaders, body: unknown, fromQuery: string | null): string | undefined {
   const authorization = headers.authorization;
-  if (authorization?.startsWith('Basic ')) {
+  if (authorization !== undefined && BASIC.test(authorization)) {
     const decoded = Buffer.from(authorization.slice(6), 'base64').toString('utf8');
     const user = decoded.split(':')[0];
     if (user) return user;

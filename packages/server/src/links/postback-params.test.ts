@@ -55,6 +55,25 @@ describe('parsePostbackParams', () => {
     });
   });
 
+  it('refuses a value that is no text, or holds a NUL, instead of dropping it', () => {
+    expect(parsePostbackParams({ click_id: 'C1', event: { x: 1 }, txid: { x: 1 }, value: {}, email: 'a\0@b.co' })).toEqual({
+      ok: false,
+      errors: [
+        'event: must be text or a number',
+        'value: must be text or a number',
+        'txid: must be text or a number',
+        'email: holds the NUL character, which no text may hold',
+      ],
+    });
+    expect(parsePostbackParams({ click_id: 'C\0', event: 'sale', txid: 'T\0' })).toEqual({
+      ok: false,
+      errors: [
+        'click_id: holds the NUL character, which no text may hold',
+        'txid: holds the NUL character, which no text may hold',
+      ],
+    });
+  });
+
   it('says when a required parameter came as a macro the offer network did not replace', () => {
     expect(parsePostbackParams({ click_id: '{click_id}', event: '[event]' })).toEqual({
       ok: false,

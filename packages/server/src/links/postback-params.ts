@@ -34,8 +34,22 @@ const TRAIT_PARAMS: readonly [string, keyof Traits][] = [
 // Offer networks fill unknown macros with an empty string or leave the macro itself ("{payout}").
 const MACRO = /^[{[]\w*[}\]]$/;
 
-function given(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
+/**
+ * A parameter's text, trimmed; undefined when it is absent, empty or a macro left in. A value
+ * that is no text (a JSON body's object, say) or holds a NUL is refused, never dropped in silence:
+ * a txid dropped would count a retried conversion twice.
+ */
+function given(input: Record<string, unknown>, name: string, errors: string[]): string | undefined {
+  const value = input[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') {
+    errors.push(`${name}: must be text or a number`);
+    return undefined;
+  }
+  if (value.includes('\0')) {
+    errors.push(`${name}: holds the NUL character, which no text may hold`);
+    return undefined;
+  }
   const text = value.trim();
   return text === '' || MACRO.test(text) ? undefined : text;
 }
@@ -55,20 +69,24 @@ function missing(input: Record<string, unknown>, name: string, what: string): st
  */
 export function parsePostbackParams(input: Record<string, unknown>): PostbackParamsCheck {
   const errors: string[] = [];
-  const clickId = given(input.click_id);
-  if (clickId === undefined) errors.push(missing(input, 'click_id', 'the click id the smart link passed to the offer'));
-  else if (clickId.length > 64) errors.push('click_id: at most 64 characters');
+  // A required parameter refused for its type is not also reported missing.
+  let before = errors.length;
+  const clickId = given(input, 'click_id', errors);
+  if (clickId === undefined) {
+    if (errors.length === before) errors.push(missing(input, 'click_id', 'the click id the smart link passed to the offer'));
+  } else if (clickId.length > 64) errors.push('click_id: at most 64 characters');
 
-  const event = given(input.event);
+  before = errors.length;
+  const event = given(input, 'event', errors);
   const kind = event === undefined ? undefined : parseConversionKind(event);
-  if (kind === undefined)
+  if (kind === undefined && errors.length === before)
     errors.push(
       event === undefined
         ? missing(input, 'event', `the conversion: one of ${POSTBACK_EVENT_NAMES.join(', ')}`)
         : `event: ${JSON.stringify(event)} is not known; one of ${POSTBACK_EVENT_NAMES.join(', ')}`,
     );
 
-  const rawValue = given(input.value);
+  const rawValue = given(input, 'value', errors);
   let value: number | null = null;
   if (rawValue !== undefined) {
     if (!DECIMAL.test(rawValue))
@@ -78,7 +96,7 @@ export function parsePostbackParams(input: Record<string, unknown>): PostbackPar
     else value = Number(rawValue);
   }
 
-  const rawCurrency = given(input.currency);
+  const rawCurrency = given(input, 'currency', errors);
   let currency: string | null = null;
   if (rawCurrency !== undefined) {
     if (!/^[A-Za-z]{3}$/.test(rawCurrency))
@@ -88,15 +106,15 @@ export function parsePostbackParams(input: Record<string, unknown>): PostbackPar
     else currency = rawCurrency.toUpperCase();
   }
 
-  const txid = given(input.txid) ?? null;
+  const txid = given(input, 'txid', errors) ?? null;
   if (txid !== null && txid.length > 200) errors.push('txid: at most 200 characters');
 
-  const userId = given(input.user_id);
+  const userId = given(input, 'user_id', errors);
   if (userId !== undefined && userId.length > LIMITS.maxIdLength)
     errors.push(`user_id: at most ${LIMITS.maxIdLength} characters`);
   const traits: Traits = {};
   for (const [param, trait] of TRAIT_PARAMS) {
-    const text = given(input[param]);
+    const text = given(input, param, errors);
     if (text === undefined) continue;
     if (text.length > 255) errors.push(`${param}: at most 255 characters`);
     else traits[trait] = text;

@@ -29,7 +29,12 @@ class PostbackError extends Error {
 export function postbackRouter(context: LinkContext): Router {
   const router = express.Router();
   const bodies = [express.urlencoded({ extended: false, limit: '16kb' }), express.json({ limit: '16kb' })];
-  router.all('/v1/postback', ...bodies, (req, res) => {
+  // Every answer, a refused body's too, is about one conversion: no cache may keep it for a retry.
+  const noStore: express.RequestHandler = (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  };
+  router.all('/v1/postback', noStore, ...bodies, (req, res) => {
     if (req.method !== 'GET' && req.method !== 'POST') {
       res.status(405).set('Allow', 'GET, POST').json({ success: false, error: 'use GET or POST for /v1/postback' });
       return;

@@ -43,7 +43,9 @@ async function follow(context: LinkContext, req: Request, res: Response): Promis
   const link = /^[A-Za-z0-9]{1,32}$/.test(id) ? await context.store.links.getLink(id) : undefined;
   if (!link || link.archivedAt !== null) return notFound(res);
   const queryAt = req.originalUrl.indexOf('?');
-  const rawQuery = queryAt < 0 ? '' : req.originalUrl.slice(queryAt + 1);
+  // Browsers never send a fragment; a raw `#` a client sent anyway ends the query, as it would in
+  // a URL, so the click id added after it is not lost in the destination's fragment.
+  const rawQuery = queryAt < 0 ? '' : req.originalUrl.slice(queryAt + 1).split('#', 1)[0]!;
   let location = redirectUrl(link.destinationUrl, rawQuery, link.clickIdParam, undefined);
 
   const skip = notAClick(req.method, req.headers);

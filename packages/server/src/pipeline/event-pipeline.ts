@@ -42,6 +42,11 @@ export interface Submission {
    * so only a body over the message limit needs its messages measured.
    */
   bodyBytes?: number;
+  /**
+   * True when the text the messages were parsed from holds no `\u0000`, the only way a JSON text
+   * can carry a NUL: then no message is searched for one.
+   */
+  withoutNul?: boolean;
   messages: readonly SubmittedMessage[];
   /**
    * True for events the server makes itself (smart-link clicks, postbacks, warehouse syncs): only
@@ -126,13 +131,12 @@ export class EventPipeline {
       enrichers: this.enrichers,
     };
     for (const [index, item] of submission.messages.entries()) {
-      const checked = validate(
-        withoutWriteKey(item.input),
-        index,
-        this.options.maxMessageBytes ?? LIMITS.maxMessageBytes,
-        submission.bodyBytes,
-        submission.serverMade === true,
-      );
+      const checked = validate(withoutWriteKey(item.input), index, {
+        maxBytes: this.options.maxMessageBytes ?? LIMITS.maxMessageBytes,
+        bodyBytes: submission.bodyBytes,
+        serverMade: submission.serverMade === true,
+        mayHoldNul: submission.withoutNul !== true,
+      });
       if (!checked.ok) {
         rejected.push(checked.error);
         continue;
@@ -148,8 +152,24 @@ export class EventPipeline {
 
 type Validated = { ok: true; message: Message } | { ok: false; error: MessageError };
 
-/** The message checked against its schema, the size limit and the server's id namespace, or why it is refused. */
-function validate(input: unknown, index: number, maxBytes: number, bodyBytes = Infinity, serverMade = false): Validated {
+interface ValidateOptions {
+  maxBytes: number;
+  /** The request body's size, when there was one: only a larger body's messages are measured. */
+  bodyBytes: number | undefined;
+  serverMade: boolean;
+  /** False when the text the message came in has no NUL in it, so the message is not searched. */
+  mayHoldNul: boolean;
+}
+
+const NUL_REFUSED =
+  'message: holds the NUL character (\\u0000), which no string of an event may hold (PostgreSQL cannot store it, and no destination wants it)';
+
+/**
+ * The message checked against its schema, the size limit, the server's id namespace and the NUL
+ * character, or why it is refused.
+ */
+function validate(input: unknown, index: number, options: ValidateOptions): Validated {
+  const { maxBytes, bodyBytes = Infinity, serverMade, mayHoldNul } = options;
   const messageId = (input as { messageId?: unknown } | null)?.messageId;
   const id = typeof messageId === 'string' ? messageId : undefined;
   if (bodyBytes > maxBytes && jsonBytesAtMost(input) > maxBytes && Buffer.byteLength(JSON.stringify(input ?? null)) > maxBytes) {
@@ -166,7 +186,19 @@ function validate(input: unknown, index: number, maxBytes: number, bodyBytes = I
       error: { index, messageId: id, errors: [`messageId: ids starting with "${reserved}" are made by the server`] },
     };
   }
+  // Refused here for every engine and producer alike: stored in SQLite but refused by PostgreSQL,
+  // one such message failed its whole batch there, and its sender retried it for ever.
+  if (mayHoldNul && holdsNul(result.message)) return { ok: false, error: { index, messageId: id, errors: [NUL_REFUSED] } };
   return { ok: true, message: result.message };
+}
+
+/** True when a string of the value (a key or a value, at any depth) holds U+0000. */
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(holdsNul);
+  for (const key in value) if (key.includes('\0') || holdsNul((value as Record<string, unknown>)[key])) return true;
+  return false;
 }
 
 /**
