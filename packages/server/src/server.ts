@@ -43,11 +43,11 @@ export interface RunningDatafirst {
 export async function startDatafirst(config: Config): Promise<RunningDatafirst> {
   const logger = createLogger(config.logLevel);
   const store = await openStore(config, logger);
-  const boot = await bootstrap(store, config);
   // Aborted when closing begins: live streams (the debugger's) end, or the server would wait on them.
   const shutdown = new AbortController();
 
-  // Both listen before anything else starts, so a port in use fails the start cleanly. Until
+  // Both listen before anything else starts, so a port in use fails the start cleanly (before the
+  // first start's source is made: its write key is shown once, by the start that works). Until
   // the apps exist they answer 503.
   let publicHandler: RequestListener = (_req, res) => res.writeHead(503).end();
   let adminHandler: RequestListener = (_req, res) => res.writeHead(503).end();
@@ -61,6 +61,9 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
     port: config.port,
     host: config.host,
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+  }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
   });
   const adminListener = await listen((req, res) => adminHandler(req, res), {
     ...timeouts,
@@ -71,6 +74,7 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
     await store.close();
     throw error;
   });
+  const boot = await bootstrap(store, config);
   const { url, port } = publicListener;
   const publicUrl = config.publicUrl ?? url;
   // The worker reaches the demo mock on the admin listener; a wildcard bind is reached on loopback.

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { helpText } from '../src/options-help.js';
@@ -13,11 +14,11 @@ function datafirst(...args: string[]) {
 }
 
 /** What `datafirst start` prints on a database, up to its last line; then it is stopped. */
-function startBanner(dbPath: string): Promise<string> {
+function startBanner(dbPath: string, port = '0'): Promise<string> {
   const child = spawn(process.execPath, [cli, 'start'], {
     env: {
       PATH: process.env.PATH,
-      PORT: '0',
+      PORT: port,
       HOST: '127.0.0.1',
       DATAFIRST_DB: dbPath,
       DATAFIRST_WORKER: '0',
@@ -49,6 +50,21 @@ describe('the datafirst command', () => {
       expect(second).toContain('Datafirst is listening on');
       expect(second).not.toContain('Write key');
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('makes the source only once it listens, so a first start on a busy port leaves the key for the next', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'datafirst-cli-'));
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((busy.address() as AddressInfo).port);
+      await expect(startBanner(join(dir, 'datafirst.db'), port)).rejects.toThrow(/exited 1/);
+      const next = await startBanner(join(dir, 'datafirst.db'));
+      expect(next).toMatch(/ {2}Write key: {8}wk_[\w-]+ \(source src_[\w-]+; shown only now\)\n/);
+    } finally {
+      busy.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
