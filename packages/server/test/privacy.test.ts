@@ -67,6 +67,12 @@ describe('POST /v1/admin/users/erase', () => {
       expect(ids).not.toContain(gone);
   });
 
+  it('refuses an email that is no address, as the event search does, rather than answer it erased nothing', async () => {
+    const res = await erase({ email: 'x' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: string[] }).errors).toEqual(['email: an email address such as jane@example.com']);
+  });
+
   it('refuses a request that names nobody, or with identifiers that are no text', async () => {
     const res = await erase({ suppress: 'yes', email: 42 });
     expect(res.status).toBe(400);

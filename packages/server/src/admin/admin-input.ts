@@ -87,3 +87,14 @@ export function throwIfAny(errors: string[]): void {
 export function queryString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
+
+// Addresses as people type them: something, an @, a domain. The store compares the normalised
+// hash, so case and surrounding spaces do not matter.
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const MAX_EMAIL_LENGTH = 254;
+
+/** True for text shaped like an email address, as a search or an erasure takes one (trimmed first). */
+export function isEmailAddress(text: string): boolean {
+  const trimmed = text.trim();
+  return trimmed.length <= MAX_EMAIL_LENGTH && EMAIL.test(trimmed);
+}

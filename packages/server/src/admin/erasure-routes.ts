@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { ErasureRequest, Store } from '@datafirst/store';
 import type { Logger } from 'pino';
-import { BadRequest, knownFields, objectBody } from './admin-input.js';
+import { BadRequest, isEmailAddress, knownFields, objectBody } from './admin-input.js';
 import { adminRoute } from './admin-route.js';
 
 export interface ErasureRoutesOptions {
@@ -19,6 +19,9 @@ export function erasureRequestOf(input: unknown): { request: ErasureRequest; sup
     const value = body[key];
     if (value !== undefined && (typeof value !== 'string' || value.trim() === '' || value.length > 255)) {
       errors.push(`${key}: a non-empty text of at most 255 characters`);
+    } else if (key === 'email' && value !== undefined && !isEmailAddress(value)) {
+      // As the event search refuses it: erasing "x" would answer that nothing of "x" was kept.
+      errors.push('email: an email address such as jane@example.com');
     }
   }
   if (IDENTIFIERS.every((key) => body[key] === undefined)) errors.push(`body: give at least one of ${IDENTIFIERS.join(', ')}`);

@@ -1,6 +1,6 @@
 import { LIMITS } from '@datafirst/protocol';
 import type { DeliveryStatus, EventSearch } from '@datafirst/store';
-import { DELIVERY_STATUSES, queryString, throwIfAny } from './admin-input.js';
+import { DELIVERY_STATUSES, isEmailAddress, queryString, throwIfAny } from './admin-input.js';
 
 /** The debugger's filters: source, integration, delivery status, event name, a search, and how many. */
 export interface EventFilters {
@@ -24,11 +24,6 @@ const SEARCH_PARAMS: readonly [param: string, field: keyof EventSearch][] = [
 
 const FILTER_PARAMS = ['source_id', 'integration_id', 'status', 'name', 'limit', ...SEARCH_PARAMS.map(([param]) => param)];
 
-// Addresses as people type them into a search box: something, an @, a domain. The store compares
-// the normalised hash, so case and surrounding spaces do not matter.
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-const MAX_EMAIL_LENGTH = 254;
-
 /** Reads a search parameter: once, at most `LIMITS.maxIdLength` characters (an email: an address). */
 function searchValue(param: string, value: unknown, errors: string[]): string | undefined {
   if (Array.isArray(value)) {
@@ -37,7 +32,7 @@ function searchValue(param: string, value: unknown, errors: string[]): string | 
   }
   const text = queryString(value)?.trim();
   if (text === undefined || text === '') return undefined;
-  if (param === 'email' && (!EMAIL.test(text) || text.length > MAX_EMAIL_LENGTH)) {
+  if (param === 'email' && !isEmailAddress(text)) {
     errors.push('email: an email address such as jane@example.com');
   } else if (text.length > LIMITS.maxIdLength) {
     errors.push(`${param}: at most ${LIMITS.maxIdLength} characters`);
