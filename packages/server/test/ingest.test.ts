@@ -48,6 +48,14 @@ describe('POST /v1/batch', () => {
     expect(await storedMessageIds()).toEqual(expect.arrayContaining(['basic-1', 'basic-2', 'query-1']));
   });
 
+  it('refuses an unknown key in the Authorization header before reading the body', async () => {
+    // Read and parsed, this body would be a 400: the 401 comes first, for no decompression and no parse.
+    const basic = `Basic ${Buffer.from('wk_unknown:').toString('base64')}`;
+    const res = await collector.post('/v1/batch', '{"batch": [', { authorization: basic });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ success: false, error: 'unknown write key' });
+  });
+
   it("answers malformed JSON with 400 and the parser's reason, and stores nothing", async () => {
     const res = await collector.post('/v1/batch', '{"batch": [', { 'content-type': 'text/plain' });
     expect(res.status).toBe(400);

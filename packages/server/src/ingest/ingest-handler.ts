@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isJsonObject, LIMITS, type EnrichedMessage } from '@datafirst/protocol';
-import type { LimitStore } from '@datafirst/store';
+import type { LimitStore, Source } from '@datafirst/store';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { EventPipeline } from '../pipeline/event-pipeline.js';
@@ -14,7 +14,7 @@ import { jsonDepth } from './json-depth.js';
 import { BodyError, readBody } from './read-body.js';
 import { SOURCE_CONFIG_PATHS, sourceConfigAnswer } from './source-config.js';
 import { SourceRateLimiter } from './source-rate-limit.js';
-import { writeKeyOf } from './write-key.js';
+import { basicUser, writeKeyOf } from './write-key.js';
 
 export interface IngestOptions {
   pipeline: EventPipeline;
@@ -55,8 +55,8 @@ class IngestError extends Error {
  * Express: Express's routing and middleware would cost several times what validating and storing
  * a message does.
  */
-export function createIngestHandler(options: IngestOptions): IngestHandler {
-  const maxBodyBytes = options.maxBodyBytes ?? LIMITS.maxBodyBytes;
+export function createIngestHandler(given: IngestOptions): IngestHandler {
+  const options = { ...given, maxBodyBytes: given.maxBodyBytes ?? LIMITS.maxBodyBytes };
   const limiter = new SourceRateLimiter(options.limits);
   return (req, res) => {
     const url = req.url ?? '/';
@@ -78,23 +78,21 @@ export function createIngestHandler(options: IngestOptions): IngestHandler {
       reply(res, 405, { success: false, error: `use POST for ${path}` }, { allow: 'POST, OPTIONS' });
       return true;
     }
-    readBody(req, maxBodyBytes)
-      .then((body) => handle(endpoint, req, res, body, query, options, limiter))
-      .catch((error: unknown) => {
-        if (error instanceof IngestError || error instanceof BodyError) {
-          options.metrics.rejected.inc({ reason: 'request' });
-          reply(res, error.status, { success: false, error: error.message }, error instanceof IngestError ? error.headers : {});
-          return;
-        }
-        // A client that went away mid-body is no failure of ours: nothing was read, nothing is owed.
-        if (req.readableAborted) {
-          options.logger.debug({ err: error }, 'ingest request aborted by the client');
-          return;
-        }
-        options.logger.error({ err: error }, 'ingest failed');
-        // Nothing was acknowledged: the sender keeps the events and retries.
-        reply(res, 503, { success: false, error: 'could not store the events; retry later' }, { 'retry-after': '5' });
-      });
+    handle(endpoint, req, res, query, options, limiter).catch((error: unknown) => {
+      if (error instanceof IngestError || error instanceof BodyError) {
+        options.metrics.rejected.inc({ reason: 'request' });
+        reply(res, error.status, { success: false, error: error.message }, error instanceof IngestError ? error.headers : {});
+        return;
+      }
+      // A client that went away mid-body is no failure of ours: nothing was read, nothing is owed.
+      if (req.readableAborted) {
+        options.logger.debug({ err: error }, 'ingest request aborted by the client');
+        return;
+      }
+      options.logger.error({ err: error }, 'ingest failed');
+      // Nothing was acknowledged: the sender keeps the events and retries.
+      reply(res, 503, { success: false, error: 'could not store the events; retry later' }, { 'retry-after': '5' });
+    });
     return true;
   };
 }
@@ -208,26 +206,24 @@ async function handle(
   endpoint: Endpoint,
   req: IncomingMessage,
   res: ServerResponse,
-  bytes: Buffer,
   query: string | undefined,
-  options: IngestOptions,
+  options: IngestOptions & { maxBodyBytes: number },
   limiter: SourceRateLimiter,
 ): Promise<void> {
+  // A key in the Authorization header (where server-side libraries send it) is checked before the
+  // body is read: a request with a wrong one, or over its source's rate, costs no decompression and
+  // no parse (a 4 KB gzip body can inflate to 4 MB of JSON). Other keys are in the body, or come
+  // with it.
+  const headerKey = basicUser(req.headers);
+  let source = headerKey === undefined ? undefined : await admit(headerKey, req, res, options, limiter);
+  const bytes = await readBody(req, options.maxBodyBytes);
   const text = decodeBody(bytes);
   const body = parseBody(text, endpoint, options.maxJsonDepth ?? LIMITS.maxJsonDepth);
-  const writeKey = writeKeyOf(req.headers, body, writeKeyInQuery(query));
-  if (!writeKey)
-    throw new IngestError(401, 'missing write key: send it as the Basic auth user, writeKey in the body, or ?writeKey=');
-  const source = await options.directory.sourceForWriteKey(writeKey);
-  if (!source) throw new IngestError(401, 'unknown write key');
-  allowOrigin(req, res, source.allowedOrigins);
-  if (source.rateLimitRps !== null) {
-    const waitS = await limiter.take(source.id, source.rateLimitRps);
-    if (waitS > 0) {
-      throw new IngestError(429, `rate limit: this source may send ${source.rateLimitRps} requests a second`, {
-        'retry-after': String(waitS),
-      });
-    }
+  if (source === undefined) {
+    const writeKey = writeKeyOf(req.headers, body, writeKeyInQuery(query));
+    if (!writeKey)
+      throw new IngestError(401, 'missing write key: send it as the Basic auth user, writeKey in the body, or ?writeKey=');
+    source = await admit(writeKey, req, res, options, limiter);
   }
 
   const raw = messagesOf(endpoint, body);
@@ -276,6 +272,28 @@ async function handle(
     return;
   }
   reply(res, 200, rejected.length > 0 ? { success: true, accepted: accepted.length, rejected } : SUCCESS);
+}
+
+/** The source of a write key, once it may send now: `401` for an unknown key, `429` past its rate limit. */
+async function admit(
+  writeKey: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: IngestOptions,
+  limiter: SourceRateLimiter,
+): Promise<Source> {
+  const source = await options.directory.sourceForWriteKey(writeKey);
+  if (!source) throw new IngestError(401, 'unknown write key');
+  allowOrigin(req, res, source.allowedOrigins);
+  if (source.rateLimitRps !== null) {
+    const waitS = await limiter.take(source.id, source.rateLimitRps);
+    if (waitS > 0) {
+      throw new IngestError(429, `rate limit: this source may send ${source.rateLimitRps} requests a second`, {
+        'retry-after': String(waitS),
+      });
+    }
+  }
+  return source;
 }
 
 /** Re-issues the tag's identity cookies from the server, so they last beyond script-cookie caps. */

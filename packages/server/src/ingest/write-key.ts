@@ -8,14 +8,17 @@ const BASIC = /^basic /i;
  * user, then `writeKey` in the body, then `?writeKey=` (for sendBeacon, which cannot set headers).
  */
 export function writeKeyOf(headers: IncomingHttpHeaders, body: unknown, fromQuery: string | null): string | undefined {
-  const authorization = headers.authorization;
-  if (authorization !== undefined && BASIC.test(authorization)) {
-    const decoded = Buffer.from(authorization.slice(6), 'base64').toString('utf8');
-    const user = decoded.split(':')[0];
-    if (user) return user;
-  }
+  const user = basicUser(headers);
+  if (user) return user;
   const fromBody = (body as { writeKey?: unknown } | null)?.writeKey;
   if (typeof fromBody === 'string' && fromBody) return fromBody;
   if (fromQuery) return fromQuery;
   return undefined;
+}
+
+/** The user of an HTTP Basic Authorization header, if there is one: the write key, before any body is read. */
+export function basicUser(headers: IncomingHttpHeaders): string | undefined {
+  const authorization = headers.authorization;
+  if (authorization === undefined || !BASIC.test(authorization)) return undefined;
+  return Buffer.from(authorization.slice(6), 'base64').toString('utf8').split(':')[0] || undefined;
 }
