@@ -217,7 +217,9 @@ test('match quality and delivery health show what the worker did', async ({ page
   expect(problems).toEqual([]);
 });
 
-test('rotating a write key shows the new key once; renaming and deleting a source ask first', async ({ page }) => {
+test('rotating a write key shows the new key once; marking it server-side, renaming and deleting a source ask first', async ({
+  page,
+}) => {
   await signIn(page);
   await page.getByLabel('Name', { exact: true }).fill('Rotate me');
   await page.getByRole('button', { name: 'Create source' }).click();
@@ -241,6 +243,18 @@ test('rotating a write key shows the new key once; renaming and deleting a sourc
   }
   await page.getByRole('button', { name: 'I have saved it' }).click();
   await expect(page.locator('tr', { hasText: 'Rotate me' })).toContainText('The previous key works until');
+
+  // A backend's source: marked server-side after a warning, and back.
+  const row = page.locator('tr', { has: page.getByRole('rowheader', { name: 'Rotate me' }) });
+  await expect(row.locator('td.source-kind')).toContainText('Browser');
+  await page.getByRole('button', { name: 'Make Rotate me server-side' }).click();
+  const kind = page.getByRole('dialog', { name: 'Make “Rotate me” server-side?' });
+  await expect(kind).toContainText('never goes into a page');
+  await kind.getByRole('button', { name: 'Make server-side' }).click();
+  await expect(row.locator('td.source-kind')).toContainText('Server-side');
+  await page.getByRole('button', { name: 'Make Rotate me a browser source' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Make browser source' }).click();
+  await expect(row.locator('td.source-kind')).toContainText('Browser');
 
   await page.getByRole('button', { name: 'Rename Rotate me' }).click();
   await page.getByRole('dialog').getByLabel('New name').fill('Rotated');

@@ -1,6 +1,6 @@
 // @ts-check
-// Sources: list, create, rename, rotate the write key (with a grace period), delete. A write key
-// is shown once, when it is made; afterwards only its last four characters.
+// Sources: list, create, rename, rotate the write key (with a grace period), mark server-side or
+// browser, delete. A write key is shown once, when it is made; afterwards only its last four characters.
 import { api, ApiError, errorMessages } from '../api.js';
 import { copyButton, date, errorList, field, fill, h, openDialog, relative, select, toast } from '../dom.js';
 
@@ -44,7 +44,9 @@ export async function render(main, ctx) {
         h(
           'tr',
           {},
-          ['Name', 'Source ID', 'Write key', 'Integrations', 'Created', 'Actions'].map((t) => h('th', { scope: 'col' }, t)),
+          ['Name', 'Source ID', 'Write key', 'Kind', 'Integrations', 'Created', 'Actions'].map((t) =>
+            h('th', { scope: 'col' }, t),
+          ),
         ),
       ),
       h(
@@ -67,6 +69,18 @@ export async function render(main, ctx) {
                     `The previous key works until ${date(source.previous_key_expires_at)} (${relative(source.previous_key_expires_at)}).`,
                   )
                 : null,
+            ),
+            h(
+              'td',
+              { class: 'source-kind' },
+              source.server_side ? 'Server-side' : 'Browser',
+              h(
+                'p',
+                { class: 'hint' },
+                source.server_side
+                  ? 'Its key is secret: identify calls build user profiles.'
+                  : 'Its key is public: identify calls add traits to the visitor only.',
+              ),
             ),
             h('td', {}, h('a', { href: `#/integrations?source=${encodeURIComponent(source.id)}` }, `${source.integrations}`)),
             h('td', {}, date(source.created_at)),
@@ -92,6 +106,16 @@ export async function render(main, ctx) {
                   'aria-label': `Rotate the write key of ${source.name}`,
                 },
                 'Rotate key',
+              ),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'secondary small',
+                  onclick: () => switchKind(source),
+                  'aria-label': source.server_side ? `Make ${source.name} a browser source` : `Make ${source.name} server-side`,
+                },
+                source.server_side ? 'Make browser source' : 'Make server-side',
               ),
               h(
                 'button',
@@ -213,6 +237,34 @@ export async function render(main, ctx) {
         }
       });
       return form;
+    });
+  }
+
+  // A server-side source's identify calls write a user id's profile: only for a key no page holds.
+  function switchKind(source) {
+    const serverSide = !source.server_side;
+    openDialog(serverSide ? `Make “${source.name}” server-side?` : `Make “${source.name}” a browser source?`, (close) => {
+      const button = h('button', { type: 'button', class: 'primary' }, serverSide ? 'Make server-side' : 'Make browser source');
+      button.addEventListener('click', async () => {
+        try {
+          await api('PATCH', `sources/${encodeURIComponent(source.id)}`, { server_side: serverSide });
+          close();
+          toast(serverSide ? `“${source.name}” is server-side.` : `“${source.name}” is a browser source.`);
+          await draw();
+        } catch (error) {
+          toast(error instanceof ApiError ? error.message : String(error), 'error');
+        }
+      });
+      return [
+        h(
+          'p',
+          {},
+          serverSide
+            ? 'For a backend whose write key never goes into a page. Its identify calls may then write any user id’s profile, and its alias calls link profiles: anyone holding the key could attach their email to someone else’s purchases.'
+            : 'For a website: its write key is in every page. Its identify calls then add traits to the visitor’s own anonymous id only.',
+        ),
+        h('div', { class: 'buttons' }, button, h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel')),
+      ];
     });
   }
 
