@@ -39,7 +39,9 @@ async function main(argv: string[]): Promise<void> {
   ];
   if (config.demo) {
     lines.push(`  Demo shop:        ${running.url}/?ScCid=test-click`);
-    lines.push(`  Snapchat mock:    ${running.snapchatApiUrl} (demo mode: nothing reaches Snapchat; what it got: /__mock/requests)`);
+    lines.push(
+      `  Snapchat mock:    ${running.snapchatApiUrl} (demo mode: nothing reaches Snapchat; what it got: /__mock/requests)`,
+    );
   } else {
     lines.push(`  Snapchat API:     ${running.snapchatApiUrl}`);
   }
