@@ -170,7 +170,7 @@ describe('SQLite engine', () => {
         .map((row) => row.version),
     );
     expect(versions).toEqual(MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 12, 15, 20, 21, 22, 23, 30, 31, 32, 34, 35, 36]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 12, 15, 20, 21, 22, 23, 30, 31, 32, 34, 35, 36, 37]);
   });
 
   it('migrates a file written before reason codes, identifiers and ad click ids, keeping its data', async () => {
