@@ -26,6 +26,9 @@ describe('siteOf', () => {
     ['WWW.Shop.Example.', 'shop.example'],
     ['collect.shop.co.uk', 'shop.co.uk'],
     ['evil.co.uk', 'evil.co.uk'],
+    ['shop.github.io', 'shop.github.io'],
+    ['www.shop.vercel.app', 'shop.vercel.app'],
+    ['collect.shop.com.au', 'shop.com.au'],
     ['localhost', 'localhost'],
     ['127.0.0.1', '127.0.0.1'],
     ['[::1]', '[::1]'],
@@ -41,6 +44,7 @@ describe('isCredentialedOrigin', () => {
     ['another site', 'https://evil.example', 'collect.shop.example', [], false],
     ['a site that only ends like ours', 'https://notshop.example', 'shop.example', [], false],
     ['another site under the same country suffix', 'https://evil.co.uk', 'collect.shop.co.uk', [], false],
+    ["another site under the same hosting provider's suffix", 'https://evil.github.io', 'shop.github.io', [], false],
     [
       'an origin the source allows',
       'https://checkout.partner.example',

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getDomain } from 'tldts';
 
 /** Headers allowed when a preflight asks for none, or for a list we will not echo. */
 const DEFAULT_ALLOWED_HEADERS = 'Content-Type, Authorization';
@@ -21,17 +22,15 @@ export function allowedHeaders(requested: string | undefined): string {
   return list;
 }
 
-// Second-level labels under which registries sell names (shop.co.uk): a site is then three labels.
-// Without the full public suffix list this errs towards a smaller site, never a larger one.
-const SECOND_LEVEL = /^(?:co|com|net|org|gov|edu|ac|or|ne|go)$/;
-
-/** The site of a host name (schemeless, ports aside): its registrable domain, or the host itself for IPs and one-label names. */
+/**
+ * The site of a host name (schemeless, ports aside): its registrable domain by the public suffix
+ * list, private suffixes included, so each name under `github.io` or `vercel.app` is a site of
+ * its own; the host itself for IPs and names under no suffix (`localhost`).
+ */
 export function siteOf(host: string): string {
   const name = host.toLowerCase().replace(/\.$/, '');
   if (/^[\d.]+$/.test(name) || name.includes(':')) return name; // IPv4 or IPv6
-  const labels = name.split('.');
-  const keep = labels.length >= 3 && SECOND_LEVEL.test(labels.at(-2)!) && labels.at(-1)!.length === 2 ? 3 : 2;
-  return labels.slice(-keep).join('.');
+  return getDomain(name, { allowPrivateDomains: true }) ?? name;
 }
 
 /** The host name of a Host header or an origin's authority, without its port. */
