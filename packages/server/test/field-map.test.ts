@@ -111,7 +111,7 @@ describe('an integration field map', () => {
     expect(byIntegration.get(integrationId)).toBeNull();
   });
 
-  it('previews the payload of a recent real event with an unsaved map, and refuses a bad map with the field named', async () => {
+  it("previews the payload of a recent real event with an unsaved map and the person's profile, and refuses a bad map with the field named", async () => {
     const { integrationId, writeKey } = await shopWithPixel('Preview shop');
     await send(writeKey, 'order-preview');
     const preview = await json(
@@ -123,6 +123,25 @@ describe('an integration field map', () => {
     expect(preview.message.messageId).toBe('order-preview');
     expect(preview.payload.custom_data.value).toBe(49.9);
     expect(preview.payload.custom_data.content_type).toBe('product');
+
+    // A visitor known only by an earlier identify: the preview takes the profile's email, as the worker does.
+    const identify = { type: 'identify', anonymousId: 'anon-known', traits: { email: 'Known@Example.com' } };
+    const track = {
+      type: 'track',
+      event: 'Product Viewed',
+      anonymousId: 'anon-known',
+      properties: { product_id: 'P-1' },
+      context: { page: { url: 'https://shop.example.com/p/1' } },
+    };
+    expect((await collector.post('/v1/batch', { writeKey, batch: [identify, track] })).status).toBe(200);
+    const profiled = await json(
+      await collector.admin(`/v1/admin/integrations/${integrationId}/preview`, {
+        method: 'POST',
+        body: JSON.stringify({ event: 'Product Viewed' }),
+      }),
+    );
+    expect(profiled.reason_code).toBeNull();
+    expect(profiled.payload.user_data.em).toEqual([sha256('known@example.com')]);
 
     const refused = await collector.admin(`/v1/admin/integrations/${integrationId}`, {
       method: 'PATCH',

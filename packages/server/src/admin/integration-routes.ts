@@ -184,7 +184,10 @@ export function integrationRoutes(options: IntegrationRoutesOptions): Router {
       if (!recent) {
         return void res.json({ event: name ?? null, message: null, payload: null, reason: 'no event of that name yet' });
       }
-      const built = destination.build(recent.message, config!, { now: new Date() });
+      // With the traits earlier identify calls gave the person, as the worker builds it.
+      const { userId, anonymousId } = recent.message;
+      const profileTraits = await store.getProfileTraits(integration.sourceId, userId, anonymousId);
+      const built = destination.build(recent.message, config!, { now: new Date(), profileTraits });
       res.json({
         event: name ?? null,
         message: recent.message,
