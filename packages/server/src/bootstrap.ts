@@ -14,6 +14,8 @@ export interface Bootstrapped {
 /**
  * Makes sure the default source and its Snapchat integration exist: from SNAP_PIXEL_ID and
  * SNAP_ACCESS_TOKEN, or in demo mode a pixel on the built-in mock. Idempotent across restarts.
+ * SNAP_PIXEL_ID's integration is declared by the environment, so a start makes it again when it
+ * is missing; the demo's is made with the demo source only, so one the admin deleted stays deleted.
  */
 export async function bootstrap(store: Store, config: Config): Promise<Bootstrapped | undefined> {
   if (!config.demo && !config.snapPixelId && !config.writeKey) return undefined;
@@ -29,7 +31,7 @@ export async function bootstrap(store: Store, config: Config): Promise<Bootstrap
     if (existing.config.access_token !== accessToken) {
       await store.updateIntegration(existing.id, { config: { ...existing.config, access_token: accessToken } });
     }
-  } else if (config.snapPixelId || integrations.length === 0) {
+  } else if (config.snapPixelId || created) {
     await store.createIntegration({
       sourceId: source.id,
       vendor: 'snapchat',
