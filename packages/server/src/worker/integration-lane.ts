@@ -147,9 +147,13 @@ export class IntegrationLane {
     const skipAll = !integration.enabled
       ? // Switched off after these were queued: the owner no longer wants them sent.
         { status: 'skipped' as const, reasonCode: 'integration_disabled', reason: 'integration_disabled' }
-      : destination === undefined
-        ? { status: 'failed' as const, reasonCode: 'unknown_destination', reason: `no destination "${integration.vendor}"` }
-        : undefined;
+      : integration.pausedReason
+        ? // Paused after these were queued (a collector routed them from its cache of a few seconds):
+          // parked as ingest parks them now, never sent with the credentials the destination refused.
+          { status: 'blocked' as const, reasonCode: 'credentials_refused', reason: `paused: ${integration.pausedReason}` }
+        : destination === undefined
+          ? { status: 'failed' as const, reasonCode: 'unknown_destination', reason: `no destination "${integration.vendor}"` }
+          : undefined;
     if (skipAll || destination === undefined) {
       await s.store.completeDeliveries(
         s.owner,
