@@ -13,12 +13,20 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Listens again on the same port. */
   restore(): Promise<void>;
+  /**
+   * Forwards nothing more, either way, while keeping every connection open and taking new ones:
+   * a database gone silent (a network partition), which no reset tells the client about.
+   */
+  freeze(): void;
+  /** Forwards again what waited, and all that follows. */
+  thaw(): void;
   close(): Promise<void>;
 }
 
 /** Starts a proxy on a free port of 127.0.0.1 that forwards to `target`. */
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  let frozen = false;
   const track = (socket: Socket): void => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -28,6 +36,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       const upstream = connect(target.port, target.host);
       track(client);
       track(upstream);
+      if (frozen) {
+        client.pause();
+        upstream.pause();
+      }
       client.pipe(upstream);
       upstream.pipe(client);
       client.on('error', () => upstream.destroy());
@@ -58,6 +70,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       if (server) return;
       server = newServer();
       await listen(server, port);
+    },
+    freeze() {
+      frozen = true;
+      for (const socket of sockets) socket.pause();
+    },
+    thaw() {
+      frozen = false;
+      for (const socket of sockets) socket.resume();
     },
     close: stop,
   };

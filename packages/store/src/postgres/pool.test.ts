@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { postgresServer, type TestDatabaseServer } from '../../test/databases.js';
 import { startTcpProxy } from '../../test/tcp-proxy.js';
-import { createPool, queryLarge } from './pool.js';
+import { createPool, queryLarge, transaction } from './pool.js';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -73,6 +73,30 @@ describe('queryLarge', () => {
       await proxy.cut();
       await expect(sleeping).rejects.toThrow(/ECONNRESET|terminated/);
       expect(pool.totalCount).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('transaction', () => {
+  it('gives up, with queryTimeoutMs, on a database that went silent, and works again once it speaks', async () => {
+    const target = new URL(await serverUrl());
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    try {
+      const viaProxy = new URL(target);
+      viaProxy.host = `127.0.0.1:${proxy.port}`;
+      const pool = createPool({ url: viaProxy.toString(), poolSize: 1 });
+      pools.push(pool);
+      const select = (client: Pick<pg.PoolClient, 'query'>) => client.query<{ n: number }>('SELECT 1 AS n');
+      expect((await transaction(pool, select, { queryTimeoutMs: 500 })).rows).toEqual([{ n: 1 }]);
+      // No reset, no answer: without the timeout this transaction waits for as long as the silence lasts.
+      proxy.freeze();
+      await expect(transaction(pool, select, { queryTimeoutMs: 500 })).rejects.toThrow('Query read timeout');
+      // Its connection is closed, not handed to the next caller.
+      expect(pool.totalCount).toBe(0);
+      proxy.thaw();
+      expect((await transaction(pool, select, { queryTimeoutMs: 500 })).rows).toEqual([{ n: 1 }]);
     } finally {
       await proxy.close();
     }

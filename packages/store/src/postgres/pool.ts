@@ -72,19 +72,30 @@ export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 /** PostgreSQL error codes a transaction is retried on: it lost a deadlock, or a serialisation race. */
 const RETRIED_CODES = new Set(['40P01', '40001']);
 
-/** Runs `work` in a transaction on one connection; commits, or rolls back and rethrows. Retries a lost deadlock. */
-export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` in a transaction on one connection; commits, or rolls back and rethrows. Retries a
+ * lost deadlock. With `queryTimeoutMs`, each statement (BEGIN, COMMIT and ROLLBACK too) gives up
+ * after that long, and its connection is closed: a database that went silent (no reset, no
+ * answer) then fails the transaction instead of holding it for as long as the silence lasts.
+ */
+export async function transaction<T>(
+  pool: pg.Pool,
+  work: (client: Queryable) => Promise<T>,
+  options: { queryTimeoutMs?: number } = {},
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await onConnection(pool, async (client, spoil) => {
+      return await onConnection(pool, async (connection, spoil) => {
+        const client = options.queryTimeoutMs === undefined ? connection : withQueryTimeout(connection, options.queryTimeoutMs);
         try {
           await client.query('BEGIN');
           const result = await work(client);
           await client.query('COMMIT');
           return result;
         } catch (error) {
-          // A connection whose rollback failed is not given to anyone else.
-          await client.query('ROLLBACK').catch(spoil);
+          // A connection whose rollback failed (or timed out) is not given to anyone else.
+          if (isQueryTimeout(error)) spoil();
+          else await client.query('ROLLBACK').catch(spoil);
           throw error;
         }
       });
@@ -93,6 +104,20 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
       throw error;
     }
   }
+}
+
+/** pg's error for a statement that outlived its `query_timeout`. */
+const isQueryTimeout = (error: unknown): boolean => error instanceof Error && error.message === 'Query read timeout';
+
+/** A connection whose every statement carries pg's client-side `query_timeout`. */
+function withQueryTimeout(client: pg.PoolClient, queryTimeoutMs: number): Queryable {
+  // pg reads `query_timeout` from a query's config (client.js), though its types do not list it.
+  const query = (config: string | pg.QueryConfig, values?: unknown[]) =>
+    client.query({
+      ...(typeof config === 'string' ? { text: config, values } : config),
+      query_timeout: queryTimeoutMs,
+    } as pg.QueryConfig);
+  return { query } as Queryable;
 }
 
 /**

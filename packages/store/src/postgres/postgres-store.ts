@@ -36,7 +36,7 @@ import { leaseQuery } from './lease-query.js';
 import { PostgresLimitStore } from './limit-store.js';
 import { PostgresLinkStore } from './link-store.js';
 import { migrate } from './migrations.js';
-import { changed, createPool, databaseNow, NOW_MS_SQL, queryLarge, transaction } from './pool.js';
+import { changed, createPool, databaseNow, NOW_MS_SQL, queryLarge, transaction, type Queryable } from './pool.js';
 import { PostgresPrivacyStore } from './privacy-store.js';
 import {
   configColumn,
@@ -99,6 +99,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
  * are locked in one order.
  */
 const COMMITS_IN_FLIGHT = 3;
+
+/**
+ * How long one statement of a group commit may take before it is given up (and its connection
+ * closed): a database gone silent, with no reset for TCP to notice, then answers ingest with 503
+ * in seconds instead of holding every request for as long as the silence lasts. A group commit
+ * takes milliseconds; one slower than this is a database too busy to acknowledge in time anyway.
+ */
+const COMMIT_STATEMENT_TIMEOUT_MS = 10_000;
 
 /*
  * A group commit's statements, named: each connection prepares them once, where the database
@@ -315,7 +323,9 @@ class PostgresStore implements Store {
     let queued = false;
     try {
       // Read once committed: a transaction retried after a lost deadlock runs its body again.
-      const outcome = await transaction(this.pool, (client) => this.appendTransactionBody(client, appends));
+      const outcome = await transaction(this.pool, (client) => this.appendTransactionBody(client, appends), {
+        queryTimeoutMs: COMMIT_STATEMENT_TIMEOUT_MS,
+      });
       queued = outcome.queued;
       appends.forEach((append, i) => append.resolve(outcome.results[i]!));
     } catch (error) {
@@ -326,7 +336,9 @@ class PostgresStore implements Store {
       // One bad group must not fail the others: retry them one transaction each.
       for (const append of appends) {
         try {
-          const single = await transaction(this.pool, (client) => this.appendTransactionBody(client, [append]));
+          const single = await transaction(this.pool, (client) => this.appendTransactionBody(client, [append]), {
+            queryTimeoutMs: COMMIT_STATEMENT_TIMEOUT_MS,
+          });
           queued ||= single.queued;
           append.resolve(single.results[0]!);
         } catch (singleError) {
@@ -338,7 +350,7 @@ class PostgresStore implements Store {
   }
 
   private async appendTransactionBody(
-    client: pg.PoolClient,
+    client: Queryable,
     appends: PendingAppend[],
   ): Promise<{ results: AppendResult[]; queued: boolean }> {
     // The first occurrence of a (source, messageId) in the group is the one to store.
@@ -426,7 +438,7 @@ class PostgresStore implements Store {
    * never lose a merge, then read once, merged in memory, and written once.
    */
   private async updateProfiles(
-    client: pg.PoolClient,
+    client: Queryable,
     appends: PendingAppend[],
     candidates: { append: number; event: NewEvent }[],
     inserted: Map<string, number>,
