@@ -17,7 +17,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'worker') {
     if (wantsHelp(rest)) return void process.stdout.write(helpText('worker'));
     const worker = await startWorker(loadConfig(rest, process.env));
-    console.log('Datafirst worker started');
+    console.log(`Datafirst worker started${worker.metricsUrl ? `; metrics on ${worker.metricsUrl}/metrics` : ''}`);
     onShutdown(() => worker.close());
     return;
   }

@@ -11,6 +11,8 @@ export interface Config {
   /** The admin listener: admin API and UI, `/metrics` (and the demo's Snapchat mock). */
   adminPort: number;
   adminHost: string;
+  /** A worker on its own serves its `/metrics` and `/healthz` on this port; unset, it listens nowhere. */
+  metricsPort?: number;
   /** Where the public listener is reached from outside; unset, its own address. */
   publicUrl?: string;
   /** How long a request's headers, and the whole request, may take to arrive; how long an idle connection stays. */
@@ -129,6 +131,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
     host: read(OPTIONS.host),
     adminPort,
     adminHost: read(OPTIONS.adminHost),
+    metricsPort: read(OPTIONS.metricsPort),
     publicUrl: read(OPTIONS.publicUrl),
     headersTimeoutMs,
     bodyTimeoutMs,

@@ -90,6 +90,17 @@ export const OPTIONS = {
       'so no script on its pages can reach it; `0` takes any free port',
     secret: false,
   },
+  metricsPort: {
+    name: 'metrics-port',
+    env: 'DATAFIRST_METRICS_PORT',
+    flag: value('<n>'),
+    defaultText: 'none: the worker listens nowhere',
+    parse: wholeNumber(0, 65535),
+    help:
+      '`datafirst worker` only: serves its `/metrics` (the delivery counters live in the process that sends) and ' +
+      '`/healthz` on this port, on `DATAFIRST_ADMIN_HOST`',
+    secret: false,
+  },
   adminHost: {
     name: 'admin-host',
     env: 'DATAFIRST_ADMIN_HOST',

@@ -212,6 +212,8 @@ function createWorker(
 
 /** A delivery worker running on its own, without the collector. */
 export interface RunningWorker {
+  /** Where its `/metrics` and `/healthz` are, with `DATAFIRST_METRICS_PORT`. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -231,16 +233,51 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   const pipeline = createPipeline(config, { store, directory, destinations, metrics });
   const syncs = warehouseSyncs({ store, pipeline, directory, destinations, logger, leaseMs: config.leaseMs });
   const scheduler = new SyncScheduler({ store, runner: syncs.runner, logger });
+  // The delivery counters are this process's own: a worker on another machine is scraped here.
+  const metricsListener =
+    config.metricsPort === undefined
+      ? undefined
+      : await listen(metricsHandler(metrics), {
+          port: config.metricsPort,
+          host: config.adminHost,
+          headersTimeoutMs: config.headersTimeoutMs,
+          bodyTimeoutMs: config.bodyTimeoutMs,
+          idleTimeoutMs: config.idleTimeoutMs,
+        }).catch(async (error: unknown) => {
+          await store.close();
+          throw error;
+        });
   worker.start();
   sweeper.start();
   scheduler.start();
   return {
+    metricsUrl: metricsListener?.url,
     async close() {
+      if (metricsListener) await closeListener(metricsListener);
       await syncs.runner.stop();
       await scheduler.stop();
       await sweeper.stop();
       await worker.stop();
       await store.close();
     },
+  };
+}
+
+/** A worker's own listener: `GET /metrics` and `GET /healthz`, nothing else. */
+function metricsHandler(metrics: Metrics): RequestListener {
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    if (req.method !== 'GET' || (path !== '/metrics' && path !== '/healthz')) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' }));
+      return;
+    }
+    if (path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
+      return;
+    }
+    metrics.registry
+      .metrics()
+      .then((text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text))
+      .catch(() => res.writeHead(503, { 'retry-after': '5' }).end());
   };
 }
