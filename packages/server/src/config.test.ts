@@ -21,6 +21,7 @@ const DEFAULTS: Config = {
   host: '0.0.0.0',
   adminPort: 8081,
   adminHost: '127.0.0.1',
+  metricsPort: undefined,
   publicUrl: undefined,
   headersTimeoutMs: 10_000,
   bodyTimeoutMs: 30_000,
@@ -134,6 +135,7 @@ const EVERY_OPTION: [keyof typeof OPTIONS, string, string[] | undefined, Partial
   ['port', '9090', ['--port', '9090'], { port: 9090 }, {}],
   ['host', '127.0.0.1', ['--host', '127.0.0.1'], { host: '127.0.0.1' }, {}],
   ['adminPort', '9091', ['--admin-port', '9091'], { adminPort: 9091 }, {}],
+  ['metricsPort', '9101', ['--metrics-port', '9101'], { metricsPort: 9101 }, {}],
   ['adminHost', '0.0.0.0', ['--admin-host', '0.0.0.0'], { adminHost: '0.0.0.0' }, {}],
   [
     'publicUrl',

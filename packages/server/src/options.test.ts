@@ -8,6 +8,7 @@ describe('the options table', () => {
       'PORT',
       'HOST',
       'DATAFIRST_ADMIN_PORT',
+      'DATAFIRST_METRICS_PORT',
       'DATAFIRST_ADMIN_HOST',
       'DATAFIRST_PUBLIC_URL',
       'DATAFIRST_HEADERS_TIMEOUT_MS',
