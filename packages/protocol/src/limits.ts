@@ -18,8 +18,10 @@ export const LIMITS = {
   maxBatchMessages: 2500,
   /** Longest id or name (messageId, userId, anonymousId, event, name). */
   maxIdLength: 255,
-  /** Longest URL kept in the page context. */
+  /** Longest URL (and path, query, referrer) kept in the page context; longer ones are cut to it. */
   maxUrlLength: 4096,
+  /** Longest page title kept in the page context; longer ones are cut to it. */
+  maxPageTitleLength: 1024,
   /** Longest user agent kept. */
   maxUserAgentLength: 1024,
   /**

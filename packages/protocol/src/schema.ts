@@ -13,7 +13,7 @@ const pageContext = z.looseObject({
   url: z.string().max(LIMITS.maxUrlLength).optional(),
   path: z.string().max(LIMITS.maxUrlLength).optional(),
   referrer: z.string().max(LIMITS.maxUrlLength).optional(),
-  title: z.string().max(1024).optional(),
+  title: z.string().max(LIMITS.maxPageTitleLength).optional(),
   search: z.string().max(LIMITS.maxUrlLength).optional(),
 });
 

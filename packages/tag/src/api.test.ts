@@ -1,3 +1,4 @@
+import { LIMITS } from '@datafirst/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApi, createPerform, type TagMessage } from './api.js';
 import type { TagData } from './config.js';
@@ -113,6 +114,24 @@ describe('the API', () => {
       },
     ]);
     expect(page.storage._df_uid).toBe('user1234');
+  });
+
+  it('keeps no user id the collector would refuse, so that later calls still go; the call itself still goes', () => {
+    const { api } = start();
+    for (const refused of ['', '   ', 'u'.repeat(256)]) api.identify(refused, { email: 'guest@example.com' });
+    api.track('Order Completed');
+    expect(page.storage._df_uid).toBeUndefined();
+    expect(sent.map((m) => [m.type, m.userId])).toEqual([
+      ['identify', undefined],
+      ['identify', undefined],
+      ['identify', undefined],
+      ['track', undefined],
+    ]);
+    api.identify('  user-7  ');
+    expect(page.storage._df_uid).toBe('user-7');
+    // The longest the collector takes (LIMITS.maxIdLength) is kept.
+    api.identify('u'.repeat(LIMITS.maxIdLength));
+    expect(page.storage._df_uid).toHaveLength(LIMITS.maxIdLength);
   });
 
   it('keeps the user id of an earlier page', () => {

@@ -52,9 +52,13 @@ export function createPerform(data: TagData, identity: Identity, enqueue: (messa
     }
     // identify(traits) and page(properties), as Segment allows: the id or the name may be left out.
     if (first && typeof first === 'object') [first, second] = [undefined, first];
-    // A user id is a string (or a number) here: an object was moved to `second` just above.
+    // A user id is a string (or a number) here: an object was moved to `second` just above. One the
+    // collector would refuse (blank, or over its LIMITS.maxIdLength of 255: api.test.ts keeps them
+    // equal, as importing it would bring the schema along) is not kept: sent with every later call,
+    // it would have every one of them refused. The call still goes, with its traits.
     // eslint-disable-next-line @typescript-eslint/no-base-to-string
-    if (method === 'identify' && first != null) writeStored(USER_ID_KEY, String(first));
+    const userId = method === 'identify' && first != null ? String(first).trim() : '';
+    if (userId && userId.length <= 255) writeStored(USER_ID_KEY, userId);
     const advertising = advertisingAllowed(optedOut, readStored(CONSENT_KEY), data.consent);
     const ids = identity.read(url, advertising);
     enqueue({

@@ -180,6 +180,19 @@ describe('browser', () => {
     });
   });
 
+  it('tries without credentials after a failed try, and keeps to the way that worked', async () => {
+    // A page of another site: the answer without credentials is blocked, as a network error.
+    const fetch = vi.fn((_url: string, init: RequestInit) =>
+      init.credentials === 'include' ? Promise.reject(new TypeError('Failed to fetch')) : Promise.resolve({ status: 200 }),
+    );
+    vi.stubGlobal('fetch', fetch);
+    const browser = await load();
+    await expect(browser.post('https://collect.example/v1/batch', '{}')).rejects.toThrow('Failed to fetch');
+    await expect(browser.post('https://collect.example/v1/batch', '{}')).resolves.toBe(200);
+    await expect(browser.post('https://collect.example/v1/batch', '{}')).resolves.toBe(200);
+    expect(fetch.mock.calls.map(([, init]) => init.credentials)).toEqual(['include', 'omit', 'omit']);
+  });
+
   it('hands beacons to navigator.sendBeacon', async () => {
     const browser = await load();
     expect(browser.beacon('https://shop.example/v1/batch?writeKey=wk_1', '{}')).toBe(true);

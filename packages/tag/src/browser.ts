@@ -85,10 +85,21 @@ export function writeStored(key: string, value?: string): void {
   }
 }
 
+// A page of the collector's own site sends with its cookies. A page of another site gets an answer
+// without credentials (CORS), which the browser reports as a network error although the batch
+// arrived: so after a failed try the next one goes the other way, and the way that worked stays.
+let omitCredentials = false;
+
 /** POSTs a body with keepalive; resolves with the status, rejects on a network error. */
 export function post(url: string, body: string): Promise<number> {
   // A string body goes as text/plain;charset=UTF-8, a CORS "simple" request: no preflight.
-  return fetch(url, { method: 'POST', body, keepalive: true, credentials: 'include' }).then((response) => response.status);
+  return fetch(url, { method: 'POST', body, keepalive: true, credentials: omitCredentials ? 'omit' : 'include' }).then(
+    (response) => response.status,
+    (error: unknown) => {
+      omitCredentials = !omitCredentials;
+      throw error;
+    },
+  );
 }
 
 /** Hands a POST (text/plain, like `post`) to the browser to send even after the page is gone. */

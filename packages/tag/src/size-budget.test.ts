@@ -6,9 +6,11 @@ import { distFile } from './testing/dist-files.js';
 const gzipBytes = (text: string) => gzipSync(text).length;
 
 describe('the size budget', () => {
-  // 2,600 with js-cookie bundled, the cookie library of the project's stack.
-  it('keeps _df.js within 2,600 bytes minified and gzipped', () => {
-    expect(gzipBytes(distFile('_df.js'))).toBeLessThanOrEqual(2600);
+  // 2,600 with js-cookie bundled, the cookie library of the project's stack, and 50 more for
+  // keeping events flowing: no user id the collector would refuse is kept, and a page of another
+  // site falls back to sending without credentials.
+  it('keeps _df.js within 2,650 bytes minified and gzipped', () => {
+    expect(gzipBytes(distFile('_df.js'))).toBeLessThanOrEqual(2650);
   });
 
   it('keeps the paste-in snippet within 300 bytes', () => {
