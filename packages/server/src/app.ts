@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { DestinationRegistry } from '@datafirst/destination';
-import type { Store } from '@datafirst/store';
+import { isDatabaseUnavailable, type Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import { adminRouter } from './admin/admin-router.js';
 import { adminUi } from './admin/admin-ui.js';
@@ -116,7 +116,15 @@ function adminExpressApp(options: AppOptions, linkAdminRoutes: Router): Express 
   );
   app.use('/admin', adminUi(publicDir));
   app.get('/metrics', async (_req, res) => {
-    res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
+    let text: string;
+    try {
+      text = await options.metrics.registry.metrics();
+    } catch (error) {
+      // The gauges read the database: while it is away the scrape fails as every call does, with 503.
+      if (!isDatabaseUnavailable(error)) throw error;
+      return void res.status(503).set('Retry-After', '5').json({ error: 'the database is unreachable; retry later' });
+    }
+    res.type(options.metrics.registry.contentType).send(text);
   });
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   // The debugger lives in the admin UI now; old links and bookmarks land there (relative, for proxies).

@@ -301,12 +301,20 @@ it('answers 503 with Retry-After while PostgreSQL is away, and the collector and
     const started = Date.now();
     let cutAt = 0;
     let restoredAt = 0;
+    // What the admin API and /metrics answer while it is away: 503 with Retry-After too.
+    const during: { path: string; status: number; retryAfter: string | null }[] = [];
     // Two clients for 6 s; PostgreSQL is away from 1.5 s to 4.5 s.
     const outage = (async () => {
       await sleep(1500);
       await proxy.cut();
       cutAt = Date.now();
-      await sleep(3000);
+      await sleep(500);
+      for (const path of ['/v1/admin/sources', '/metrics']) {
+        const headers = { authorization: `Bearer ${ADMIN_TOKEN}` };
+        const res = await fetch(collector.adminUrl + path, { headers, dispatcher: agent });
+        during.push({ path, status: res.status, retryAfter: res.headers.get('retry-after') });
+      }
+      await sleep(2500);
       await proxy.restore();
       restoredAt = Date.now();
     })();
@@ -328,6 +336,10 @@ it('answers 503 with Retry-After while PostgreSQL is away, and the collector and
       expect(Number(answer.retryAfter)).toBeGreaterThan(0);
     }
     expect(cutAt).toBeGreaterThan(0);
+    expect(during).toEqual([
+      { path: '/v1/admin/sources', status: 503, retryAfter: '5' },
+      { path: '/metrics', status: 503, retryAfter: '5' },
+    ]);
     // The collector reconnected by itself: requests are acknowledged again.
     const after = await postBatch(collector, writeKey, 20);
     expect(after.status).toBe(200);

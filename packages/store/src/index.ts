@@ -83,6 +83,7 @@ export { MAX_EVENTS_PER_COMMIT } from './group-commit.js';
 export { createSecretBox, isSealed, MIN_SECRET_KEY_LENGTH, SecretKeyError } from './secret-box.js';
 export type { SecretBox } from './secret-box.js';
 export { newId, randomToken } from './ids.js';
+export { isDatabaseUnavailable } from './unavailable.js';
 export { openSqliteStore } from './sqlite/sqlite-store.js';
 export type { SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export { openPostgresStore } from './postgres/postgres-store.js';

@@ -1,25 +1,15 @@
-import type { Request, Response } from 'express';
-import type { Logger } from 'pino';
-import { BadRequest } from './admin-input.js';
+import type { NextFunction, Request, Response } from 'express';
 
 /** An async admin handler. */
 export type AdminHandler = (req: Request, res: Response) => Promise<void>;
 
 /**
- * Wraps an async handler: a BadRequest becomes 400 with every problem listed (`errors`) and
- * joined (`error`); anything else is logged (never the request body, which may hold secrets)
- * and answered 500.
+ * Wraps an async handler: whatever it throws goes to the admin router's one error handler
+ * (`adminErrors`), which answers a BadRequest with 400, an unreachable database with 503, and
+ * anything else with 500 after logging it.
  */
-export function adminRoute(handler: AdminHandler, logger?: Logger) {
-  return (req: Request, res: Response): void => {
-    handler(req, res).catch((error: unknown) => {
-      if (error instanceof BadRequest) {
-        res.status(400).json({ error: error.message, errors: error.errors });
-        return;
-      }
-      logger?.error({ err: error, method: req.method, path: req.path }, 'admin request failed');
-      if (!res.headersSent) res.status(500).json({ error: 'internal error' });
-      else res.end();
-    });
+export function adminRoute(handler: AdminHandler) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    handler(req, res).catch(next);
   };
 }

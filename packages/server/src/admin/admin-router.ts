@@ -1,6 +1,6 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { DestinationRegistry } from '@datafirst/destination';
-import type { Store } from '@datafirst/store';
+import { isDatabaseUnavailable, type Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 import type { SourceDirectory } from '../source-directory.js';
 import { requireAdmin, type AdminAuthOptions } from './admin-auth.js';
@@ -76,14 +76,23 @@ const requireJsonBodies: RequestHandler = (req, res, next) => {
   });
 };
 
-/** Body parser and validation errors as the admin API's JSON errors. */
+/** Every error of an admin call as the admin API's JSON answer: the one place they are answered. */
 function adminErrors(logger: Logger | undefined): ErrorRequestHandler {
   return (thrown: unknown, req, res, _next) => {
+    // A stream (the live debugger) already answered: it can only be ended.
+    if (res.headersSent) {
+      logger?.error({ err: thrown, method: req.method, path: req.path }, 'admin request failed');
+      return void res.end();
+    }
     if (thrown instanceof BadRequest) return void res.status(400).json({ error: thrown.message, errors: thrown.errors });
     const error = asExpressError(thrown);
     const status = errorStatus(error);
     const bodyError = bodyErrorReason(error);
     if (bodyError !== undefined) return void res.status(status).json({ error: bodyError });
+    if (isDatabaseUnavailable(thrown)) {
+      logger?.warn({ err: thrown, method: req.method, path: req.path }, 'admin request: the database is unreachable');
+      return void res.status(503).set('Retry-After', '5').json({ error: 'the database is unreachable; retry later' });
+    }
     if (status === 500) logger?.error({ err: thrown, method: req.method, path: req.path }, 'admin request failed');
     res.status(status).json({ error: status === 500 ? 'internal error' : String(error.message) });
   };

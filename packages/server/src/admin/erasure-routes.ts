@@ -48,7 +48,7 @@ export function erasureRoutes(options: ErasureRoutesOptions): Router {
       const erased = await options.store.privacy.erasePerson(request, { suppress });
       options.logger?.info({ erased, suppress }, 'erased a person');
       res.json({ erased });
-    }, options.logger),
+    }),
   );
   return router;
 }

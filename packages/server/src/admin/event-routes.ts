@@ -42,7 +42,7 @@ function replayStatuses(value: unknown, errors: string[]): ReplayableStatus[] | 
 export function eventRoutes(options: EventRoutesOptions): Router {
   const { store, logger } = options;
   const router = express.Router();
-  const route = (handler: Parameters<typeof adminRoute>[0]) => adminRoute(handler, logger);
+  const route = (handler: Parameters<typeof adminRoute>[0]) => adminRoute(handler);
   const streams = new EventStreams({ store, destinations: options.destinations, logger, closing: options.closing });
 
   router.get(

@@ -33,10 +33,10 @@ function countsJson(counts: IdentifierCounts | undefined, keys: readonly string[
  * destinations with their declared settings, and the reason codes.
  */
 export function insightRoutes(options: InsightRoutesOptions): Router {
-  const { store, destinations, logger } = options;
+  const { store, destinations } = options;
   const identifierKeysOf = (vendor: string) => destinations.get(vendor)?.identifiers.map((info) => info.key) ?? [];
   const router = express.Router();
-  const route = (handler: Parameters<typeof adminRoute>[0]) => adminRoute(handler, logger);
+  const route = (handler: Parameters<typeof adminRoute>[0]) => adminRoute(handler);
   const matchCache = new Map<string, { at: number; value: Promise<IntegrationMatchQuality[]> }>();
   const countMatches = (sourceId: string | undefined, integrationId: string | undefined) => {
     const key = `${sourceId ?? ''}|${integrationId ?? ''}`;

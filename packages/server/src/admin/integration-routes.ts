@@ -65,9 +65,9 @@ function mergeConfig(destination: AnyDestination, current: Record<string, unknow
  * preview the payload of a recent event, send a test event.
  */
 export function integrationRoutes(options: IntegrationRoutesOptions): Router {
-  const { store, directory, destinations, logger } = options;
+  const { store, directory, destinations } = options;
   const router = express.Router();
-  const route = (handler: Parameters<typeof adminRoute>[0]) => adminRoute(handler, logger);
+  const route = (handler: Parameters<typeof adminRoute>[0]) => adminRoute(handler);
   const json = (integration: Integration) => integrationJson(integration, destinations);
   const destinationOf = (integration: Integration): AnyDestination => {
     const destination = destinations.get(integration.vendor);

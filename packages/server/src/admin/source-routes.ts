@@ -75,9 +75,9 @@ function checkRate(value: unknown, errors: string[]): number | null {
 
 /** Sources: create, list, read, rename, rotate the write key, delete. */
 export function sourceRoutes(options: SourceRoutesOptions): Router {
-  const { store, directory, logger } = options;
+  const { store, directory } = options;
   const router = express.Router();
-  const route = (handler: Parameters<typeof adminRoute>[0]) => adminRoute(handler, logger);
+  const route = (handler: Parameters<typeof adminRoute>[0]) => adminRoute(handler);
   const withCount = async (source: Source) => sourceJson(source, (await store.listIntegrations(source.id)).length);
 
   router.get(

@@ -21,7 +21,7 @@ const totalsJson = (totals: OutcomeTotals) => ({
  * integration and per source, read from the counts the store keeps (never the events).
  */
 export function trendRoutes(options: { store: Store; logger?: Logger }): Router {
-  const { store, logger } = options;
+  const { store } = options;
   const router = express.Router();
 
   router.get(
@@ -82,7 +82,7 @@ export function trendRoutes(options: { store: Store; logger?: Logger }): Router 
           ...totalsJson(trends.bySource.get(id) ?? noOutcomes()),
         })),
       });
-    }, logger),
+    }),
   );
 
   return router;

@@ -22,7 +22,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function linkAdminRouter(options: LinkAdminOptions): Router {
   const { store } = options;
   const router = express.Router();
-  const route = (handler: (req: Request, res: Response) => Promise<void>) => adminRoute(handler, options.logger);
+  const route = (handler: (req: Request, res: Response) => Promise<void>) => adminRoute(handler);
   const findLink = async (req: Request, res: Response): Promise<Link | undefined> => {
     const link = await store.links.getLink(String(req.params.id));
     if (!link) res.status(404).json({ error: 'no such link' });

@@ -47,7 +47,7 @@ const isCsv = (req: Request) => /^text\/csv\s*(;|$)/i.test(req.headers['content-
 export function syncRoutes(options: SyncRoutesOptions): Router {
   const { store, runner, logger } = options;
   const router = express.Router();
-  const route = (handler: Parameters<typeof adminRoute>[0]) => adminRoute(handler, logger);
+  const route = (handler: Parameters<typeof adminRoute>[0]) => adminRoute(handler);
   const findSync = async (req: Request) => store.syncs.getSync(String(req.params.id));
 
   /** Reads the query's columns and refuses a sync whose query fails or lacks a mapped column. */

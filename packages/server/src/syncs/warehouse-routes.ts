@@ -34,9 +34,9 @@ function configUrl(kind: WarehouseKind, config: unknown, current: string | undef
 
 /** Warehouses: create (after connecting), list, read, update, delete, and test the connection. */
 export function warehouseRoutes(options: { store: Store; logger?: Logger }): Router {
-  const { store, logger } = options;
+  const { store } = options;
   const router = express.Router();
-  const route = (handler: Parameters<typeof adminRoute>[0]) => adminRoute(handler, logger);
+  const route = (handler: Parameters<typeof adminRoute>[0]) => adminRoute(handler);
   /** Refuses a warehouse that does not connect, with the reason (never the password). */
   const mustConnect = async (kind: WarehouseKind, url: string) => {
     try {
