@@ -65,6 +65,31 @@ it('counts received, rejected, delivered and retried events per integration, wit
   expect(text).toContain('# TYPE datafirst_deliveries_dead_lettered_total counter');
 });
 
+it('counts the skips ingest decides (no consent, excluded by the sender) with those the worker decides', async () => {
+  const integrations = (await (await collector.admin('/v1/admin/integrations')).json()) as { integrations: { id: string }[] };
+  const { id: integration } = integrations.integrations[0]!;
+  const page = (messageId: string, extra: Record<string, unknown>) => ({
+    type: 'page',
+    messageId,
+    anonymousId: 'a',
+    ...extra,
+    context: {
+      page: { url: 'https://shop.example.com/' },
+      ...(extra.context as object | undefined),
+    },
+  });
+  const batch = [
+    page('skip-consent', { context: { consent: { categoryPreferences: { advertising: false } } } }),
+    page('skip-excluded', { integrations: { All: false } }),
+  ];
+  expect((await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch })).status).toBe(200);
+  // Sent again: stored once, counted once.
+  expect((await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch })).status).toBe(200);
+  const text = await metrics();
+  expect(sample(text, 'datafirst_deliveries_skipped_total', { integration, reason: 'no_consent' })).toBe(1);
+  expect(sample(text, 'datafirst_deliveries_skipped_total', { integration, reason: 'excluded_by_sender' })).toBe(1);
+});
+
 it("reports each integration's lane owner, backlog and oldest pending age, read from the store at scrape time", async () => {
   const integrations = (await (await collector.admin('/v1/admin/integrations')).json()) as { integrations: { id: string }[] };
   const { id: integration } = integrations.integrations[0]!;

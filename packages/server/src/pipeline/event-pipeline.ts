@@ -102,6 +102,7 @@ export class EventPipeline {
     const nothing: AppendResult = { stored: 0, duplicates: 0, duplicateIds: [] };
     const { stored, duplicates, duplicateIds } = kept.length > 0 ? await this.append(submission.sourceId, kept) : nothing;
     metrics.received.inc({ source: submission.sourceId }, stored);
+    countSkips(metrics, kept, duplicateIds);
     if (duplicates > 0) metrics.duplicates.inc({ source: submission.sourceId }, duplicates);
     if (rejected.length > 0) metrics.rejected.inc({ reason: 'message' }, rejected.length);
     return { accepted: kept, rejected, stored, duplicates, duplicateIds, suppressed: dropped };
@@ -148,6 +149,22 @@ export class EventPipeline {
       events.push(submission.publicWriteKey ? { message, deliveries, anonymousProfileOnly: true } : { message, deliveries });
     }
     return { accepted: events, rejected };
+  }
+}
+
+/**
+ * Counts the skips decided here (no consent, excluded by the sender, a producer's skip) in
+ * `datafirst_deliveries_skipped_total`, as the worker counts those it decides, for the events
+ * stored now: a repeat's deliveries were counted with the first.
+ */
+function countSkips(metrics: Metrics, events: readonly NewEvent[], duplicateIds: readonly string[]): void {
+  const repeats = duplicateIds.length > 0 ? new Set(duplicateIds) : undefined;
+  for (const { message, deliveries } of events) {
+    if (repeats?.has(message.messageId)) continue;
+    for (const delivery of deliveries) {
+      if (delivery.status !== 'skipped') continue;
+      metrics.skipped.inc({ integration: delivery.integrationId, reason: delivery.reasonCode ?? 'skipped' });
+    }
   }
 }
 
