@@ -1,4 +1,5 @@
 import type { RequestListener } from 'node:http';
+import { hostname } from 'node:os';
 import type { RequestHandler } from 'express';
 import { DestinationRegistry, secretKeys } from '@datafirst/destination';
 import { SNAPCHAT_FIELDS, SnapchatClient, createSnapchatDestination, createSnapchatMock } from '@datafirst/snapchat';
@@ -42,7 +43,7 @@ export interface RunningDatafirst {
 /** Opens the store, bootstraps the default source, starts the public and admin listeners and the worker. */
 export async function startDatafirst(config: Config): Promise<RunningDatafirst> {
   const logger = createLogger(config.logLevel);
-  const store = await openStore(config, logger);
+  const store = await openStore(config, logger, 'start');
   // Aborted when closing begins: live streams (the debugger's) end, or the server would wait on them.
   const shutdown = new AbortController();
 
@@ -159,12 +160,17 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
  * Opens the configured database, sealing the secrets every destination declares: PostgreSQL when
  * a database URL is given, else the SQLite file.
  */
-async function openStore(config: Config, logger: Logger): Promise<Store> {
+/**
+ * Opens the configured store. On PostgreSQL the connections are named after the command and the
+ * process (`datafirst worker <host>-<pid>`), as lane owners are, so `pg_stat_activity` tells who is who.
+ */
+async function openStore(config: Config, logger: Logger, command: 'start' | 'worker'): Promise<Store> {
   const secrets = { durability: config.durability, secretKey: config.secretKey, secretConfigKeys: secretKeys(SNAPCHAT_FIELDS) };
   if (!config.databaseUrl) return openSqliteStore({ path: config.dbPath, ...secrets });
   return openPostgresStore({
     url: config.databaseUrl,
     poolSize: config.databasePoolSize,
+    applicationName: `datafirst ${command} ${hostname()}-${process.pid}`,
     ...secrets,
     // A lost connection (the database restarted) fails the calls that needed it, which retry; it
     // never ends the process. The error says what went wrong, never the URL.
@@ -223,7 +229,7 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
     throw new Error("a worker on its own needs SNAPCHAT_API_URL (demo mode sends to the collector's built-in mock)");
   }
   const logger = createLogger(config.logLevel);
-  const store = await openStore(config, logger);
+  const store = await openStore(config, logger, 'worker');
   const destinations = destinationsFor(config.snapchatApiUrl, config);
   const metrics = createMetrics(store);
   const worker = createWorker(config, store, destinations, logger, metrics);

@@ -102,3 +102,14 @@ describe('transaction', () => {
     }
   });
 });
+
+describe('createPool', () => {
+  it('names its connections, so that pg_stat_activity tells which process holds which', async () => {
+    const pool = createPool({ url: await serverUrl(), poolSize: 1, applicationName: 'datafirst worker host-42' });
+    pools.push(pool);
+    const { rows } = await pool.query<{ name: string }>(
+      'SELECT application_name AS name FROM pg_stat_activity WHERE pid = pg_backend_pid()',
+    );
+    expect(rows).toEqual([{ name: 'datafirst worker host-42' }]);
+  });
+});

@@ -24,6 +24,8 @@ export interface PoolOptions {
   durability?: 'normal' | 'full';
   /** Told about errors of idle connections (the server went away); they never crash the process. */
   onError?: (error: Error) => void;
+  /** What the connections are called in `pg_stat_activity.application_name`. */
+  applicationName?: string;
 }
 
 /** A pool of connections, with the store's type parsing. */
@@ -32,6 +34,7 @@ export function createPool(options: PoolOptions): pg.Pool {
     connectionString: options.url,
     max: options.poolSize ?? 10,
     types,
+    application_name: options.applicationName,
     // A database that cannot be reached fails a request in seconds (ingest answers 503) rather than hanging it.
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,

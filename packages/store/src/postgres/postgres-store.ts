@@ -67,6 +67,11 @@ export interface PostgresStoreOptions {
   durability?: 'normal' | 'full';
   /** Most connections this process opens; default 10. */
   poolSize?: number;
+  /**
+   * What its connections are called in `pg_stat_activity.application_name`, so that an operator
+   * can tell which process holds which; default `datafirst`.
+   */
+  applicationName?: string;
   /** Told about connection errors that do not fail a call (an idle connection lost); default: ignored. */
   onError?: (error: Error) => void;
 }
@@ -74,7 +79,14 @@ export interface PostgresStoreOptions {
 /** Opens (creating and migrating as needed) a PostgreSQL store. */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const onError = options.onError ?? (() => undefined);
-  const pool = createPool({ url: options.url, poolSize: options.poolSize, durability: options.durability, onError });
+  const applicationName = options.applicationName ?? 'datafirst';
+  const pool = createPool({
+    url: options.url,
+    poolSize: options.poolSize,
+    durability: options.durability,
+    onError,
+    applicationName,
+  });
   try {
     const secrets = createSealedSecrets(createSecretBox(options.secretKey), options.secretConfigKeys ?? []);
     const client = await pool.connect();
@@ -83,7 +95,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     } finally {
       client.release();
     }
-    const notifications = new DeliveryNotifications({ connectionString: options.url }, onError);
+    const notifications = new DeliveryNotifications(
+      { connectionString: options.url, application_name: applicationName },
+      onError,
+    );
     return new PostgresStore(pool, secrets, notifications);
   } catch (error) {
     await pool.end(); // e.g. the wrong secret key: nothing may stay open on a refused start
