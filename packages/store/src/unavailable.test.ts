@@ -13,6 +13,7 @@ describe('isDatabaseUnavailable', () => {
     ['a pool that could not connect in time', new Error('timeout exceeded when trying to connect'), true],
     ['a statement that outlived its timeout', new Error('Query read timeout'), true],
     ['a SQLite file locked past busy_timeout', withCode('database is locked', 'SQLITE_BUSY'), true],
+    ["PostgreSQL's connection slots all taken", withCode('sorry, too many clients already', '53300'), true],
     ['a bad statement', withCode('column "nothing" does not exist', '42703'), false],
     ['a unique violation', withCode('duplicate key value', '23505'), false],
     ['a bug of ours', new TypeError("Cannot read properties of undefined (reading 'id')"), false],

@@ -18,9 +18,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
-    // PostgreSQL's connection exceptions (08…) and an administrator's shutdown (57P01–57P03);
-    // SQLite's file locked past busy_timeout.
-    if (NETWORK_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === 'SQLITE_BUSY') return true;
+    // PostgreSQL's connection exceptions (08…), an administrator's shutdown (57P01–57P03) and its
+    // connection slots all taken (53300); SQLite's file locked past busy_timeout.
+    if (NETWORK_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300') return true;
+    if (code === 'SQLITE_BUSY') return true;
   }
   return PG_MESSAGES.includes(error.message);
 }

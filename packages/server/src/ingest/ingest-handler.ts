@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isJsonObject, LIMITS, type EnrichedMessage } from '@datafirst/protocol';
-import type { LimitStore, Source } from '@datafirst/store';
+import { isDatabaseUnavailable, type LimitStore, type Source } from '@datafirst/store';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { EventPipeline } from '../pipeline/event-pipeline.js';
@@ -89,7 +89,12 @@ export function createIngestHandler(given: IngestOptions): IngestHandler {
         options.logger.debug({ err: error }, 'ingest request aborted by the client');
         return;
       }
-      options.logger.error({ err: error }, 'ingest failed');
+      // The database away is no bug: one line that says so, without a stack, for each request it costs.
+      if (isDatabaseUnavailable(error)) {
+        options.logger.warn({ err: { message: (error as Error).message } }, 'ingest: the database is unreachable; answered 503');
+      } else {
+        options.logger.error({ err: error }, 'ingest failed');
+      }
       // Nothing was acknowledged: the sender keeps the events and retries.
       reply(res, 503, { success: false, error: 'could not store the events; retry later' }, { 'retry-after': '5' });
     });
