@@ -92,6 +92,20 @@ describe('browser', () => {
     expect((await load()).readCookie(name)).toBe(value);
   });
 
+  it('reads no cookie and writes none, without throwing, in a sandboxed frame where document.cookie throws', async () => {
+    Object.defineProperty(fakeDocument, 'cookie', {
+      get() {
+        throw new DOMException('The document is sandboxed', 'SecurityError');
+      },
+      set() {
+        throw new DOMException('The document is sandboxed', 'SecurityError');
+      },
+    });
+    const browser = await load();
+    expect(browser.readCookie('_scid')).toBeUndefined();
+    expect(() => browser.writeCookie('_scid', 'sc-2', 395)).not.toThrow();
+  });
+
   it('reads nothing when the cookie is missing', async () => {
     cookieJar = '_scidx=1; a_scid=2';
     const browser = await load();

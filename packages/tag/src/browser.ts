@@ -59,7 +59,12 @@ export function globalPrivacyControl(): boolean {
  * tag wrote reads back as it was, and the collector sees the same value in the Cookie header.
  */
 export function readCookie(name: string): string | undefined {
-  return Cookies.get(name);
+  // A sandboxed frame throws on document.cookie: no cookie then, as where cookies are blocked.
+  try {
+    return Cookies.get(name);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -67,7 +72,11 @@ export function readCookie(name: string): string | undefined {
  * included), so that a crafted `ScCid` in a link cannot add attributes.
  */
 export function writeCookie(name: string, value: string, days: number, domain?: string): void {
-  Cookies.set(name, value, cookieAttributes(days, location.protocol === 'https:', domain));
+  try {
+    Cookies.set(name, value, cookieAttributes(days, location.protocol === 'https:', domain));
+  } catch {
+    // A sandboxed frame: the call goes on without the cookie.
+  }
 }
 
 /** A value from localStorage. */
