@@ -52,11 +52,7 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
   // the apps exist they answer 503.
   let publicHandler: RequestListener = (_req, res) => res.writeHead(503).end();
   let adminHandler: RequestListener = (_req, res) => res.writeHead(503).end();
-  const timeouts: ListenerTimeouts = {
-    headersTimeoutMs: config.headersTimeoutMs,
-    bodyTimeoutMs: config.bodyTimeoutMs,
-    idleTimeoutMs: config.idleTimeoutMs,
-  };
+  const timeouts = listenerTimeouts(config);
   const publicListener = await listen((req, res) => publicHandler(req, res), {
     ...timeouts,
     port: config.port,
@@ -244,11 +240,9 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
     config.metricsPort === undefined
       ? undefined
       : await listen(metricsHandler(metrics), {
+          ...listenerTimeouts(config),
           port: config.metricsPort,
           host: config.adminHost,
-          headersTimeoutMs: config.headersTimeoutMs,
-          bodyTimeoutMs: config.bodyTimeoutMs,
-          idleTimeoutMs: config.idleTimeoutMs,
         }).catch(async (error: unknown) => {
           await store.close();
           throw error;
@@ -286,4 +280,9 @@ function metricsHandler(metrics: Metrics): RequestListener {
       .then((text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text))
       .catch(() => res.writeHead(503, { 'retry-after': '5' }).end());
   };
+}
+
+/** The configured timeouts every listener of a process gets. */
+function listenerTimeouts(config: Config): ListenerTimeouts {
+  return { headersTimeoutMs: config.headersTimeoutMs, bodyTimeoutMs: config.bodyTimeoutMs, idleTimeoutMs: config.idleTimeoutMs };
 }

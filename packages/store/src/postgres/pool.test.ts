@@ -4,7 +4,7 @@ import { runInNewContext } from 'node:vm';
 import type pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { postgresServer, type TestDatabaseServer } from '../../test/databases.js';
-import { startTcpProxy } from '../../test/tcp-proxy.js';
+import { startTcpProxy, type TcpProxy } from '../../test/tcp-proxy.js';
 import { createPool, queryLarge, transaction } from './pool.js';
 
 setFlagsFromString('--expose-gc');
@@ -26,6 +26,17 @@ async function freshPool(): Promise<pg.Pool> {
   const pool = createPool({ url: await serverUrl(), poolSize: 1 });
   pools.push(pool);
   return pool;
+}
+
+/** A pool of one connection that reaches the database through a proxy the test can cut or freeze. */
+async function poolViaProxy(): Promise<{ proxy: TcpProxy; pool: pg.Pool }> {
+  const target = new URL(await serverUrl());
+  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  const viaProxy = new URL(target);
+  viaProxy.host = `127.0.0.1:${proxy.port}`;
+  const pool = createPool({ url: viaProxy.toString(), poolSize: 1 });
+  pools.push(pool);
+  return { proxy, pool };
 }
 
 /** Whether the answer `query` gives is still in memory once nothing of ours refers to it. */
@@ -58,13 +69,8 @@ describe('queryLarge', () => {
   });
 
   it('fails the query, and not the process, when the connection is lost mid-query', async () => {
-    const target = new URL(await serverUrl());
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const { proxy, pool } = await poolViaProxy();
     try {
-      const viaProxy = new URL(target);
-      viaProxy.host = `127.0.0.1:${proxy.port}`;
-      const pool = createPool({ url: viaProxy.toString(), poolSize: 1 });
-      pools.push(pool);
       const sleeping = queryLarge(pool, 'SELECT pg_sleep(10)', []);
       await expect.poll(() => pool.totalCount - pool.idleCount).toBe(1);
       await sleep(100);
@@ -81,13 +87,8 @@ describe('queryLarge', () => {
 
 describe('transaction', () => {
   it('gives up, with queryTimeoutMs, on a database that went silent, and works again once it speaks', async () => {
-    const target = new URL(await serverUrl());
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const { proxy, pool } = await poolViaProxy();
     try {
-      const viaProxy = new URL(target);
-      viaProxy.host = `127.0.0.1:${proxy.port}`;
-      const pool = createPool({ url: viaProxy.toString(), poolSize: 1 });
-      pools.push(pool);
       const select = (client: Pick<pg.PoolClient, 'query'>) => client.query<{ n: number }>('SELECT 1 AS n');
       expect((await transaction(pool, select, { queryTimeoutMs: 500 })).rows).toEqual([{ n: 1 }]);
       // No reset, no answer: without the timeout this transaction waits for as long as the silence lasts.
