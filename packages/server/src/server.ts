@@ -10,6 +10,7 @@ import { bootstrap } from './bootstrap.js';
 import type { Config } from './config.js';
 import { shopRouter } from './demo/shop.js';
 import { demoSnapchatMock, MOCK_PATH } from './demo/snapchat-mock-route.js';
+import { FailedLoginLimiter } from './admin/login-limiter.js';
 import { closeListener, listen, type ListenerTimeouts } from './listener.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -93,7 +94,8 @@ export async function startDatafirst(config: Config): Promise<RunningDatafirst> 
   const publicExtra: RequestHandler[] = [];
   const adminExtra: RequestHandler[] = [];
   if (config.demo) {
-    adminExtra.push(demoSnapchatMock(createSnapchatMock({ basePath: MOCK_PATH }), config.adminToken));
+    const limiter = new FailedLoginLimiter(store.limits);
+    adminExtra.push(demoSnapchatMock(createSnapchatMock({ basePath: MOCK_PATH }), { adminToken: config.adminToken, limiter }));
     if (boot) publicExtra.push(shopRouter(boot.source.writeKey, config.tagPath, adminListener.url));
   }
   const apps = createApps({

@@ -70,6 +70,27 @@ describe("the demo's Snapchat mock", () => {
     }
   });
 
+  it.each(['/snapchat-mock/./__mock/requests', '/snapchat-mock/x/../__mock/requests', '/snapchat-mock/%2e/__mock/faults'])(
+    'refuses %s without the token too: dot segments are resolved before the check, as the mock resolves them',
+    async (path) => {
+      expect(await rawGet(collector.adminPort, path)).toMatch(/^HTTP\/1\.1 401 /);
+    },
+  );
+
+  it('counts wrong tokens as failed sign-ins: past the limit it answers 429 with Retry-After, and lets the admin in', async () => {
+    let refused: Response | undefined;
+    for (let i = 0; i < 12 && !refused; i++) {
+      const res = await fetch(`${collector.adminUrl}/snapchat-mock/__mock/requests`, {
+        headers: { authorization: `Bearer wrong-token-${i}` },
+      });
+      if (res.status === 429) refused = res;
+      else expect(res.status).toBe(401);
+    }
+    expect(refused?.status).toBe(429);
+    expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await collector.admin('/snapchat-mock/__mock/requests')).status).toBe(200);
+  });
+
   it('shows what it received to the admin', async () => {
     const res = await collector.admin('/snapchat-mock/__mock/requests');
     expect(res.status).toBe(200);
@@ -176,3 +197,16 @@ describe('connections per client address', () => {
     for (const socket of held) socket.destroy();
   });
 });
+
+/** A GET sent byte for byte as written (fetch would resolve the dot segments itself); the status line and headers. */
+function rawGet(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket: Socket = connect(port, '127.0.0.1', () => {
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+    });
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}

@@ -37,7 +37,12 @@ export function sessionOf(req: Request, sessions: AdminSessions): Promise<AdminS
  * sign-ins. A correct token is always let in: the limit is for guessers, and must not let them
  * lock the admin out. Answers (and returns false) when the token is wrong: 429 over the limit.
  */
-export async function checkAdminToken(req: Request, res: Response, token: string, options: AdminAuthOptions): Promise<boolean> {
+export async function checkAdminToken(
+  req: Request,
+  res: Response,
+  token: string,
+  options: Pick<AdminAuthOptions, 'adminToken' | 'limiter'>,
+): Promise<boolean> {
   if (sameSecret(token, options.adminToken)) return true;
   const ip = req.ip ?? 'unknown';
   const wait = await options.limiter.retryAfterSeconds(ip);

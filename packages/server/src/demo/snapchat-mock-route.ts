@@ -1,34 +1,39 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
 import type { SnapchatMockHandler } from '@datafirst/snapchat';
-import { sameSecret } from '../admin/admin-auth.js';
+import { checkAdminToken, type AdminAuthOptions } from '../admin/admin-auth.js';
 
 /** Where the built-in Snapchat mock is mounted, on the admin listener, in demo mode. */
 export const MOCK_PATH = '/snapchat-mock';
 
-/** A connect-style handler: answers a request, or passes it on. */
-export type PassOnHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+const CONTROL_PATH = `${MOCK_PATH}/__mock`;
 
 /**
  * Mounts the demo's Snapchat mock at MOCK_PATH. Its Snapchat paths take what the worker sends;
  * its inspection and fault routes (`__mock/*`) show the access tokens it received and change its
- * answers, so they need the admin token as a Bearer header.
+ * answers, so they need the admin token as a Bearer header, and wrong tokens count as failed
+ * sign-ins. The path is checked as the mock resolves it (dot segments and all, as WHATWG URLs do),
+ * and the mock is handed exactly that path, so `/snapchat-mock/./__mock/…` is no way round.
  */
-export function demoSnapchatMock(mock: SnapchatMockHandler, adminToken: string): PassOnHandler {
-  const controlPrefix = `${MOCK_PATH}/__mock/`;
+export function demoSnapchatMock(
+  mock: SnapchatMockHandler,
+  auth: Pick<AdminAuthOptions, 'adminToken' | 'limiter'>,
+): RequestHandler {
   return (req, res, next) => {
-    const url = req.url ?? '';
-    if (url !== MOCK_PATH && !url.startsWith(`${MOCK_PATH}/`)) return next();
-    if (url.startsWith(controlPrefix) && !bearerIs(req, adminToken)) {
-      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
-      res.end(JSON.stringify({ error: 'the mock inspection routes need the admin token (Authorization: Bearer …)' }));
+    const url = new URL(req.url, 'http://mock.invalid');
+    const path = url.pathname;
+    if (path !== MOCK_PATH && !path.startsWith(`${MOCK_PATH}/`)) return next();
+    const control = path === CONTROL_PATH || path.startsWith(`${CONTROL_PATH}/`);
+    req.url = `${path}${url.search}`;
+    if (!control) return mock.handle(req, res);
+    const header = req.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (!token) {
+      res.status(401).set('WWW-Authenticate', 'Bearer');
+      res.json({ error: 'the mock inspection routes need the admin token (Authorization: Bearer …)' });
       return;
     }
-    mock.handle(req, res);
+    checkAdminToken(req, res, token, auth)
+      .then((admitted) => admitted && mock.handle(req, res))
+      .catch(next);
   };
-}
-
-/** True when the request carries `Authorization: Bearer <token>`. */
-function bearerIs(req: IncomingMessage, token: string): boolean {
-  const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
-  return match !== null && sameSecret(match[1]!, token);
 }
