@@ -67,6 +67,33 @@ describe('POST /v1/admin/users/erase', () => {
       expect(ids).not.toContain(gone);
   });
 
+  it('erases an email-only order and, with suppress, drops the spellings Snapchat would hash to the same person', async () => {
+    const order = (messageId: string, traits: Record<string, unknown>, properties: Record<string, unknown> = {}) => ({
+      type: 'track',
+      event: 'Order Completed',
+      messageId,
+      anonymousId: `device-${messageId}`,
+      context: { traits },
+      properties: { order_id: messageId, revenue: 5, currency: 'USD', ...properties },
+    });
+    const first = [order('sp-order', { email: 'spell.me@example.com', phone: '+44 7700 900888' })];
+    expect((await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: first })).status).toBe(200);
+    const res = await erase({ email: 'spell.me@example.com', phone: '+447700900888', suppress: true });
+    expect(await res.json()).toMatchObject({ erased: { events: 1 } });
+
+    const later = [
+      order('sp-properties', {}, { email: 'spell.me@example.com' }),
+      order('sp-blank', { email: 'spell.me @Example.com' }),
+      order('sp-national', { phone: '07700 900888' }),
+      order('sp-trunk', { phone: '+44 (0)7700 900888' }),
+      order('sp-someone-else', { email: 'someone.else@example.com', phone: '+44 7700 900889' }),
+    ];
+    expect((await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: later })).status).toBe(200);
+    const ids = (await storedMessages()).map((message) => message.messageId);
+    expect(ids).toContain('sp-someone-else');
+    for (const gone of ['sp-order', 'sp-properties', 'sp-blank', 'sp-national', 'sp-trunk']) expect(ids).not.toContain(gone);
+  });
+
   it('refuses an email that is no address, as the event search does, rather than answer it erased nothing', async () => {
     const res = await erase({ email: 'x' });
     expect(res.status).toBe(400);

@@ -1,6 +1,6 @@
 import { toActionSource } from './action-source.js';
 import type { ApiVersion, LduCountry, LduState, SnapchatConfig } from './config.js';
-import { callingCodeOf } from './countries.js';
+import { callingCodeOf } from '@datafirst/protocol';
 import { isSnapEventName } from './event-names.js';
 import { fieldMapErrors, type FieldMap } from './field-map.js';
 import { isRecord } from './is-record.js';

@@ -12,8 +12,8 @@ export type { ReportResult, SendResult, SnapchatClientOptions } from './client.j
 export { validateSnapchatConfig } from './config-validation.js';
 export type { ConfigValidation } from './config-validation.js';
 export type { ActionSource, ApiVersion, SnapchatConfig } from './config.js';
-export { callingCodeOf, COUNTRIES, countryCode } from './countries.js';
-export type { Country } from './countries.js';
+export { callingCodeOf, COUNTRIES, countryCode } from '@datafirst/protocol';
+export type { Country } from '@datafirst/protocol';
 export { isSnapCurrency, SNAP_CURRENCIES } from './currencies.js';
 export { buildCustomData, orderValue, snapCurrency, toNumber } from './custom-data.js';
 export type { SnapContent, SnapCustomData } from './custom-data.js';

@@ -1,4 +1,4 @@
-import { countryCode } from './countries.js';
+import { countryCode } from '@datafirst/protocol';
 import { lower, nonEmpty, normalizeHashable } from './normalize.js';
 import { US_STATE_CODES } from './us-states.js';
 

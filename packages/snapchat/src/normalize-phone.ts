@@ -1,4 +1,4 @@
-import { callingCodeOf, leadingCallingCode } from './countries.js';
+import { callingCodeOf, leadingCallingCode } from '@datafirst/protocol';
 import { normalizeHashable } from './normalize.js';
 
 // The phone algorithm of docs/snapchat-capi.md §5.3. It matches every vector in Snap's SDKs, except that

@@ -1,4 +1,4 @@
-import { identityHashes, normalEmail, normalPhone } from './identity-hashes.js';
+import { identityHashes, normalEmail, phoneReadings } from './identity-hashes.js';
 import type { ErasureRequest } from './privacy.js';
 
 /**
@@ -11,7 +11,8 @@ export interface ErasureIdentifiers {
   userId: string | null;
   anonymousId: string | null;
   email: string | null;
-  phone: string | null;
+  /** The national numbers the phone given may mean (see phoneReadings); none without a phone. */
+  phones: readonly string[];
 }
 
 /** A request's identifiers ready for matching; undefined when it names none, so there is nothing to erase. */
@@ -20,13 +21,15 @@ export function erasureIdentifiers(request: ErasureRequest): ErasureIdentifiers 
     userId: request.userId?.trim() || null,
     anonymousId: request.anonymousId?.trim() || null,
     email: request.email === undefined ? null : normalEmail(request.email) || null,
-    phone: request.phone === undefined ? null : normalPhone(request.phone) || null,
+    phones: request.phone === undefined ? [] : phoneReadings(request.phone),
   };
-  return Object.values(identifiers).every((value) => value === null) ? undefined : identifiers;
+  const { phones, ...others } = identifiers;
+  return phones.length === 0 && Object.values(others).every((value) => value === null) ? undefined : identifiers;
 }
 
-/** The ids a matching event carries (anything but a string is no id). */
+/** A matching event: its store id, and the ids it carries (anything but a string is no id). */
 export interface MatchedEvent {
+  id: number | string;
   user_id: unknown;
   anonymous_id: unknown;
 }

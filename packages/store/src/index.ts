@@ -57,7 +57,7 @@ export type {
 export type { DailyDeliveryCount, ErasureCounts, ErasureRequest, PrivacyStore, SessionStore, StoredSession } from './privacy.js';
 export type { LaneClaim, LaneHolding, LaneState, LaneStore } from './lanes.js';
 export type { LimitStore, RecentFailures, TokenAnswer } from './limits.js';
-export { identitiesOf, identityHashes } from './identity-hashes.js';
+export { identitiesOf, identityHashes, suppressionHashesOf } from './identity-hashes.js';
 export type {
   NewSync,
   NewWarehouse,

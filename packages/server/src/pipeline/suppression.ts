@@ -1,4 +1,4 @@
-import { identitiesOf, identityHashes, type NewEvent, type Store } from '@datafirst/store';
+import { suppressionHashesOf, type NewEvent, type Store } from '@datafirst/store';
 
 /**
  * The events of people not on the suppression list (erased with `suppress: true`), and how many
@@ -7,7 +7,7 @@ import { identitiesOf, identityHashes, type NewEvent, type Store } from '@datafi
  */
 export async function withoutSuppressed(store: Store, events: NewEvent[]): Promise<{ kept: NewEvent[]; dropped: number }> {
   if (events.length === 0 || !(await store.privacy.hasSuppressed())) return { kept: events, dropped: 0 };
-  const hashes = events.map((event) => identityHashes(identitiesOf(event.message)));
+  const hashes = events.map((event) => suppressionHashesOf(event.message));
   const suppressed = await store.privacy.suppressedAmong([...new Set(hashes.flat())]);
   if (suppressed.size === 0) return { kept: events, dropped: 0 };
   const kept = events.filter((_, index) => !hashes[index]!.some((hash) => suppressed.has(hash)));

@@ -101,6 +101,72 @@ export function describePrivacy(createDatabase: CreateTestDatabase): void {
       expect(await store.listEvents({})).toEqual([]);
     });
 
+    it('erases the events that carry only an email or a phone, with no id to follow', async () => {
+      const { store } = under;
+      const { source } = await sourceWithIntegration(store);
+      const noIds = { anonymousId: undefined };
+      await store.appendEvents(source.id, [
+        {
+          message: message('email-only', { ...noIds, context: { traits: { email: 'only.email@example.com' } } }),
+          deliveries: [],
+        },
+        { message: message('phone-only', { ...noIds, context: { traits: { phone: '+44 7700 900666' } } }), deliveries: [] },
+        { message: message('other', { ...noIds, context: { traits: { email: 'other@example.com' } } }), deliveries: [] },
+      ]);
+      expect(await store.privacy.erasePerson({ email: 'only.email@example.com' })).toEqual({ events: 1, profiles: 0, clicks: 0 });
+      expect(await store.privacy.erasePerson({ phone: '+447700900666' })).toEqual({ events: 1, profiles: 0, clicks: 0 });
+      expect((await store.listEvents({})).map((event) => event.message.messageId)).toEqual(['other']);
+    });
+
+    it.each([
+      ['in the properties', { properties: { email: 'erase.me@example.com' } }],
+      ['with a blank inside', { context: { traits: { email: 'erase.me @example.com' } } }],
+      ['after a tab', { context: { traits: { email: '\tErase.Me@example.com' } } }],
+      ['in capitals beyond ASCII', { traits: { email: 'ÉLODIE.ERASE.ME@Example.com' } }],
+    ])('erases an email %s, as Snapchat would hash it for the same person', async (_where, fields) => {
+      const { store } = under;
+      const { source } = await sourceWithIntegration(store);
+      await store.appendEvents(source.id, [
+        { message: message('variant', { anonymousId: undefined, ...fields }), deliveries: [] },
+        { message: message('bystander', { anonymousId: 'a-bystander' }), deliveries: [] },
+      ]);
+      const email = JSON.stringify(fields).includes('LODIE') ? 'élodie.erase.me@example.com' : 'erase.me@example.com';
+      expect(await store.privacy.erasePerson({ email })).toMatchObject({ events: 1 });
+      expect((await store.listEvents({})).map((event) => event.message.messageId)).toEqual(['bystander']);
+    });
+
+    it.each(['+44 7700 900555', '0044 7700 900555', '+44 (0)7700 900555', '07700 900555', '+4407700900555'])(
+      'erases a phone written %s by its national number, however the request writes it',
+      async (written) => {
+        const { store } = under;
+        const { source } = await sourceWithIntegration(store);
+        await store.appendEvents(source.id, [
+          { message: message('phone', { anonymousId: undefined, properties: { phone: written } }), deliveries: [] },
+          {
+            message: message('other-number', { anonymousId: undefined, properties: { phone: '+44 7700 900556' } }),
+            deliveries: [],
+          },
+        ]);
+        expect(await store.privacy.erasePerson({ phone: '+44 7700 900555' })).toMatchObject({ events: 1 });
+        expect((await store.listEvents({})).map((event) => event.message.messageId)).toEqual(['other-number']);
+      },
+    );
+
+    it("erases a profile whose phone is another writing of the request's", async () => {
+      const { store } = under;
+      const { source } = await sourceWithIntegration(store);
+      const identify = message('identify', {
+        type: 'identify',
+        userId: 'u-phone',
+        anonymousId: 'a-phone',
+        traits: { phone: '07700 900444' },
+      });
+      await store.appendEvents(source.id, [{ message: identify, deliveries: [] }]);
+      // The user id's profile and the anonymous id's.
+      expect(await store.privacy.erasePerson({ phone: '+44 (0)7700 900444' })).toEqual({ events: 1, profiles: 2, clicks: 0 });
+      expect(await store.getProfileTraits(source.id, 'u-phone', 'a-phone')).toBeUndefined();
+    });
+
     it('with suppress, lists the given identifiers and the ids found with them', async () => {
       const { store } = under;
       const { source } = await sourceWithIntegration(store);

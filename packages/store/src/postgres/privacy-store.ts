@@ -8,23 +8,38 @@ import {
   type MatchedProfile,
 } from '../erasure.js';
 import type { DailyDeliveryCount, ErasureCounts, ErasureRequest, PrivacyStore } from '../privacy.js';
+import { normalPhone } from '../identity-hashes.js';
 import { toDailyDeliveryCount, type DeliveryDailyCountRow } from '../rows.js';
 import { changed, NOW_MS_SQL, transaction, type Queryable } from './pool.js';
 
 /** Events deleted per transaction by retention, so that other writers wait milliseconds, not seconds. */
 const RETENTION_CHUNK = 2000;
 
-// SQL beside normalEmail and normalPhone (identity-hashes.ts), which the given identifiers go
-// through: the stored side compared the same way, trimmed and lower-cased, or digits only.
-const EMAIL_SQL = (json: string) => `lower(trim(${json}))`;
-const PHONE_SQL = (json: string) => `regexp_replace(${json}, '[^0-9]', '', 'g')`;
+// An email compared in SQL as normalEmail (identity-hashes.ts) compares it: blanks removed, lower
+// case (Unicode's, by the database's collation).
+const EMAIL_SQL = (json: string) => `lower(regexp_replace(${json}, '\\s+', '', 'g'))`;
+// A phone's national number needs the calling codes, which SQL does not know: it is the end of the
+// phone's digits, so SQL finds the candidates and normalPhone decides (matchingPhone).
+const PHONE_CANDIDATE_SQL = (json: string, nationalNumber: string) =>
+  `regexp_replace(${json}, '[^0-9]', '', 'g') LIKE '%' || ${nationalNumber}`;
 
-// The identifiers of an event as erasure compares them: $1 user id, $2 anonymous id, $3 email, $4 phone.
+// Where an event carries a person's email and phone (see contactsOf in identity-hashes.ts).
+const CONTACT_PATHS = ['context,traits', 'traits', 'properties'];
+const contact = (path: string, field: 'email' | 'phone') => `m #>> '{${path},${field}}'`;
+const anyContact = (field: 'email' | 'phone', compare: (json: string) => string) =>
+  CONTACT_PATHS.map((path) => compare(contact(path, field))).join(' OR ');
+
+// What settles a match in SQL: $1 user id, $2 anonymous id, $3 email.
 const EVENT_MATCH = `
   ($1::text IS NOT NULL AND m ->> 'userId' = $1)
   OR ($2::text IS NOT NULL AND m ->> 'anonymousId' = $2)
-  OR ($3::text IS NOT NULL AND (${EMAIL_SQL(`m #>> '{traits,email}'`)} = $3 OR ${EMAIL_SQL(`m #>> '{context,traits,email}'`)} = $3))
-  OR ($4::text IS NOT NULL AND (${PHONE_SQL(`m #>> '{traits,phone}'`)} = $4 OR ${PHONE_SQL(`m #>> '{context,traits,phone}'`)} = $4))`;
+  OR ($3::text IS NOT NULL AND (${anyContact('email', (json) => `${EMAIL_SQL(json)} = $3`)}))`;
+// The events that may carry the phone: their digits end with $4, its shortest reading.
+const EVENT_PHONE_CANDIDATE = `$4::text IS NOT NULL AND (${anyContact('phone', (json) => PHONE_CANDIDATE_SQL(json, '$4'))})`;
+
+/** Whether one of `phones`, once normalised, is one of the national numbers `readings`. */
+const matchingPhone = (readings: readonly string[], phones: readonly unknown[]): boolean =>
+  phones.some((value) => typeof value === 'string' && readings.includes(normalPhone(value)));
 
 /**
  * Retention, erasure and suppression in PostgreSQL. Deleted rows are gone for every query at
@@ -74,30 +89,40 @@ export class PostgresPrivacyStore implements PrivacyStore {
   async erasePerson(request: ErasureRequest, options: { suppress?: boolean } = {}): Promise<ErasureCounts> {
     const given = erasureIdentifiers(request);
     if (!given) return { events: 0, profiles: 0, clicks: 0 };
-    const { userId, email, phone } = given;
-    const params = [userId, given.anonymousId, email, phone];
+    const { userId, email, phones } = given;
+    // Every reading of the phone ends with its shortest: what the candidates' digits must end with.
+    const phoneEnd = phones.length === 0 ? null : phones.reduce((a, b) => (a.length <= b.length ? a : b));
+    const params = [userId, given.anonymousId, email, phoneEnd];
     const counts = await transaction(this.pool, async (client) => {
-      const matched = await client.query<MatchedEvent>(
-        `SELECT m ->> 'userId' AS user_id, m ->> 'anonymousId' AS anonymous_id
-         FROM (SELECT message::json AS m FROM events) e WHERE ${EVENT_MATCH}`,
+      const candidates = await client.query<MatchedEvent & { settled: boolean; phones: unknown[] }>(
+        `SELECT id, m ->> 'userId' AS user_id, m ->> 'anonymousId' AS anonymous_id, (${EVENT_MATCH}) AS settled,
+                ARRAY[${CONTACT_PATHS.map((path) => contact(path, 'phone')).join(', ')}] AS phones
+         FROM (SELECT id, message::json AS m FROM events) e WHERE (${EVENT_MATCH}) OR (${EVENT_PHONE_CANDIDATE})`,
         params,
       );
-      const profiles = await client.query<MatchedProfile>(
-        `SELECT key, t ->> 'userId' AS user_id FROM (SELECT key, traits::json AS t FROM profiles) p
+      const matched = candidates.rows.filter((row) => row.settled || matchingPhone(phones, row.phones));
+      const profileCandidates = await client.query<MatchedProfile & { settled: boolean; phone: unknown }>(
+        `SELECT key, t ->> 'userId' AS user_id, t ->> 'phone' AS phone,
+                (($1::text IS NOT NULL AND ${EMAIL_SQL(`t ->> 'email'`)} = $1) OR ($3::text IS NOT NULL AND t ->> 'userId' = $3)) AS settled
+         FROM (SELECT key, traits::json AS t FROM profiles) p
          WHERE ($1::text IS NOT NULL AND ${EMAIL_SQL(`t ->> 'email'`)} = $1)
-            OR ($2::text IS NOT NULL AND ${PHONE_SQL(`t ->> 'phone'`)} = $2)
+            OR ($2::text IS NOT NULL AND ${PHONE_CANDIDATE_SQL(`t ->> 'phone'`, '$2')})
             OR ($3::text IS NOT NULL AND t ->> 'userId' = $3)`,
-        [email, phone, userId],
+        [email, phoneEnd, userId],
       );
-      const person = personIds(given, matched.rows, profiles.rows);
+      const profiles = profileCandidates.rows.filter((row) => row.settled || matchingPhone(phones, [row.phone]));
+      const person = personIds(given, matched, profiles);
       const { users, anonymous } = person;
+      // The events that carry an identifier themselves (an email-only order has no id to follow),
+      // and every event of the ids they carry.
       const events = changed(
         await client.query(
-          `DELETE FROM events WHERE (message::json ->> 'userId') = ANY($1::text[]) OR (message::json ->> 'anonymousId') = ANY($2::text[])`,
-          [[...users], [...anonymous]],
+          `DELETE FROM events WHERE id = ANY($1::bigint[])
+             OR (message::json ->> 'userId') = ANY($2::text[]) OR (message::json ->> 'anonymousId') = ANY($3::text[])`,
+          [matched.map((row) => row.id), [...users], [...anonymous]],
         ),
       );
-      const keys = [...profileKeysOf(person), ...profiles.rows.map((row) => row.key)];
+      const keys = [...profileKeysOf(person), ...profiles.map((row) => row.key)];
       const profileCount = changed(await client.query('DELETE FROM profiles WHERE key = ANY($1::text[])', [keys]));
       // A smart link's events carry the click id as their anonymous id; its conversions go with it.
       const clicks = changed(await client.query('DELETE FROM link_clicks WHERE id = ANY($1::text[])', [[...anonymous]]));

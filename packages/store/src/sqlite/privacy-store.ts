@@ -8,7 +8,7 @@ import {
   type MatchedEvent,
   type MatchedProfile,
 } from '../erasure.js';
-import { normalPhone } from '../identity-hashes.js';
+import { normalEmail, normalPhone } from '../identity-hashes.js';
 import type { DailyDeliveryCount, ErasureCounts, ErasureRequest, PrivacyStore } from '../privacy.js';
 import { toDailyDeliveryCount, type DeliveryDailyCountRow } from '../rows.js';
 import type { DatabaseClock } from './clock.js';
@@ -16,14 +16,21 @@ import type { DatabaseClock } from './clock.js';
 /** Events deleted per transaction by retention, so that other writers wait milliseconds, not seconds. */
 const RETENTION_CHUNK = 2000;
 
-// The identifiers of an event or profile as erasure compares them (see identity-hashes.ts).
+// Where an event carries a person's email and phone (see contactsOf in identity-hashes.ts).
+const CONTACT_PATHS = ['$.context.traits', '$.traits', '$.properties'];
+const anyContact = (field: 'email' | 'phone', compare: (json: string) => string) =>
+  CONTACT_PATHS.map((path) => compare(`json_extract(message, '${path}.${field}')`)).join(' OR ');
+
+// The identifiers of an event as erasure compares them: emails and phones through the same
+// functions as the request's (df_email, df_phone: normalEmail, normalPhone).
 const EVENT_MATCH = `
   (@userId IS NOT NULL AND json_extract(message, '$.userId') = @userId)
   OR (@anonymousId IS NOT NULL AND json_extract(message, '$.anonymousId') = @anonymousId)
-  OR (@email IS NOT NULL AND (lower(trim(json_extract(message, '$.traits.email'))) = @email
-                              OR lower(trim(json_extract(message, '$.context.traits.email'))) = @email))
-  OR (@phone IS NOT NULL AND (df_digits(json_extract(message, '$.traits.phone')) = @phone
-                              OR df_digits(json_extract(message, '$.context.traits.phone')) = @phone))`;
+  OR (@email IS NOT NULL AND (${anyContact('email', (json) => `df_email(${json}) = @email`)}))
+  OR (@phones IS NOT NULL AND (${anyContact('phone', (json) => `df_phone(${json}) IN (SELECT value FROM json_each(@phones))`)}))`;
+
+/** The identifiers as the matching statements take them: the phone's readings as a JSON list. */
+type MatchParams = Omit<ErasureIdentifiers, 'phones'> & { phones: string | null };
 
 /**
  * Retention, erasure and suppression in SQLite. The connection runs with `secure_delete`, so
@@ -48,9 +55,8 @@ export class SqlitePrivacyStore implements PrivacyStore {
       'SELECT hash FROM suppressed_identities WHERE hash IN (SELECT value FROM json_each(?))',
     );
     this.anySuppressed = db.prepare<[], { found: number }>('SELECT EXISTS (SELECT 1 FROM suppressed_identities) AS found');
-    db.function('df_digits', { deterministic: true }, (value: unknown) =>
-      typeof value === 'string' ? normalPhone(value) : null,
-    );
+    db.function('df_email', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? normalEmail(value) : null));
+    db.function('df_phone', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? normalPhone(value) : null));
   }
 
   async deleteEventsBefore(before: number): Promise<number> {
@@ -95,30 +101,38 @@ export class SqlitePrivacyStore implements PrivacyStore {
   }
 
   async erasePerson(request: ErasureRequest, options: { suppress?: boolean } = {}): Promise<ErasureCounts> {
-    const params = erasureIdentifiers(request);
-    if (!params) return { events: 0, profiles: 0, clicks: 0 };
+    const given = erasureIdentifiers(request);
+    if (!given) return { events: 0, profiles: 0, clicks: 0 };
+    const params: MatchParams = { ...given, phones: given.phones.length === 0 ? null : JSON.stringify(given.phones) };
     const counts = this.db
       .transaction(() => {
         const matched = this.db
-          .prepare<ErasureIdentifiers, MatchedEvent>(
-            `SELECT json_extract(message, '$.userId') AS user_id, json_extract(message, '$.anonymousId') AS anonymous_id
+          .prepare<MatchParams, MatchedEvent>(
+            `SELECT id, json_extract(message, '$.userId') AS user_id, json_extract(message, '$.anonymousId') AS anonymous_id
              FROM events WHERE ${EVENT_MATCH}`,
           )
           .all(params);
         const profiles = this.db
-          .prepare<ErasureIdentifiers, MatchedProfile>(
+          .prepare<MatchParams, MatchedProfile>(
             `SELECT key, json_extract(traits, '$.userId') AS user_id FROM profiles
-             WHERE (@email IS NOT NULL AND lower(trim(json_extract(traits, '$.email'))) = @email)
-                OR (@phone IS NOT NULL AND df_digits(json_extract(traits, '$.phone')) = @phone)
+             WHERE (@email IS NOT NULL AND df_email(json_extract(traits, '$.email')) = @email)
+                OR (@phones IS NOT NULL AND df_phone(json_extract(traits, '$.phone')) IN (SELECT value FROM json_each(@phones)))
                 OR (@userId IS NOT NULL AND json_extract(traits, '$.userId') = @userId)`,
           )
           .all(params);
-        const person = personIds(params, matched, profiles);
-        const ids = { users: JSON.stringify([...person.users]), anonymous: JSON.stringify([...person.anonymous]) };
+        const person = personIds(given, matched, profiles);
+        const ids = {
+          // The events that carry an identifier themselves (an email-only order has no id to follow)…
+          events: JSON.stringify(matched.map((row) => row.id)),
+          // …and every event of the ids they carry.
+          users: JSON.stringify([...person.users]),
+          anonymous: JSON.stringify([...person.anonymous]),
+        };
         const events = this.db
           .prepare<typeof ids, never>(
             `DELETE FROM events
-             WHERE json_extract(message, '$.userId') IN (SELECT value FROM json_each(@users))
+             WHERE id IN (SELECT value FROM json_each(@events))
+                OR json_extract(message, '$.userId') IN (SELECT value FROM json_each(@users))
                 OR json_extract(message, '$.anonymousId') IN (SELECT value FROM json_each(@anonymous))`,
           )
           .run(ids).changes;
