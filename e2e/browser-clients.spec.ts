@@ -168,3 +168,92 @@ test('@rudderstack/analytics-js 3 loads its source config from the collector and
   expect(traffic.failed).toEqual([]);
   expect(traffic.paths).toContain('GET /sourceConfig/');
 });
+
+/** The status of every answer the page had from the collector. */
+function collectorStatuses(page: Page, collector: string): number[] {
+  const statuses: number[] = [];
+  page.on('response', (response) => {
+    if (response.url().startsWith(collector) && response.request().method() === 'POST') statuses.push(response.status());
+  });
+  return statuses;
+}
+
+/** The names and user ids of what the collector stored from the shop's page, once `count` are there. */
+async function storedCalls(urlPrefix: string, count: number) {
+  await expect.poll(async () => (await storedEventsFrom(datafirst, urlPrefix)).length, { timeout: 15_000 }).toBe(count);
+  return (await storedEventsFrom(datafirst, urlPrefix)).map(({ name, message }) => ({ name, userId: message.userId }));
+}
+
+// Before identify, and after reset, analytics.js sends `"userId": null` and RudderStack's SDK
+// `"userId": ""`; neither resends a refused call, so a 400 would lose every anonymous visit.
+test('@segment/analytics-next: an anonymous visitor, before identify and after reset, has every call stored', async ({
+  page,
+  context,
+}) => {
+  const vendor = join(packageDir('@segment/analytics-next'), 'dist', 'umd');
+  server = await startShop(vendor, '<script src="/vendor/index.js"></script>');
+  const shop = checkout(server);
+  await context.route('https://cdn.segment.com/analytics-next/bundles/**', (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'text/javascript',
+      path: join(vendor, new URL(route.request().url()).pathname.split('/').pop()!),
+    }),
+  );
+  const statuses = collectorStatuses(page, datafirst.url);
+  await page.goto(shop.url);
+  await page.evaluate(
+    async ({ writeKey, apiHost }) => {
+      const { AnalyticsBrowser } = (window as unknown as { AnalyticsNext: { AnalyticsBrowser: any } }).AnalyticsNext;
+      const [analytics] = await AnalyticsBrowser.load({
+        writeKey,
+        cdnSettings: { integrations: { 'Segment.io': { apiKey: writeKey, apiHost, protocol: 'http' } } },
+      });
+      await analytics.page('Landing');
+      await analytics.track('Product Viewed', { product_id: 'p-1' });
+      await analytics.identify('next-user-2');
+      analytics.reset();
+      await analytics.track('Signed Out');
+    },
+    { writeKey: WRITE_KEY, apiHost: `${new URL(datafirst.url).host}/v1` },
+  );
+  expect(await storedCalls(`${shop.origin}${shop.path}`, 4)).toEqual([
+    { name: 'page: Landing', userId: undefined },
+    { name: 'Product Viewed', userId: undefined },
+    { name: 'identify', userId: 'next-user-2' },
+    { name: 'Signed Out', userId: undefined },
+  ]);
+  expect(statuses).toEqual([200, 200, 200, 200]);
+});
+
+test('@rudderstack/analytics-js: an anonymous visitor, before identify and after reset, has every call stored', async ({
+  page,
+}) => {
+  const vendor = join(packageDir('@rudderstack/analytics-js'), 'dist', 'npm', 'modern', 'bundled', 'umd');
+  server = await startShop(vendor, '<script src="/vendor/index.js"></script>');
+  const shop = checkout(server);
+  const statuses = collectorStatuses(page, datafirst.url);
+  await page.goto(shop.url);
+  await page.evaluate(
+    async ({ writeKey, collector }) => {
+      const { RudderAnalytics } = (window as unknown as { rudderanalytics: { RudderAnalytics: any } }).rudderanalytics;
+      const analytics = new RudderAnalytics();
+      await new Promise<void>((resolve) => {
+        analytics.load(writeKey, collector, { configUrl: collector, onLoaded: () => resolve() });
+      });
+      analytics.page('Landing');
+      analytics.track('Product Viewed', { product_id: 'p-1' });
+      analytics.identify('rudder-user-2');
+      analytics.reset();
+      analytics.track('Signed Out');
+    },
+    { writeKey: WRITE_KEY, collector: datafirst.url },
+  );
+  expect(await storedCalls(`${shop.origin}${shop.path}`, 4)).toEqual([
+    { name: 'page: Landing', userId: undefined },
+    { name: 'Product Viewed', userId: undefined },
+    { name: 'identify', userId: 'rudder-user-2' },
+    { name: 'Signed Out', userId: undefined },
+  ]);
+  expect(statuses).toEqual([200, 200, 200, 200]);
+});

@@ -26,6 +26,34 @@ describe('validateMessage', () => {
   });
 
   it.each([
+    ["analytics.js's null userId of a visitor not yet identified", { type: 'page', userId: null, anonymousId: 'a' }],
+    ["RudderStack's empty userId", { type: 'track', event: 'E', userId: '', anonymousId: 'a' }],
+    ['a blank anonymousId beside a userId', { type: 'identify', userId: 'u', anonymousId: '  ' }],
+  ])('accepts %s, as no id at all', (_, input) => {
+    const result = validateMessage(input);
+    expect(result.ok).toBe(true);
+    const message = result.ok ? result.message : {};
+    for (const [key, value] of Object.entries(input)) {
+      if (key.endsWith('Id') && (value === null || String(value).trim() === '')) expect(message).not.toHaveProperty(key);
+    }
+  });
+
+  it.each([
+    [
+      'an identify whose only id is null',
+      { type: 'identify', userId: null },
+      'userId: identify needs a userId or an anonymousId',
+    ],
+    [
+      'an alias whose userId is empty',
+      { type: 'alias', previousId: 'p', userId: '' },
+      'userId: an alias call needs the userId it links to',
+    ],
+  ])('refuses %s, as if it had none', (_, input, error) => {
+    expect(validateMessage(input)).toEqual({ ok: false, errors: [error] });
+  });
+
+  it.each([
     ['a non-object', 'hello', 'message: must be a JSON object'],
     ['an array', [], 'message: must be a JSON object'],
     ['a missing type', { event: 'E' }, 'type: is required (track, page, screen, identify, group, alias)'],

@@ -97,8 +97,26 @@ export function validateMessage(input: unknown): MessageValidation {
     return { ok: false, errors: ['message: must be a JSON object'] };
   }
   if (!('type' in input)) return { ok: false, errors: [`type: is required (${MESSAGE_TYPES.join(', ')})`] };
-  const message = compiledMessageSchema(input);
-  return message === UNSURE ? validateWithSchema(input) : withIdentity(message as Message);
+  const given = withoutBlankIds(input);
+  const message = compiledMessageSchema(given);
+  return message === UNSURE ? validateWithSchema(given) : withIdentity(message as Message);
+}
+
+/**
+ * The message without the ids that say "none": Segment's analytics.js sends `"userId": null` for
+ * a visitor it has not identified (and after `reset()`), RudderStack's browser SDK `"userId": ""`.
+ * Refused, every anonymous page view and event of those libraries would be lost: they resend no 4xx.
+ */
+function withoutBlankIds(input: Record<string, unknown>): Record<string, unknown> {
+  let kept: Record<string, unknown> | undefined;
+  for (const key of ['userId', 'anonymousId']) {
+    const value = input[key];
+    if (value === null || (typeof value === 'string' && value.trim() === '')) {
+      kept ??= { ...input };
+      delete kept[key];
+    }
+  }
+  return kept ?? input;
 }
 
 /** Zod's own parse, for what the compiled schema is unsure of: it names every bad field. */
