@@ -171,6 +171,17 @@ describe("the sender's integrations object", () => {
     const stored = await storedEvent(messageId);
     expect(stored?.deliveries.map((d) => [d.status, d.reason_code])).toEqual([[status, reasonCode]]);
   });
+
+  it("applies the batch's integrations to each of its messages, a message's own entries winning", async () => {
+    await collector.post('/v1/batch', {
+      writeKey: WRITE_KEY,
+      integrations: { All: false },
+      batch: [track('batch-integrations-off'), track('batch-integrations-own', { integrations: { Snapchat: true } })],
+    });
+    const statuses = async (id: string) => (await storedEvent(id))?.deliveries.map((d) => [d.status, d.reason_code]);
+    expect(await statuses('batch-integrations-off')).toEqual([['skipped', 'excluded_by_sender']]);
+    expect(await statuses('batch-integrations-own')).toEqual([['pending', null]]);
+  });
 });
 
 describe('time and IP', () => {

@@ -243,16 +243,7 @@ async function handle(
     cookies: parseCookies(req.headers.cookie),
     gpc: req.headers['sec-gpc'] === '1',
   };
-  const batchContext = isJsonObject(body.context) ? body.context : undefined;
-  // A batch's context applies to each of its messages; a message's own context wins per key. A
-  // message whose context is not an object is left as it came, for validation to refuse: spread,
-  // a string would become an object of one key per character.
-  const messages = raw.map((input) => ({
-    input:
-      batchContext && isJsonObject(input) && (input.context === undefined || isJsonObject(input.context))
-        ? { ...input, context: { ...batchContext, ...input.context } }
-        : input,
-  }));
+  const messages = raw.map((input) => ({ input: endpoint.kind === 'single' ? input : withBatchDefaults(input, body) }));
   const { accepted, rejected } = await options.pipeline.submit({
     sourceId: source.id,
     receivedAt,
@@ -277,6 +268,24 @@ async function handle(
     return;
   }
   reply(res, 200, rejected.length > 0 ? { success: true, accepted: accepted.length, rejected } : SUCCESS);
+}
+
+/**
+ * A message with what its batch gives every message, as Segment's batch API does: the batch's
+ * `context` and `integrations`, the message's own winning key by key. A message whose field is not
+ * an object keeps it as it came, for validation to refuse: spread, a string would become an
+ * object of one key per character.
+ */
+function withBatchDefaults(input: unknown, body: Record<string, unknown>): unknown {
+  if (!isJsonObject(input)) return input;
+  let message = input;
+  for (const field of ['context', 'integrations'] as const) {
+    const shared = body[field];
+    const own = message[field];
+    if (!isJsonObject(shared) || (own !== undefined && !isJsonObject(own))) continue;
+    message = { ...message, [field]: { ...shared, ...own } };
+  }
+  return message;
 }
 
 /** The source of a write key, once it may send now: `401` for an unknown key, `429` past its rate limit. */

@@ -46,6 +46,16 @@ describe('enrichMessage', () => {
     });
   });
 
+  it("reads the sender's advertising choice in any casing (Segment's consent managers say Advertising), and keeps it as advertising", () => {
+    const refused = {
+      type: 'page' as const,
+      context: { consent: { categoryPreferences: { Advertising: false, Analytics: true } } },
+    };
+    expect(enrichMessage(refused, facts, options).context.consent).toEqual({
+      categoryPreferences: { Advertising: false, Analytics: true, advertising: false },
+    });
+  });
+
   it('keeps the consent the message carries, and the configured default otherwise', () => {
     const denied = enrichMessage(
       { type: 'page', context: { consent: { categoryPreferences: { advertising: false } } } },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ContextEnricher } from '@datafirst/destination';
 import type { EnrichedMessage, Message } from '@datafirst/protocol';
 import { firstValidIp } from './first-valid-ip.js';
+import { consentFor } from './consent-categories.js';
 
 /** What the collector knows about the HTTP request a message came in. */
 export interface RequestFacts {
@@ -76,9 +77,10 @@ export function enrichMessage(message: Message, facts: RequestFacts, options: En
 
   for (const enrich of options.enrichers ?? []) context = enrich(context, facts.cookies);
 
+  // What every ad destination needs, kept as `advertising` whatever casing the sender used.
   const preferences = copyOf(context.consent?.categoryPreferences ?? {});
-  if (preferences.advertising === undefined) preferences.advertising = options.consentDefault === 'granted';
-  if (facts.gpc && options.honorGpc) preferences.advertising = false;
+  preferences.advertising =
+    facts.gpc && options.honorGpc ? false : (consentFor(preferences, 'advertising') ?? options.consentDefault === 'granted');
   const consent = copyOf(context.consent ?? {});
   consent.categoryPreferences = preferences;
   context.consent = consent;

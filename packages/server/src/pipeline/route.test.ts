@@ -67,6 +67,19 @@ describe('routeDeliveries', () => {
     ]);
   });
 
+  it("compares consent categories ignoring case, the integration's and the message's", () => {
+    const capitalised = { ...message('page'), context: { consent: { categoryPreferences: { Advertising: true } } } };
+    expect(route(capitalised, [integration('a')]).map((delivery) => delivery.status)).toEqual(['pending']);
+    expect(route(message('page', true), [integration('b', { consentCategories: ['Advertising'] })]).map((d) => d.status)).toEqual(
+      ['pending'],
+    );
+    const refused = {
+      ...message('page'),
+      context: { consent: { categoryPreferences: { Advertising: false, advertising: true } } },
+    };
+    expect(route(refused, [integration('c')]).map((delivery) => delivery.reasonCode)).toEqual(['no_consent']);
+  });
+
   it('sends regardless of consent to an integration that asks for no category', () => {
     expect(route(message('track', false), [integration('a', { consentCategories: [] })])).toEqual([
       { integrationId: 'a', identifiers: ['email'], status: 'pending' },

@@ -1,6 +1,7 @@
 import type { AnyDestination, ReasonCode, DestinationRegistry } from '@datafirst/destination';
 import type { EnrichedMessage, MessageType } from '@datafirst/protocol';
 import type { Integration, NewDelivery } from '@datafirst/store';
+import { consentFor } from './consent-categories.js';
 
 /** A reason to store an event but send it nowhere, chosen by its producer. */
 export interface Skip {
@@ -64,7 +65,7 @@ export function routeDeliveries(
       reasonCode === undefined
         ? { integrationId: integration.id, identifiers, status }
         : { integrationId: integration.id, identifiers, status, reasonCode, reason };
-    const missing = integration.consentCategories.filter((category) => granted[category] !== true);
+    const missing = integration.consentCategories.filter((category) => consentFor(granted, category) !== true);
     // A producer's skip is final: a paused integration must not send it once it is resumed.
     if (skip) {
       deliveries.push(delivery('skipped', skip.code, skip.detail));
