@@ -53,6 +53,13 @@ export class EventStreams {
 
   /** Serves one stream until the client leaves, the session ends or the server closes. */
   async serve(req: Request, res: Response, filters: EventFilters, guard: StreamGuard): Promise<void> {
+    const closing = this.options.closing;
+    // A browser reconnects a stream the shutdown ended, over the connection it still holds: served,
+    // that stream would hold the process up for as long as the tab stays open.
+    if (closing?.aborted) {
+      res.status(503).set({ 'Retry-After': '5', Connection: 'close' }).json({ error: 'the collector is shutting down' });
+      return;
+    }
     if (this.open >= this.maxStreams) {
       res
         .status(503)
@@ -68,12 +75,11 @@ export class EventStreams {
       wake?.();
     };
     req.on('close', stop);
-    this.options.closing?.addEventListener('abort', stop);
+    closing?.addEventListener('abort', stop);
     try {
       res.writeHead(200, {
         'Content-Type': 'text/event-stream; charset=utf-8',
         'Cache-Control': 'no-store',
-        Connection: 'keep-alive',
         'X-Accel-Buffering': 'no', // nginx would otherwise hold the stream in its buffer
       });
       res.write('retry: 2000\n\n');
@@ -91,8 +97,10 @@ export class EventStreams {
     } finally {
       this.open--;
       req.off('close', stop);
-      this.options.closing?.removeEventListener('abort', stop);
+      closing?.removeEventListener('abort', stop);
       res.end();
+      // Ended by the shutdown: the connection goes too, once the end is written.
+      if (closing?.aborted) req.socket.end();
     }
   }
 
