@@ -284,3 +284,30 @@ test('signing out ends the session: the live debugger stops and the sign-in page
   const cookies = await page.context().cookies();
   expect(cookies.find((cookie) => cookie.name === 'df_admin')).toBeUndefined();
 });
+
+test('signing out in another tab brings the sign-in page to the live debugger, which stops saying "Live"', async ({
+  page,
+  context,
+}) => {
+  await signIn(page, '#/debugger');
+  await expect(page.locator('.live-status')).toHaveText(/^Live/);
+  const other = await context.newPage();
+  await other.goto(`${datafirst.adminUrl}/admin/#/sources`);
+  await other.getByRole('button', { name: 'Sign out' }).click();
+  await expect(other.getByRole('heading', { level: 1 })).toHaveText('Sign in to Datafirst');
+  // The debugger's stream ends with signed-out: its tab shows the sign-in page on its own.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in to Datafirst');
+  await expect(page.getByRole('status').first()).toContainText('Your session ended');
+  await other.close();
+});
+
+test('signing out while the collector does not answer says so and keeps the session', async ({ page }) => {
+  await signIn(page, '#/sources');
+  await page.route('**/v1/admin/session', (route) => (route.request().method() === 'DELETE' ? route.abort() : route.continue()));
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.locator('#toast')).toContainText('Not signed out: Datafirst did not answer');
+  await expect(page.getByRole('navigation', { name: 'Admin' })).toBeVisible();
+  await page.unroute('**/v1/admin/session');
+  await page.reload();
+  await expect(page.getByRole('navigation', { name: 'Admin' })).toBeVisible();
+});

@@ -69,10 +69,21 @@ describe('checkLinkSettings', () => {
         'conversion_window_days: a whole number of days from 1 to 365',
         'events.click: "ADD_TO_CART" is not a Snapchat event; use e.g. PURCHASE, CUSTOM_EVENT_1, or null for off',
         'events.refund: not a smart-link event (known: click, new_subscriber, first_purchase, repeat_purchase, message_received, fan_sent_3_messages)',
-        'currency: a three-letter currency code such as "USD", or null',
+        'currency: an ISO 4217 currency code such as "USD", or null',
         'colour: not a link setting',
       ],
     });
+  });
+
+  it.each(['XYZ', 'usd1', 'BTC'])('refuses %j as a currency, as a postback would: Snapchat refuses it', (currency) => {
+    expect(checkLinkSettings({ currency }, 'patch')).toEqual({
+      ok: false,
+      errors: ['currency: an ISO 4217 currency code such as "USD", or null'],
+    });
+  });
+
+  it('takes a currency in any case', () => {
+    expect(checkLinkSettings({ currency: ' eur ' }, 'patch')).toMatchObject({ ok: true, settings: { currency: 'EUR' } });
   });
 
   it('checks only the fields a patch gives, merges events into the current ones, and never moves a link to another source', () => {

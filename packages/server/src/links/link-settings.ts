@@ -1,4 +1,4 @@
-import { isSnapEventName } from '@datafirst/snapchat';
+import { isSnapCurrency, isSnapEventName } from '@datafirst/snapchat';
 import type { LinkPatch, OfferType } from '@datafirst/store';
 import { DEFAULT_LINK_EVENTS, LINK_EVENTS, type LinkEventMap } from './conversion-events.js';
 import { checkDestination } from './destination.js';
@@ -114,9 +114,10 @@ export function checkLinkSettings(input: unknown, mode: 'create' | 'patch', curr
   if (create || has(body, 'currency')) {
     const currency = body.currency ?? null;
     if (currency === null) settings.currency = null;
-    else if (typeof currency === 'string' && /^[A-Za-z]{3}$/.test(currency.trim()))
+    // The same check as a postback's currency: a code Snapchat refuses would fail every conversion.
+    else if (typeof currency === 'string' && isSnapCurrency(currency.trim().toUpperCase()))
       settings.currency = currency.trim().toUpperCase();
-    else errors.push('currency: a three-letter currency code such as "USD", or null');
+    else errors.push('currency: an ISO 4217 currency code such as "USD", or null');
   }
   if (!create && has(body, 'archived')) {
     if (typeof body.archived === 'boolean') settings.archived = body.archived;

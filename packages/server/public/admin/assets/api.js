@@ -81,7 +81,8 @@ export async function api(method, path, body, { signal } = {}) {
   } catch {
     data = { error: text };
   }
-  if (res.status === 401 && !path.startsWith('session')) onSignedOut();
+  // A refused sign-in (or sign-out) is the caller's to tell; any other 401 means the session is gone.
+  if (res.status === 401 && !(path.startsWith('session') && method !== 'GET')) onSignedOut();
   if (!res.ok) {
     const message = data?.error ?? `HTTP ${res.status}`;
     throw new ApiError(res.status, message, data?.errors ?? [message]);

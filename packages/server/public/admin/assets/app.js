@@ -1,7 +1,7 @@
 // @ts-check
 // The admin UI's shell: session check, sign-in, the #/ router, navigation and sign-out. Each page
 // is a module whose render(main, ctx) draws it and may return a cleanup for when the page is left.
-import { api, ApiError, setCsrfToken, whenSignedOut } from './api.js';
+import { api, ApiError, errorMessage, setCsrfToken, whenSignedOut } from './api.js';
 import { fill, h, toast } from './dom.js';
 import * as debuggerPage from './pages/debugger.js';
 import * as healthPage from './pages/health.js';
@@ -110,6 +110,8 @@ async function render() {
 
 function showSignIn(message) {
   signedIn = false;
+  // A dialog left open (a form whose save found the session gone) would cover the sign-in page.
+  for (const dialog of document.querySelectorAll('dialog[open]')) /** @type {HTMLDialogElement} */ (dialog).close();
   setCsrfToken(null);
   nav.hidden = true;
   signOutButton.hidden = true;
@@ -138,8 +140,13 @@ whenSignedOut(() => {
 signOutButton.addEventListener('click', async () => {
   try {
     await api('DELETE', 'session');
-  } catch {
-    // signed out already: the sign-in page is what the user wants either way
+  } catch (error) {
+    // Unanswered, the session is still valid: saying "signed out" would leave it open unawares.
+    if (!(error instanceof ApiError) || error.status !== 401) {
+      toast(`Not signed out: ${errorMessage(error)}`, 'error');
+      return;
+    }
+    // 401: signed out already, which is what the user wants.
   }
   showSignIn('You are signed out.');
   toast('Signed out.');

@@ -236,3 +236,30 @@ export function showFieldErrors(form, errors) {
   }
   return unplaced;
 }
+
+/**
+ * A page's refresh (its timer, or a changed selection) that says so when it fails, on the page's
+ * "Updated at …" line, and dims what is shown: a silent failure would pass the old figures off as
+ * current, or as those of the selection just made.
+ * @param {() => Promise<void>} load fills `content` and writes `updated`
+ * @param {HTMLElement} updated
+ * @param {HTMLElement} content
+ * @returns {() => void}
+ */
+export function refresher(load, updated, content) {
+  return () => {
+    load().then(
+      () => {
+        content.classList.remove('stale');
+        updated.classList.remove('error-text');
+      },
+      (error) => {
+        if (error instanceof Error && error.name === 'AbortError') return;
+        content.classList.add('stale');
+        updated.classList.add('error-text');
+        const reason = error instanceof Error ? error.message : String(error);
+        updated.textContent = `Not updated (${reason}): what is shown may be out of date, or for the selection before.`;
+      },
+    );
+  };
+}

@@ -469,7 +469,7 @@ function reasonOf(delivery) {
   if (!reason) return null;
   const label = delivery.reason_code ? labels.reasons[delivery.reason_code] : undefined;
   // The detail text may start with its code or stage ("no_consent: …", "retrying: …"): the label says that.
-  const detail = reason.replace(/^[a-z_]+: /, '');
+  const detail = reason.replace(/^(?:[a-z_]+: )+/, '');
   return label ? h('p', { class: 'reason' }, h('strong', {}, `${label}: `), detail) : h('p', { class: 'reason' }, reason);
 }
 
@@ -542,14 +542,21 @@ function outcomeParts(delivery) {
       ];
     case 'skipped':
       return ['Not sent', reasonOf(delivery)];
-    case 'blocked':
+    case 'blocked': {
+      // Parked for one reason or another (refused credentials, a missing page URL…): its code says which, and what cures it.
+      const fix = delivery.reason_code ? labels.fixes[delivery.reason_code] : undefined;
       return [
-        'Parked: credentials refused',
+        (delivery.reason_code && labels.reasons[delivery.reason_code]) || 'Parked',
         reasonOf(delivery),
-        h('p', { class: 'hint' }, 'Sent again once the integration’s access token or pixel is changed, or it is resumed.'),
+        h(
+          'p',
+          { class: 'hint' },
+          fix ? `${fix}: it is sent again once that is saved.` : 'Sent again once the setting that parked it is saved.',
+        ),
         answerOf(delivery),
         historyOf(delivery),
       ];
+    }
     case 'dead':
       return [
         'Gave up after retrying',

@@ -3,7 +3,7 @@
 // last error; refreshed every few seconds.
 import { api } from '../api.js';
 import { barChart } from '../bar-chart.js';
-import { badge, clock, date, field, fill, h, relative, select, timeEl } from '../dom.js';
+import { badge, clock, date, field, fill, h, refresher, relative, select, timeEl } from '../dom.js';
 import { labels, loadVocabulary } from '../vocabulary.js';
 
 const REFRESH_MS = 5_000;
@@ -46,11 +46,12 @@ export async function render(main, ctx) {
     fill(content, summary(health), chart(health), parked(health.backlog.blocked, parkedEvents), lastError(health.last_error));
     updated.textContent = `Updated at ${new Date().toLocaleTimeString()}; refreshes every 5 seconds.`;
   }
+  const refresh = refresher(load, updated, content);
   const change = () => {
     state.integration = integrationSelect.value;
     state.minutes = windowSelect.value;
     ctx.replaceQuery(state);
-    load().catch(() => {});
+    refresh();
   };
   integrationSelect.addEventListener('change', change);
   windowSelect.addEventListener('change', change);
@@ -67,7 +68,7 @@ export async function render(main, ctx) {
     content,
   );
   await load();
-  const timer = setInterval(() => load().catch(() => {}), REFRESH_MS);
+  const timer = setInterval(refresh, REFRESH_MS);
   return () => clearInterval(timer);
 }
 

@@ -2,7 +2,7 @@
 // Match quality: per integration, the share of events that carried each identifier over the last
 // hour and day; and for the latest events, which identifiers each one had.
 import { api } from '../api.js';
-import { field, fill, h, percent, select, timeEl } from '../dom.js';
+import { field, fill, h, percent, refresher, select, timeEl } from '../dom.js';
 import { loadVocabulary } from '../vocabulary.js';
 import { identifierLabel, presence } from './identifiers.js';
 
@@ -45,6 +45,7 @@ export async function render(main, ctx) {
     );
     updated.textContent = `Counted at ${new Date(quality.counted_at).toLocaleTimeString()}; refreshes every 30 seconds.`;
   }
+  const refresh = refresher(load, updated, content);
 
   fill(
     main,
@@ -58,7 +59,7 @@ export async function render(main, ctx) {
     content,
   );
   await load();
-  const timer = setInterval(() => load().catch(() => {}), REFRESH_MS);
+  const timer = setInterval(refresh, REFRESH_MS);
   return () => clearInterval(timer);
 }
 

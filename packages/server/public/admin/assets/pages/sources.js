@@ -285,7 +285,7 @@ export async function render(main, ctx) {
         h(
           'p',
           {},
-          `Its ${source.integrations === 1 ? 'integration is' : `${source.integrations} integrations are`} deleted too, and events sent with its write key are refused from now on. Events already received stay in the debugger.`,
+          `${integrationsGoing(source.integrations)}The events it received are deleted with it, and events sent with its write key are refused from now on.`,
         ),
         h('div', { class: 'buttons' }, button, h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel')),
       ];
@@ -324,4 +324,10 @@ function newKeyPanel({ name, key, snippet, note }, dismiss) {
       'I have saved it',
     ),
   );
+}
+
+/** What deleting a source takes with it besides its events, as a sentence (or nothing). */
+function integrationsGoing(count) {
+  if (count === 0) return '';
+  return count === 1 ? 'Its integration is deleted too. ' : `Its ${count} integrations are deleted too. `;
 }

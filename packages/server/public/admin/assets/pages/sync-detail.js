@@ -80,7 +80,7 @@ export async function render(main, ctx) {
         });
         toast(
           run
-            ? `Uploaded: ${run.counts.sent} ${run.counts.sent === 1 ? 'row' : 'rows'} sent.`
+            ? `Uploaded: ${run.counts.sent} ${run.counts.sent === 1 ? 'row' : 'rows'} queued for Snapchat; the debugger shows what each became.`
             : 'The upload failed: see the run below.',
         );
       } else {

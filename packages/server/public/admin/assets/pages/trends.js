@@ -5,7 +5,7 @@
 // events as on ten.
 import { api } from '../api.js';
 import { barChart } from '../bar-chart.js';
-import { field, fill, h, select } from '../dom.js';
+import { field, fill, h, refresher, select } from '../dom.js';
 import { revenueText } from './link-format.js';
 
 const REFRESH_MS = 30_000;
@@ -57,6 +57,7 @@ export async function render(main, ctx) {
     fill(content, summary(trends), chart(trends), dayTable(trends), integrationTable(trends), sourceTable(trends));
     updated.textContent = `Updated at ${new Date().toLocaleTimeString()}; refreshes every 30 seconds. Days are UTC days.`;
   }
+  const refresh = refresher(load, updated, content);
   const change = () => {
     state.source = sourceSelect.value;
     if (!integrationOptions().some(([id]) => id === state.integration)) state.integration = '';
@@ -65,7 +66,7 @@ export async function render(main, ctx) {
     state.integration = integrationSelect.value;
     state.days = windowSelect.value;
     ctx.replaceQuery(state);
-    load().catch(() => {});
+    refresh();
   };
   sourceSelect.addEventListener('change', change);
   integrationSelect.addEventListener('change', change);
@@ -90,7 +91,7 @@ export async function render(main, ctx) {
     content,
   );
   await load();
-  const timer = setInterval(() => load().catch(() => {}), REFRESH_MS);
+  const timer = setInterval(refresh, REFRESH_MS);
   return () => clearInterval(timer);
 }
 
