@@ -56,6 +56,18 @@ function upload(syncId: string, body: string | Buffer) {
   });
 }
 
+describe('a SQLite warehouse', () => {
+  it("refuses a Datafirst database, such as the collector's own: its write keys and tokens are not a warehouse", async () => {
+    const res = await admin('POST', '/v1/admin/warehouses', {
+      name: 'Own',
+      kind: 'sqlite',
+      config: { url: `file:${collector.dbPath}` },
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('is a Datafirst database');
+  });
+});
+
 describe('a warehouse sync', () => {
   it('refuses a query that writes with 400, and the table keeps its rows', async () => {
     const sync = { name: 'Deleting', warehouse_id: warehouseId, source_id: sourceId, primary_key: 'sale_id', mapping: MAPPING };

@@ -13,12 +13,17 @@ export function maskConfig(config: Record<string, unknown>, secretKeys: readonly
   return masked;
 }
 
+// Query parameters that may hold a secret: drivers take `?password=` as well as `user:password@`.
+const SECRET_PARAMETER = /pass|secret|token|key/i;
+
 /** A URL with its password masked: enough to see where it points, never enough to log in. */
 export function maskUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    if (parsed.password === '') return url;
-    parsed.password = '****';
+    const secretParameters = [...parsed.searchParams.keys()].filter((name) => SECRET_PARAMETER.test(name));
+    if (parsed.password === '' && secretParameters.length === 0) return url;
+    if (parsed.password !== '') parsed.password = '****';
+    for (const name of secretParameters) parsed.searchParams.set(name, '****');
     return parsed.toString();
   } catch {
     return '****';

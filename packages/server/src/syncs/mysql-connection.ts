@@ -14,11 +14,31 @@ function explain(error: unknown, target: string): WarehouseError {
   return new WarehouseError(`cannot connect to MySQL at ${target}: ${message ?? String(error)}`);
 }
 
+/**
+ * Driver options a warehouse URL may not set (mysql2 reads any option from the query): several
+ * statements in one query would let `SET SESSION TRANSACTION READ WRITE; DROP …` through, and
+ * `LOAD DATA LOCAL` would read the collector's files.
+ */
+const UNSAFE_URL_OPTIONS = ['multipleStatements', 'flags', 'localInfile', 'infileStreamFactory'];
+
+/** The URL without the options the driver must never take from it. */
+function withoutUnsafeOptions(url: string): string {
+  const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  for (const name of [...parsed.searchParams.keys()]) {
+    if (UNSAFE_URL_OPTIONS.some((unsafe) => unsafe.toLowerCase() === name.toLowerCase())) parsed.searchParams.delete(name);
+  }
+  return parsed.href;
+}
+
+// A SELECT that writes files on the database's host: READ ONLY does not stop it, since no table changes.
+const WRITES_FILES = /\binto\s+(?:outfile|dumpfile)\b/i;
+
 /** Connects to MySQL or MariaDB; the session's transactions are READ ONLY. */
 export async function connectMysql(url: string): Promise<WarehouseConnection> {
   const target = describeTarget(url);
   const connection = mysql.createConnection({
-    uri: url.replace(/^mariadb:/, 'mysql:'),
+    uri: withoutUnsafeOptions(url),
+    multipleStatements: false,
     connectTimeout: CONNECT_TIMEOUT_MS,
     // DATETIME has no zone: read it as UTC. Big numbers as text, so no key loses digits.
     timezone: 'Z',
@@ -50,6 +70,7 @@ export async function connectMysql(url: string): Promise<WarehouseConnection> {
 
 /** Streams the result row by row (the driver pauses the socket while a batch is handled). */
 async function* mysqlRows(connection: mysql.Connection, query: string, batchSize: number): AsyncGenerator<RowBatch> {
+  if (WRITES_FILES.test(query)) throw new WarehouseError('the query may not write files (INTO OUTFILE, INTO DUMPFILE)');
   let columns: string[] = [];
   const running = connection.query(query);
   running.on('fields', (fields: { name: string }[] | undefined) => (columns = (fields ?? []).map((field) => field.name)));

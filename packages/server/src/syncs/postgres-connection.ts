@@ -65,7 +65,14 @@ async function* postgresRows(client: pg.Client, query: string, batchSize: number
   await client.query('BEGIN TRANSACTION READ ONLY');
   try {
     try {
-      await client.query(`DECLARE datafirst_rows NO SCROLL CURSOR FOR ${sql}`);
+      // The extended protocol (`queryMode`) takes one statement only: sent as a simple query,
+      // `…; COMMIT; BEGIN READ WRITE; DROP TABLE …` would end the read-only transaction and write.
+      // (pg's own option, which its type declarations do not list yet.)
+      const declare: pg.QueryConfig & { queryMode: 'extended' } = {
+        text: `DECLARE datafirst_rows NO SCROLL CURSOR FOR ${sql}`,
+        queryMode: 'extended',
+      };
+      await client.query(declare);
     } catch (error) {
       throw new WarehouseError(`the query failed: ${(error as Error).message}`);
     }

@@ -23,6 +23,10 @@ export async function connectSqlite(url: string): Promise<WarehouseConnection> {
   } catch (error) {
     throw new WarehouseError(`cannot open the SQLite file ${path}: ${(error as Error).message}`);
   }
+  if (isDatafirstDatabase(db)) {
+    db.close();
+    throw new WarehouseError(`${path} is a Datafirst database: its write keys and credentials are not a warehouse to read`);
+  }
   return {
     async tables() {
       return db
@@ -37,6 +41,20 @@ export async function connectSqlite(url: string): Promise<WarehouseConnection> {
       db.close();
     },
   };
+}
+
+/**
+ * Whether the file is Datafirst's own (this collector's, or another's): a query on it would read
+ * the write keys and access tokens the admin API only ever shows masked. Known by two tables no
+ * warehouse would hold under these names.
+ */
+function isDatafirstDatabase(db: Database.Database): boolean {
+  const found = db
+    .prepare<[], { n: number }>(
+      `SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table' AND name IN ('delivery_status_counts', 'suppressed_identities')`,
+    )
+    .get();
+  return found?.n === 2;
 }
 
 async function* sqliteRows(db: Database.Database, query: string, batchSize: number): AsyncGenerator<RowBatch> {

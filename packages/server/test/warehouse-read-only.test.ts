@@ -1,0 +1,117 @@
+import { rmSync } from 'node:fs';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mysqlServer, postgresServer, uniqueName, type TestDatabaseServer } from '../../store/test/databases.js';
+import { connectMysql } from '../src/syncs/mysql-connection.js';
+import { connectPostgres } from '../src/syncs/postgres-connection.js';
+import type { WarehouseConnection } from '../src/syncs/warehouse-connection.js';
+
+// A sync's query is the admin's text, run on the owner's warehouse: whatever it says, it must not
+// write. These are the ways round a read-only transaction that a query of several statements, or
+// the URL's driver options, would open.
+
+/** Reads every row the query gives, or throws what the connection threw. */
+async function readAll(connection: WarehouseConnection, query: string): Promise<number> {
+  let count = 0;
+  for await (const batch of connection.rows(query, 100)) count += batch.rows.length;
+  return count;
+}
+
+describe('a PostgreSQL warehouse query', () => {
+  let server: TestDatabaseServer;
+  let admin: pg.Client;
+  const schema = uniqueName('df_ro');
+  beforeAll(async () => {
+    server = await postgresServer();
+    admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.victim (id int); INSERT INTO ${schema}.victim VALUES (1)`);
+  }, 60_000);
+  afterAll(async () => {
+    await admin?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin?.end();
+    await server?.stop();
+  });
+
+  it.each([
+    [
+      'ends the read-only transaction and starts a writing one',
+      `select 1 as id; commit; begin read write; drop table ${schema}.victim; commit; select 1`,
+    ],
+    ['writes in a second statement', `select 1 as id; delete from ${schema}.victim`],
+    ['writes through a CTE', `with gone as (delete from ${schema}.victim returning id) select * from gone`],
+  ])('that %s is refused, and the table stays as it was', async (_how, query) => {
+    const connection = await connectPostgres(server.url);
+    try {
+      await expect(readAll(connection, query)).rejects.toThrow(/the query failed/);
+    } finally {
+      await connection.close();
+    }
+    expect((await admin.query(`SELECT count(*)::int AS n FROM ${schema}.victim`)).rows[0].n).toBe(1);
+  });
+
+  it('still reads a plain SELECT', async () => {
+    const connection = await connectPostgres(server.url);
+    try {
+      expect(await readAll(connection, `select * from ${schema}.victim`)).toBe(1);
+    } finally {
+      await connection.close();
+    }
+  });
+});
+
+describe('a MySQL warehouse query', () => {
+  let server: TestDatabaseServer;
+  let admin: mysql.Connection;
+  const table = uniqueName('df_ro_victim');
+  const outfile = `/tmp/${uniqueName('df_ro_outfile')}.txt`;
+  beforeAll(async () => {
+    server = await mysqlServer();
+    admin = await mysql.createConnection({ uri: server.url });
+    await admin.query(`CREATE TABLE ${table} (id int)`);
+    await admin.query(`INSERT INTO ${table} VALUES (1)`);
+  }, 120_000);
+  afterAll(async () => {
+    await admin?.query(`DROP TABLE IF EXISTS ${table}`);
+    await admin?.end();
+    await server?.stop();
+    rmSync(outfile, { force: true });
+  });
+
+  const withOption = (url: string, option: string) => `${url}${url.includes('?') ? '&' : '?'}${option}`;
+
+  it.each([
+    ['multipleStatements=true', `set session transaction read write; drop table ${table}; select 1 as id`],
+    ['flags=%2BMULTI_STATEMENTS', `set session transaction read write; drop table ${table}; select 1 as id`],
+  ])('ignores the URL option %s: a query of several statements is refused, and the table stays', async (option, query) => {
+    const connection = await connectMysql(withOption(server.url, option));
+    try {
+      await expect(readAll(connection, query)).rejects.toThrow(/the query failed/);
+    } finally {
+      await connection.close();
+    }
+    const [rows] = await admin.query(`SELECT count(*) AS n FROM ${table}`);
+    expect(Number((rows as { n: number }[])[0]!.n)).toBe(1);
+  });
+
+  it('refuses a SELECT that writes a file on the database host', async () => {
+    const connection = await connectMysql(server.url);
+    try {
+      await expect(readAll(connection, `select 1 as id into outfile '${outfile}'`)).rejects.toThrow(
+        'the query may not write files (INTO OUTFILE, INTO DUMPFILE)',
+      );
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('still reads a plain SELECT', async () => {
+    const connection = await connectMysql(server.url);
+    try {
+      expect(await readAll(connection, `select * from ${table}`)).toBe(1);
+    } finally {
+      await connection.close();
+    }
+  });
+});
