@@ -316,8 +316,8 @@ export const OPTIONS = {
     default: '30',
     parse: number(1),
     help:
-      'raw events (the only place raw personal data is kept) are deleted after this many days, by the worker; ' +
-      'delivery outcomes stay as daily counts. Longer than the retry window',
+      'raw events, profiles, who clicked a smart link and the cells quoted in sync errors are deleted after this many days, ' +
+      'by the worker; delivery outcomes stay as daily counts. Longer than the retry window',
     secret: false,
   },
   attributionDays: {

@@ -54,7 +54,15 @@ export type {
   MatchQualityQuery,
   MinuteOutcomes,
 } from './admin.js';
-export type { DailyDeliveryCount, ErasureCounts, ErasureRequest, PrivacyStore, SessionStore, StoredSession } from './privacy.js';
+export type {
+  DailyDeliveryCount,
+  ErasureCounts,
+  ErasureRequest,
+  ExpiredRecords,
+  PrivacyStore,
+  SessionStore,
+  StoredSession,
+} from './privacy.js';
 export type { LaneClaim, LaneHolding, LaneState, LaneStore } from './lanes.js';
 export type { LimitStore, RecentFailures, TokenAnswer } from './limits.js';
 export { identitiesOf, identityHashes, suppressionHashesOf } from './identity-hashes.js';

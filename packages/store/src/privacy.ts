@@ -30,6 +30,13 @@ export interface ErasureCounts {
   clicks: number;
 }
 
+/** What `expireRecordsBefore` removed, by kind. */
+export interface ExpiredRecords {
+  profiles: number;
+  clicks: number;
+  syncRuns: number;
+}
+
 /** Delivery outcomes of deleted events, per day (UTC, `YYYY-MM-DD`), integration, status and reason code. */
 export interface DailyDeliveryCount {
   day: string;
@@ -50,6 +57,14 @@ export interface PrivacyStore {
    * their outcomes to the daily counts first; returns how many events went.
    */
   deleteEventsBefore(before: number): Promise<number>;
+  /**
+   * Retention for the personal data kept beside events, older than `before` (epoch ms): deletes
+   * profiles last updated before it, removes from smart-link clicks made before it what tells who
+   * clicked (IP, user agent, referrer, query, the URL's query), keeping the click itself for its
+   * link's counts and conversion window, and empties the row errors (which quote cells) of sync
+   * runs started before it.
+   */
+  expireRecordsBefore(before: number): Promise<ExpiredRecords>;
   /** The daily counts of deleted events' outcomes, oldest first. */
   dailyDeliveryCounts(): Promise<DailyDeliveryCount[]>;
   /**

@@ -34,7 +34,7 @@ describe('RetentionSweeper', () => {
     });
     await store.appendEvents(source.id, [event('old', 31), event('recent', 29)]);
     const sweeper = new RetentionSweeper({ store, retentionDays: 30, logger: pino({ level: 'silent' }) });
-    expect(await sweeper.sweepOnce()).toBe(1);
+    expect(await sweeper.sweepOnce()).toEqual({ events: 1, profiles: 0, clicks: 0, syncRuns: 0 });
     expect((await store.listEvents({})).map((stored) => stored.message.messageId)).toEqual(['recent']);
   });
 });

@@ -1,4 +1,4 @@
-import type { Store } from '@datafirst/store';
+import type { ExpiredRecords, Store } from '@datafirst/store';
 import type { Logger } from 'pino';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -20,9 +20,9 @@ export function retentionCutoff(now: number, retentionDays: number): number {
 }
 
 /**
- * Deletes raw events older than the retention period (the only place raw personal data lives),
- * at start and then periodically, beside the delivery worker. Their delivery outcomes stay as
- * daily counts. Several processes may sweep the same database: a second sweep finds nothing.
+ * Deletes raw events older than the retention period, and the personal data kept beside them
+ * (profiles, who clicked a smart link, the cells quoted in sync runs' errors), at start and then
+ * periodically, beside the delivery worker. Delivery outcomes stay as daily counts. Several processes may sweep the same database: a second sweep finds nothing.
  */
 export class RetentionSweeper {
   private timer: NodeJS.Timeout | undefined;
@@ -40,10 +40,11 @@ export class RetentionSweeper {
     this.timer.unref();
   }
 
-  /** Deletes what is past retention now; resolves with how many events went. */
-  async sweepOnce(): Promise<number> {
-    const now = (this.options.now ?? Date.now)();
-    return this.options.store.privacy.deleteEventsBefore(retentionCutoff(now, this.options.retentionDays));
+  /** Deletes what is past retention now; resolves with how many events went, and what else expired. */
+  async sweepOnce(): Promise<{ events: number } & ExpiredRecords> {
+    const cutoff = retentionCutoff((this.options.now ?? Date.now)(), this.options.retentionDays);
+    const events = await this.options.store.privacy.deleteEventsBefore(cutoff);
+    return { events, ...(await this.options.store.privacy.expireRecordsBefore(cutoff)) };
   }
 
   /** Stops sweeping, after the sweep under way. */
@@ -54,8 +55,10 @@ export class RetentionSweeper {
 
   private async sweep(): Promise<void> {
     try {
-      const deleted = await this.sweepOnce();
-      if (deleted > 0) this.options.logger.info({ deleted, retentionDays: this.options.retentionDays }, 'deleted expired events');
+      const expired = await this.sweepOnce();
+      if (Object.values(expired).some((count) => count > 0)) {
+        this.options.logger.info({ ...expired, retentionDays: this.options.retentionDays }, 'deleted expired personal data');
+      }
     } catch (error) {
       this.options.logger.error({ err: error }, 'retention sweep failed; retrying at the next one');
     }

@@ -31,6 +31,57 @@ export function describePrivacy(createDatabase: CreateTestDatabase): void {
     });
   });
 
+  describe('retention of what is kept beside events', () => {
+    const under = useStore(createDatabase);
+
+    it('deletes profiles last updated before the cutoff, and takes who clicked off older smart-link clicks, keeping the clicks', async () => {
+      const { store } = under;
+      const { source } = await sourceWithIntegration(store);
+      const identify = message('jane', { type: 'identify', userId: 'u-jane', traits: { email: 'jane@example.com' } });
+      await store.appendEvents(source.id, [{ message: identify, deliveries: [] }]);
+      const link = await store.links.createLink({
+        sourceId: source.id,
+        name: 'Link',
+        destinationUrl: 'https://offer.example/',
+        offerType: 'tracking_link',
+        integrationIds: [],
+        includeSourceIntegrations: true,
+        clickIdParam: 'sub',
+        conversionWindowDays: 28,
+        events: {},
+        currency: null,
+      });
+      await store.links.recordClick({
+        id: 'click-jane',
+        linkId: link.id,
+        adClickId: 'sc-1',
+        ip: '203.0.113.7',
+        userAgent: 'Jane’s phone',
+        referrer: 'https://social.example/jane',
+        query: [['fan', 'jane@example.com']],
+        url: 'https://c.example/go/x?fan=jane@example.com',
+        destination: 'https://offer.example/',
+        gpc: false,
+      });
+
+      expect(await store.privacy.expireRecordsBefore(Date.now() - 86_400_000)).toEqual({ profiles: 0, clicks: 0, syncRuns: 0 });
+      expect(await store.getProfileTraits(source.id, 'u-jane')).toMatchObject({ email: 'jane@example.com' });
+
+      expect(await store.privacy.expireRecordsBefore(Date.now() + 1000)).toEqual({ profiles: 2, clicks: 1, syncRuns: 0 });
+      expect(await store.getProfileTraits(source.id, 'u-jane', 'anon-1')).toBeUndefined();
+      expect(await store.links.getClick('click-jane')).toMatchObject({
+        id: 'click-jane',
+        adClickId: 'sc-1',
+        ip: null,
+        userAgent: null,
+        referrer: null,
+        query: [],
+        url: 'https://c.example/go/x',
+      });
+      expect(await store.privacy.expireRecordsBefore(Date.now() + 1000)).toEqual({ profiles: 0, clicks: 0, syncRuns: 0 });
+    });
+  });
+
   describe('erasure and suppression', () => {
     const under = useStore(createDatabase);
 

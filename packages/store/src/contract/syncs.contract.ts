@@ -31,6 +31,19 @@ export function describeSyncs(createDatabase: CreateTestDatabase): void {
   describe('syncs', () => {
     const under = useStore(createDatabase);
 
+    it("empties, at retention, the row errors of runs started before the cutoff (they quote the rows' cells)", async () => {
+      const { store } = under;
+      const { sync } = await warehouseSync(store);
+      const start = await store.syncs.startRun(sync.id, 'w', 10_000, 'manual');
+      if (!start.started) throw new Error('the run did not start');
+      const rowErrors = [{ rowKey: 'jane@example.com', reasonCode: 'invalid_row', detail: 'value: not a number: "n/a"' }];
+      await store.syncs.finishRun(start.run.id, 'w', { status: 'succeeded', rowErrors });
+      expect(await store.privacy.expireRecordsBefore(Date.now() - 86_400_000)).toMatchObject({ syncRuns: 0 });
+      expect((await store.syncs.getRun(start.run.id))?.rowErrors).toEqual(rowErrors);
+      expect(await store.privacy.expireRecordsBefore(Date.now() + 1000)).toMatchObject({ syncRuns: 1 });
+      expect(await store.syncs.getRun(start.run.id)).toMatchObject({ status: 'succeeded', rowErrors: [] });
+    });
+
     it('keeps warehouses with their URL, sealed at rest, and opens it again with the key', async () => {
       const store = await under.reopen({ secretKey: SECRET_KEY });
       const warehouse = await store.syncs.createWarehouse({ name: 'Sales DB', kind: 'postgres', url: URL_WITH_PASSWORD });

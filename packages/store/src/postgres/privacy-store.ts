@@ -7,7 +7,7 @@ import {
   type MatchedEvent,
   type MatchedProfile,
 } from '../erasure.js';
-import type { DailyDeliveryCount, ErasureCounts, ErasureRequest, PrivacyStore } from '../privacy.js';
+import type { DailyDeliveryCount, ErasureCounts, ErasureRequest, ExpiredRecords, PrivacyStore } from '../privacy.js';
 import { normalPhone } from '../identity-hashes.js';
 import { toDailyDeliveryCount, type DeliveryDailyCountRow } from '../rows.js';
 import { changed, NOW_MS_SQL, transaction, type Queryable } from './pool.js';
@@ -77,6 +77,23 @@ export class PostgresPrivacyStore implements PrivacyStore {
       deleted += count;
       if (count < RETENTION_CHUNK) return deleted;
     }
+  }
+
+  async expireRecordsBefore(before: number): Promise<ExpiredRecords> {
+    return transaction(this.pool, async (client) => ({
+      profiles: changed(await client.query('DELETE FROM profiles WHERE updated_at < $1', [before])),
+      clicks: changed(
+        await client.query(
+          `UPDATE link_clicks SET ip = NULL, user_agent = NULL, referrer = NULL, query = '[]', url = split_part(url, '?', 1)
+           WHERE created_at < $1
+             AND (ip IS NOT NULL OR user_agent IS NOT NULL OR referrer IS NOT NULL OR query <> '[]' OR strpos(url, '?') > 0)`,
+          [before],
+        ),
+      ),
+      syncRuns: changed(
+        await client.query("UPDATE sync_runs SET row_errors = '[]' WHERE started_at < $1 AND row_errors <> '[]'", [before]),
+      ),
+    }));
   }
 
   async dailyDeliveryCounts(): Promise<DailyDeliveryCount[]> {

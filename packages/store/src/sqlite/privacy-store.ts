@@ -9,7 +9,7 @@ import {
   type MatchedProfile,
 } from '../erasure.js';
 import { normalEmail, normalPhone } from '../identity-hashes.js';
-import type { DailyDeliveryCount, ErasureCounts, ErasureRequest, PrivacyStore } from '../privacy.js';
+import type { DailyDeliveryCount, ErasureCounts, ErasureRequest, ExpiredRecords, PrivacyStore } from '../privacy.js';
 import { toDailyDeliveryCount, type DeliveryDailyCountRow } from '../rows.js';
 import type { DatabaseClock } from './clock.js';
 
@@ -91,6 +91,27 @@ export class SqlitePrivacyStore implements PrivacyStore {
     }
     if (deleted > 0) this.truncateJournal();
     return deleted;
+  }
+
+  async expireRecordsBefore(before: number): Promise<ExpiredRecords> {
+    const expired = this.db
+      .transaction((cutoff: number): ExpiredRecords => ({
+        profiles: this.db.prepare<[number], never>('DELETE FROM profiles WHERE updated_at < ?').run(cutoff).changes,
+        clicks: this.db
+          .prepare<[number], never>(
+            `UPDATE link_clicks SET ip = NULL, user_agent = NULL, referrer = NULL, query = '[]',
+               url = CASE WHEN instr(url, '?') > 0 THEN substr(url, 1, instr(url, '?') - 1) ELSE url END
+             WHERE created_at < ?
+               AND (ip IS NOT NULL OR user_agent IS NOT NULL OR referrer IS NOT NULL OR query <> '[]' OR instr(url, '?') > 0)`,
+          )
+          .run(cutoff).changes,
+        syncRuns: this.db
+          .prepare<[number], never>("UPDATE sync_runs SET row_errors = '[]' WHERE started_at < ? AND row_errors <> '[]'")
+          .run(cutoff).changes,
+      }))
+      .immediate(before);
+    if (expired.profiles + expired.clicks + expired.syncRuns > 0) this.truncateJournal();
+    return expired;
   }
 
   async dailyDeliveryCounts(): Promise<DailyDeliveryCount[]> {
