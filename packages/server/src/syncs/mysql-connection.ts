@@ -50,6 +50,8 @@ export async function connectMysql(url: string): Promise<WarehouseConnection> {
   try {
     await promised.connect();
     await promised.query('SET SESSION TRANSACTION READ ONLY');
+    // TIMESTAMP columns come in the session's zone: UTC, as the driver reads them (timezone 'Z').
+    await promised.query("SET time_zone = '+00:00'");
   } catch (error) {
     connection.destroy();
     throw explain(error, target);

@@ -3,14 +3,18 @@ import type { Row } from './mapping.js';
 import { describeTarget, WarehouseError, type RowBatch, type WarehouseConnection } from './warehouse-connection.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
+const DATE = 1082;
 const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
 
-// A `timestamp` column has no zone: read it as UTC, not as this machine's local time.
+// `timestamp` and `date` columns have no zone: read them as UTC, not as this machine's local time.
+const UTC_PARSERS: Readonly<Record<number, (text: string) => Date>> = {
+  [DATE]: (text) => new Date(`${text}T00:00:00Z`),
+  [TIMESTAMP_WITHOUT_TIME_ZONE]: (text) => new Date(`${text.replace(' ', 'T')}Z`),
+};
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
-    oid === TIMESTAMP_WITHOUT_TIME_ZONE && format !== 'binary'
-      ? (text: string) => new Date(`${text.replace(' ', 'T')}Z`)
-      : (pg.types.getTypeParser(oid, format ?? 'text') as unknown)) as typeof pg.types.getTypeParser,
+    (format !== 'binary' ? UTC_PARSERS[oid] : undefined) ??
+    (pg.types.getTypeParser(oid, format ?? 'text') as unknown)) as typeof pg.types.getTypeParser,
 };
 
 /** What the server's error says, with its code where it names a common mistake. */

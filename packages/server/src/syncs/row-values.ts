@@ -39,7 +39,12 @@ export function cellTime(value: unknown): { ok: true; value: string | undefined 
   const number = typeof value === 'number' || /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
   if (Number.isFinite(number))
     return { ok: true, value: new Date(number < SECONDS_LIMIT ? number * 1000 : number).toISOString() };
-  const zoned = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text) ? `${text.replace(' ', 'T')}Z` : text;
+  // Without a zone, UTC: never the collector's own zone, which would make a time depend on the machine.
+  const zoned = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)
+    ? `${text.replace(' ', 'T')}Z`
+    : /^\d{4}-\d{2}-\d{2}$|(?:Z|[+-]\d{2}:?\d{2}|\b(?:UTC|GMT))$/i.test(text)
+      ? text
+      : `${text} UTC`;
   const ms = Date.parse(zoned);
   return Number.isNaN(ms)
     ? { ok: false, error: `not a date or time: ${JSON.stringify(text)}` }

@@ -9,13 +9,19 @@ import type { WarehouseConnection } from '../src/syncs/warehouse-connection.js';
 
 // A sync's query is the admin's text, run on the owner's warehouse: whatever it says, it must not
 // write. These are the ways round a read-only transaction that a query of several statements, or
-// the URL's driver options, would open.
+// the URL's driver options, would open. And the times it reads do not depend on any machine's zone.
 
 /** Reads every row the query gives, or throws what the connection threw. */
 async function readAll(connection: WarehouseConnection, query: string): Promise<number> {
   let count = 0;
   for await (const batch of connection.rows(query, 100)) count += batch.rows.length;
   return count;
+}
+
+/** The first batch of rows a query gives. */
+async function firstRows(connection: WarehouseConnection, query: string) {
+  for await (const batch of connection.rows(query, 10)) return batch.rows;
+  return [];
 }
 
 describe('a PostgreSQL warehouse query', () => {
@@ -49,6 +55,20 @@ describe('a PostgreSQL warehouse query', () => {
       await connection.close();
     }
     expect((await admin.query(`SELECT count(*)::int AS n FROM ${schema}.victim`)).rows[0].n).toBe(1);
+  });
+
+  it("reads a date column as that day's UTC midnight, whatever the collector's zone", async () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    const connection = await connectPostgres(server.url);
+    try {
+      const [row] = await firstRows(connection, `select '2026-12-07'::date as day`);
+      expect((row!.day as Date).toISOString()).toBe('2026-12-07T00:00:00.000Z');
+    } finally {
+      await connection.close();
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 
   it('still reads a plain SELECT', async () => {
@@ -93,6 +113,16 @@ describe('a MySQL warehouse query', () => {
     }
     const [rows] = await admin.query(`SELECT count(*) AS n FROM ${table}`);
     expect(Number((rows as { n: number }[])[0]!.n)).toBe(1);
+  });
+
+  it('reads TIMESTAMP columns in UTC, whatever the server’s zone', async () => {
+    const connection = await connectMysql(server.url);
+    try {
+      const [row] = await firstRows(connection, 'select @@session.time_zone as zone');
+      expect(row!.zone).toBe('+00:00');
+    } finally {
+      await connection.close();
+    }
   });
 
   it('refuses a SELECT that writes a file on the database host', async () => {
