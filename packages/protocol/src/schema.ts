@@ -87,6 +87,8 @@ export interface MessageError {
   messageId?: string;
   /** Each problem as `field: reason`. */
   errors: string[];
+  /** The reason code, where a destination's rule refused it (a producer's pre-check). */
+  reasonCode?: string;
 }
 
 export type MessageValidation = { ok: true; message: Message } | { ok: false; errors: string[] };

@@ -14,6 +14,7 @@ const HASHES: Record<string, string> = {
   'bob@example.com': '5ff860bf1190596c7188ab851db691f0f3169c453936e9e1eba2f9a47f7a0018',
   'dan@example.com': 'c8cf6521c193fc743c7fadcd8be04e983724764efa65b3c3913b6d22f086a11f',
   'erin@example.com': '405340cd9ac94b08b93800aee3f0db2dd673256bc318987e51e177eb53cca1b2',
+  'frank@example.com': '36a9b382f8c0e0f39b36c798e8bbb1e74724bd3a4f81d182b0fa87a466429de6',
 };
 
 /** A time `days` ago, to the millisecond (MySQL DATETIME(3) keeps milliseconds). */
@@ -42,7 +43,8 @@ function expectedEvent(syncId: string, s: Sale) {
 
 /**
  * The whole life of a sync against one engine: create, preview, run, add and change rows, run
- * again (only the new rows arrive), a failing row retried, a too-old row skipped with its code.
+ * again (only the new rows arrive), failing rows retried (one no event, one a purchase without a
+ * value, which Snapchat would refuse), a too-old row skipped with its code.
  */
 export function describeWarehouseSync(open: () => Promise<SalesTable>): void {
   let mock: SnapchatMock;
@@ -96,6 +98,7 @@ export function describeWarehouseSync(open: () => Promise<SalesTable>): void {
       sale('2', 'bob@example.com', '30', daysAgo(1)),
       sale('3', 'carol@example.com', '5', daysAgo(40)),
       sale('4', 'dan@example.com', 'twelve', daysAgo(1)),
+      sale('6', 'frank@example.com', '', daysAgo(1)),
     ];
     await table.insert(first);
     const { sourceId } = await createIntegration(collector, `sync ${table.engine}`, { pixel_id: PIXEL, access_token: TOKEN });
@@ -138,7 +141,7 @@ export function describeWarehouseSync(open: () => Promise<SalesTable>): void {
     });
     const previewed = (await preview.json()) as { rows: Record<string, any>[] };
     expect(preview.status, JSON.stringify(previewed)).toBe(200);
-    expect(previewed.rows.map((row) => row.row_key)).toEqual(['1', '2', '3', '4']);
+    expect(previewed.rows.map((row) => row.row_key)).toEqual(['1', '2', '3', '4', '6']);
     expect(previewed.rows[0]!.message).toMatchObject({
       type: 'track',
       event: 'Order Completed',
@@ -150,12 +153,13 @@ export function describeWarehouseSync(open: () => Promise<SalesTable>): void {
     expect(previewed.rows[0]!.payloads[0].payload).toMatchObject(expectedEvent(syncId, first[0]!));
     expect(previewed.rows[2]!.payloads[0]).toMatchObject({ payload: null, reason_code: 'too_old' });
     expect(previewed.rows[3]!).toMatchObject({ message: null, error: 'value: not a number: "twelve"' });
+    expect(previewed.rows[4]!.payloads[0]).toMatchObject({ payload: null, reason_code: 'missing_value_or_currency' });
     const events = await admin(`/v1/admin/events?source_id=${sourceId}`);
     expect(events.body.events).toEqual([]);
 
     const run = await runToEnd(syncId);
     expect(run.status, JSON.stringify(run)).toBe('succeeded');
-    expect(run.counts).toEqual({ queried: 4, added: 4, changed: 0, unchanged: 0, sent: 2, skipped: 1, failed: 1 });
+    expect(run.counts).toEqual({ queried: 5, added: 5, changed: 0, unchanged: 0, sent: 2, skipped: 1, failed: 2 });
     expect(run.errors).toEqual([
       {
         row_key: '3',
@@ -163,26 +167,34 @@ export function describeWarehouseSync(open: () => Promise<SalesTable>): void {
         detail: "the row's event is 40 days old; destinations take it no older than 37 days",
       },
       { row_key: '4', reason_code: 'invalid_row', detail: 'value: not a number: "twelve"' },
+      // Stored, it would have been a failed delivery under the id its retry repeats: never sent.
+      {
+        row_key: '6',
+        reason_code: 'missing_value_or_currency',
+        detail: expect.stringContaining('PURCHASE'),
+      },
     ]);
     await expect.poll(() => received().size, { timeout: 15_000 }).toBe(2);
     expect(received().get(`sync:${syncId}:1`)).toMatchObject(expectedEvent(syncId, first[0]!));
     expect(received().get(`sync:${syncId}:2`)).toMatchObject(expectedEvent(syncId, first[1]!));
 
-    // A new row, a changed row (insert mode: not sent again), and the failing row fixed.
+    // A new row, a changed row (insert mode: not sent again), and the failing rows fixed.
     const added = sale('5', 'erin@example.com', '99.90', daysAgo(0.5));
     await table.insert([added]);
     await table.setAmount('2', '31');
     await table.setAmount('4', '7');
+    await table.setAmount('6', '20');
     const second = await runToEnd(syncId);
-    expect(second.counts).toEqual({ queried: 5, added: 2, changed: 1, unchanged: 2, sent: 2, skipped: 0, failed: 0 });
+    expect(second.counts).toEqual({ queried: 6, added: 3, changed: 1, unchanged: 2, sent: 3, skipped: 0, failed: 0 });
     expect(second.errors).toEqual([]);
-    await expect.poll(() => received().size, { timeout: 15_000 }).toBe(4);
-    expect([...received().keys()].sort()).toEqual(['1', '2', '4', '5'].map((id) => `sync:${syncId}:${id}`));
+    await expect.poll(() => received().size, { timeout: 15_000 }).toBe(5);
+    expect([...received().keys()].sort()).toEqual(['1', '2', '4', '5', '6'].map((id) => `sync:${syncId}:${id}`));
+    expect(received().get(`sync:${syncId}:6`)).toMatchObject(expectedEvent(syncId, { ...first[4]!, amount: '20' }));
     expect(received().get(`sync:${syncId}:4`)).toMatchObject(expectedEvent(syncId, { ...first[3]!, amount: '7' }));
     expect(received().get(`sync:${syncId}:5`)).toMatchObject(expectedEvent(syncId, added));
 
     const third = await runToEnd(syncId);
-    expect(third.counts).toEqual({ queried: 5, added: 0, changed: 0, unchanged: 5, sent: 0, skipped: 0, failed: 0 });
+    expect(third.counts).toEqual({ queried: 6, added: 0, changed: 0, unchanged: 6, sent: 0, skipped: 0, failed: 0 });
     const runs = await admin(`/v1/admin/syncs/${syncId}/runs`);
     expect(runs.body.runs.map((r: { status: string }) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
   }, 60_000);

@@ -1,6 +1,6 @@
-import type { DestinationRegistry } from '@datafirst/destination';
-import { LIMITS, validateMessage, type Message, type MessageError } from '@datafirst/protocol';
-import type { AppendResult, Integration, NewEvent, Store } from '@datafirst/store';
+import type { DestinationRegistry, ReasonCode } from '@datafirst/destination';
+import { LIMITS, validateMessage, type EnrichedMessage, type Message, type MessageError } from '@datafirst/protocol';
+import type { AppendResult, Integration, NewDelivery, NewEvent, Store } from '@datafirst/store';
 import type { Metrics } from '../metrics.js';
 import type { SourceDirectory } from '../source-directory.js';
 import { enrichMessage, type RequestFacts } from './enrich.js';
@@ -62,6 +62,14 @@ export interface Submission {
    * source's key is secret, so its senders are trusted with user ids, as are the server's own events.
    */
   publicWriteKey?: boolean;
+  /**
+   * True for a warehouse sync's rows: a message that every integration it goes to would refuse
+   * for good, for what the row itself holds (a purchase without a value, say), is rejected here
+   * with the destination's reason rather than stored as a failed delivery. The row then fails and
+   * its next run retries it, as it does a row that is no valid event; stored, the retry would be a
+   * repeat of its message id and never sent.
+   */
+  refuseUnsendable?: boolean;
 }
 
 export interface SubmissionResult {
@@ -146,10 +154,49 @@ export class EventPipeline {
       const message = enrichMessage(checked.message, submission.facts, enrichOptions);
       const integrations = item.integrations ?? (sourceIntegrations ??= await directory.integrationsOf(submission.sourceId));
       const deliveries = routeDeliveries(message, integrations, destinations, item.skip);
+      const refusal = submission.refuseUnsendable
+        ? unsendable(message, deliveries, integrations, destinations, enrichOptions.receivedAt)
+        : undefined;
+      if (refusal) {
+        rejected.push({
+          index,
+          messageId: message.messageId,
+          errors: [`${refusal.code}: ${refusal.detail}`],
+          reasonCode: refusal.code,
+        });
+        continue;
+      }
       events.push(submission.publicWriteKey ? { message, deliveries, anonymousProfileOnly: true } : { message, deliveries });
     }
     return { accepted: events, rejected };
   }
+}
+
+/**
+ * Why every pending delivery of a message would fail for good at its destination's build, for
+ * what the message holds: the first such refusal; undefined when one would go (or none is
+ * pending). Not enough identifiers is not such a reason: the person's profile, which the worker
+ * adds, may hold them.
+ */
+function unsendable(
+  message: EnrichedMessage,
+  deliveries: readonly NewDelivery[],
+  integrations: readonly Integration[],
+  destinations: DestinationRegistry,
+  now: Date,
+): { code: ReasonCode; detail: string } | undefined {
+  let refusal: { code: ReasonCode; detail: string } | undefined;
+  for (const delivery of deliveries) {
+    if (delivery.status !== 'pending') continue;
+    const integration = integrations.find((candidate) => candidate.id === delivery.integrationId);
+    const destination = integration && destinations.get(integration.vendor);
+    const config = destination?.validateConfig(integration!.config);
+    if (!destination || !config?.ok) return undefined;
+    const built = destination.build(message, config.config, { now });
+    if (built.ok || built.status !== 'failed' || built.code === 'insufficient_identifiers') return undefined;
+    refusal ??= { code: built.code, detail: built.detail };
+  }
+  return refusal;
 }
 
 /**

@@ -158,9 +158,10 @@ async function runBatch(
       facts: NO_REQUEST,
       serverMade: true, // a row's id is `sync:…`, a server-made id
       messages: outgoing.map((item) => ({ input: item.message })),
-      // Its `sync:` message ids are the server's own.
+      // A row no integration would take fails here, and is retried by the next run.
+      refuseUnsendable: true,
     });
-    const rejected = new Map(result.rejected.map((error) => [error.index, error.errors.join('; ')]));
+    const rejected = new Map(result.rejected.map((error) => [error.index, error]));
     for (const [index, item] of outgoing.entries()) {
       const refusal = rejected.get(index);
       if (refusal === undefined) {
@@ -168,7 +169,11 @@ async function runBatch(
         records.push({ key: item.key, hash: item.hash, status: 'sent' });
       } else {
         counts.failed++;
-        noteError({ rowKey: item.key, reasonCode: 'invalid_row', detail: refusal });
+        const reasonCode = refusal.reasonCode ?? 'invalid_row';
+        // The reason code is given apart: the detail need not start with it too.
+        const text = refusal.errors.join('; ');
+        const detail = text.startsWith(`${reasonCode}: `) ? text.slice(reasonCode.length + 2) : text;
+        noteError({ rowKey: item.key, reasonCode, detail });
         records.push({ key: item.key, hash: item.hash, status: 'failed' });
       }
     }
