@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { BACKOFF_CAP_MS, backoffDelayMs } from './backoff.js';
+import { BACKOFF_CAP_MS, backoffDelayMs, laneRestMs, nextTry } from './backoff.js';
 
 describe('backoffDelayMs', () => {
   test.each([
@@ -22,5 +22,41 @@ describe('backoffDelayMs', () => {
     const delays = Array.from({ length: 20 }, () => backoffDelayMs(13));
     expect(new Set(delays).size).toBeGreaterThan(1);
     for (const delay of delays) expect(delay).toBeLessThan(BACKOFF_CAP_MS);
+  });
+});
+
+const HOUR = 3_600_000;
+
+describe('nextTry', () => {
+  test.each([
+    ['early in the window', { elapsedMs: 0, windowMs: 24 * HOUR, backoffMs: 1500 }, { retryInMs: 1500 }],
+    ['with a longer Retry-After', { elapsedMs: 0, windowMs: HOUR, backoffMs: 1500, retryAfterMs: 30_000 }, { retryInMs: 30_000 }],
+    ['with a shorter Retry-After', { elapsedMs: 0, windowMs: HOUR, backoffMs: 1500, retryAfterMs: 200 }, { retryInMs: 1500 }],
+    [
+      'when the backoff would land past the end',
+      { elapsedMs: 23 * HOUR, windowMs: 24 * HOUR, backoffMs: 2 * HOUR },
+      { retryInMs: HOUR },
+    ],
+    ['at the end of the window', { elapsedMs: 24 * HOUR, windowMs: 24 * HOUR, backoffMs: 1000 }, 'give_up'],
+    ['past the end of the window', { elapsedMs: 25 * HOUR, windowMs: 24 * HOUR, backoffMs: 1000 }, 'give_up'],
+    [
+      'when Retry-After forbids a try before the end',
+      { elapsedMs: 23 * HOUR, windowMs: 24 * HOUR, backoffMs: 1000, retryAfterMs: 2 * HOUR },
+      'give_up',
+    ],
+  ])('%s', (_when, position, expected) => {
+    expect(nextTry(position)).toEqual(expected);
+  });
+});
+
+describe('laneRestMs', () => {
+  test.each([
+    [1, undefined, 500],
+    [3, undefined, 2000],
+    [13, undefined, BACKOFF_CAP_MS / 2],
+    [1, 7000, 7000],
+    [10, 7000, 7000],
+  ])('rests after %d failed requests in a row (Retry-After %s) for %d ms', (failures, retryAfter, rest) => {
+    expect(laneRestMs(failures, retryAfter, () => 0.5)).toBe(rest);
   });
 });

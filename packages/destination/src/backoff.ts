@@ -13,3 +13,36 @@ export function backoffDelayMs(attempt: number, random: () => number = Math.rand
   const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** exponent);
   return Math.floor(random() * ceiling);
 }
+
+/** Where a retried delivery stands in its retry window, and what its destination asked. */
+export interface RetryPosition {
+  /** How long its window has run (since the delivery was stored, or last replayed). */
+  elapsedMs: number;
+  windowMs: number;
+  /** The backoff before its next try. */
+  backoffMs: number;
+  /** The destination's Retry-After, a minimum. */
+  retryAfterMs?: number;
+}
+
+/**
+ * When a delivery that is to be retried tries again, or `give_up` (dead-letter it). It is retried
+ * until its window ends: a backoff that would land past the end tries once more at the end, so a
+ * delivery is given up only once the window is over, or when a Retry-After forbids trying again
+ * before it is.
+ */
+export function nextTry(position: RetryPosition): { retryInMs: number } | 'give_up' {
+  const { elapsedMs, windowMs, backoffMs, retryAfterMs } = position;
+  const left = windowMs - elapsedMs;
+  if (left <= 0 || (retryAfterMs !== undefined && retryAfterMs > left)) return 'give_up';
+  return { retryInMs: Math.min(Math.max(backoffMs, retryAfterMs ?? 0), left) };
+}
+
+/**
+ * How long a lane rests after a request that is to be retried: the destination's Retry-After, or
+ * else the backoff of the lane's failed requests in a row. An outage then costs one request per
+ * backoff period, not a stream of them, each rewriting its batch's rows beside the ingest's.
+ */
+export function laneRestMs(failuresInARow: number, retryAfterMs?: number, random: () => number = Math.random): number {
+  return retryAfterMs ?? backoffDelayMs(failuresInARow, random);
+}

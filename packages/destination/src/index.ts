@@ -1,6 +1,7 @@
 // @datafirst/destination: the contract every ad platform implements, and the reason codes of
 // every delivery outcome.
-export { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelayMs } from './backoff.js';
+export { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelayMs, laneRestMs, nextTry } from './backoff.js';
+export type { RetryPosition } from './backoff.js';
 export { curedReasonCodes, secretKeys } from './config-fields.js';
 export type { ConfigCheck, ConfigField } from './config-fields.js';
 export type {

@@ -11,6 +11,7 @@ const PIXEL = '6f0c3d2a-9b1e-4c7d-8a5f-3e2b1c0d9f8a';
 
 let dir: string;
 let mock: MockProcess;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const processes: DatafirstProcess[] = [];
 
 beforeEach(async () => {
@@ -89,6 +90,24 @@ describe('delivery through faults', () => {
     // Each retry carried the same event_ids, so the mock saw each event accepted once.
     expect((await eventIdsAtMock()).sort()).toEqual([...ids].sort());
   });
+
+  it('rests the lane while Snapchat keeps failing: one request per backoff period, not one per new batch', async () => {
+    const datafirst = await server();
+    await mock.setFaults({ mode: 'status', status: 500, count: 10_000 });
+    // Events keep arriving, 10 every 100 ms for 5 s, as a shop's traffic does through the outage.
+    const ids: string[] = [];
+    for (let round = 0; round < 50; round++) {
+      ids.push(...(await sendPageViews(datafirst.url, `outage-${round}`, 10, 10)));
+      await sleep(100);
+    }
+    const failed = (await mock.requests()).filter((r) => r.response?.status === 500).length;
+    // Rests of up to 1, 2, 4 and 8 s (full jitter): a handful of requests in 5 s, whatever the traffic.
+    expect(failed).toBeGreaterThanOrEqual(1);
+    expect(failed).toBeLessThanOrEqual(8);
+    await mock.clearFaults();
+    await expectAllDelivered(ids, 45_000);
+    expect((await eventIdsAtMock()).sort()).toEqual([...ids].sort());
+  }, 60_000);
 
   it('waits out a 429 Retry-After before sending to that pixel again', async () => {
     const datafirst = await server();

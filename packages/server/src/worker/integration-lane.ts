@@ -1,5 +1,7 @@
 import {
   backoffDelayMs,
+  laneRestMs,
+  nextTry,
   type AnyDestination,
   type DestinationRegistry,
   type SendOutcome,
@@ -54,8 +56,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class IntegrationLane {
   /** Made at the first delivery, when the integration's limits are known. */
   private bucket: TokenBucket | undefined;
-  /** Retry-After from the destination pauses the whole lane until then. */
+  /** A request to be retried (Retry-After, or the lane's backoff) pauses the whole lane until then. */
   private pausedUntil = 0;
+  /** Requests in a row the destination answered with a retry: what the lane's rest grows with. */
+  private failuresInARow = 0;
   private running: Promise<void> | undefined;
   private stopping = false;
 
@@ -232,6 +236,10 @@ export class IntegrationLane {
 
     switch (outcome.kind) {
       case 'delivered': {
+        if (this.failuresInARow > 0) {
+          s.logger.info({ integration: integration.id, failedRequests: this.failuresInARow }, 'deliveries recovered');
+          this.failuresInARow = 0;
+        }
         const failed = new Map(outcome.failed.map((failure) => [failure.index, failure.reason]));
         const now = Date.now();
         // The labelled series once per batch, not once per event: a batch holds up to 2,000.
@@ -276,18 +284,30 @@ export class IntegrationLane {
         );
       }
       case 'retry': {
-        if (outcome.retryAfterMs) {
-          this.pausedUntil = Math.max(this.pausedUntil, Date.now() + outcome.retryAfterMs);
-          await this.restLane(outcome.retryAfterMs);
+        // The whole lane rests, not only this batch: while the destination fails, each backoff
+        // period costs one request, and the deliveries not sent meanwhile are not rewritten.
+        this.failuresInARow++;
+        const restMs = laneRestMs(this.failuresInARow, outcome.retryAfterMs);
+        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + restMs);
+        await this.restLane(restMs);
+        if (this.failuresInARow === 1) {
+          s.logger.warn({ integration: integration.id, reason: outcome.reason }, 'deliveries failing: retrying with backoff');
         }
-        // One retry time for the whole batch keeps it together as one request next time.
+        // One backoff for the whole batch keeps it together as one request next time.
         const tries = Math.max(...batch.map((ready) => ready.leased.delivery.attempts)) + 1;
-        const retryInMs = Math.max(backoffDelayMs(tries), outcome.retryAfterMs ?? 0);
-        return batch.map((ready, index) => {
+        const backoffMs = backoffDelayMs(tries);
+        let dead = 0;
+        const results = batch.map((ready, index) => {
           const { delivery, leasedAt } = ready.leased;
           // The retry window is measured on the database's clock, like the lease itself.
-          if (leasedAt + retryInMs - delivery.retryFrom > s.retryWindowMs) {
-            s.metrics.deadLettered.inc(labels);
+          const next = nextTry({
+            elapsedMs: leasedAt - delivery.retryFrom,
+            windowMs: s.retryWindowMs,
+            backoffMs,
+            retryAfterMs: outcome.retryAfterMs,
+          });
+          if (next === 'give_up') {
+            dead++;
             return result(
               index,
               'dead',
@@ -295,9 +315,17 @@ export class IntegrationLane {
               `gave up after ${delivery.attempts + 1} tries: ${outcome.reason}`,
             );
           }
-          s.metrics.retried.inc(labels);
-          return { ...result(index, 'pending', outcome.code, `retrying: ${outcome.reason}`), retryInMs };
+          return { ...result(index, 'pending', outcome.code, `retrying: ${outcome.reason}`), retryInMs: next.retryInMs };
         });
+        if (dead > 0) {
+          s.metrics.deadLettered.inc(labels, dead);
+          s.logger.warn(
+            { integration: integration.id, deliveries: dead, reason: outcome.reason },
+            'dead-lettered: retry window over',
+          );
+        }
+        if (batch.length > dead) s.metrics.retried.inc(labels, batch.length - dead);
+        return results;
       }
       case 'permanent':
         return this.fail(batch, outcome, result);
