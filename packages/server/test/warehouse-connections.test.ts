@@ -71,6 +71,16 @@ describe('a PostgreSQL warehouse query', () => {
     }
   });
 
+  it('ends a query that hangs when the connection is closed, as a shutdown closes it', async () => {
+    const connection = await connectPostgres(server.url);
+    const reading = readAll(connection, 'select pg_sleep(30) as slept');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    await connection.close();
+    await expect(reading).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('still reads a plain SELECT', async () => {
     const connection = await connectPostgres(server.url);
     try {
@@ -123,6 +133,16 @@ describe('a MySQL warehouse query', () => {
     } finally {
       await connection.close();
     }
+  });
+
+  it('ends a query that hangs when the connection is closed, as a shutdown closes it', async () => {
+    const connection = await connectMysql(server.url);
+    const reading = readAll(connection, 'select sleep(30) as slept');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    await connection.close();
+    await expect(reading).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('refuses a SELECT that writes a file on the database host', async () => {

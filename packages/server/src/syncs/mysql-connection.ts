@@ -65,10 +65,18 @@ export async function connectMysql(url: string): Promise<WarehouseConnection> {
     },
     rows: (query, batchSize) => mysqlRows(connection, query, batchSize),
     async close() {
-      await promised.end().catch(() => connection.destroy());
+      // A query in flight would hold a polite quit until it ends: a shutdown cuts it instead.
+      const cut = reading.get(connection);
+      if (cut) {
+        cut();
+        connection.destroy();
+      } else await promised.end().catch(() => connection.destroy());
     },
   };
 }
+
+/** The connections whose query is being read, with how to end that read at once. */
+const reading = new WeakMap<mysql.Connection, () => void>();
 
 /** Streams the result row by row (the driver pauses the socket while a batch is handled). */
 async function* mysqlRows(connection: mysql.Connection, query: string, batchSize: number): AsyncGenerator<RowBatch> {
@@ -77,6 +85,7 @@ async function* mysqlRows(connection: mysql.Connection, query: string, batchSize
   const running = connection.query(query);
   running.on('fields', (fields: { name: string }[] | undefined) => (columns = (fields ?? []).map((field) => field.name)));
   const stream = running.stream({ highWaterMark: batchSize });
+  reading.set(connection, () => stream.destroy(new Error('the connection was closed')));
   let rows: Row[] = [];
   let yielded = false;
   let finished = false;
@@ -93,6 +102,7 @@ async function* mysqlRows(connection: mysql.Connection, query: string, batchSize
   } catch (error) {
     throw new WarehouseError(`the query failed: ${(error as Error).message}`);
   } finally {
+    reading.delete(connection);
     // A reader that stopped early leaves the rest of the result on the wire: drop the connection.
     if (!finished) connection.destroy();
   }

@@ -80,7 +80,8 @@ export async function executeRun(
     const reason = error instanceof WarehouseError ? error.message : `internal error: ${(error as Error).message}`;
     await store.syncs.finishRun(run.id, context.owner, { status: 'failed', counts, rowErrors, error: reason });
   }
-  return (await store.syncs.getRun(run.id))!;
+  // Deleted with its sync meanwhile, the run is as it was last seen.
+  return (await store.syncs.getRun(run.id)) ?? { ...run, status: 'failed', counts, rowErrors, error: 'the sync was deleted' };
 }
 
 /** Decides, maps, sends and records one batch of rows. */

@@ -49,6 +49,8 @@ export class SyncRunner {
   private readonly batchSize: number;
   private readonly connectors: Readonly<Record<WarehouseKind, WarehouseConnector>>;
   private readonly running = new Set<Promise<SyncRun>>();
+  /** The warehouse connections the runs have open: a shutdown closes them, ending a query that hangs. */
+  private readonly open = new Set<WarehouseConnection>();
   private stopping = false;
 
   constructor(private readonly options: SyncRunnerOptions) {
@@ -68,9 +70,15 @@ export class SyncRunner {
   async start(sync: Sync, trigger: 'manual' | 'schedule'): Promise<RequestedRun> {
     return this.begin(sync, trigger, async function* (runner) {
       const connection = await runner.connect(sync);
+      runner.open.add(connection);
       try {
         yield* connection.rows(sync.query ?? '', runner.batchSize);
+      } catch (error) {
+        // The query was cut short by the shutdown, not by the warehouse: say so.
+        if (runner.stopping) throw new WarehouseError('stopped: the process shut down; the next run resumes');
+        throw error;
       } finally {
+        runner.open.delete(connection);
         await connection.close();
       }
     });
@@ -133,9 +141,15 @@ export class SyncRunner {
     return limits.length > 0 ? Math.min(...limits) : undefined;
   }
 
-  /** Stops the runs of this process at their next batch (the next run resumes them) and waits for them. */
+  /**
+   * Stops the runs of this process at their next batch, or now for one waiting on its warehouse's
+   * query (the next run resumes them), and waits for them.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
+    // A run waiting on its query would not reach its next batch before the query ends, which may
+    // be never: closing its connection ends the wait (the next run resumes it).
+    await Promise.allSettled([...this.open].map((connection) => connection.close()));
     await Promise.allSettled([...this.running]);
   }
 }

@@ -24,6 +24,7 @@ const MINUTE = 60_000;
 let dir: string;
 let clock: number;
 let holdRun: Promise<void> | undefined;
+let hangQueries = false;
 let releaseRun: () => void;
 const workers: { store: Store; scheduler: SyncScheduler; runner: SyncRunner }[] = [];
 
@@ -34,9 +35,20 @@ const workers: { store: Store; scheduler: SyncScheduler; runner: SyncRunner }[] 
  */
 const heldSqlite: WarehouseConnector = async (url) => {
   const connection = await connectSqlite(url);
+  // With `hangQueries`, the query never answers until the connection is closed, as a hung one.
+  let closed: () => void = () => undefined;
+  const closing = new Promise<void>((resolve) => (closed = resolve));
   return {
     ...connection,
+    async close() {
+      closed();
+      await connection.close();
+    },
     async *rows(query, batchSize) {
+      if (hangQueries) {
+        await closing;
+        throw new Error('the connection was closed');
+      }
       let first = true;
       for await (const batch of connection.rows(query, batchSize)) {
         if (!first) await holdRun;
@@ -80,6 +92,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'datafirst-schedule-'));
   clock = Date.parse('2025-06-02T10:00:00.000Z');
   holdRun = new Promise((resolve) => (releaseRun = resolve));
+  hangQueries = false;
   const warehouse = new Database(join(dir, 'sales.sqlite'));
   warehouse.exec('CREATE TABLE sales (sale_id INTEGER PRIMARY KEY, email TEXT)');
   const insert = warehouse.prepare('INSERT INTO sales VALUES (?, ?)');
@@ -162,6 +175,18 @@ describe('SyncScheduler', () => {
     expect(storedEvents()).toEqual({ events: ROWS, ids: ROWS });
   });
 
+  it("starts a due sync while another's run is still in progress: a hung query holds up its own sync only", async () => {
+    const worker = startWorker();
+    const first = await scheduledSync(worker.store);
+    const second = await scheduledSync(worker.store);
+    worker.scheduler.start();
+    // Both are held after their first batch, at once: neither waited for the other to end.
+    await expect.poll(async () => (await runsOf(worker.store, first)).map((run) => run.status)).toEqual(['sending']);
+    await expect.poll(async () => (await runsOf(worker.store, second)).map((run) => run.status)).toEqual(['sending']);
+    releaseRun();
+    await expect.poll(async () => (await runsOf(worker.store, second)).map((run) => run.status)).toEqual(['succeeded']);
+  });
+
   it('never runs one sync in two workers at once: the other skips it while the lease is held, even when it is due again', async () => {
     const a = startWorker();
     const b = startWorker();
@@ -192,6 +217,18 @@ describe('SyncScheduler', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await runsOf(b.store, sync)).toHaveLength(2);
     expect(storedEvents()).toEqual({ events: ROWS, ids: ROWS });
+  });
+
+  it('lets a worker shut down while a run waits on a query that hangs: its connection is closed', async () => {
+    const a = startWorker();
+    const sync = await scheduledSync(a.store);
+    hangQueries = true;
+    a.scheduler.start();
+    await expect.poll(async () => (await runsOf(a.store, sync)).map((run) => run.status)).toEqual(['querying']);
+    await a.runner.stop();
+    await a.scheduler.stop();
+    const [cut] = await runsOf(a.store, sync);
+    expect(cut).toMatchObject({ status: 'failed', error: 'stopped: the process shut down; the next run resumes' });
   });
 
   it('lets a worker shut down mid-run: the run stops at its next batch, and the next scheduled run resumes it', async () => {

@@ -17,6 +17,8 @@ export interface SyncSchedulerOptions {
 export class SyncScheduler {
   private timer: NodeJS.Timeout | undefined;
   private looking: Promise<void> | undefined;
+  /** The runs this process started, by sync: each streams, so memory stays flat per run. */
+  private readonly running = new Map<string, Promise<unknown>>();
   private stopped = false;
 
   constructor(private readonly options: SyncSchedulerOptions) {}
@@ -24,34 +26,40 @@ export class SyncScheduler {
   /** Looks for due syncs now and every interval. */
   start(): void {
     const look = () => {
-      // A look lasts as long as the runs it starts: the next one waits for the next interval.
-      this.looking ??= this.runDue().finally(() => (this.looking = undefined));
+      this.looking ??= this.startDue().finally(() => (this.looking = undefined));
     };
     look();
     this.timer = setInterval(look, this.options.intervalMs ?? 15_000);
     this.timer.unref();
   }
 
-  /** Runs every due sync, one after the other (a sync's run streams; memory stays flat). */
-  private async runDue(): Promise<void> {
+  /**
+   * Starts every due sync not running here already, side by side: one whose warehouse query
+   * hangs holds up its own schedule only, never the other syncs'.
+   */
+  private async startDue(): Promise<void> {
     const { store, runner, logger } = this.options;
     try {
       for (const id of await store.syncs.dueSyncs()) {
         if (this.stopped) return;
+        if (this.running.has(id)) continue;
         const sync = await store.syncs.getSync(id);
         if (!sync) continue;
         const requested = await runner.start(sync, 'schedule');
-        if (requested.started) await requested.done;
+        if (!requested.started) continue;
+        const done = requested.done.finally(() => this.running.delete(id));
+        this.running.set(id, done);
       }
     } catch (error) {
       logger?.error({ err: error }, 'running scheduled syncs failed');
     }
   }
 
-  /** Stops looking and waits for a run in progress to end. */
+  /** Stops looking and waits for the runs in progress to end. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     await this.looking;
+    await Promise.allSettled(this.running.values());
   }
 }

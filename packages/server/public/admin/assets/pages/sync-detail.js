@@ -63,7 +63,7 @@ export async function render(main, ctx) {
     const { runs: latest } = await api('GET', `syncs/${id}/runs`);
     fill(history, runTable(latest));
     clearTimeout(timer);
-    if (latest.some((run) => run.status === 'running')) timer = setTimeout(() => refreshRuns().catch(() => {}), POLL_MS);
+    if (latest.some(isUnderWay)) timer = setTimeout(() => refreshRuns().catch(() => {}), POLL_MS);
   }
 
   const runButton = h('button', { type: 'button', class: 'primary' }, csv ? 'Upload and send' : 'Run now');
@@ -124,7 +124,7 @@ export async function render(main, ctx) {
     h('section', { class: 'card', 'aria-labelledby': 'sync-runs' }, h('h2', { id: 'sync-runs' }, 'Runs'), history),
   );
   if (!csv) await preview();
-  if (runs.some((run) => run.status === 'running')) refreshRuns().catch(() => {});
+  if (runs.some(isUnderWay)) refreshRuns().catch(() => {});
   return () => clearTimeout(timer);
 }
 
@@ -206,7 +206,7 @@ function runTable(runs) {
           h(
             'td',
             {},
-            badge(run.status, run.status === 'succeeded' ? 'delivered' : run.status === 'running' ? 'pending' : 'failed'),
+            badge(run.status, run.status === 'succeeded' ? 'delivered' : isUnderWay(run) ? 'pending' : 'failed'),
           ),
           COUNTS.map((key) => h('td', { class: 'num', dataset: { count: key } }, String(run.counts?.[key] ?? 0))),
           h(
@@ -229,4 +229,9 @@ function runTable(runs) {
       ),
     ),
   );
+}
+
+/** A run that has not ended yet: queued, querying its warehouse or sending its rows. */
+function isUnderWay(run) {
+  return run.status !== 'succeeded' && run.status !== 'failed';
 }
