@@ -12,6 +12,7 @@ import { smartLinks } from './links/smart-links.js';
 import type { Metrics } from './metrics.js';
 import { packageFile } from './package-files.js';
 import type { EventPipeline } from './pipeline/event-pipeline.js';
+import { readiness } from './readiness.js';
 import type { SourceDirectory } from './source-directory.js';
 import { loadTagAsset, serveTagAsset } from './tag-asset.js';
 
@@ -93,6 +94,7 @@ function publicExpressApp(options: AppOptions, linkRoutes: Router): Express {
   app.get(options.tagPath, serveTagAsset(loadTagAsset(packageFile('@datafirst/tag', 'dist', '_df.js'))));
   app.use(linkRoutes);
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  app.get('/readyz', readyzRoute(options.store));
   for (const handler of options.publicExtra ?? []) app.use(handler);
   return withFallbacks(app, options);
 }
@@ -127,10 +129,23 @@ function adminExpressApp(options: AppOptions, linkAdminRoutes: Router): Express 
     res.type(options.metrics.registry.contentType).send(text);
   });
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  app.get('/readyz', readyzRoute(options.store));
   // The debugger lives in the admin UI now; old links and bookmarks land there (relative, for proxies).
   app.get('/debugger', (_req, res) => res.redirect(302, 'admin/#/debugger'));
   for (const handler of options.adminExtra ?? []) app.use(handler);
   return withFallbacks(app, options);
+}
+
+/** `GET /readyz`: 200 while the database answers, else 503 with Retry-After (see readiness.ts). */
+function readyzRoute(store: Store): RequestHandler {
+  return (_req, res, next) => {
+    readiness(store)
+      .then(({ status, body }) => {
+        if (status === 503) res.set('Retry-After', '5');
+        res.status(status).set('Cache-Control', 'no-store').json(body);
+      })
+      .catch(next);
+  };
 }
 
 /** An Express app with the settings both listeners share. */

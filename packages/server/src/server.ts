@@ -14,6 +14,7 @@ import { FailedLoginLimiter } from './admin/login-limiter.js';
 import { closeListener, listen, type ListenerTimeouts } from './listener.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { readiness } from './readiness.js';
 import { EventPipeline, type PipelineOptions } from './pipeline/event-pipeline.js';
 import { SourceDirectory } from './source-directory.js';
 import { RetentionSweeper } from './privacy/retention-sweeper.js';
@@ -241,7 +242,7 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   const metricsListener =
     config.metricsPort === undefined
       ? undefined
-      : await listen(metricsHandler(metrics), {
+      : await listen(metricsHandler(metrics, store), {
           ...listenerTimeouts(config),
           port: config.metricsPort,
           host: config.adminHost,
@@ -266,15 +267,22 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
 }
 
 /** A worker's own listener: `GET /metrics` and `GET /healthz`, nothing else. */
-function metricsHandler(metrics: Metrics): RequestListener {
+function metricsHandler(metrics: Metrics, store: Store): RequestListener {
   return (req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0];
-    if (req.method !== 'GET' || (path !== '/metrics' && path !== '/healthz')) {
+    if (req.method !== 'GET' || (path !== '/metrics' && path !== '/healthz' && path !== '/readyz')) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' }));
       return;
     }
     if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
+      return;
+    }
+    if (path === '/readyz') {
+      void readiness(store).then(({ status, body }) => {
+        const headers = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+        res.writeHead(status, status === 503 ? { ...headers, 'retry-after': '5' } : headers).end(JSON.stringify(body));
+      });
       return;
     }
     metrics.registry

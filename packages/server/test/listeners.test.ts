@@ -32,14 +32,15 @@ describe('the public listener', () => {
     expect(res.status).toBe(404);
   });
 
-  it('serves ingest, the tag, the demo shop and /healthz', async () => {
+  it('serves ingest, the tag, the demo shop, /healthz and /readyz', async () => {
     const statuses = await Promise.all([
       collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: [{ type: 'track', event: 'Seen', anonymousId: 'a-1' }] }),
       fetch(`${collector.url}/_df.js`),
       fetch(`${collector.url}/`),
       fetch(`${collector.url}/healthz`),
+      fetch(`${collector.url}/readyz`),
     ]);
-    expect(statuses.map((res) => res.status)).toEqual([200, 200, 200, 200]);
+    expect(statuses.map((res) => res.status)).toEqual([200, 200, 200, 200, 200]);
   });
 });
 

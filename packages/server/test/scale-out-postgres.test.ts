@@ -301,7 +301,7 @@ it('answers 503 with Retry-After while PostgreSQL is away, and the collector and
     const started = Date.now();
     let cutAt = 0;
     let restoredAt = 0;
-    // What the admin API and /metrics answer while it is away: 503 with Retry-After too.
+    // What the admin API, /metrics and /readyz answer while it is away: 503 with Retry-After too.
     const during: { path: string; status: number; retryAfter: string | null }[] = [];
     // Two clients for 6 s; PostgreSQL is away from 1.5 s to 4.5 s.
     const outage = (async () => {
@@ -309,7 +309,7 @@ it('answers 503 with Retry-After while PostgreSQL is away, and the collector and
       await proxy.cut();
       cutAt = Date.now();
       await sleep(500);
-      for (const path of ['/v1/admin/sources', '/metrics']) {
+      for (const path of ['/v1/admin/sources', '/metrics', '/readyz']) {
         const headers = { authorization: `Bearer ${ADMIN_TOKEN}` };
         const res = await fetch(collector.adminUrl + path, { headers, dispatcher: agent });
         during.push({ path, status: res.status, retryAfter: res.headers.get('retry-after') });
@@ -339,10 +339,12 @@ it('answers 503 with Retry-After while PostgreSQL is away, and the collector and
     expect(during).toEqual([
       { path: '/v1/admin/sources', status: 503, retryAfter: '5' },
       { path: '/metrics', status: 503, retryAfter: '5' },
+      { path: '/readyz', status: 503, retryAfter: '5' },
     ]);
-    // The collector reconnected by itself: requests are acknowledged again.
+    // The collector reconnected by itself: requests are acknowledged again, and it says it is ready.
     const after = await postBatch(collector, writeKey, 20);
     expect(after.status).toBe(200);
+    expect((await fetch(`${collector.url}/readyz`, { dispatcher: agent })).status).toBe(200);
     answers.push(after);
     const acknowledged = answers.filter((answer) => answer.status === 200).flatMap((answer) => answer.ids);
 

@@ -41,7 +41,7 @@ function startWorker(): Promise<string> {
 }
 
 describe('datafirst worker --metrics-port', () => {
-  it('serves the delivery counters of what it sent, and /healthz, and nothing else', async () => {
+  it('serves the delivery counters of what it sent, /healthz and /readyz, and nothing else', async () => {
     const base = await startWorker();
     const batch = Array.from({ length: 3 }, (_, i) => ({
       type: 'page',
@@ -64,6 +64,7 @@ describe('datafirst worker --metrics-port', () => {
       )
       .toBe('3');
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ ok: true });
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ ok: true });
     expect((await fetch(`${base}/v1/admin/sources`)).status).toBe(404);
   });
 });
