@@ -16,6 +16,19 @@ describe('parseMapping', () => {
   });
 });
 
+describe('parseMapping of properties', () => {
+  it.each([
+    ['properties.value', 'mapping.properties.value: map it as "value", which checks it'],
+    ['properties.currency', 'mapping.properties.currency: map it as "currency", which checks it'],
+    ['properties.order_id', 'mapping.properties.order_id: map it as "order_id", which checks it'],
+    ['properties.__proto__', 'mapping.properties.__proto__: not a property name a mapping may write'],
+  ])('refuses %s, which would overwrite or vanish', (target, error) => {
+    const errors: string[] = [];
+    parseMapping({ event: { value: 'Order Completed' }, [target]: 'amount' }, errors);
+    expect(errors).toEqual([error]);
+  });
+});
+
 describe('rowMessage', () => {
   const mapping = parseMapping(
     {

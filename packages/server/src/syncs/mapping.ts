@@ -39,6 +39,13 @@ export const MAPPING_TARGETS: readonly string[] = [
 
 const PROPERTY = /^properties\.[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
+/**
+ * Properties a named target writes: given as `properties.<name>` too, they would overwrite it (a
+ * `value` that skipped the number check), so they are refused there; and names an object keeps
+ * for itself, which would be dropped in silence.
+ */
+const RESERVED_PROPERTIES = new Set(['value', 'currency', 'order_id', '__proto__', 'constructor', 'prototype']);
+
 /** Reads a mapping as the admin API takes it; errors are named `mapping.<target>`. */
 export function parseMapping(input: unknown, errors: string[]): Mapping {
   const mapping = new Map<string, MappingSource>();
@@ -49,6 +56,15 @@ export function parseMapping(input: unknown, errors: string[]): Mapping {
   for (const [target, source] of Object.entries(input)) {
     if (!MAPPING_TARGETS.includes(target) && !PROPERTY.test(target)) {
       errors.push(`mapping.${target}: unknown target (known: ${MAPPING_TARGETS.join(', ')}, properties.<name>)`);
+      continue;
+    }
+    const property = target.startsWith('properties.') ? target.slice('properties.'.length) : undefined;
+    if (property !== undefined && RESERVED_PROPERTIES.has(property)) {
+      errors.push(
+        MAPPING_TARGETS.includes(property)
+          ? `mapping.${target}: map it as "${property}", which checks it`
+          : `mapping.${target}: not a property name a mapping may write`,
+      );
       continue;
     }
     if (typeof source === 'string' && source.trim() !== '') mapping.set(target, { column: source });

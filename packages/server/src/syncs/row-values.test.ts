@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cellTime } from './row-values.js';
+import { cellNumber, cellTime } from './row-values.js';
 
 describe('cellTime', () => {
   // A collector far from UTC: a time without a zone must still be read as UTC.
@@ -26,5 +26,26 @@ describe('cellTime', () => {
 
   it('refuses what is no time, with the cell', () => {
     expect(cellTime('soon')).toEqual({ ok: false, error: 'not a date or time: "soon"' });
+  });
+});
+
+describe('cellNumber', () => {
+  it.each([
+    ['42.50', 42.5],
+    [' 7 ', 7],
+    ['-3', -3],
+    ['.5', 0.5],
+    ['1e3', 1000],
+    [19.99, 19.99],
+  ])('reads %j as %d', (cell, number) => {
+    expect(cellNumber(cell)).toEqual({ ok: true, value: number });
+  });
+
+  it.each(['0x10', '0b1', 'Infinity', '12 EUR', 'n/a'])('refuses %j, which is no decimal amount', (cell) => {
+    expect(cellNumber(cell)).toEqual({ ok: false, error: `not a number: ${JSON.stringify(cell)}` });
+  });
+
+  it('takes an empty cell as no value', () => {
+    expect(cellNumber('  ')).toEqual({ ok: true, value: undefined });
   });
 });

@@ -15,11 +15,14 @@ export function cellText(value: unknown): string | undefined {
   return text.trim() === '' ? undefined : text.trim();
 }
 
+// A decimal number as text: `Number` also reads `0x10`, `0b1` and `Infinity`, which no amount is.
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
 /** A cell as a finite number ("42.50" → 42.5), or an error naming what it holds. */
 export function cellNumber(value: unknown): { ok: true; value: number | undefined } | { ok: false; error: string } {
   const text = cellText(value);
   if (text === undefined) return { ok: true, value: undefined };
-  const number = typeof value === 'number' ? value : Number(text);
+  const number = typeof value === 'number' ? value : DECIMAL.test(text) ? Number(text) : NaN;
   return Number.isFinite(number) ? { ok: true, value: number } : { ok: false, error: `not a number: ${JSON.stringify(text)}` };
 }
 
