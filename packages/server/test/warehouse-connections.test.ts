@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlServer, postgresServer, uniqueName, type TestDatabaseServer } from '../../store/test/databases.js';
 import { connectMysql } from '../src/syncs/mysql-connection.js';
 import { connectPostgres } from '../src/syncs/postgres-connection.js';
-import type { WarehouseConnection } from '../src/syncs/warehouse-connection.js';
+import { connectSqlite } from '../src/syncs/sqlite-connection.js';
+import { WarehouseError, type WarehouseConnection } from '../src/syncs/warehouse-connection.js';
 
 // A sync's query is the admin's text, run on the owner's warehouse: whatever it says, it must not
 // write. These are the ways round a read-only transaction that a query of several statements, or
@@ -81,6 +82,19 @@ describe('a PostgreSQL warehouse query', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it('names an error the query meets part-way, and a URL option the driver cannot use, as the warehouse’s', async () => {
+    const connection = await connectPostgres(server.url);
+    try {
+      const failing = readAll(connection, 'select 1 / (x - 3) as n from generate_series(1, 5) x');
+      await expect(failing).rejects.toThrow(new WarehouseError('the query failed: division by zero'));
+    } finally {
+      await connection.close();
+    }
+    await expect(connectPostgres(`${server.url}?sslmode=verify-full&sslrootcert=/nonexistent/root.crt`)).rejects.toBeInstanceOf(
+      WarehouseError,
+    );
+  });
+
   it('still reads a plain SELECT', async () => {
     const connection = await connectPostgres(server.url);
     try {
@@ -88,6 +102,14 @@ describe('a PostgreSQL warehouse query', () => {
     } finally {
       await connection.close();
     }
+  });
+});
+
+describe('a SQLite warehouse file', () => {
+  it('that is no database is named as such', async () => {
+    await expect(connectSqlite('file:/etc/passwd')).rejects.toThrow(
+      new WarehouseError('cannot open the SQLite file /etc/passwd: file is not a database'),
+    );
   });
 });
 
@@ -143,6 +165,10 @@ describe('a MySQL warehouse query', () => {
     await connection.close();
     await expect(reading).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it.each(['ssl=garbage', 'charset=NOPE'])('names the URL option %s as not valid', async (option) => {
+    await expect(connectMysql(withOption(server.url, option))).rejects.toThrow(/the MySQL URL's options are not valid/);
   });
 
   it('refuses a SELECT that writes a file on the database host', async () => {

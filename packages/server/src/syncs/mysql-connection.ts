@@ -33,10 +33,9 @@ function withoutUnsafeOptions(url: string): string {
 // A SELECT that writes files on the database's host: READ ONLY does not stop it, since no table changes.
 const WRITES_FILES = /\binto\s+(?:outfile|dumpfile)\b/i;
 
-/** Connects to MySQL or MariaDB; the session's transactions are READ ONLY. */
-export async function connectMysql(url: string): Promise<WarehouseConnection> {
-  const target = describeTarget(url);
-  const connection = mysql.createConnection({
+/** The driver's connection (not connected yet), with the options a warehouse always has. */
+function createConnection(url: string): mysql.Connection {
+  return mysql.createConnection({
     uri: withoutUnsafeOptions(url),
     multipleStatements: false,
     connectTimeout: CONNECT_TIMEOUT_MS,
@@ -45,6 +44,18 @@ export async function connectMysql(url: string): Promise<WarehouseConnection> {
     supportBigNumbers: true,
     bigNumberStrings: true,
   });
+}
+
+/** Connects to MySQL or MariaDB; the session's transactions are READ ONLY. */
+export async function connectMysql(url: string): Promise<WarehouseConnection> {
+  const target = describeTarget(url);
+  let connection: mysql.Connection;
+  try {
+    connection = createConnection(url);
+  } catch (error) {
+    // The driver checks its options as it is made (`?ssl=garbage`, `?charset=NOPE`).
+    throw new WarehouseError(`the MySQL URL's options are not valid: ${(error as Error).message}`);
+  }
   connection.on('error', () => undefined);
   const promised = connection.promise();
   try {

@@ -31,12 +31,18 @@ function explain(error: unknown, target: string): WarehouseError {
 /** Connects to PostgreSQL; every query runs in a READ ONLY transaction. */
 export async function connectPostgres(url: string): Promise<WarehouseConnection> {
   const target = describeTarget(url);
-  const client = new pg.Client({
-    connectionString: url,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    types,
-    application_name: 'datafirst',
-  });
+  let client: pg.Client;
+  try {
+    client = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      types,
+      application_name: 'datafirst',
+    });
+  } catch (error) {
+    // The driver reads the URL's options as it is made (`?sslrootcert=` a file that is not there).
+    throw explain(error, target);
+  }
   // A dropped connection emits 'error' on the client; the query in flight rejects with it too.
   client.on('error', () => undefined);
   try {
@@ -81,7 +87,12 @@ async function* postgresRows(client: pg.Client, query: string, batchSize: number
       throw new WarehouseError(`the query failed: ${(error as Error).message}`);
     }
     for (;;) {
-      const result = await client.query<Row>(`FETCH ${Math.max(1, Math.floor(batchSize))} FROM datafirst_rows`);
+      // The query runs as it is fetched: its errors (a division by zero on row 6,000) come here.
+      const result = await client
+        .query<Row>(`FETCH ${Math.max(1, Math.floor(batchSize))} FROM datafirst_rows`)
+        .catch((error: unknown) => {
+          throw new WarehouseError(`the query failed: ${(error as Error).message}`);
+        });
       const columns = result.fields.map((field) => field.name);
       yield { columns, rows: result.rows };
       if (result.rows.length < batchSize) break;

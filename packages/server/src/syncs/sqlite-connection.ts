@@ -20,12 +20,14 @@ export async function connectSqlite(url: string): Promise<WarehouseConnection> {
     db = new Database(path, { readonly: true, fileMustExist: true });
     db.pragma('query_only = ON');
     db.pragma('busy_timeout = 5000');
+    // The first read: a file that is no database (`/etc/passwd`) is found out here.
+    if (isDatafirstDatabase(db)) {
+      db.close();
+      throw new WarehouseError(`${path} is a Datafirst database: its write keys and credentials are not a warehouse to read`);
+    }
   } catch (error) {
+    if (error instanceof WarehouseError) throw error;
     throw new WarehouseError(`cannot open the SQLite file ${path}: ${(error as Error).message}`);
-  }
-  if (isDatafirstDatabase(db)) {
-    db.close();
-    throw new WarehouseError(`${path} is a Datafirst database: its write keys and credentials are not a warehouse to read`);
   }
   return {
     async tables() {
