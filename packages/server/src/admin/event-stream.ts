@@ -80,6 +80,9 @@ export class EventStreams {
       res.writeHead(200, {
         'Content-Type': 'text/event-stream; charset=utf-8',
         'Cache-Control': 'no-store',
+        // Said outright: without it, a client holding an unfinished stream when the server closes
+        // kept the close waiting (seen with undici), though HTTP/1.1 keeps connections alive anyway.
+        Connection: 'keep-alive',
         'X-Accel-Buffering': 'no', // nginx would otherwise hold the stream in its buffer
       });
       res.write('retry: 2000\n\n');
@@ -99,8 +102,6 @@ export class EventStreams {
       req.off('close', stop);
       closing?.removeEventListener('abort', stop);
       res.end();
-      // Ended by the shutdown: the connection goes too, once the end is written.
-      if (closing?.aborted) req.socket.end();
     }
   }
 
