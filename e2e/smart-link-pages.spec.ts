@@ -98,6 +98,14 @@ test('an operator creates a smart link by pixel name, copies it, and sees a fanâ
   await expect(conversion).toContainText('tx-pages-1');
   await page.screenshot({ path: test.info().outputPath('link-detail.png'), fullPage: true });
 
+  // A new postback key would cut off every offer network holding this one: the page asks first.
+  await page.getByRole('button', { name: 'Make a new postback key' }).click();
+  const replace = page.getByRole('dialog', { name: 'Make a new postback key?' });
+  await expect(replace).toContainText('The current key stops working at once');
+  await replace.getByRole('button', { name: 'Cancel' }).click();
+  await expect(replace).toBeHidden();
+  expect((await fetch(postback.replace('tx-pages-1', 'tx-pages-2'))).status).toBe(200);
+
   // A test event reaches the pixel (the built-in mock).
   await page.getByRole('button', { name: 'Send test event' }).click();
   await expect(page.locator('.test-result')).toContainText(`Sent as Snapchat VIEW_CONTENT to 1 pixel(s):`);

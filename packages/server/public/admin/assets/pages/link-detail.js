@@ -4,7 +4,7 @@
 // event to check the pixels hear about it.
 import { api, errorMessage, errorMessages } from '../api.js';
 import { barChart } from '../bar-chart.js';
-import { badge, copyButton, date, errorList, field, fill, h, jsonBlock, select, timeEl, toast } from '../dom.js';
+import { badge, copyButton, date, errorList, field, fill, h, jsonBlock, openDialog, select, timeEl, toast } from '../dom.js';
 import { LINK_EVENTS, revenueText } from './link-format.js';
 
 /** @type {[key: string, label: string][]} */
@@ -75,7 +75,7 @@ function urls(link) {
           h('code', {}, key.postback_key),
           ` was made ${date(key.created_at)} and is shown only once. Lost it? Make a new one (the old one stops working).`,
         ),
-        keyButton('Make a new postback key'),
+        keyButton('Make a new postback key', true),
       );
     } catch {
       fill(
@@ -85,30 +85,38 @@ function urls(link) {
       );
     }
   };
-  const keyButton = (label) =>
-    h(
-      'button',
-      {
-        type: 'button',
-        class: 'secondary',
-        onclick: async () => {
-          try {
-            const made = await api('POST', `sources/${encodeURIComponent(link.source_id)}/postback-key`, {});
-            fill(
-              postback,
-              copyable(
-                'Postback URL',
-                made.postback_url,
-                'Give this to the offer network: it fills in {click_id}, {event}, {value}, {currency} and {txid}. The key is shown only now.',
-              ),
-            );
-          } catch (error) {
-            toast(errorMessage(error), 'error');
-          }
-        },
-      },
-      label,
-    );
+  const makeKey = async () => {
+    try {
+      const made = await api('POST', `sources/${encodeURIComponent(link.source_id)}/postback-key`, {});
+      fill(
+        postback,
+        copyable(
+          'Postback URL',
+          made.postback_url,
+          'Give this to the offer network: it fills in {click_id}, {event}, {value}, {currency} and {txid}. The key is shown only now.',
+        ),
+      );
+    } catch (error) {
+      toast(errorMessage(error), 'error');
+    }
+  };
+  // Replacing a key cuts off every offer network that still has the old one, for every link of the source: ask first.
+  const confirmReplace = () =>
+    openDialog('Make a new postback key?', (close) => [
+      h(
+        'p',
+        {},
+        'The current key stops working at once, for every link of this source: postbacks still sent with it are refused (401) and their conversions lost, until each offer network has the new URL.',
+      ),
+      h(
+        'div',
+        { class: 'buttons' },
+        h('button', { type: 'button', class: 'danger', onclick: () => (close(), void makeKey()) }, 'Make a new key'),
+        h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel'),
+      ),
+    ]);
+  const keyButton = (label, replaces = false) =>
+    h('button', { type: 'button', class: 'secondary', onclick: replaces ? confirmReplace : makeKey }, label);
   showKey();
   return h(
     'section',

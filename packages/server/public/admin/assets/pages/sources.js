@@ -224,7 +224,8 @@ export async function render(main, ctx) {
           revealed = {
             name: rotated.name,
             key: rotated.write_key,
-            snippet: rotated.snippet,
+            // A server-side source's key is secret: no snippet puts it in a page.
+            snippet: source.server_side ? null : rotated.snippet,
             note: rotated.previous_key_expires_at
               ? `The old key works until ${date(rotated.previous_key_expires_at)}.`
               : 'The old key no longer works.',
@@ -295,7 +296,7 @@ export async function render(main, ctx) {
   await draw();
 }
 
-/** The once-only view of a new write key, with copy buttons and the snippet that carries it. */
+/** The once-only view of a new write key, with copy buttons and the snippet that carries it (none for a server-side source). */
 function newKeyPanel({ name, key, snippet, note }, dismiss) {
   const input = h('input', { readOnly: true, value: key, 'aria-label': `Write key of ${name}`, class: 'mono', size: 40 });
   const snippetBox = h('textarea', { readOnly: true, rows: 4, class: 'mono', 'aria-label': 'Snippet' }, snippet);
@@ -310,14 +311,16 @@ function newKeyPanel({ name, key, snippet, note }, dismiss) {
       input,
       copyButton(() => key, input),
     ),
-    h(
-      'details',
-      {},
-      h('summary', {}, 'Snippet for your pages'),
-      h('p', { class: 'hint' }, 'Paste it into the <head> of every page.'),
-      snippetBox,
-      copyButton(() => snippet, snippetBox, 'Copy snippet'),
-    ),
+    snippet
+      ? h(
+          'details',
+          {},
+          h('summary', {}, 'Snippet for your pages'),
+          h('p', { class: 'hint' }, 'Paste it into the <head> of every page.'),
+          snippetBox,
+          copyButton(() => snippet, snippetBox, 'Copy snippet'),
+        )
+      : h('p', { class: 'hint' }, 'A server-side source’s key stays on your servers: never put it in a page.'),
     h(
       'button',
       { type: 'button', class: 'secondary small', onclick: (event) => (event.target.closest('.new-key').remove(), dismiss()) },

@@ -203,11 +203,7 @@ function runTable(runs) {
           { dataset: { runId: run.id } },
           h('td', {}, date(run.started_at)),
           h('td', {}, run.trigger),
-          h(
-            'td',
-            {},
-            badge(run.status, run.status === 'succeeded' ? 'delivered' : isUnderWay(run) ? 'pending' : 'failed'),
-          ),
+          h('td', {}, badge(run.status, run.status === 'succeeded' ? 'delivered' : isUnderWay(run) ? 'pending' : 'failed')),
           COUNTS.map((key) => h('td', { class: 'num', dataset: { count: key } }, String(run.counts?.[key] ?? 0))),
           h(
             'td',
