@@ -97,8 +97,8 @@ export const OPTIONS = {
     defaultText: 'none: the worker listens nowhere',
     parse: wholeNumber(0, 65535),
     help:
-      '`datafirst worker` only: serves its `/metrics` (the delivery counters live in the process that sends) and ' +
-      '`/healthz` on this port, on `DATAFIRST_ADMIN_HOST`',
+      '`datafirst worker` only: serves its `/metrics` (the delivery counters live in the process that sends), ' +
+      '`/healthz` and `/readyz` on this port, on `DATAFIRST_ADMIN_HOST`',
     secret: false,
   },
   adminHost: {
