@@ -234,17 +234,23 @@ describe('POST /v1/batch', () => {
     expect(stored).not.toContain('nul-name');
   });
 
-  it('cuts a page URL, referrer and title longer than the schema takes, rather than refuse the event', async () => {
+  it('cuts a page URL, referrer and title, and a user agent, longer than the schema takes, rather than refuse the event', async () => {
     const url = `https://shop.example/search?q=${'%E6%97%A5'.repeat(2000)}`;
     const page = { url, path: '/search', search: url.slice(url.indexOf('?')), referrer: url, title: 't'.repeat(2000) };
-    const res = await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: [track('long-url', { context: { page } })] });
+    const userAgent = `Mozilla/5.0 (crawler; ${'x'.repeat(3000)})`;
+    const res = await collector.post('/v1/batch', {
+      writeKey: WRITE_KEY,
+      batch: [track('long-url', { context: { page, userAgent } })],
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ success: true });
     const listed = await collector.admin('/v1/admin/events?limit=500');
     const { events } = (await listed.json()) as {
-      events: { message: { messageId: string; context: { page: Record<string, string> } } }[];
+      events: { message: { messageId: string; context: { page: Record<string, string>; userAgent: string } } }[];
     };
-    const stored = events.find((event) => event.message.messageId === 'long-url')!.message.context.page;
+    const context = events.find((event) => event.message.messageId === 'long-url')!.message.context;
+    expect(context.userAgent).toBe(userAgent.slice(0, 1024));
+    const stored = context.page;
     expect(stored.url).toBe(url.slice(0, 4096));
     expect(stored.search).toHaveLength(4096);
     expect(stored.referrer).toHaveLength(4096);

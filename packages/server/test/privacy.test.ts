@@ -115,11 +115,17 @@ describe('POST /v1/admin/users/erase', () => {
 
 describe('write keys in messages', () => {
   it('never stores or shows a write key a sender put inside a message', async () => {
-    const batch = [{ type: 'track', event: 'Product Viewed', messageId: 'wk-inside', anonymousId: 'a-wk', writeKey: WRITE_KEY }];
+    const batch = [
+      { type: 'track', event: 'Product Viewed', messageId: 'wk-inside', anonymousId: 'a-wk', writeKey: WRITE_KEY },
+      { type: 'track', event: 'Product Viewed', messageId: 'wk-context', anonymousId: 'a-wk', context: { writeKey: WRITE_KEY } },
+    ];
     expect((await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch })).status).toBe(200);
     const stored = (await storedMessages()).find((message) => message.messageId === 'wk-inside');
     expect(stored).toBeDefined();
     expect(stored).not.toHaveProperty('writeKey');
+    const inContext = (await storedMessages()).find((message) => message.messageId === 'wk-context');
+    expect(inContext?.context).toBeDefined();
+    expect(inContext?.context).not.toHaveProperty('writeKey');
     expect(JSON.stringify(await storedMessages())).not.toContain(WRITE_KEY);
   });
 });

@@ -4,7 +4,7 @@ import type { AppendResult, Integration, NewDelivery, NewEvent, Store } from '@d
 import type { Metrics } from '../metrics.js';
 import type { SourceDirectory } from '../source-directory.js';
 import { enrichMessage, type RequestFacts } from './enrich.js';
-import { withLongPageFieldsCut } from './long-page-fields.js';
+import { withLongContextTextsCut } from './long-context-texts.js';
 import { routeDeliveries, type Skip } from './route.js';
 import { reservedPrefixOf } from './server-message-ids.js';
 import { withoutSuppressed, withoutWriteKey } from './suppression.js';
@@ -141,7 +141,7 @@ export class EventPipeline {
       enrichers: this.enrichers,
     };
     for (const [index, item] of submission.messages.entries()) {
-      const checked = validate(withLongPageFieldsCut(withoutWriteKey(item.input)), index, {
+      const checked = validate(withLongContextTextsCut(withoutWriteKey(item.input)), index, {
         maxBytes: this.options.maxMessageBytes ?? LIMITS.maxMessageBytes,
         bodyBytes: submission.bodyBytes,
         serverMade: submission.serverMade === true,

@@ -19,7 +19,16 @@ export async function withoutSuppressed(store: Store, events: NewEvent[]): Promi
  * message): the key authenticates the request and must never be stored or shown with the event.
  */
 export function withoutWriteKey(input: unknown): unknown {
-  if (typeof input !== 'object' || input === null || !('writeKey' in input)) return input;
-  const { writeKey: _writeKey, ...rest } = input as Record<string, unknown>;
+  if (typeof input !== 'object' || input === null) return input;
+  const message = input as Record<string, unknown>;
+  const context = message.context;
+  // Some senders put it in the context instead.
+  const inContext = typeof context === 'object' && context !== null && 'writeKey' in context;
+  if (!('writeKey' in message) && !inContext) return input;
+  const { writeKey: _writeKey, ...rest } = message;
+  if (inContext) {
+    const { writeKey: _contextKey, ...contextRest } = context as Record<string, unknown>;
+    rest.context = contextRest;
+  }
   return rest;
 }
