@@ -2,10 +2,15 @@ import type { DestinationRegistry } from '@datafirst/destination';
 import type { EventRecord } from '@datafirst/store';
 import { maskSecret } from './mask.js';
 
-/** The event name the debugger shows: a track's event, a page's name, or the call type. */
+/**
+ * The event name the debugger shows, as the events filter reads it (the store's nameFilterOf): a
+ * track's event, a page's or screen's name after its type, or the call type.
+ */
 export function eventName(message: EventRecord['message']): string {
   if (message.type === 'track') return String(message.event ?? '');
-  if (message.type === 'page') return message.name ? `page: ${String(message.name)}` : 'page';
+  if (message.type === 'page' || message.type === 'screen') {
+    return message.name ? `${message.type}: ${String(message.name)}` : message.type;
+  }
   return message.type;
 }
 

@@ -88,6 +88,18 @@ export function describeEventsAndDeliveries(createDatabase: CreateTestDatabase):
       ]);
       expect((await store.listEvents({ name: 'page' })).map((e) => e.message.messageId)).toEqual(['f-4', 'f-3']);
       expect((await store.listEvents({ name: 'Pricing' })).map((e) => e.message.messageId)).toEqual(['f-4']);
+      // Names as the debugger shows them: "page: Pricing", "screen: Cart", a call type alone.
+      await store.appendEvents(source.id, [
+        { message: message('f-5', { type: 'screen', event: undefined, name: 'Cart' }), deliveries: [] },
+        { message: message('f-6', { type: 'identify', event: undefined, userId: 'u-6' }), deliveries: [] },
+        { message: message('f-7', { type: 'page', event: undefined, name: 'Cart' }), deliveries: [] },
+      ]);
+      const named = async (name: string) => (await store.listEvents({ name })).map((e) => e.message.messageId);
+      expect(await named('page: Pricing')).toEqual(['f-4']);
+      expect(await named('screen: Cart')).toEqual(['f-5']);
+      expect(await named('screen')).toEqual(['f-5']);
+      expect(await named('identify')).toEqual(['f-6']);
+      expect(await named('Cart')).toEqual(['f-7', 'f-5']);
     });
 
     it('keeps the reason code and identifiers a new delivery is given', async () => {

@@ -1,4 +1,4 @@
-import { eventListLimit, SEARCH_KEY_COLUMNS } from '../event-list.js';
+import { eventListLimit, nameFilterOf, SEARCH_KEY_COLUMNS } from '../event-list.js';
 import { keysOfSearch } from '../search-keys.js';
 import type { EventQuery, EventSearch } from '../store.js';
 
@@ -8,11 +8,13 @@ export function eventListQuery(query: EventQuery): { sql: string; params: unknow
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
   if (query.sourceId) where.push(`e.source_id = ${param(query.sourceId)}`);
-  if (query.name === 'page') {
-    // "page" stands for every page view, as it does in an event mapping: most have no name.
-    where.push(`(e.type = 'page' OR e.name = ${param(query.name)})`);
-  } else if (query.name) {
-    where.push(`e.name = ${param(query.name)}`);
+  if (query.name) {
+    const filter = nameFilterOf(query.name);
+    if (filter.kind === 'name') where.push(`e.name = ${param(filter.name)}`);
+    else {
+      const join = filter.kind === 'type-and-name' ? 'AND' : 'OR';
+      where.push(`(e.type = ${param(filter.type)} ${join} e.name = ${param(filter.name)})`);
+    }
   }
   if (query.afterId !== undefined) where.push(`e.id > ${param(query.afterId)}`);
   if (query.updatedSince !== undefined) {

@@ -1,4 +1,4 @@
-import { eventListLimit, SEARCH_KEY_COLUMNS } from '../event-list.js';
+import { eventListLimit, nameFilterOf, SEARCH_KEY_COLUMNS } from '../event-list.js';
 import { keysOfSearch, type SearchKeys } from '../search-keys.js';
 import type { EventQuery, EventSearch } from '../store.js';
 import { EVENT_BLOCK_BITS, emailKeyOf } from './email-key.js';
@@ -8,6 +8,7 @@ export type EventListParams = {
   limit: number;
   sourceId?: string;
   name?: string;
+  type?: string;
   afterId?: number;
   updatedSince?: number;
   integrationId?: string | null;
@@ -27,13 +28,14 @@ export function eventListQuery(query: EventQuery): { sql: string; params: EventL
     where.push(query.search ? '+e.source_id = @sourceId' : 'e.source_id = @sourceId');
     params.sourceId = query.sourceId;
   }
-  if (query.name === 'page') {
-    // "page" stands for every page view, as it does in an event mapping: most have no name.
-    where.push("(e.type = 'page' OR e.name = @name)");
-    params.name = query.name;
-  } else if (query.name) {
-    where.push('e.name = @name');
-    params.name = query.name;
+  if (query.name) {
+    const filter = nameFilterOf(query.name);
+    params.name = filter.name;
+    if (filter.kind === 'name') where.push('e.name = @name');
+    else {
+      params.type = filter.type;
+      where.push(filter.kind === 'type-and-name' ? '(e.type = @type AND e.name = @name)' : '(e.type = @type OR e.name = @name)');
+    }
   }
   if (query.afterId !== undefined) {
     where.push('e.id > @afterId');
