@@ -178,10 +178,15 @@ function collectorStatuses(page: Page, collector: string): number[] {
   return statuses;
 }
 
-/** The names and user ids of what the collector stored from the shop's page, once `count` are there. */
+/**
+ * The names and user ids of what the collector stored from the shop's page, once `count` are
+ * there, by name: a library may send its calls in several requests at once, stored in any order.
+ */
 async function storedCalls(urlPrefix: string, count: number) {
   await expect.poll(async () => (await storedEventsFrom(datafirst, urlPrefix)).length, { timeout: 15_000 }).toBe(count);
-  return (await storedEventsFrom(datafirst, urlPrefix)).map(({ name, message }) => ({ name, userId: message.userId }));
+  return (await storedEventsFrom(datafirst, urlPrefix))
+    .map(({ name, message }) => ({ name, userId: message.userId }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 // Before identify, and after reset, analytics.js sends `"userId": null` and RudderStack's SDK
@@ -218,12 +223,13 @@ test('@segment/analytics-next: an anonymous visitor, before identify and after r
     { writeKey: WRITE_KEY, apiHost: `${new URL(datafirst.url).host}/v1` },
   );
   expect(await storedCalls(`${shop.origin}${shop.path}`, 4)).toEqual([
+    { name: 'identify', userId: 'next-user-2' },
     { name: 'page: Landing', userId: undefined },
     { name: 'Product Viewed', userId: undefined },
-    { name: 'identify', userId: 'next-user-2' },
     { name: 'Signed Out', userId: undefined },
   ]);
-  expect(statuses).toEqual([200, 200, 200, 200]);
+  // Every request answered 200, however the library grouped the calls into requests.
+  expect(new Set(statuses)).toEqual(new Set([200]));
 });
 
 test('@rudderstack/analytics-js: an anonymous visitor, before identify and after reset, has every call stored', async ({
@@ -250,10 +256,11 @@ test('@rudderstack/analytics-js: an anonymous visitor, before identify and after
     { writeKey: WRITE_KEY, collector: datafirst.url },
   );
   expect(await storedCalls(`${shop.origin}${shop.path}`, 4)).toEqual([
+    { name: 'identify', userId: 'rudder-user-2' },
     { name: 'page: Landing', userId: undefined },
     { name: 'Product Viewed', userId: undefined },
-    { name: 'identify', userId: 'rudder-user-2' },
     { name: 'Signed Out', userId: undefined },
   ]);
-  expect(statuses).toEqual([200, 200, 200, 200]);
+  // Every request answered 200, however the library grouped the calls into requests.
+  expect(new Set(statuses)).toEqual(new Set([200]));
 });

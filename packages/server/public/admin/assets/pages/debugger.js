@@ -9,6 +9,8 @@ import { labels, loadVocabulary } from '../vocabulary.js';
 import { identifierLabel, identifierList } from './identifiers.js';
 
 const MAX_SHOWN = 200;
+/** How many of the latest matching events a connection starts with. */
+const FIRST_EVENTS = 100;
 const STATUSES = ['pending', 'delivered', 'skipped', 'failed', 'blocked', 'dead'];
 /**
  * What the search box finds events by: the events API's parameter, its label, the words for it
@@ -69,6 +71,16 @@ export async function render(main, ctx) {
   const searchButton = h('button', { type: 'submit', class: 'primary' }, 'Search');
   const clearSearchButton = h('button', { type: 'button', class: 'secondary', hidden: !search.text }, 'Clear search');
   const searchNote = h('p', { class: 'search-note muted', id: 'search-note' });
+  // Said when the list holds only the newest of what matches: a list cut short in silence passes for all there is.
+  const limitNote = h('p', { class: 'muted small', hidden: true });
+  const noteLimit = () => {
+    const count = list.children.length;
+    limitNote.hidden = count < FIRST_EVENTS;
+    limitNote.textContent =
+      count >= MAX_SHOWN
+        ? `Showing the newest ${MAX_SHOWN} events; older ones drop off as new ones arrive. Narrow the filters, or use the events API, to see older ones.`
+        : `Showing the newest ${count} matching events; older ones are not listed. Narrow the filters, or use the events API, to see older ones.`;
+  };
   const pauseButton = h('button', { type: 'button', class: 'secondary' }, 'Pause');
   const clearButton = h('button', { type: 'button', class: 'secondary' }, 'Clear');
   const exportButton = h('button', { type: 'button', class: 'secondary' }, 'Export as JSON');
@@ -98,7 +110,7 @@ export async function render(main, ctx) {
 
   /** The events API's parameters for the filters and the search. */
   function queryOf() {
-    const params = new URLSearchParams({ limit: '100' });
+    const params = new URLSearchParams({ limit: String(FIRST_EVENTS) });
     if (filters.source) params.set('source_id', filters.source);
     if (filters.integration) params.set('integration_id', filters.integration);
     if (filters.status) params.set('status', filters.status);
@@ -117,6 +129,7 @@ export async function render(main, ctx) {
     source.addEventListener('ready', () => {
       setStatus('live', 'Live: new events and changes appear as they happen.');
       empty.hidden = cards.size > 0;
+      noteLimit();
     });
     source.addEventListener('signed-out', () => {
       source.close();
@@ -193,13 +206,12 @@ export async function render(main, ctx) {
     shown.clear();
     list.replaceChildren();
     empty.hidden = false;
+    limitNote.hidden = true;
   }
 
   function upsert(event) {
-    // The name filter matches a track's event or a page's name, exactly.
-    seenNames.add(
-      event.message.type === 'track' ? event.message.event : event.message.type === 'page' ? event.message.name : null,
-    );
+    // The name filter reads names as each event shows them (`Order Completed`, `page: Pricing`).
+    seenNames.add(event.name);
     let card = cards.get(event.id);
     const fresh = !card;
     if (!card) {
@@ -214,6 +226,7 @@ export async function render(main, ctx) {
         shown.delete(Number(last.dataset.eventId));
         last.remove();
       }
+      if (list.children.length >= MAX_SHOWN) noteLimit();
     }
     shown.set(event.id, event);
     card.className = `event ${overall(event)}`;
@@ -306,6 +319,7 @@ export async function render(main, ctx) {
     filterForm,
     searchNote,
     status,
+    limitNote,
     empty,
     list,
   );
