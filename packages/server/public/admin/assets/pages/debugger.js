@@ -230,7 +230,14 @@ export async function render(main, ctx) {
     }
     shown.set(event.id, event);
     card.className = `event ${overall(event)}`;
+    // The card is rebuilt: a control of it that had the keyboard focus (a "Send again" pressed
+    // with Enter) gets it back, found again by its kind and text.
+    const focused = card.contains(document.activeElement) ? document.activeElement : null;
     card.replaceChildren(summaryOf(event, sourceName), bodyOf(event));
+    if (focused) {
+      const again = [...card.querySelectorAll(focused.tagName)].find((el) => el.textContent === focused.textContent);
+      /** @type {HTMLElement | undefined} */ (again)?.focus({ preventScroll: true });
+    }
     if (fresh) card.classList.add('arrived');
     empty.hidden = true;
     refreshNames();

@@ -447,7 +447,8 @@ function fieldMapEditor(dataField, fieldMap, eventNames, integration, signal) {
       else if (kind.value === 'path') sources[key] = raw;
       else
         sources[key] = {
-          value: valueType === 'number' && raw !== '' ? Number(raw) : raw,
+          // What is no number goes as typed, so the refusal names it (NaN would be sent as null).
+          value: valueType === 'number' && raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw,
         };
       schedulePreview();
     };

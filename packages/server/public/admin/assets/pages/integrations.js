@@ -77,15 +77,17 @@ export async function render(main, ctx) {
             'aria-label': `Send events to ${integration.name}`,
           });
           toggle.addEventListener('change', async () => {
-            toggle.disabled = true;
+            // Busy, not disabled: a disabled control loses the keyboard focus.
+            toggle.setAttribute('aria-busy', 'true');
+            const wanted = toggle.checked;
             try {
-              await api('PATCH', `integrations/${encodeURIComponent(integration.id)}`, { enabled: toggle.checked });
-              toast(`${integration.name} ${toggle.checked ? 'enabled' : 'disabled'}.`);
+              await api('PATCH', `integrations/${encodeURIComponent(integration.id)}`, { enabled: wanted });
+              toast(`${integration.name} ${wanted ? 'enabled' : 'disabled'}.`);
             } catch (error) {
-              toggle.checked = !toggle.checked;
+              toggle.checked = !wanted;
               toast(errorMessage(error), 'error');
             }
-            toggle.disabled = false;
+            toggle.removeAttribute('aria-busy');
             state.replaceChildren(...stateOf({ ...integration, enabled: toggle.checked }));
           });
           const state = h('span', { class: 'state' }, stateOf(integration));

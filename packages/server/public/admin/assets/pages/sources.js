@@ -205,6 +205,14 @@ export async function render(main, ctx) {
           {},
           'A new write key is made at once. Update your pages and servers with it; until the grace period ends the old key keeps working, so no events are lost meanwhile.',
         ),
+        // Only one replaced key is kept: a second rotation cuts off the one still in its grace period.
+        source.previous_key_expires_at && Date.parse(source.previous_key_expires_at) > Date.now()
+          ? h(
+              'p',
+              { class: 'error-text' },
+              `The key this source's last rotation replaced still works until ${date(source.previous_key_expires_at)}: rotating again stops it at once. Senders still using it lose their events.`,
+            )
+          : null,
         field('Keep the old key working for', grace),
         errors,
         h(
