@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Page, Request } from '@playwright/test';
+import type { BrowserContext, Page, Request } from '@playwright/test';
 import { packageDir, startShop, type ShopServer } from './support/client-page.js';
 import { startDatafirst, WRITE_KEY, type DatafirstProcess } from './support/datafirst.js';
 import { expect, storedEventsFrom, test, waitForMockEvents } from './support/tag-page.js';
@@ -69,14 +69,10 @@ async function receivedFrom(urlPrefix: string) {
 
 const EMAIL = 'Browser.Shopper@Example.com';
 
-test('@segment/analytics-next posts to /v1/p, /v1/i, /v1/t and Snapchat receives the page view and the purchase', async ({
-  page,
-  context,
-}) => {
+/** A shop page of its own that loads analytics-next from npm (its lazy chunks served by the shop, not Segment's CDN). */
+async function analyticsNextShop(context: BrowserContext) {
   const vendor = join(packageDir('@segment/analytics-next'), 'dist', 'umd');
   server = await startShop(vendor, '<script src="/vendor/index.js"></script>');
-  const shop = checkout(server);
-  // The library loads its lazy chunks from Segment's CDN; the shop serves them instead.
   await context.route('https://cdn.segment.com/analytics-next/bundles/**', (route) =>
     route.fulfill({
       status: 200,
@@ -84,6 +80,21 @@ test('@segment/analytics-next posts to /v1/p, /v1/i, /v1/t and Snapchat receives
       path: join(vendor, new URL(route.request().url()).pathname.split('/').pop()!),
     }),
   );
+  return checkout(server);
+}
+
+/** A shop page of its own that loads RudderStack's analytics-js from npm. */
+async function rudderShop() {
+  const vendor = join(packageDir('@rudderstack/analytics-js'), 'dist', 'npm', 'modern', 'bundled', 'umd');
+  server = await startShop(vendor, '<script src="/vendor/index.js"></script>');
+  return checkout(server);
+}
+
+test('@segment/analytics-next posts to /v1/p, /v1/i, /v1/t and Snapchat receives the page view and the purchase', async ({
+  page,
+  context,
+}) => {
+  const shop = await analyticsNextShop(context);
   const traffic = collectorTraffic(page, datafirst.url);
   await page.goto(shop.url);
   const apiHost = `${new URL(datafirst.url).host}/v1`;
@@ -127,9 +138,7 @@ test('@segment/analytics-next posts to /v1/p, /v1/i, /v1/t and Snapchat receives
 test('@rudderstack/analytics-js 3 loads its source config from the collector and Snapchat receives the page view and the purchase', async ({
   page,
 }) => {
-  const vendor = join(packageDir('@rudderstack/analytics-js'), 'dist', 'npm', 'modern', 'bundled', 'umd');
-  server = await startShop(vendor, '<script src="/vendor/index.js"></script>');
-  const shop = checkout(server);
+  const shop = await rudderShop();
   const traffic = collectorTraffic(page, datafirst.url);
   await page.goto(shop.url);
   await page.evaluate(
@@ -195,16 +204,7 @@ test('@segment/analytics-next: an anonymous visitor, before identify and after r
   page,
   context,
 }) => {
-  const vendor = join(packageDir('@segment/analytics-next'), 'dist', 'umd');
-  server = await startShop(vendor, '<script src="/vendor/index.js"></script>');
-  const shop = checkout(server);
-  await context.route('https://cdn.segment.com/analytics-next/bundles/**', (route) =>
-    route.fulfill({
-      status: 200,
-      contentType: 'text/javascript',
-      path: join(vendor, new URL(route.request().url()).pathname.split('/').pop()!),
-    }),
-  );
+  const shop = await analyticsNextShop(context);
   const statuses = collectorStatuses(page, datafirst.url);
   await page.goto(shop.url);
   await page.evaluate(
@@ -235,9 +235,7 @@ test('@segment/analytics-next: an anonymous visitor, before identify and after r
 test('@rudderstack/analytics-js: an anonymous visitor, before identify and after reset, has every call stored', async ({
   page,
 }) => {
-  const vendor = join(packageDir('@rudderstack/analytics-js'), 'dist', 'npm', 'modern', 'bundled', 'umd');
-  server = await startShop(vendor, '<script src="/vendor/index.js"></script>');
-  const shop = checkout(server);
+  const shop = await rudderShop();
   const statuses = collectorStatuses(page, datafirst.url);
   await page.goto(shop.url);
   await page.evaluate(

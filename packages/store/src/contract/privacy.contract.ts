@@ -1,6 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { identityHashes } from '../identity-hashes.js';
+import type { Store } from '../store.js';
 import { hoursAgo, message, pending, sourceWithIntegration, useStore, type CreateTestDatabase } from './harness.js';
+
+/** A smart link of the source, for its clicks. */
+function linkOf(store: Store, sourceId: string) {
+  return store.links.createLink({
+    sourceId,
+    name: 'Link',
+    destinationUrl: 'https://offer.example/',
+    offerType: 'tracking_link',
+    integrationIds: [],
+    includeSourceIntegrations: true,
+    clickIdParam: 'sub',
+    conversionWindowDays: 28,
+    events: {},
+    currency: null,
+  });
+}
 
 export function describePrivacy(createDatabase: CreateTestDatabase): void {
   describe('retention', () => {
@@ -39,18 +56,7 @@ export function describePrivacy(createDatabase: CreateTestDatabase): void {
       const { source } = await sourceWithIntegration(store);
       const identify = message('jane', { type: 'identify', userId: 'u-jane', traits: { email: 'jane@example.com' } });
       await store.appendEvents(source.id, [{ message: identify, deliveries: [] }]);
-      const link = await store.links.createLink({
-        sourceId: source.id,
-        name: 'Link',
-        destinationUrl: 'https://offer.example/',
-        offerType: 'tracking_link',
-        integrationIds: [],
-        includeSourceIntegrations: true,
-        clickIdParam: 'sub',
-        conversionWindowDays: 28,
-        events: {},
-        currency: null,
-      });
+      const link = await linkOf(store, source.id);
       await store.links.recordClick({
         id: 'click-jane',
         linkId: link.id,
@@ -88,18 +94,7 @@ export function describePrivacy(createDatabase: CreateTestDatabase): void {
     it("erases a person's events (by email, and every event of the ids they carry), profiles and clicks", async () => {
       const { store } = under;
       const { source, integration } = await sourceWithIntegration(store);
-      const link = await store.links.createLink({
-        sourceId: source.id,
-        name: 'Link',
-        destinationUrl: 'https://offer.example/',
-        offerType: 'tracking_link',
-        integrationIds: [],
-        includeSourceIntegrations: true,
-        clickIdParam: 'sub',
-        conversionWindowDays: 28,
-        events: {},
-        currency: null,
-      });
+      const link = await linkOf(store, source.id);
       await store.links.recordClick({
         id: 'click-jane',
         linkId: link.id,
