@@ -78,7 +78,8 @@ describe('POST /v1/admin/users/erase', () => {
     });
     const first = [order('sp-order', { email: 'spell.me@example.com', phone: '+44 7700 900888' })];
     expect((await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch: first })).status).toBe(200);
-    const res = await erase({ email: 'spell.me@example.com', phone: '+447700900888', suppress: true });
+    // Typed as the README's example is: a blank and capitals, which do not matter.
+    const res = await erase({ email: 'Spell.Me @Example.com', phone: '+447700900888', suppress: true });
     expect(await res.json()).toMatchObject({ erased: { events: 1 } });
 
     const later = [

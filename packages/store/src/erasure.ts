@@ -1,4 +1,4 @@
-import { identityHashes, normalEmail, phoneReadings } from './identity-hashes.js';
+import { emailKey, identityHashes, normalEmail, phoneReadings, type EmailKey, type PhoneKey } from './identity-hashes.js';
 import type { ErasureRequest } from './privacy.js';
 
 /**
@@ -10,9 +10,10 @@ import type { ErasureRequest } from './privacy.js';
 export interface ErasureIdentifiers {
   userId: string | null;
   anonymousId: string | null;
-  email: string | null;
-  /** The national numbers the phone given may mean (see phoneReadings); none without a phone. */
-  phones: readonly string[];
+  /** The email, normalised, and its SHA-256; null without one. */
+  email: EmailKey | null;
+  /** What the phone given may mean (see phoneReadings); none without a phone. */
+  phones: readonly PhoneKey[];
 }
 
 /** A request's identifiers ready for matching; undefined when it names none, so there is nothing to erase. */
@@ -20,7 +21,7 @@ export function erasureIdentifiers(request: ErasureRequest): ErasureIdentifiers 
   const identifiers: ErasureIdentifiers = {
     userId: request.userId?.trim() || null,
     anonymousId: request.anonymousId?.trim() || null,
-    email: request.email === undefined ? null : normalEmail(request.email) || null,
+    email: request.email === undefined || normalEmail(request.email) === '' ? null : emailKey(request.email),
     phones: request.phone === undefined ? [] : phoneReadings(request.phone),
   };
   const { phones, ...others } = identifiers;

@@ -88,13 +88,13 @@ export function queryString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-// Addresses as people type them: something, an @, a domain. The store compares the normalised
-// hash, so case and surrounding spaces do not matter.
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
+// Addresses as people type them: something, an @, a domain. The store compares them as Snapchat
+// does (blanks removed, any case), so blanks and case do not matter.
+const EMAIL = /^[^@]+@[^@]+$/;
 const MAX_EMAIL_LENGTH = 254;
 
-/** True for text shaped like an email address, as a search or an erasure takes one (trimmed first). */
+/** True for text shaped like an email address once its blanks are removed, as a search or an erasure takes one. */
 export function isEmailAddress(text: string): boolean {
-  const trimmed = text.trim();
-  return trimmed.length <= MAX_EMAIL_LENGTH && EMAIL.test(trimmed);
+  const compact = text.replace(/\s+/gu, '');
+  return compact.length <= MAX_EMAIL_LENGTH && EMAIL.test(compact);
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { EnrichedMessage } from '@datafirst/protocol';
 import { describe, expect, it } from 'vitest';
 import { identityHashes } from '../identity-hashes.js';
 import type { Store } from '../store.js';
@@ -198,6 +200,28 @@ export function describePrivacy(createDatabase: CreateTestDatabase): void {
       },
     );
 
+    it('erases the phones and emails Snapchat reads elsewhere: phone_number, lists, numbers, an email sent hashed', async () => {
+      const { store } = under;
+      const { source } = await sourceWithIntegration(store);
+      const hashed = createHash('sha256').update('jane@example.com').digest('hex');
+      const event = (id: string, extra: Partial<EnrichedMessage>) => ({
+        message: message(id, { anonymousId: undefined, ...extra }),
+        deliveries: [],
+      });
+      await store.appendEvents(source.id, [
+        event('phone-number', { context: { traits: { phone_number: '+44 7700 900123' } } }),
+        event('phone-list', { traits: { phoneNumber: ['+33 6 12 34 56 78', '07700 900123'] } }),
+        event('phone-digits', { properties: { phone: 7700900123 } }),
+        event('email-list', { context: { traits: { email: ['Jane@Example.com'] } } }),
+        event('email-hashed', { context: { traits: { email: hashed } } }),
+        // The same national digits in another country: another person.
+        event('other-country', { context: { traits: { phone: '+1 770 090 0123' } } }),
+      ]);
+      expect(await store.privacy.erasePerson({ phone: '+44 7700 900123' })).toMatchObject({ events: 3 });
+      expect(await store.privacy.erasePerson({ email: 'jane@example.com' })).toMatchObject({ events: 2 });
+      expect((await store.listEvents({})).map((e) => e.message.messageId)).toEqual(['other-country']);
+    });
+
     it("erases a profile whose phone is another writing of the request's", async () => {
       const { store } = under;
       const { source } = await sourceWithIntegration(store);
@@ -229,7 +253,8 @@ export function describePrivacy(createDatabase: CreateTestDatabase): void {
         ...identityHashes({ anonymousId: 'a-sup' }),
         ...identityHashes({ userId: 'u-other' }),
       ];
-      expect(await store.privacy.suppressedAmong(probe)).toEqual(new Set(probe.slice(0, 3)));
+      // An email is listed by its address and by its SHA-256 (what senders that hash first send).
+      expect(await store.privacy.suppressedAmong(probe)).toEqual(new Set(probe.slice(0, 4)));
     });
 
     it('keeps a suppression list of identifier hashes', async () => {
@@ -240,7 +265,7 @@ export function describePrivacy(createDatabase: CreateTestDatabase): void {
       expect(await store.privacy.hasSuppressed()).toBe(true);
       await store.privacy.suppress(hashes);
       const probe = [...identityHashes({ email: ' JANE@example.com' }), ...identityHashes({ email: 'bob@example.com' })];
-      expect(await store.privacy.suppressedAmong(probe)).toEqual(new Set([probe[0]]));
+      expect(await store.privacy.suppressedAmong(probe)).toEqual(new Set(probe.slice(0, 2)));
       expect(await store.privacy.suppressedAmong([])).toEqual(new Set());
     });
   });

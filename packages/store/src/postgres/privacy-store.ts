@@ -8,38 +8,37 @@ import {
   type MatchedProfile,
 } from '../erasure.js';
 import type { DailyDeliveryCount, ErasureCounts, ErasureRequest, ExpiredRecords, PrivacyStore } from '../privacy.js';
-import { normalPhone } from '../identity-hashes.js';
+import { CONTACT_FIELDS, emailMatches, phoneMatches } from '../identity-hashes.js';
 import { toDailyDeliveryCount, type DeliveryDailyCountRow } from '../rows.js';
 import { changed, NOW_MS_SQL, transaction, type Queryable } from './pool.js';
 
 /** Events deleted per transaction by retention, so that other writers wait milliseconds, not seconds. */
 const RETENTION_CHUNK = 2000;
 
-// An email compared in SQL as normalEmail (identity-hashes.ts) compares it: blanks removed, lower
-// case (Unicode's, by the database's collation).
-const EMAIL_SQL = (json: string) => `lower(regexp_replace(${json}, '\\s+', '', 'g'))`;
-// A phone's national number needs the calling codes, which SQL does not know: it is the end of the
-// phone's digits, so SQL finds the candidates and normalPhone decides (matchingPhone).
-const PHONE_CANDIDATE_SQL = (json: string, nationalNumber: string) =>
-  `regexp_replace(${json}, '[^0-9]', '', 'g') LIKE '%' || ${nationalNumber}`;
+// Where an event's traits (its context's, its own) and properties hold a person's email and phone
+// (CONTACT_FIELDS, as contactsOf in identity-hashes.ts reads them), as JSON paths.
+const contactPaths = (field: 'email' | 'phone') => [
+  ...CONTACT_FIELDS.traits[field].flatMap((key) => [`context,traits,${key}`, `traits,${key}`]),
+  ...CONTACT_FIELDS.properties[field].map((key) => `properties,${key}`),
+];
+// The fields' values (strings, numbers, lists), for emailMatches and phoneMatches to decide on.
+const contactValues = (field: 'email' | 'phone') =>
+  `json_build_array(${contactPaths(field)
+    .map((path) => `m #> '{${path}}'`)
+    .join(', ')})`;
 
-// Where an event carries a person's email and phone (see contactsOf in identity-hashes.ts).
-const CONTACT_PATHS = ['context,traits', 'traits', 'properties'];
-const contact = (path: string, field: 'email' | 'phone') => `m #>> '{${path},${field}}'`;
-const anyContact = (field: 'email' | 'phone', compare: (json: string) => string) =>
-  CONTACT_PATHS.map((path) => compare(contact(path, field))).join(' OR ');
-
-// What settles a match in SQL: $1 user id, $2 anonymous id, $3 email.
-const EVENT_MATCH = `
+// SQL cannot apply the rules (Unicode case, calling codes): it finds the events that may match, by
+// what any match must hold, and the rules decide. $3: the email, normalised; $4: its SHA-256; $5:
+// the shortest national number the phone may be, whose digits any match holds.
+const anyText = (field: 'email' | 'phone', test: (text: string) => string) =>
+  contactPaths(field)
+    .map((path) => test(`m #>> '{${path}}'`))
+    .join(' OR ');
+const EVENT_CANDIDATE = `
   ($1::text IS NOT NULL AND m ->> 'userId' = $1)
   OR ($2::text IS NOT NULL AND m ->> 'anonymousId' = $2)
-  OR ($3::text IS NOT NULL AND (${anyContact('email', (json) => `${EMAIL_SQL(json)} = $3`)}))`;
-// The events that may carry the phone: their digits end with $4, its shortest reading.
-const EVENT_PHONE_CANDIDATE = `$4::text IS NOT NULL AND (${anyContact('phone', (json) => PHONE_CANDIDATE_SQL(json, '$4'))})`;
-
-/** Whether one of `phones`, once normalised, is one of the national numbers `readings`. */
-const matchingPhone = (readings: readonly string[], phones: readonly unknown[]): boolean =>
-  phones.some((value) => typeof value === 'string' && readings.includes(normalPhone(value)));
+  OR ($3::text IS NOT NULL AND (${anyText('email', (text) => `strpos(lower(regexp_replace(${text}, '\\s+', '', 'g')), $3) > 0 OR strpos(lower(${text}), $4) > 0`)}))
+  OR ($5::text IS NOT NULL AND (${anyText('phone', (text) => `strpos(regexp_replace(${text}, '[^0-9]', '', 'g'), $5) > 0`)}))`;
 
 /**
  * Retention, erasure and suppression in PostgreSQL. Deleted rows are gone for every query at
@@ -106,28 +105,34 @@ export class PostgresPrivacyStore implements PrivacyStore {
   async erasePerson(request: ErasureRequest, options: { suppress?: boolean } = {}): Promise<ErasureCounts> {
     const given = erasureIdentifiers(request);
     if (!given) return { events: 0, profiles: 0, clicks: 0 };
-    const { userId, email, phones } = given;
-    // Every reading of the phone ends with its shortest: what the candidates' digits must end with.
-    const phoneEnd = phones.length === 0 ? null : phones.reduce((a, b) => (a.length <= b.length ? a : b));
-    const params = [userId, given.anonymousId, email, phoneEnd];
+    const { userId, anonymousId, email, phones } = given;
+    const shortest =
+      phones.length === 0 ? null : phones.map((key) => key.national).reduce((a, b) => (a.length <= b.length ? a : b));
+    const params = [userId, anonymousId, email?.email ?? null, email?.sha256 ?? null, shortest];
+    // Whether a candidate is the person: by its ids, or by the rules on its email and phone fields.
+    const isPerson = (row: { user_id: unknown; anonymous_id?: unknown; emails: unknown[]; phones: unknown[] }) =>
+      (userId !== null && row.user_id === userId) ||
+      (anonymousId !== null && row.anonymous_id === anonymousId) ||
+      (email !== null && row.emails.some((value) => emailMatches(value, email))) ||
+      (phones.length > 0 && row.phones.some((value) => phoneMatches(value, phones)));
     const counts = await transaction(this.pool, async (client) => {
-      const candidates = await client.query<MatchedEvent & { settled: boolean; phones: unknown[] }>(
-        `SELECT id, m ->> 'userId' AS user_id, m ->> 'anonymousId' AS anonymous_id, (${EVENT_MATCH}) AS settled,
-                ARRAY[${CONTACT_PATHS.map((path) => contact(path, 'phone')).join(', ')}] AS phones
-         FROM (SELECT id, message::json AS m FROM events) e WHERE (${EVENT_MATCH}) OR (${EVENT_PHONE_CANDIDATE})`,
+      const candidates = await client.query<MatchedEvent & { emails: unknown[]; phones: unknown[] }>(
+        `SELECT id, m ->> 'userId' AS user_id, m ->> 'anonymousId' AS anonymous_id,
+                ${contactValues('email')} AS emails, ${contactValues('phone')} AS phones
+         FROM (SELECT id, message::json AS m FROM events) e WHERE ${EVENT_CANDIDATE}`,
         params,
       );
-      const matched = candidates.rows.filter((row) => row.settled || matchingPhone(phones, row.phones));
-      const profileCandidates = await client.query<MatchedProfile & { settled: boolean; phone: unknown }>(
-        `SELECT key, t ->> 'userId' AS user_id, t ->> 'phone' AS phone,
-                (($1::text IS NOT NULL AND ${EMAIL_SQL(`t ->> 'email'`)} = $1) OR ($3::text IS NOT NULL AND t ->> 'userId' = $3)) AS settled
-         FROM (SELECT key, traits::json AS t FROM profiles) p
-         WHERE ($1::text IS NOT NULL AND ${EMAIL_SQL(`t ->> 'email'`)} = $1)
-            OR ($2::text IS NOT NULL AND ${PHONE_CANDIDATE_SQL(`t ->> 'phone'`, '$2')})
-            OR ($3::text IS NOT NULL AND t ->> 'userId' = $3)`,
-        [email, phoneEnd, userId],
+      const matched = candidates.rows.filter(isPerson);
+      const profileCandidates = await client.query<MatchedProfile & { emails: unknown[]; phones: unknown[] }>(
+        `SELECT key, m ->> 'userId' AS user_id, json_build_array(m -> 'email') AS emails,
+                json_build_array(${CONTACT_FIELDS.traits.phone.map((key) => `m -> '${key}'`).join(', ')}) AS phones
+         FROM (SELECT key, traits::json AS m FROM profiles) p
+         WHERE ($1::text IS NOT NULL AND m ->> 'userId' = $1)
+            OR ($2::text IS NOT NULL AND (strpos(lower(regexp_replace(m ->> 'email', '\\s+', '', 'g')), $2) > 0 OR strpos(lower(m ->> 'email'), $3) > 0))
+            OR ($4::text IS NOT NULL AND (${CONTACT_FIELDS.traits.phone.map((key) => `strpos(regexp_replace(m ->> '${key}', '[^0-9]', '', 'g'), $4) > 0`).join(' OR ')}))`,
+        [userId, email?.email ?? null, email?.sha256 ?? null, shortest],
       );
-      const profiles = profileCandidates.rows.filter((row) => row.settled || matchingPhone(phones, [row.phone]));
+      const profiles = profileCandidates.rows.filter(isPerson);
       const person = personIds(given, matched, profiles);
       const { users, anonymous } = person;
       // The events that carry an identifier themselves (an email-only order has no id to follow),

@@ -8,7 +8,7 @@ import {
   type MatchedEvent,
   type MatchedProfile,
 } from '../erasure.js';
-import { normalEmail, normalPhone } from '../identity-hashes.js';
+import { CONTACT_FIELDS, emailMatches, phoneMatches, type PhoneKey } from '../identity-hashes.js';
 import type { DailyDeliveryCount, ErasureCounts, ErasureRequest, ExpiredRecords, PrivacyStore } from '../privacy.js';
 import { toDailyDeliveryCount, type DeliveryDailyCountRow } from '../rows.js';
 import type { DatabaseClock } from './clock.js';
@@ -16,21 +16,36 @@ import type { DatabaseClock } from './clock.js';
 /** Events deleted per transaction by retention, so that other writers wait milliseconds, not seconds. */
 const RETENTION_CHUNK = 2000;
 
-// Where an event carries a person's email and phone (see contactsOf in identity-hashes.ts).
-const CONTACT_PATHS = ['$.context.traits', '$.traits', '$.properties'];
+// Where an event's traits (its context's, its own) and properties hold a person's email and phone
+// (CONTACT_FIELDS, as contactsOf in identity-hashes.ts reads them).
+const contactPaths = (field: 'email' | 'phone') => [
+  ...CONTACT_FIELDS.traits[field].flatMap((key) => [`$.context.traits.${key}`, `$.traits.${key}`]),
+  ...CONTACT_FIELDS.properties[field].map((key) => `$.properties.${key}`),
+];
 const anyContact = (field: 'email' | 'phone', compare: (json: string) => string) =>
-  CONTACT_PATHS.map((path) => compare(`json_extract(message, '${path}.${field}')`)).join(' OR ');
+  contactPaths(field)
+    .map((path) => compare(`json_extract(message, '${path}')`))
+    .join(' OR ');
 
-// The identifiers of an event as erasure compares them: emails and phones through the same
-// functions as the request's (df_email, df_phone: normalEmail, normalPhone).
+// The identifiers of an event as erasure compares them: emails and phones by the same rules as
+// the request's (df_email_matches, df_phone_matches: emailMatches, phoneMatches).
 const EVENT_MATCH = `
   (@userId IS NOT NULL AND json_extract(message, '$.userId') = @userId)
   OR (@anonymousId IS NOT NULL AND json_extract(message, '$.anonymousId') = @anonymousId)
-  OR (@email IS NOT NULL AND (${anyContact('email', (json) => `df_email(${json}) = @email`)}))
-  OR (@phones IS NOT NULL AND (${anyContact('phone', (json) => `df_phone(${json}) IN (SELECT value FROM json_each(@phones))`)}))`;
+  OR (@email IS NOT NULL AND (${anyContact('email', (json) => `df_email_matches(${json}, @email, @emailSha256)`)}))
+  OR (@phones IS NOT NULL AND (${anyContact('phone', (json) => `df_phone_matches(${json}, @phones)`)}))`;
+
+const PROFILE_MATCH = `
+  (@email IS NOT NULL AND df_email_matches(json_extract(traits, '$.email'), @email, @emailSha256))
+  OR (@phones IS NOT NULL AND (${CONTACT_FIELDS.traits.phone.map((key) => `df_phone_matches(json_extract(traits, '$.${key}'), @phones)`).join(' OR ')}))
+  OR (@userId IS NOT NULL AND json_extract(traits, '$.userId') = @userId)`;
 
 /** The identifiers as the matching statements take them: the phone's readings as a JSON list. */
-type MatchParams = Omit<ErasureIdentifiers, 'phones'> & { phones: string | null };
+type MatchParams = Omit<ErasureIdentifiers, 'email' | 'phones'> & {
+  email: string | null;
+  emailSha256: string | null;
+  phones: string | null;
+};
 
 /**
  * Retention, erasure and suppression in SQLite. The connection runs with `secure_delete`, so
@@ -55,8 +70,12 @@ export class SqlitePrivacyStore implements PrivacyStore {
       'SELECT hash FROM suppressed_identities WHERE hash IN (SELECT value FROM json_each(?))',
     );
     this.anySuppressed = db.prepare<[], { found: number }>('SELECT EXISTS (SELECT 1 FROM suppressed_identities) AS found');
-    db.function('df_email', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? normalEmail(value) : null));
-    db.function('df_phone', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? normalPhone(value) : null));
+    db.function('df_email_matches', { deterministic: true }, (value: unknown, email: unknown, sha256: unknown) =>
+      emailMatches(value, { email: String(email), sha256: String(sha256) }) ? 1 : 0,
+    );
+    db.function('df_phone_matches', { deterministic: true }, (value: unknown, readings: unknown) =>
+      phoneMatches(value, JSON.parse(String(readings)) as PhoneKey[]) ? 1 : 0,
+    );
   }
 
   async deleteEventsBefore(before: number): Promise<number> {
@@ -124,7 +143,12 @@ export class SqlitePrivacyStore implements PrivacyStore {
   async erasePerson(request: ErasureRequest, options: { suppress?: boolean } = {}): Promise<ErasureCounts> {
     const given = erasureIdentifiers(request);
     if (!given) return { events: 0, profiles: 0, clicks: 0 };
-    const params: MatchParams = { ...given, phones: given.phones.length === 0 ? null : JSON.stringify(given.phones) };
+    const params: MatchParams = {
+      ...given,
+      email: given.email?.email ?? null,
+      emailSha256: given.email?.sha256 ?? null,
+      phones: given.phones.length === 0 ? null : JSON.stringify(given.phones),
+    };
     const counts = this.db
       .transaction(() => {
         const matched = this.db
@@ -135,10 +159,7 @@ export class SqlitePrivacyStore implements PrivacyStore {
           .all(params);
         const profiles = this.db
           .prepare<MatchParams, MatchedProfile>(
-            `SELECT key, json_extract(traits, '$.userId') AS user_id FROM profiles
-             WHERE (@email IS NOT NULL AND df_email(json_extract(traits, '$.email')) = @email)
-                OR (@phones IS NOT NULL AND df_phone(json_extract(traits, '$.phone')) IN (SELECT value FROM json_each(@phones)))
-                OR (@userId IS NOT NULL AND json_extract(traits, '$.userId') = @userId)`,
+            `SELECT key, json_extract(traits, '$.userId') AS user_id FROM profiles WHERE ${PROFILE_MATCH}`,
           )
           .all(params);
         const person = personIds(given, matched, profiles);
