@@ -19,6 +19,8 @@ async function readAll(connection: WarehouseConnection, query: string): Promise<
   return count;
 }
 
+const withOption = (url: string, option: string) => `${url}${url.includes('?') ? '&' : '?'}${option}`;
+
 /** The first batch of rows a query gives. */
 async function firstRows(connection: WarehouseConnection, query: string) {
   for await (const batch of connection.rows(query, 10)) return batch.rows;
@@ -95,6 +97,24 @@ describe('a PostgreSQL warehouse query', () => {
     );
   });
 
+  it.each(['abc', '70000', '-1'])(
+    'refuses a port %j in the URL query with a reason (pg once crashed the process on it)',
+    async (port) => {
+      await expect(connectPostgres(withOption(server.url, `port=${port}`))).rejects.toThrow(/is no port/);
+    },
+  );
+
+  it('reads times in ISO, whatever DateStyle the URL or the warehouse sets', async () => {
+    const connection = await connectPostgres(withOption(server.url, `options=${encodeURIComponent('-c DateStyle=SQL,DMY')}`));
+    try {
+      const [row] = await firstRows(connection, `select '2026-12-07 10:00:00+00'::timestamptz as at, '2026-12-07'::date as day`);
+      expect((row!.at as Date).toISOString()).toBe('2026-12-07T10:00:00.000Z');
+      expect((row!.day as Date).toISOString()).toBe('2026-12-07T00:00:00.000Z');
+    } finally {
+      await connection.close();
+    }
+  });
+
   it('still reads a plain SELECT', async () => {
     const connection = await connectPostgres(server.url);
     try {
@@ -131,11 +151,9 @@ describe('a MySQL warehouse query', () => {
     rmSync(outfile, { force: true });
   });
 
-  const withOption = (url: string, option: string) => `${url}${url.includes('?') ? '&' : '?'}${option}`;
-
   it.each([
-    ['multipleStatements=true', `set session transaction read write; drop table ${table}; select 1 as id`],
-    ['flags=%2BMULTI_STATEMENTS', `set session transaction read write; drop table ${table}; select 1 as id`],
+    ['multipleStatements=true', `select 1 as id; set session transaction read write; drop table ${table}`],
+    ['flags=%2BMULTI_STATEMENTS', `select 1 as id; set session transaction read write; drop table ${table}`],
   ])('ignores the URL option %s: a query of several statements is refused, and the table stays', async (option, query) => {
     const connection = await connectMysql(withOption(server.url, option));
     try {
@@ -169,6 +187,18 @@ describe('a MySQL warehouse query', () => {
 
   it.each(['ssl=garbage', 'charset=NOPE'])('names the URL option %s as not valid', async (option) => {
     await expect(connectMysql(withOption(server.url, option))).rejects.toThrow(/the MySQL URL's options are not valid/);
+  });
+
+  it('refuses a compound statement that would switch to read-write, and the table stays', async () => {
+    const connection = await connectMysql(server.url);
+    try {
+      const compound = `BEGIN NOT ATOMIC SET SESSION TRANSACTION READ WRITE; DELETE FROM ${table}; SELECT 1 AS id; END`;
+      await expect(readAll(connection, compound)).rejects.toThrow(/must be a SELECT/);
+    } finally {
+      await connection.close();
+    }
+    const [rows] = await admin.query(`SELECT count(*) AS n FROM ${table}`);
+    expect(Number((rows as { n: number }[])[0]!.n)).toBe(1);
   });
 
   it('refuses a SELECT that writes a file on the database host', async () => {

@@ -21,7 +21,7 @@ export const SEARCH_KEY_COLUMNS: readonly [Exclude<keyof SearchKeys, 'emailHash'
 /** What a name filter asks for: events of a type, with a name, or either. */
 export type NameFilter =
   | { kind: 'type-or-name'; type: string; name: string }
-  | { kind: 'type-and-name'; type: string; name: string }
+  | { kind: 'type-and-name'; type: string; name: string; shown: string }
   | { kind: 'name'; name: string };
 
 // The call types a name filter may stand for, as the debugger names their events.
@@ -29,13 +29,13 @@ const CALL_TYPES = new Set(['page', 'screen', 'identify', 'group', 'alias']);
 
 /**
  * Reads a name filter as the debugger shows event names: a track's event (`Order Completed`); a
- * named view (`page: Pricing`, `screen: Cart`); a call type alone (`page`, `identify`…), which
- * finds every call of that type, named or not, and any event so named. As in an event mapping,
- * `page` stands for every page view.
+ * named view (`page: Pricing`, `screen: Cart`), or a track event that is so named itself; a call
+ * type alone (`page`, `identify`…), which finds every call of that type, named or not, and any
+ * event so named. As in an event mapping, `page` stands for every page view.
  */
 export function nameFilterOf(name: string): NameFilter {
   const view = /^(page|screen): (.+)$/.exec(name);
-  if (view) return { kind: 'type-and-name', type: view[1]!, name: view[2]! };
+  if (view) return { kind: 'type-and-name', type: view[1]!, name: view[2]!, shown: name };
   if (CALL_TYPES.has(name)) return { kind: 'type-or-name', type: name, name };
   return { kind: 'name', name };
 }

@@ -1,6 +1,12 @@
 import mysql from 'mysql2';
 import type { Row } from './mapping.js';
-import { describeTarget, WarehouseError, type RowBatch, type WarehouseConnection } from './warehouse-connection.js';
+import {
+  checkWarehouseUrl,
+  describeTarget,
+  WarehouseError,
+  type RowBatch,
+  type WarehouseConnection,
+} from './warehouse-connection.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -30,8 +36,32 @@ function withoutUnsafeOptions(url: string): string {
   return parsed.href;
 }
 
-// A SELECT that writes files on the database's host: READ ONLY does not stop it, since no table changes.
-const WRITES_FILES = /\binto\s+(?:outfile|dumpfile)\b/i;
+/**
+ * The query's text as MySQL reads it, for the checks below: comments become blanks, except the
+ * executable ones (opened by a slash, a star and a bang), whose text MySQL runs, so it stays.
+ */
+function asRead(query: string): string {
+  return query
+    .replace(/\/\*(?!!)[\s\S]*?\*\//g, ' ')
+    .replace(/\/\*!\d*|\*\//g, ' ')
+    .replace(/(?:--\s|#)[^\n]*/g, ' ');
+}
+
+/**
+ * Why a query may not run, or undefined. Only a query may: MySQL runs any one statement, and
+ * READ ONLY does not stop a compound statement (`BEGIN NOT ATOMIC SET SESSION TRANSACTION READ
+ * WRITE; …`) or a procedure that switches first. A SELECT may still write files on the database's
+ * host (INTO OUTFILE) or read them (LOAD_FILE), which READ ONLY does not stop either, since no
+ * table changes.
+ */
+export function mysqlQueryProblem(query: string): string | undefined {
+  const text = asRead(query).trim();
+  if (!/^(?:select|with|values|table|\()/i.test(text))
+    return 'the query must be a SELECT (or WITH, VALUES, TABLE): a warehouse is only read';
+  if (/\binto\s+(?:outfile|dumpfile)\b/i.test(text)) return 'the query may not write files (INTO OUTFILE, INTO DUMPFILE)';
+  if (/\bload_file\s*\(/i.test(text)) return "the query may not read the database host's files (LOAD_FILE)";
+  return undefined;
+}
 
 /** The driver's connection (not connected yet), with the options a warehouse always has. */
 function createConnection(url: string): mysql.Connection {
@@ -49,6 +79,9 @@ function createConnection(url: string): mysql.Connection {
 /** Connects to MySQL or MariaDB; the session's transactions are READ ONLY. */
 export async function connectMysql(url: string): Promise<WarehouseConnection> {
   const target = describeTarget(url);
+  const invalid: string[] = [];
+  checkWarehouseUrl('mysql', url, invalid);
+  if (invalid.length > 0) throw new WarehouseError(invalid.join('; '));
   let connection: mysql.Connection;
   try {
     connection = createConnection(url);
@@ -91,7 +124,8 @@ const reading = new WeakMap<mysql.Connection, () => void>();
 
 /** Streams the result row by row (the driver pauses the socket while a batch is handled). */
 async function* mysqlRows(connection: mysql.Connection, query: string, batchSize: number): AsyncGenerator<RowBatch> {
-  if (WRITES_FILES.test(query)) throw new WarehouseError('the query may not write files (INTO OUTFILE, INTO DUMPFILE)');
+  const problem = mysqlQueryProblem(query);
+  if (problem !== undefined) throw new WarehouseError(problem);
   let columns: string[] = [];
   const running = connection.query(query);
   running.on('fields', (fields: { name: string }[] | undefined) => (columns = (fields ?? []).map((field) => field.name)));

@@ -1,6 +1,12 @@
 import pg from 'pg';
 import type { Row } from './mapping.js';
-import { describeTarget, WarehouseError, type RowBatch, type WarehouseConnection } from './warehouse-connection.js';
+import {
+  checkWarehouseUrl,
+  describeTarget,
+  WarehouseError,
+  type RowBatch,
+  type WarehouseConnection,
+} from './warehouse-connection.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const DATE = 1082;
@@ -31,6 +37,10 @@ function explain(error: unknown, target: string): WarehouseError {
 /** Connects to PostgreSQL; every query runs in a READ ONLY transaction. */
 export async function connectPostgres(url: string): Promise<WarehouseConnection> {
   const target = describeTarget(url);
+  // A URL saved before its checks were what they are is checked again here.
+  const invalid: string[] = [];
+  checkWarehouseUrl('postgres', url, invalid);
+  if (invalid.length > 0) throw new WarehouseError(invalid.join('; '));
   let client: pg.Client;
   try {
     client = new pg.Client({
@@ -48,6 +58,8 @@ export async function connectPostgres(url: string): Promise<WarehouseConnection>
   try {
     await client.connect();
     await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
+    // Times come as text the parsers read: ISO, whatever DateStyle the warehouse or the URL sets.
+    await client.query('SET DateStyle = ISO, YMD');
   } catch (error) {
     await client.end().catch(() => undefined);
     throw explain(error, target);

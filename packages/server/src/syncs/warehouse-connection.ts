@@ -58,6 +58,12 @@ export function checkWarehouseUrl(kind: WarehouseKind, url: unknown, errors: str
     if (!schemes.includes(parsed.protocol)) {
       errors.push(`config.url: a ${kind} warehouse needs a ${schemes.map((s) => `${s}…`).join(' or ')} URL`);
     }
+    // A port in the query overrides the address's, and the drivers take any text there: pg then
+    // fails on a socket nobody listens to for errors, which took the whole process down.
+    const port = parsed.searchParams.get('port');
+    if (port !== null && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
+      errors.push(`config.url: port ${JSON.stringify(port)} is no port: a whole number from 1 to 65535`);
+    }
   } catch {
     errors.push(
       `config.url: not a URL (for example ${kind === 'sqlite' ? 'file:/var/data/sales.sqlite' : `${kind}://user:password@host/db`})`,

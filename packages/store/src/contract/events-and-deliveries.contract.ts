@@ -93,9 +93,10 @@ export function describeEventsAndDeliveries(createDatabase: CreateTestDatabase):
         { message: message('f-5', { type: 'screen', event: undefined, name: 'Cart' }), deliveries: [] },
         { message: message('f-6', { type: 'identify', event: undefined, userId: 'u-6' }), deliveries: [] },
         { message: message('f-7', { type: 'page', event: undefined, name: 'Cart' }), deliveries: [] },
+        { message: message('f-8', { event: 'page: Pricing' }), deliveries: [] },
       ]);
       const named = async (name: string) => (await store.listEvents({ name })).map((e) => e.message.messageId);
-      expect(await named('page: Pricing')).toEqual(['f-4']);
+      expect(await named('page: Pricing')).toEqual(['f-8', 'f-4']);
       expect(await named('screen: Cart')).toEqual(['f-5']);
       expect(await named('screen')).toEqual(['f-5']);
       expect(await named('identify')).toEqual(['f-6']);

@@ -68,7 +68,7 @@ export function describePrivacy(createDatabase: CreateTestDatabase): void {
         referrer: 'https://social.example/jane',
         query: [['fan', 'jane@example.com']],
         url: 'https://c.example/go/x?fan=jane@example.com',
-        destination: 'https://offer.example/',
+        destination: 'https://offer.example/?fan=jane@example.com&df_click_id=click-jane',
         gpc: false,
       });
 
@@ -85,6 +85,7 @@ export function describePrivacy(createDatabase: CreateTestDatabase): void {
         referrer: null,
         query: [],
         url: 'https://c.example/go/x',
+        destination: 'https://offer.example/',
       });
       expect(await store.privacy.expireRecordsBefore(Date.now() + 1000)).toEqual({ profiles: 0, clicks: 0, syncRuns: 0 });
     });

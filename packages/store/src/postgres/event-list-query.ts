@@ -11,9 +11,9 @@ export function eventListQuery(query: EventQuery): { sql: string; params: unknow
   if (query.name) {
     const filter = nameFilterOf(query.name);
     if (filter.kind === 'name') where.push(`e.name = ${param(filter.name)}`);
+    else if (filter.kind === 'type-or-name') where.push(`(e.type = ${param(filter.type)} OR e.name = ${param(filter.name)})`);
     else {
-      const join = filter.kind === 'type-and-name' ? 'AND' : 'OR';
-      where.push(`(e.type = ${param(filter.type)} ${join} e.name = ${param(filter.name)})`);
+      where.push(`((e.type = ${param(filter.type)} AND e.name = ${param(filter.name)}) OR e.name = ${param(filter.shown)})`);
     }
   }
   if (query.afterId !== undefined) where.push(`e.id > ${param(query.afterId)}`);

@@ -83,9 +83,11 @@ export class PostgresPrivacyStore implements PrivacyStore {
       profiles: changed(await client.query('DELETE FROM profiles WHERE updated_at < $1', [before])),
       clicks: changed(
         await client.query(
-          `UPDATE link_clicks SET ip = NULL, user_agent = NULL, referrer = NULL, query = '[]', url = split_part(url, '?', 1)
+          `UPDATE link_clicks SET ip = NULL, user_agent = NULL, referrer = NULL, query = '[]', url = split_part(url, '?', 1),
+             destination = split_part(destination, '?', 1)
            WHERE created_at < $1
-             AND (ip IS NOT NULL OR user_agent IS NOT NULL OR referrer IS NOT NULL OR query <> '[]' OR strpos(url, '?') > 0)`,
+             AND (ip IS NOT NULL OR user_agent IS NOT NULL OR referrer IS NOT NULL OR query <> '[]' OR strpos(url, '?') > 0
+                  OR strpos(destination, '?') > 0)`,
           [before],
         ),
       ),

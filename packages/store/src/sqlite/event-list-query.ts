@@ -9,6 +9,7 @@ export type EventListParams = {
   sourceId?: string;
   name?: string;
   type?: string;
+  shown?: string;
   afterId?: number;
   updatedSince?: number;
   integrationId?: string | null;
@@ -32,9 +33,13 @@ export function eventListQuery(query: EventQuery): { sql: string; params: EventL
     const filter = nameFilterOf(query.name);
     params.name = filter.name;
     if (filter.kind === 'name') where.push('e.name = @name');
-    else {
+    else if (filter.kind === 'type-or-name') {
       params.type = filter.type;
-      where.push(filter.kind === 'type-and-name' ? '(e.type = @type AND e.name = @name)' : '(e.type = @type OR e.name = @name)');
+      where.push('(e.type = @type OR e.name = @name)');
+    } else {
+      params.type = filter.type;
+      params.shown = filter.shown;
+      where.push('((e.type = @type AND e.name = @name) OR e.name = @shown)');
     }
   }
   if (query.afterId !== undefined) {

@@ -119,9 +119,11 @@ export class SqlitePrivacyStore implements PrivacyStore {
         clicks: this.db
           .prepare<[number], never>(
             `UPDATE link_clicks SET ip = NULL, user_agent = NULL, referrer = NULL, query = '[]',
-               url = CASE WHEN instr(url, '?') > 0 THEN substr(url, 1, instr(url, '?') - 1) ELSE url END
+               url = CASE WHEN instr(url, '?') > 0 THEN substr(url, 1, instr(url, '?') - 1) ELSE url END,
+               destination = CASE WHEN instr(destination, '?') > 0 THEN substr(destination, 1, instr(destination, '?') - 1) ELSE destination END
              WHERE created_at < ?
-               AND (ip IS NOT NULL OR user_agent IS NOT NULL OR referrer IS NOT NULL OR query <> '[]' OR instr(url, '?') > 0)`,
+               AND (ip IS NOT NULL OR user_agent IS NOT NULL OR referrer IS NOT NULL OR query <> '[]' OR instr(url, '?') > 0
+                    OR instr(destination, '?') > 0)`,
           )
           .run(cutoff).changes,
         syncRuns: this.db

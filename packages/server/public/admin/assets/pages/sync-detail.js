@@ -59,11 +59,18 @@ export async function render(main, ctx) {
     }
   });
 
+  // A failed look (the collector restarting, a dropped connection) tries again, not gives up on the run.
+  const poll = () =>
+    refreshRuns().catch(() => {
+      clearTimeout(timer);
+      timer = setTimeout(poll, POLL_MS * 2);
+    });
+
   async function refreshRuns() {
     const { runs: latest } = await api('GET', `syncs/${id}/runs`);
     fill(history, runTable(latest));
     clearTimeout(timer);
-    if (latest.some(isUnderWay)) timer = setTimeout(() => refreshRuns().catch(() => {}), POLL_MS);
+    if (latest.some(isUnderWay)) timer = setTimeout(poll, POLL_MS);
   }
 
   const runButton = h('button', { type: 'button', class: 'primary' }, csv ? 'Upload and send' : 'Run now');
@@ -124,7 +131,7 @@ export async function render(main, ctx) {
     h('section', { class: 'card', 'aria-labelledby': 'sync-runs' }, h('h2', { id: 'sync-runs' }, 'Runs'), history),
   );
   if (!csv) await preview();
-  if (runs.some(isUnderWay)) refreshRuns().catch(() => {});
+  if (runs.some(isUnderWay)) poll();
   return () => clearTimeout(timer);
 }
 
