@@ -51,12 +51,19 @@ describe('nextTry', () => {
 
 describe('laneRestMs', () => {
   test.each([
-    [1, undefined, 500],
-    [3, undefined, 2000],
-    [13, undefined, BACKOFF_CAP_MS / 2],
-    [1, 7000, 7000],
-    [10, 7000, 7000],
-  ])('rests after %d failed requests in a row (Retry-After %s) for %d ms', (failures, retryAfter, rest) => {
-    expect(laneRestMs(failures, retryAfter, () => 0.5)).toBe(rest);
-  });
+    [1, undefined, Infinity, 500],
+    [3, undefined, Infinity, 2000],
+    [13, undefined, Infinity, BACKOFF_CAP_MS / 2],
+    [1, 7000, Infinity, 7000],
+    [10, 7000, Infinity, 7000],
+    // A retry window ending sooner ends the rest with it, for its last try; a Retry-After stays a minimum.
+    [13, undefined, 90_000, 90_000],
+    [13, 7000, 1000, 7000],
+    [3, undefined, 0, 2000],
+  ])(
+    'rests after %d failed requests in a row (Retry-After %s, window left %d ms) for %d ms',
+    (failures, retryAfter, left, rest) => {
+      expect(laneRestMs(failures, retryAfter, left, () => 0.5)).toBe(rest);
+    },
+  );
 });

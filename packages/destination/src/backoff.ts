@@ -40,9 +40,18 @@ export function nextTry(position: RetryPosition): { retryInMs: number } | 'give_
 
 /**
  * How long a lane rests after a request that is to be retried: the destination's Retry-After, or
- * else the backoff of the lane's failed requests in a row. An outage then costs one request per
- * backoff period, not a stream of them, each rewriting its batch's rows beside the ingest's.
+ * else the backoff of the lane's failed requests in a row, ended by the time the first retry
+ * window of the batch does (`windowLeftMs`), so that its delivery gets its last try at its end. An
+ * outage then costs one request per backoff period, not a stream of them, each rewriting its
+ * batch's rows beside the ingest's.
  */
-export function laneRestMs(failuresInARow: number, retryAfterMs?: number, random: () => number = Math.random): number {
-  return retryAfterMs ?? backoffDelayMs(failuresInARow, random);
+export function laneRestMs(
+  failuresInARow: number,
+  retryAfterMs?: number,
+  windowLeftMs = Infinity,
+  random: () => number = Math.random,
+): number {
+  if (retryAfterMs !== undefined) return retryAfterMs;
+  const backoff = backoffDelayMs(failuresInARow, random);
+  return windowLeftMs > 0 ? Math.min(backoff, windowLeftMs) : backoff;
 }

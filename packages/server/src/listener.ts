@@ -53,10 +53,26 @@ export function localHostOf(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-/** Stops accepting and resolves once the connections in flight have finished. */
+/** How often a closing listener closes the connections that have gone idle since. */
+const CLOSING_SWEEP_MS = 100;
+
+/**
+ * Stops accepting and resolves once the connections in flight have finished. A client that keeps
+ * sending on its kept-alive connection would otherwise keep the listener open for as long as it
+ * sends: every answer from now on says `Connection: close`, and the connections that go idle are
+ * closed as they do.
+ */
 export function closeListener(listener: Listener): Promise<void> {
+  const { server } = listener;
+  server.prependListener('request', (_req, res) => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  });
   return new Promise<void>((resolve) => {
-    listener.server.close(() => resolve());
-    listener.server.closeIdleConnections();
+    const sweep = setInterval(() => server.closeIdleConnections(), CLOSING_SWEEP_MS);
+    server.close(() => {
+      clearInterval(sweep);
+      resolve();
+    });
+    server.closeIdleConnections();
   });
 }

@@ -276,16 +276,21 @@ describe('pixels are independent lanes', () => {
 });
 
 describe('dead letters', () => {
-  it('dead-letters a delivery once its retry window is over, and replays it on request', async () => {
-    // A 2-second retry window (0.0006 h) so that giving up happens within the test.
-    const datafirst = await server({ DATAFIRST_RETRY_WINDOW_HOURS: '0.0006' });
+  it('dead-letters a delivery once its retry window is over, its last try at the end, and replays it on request', async () => {
+    // A 5.4-second retry window (0.0015 h) so that giving up happens within the test.
+    const datafirst = await server({ DATAFIRST_RETRY_WINDOW_HOURS: '0.0015' });
     await mock.setFaults({ mode: 'status', status: 503, count: 0 });
+    const sentAt = Date.now();
     const ids = await sendPageViews(datafirst.url, 'dead', 3, 3);
     const statuses = async () =>
       (await datafirst.admin<{ events: { deliveries: { status: string; reason: string }[] }[] }>('/v1/admin/events?status=dead'))
         .events;
     await expect.poll(async () => (await statuses()).length, { timeout: 15_000 }).toBe(3);
     expect((await statuses())[0]!.deliveries[0]!.reason).toMatch(/^gave up after \d+ tries: /);
+    // The last try is at the window's end, give or take the lease's round: not seconds after it.
+    const tries = (await mock.requests()).filter((r) => r.path.endsWith('/events')).map((r) => Date.parse(r.receivedAt) - sentAt);
+    expect(Math.max(...tries)).toBeGreaterThan(4_000);
+    expect(Math.max(...tries)).toBeLessThan(5_400 + 1_500);
     await mock.clearFaults();
 
     const replay = await fetch(`${datafirst.adminUrl}/v1/admin/deliveries/replay`, {

@@ -60,6 +60,8 @@ export class IntegrationLane {
   private pausedUntil = 0;
   /** Requests in a row the destination answered with a retry: what the lane's rest grows with. */
   private failuresInARow = 0;
+  /** Why the lane rests, for the batches that wait out the rest without a try. */
+  private restReason: { code: string; reason: string } | undefined;
   private running: Promise<void> | undefined;
   private stopping = false;
 
@@ -222,6 +224,20 @@ export class IntegrationLane {
     const s = this.settings;
     const bucket = this.bucket!; // made by deliver() before any batch is sent
     for (let wait = bucket.take(); wait > 0; wait = bucket.take()) await sleep(wait);
+    // Another sender of the lane met a failure meanwhile: the lane rests, so this batch waits its
+    // turn without a try (one request per rest, not one per sender).
+    const resting = this.pausedUntil - Date.now();
+    if (resting > 0 && this.restReason) {
+      const { code, reason } = this.restReason;
+      return batch.map((ready) => ({
+        deliveryId: ready.leased.delivery.id,
+        status: 'pending' as const,
+        reasonCode: code,
+        reason: `retrying: ${reason}`,
+        retryInMs: resting,
+        countsAsAttempt: false,
+      }));
+    }
     const sent = await destination.send(
       integration.config,
       batch.map((ready) => ready.event),
@@ -287,7 +303,12 @@ export class IntegrationLane {
         // The whole lane rests, not only this batch: while the destination fails, each backoff
         // period costs one request, and the deliveries not sent meanwhile are not rewritten.
         this.failuresInARow++;
-        const restMs = laneRestMs(this.failuresInARow, outcome.retryAfterMs);
+        // The rest ends by the time the batch's first retry window does (see laneRestMs).
+        const windowLeft = Math.min(
+          ...batch.map(({ leased }) => s.retryWindowMs - (leased.leasedAt - leased.delivery.retryFrom)),
+        );
+        const restMs = laneRestMs(this.failuresInARow, outcome.retryAfterMs, windowLeft);
+        this.restReason = { code: outcome.code, reason: outcome.reason };
         this.pausedUntil = Math.max(this.pausedUntil, Date.now() + restMs);
         await this.restLane(restMs);
         if (this.failuresInARow === 1) {
