@@ -29,12 +29,16 @@ describe('validateMessage', () => {
     ["analytics.js's null userId of a visitor not yet identified", { type: 'page', userId: null, anonymousId: 'a' }],
     ["RudderStack's empty userId", { type: 'track', event: 'E', userId: '', anonymousId: 'a' }],
     ['a blank anonymousId beside a userId', { type: 'identify', userId: 'u', anonymousId: '  ' }],
-  ])('accepts %s, as no id at all', (_, input) => {
+    [
+      "analytics-python's page without a name",
+      { type: 'page', name: null, category: null, userId: 'u', anonymousId: null, context: null, properties: null },
+    ],
+  ])('accepts %s, as no value at all', (_, input) => {
     const result = validateMessage(input);
     expect(result.ok).toBe(true);
     const message = result.ok ? result.message : {};
     for (const [key, value] of Object.entries(input)) {
-      if (key.endsWith('Id') && (value === null || String(value).trim() === '')) expect(message).not.toHaveProperty(key);
+      if (value === null || (key.endsWith('Id') && String(value).trim() === '')) expect(message).not.toHaveProperty(key);
     }
   });
 
@@ -49,6 +53,7 @@ describe('validateMessage', () => {
       { type: 'alias', previousId: 'p', userId: '' },
       'userId: an alias call needs the userId it links to',
     ],
+    ['a track whose event is null', { type: 'track', event: null, userId: 'u' }, 'event: Invalid input'],
   ])('refuses %s, as if it had none', (_, input, error) => {
     expect(validateMessage(input)).toEqual({ ok: false, errors: [error] });
   });

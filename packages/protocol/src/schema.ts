@@ -104,16 +104,35 @@ export function validateMessage(input: unknown): MessageValidation {
   return message === UNSURE ? validateWithSchema(given) : withIdentity(message as Message);
 }
 
+// Optional fields a library sends as null when unset (analytics-python's page() without a name
+// sends `"name": null, "category": null`): null is no value.
+const NULLABLE = [
+  'userId',
+  'anonymousId',
+  'messageId',
+  'name',
+  'category',
+  'timestamp',
+  'originalTimestamp',
+  'sentAt',
+  'context',
+  'properties',
+  'traits',
+  'integrations',
+];
+
 /**
- * The message without the ids that say "none": Segment's analytics.js sends `"userId": null` for
- * a visitor it has not identified (and after `reset()`), RudderStack's browser SDK `"userId": ""`.
- * Refused, every anonymous page view and event of those libraries would be lost: they resend no 4xx.
+ * The message without the fields that say "none": Segment's analytics.js sends `"userId": null`
+ * for a visitor it has not identified (and after `reset()`), RudderStack's browser SDK
+ * `"userId": ""`, analytics-python `null` for what was not given. Refused, every such event of
+ * those libraries would be lost: they resend no 4xx. A required field stays required.
  */
 function withoutBlankIds(input: Record<string, unknown>): Record<string, unknown> {
   let kept: Record<string, unknown> | undefined;
-  for (const key of ['userId', 'anonymousId']) {
+  for (const key of NULLABLE) {
     const value = input[key];
-    if (value === null || (typeof value === 'string' && value.trim() === '')) {
+    const blankId = (key === 'userId' || key === 'anonymousId') && typeof value === 'string' && value.trim() === '';
+    if (value === null || blankId) {
       kept ??= { ...input };
       delete kept[key];
     }
