@@ -2,12 +2,17 @@ import * as crypto from 'node:crypto';
 import { leadingCallingCode, type EnrichedMessage, type Message } from '@datafirst/protocol';
 import type { ErasureRequest } from './privacy.js';
 
+// Most addresses are printable ASCII without blanks, for which lower case is all the rule does:
+// ingest hashes the email of every event that carries one, for search.
+const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
+
 /**
  * An email as compared for erasure and suppression, by Snapchat's rule for `em`: every blank
  * removed, lower case (Unicode's, not only ASCII's), in NFC. So every spelling that reaches
  * Snapchat as one person's hash is one person here too.
  */
-export const normalEmail = (email: string): string => email.normalize('NFC').replace(/\s+/gu, '').toLowerCase().normalize('NFC');
+export const normalEmail = (email: string): string =>
+  PRINTABLE_ASCII.test(email) ? email.toLowerCase() : email.normalize('NFC').replace(/\s+/gu, '').toLowerCase().normalize('NFC');
 
 /**
  * A phone as compared for erasure and suppression: its national number (the digits without the
