@@ -119,6 +119,14 @@ describe('write keys in messages', () => {
     const batch = [
       { type: 'track', event: 'Product Viewed', messageId: 'wk-inside', anonymousId: 'a-wk', writeKey: WRITE_KEY },
       { type: 'track', event: 'Product Viewed', messageId: 'wk-context', anonymousId: 'a-wk', context: { writeKey: WRITE_KEY } },
+      {
+        type: 'track',
+        event: 'Product Viewed',
+        messageId: 'wk-spelt',
+        anonymousId: 'a-wk',
+        write_key: WRITE_KEY,
+        context: { WriteKey: WRITE_KEY },
+      },
     ];
     expect((await collector.post('/v1/batch', { writeKey: WRITE_KEY, batch })).status).toBe(200);
     const stored = (await storedMessages()).find((message) => message.messageId === 'wk-inside');

@@ -9,9 +9,15 @@ const PAGE_FIELD_LENGTHS: Readonly<Record<string, number>> = {
   title: LIMITS.maxPageTitleLength,
 };
 
-/** A text cut to `length`, or undefined when it is no longer (or no text). */
-const cutTo = (text: unknown, length: number): string | undefined =>
-  typeof text === 'string' && text.length > length ? text.slice(0, length) : undefined;
+/**
+ * A text cut to `length` (one less where that would split a character of two UTF-16 units, an
+ * emoji, in half), or undefined when it is no longer (or no text).
+ */
+function cutTo(text: unknown, length: number): string | undefined {
+  if (typeof text !== 'string' || text.length <= length) return undefined;
+  const last = text.charCodeAt(length - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
+}
 
 /**
  * The message with the texts of its `context.page` and its `context.userAgent` cut to what the

@@ -14,21 +14,30 @@ export async function withoutSuppressed(store: Store, events: NewEvent[]): Promi
   return { kept, dropped: events.length - kept.length };
 }
 
+/** A field that names a write key, however a sender spells it (`writeKey`, `write_key`, `WriteKey`). */
+const WRITE_KEY_NAME = /^write_?key$/i;
+
+/** The record without its write-key fields, or itself when it has none. */
+function withoutWriteKeyFields(record: Record<string, unknown>): Record<string, unknown> {
+  let kept: Record<string, unknown> | undefined;
+  for (const key of Object.keys(record)) {
+    if (!WRITE_KEY_NAME.test(key)) continue;
+    kept ??= { ...record };
+    delete kept[key];
+  }
+  return kept ?? record;
+}
+
 /**
- * A message without the `writeKey` a sender may have put in it (Segment's libraries allow one per
- * message): the key authenticates the request and must never be stored or shown with the event.
+ * A message without the write key a sender put in it (Segment's libraries allow one per message;
+ * some senders put it in the context): the key authenticates the request and must never be stored
+ * or shown with the event.
  */
 export function withoutWriteKey(input: unknown): unknown {
-  if (typeof input !== 'object' || input === null) return input;
-  const message = input as Record<string, unknown>;
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const message = withoutWriteKeyFields(input as Record<string, unknown>);
   const context = message.context;
-  // Some senders put it in the context instead.
-  const inContext = typeof context === 'object' && context !== null && 'writeKey' in context;
-  if (!('writeKey' in message) && !inContext) return input;
-  const { writeKey: _writeKey, ...rest } = message;
-  if (inContext) {
-    const { writeKey: _contextKey, ...contextRest } = context as Record<string, unknown>;
-    rest.context = contextRest;
-  }
-  return rest;
+  if (typeof context !== 'object' || context === null || Array.isArray(context)) return message;
+  const kept = withoutWriteKeyFields(context as Record<string, unknown>);
+  return kept === context ? message : { ...message, context: kept };
 }
