@@ -74,14 +74,21 @@ describe('a PostgreSQL warehouse query', () => {
     }
   });
 
-  it('ends a query that hangs when the connection is closed, as a shutdown closes it', async () => {
+  it('ends a query that hangs when the connection is closed, as a shutdown closes it, and cancels it in the warehouse', async () => {
     const connection = await connectPostgres(server.url);
-    const reading = readAll(connection, 'select pg_sleep(30) as slept');
+    const reading = readAll(connection, 'select pg_sleep(30) as slept_for_the_cancel_test');
     await new Promise((resolve) => setTimeout(resolve, 200));
     const started = Date.now();
     await connection.close();
     await expect(reading).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(5_000);
+    const running = async () =>
+      (
+        await admin.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%slept_for_the_cancel_test%' AND pid <> pg_backend_pid()`,
+        )
+      ).rows[0]!.n;
+    await expect.poll(running, { timeout: 3_000 }).toBe(0);
   });
 
   it('names an error the query meets part-way, and a URL option the driver cannot use, as the warehouse’s', async () => {

@@ -76,15 +76,40 @@ export async function connectPostgres(url: string): Promise<WarehouseConnection>
     },
     rows: (query, batchSize) => postgresRows(client, query, batchSize),
     async close() {
+      // A query still running would run on in the warehouse once this side has gone: cancel it.
+      if (reading.has(client)) await cancelQueryOf(client, url);
       await client.end().catch(() => undefined);
     },
   };
+}
+
+/** The clients whose query is being read. */
+const reading = new WeakSet<pg.Client>();
+
+/**
+ * Asks the server to cancel the query `client` runs, over a connection of its own, within a few
+ * seconds; a warehouse that does not answer is left to end the query itself.
+ */
+async function cancelQueryOf(client: pg.Client, url: string): Promise<void> {
+  const pid = (client as unknown as { processID: number | null }).processID;
+  if (pid === null) return;
+  const canceller = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000, application_name: 'datafirst' });
+  canceller.on('error', () => undefined);
+  try {
+    await canceller.connect();
+    await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
+  } catch {
+    // Cancelling is a courtesy to the warehouse: the run has stopped either way.
+  } finally {
+    await canceller.end().catch(() => undefined);
+  }
 }
 
 /** Reads through a server-side cursor, `batchSize` rows per FETCH. */
 async function* postgresRows(client: pg.Client, query: string, batchSize: number): AsyncGenerator<RowBatch> {
   const sql = query.trim().replace(/;\s*$/, '');
   await client.query('BEGIN TRANSACTION READ ONLY');
+  reading.add(client);
   try {
     try {
       // The extended protocol (`queryMode`) takes one statement only: sent as a simple query,
@@ -110,6 +135,7 @@ async function* postgresRows(client: pg.Client, query: string, batchSize: number
       if (result.rows.length < batchSize) break;
     }
   } finally {
+    reading.delete(client);
     // Also when the reader stops early (a preview): the cursor ends with the transaction.
     await client.query('ROLLBACK').catch(() => undefined);
   }
