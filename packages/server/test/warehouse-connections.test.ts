@@ -19,6 +19,20 @@ async function readAll(connection: WarehouseConnection, query: string): Promise<
   return count;
 }
 
+/** Starts reading a query that hangs, closes the connection 200 ms in, and expects the read to fail within 5 s of it. */
+async function expectClosingEndsRead(connection: WarehouseConnection, query: string): Promise<void> {
+  // Its outcome is taken at once: the query fails while close() is still cancelling it.
+  const reading = readAll(connection, query).then(
+    () => 'read to its end',
+    (error: unknown) => error,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const started = Date.now();
+  await connection.close();
+  expect(await reading).toBeInstanceOf(Error);
+  expect(Date.now() - started).toBeLessThan(5_000);
+}
+
 const withOption = (url: string, option: string) => `${url}${url.includes('?') ? '&' : '?'}${option}`;
 
 /** The first batch of rows a query gives. */
@@ -75,17 +89,7 @@ describe('a PostgreSQL warehouse query', () => {
   });
 
   it('ends a query that hangs when the connection is closed, as a shutdown closes it, and cancels it in the warehouse', async () => {
-    const connection = await connectPostgres(server.url);
-    // Its outcome is taken at once: the query fails while close() is still cancelling it.
-    const reading = readAll(connection, 'select pg_sleep(30) as slept_for_the_cancel_test').then(
-      () => 'read to its end',
-      (error: unknown) => error,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const started = Date.now();
-    await connection.close();
-    expect(await reading).toBeInstanceOf(Error);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    await expectClosingEndsRead(await connectPostgres(server.url), 'select pg_sleep(30) as slept_for_the_cancel_test');
     const running = async () =>
       (
         await admin.query<{ n: number }>(
@@ -187,16 +191,7 @@ describe('a MySQL warehouse query', () => {
   });
 
   it('ends a query that hangs when the connection is closed, as a shutdown closes it', async () => {
-    const connection = await connectMysql(server.url);
-    const reading = readAll(connection, 'select sleep(30) as slept').then(
-      () => 'read to its end',
-      (error: unknown) => error,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const started = Date.now();
-    await connection.close();
-    expect(await reading).toBeInstanceOf(Error);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    await expectClosingEndsRead(await connectMysql(server.url), 'select sleep(30) as slept');
   });
 
   it.each(['ssl=garbage', 'charset=NOPE'])('names the URL option %s as not valid', async (option) => {

@@ -124,7 +124,7 @@ const earlierPhoneKey = (phone: string): string => phone.replace(/\D/gu, '');
  * The kinds of identifier the store hashes. A hash is of `kind:value`, so the same text as a
  * user id and as an anonymous id gives two different hashes.
  */
-export type IdentityKind = 'user' | 'anon' | 'email' | 'phone';
+export type IdentityKind = 'user' | 'anon' | 'email';
 
 const trim = (value: string) => value.trim();
 
@@ -133,7 +133,6 @@ const NORMALISE: Readonly<Record<IdentityKind, (value: string) => string>> = {
   user: trim,
   anon: trim,
   email: normalEmail,
-  phone: (phone) => phoneKey(phone).national,
 };
 
 // The one-shot `crypto.hash` hashes a short text in half the time a Hash object takes, which
@@ -170,7 +169,7 @@ export function identityHashes(person: ErasureRequest): string[] {
 const hashOf = (text: string) => sha256(text).toString('hex');
 
 /** An email's entries on the list: by the address, and by its SHA-256 for messages that carry only that. */
-const emailHashes = (key: EmailKey) => [hashOf(`email:${key.email}`), hashOf(`email-sha256:${key.sha256}`)];
+const emailHashes = (key: EmailKey) => [...hexDigest('email', key.email), hashOf(`email-sha256:${key.sha256}`)];
 
 /**
  * A phone's entries on the list, so that the look-ups of `messagePhoneHashes` find it when
@@ -204,6 +203,14 @@ export const CONTACT_FIELDS = {
   properties: { email: ['email'], phone: ['phone'] },
 } as const;
 
+/** The records of a message that hold a person's email and phone, in the order they are read, with their fields. */
+const contactRecords = (message: Message | EnrichedMessage) =>
+  [
+    [message.context?.traits, CONTACT_FIELDS.traits],
+    [message.traits, CONTACT_FIELDS.traits],
+    [message.properties, CONTACT_FIELDS.properties],
+  ] as const;
+
 /**
  * The emails and phones of a message's traits (its context's, then its own) and of its
  * properties, where Segment's mappings, and ours, also read them; each once, in that order.
@@ -211,12 +218,7 @@ export const CONTACT_FIELDS = {
 export function contactsOf(message: Message | EnrichedMessage): Contacts {
   const emails = new Set<string>();
   const phones = new Set<string>();
-  const records = [
-    [message.context?.traits, CONTACT_FIELDS.traits],
-    [message.traits, CONTACT_FIELDS.traits],
-    [message.properties, CONTACT_FIELDS.properties],
-  ] as const;
-  for (const [record, fields] of records) {
+  for (const [record, fields] of contactRecords(message)) {
     if (!isRecord(record)) continue;
     for (const field of fields.email) for (const email of contactTexts(record[field])) emails.add(email);
     for (const field of fields.phone) for (const phone of contactTexts(record[field])) phones.add(phone);
@@ -224,10 +226,21 @@ export function contactsOf(message: Message | EnrichedMessage): Contacts {
   return { emails: [...emails], phones: [...phones] };
 }
 
-/** The identifiers a message is found by: its ids, and the first email and phone it carries. */
-export function identitiesOf(message: Message | EnrichedMessage): ErasureRequest {
-  const { emails, phones } = contactsOf(message);
-  return { userId: text(message.userId), anonymousId: text(message.anonymousId), email: emails[0], phone: phones[0] };
+/** The identifiers a message is found by: its ids, and the first email it carries (in contactsOf's order). */
+export function identitiesOf(message: Message | EnrichedMessage): Pick<ErasureRequest, 'userId' | 'anonymousId' | 'email'> {
+  return { userId: text(message.userId), anonymousId: text(message.anonymousId), email: firstEmailOf(message) };
+}
+
+/** The first email contactsOf would give, without gathering the rest: ingest asks it of every event. */
+function firstEmailOf(message: Message | EnrichedMessage): string | undefined {
+  for (const [record, fields] of contactRecords(message)) {
+    if (!isRecord(record)) continue;
+    for (const field of fields.email) {
+      const first = contactTexts(record[field])[0];
+      if (first !== undefined) return first;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -17,11 +17,15 @@ export async function withoutSuppressed(store: Store, events: NewEvent[]): Promi
 /** A field that names a write key, however a sender spells it (`writeKey`, `write_key`, `WriteKey`). */
 const WRITE_KEY_NAME = /^write_?key$/i;
 
-/** The record without its write-key fields, or itself when it has none. */
+/**
+ * The record without its write-key fields, or itself when it has none. It runs for every message
+ * ingested: the keys are walked without a list of them, and only those of a write key's length
+ * are matched.
+ */
 function withoutWriteKeyFields(record: Record<string, unknown>): Record<string, unknown> {
   let kept: Record<string, unknown> | undefined;
-  for (const key of Object.keys(record)) {
-    if (!WRITE_KEY_NAME.test(key)) continue;
+  for (const key in record) {
+    if ((key.length !== 8 && key.length !== 9) || !WRITE_KEY_NAME.test(key)) continue;
     kept ??= { ...record };
     delete kept[key];
   }

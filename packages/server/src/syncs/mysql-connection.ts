@@ -1,7 +1,7 @@
 import mysql from 'mysql2';
 import type { Row } from './mapping.js';
 import {
-  checkWarehouseUrl,
+  assertWarehouseUrl,
   describeTarget,
   WarehouseError,
   type RowBatch,
@@ -79,9 +79,7 @@ function createConnection(url: string): mysql.Connection {
 /** Connects to MySQL or MariaDB; the session's transactions are READ ONLY. */
 export async function connectMysql(url: string): Promise<WarehouseConnection> {
   const target = describeTarget(url);
-  const invalid: string[] = [];
-  checkWarehouseUrl('mysql', url, invalid);
-  if (invalid.length > 0) throw new WarehouseError(invalid.join('; '));
+  assertWarehouseUrl('mysql', url);
   let connection: mysql.Connection;
   try {
     connection = createConnection(url);

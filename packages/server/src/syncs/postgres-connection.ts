@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Row } from './mapping.js';
 import {
-  checkWarehouseUrl,
+  assertWarehouseUrl,
   describeTarget,
   WarehouseError,
   type RowBatch,
@@ -37,10 +37,7 @@ function explain(error: unknown, target: string): WarehouseError {
 /** Connects to PostgreSQL; every query runs in a READ ONLY transaction. */
 export async function connectPostgres(url: string): Promise<WarehouseConnection> {
   const target = describeTarget(url);
-  // A URL saved before its checks were what they are is checked again here.
-  const invalid: string[] = [];
-  checkWarehouseUrl('postgres', url, invalid);
-  if (invalid.length > 0) throw new WarehouseError(invalid.join('; '));
+  assertWarehouseUrl('postgres', url);
   let client: pg.Client;
   try {
     client = new pg.Client({

@@ -72,6 +72,16 @@ export function checkWarehouseUrl(kind: WarehouseKind, url: unknown, errors: str
   return url.trim();
 }
 
+/**
+ * Throws a WarehouseError when a URL fails checkWarehouseUrl: a connector checks again the URL it
+ * is given, which may have been saved before its checks were what they are.
+ */
+export function assertWarehouseUrl(kind: WarehouseKind, url: string): void {
+  const errors: string[] = [];
+  checkWarehouseUrl(kind, url, errors);
+  if (errors.length > 0) throw new WarehouseError(errors.join('; '));
+}
+
 /** The columns of a query, read from its first row (or its empty result): a check before saving a sync. */
 export async function queryColumns(connection: WarehouseConnection, query: string): Promise<readonly string[]> {
   for await (const batch of connection.rows(query, 1)) return batch.columns;
